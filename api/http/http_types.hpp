@@ -1,0 +1,68 @@
+#pragma once
+// HTTP requests and responses as the rest of api/ sees them: plain values, no Beast, so only
+// the server's own translation units pay for Boost.Beast/Asio headers.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace orgd::api {
+
+enum class HttpMethod : std::uint8_t { get, head, post, put, patch, del, options, other };
+
+struct HttpRequest {
+  HttpMethod method{HttpMethod::other};
+  std::string method_name;  // as sent, for logs and 405 bodies
+  std::string target;       // raw request target, e.g. "/api/v1/organizations?page=2"
+  std::string path;         // target before '?', percent-decoding NOT applied
+  std::string query;        // target after '?', without the '?'
+  // Header values the API uses; empty when absent. Names are matched case-insensitively.
+  std::string authorization;
+  std::string content_type;
+  std::string if_match;
+  std::string idempotency_key;
+  std::string traceparent;
+  std::string body;
+  std::string trace_id;     // 32 lowercase hex chars, assigned by the server per request
+  std::string remote_address;
+};
+
+struct HttpResponse {
+  int status{200};
+  std::string content_type{"application/json"};
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (ETag, Location...)
+};
+
+// Completes one request. Callable from any thread, exactly once; the server posts the
+// response back to the connection's strand. Destroying it uncalled answers 500.
+class Responder {
+ public:
+  struct Sink {
+    virtual ~Sink() = default;
+    virtual void send(HttpResponse response) = 0;
+  };
+  Responder() = default;
+  explicit Responder(std::shared_ptr<Sink> sink) : sink_(std::move(sink)) {}
+  Responder(Responder&&) noexcept = default;
+  Responder& operator=(Responder&&) noexcept = default;
+  Responder(const Responder&) = delete;
+  Responder& operator=(const Responder&) = delete;
+  ~Responder();
+
+  void operator()(HttpResponse response);
+  [[nodiscard]] bool done() const { return sink_ == nullptr; }
+
+ private:
+  std::shared_ptr<Sink> sink_;
+};
+
+// The application's entry point. Called on the connection's strand; must not block (hand
+// long work to another thread and complete `respond` from there). Must not throw.
+using RequestHandler = std::function<void(HttpRequest request, Responder respond)>;
+
+}  // namespace orgd::api

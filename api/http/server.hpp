@@ -1,0 +1,63 @@
+#pragma once
+// The HTTP/1.1 server (Boost.Beast): one listener, one session per connection on its own
+// strand, keep-alive and pipelining, limits on every read. The application sees only
+// HttpRequest/HttpResponse (http_types.hpp).
+//
+// Thread-safety: start/stop from one controlling thread; the handler runs on I/O threads.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <string>
+
+#include "api/http/http_types.hpp"
+
+namespace orgd::api {
+
+struct ServerOptions {
+  // Address to bind. Default: 127.0.0.1.
+  std::string address{"127.0.0.1"};
+  // Port to bind; 0 picks a free one (see HttpServer::port()). Default: 8080.
+  std::uint16_t port{8080};
+  // I/O threads. Default: 0 = std::thread::hardware_concurrency().
+  unsigned threads{0};
+  // Largest accepted request body; larger ones answer 413. Default: 1 MiB.
+  std::size_t body_limit{1u << 20};
+  // Largest accepted request head (request line + headers); larger ones answer 431.
+  // Default: 16 KiB.
+  std::size_t header_limit{16u << 10};
+  // Time allowed to receive one whole request once its first byte arrived, and to send a
+  // response; slower peers are disconnected. Default: 30 s.
+  std::chrono::seconds request_timeout{30};
+  // Time an idle keep-alive connection stays open between requests. Default: 60 s.
+  std::chrono::seconds idle_timeout{60};
+  // Open connections beyond this are accepted and closed at once. Default: 10000.
+  std::size_t max_connections{10000};
+};
+
+class HttpServer {
+ public:
+  // Binds and starts accepting on options.threads I/O threads. Errors: bind/listen failures
+  // with the OS message.
+  [[nodiscard]] static std::expected<std::unique_ptr<HttpServer>, std::string> start(
+      const ServerOptions& options, RequestHandler handler);
+  ~HttpServer();  // stop()
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const;
+  [[nodiscard]] std::string address() const;
+  [[nodiscard]] std::size_t open_connections() const;
+  // Stops accepting, closes connections, joins I/O threads. Idempotent.
+  void stop();
+
+  struct Impl;
+
+ private:
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace orgd::api
