@@ -1,0 +1,37 @@
+#pragma once
+// The output of a decide function: which events go to which streams, guarded by which
+// versions, with which unique values claimed or released -- all or nothing. The api layer
+// turns it into one atomic event-store append.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "domain/event.hpp"
+
+namespace orgd::domain {
+
+inline constexpr std::uint64_t kAnyVersion = UINT64_MAX;
+
+struct StreamWrite {
+  std::string stream_id;
+  // The stream's version the decision was made against; 0 = the stream must not exist;
+  // kAnyVersion = no check (append-only logs such as a customer's sessions).
+  std::uint64_t expected_version{0};
+  // No events: a guard that only fails the whole decision if the stream moved.
+  std::vector<Event> events;
+};
+
+struct UniqueValue {
+  std::string scope;  // e.g. "organization-name"
+  std::string value;  // already normalized (lower-cased)
+  bool operator==(const UniqueValue&) const = default;
+};
+
+struct Decision {
+  std::vector<StreamWrite> writes;
+  std::vector<UniqueValue> claims;    // owned by the first write's stream
+  std::vector<UniqueValue> releases;
+};
+
+}  // namespace orgd::domain

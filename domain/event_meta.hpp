@@ -1,0 +1,15 @@
+#pragma once
+// What the log knows about an event beyond its payload; apply() uses it for the audit fields.
+
+#include <cstdint>
+#include <string>
+
+namespace orgd::domain {
+
+struct EventMeta {
+  std::uint64_t version{0};  // the event's version within its stream
+  std::int64_t time_ms{0};
+  std::string actor;
+};
+
+}  // namespace orgd::domain

@@ -1,0 +1,128 @@
+#include "domain/field_rules.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace orgd::domain {
+namespace {
+
+// ISO 3166-1 alpha-2 officially assigned codes (249).
+constexpr std::string_view kCountryCodes =
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ "
+    "BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM "
+    "DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS "
+    "GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN "
+    "KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ "
+    "MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM "
+    "PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV "
+    "SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI "
+    "VN VU WF WS YE YT ZA ZM ZW";
+
+bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
+void add(FieldProblems& out, std::string_view field, std::string message) {
+  out.push_back({std::string(field), std::move(message)});
+}
+
+bool valid_locale(std::string_view tag) {
+  std::size_t start = 0;
+  bool first = true;
+  while (start <= tag.size()) {
+    const std::size_t dash = std::min(tag.find('-', start), tag.size());
+    const std::string_view sub = tag.substr(start, dash - start);
+    if (sub.empty() || sub.size() > 8) return false;
+    if (first) {
+      if (sub.size() < 2 || !std::all_of(sub.begin(), sub.end(), is_alpha)) return false;
+    } else if (!std::all_of(sub.begin(), sub.end(), is_alnum)) {
+      return false;
+    }
+    first = false;
+    start = dash + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::size_t code_points(std::string_view utf8) {
+  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+std::string fold_case(std::string_view text) {
+  std::string folded(text);
+  std::transform(folded.begin(), folded.end(), folded.begin(), [](char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return folded;
+}
+
+void check_text(FieldProblems& out, std::string_view field, std::string_view value,
+                std::size_t min_points, std::size_t max_points) {
+  const std::size_t n = code_points(value);
+  if (n < min_points) {
+    add(out, field, min_points == 1 ? "must not be empty"
+                                    : "must have at least " + std::to_string(min_points) +
+                                          " characters");
+  } else if (n > max_points) {
+    add(out, field, "must have at most " + std::to_string(max_points) + " characters");
+  }
+}
+
+void check_name(FieldProblems& out, std::string_view field, std::string_view value,
+                std::size_t max_points) {
+  const std::size_t before = out.size();
+  check_text(out, field, value, 1, max_points);
+  if (out.size() != before) return;
+  if (std::any_of(value.begin(), value.end(),
+                  [](char c) { return is_control(static_cast<unsigned char>(c)); })) {
+    add(out, field, "must not contain control characters");
+  } else if (value.front() == ' ' || value.back() == ' ') {
+    add(out, field, "must not start or end with a space");
+  }
+}
+
+void check_locale(FieldProblems& out, std::string_view field, std::string_view value) {
+  if (value.empty()) return;
+  if (value.size() > 35 || !valid_locale(value)) {
+    add(out, field, "must be a BCP 47 language tag such as de-DE");
+  }
+}
+
+void check_country(FieldProblems& out, std::string_view field, std::string_view value) {
+  if (value.empty()) return;
+  const bool shaped = value.size() == 2 && std::isupper(static_cast<unsigned char>(value[0])) &&
+                      std::isupper(static_cast<unsigned char>(value[1]));
+  if (!shaped || kCountryCodes.find(value) == std::string_view::npos) {
+    add(out, field, "must be an ISO 3166-1 alpha-2 country code such as DE");
+  }
+}
+
+void check_url(FieldProblems& out, std::string_view field, std::string_view value) {
+  if (value.empty()) return;
+  const bool scheme = value.starts_with("https://") || value.starts_with("http://");
+  const bool clean = std::none_of(value.begin(), value.end(), [](char c) {
+    return c == ' ' || is_control(static_cast<unsigned char>(c));
+  });
+  if (!scheme || !clean || value.size() > 2048) {
+    add(out, field, "must be an http(s) URL of at most 2048 characters");
+  }
+}
+
+void check_slug(FieldProblems& out, std::string_view field, std::string_view value,
+                std::size_t max) {
+  if (value.empty()) return;
+  const bool ok = value.size() <= max && is_alnum(value[0]) &&
+                  std::all_of(value.begin(), value.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                           c == '_';
+                  });
+  if (!ok) add(out, field, "must be lower-case letters, digits, '-' or '_' (at most " +
+                               std::to_string(max) + ")");
+}
+
+}  // namespace orgd::domain

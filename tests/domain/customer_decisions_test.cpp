@@ -1,0 +1,65 @@
+#include "domain/customer/customer_decisions.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/domain/organization_fixture.hpp"
+
+namespace orgd::domain {
+namespace {
+
+RegisterCustomer admin_command() {
+  return {"c1", "Root@Example.org", "Super", "Admin", "", std::string(kDefaultOrganizationId),
+          "member", "superadmin", "$argon2id$...", "", ""};
+}
+
+TEST(RegisterCustomer, SystemBootstrapsASuperAdminInDefault) {
+  auto def = testing::org(std::string(kDefaultOrganizationId), "Default");
+  auto d = decide(Customer{}, admin_command(), system_caller(), def);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->writes.at(0).stream_id, "customer-c1");
+  EXPECT_EQ(d->claims, (std::vector<UniqueValue>{{"customer-email", "root@example.org"}}));
+  Customer c = apply(Customer{}, d->writes[0].events.at(0), {1, 5, "system"});
+  EXPECT_EQ(c.platform_role, PlatformRole::superadmin);
+  EXPECT_EQ(c.email, "Root@Example.org");
+}
+
+TEST(RegisterCustomer, OnlySuperAdminsGrantPlatformRoles) {
+  auto def = testing::org(std::string(kDefaultOrganizationId), "Default");
+  auto d = decide(Customer{}, admin_command(),
+                  testing::member_of(std::string(kDefaultOrganizationId), OrganizationRole::owner),
+                  def);
+  ASSERT_FALSE(d.has_value());
+  EXPECT_EQ(d.error().code, DomainErrorCode::forbidden);
+}
+
+TEST(RegisterCustomer, ValidatesEmailAndOrganization) {
+  auto cmd = admin_command();
+  cmd.email = "not-an-email";
+  auto def = testing::org(std::string(kDefaultOrganizationId), "Default");
+  EXPECT_EQ(decide(Customer{}, cmd, system_caller(), def).error().fields.at(0).field, "email");
+  EXPECT_EQ(decide(Customer{}, admin_command(), system_caller(), Organization{})
+                .error()
+                .fields.at(0)
+                .field,
+            "organizationId");
+}
+
+TEST(StartSession, WrongPasswordAndUnknownCustomerAreTheSameError) {
+  auto def = testing::org(std::string(kDefaultOrganizationId), "Default");
+  auto reg = decide(Customer{}, admin_command(), system_caller(), def);
+  Customer c = apply(Customer{}, reg->writes[0].events.at(0), {1, 5, "system"});
+  StartSession login{"c1", "s1", "hash", 99, false};
+  auto wrong = decide(c, login);
+  auto unknown = decide(Customer{}, StartSession{"zz", "s1", "hash", 99, true});
+  ASSERT_FALSE(wrong.has_value());
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(wrong.error(), unknown.error());
+  login.password_verified = true;
+  auto ok = decide(c, login);
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(ok->writes.at(0).stream_id, "sessions-c1");
+  EXPECT_EQ(ok->writes[0].expected_version, kAnyVersion);
+}
+
+}  // namespace
+}  // namespace orgd::domain

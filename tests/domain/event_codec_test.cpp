@@ -1,0 +1,75 @@
+#include "domain/event_codec.hpp"
+
+#include <gtest/gtest.h>
+
+namespace orgd::domain {
+namespace {
+
+std::string hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+// One instance of every event type, with every field set.
+std::vector<Event> samples() {
+  return {OrganizationCreated{"i", "n", "d", "p", "active", "de-DE", "DE", "https://l", "free"},
+          OrganizationUpdated{"n", "d", "p", "inactive", "en", "US", "http://x"},
+          OrganizationDeleted{"n"},
+          ChildOrganizationAdded{"c"},
+          ChildOrganizationRemoved{"c"},
+          CustomerRegistered{"i", "e@x.io", "f", "l", "d", "o", "owner", "superadmin", "h", "en",
+                             "DE"},
+          SessionStarted{"s", "t", 42},
+          SessionEnded{"s", "t", "logout"}};
+}
+
+TEST(EventCodec, EveryTypeRoundTrips) {
+  for (const Event& event : samples()) {
+    const EncodedEvent encoded = encode_event(event);
+    EXPECT_EQ(encoded.type, event_type(event));
+    EXPECT_EQ(encoded.schema_version, 1u);
+    auto decoded = decode_event(encoded.type, encoded.schema_version, encoded.payload);
+    ASSERT_TRUE(decoded.has_value()) << decoded.error();
+    EXPECT_EQ(*decoded, event) << encoded.type;
+  }
+}
+
+// Golden bytes: a stored event must decode forever, so its layout may never drift. A failure
+// here means an event's serialize() changed; add a new CEREAL_CLASS_VERSION instead.
+TEST(EventCodec, GoldenBytesPinTheLayout) {
+  // Portable binary: 1 byte endianness marker, u32 class version, then u64 length + bytes per
+  // string field, little-endian.
+  EXPECT_EQ(hex(encode_event(ChildOrganizationAdded{"c"}).payload),
+            "01" "01000000" "0100000000000000" "63");
+  EXPECT_EQ(hex(encode_event(OrganizationDeleted{"ab"}).payload),
+            "01" "01000000" "0200000000000000" "6162");
+  EXPECT_EQ(hex(encode_event(SessionStarted{"s", "t", 258}).payload),
+            "01" "01000000" "0100000000000000" "73" "0100000000000000" "74"
+            "0201000000000000");
+  const std::string created = hex(encode_event(samples()[0]).payload);
+  EXPECT_EQ(created,
+            "01" "01000000"
+            "0100000000000000" "69" "0100000000000000" "6e" "0100000000000000" "64"
+            "0100000000000000" "70" "0600000000000000" "616374697665"
+            "0500000000000000" "64652d4445" "0200000000000000" "4445"
+            "0900000000000000" "68747470733a2f2f6c" "0400000000000000" "66726565");
+}
+
+TEST(EventCodec, UnknownTypeAndTruncatedBytesAreErrorsNotCrashes) {
+  EXPECT_FALSE(decode_event("NoSuchEvent", 1, "").has_value());
+  const std::string payload = encode_event(samples()[0]).payload;
+  for (std::size_t cut = 0; cut < payload.size(); ++cut) {
+    EXPECT_FALSE(decode_event("OrganizationCreated", 1, payload.substr(0, cut)).has_value())
+        << "cut at " << cut;
+  }
+  EXPECT_FALSE(decode_event("OrganizationDeleted", 1, payload).has_value())
+      << "trailing bytes are rejected";
+}
+
+}  // namespace
+}  // namespace orgd::domain
