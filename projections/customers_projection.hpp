@@ -1,0 +1,37 @@
+#pragma once
+// Customer read model ("customers" column family):
+//   'r' id            -> CustomerRow
+//   'e' folded email  -> id          (login by email)
+// Session read model ("sessions" column family):
+//   't' token hash    -> SessionRow  (bearer token check; removed at logout)
+
+#include "projections/projection.hpp"
+
+namespace orgd::projections {
+
+inline constexpr std::string_view kCustomersColumnFamily = "customers";
+inline constexpr std::string_view kSessionsColumnFamily = "sessions";
+
+[[nodiscard]] std::string customer_row_key(std::string_view id);
+[[nodiscard]] std::string customer_email_key(std::string_view email);
+[[nodiscard]] std::string session_key(std::string_view token_hash);
+
+class CustomersProjection final : public Projection {
+ public:
+  [[nodiscard]] std::string_view name() const override { return "customers"; }
+  [[nodiscard]] std::string_view column_family() const override { return kCustomersColumnFamily; }
+  [[nodiscard]] std::expected<void, std::string> apply(const eventstore::Envelope& envelope,
+                                                       const domain::Event& event,
+                                                       ReadModelBatch& batch) override;
+};
+
+class SessionsProjection final : public Projection {
+ public:
+  [[nodiscard]] std::string_view name() const override { return "sessions"; }
+  [[nodiscard]] std::string_view column_family() const override { return kSessionsColumnFamily; }
+  [[nodiscard]] std::expected<void, std::string> apply(const eventstore::Envelope& envelope,
+                                                       const domain::Event& event,
+                                                       ReadModelBatch& batch) override;
+};
+
+}  // namespace orgd::projections

@@ -1,0 +1,62 @@
+#include "projections/organization_keys.hpp"
+
+#include "domain/field_rules.hpp"
+#include "projections/read_model_batch.hpp"
+#include "projections/row_codec.hpp"
+
+namespace orgd::projections {
+
+std::string encode_row(const OrganizationRow& row) { return encode_with_cereal(row); }
+
+std::expected<OrganizationRow, std::string> decode_organization_row(std::string_view bytes) {
+  return decode_with_cereal<OrganizationRow>(bytes);
+}
+
+std::string organization_row_key(std::string_view id) { return "r" + std::string(id); }
+
+std::string scope_all() { return "all"; }
+std::string scope_status(std::string_view status) { return "s=" + std::string(status); }
+std::string scope_parent(std::string_view parent_id) { return "p=" + std::string(parent_id); }
+std::string scope_parent_status(std::string_view parent_id, std::string_view status) {
+  return "ps=" + std::string(parent_id) + "|" + std::string(status);
+}
+std::string scope_subtree(std::string_view root_id) { return "u=" + std::string(root_id); }
+std::string scope_subtree_status(std::string_view root_id, std::string_view status) {
+  return "us=" + std::string(root_id) + "|" + std::string(status);
+}
+
+std::vector<std::string> organization_scopes(const OrganizationRow& row) {
+  std::vector<std::string> scopes{scope_all(), scope_status(row.status), scope_parent(row.parent_id),
+                                  scope_parent_status(row.parent_id, row.status),
+                                  scope_subtree(row.id), scope_subtree_status(row.id, row.status)};
+  for (const auto& ancestor : row.ancestors) {
+    scopes.push_back(scope_subtree(ancestor));
+    scopes.push_back(scope_subtree_status(ancestor, row.status));
+  }
+  return scopes;
+}
+
+std::string organization_index_prefix(std::string_view scope, OrganizationSort sort) {
+  std::string key = "x";
+  key += scope;
+  key += '\0';
+  key += static_cast<char>(sort);
+  return key;
+}
+
+std::string organization_index_key(std::string_view scope, OrganizationSort sort,
+                                   const OrganizationRow& row) {
+  std::string key = organization_index_prefix(scope, sort);
+  if (sort == OrganizationSort::name) {
+    key += domain::fold_case(row.name);
+    key += '\0';
+    key += row.id;
+  } else {
+    key += encode_u64(row.created_position);
+  }
+  return key;
+}
+
+std::string organization_count_key(std::string_view scope) { return "c" + std::string(scope); }
+
+}  // namespace orgd::projections

@@ -1,0 +1,36 @@
+#pragma once
+// Key layout of the "organizations" column family:
+//   'r' id                              -> OrganizationRow
+//   'x' scope '\0' 'n' folded-name '\0' id -> id     (name order)
+//   'x' scope '\0' 't' be64(created position) -> id  (creation order)
+//   'c' scope                           -> be64 count  (totalElements without scanning)
+// Scopes, one per filter combination a listing can ask for:
+//   "all", "s=<status>", "p=<parent id or empty>", "ps=<parent>|<status>",
+//   "u=<ancestor-or-self id>", "us=<ancestor-or-self id>|<status>"  (a customer's subtree)
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "projections/organization_row.hpp"
+
+namespace orgd::projections {
+
+enum class OrganizationSort : char { name = 'n', created = 't' };
+
+[[nodiscard]] std::string organization_row_key(std::string_view id);
+[[nodiscard]] std::vector<std::string> organization_scopes(const OrganizationRow& row);
+[[nodiscard]] std::string organization_index_key(std::string_view scope, OrganizationSort sort,
+                                                 const OrganizationRow& row);
+// Every index key of `scope` in `sort` order starts with this.
+[[nodiscard]] std::string organization_index_prefix(std::string_view scope, OrganizationSort sort);
+[[nodiscard]] std::string organization_count_key(std::string_view scope);
+
+[[nodiscard]] std::string scope_all();
+[[nodiscard]] std::string scope_status(std::string_view status);
+[[nodiscard]] std::string scope_parent(std::string_view parent_id);
+[[nodiscard]] std::string scope_parent_status(std::string_view parent_id, std::string_view status);
+[[nodiscard]] std::string scope_subtree(std::string_view root_id);
+[[nodiscard]] std::string scope_subtree_status(std::string_view root_id, std::string_view status);
+
+}  // namespace orgd::projections

@@ -1,0 +1,62 @@
+#pragma once
+// Reads of the organization read model. Each call sees one consistent snapshot.
+//
+// Cost: get is one point read; a listing page is a seek plus page_size steps, plus the
+// skipped entries when a page number (not a cursor) is deep; totalElements is one counter
+// read, except with a name prefix `q`, where it counts the matching index range.
+// Thread-safety: any thread.
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "eventstore/store.hpp"
+#include "projections/organization_keys.hpp"
+#include "projections/organization_row.hpp"
+
+namespace orgd::projections {
+
+struct OrganizationListQuery {
+  std::optional<std::string> parent_id;     // "" = top-level organizations only
+  std::optional<std::string> status;
+  std::optional<std::string> subtree_root;  // restrict to this organization and its descendants
+  std::string name_prefix;                  // q: case-insensitive name prefix
+  OrganizationSort sort{OrganizationSort::name};
+  bool descending{false};
+  std::uint64_t page{1};        // 1-based; ignored when `cursor` is set
+  std::uint64_t page_size{10};
+  std::string cursor;           // from a previous page's next_cursor
+};
+
+struct OrganizationPage {
+  std::vector<OrganizationRow> rows;
+  std::uint64_t page{1};
+  std::uint64_t total{0};
+  std::string next_cursor;  // empty on the last page
+};
+
+enum class QueryErrorCode : std::uint8_t { invalid_cursor, storage };
+struct QueryError {
+  QueryErrorCode code{QueryErrorCode::storage};
+  std::string message;
+};
+
+class OrganizationQueries {
+ public:
+  explicit OrganizationQueries(const eventstore::Store& store);
+
+  [[nodiscard]] std::expected<std::optional<OrganizationRow>, QueryError> get(
+      std::string_view id) const;
+  [[nodiscard]] std::expected<OrganizationPage, QueryError> list(
+      const OrganizationListQuery& query) const;
+  // The organization's ancestors, parent first. Empty for a top-level or unknown organization.
+  [[nodiscard]] std::expected<std::vector<OrganizationRow>, QueryError> ancestors(
+      std::string_view id) const;
+
+ private:
+  const eventstore::Store& store_;
+};
+
+}  // namespace orgd::projections

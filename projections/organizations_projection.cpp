@@ -1,0 +1,193 @@
+#include "projections/organizations_projection.hpp"
+
+#include <deque>
+#include <optional>
+
+#include "domain/organization/organization.hpp"
+#include "projections/organization_keys.hpp"
+
+namespace orgd::projections {
+namespace {
+
+using Result = std::expected<void, std::string>;
+constexpr OrganizationSort kSorts[] = {OrganizationSort::name, OrganizationSort::created};
+
+std::expected<std::optional<OrganizationRow>, std::string> load(ReadModelBatch& batch,
+                                                                std::string_view id) {
+  auto bytes = batch.get(organization_row_key(id));
+  if (!bytes) return std::unexpected(bytes.error());
+  if (!*bytes) return std::optional<OrganizationRow>{};
+  auto row = decode_organization_row(**bytes);
+  if (!row) return std::unexpected(row.error());
+  return std::optional<OrganizationRow>{std::move(*row)};
+}
+
+std::expected<OrganizationRow, std::string> load_existing(ReadModelBatch& batch,
+                                                          std::string_view id) {
+  auto row = load(batch, id);
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::unexpected("organization " + std::string(id) + " has no row");
+  return std::move(**row);
+}
+
+Result unindex(ReadModelBatch& batch, const OrganizationRow& row) {
+  for (const auto& scope : organization_scopes(row)) {
+    for (auto sort : kSorts) batch.erase(organization_index_key(scope, sort, row));
+    if (auto r = batch.add_to_counter(organization_count_key(scope), -1); !r) return r;
+  }
+  return {};
+}
+
+Result index(ReadModelBatch& batch, const OrganizationRow& row) {
+  for (const auto& scope : organization_scopes(row)) {
+    for (auto sort : kSorts) batch.put(organization_index_key(scope, sort, row), row.id);
+    if (auto r = batch.add_to_counter(organization_count_key(scope), 1); !r) return r;
+  }
+  return {};
+}
+
+Result replace(ReadModelBatch& batch, const OrganizationRow& before, const OrganizationRow& after) {
+  const bool reindex = before.name != after.name || before.status != after.status ||
+                       before.parent_id != after.parent_id || before.ancestors != after.ancestors;
+  if (reindex) {
+    if (auto r = unindex(batch, before); !r) return r;
+    if (auto r = index(batch, after); !r) return r;
+  }
+  batch.put(organization_row_key(after.id), encode_row(after));
+  return {};
+}
+
+std::expected<std::vector<std::string>, std::string> ancestors_below(ReadModelBatch& batch,
+                                                                    std::string_view parent_id) {
+  if (parent_id.empty()) return std::vector<std::string>{};
+  auto parent = load_existing(batch, parent_id);
+  if (!parent) return std::unexpected(parent.error());
+  std::vector<std::string> chain{std::string(parent_id)};
+  chain.insert(chain.end(), parent->ancestors.begin(), parent->ancestors.end());
+  return chain;
+}
+
+// After a move, every organization below `root` has a new ancestor list.
+Result reparent_descendants(ReadModelBatch& batch, const OrganizationRow& root) {
+  std::deque<OrganizationRow> pending{root};
+  while (!pending.empty()) {
+    const OrganizationRow parent = std::move(pending.front());
+    pending.pop_front();
+    std::vector<std::string> child_ids;
+    const std::string prefix =
+        organization_index_prefix(scope_parent(parent.id), OrganizationSort::created);
+    auto scanned = batch.scan_prefix(prefix, [&](std::string_view, std::string_view id) {
+      child_ids.emplace_back(id);
+      return true;
+    });
+    if (!scanned) return scanned;
+    for (const auto& child_id : child_ids) {
+      auto child = load_existing(batch, child_id);
+      if (!child) return std::unexpected(child.error());
+      OrganizationRow moved = *child;
+      moved.ancestors = {parent.id};
+      moved.ancestors.insert(moved.ancestors.end(), parent.ancestors.begin(),
+                             parent.ancestors.end());
+      if (auto r = replace(batch, *child, moved); !r) return r;
+      pending.push_back(std::move(moved));
+    }
+  }
+  return {};
+}
+
+void touch(OrganizationRow& row, const eventstore::Envelope& envelope) {
+  row.version = envelope.version;
+  row.updated_ms = envelope.timestamp_ms;
+  row.updated_by = envelope.actor;
+}
+
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+          const domain::OrganizationCreated& e) {
+  auto ancestors = ancestors_below(batch, e.parent_id);
+  if (!ancestors) return std::unexpected(ancestors.error());
+  OrganizationRow row{e.id, e.name, e.description, e.parent_id, e.status, e.locale, e.country,
+                      e.thumbnail_url, e.billing_plan, 0, 0, envelope.timestamp_ms,
+                      envelope.timestamp_ms, envelope.actor, envelope.actor, envelope.version,
+                      envelope.position, std::move(*ancestors)};
+  if (auto r = index(batch, row); !r) return r;
+  batch.put(organization_row_key(row.id), encode_row(row));
+  return {};
+}
+
+std::string id_of_stream(std::string_view stream) {
+  constexpr std::string_view kPrefix = "organization-";
+  return std::string(stream.substr(stream.starts_with(kPrefix) ? kPrefix.size() : 0));
+}
+
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+          const domain::OrganizationUpdated& e) {
+  auto before = load_existing(batch, id_of_stream(envelope.stream_id));
+  if (!before) return std::unexpected(before.error());
+  OrganizationRow after = *before;
+  after.name = e.name;
+  after.description = e.description;
+  after.status = e.status;
+  after.locale = e.locale;
+  after.country = e.country;
+  after.thumbnail_url = e.thumbnail_url;
+  touch(after, envelope);
+  const bool moved = e.parent_id != before->parent_id;
+  if (moved) {
+    auto ancestors = ancestors_below(batch, e.parent_id);
+    if (!ancestors) return std::unexpected(ancestors.error());
+    after.parent_id = e.parent_id;
+    after.ancestors = std::move(*ancestors);
+  }
+  if (auto r = replace(batch, *before, after); !r) return r;
+  return moved ? reparent_descendants(batch, after) : Result{};
+}
+
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+          const domain::OrganizationDeleted&) {
+  auto row = load_existing(batch, id_of_stream(envelope.stream_id));
+  if (!row) return std::unexpected(row.error());
+  if (auto r = unindex(batch, *row); !r) return r;
+  batch.erase(organization_row_key(row->id));
+  return {};
+}
+
+Result adjust_children(ReadModelBatch& batch, const eventstore::Envelope& envelope, int delta) {
+  auto row = load_existing(batch, id_of_stream(envelope.stream_id));
+  if (!row) return std::unexpected(row.error());
+  row->child_count = static_cast<std::uint64_t>(static_cast<std::int64_t>(row->child_count) + delta);
+  touch(*row, envelope);
+  batch.put(organization_row_key(row->id), encode_row(*row));
+  return {};
+}
+
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+          const domain::ChildOrganizationAdded&) {
+  return adjust_children(batch, envelope, 1);
+}
+
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+          const domain::ChildOrganizationRemoved&) {
+  return adjust_children(batch, envelope, -1);
+}
+
+Result on(ReadModelBatch& batch, const eventstore::Envelope&, const domain::CustomerRegistered& e) {
+  auto row = load_existing(batch, e.organization_id);
+  if (!row) return std::unexpected(row.error());
+  ++row->member_count;  // membership is not part of the organization's own stream: no version bump
+  batch.put(organization_row_key(row->id), encode_row(*row));
+  return {};
+}
+
+template <class Other>
+Result on(ReadModelBatch&, const eventstore::Envelope&, const Other&) {
+  return {};
+}
+
+}  // namespace
+
+std::expected<void, std::string> OrganizationsProjection::apply(
+    const eventstore::Envelope& envelope, const domain::Event& event, ReadModelBatch& batch) {
+  return std::visit([&](const auto& e) { return on(batch, envelope, e); }, event);
+}
+
+}  // namespace orgd::projections

@@ -1,0 +1,31 @@
+#pragma once
+// A read model fed by committed events in global order. Each projection owns one column
+// family; its checkpoint (the last position it applied) lives in that column family under
+// kCheckpointKey and is written in the same batch as the changes it covers.
+
+#include <expected>
+#include <string>
+#include <string_view>
+
+#include "domain/event.hpp"
+#include "eventstore/envelope.hpp"
+#include "projections/read_model_batch.hpp"
+
+namespace orgd::projections {
+
+// Sorts after every data key (they all start with a lower byte).
+inline constexpr std::string_view kCheckpointKey = "\xff" "checkpoint";
+
+class Projection {
+ public:
+  virtual ~Projection() = default;
+  [[nodiscard]] virtual std::string_view name() const = 0;
+  [[nodiscard]] virtual std::string_view column_family() const = 0;
+  // Stages the changes for one event. An error stops the projection at this event: it is
+  // never skipped silently.
+  [[nodiscard]] virtual std::expected<void, std::string> apply(
+      const eventstore::Envelope& envelope, const domain::Event& event,
+      ReadModelBatch& batch) = 0;
+};
+
+}  // namespace orgd::projections

@@ -1,0 +1,250 @@
+#include "projections/projection_runner.hpp"
+
+#include <rocksdb/db.h>
+
+#include <algorithm>
+#include <atomic>
+#include <optional>
+
+#include "domain/event_codec.hpp"
+#include "projections/customers_projection.hpp"
+#include "projections/organizations_projection.hpp"
+
+namespace orgd::projections {
+namespace {
+
+struct Slot {
+  std::unique_ptr<Projection> projection;
+  rocksdb::ColumnFamilyHandle* cf{nullptr};
+  std::uint64_t checkpoint{0};
+  std::string error;
+};
+
+std::expected<domain::Event, std::string> decode(const eventstore::Envelope& e) {
+  auto event = domain::decode_event(e.type, e.schema_version, e.payload);
+  if (!event) {
+    return std::unexpected("position " + std::to_string(e.position) + ": " + event.error());
+  }
+  return event;
+}
+
+// Applies `envelopes` past the slot's checkpoint and commits them with the new checkpoint.
+std::expected<void, std::string> apply_run(rocksdb::DB* db, Slot& slot,
+                                           std::span<const eventstore::Envelope> envelopes,
+                                           std::span<const std::optional<domain::Event>> events,
+                                           const std::vector<std::string>& decode_errors) {
+  ReadModelBatch batch(db, slot.cf);
+  std::uint64_t last = slot.checkpoint;
+  std::string failure;
+  for (std::size_t i = 0; i < envelopes.size(); ++i) {
+    const auto& envelope = envelopes[i];
+    if (envelope.position <= slot.checkpoint) continue;
+    batch.save_point();
+    auto applied = events[i] ? slot.projection->apply(envelope, *events[i], batch)
+                             : std::expected<void, std::string>(std::unexpect, decode_errors[i]);
+    if (!applied) {
+      // Commit what came before the failing event, so the checkpoint stops right before it.
+      batch.rollback();
+      failure = "position " + std::to_string(envelope.position) + " (" + envelope.type +
+                "): " + applied.error();
+      break;
+    }
+    last = envelope.position;
+  }
+  if (last != slot.checkpoint) {
+    batch.put(kCheckpointKey, encode_u64(last));
+    if (auto r = batch.commit(); !r) return r;
+    slot.checkpoint = last;
+  }
+  if (!failure.empty()) return std::unexpected(failure);
+  return {};
+}
+
+}  // namespace
+
+struct ProjectionRunner::State {
+  eventstore::Store* store{nullptr};
+  std::vector<Slot> slots;  // touched only by the subscription thread after start
+  mutable std::mutex mutex;
+  std::uint64_t applied{0};           // guarded by mutex
+  bool failed{false};                 // a projection stopped; guarded by mutex
+  std::vector<ProjectionStatus> published;  // guarded by mutex
+  std::multimap<std::uint64_t, std::function<void(bool)>> waiters;  // guarded by mutex
+
+  void publish() {
+    std::vector<std::function<void(bool)>> ready;
+    bool ok = true;
+    {
+      std::lock_guard lock(mutex);
+      applied = UINT64_MAX;
+      published.clear();
+      for (const auto& s : slots) {
+        applied = std::min(applied, s.checkpoint);
+        failed = failed || !s.error.empty();
+        published.push_back({std::string(s.projection->name()), s.checkpoint, s.error});
+      }
+      if (slots.empty()) applied = store->head_position();
+      ok = !failed;
+      auto end = failed ? waiters.end() : waiters.upper_bound(applied);
+      for (auto it = waiters.begin(); it != end; ++it) ready.push_back(std::move(it->second));
+      waiters.erase(waiters.begin(), end);
+    }
+    for (auto& done : ready) done(ok);
+  }
+
+  bool on_envelopes(std::span<const eventstore::Envelope> envelopes) {
+    std::vector<std::optional<domain::Event>> events(envelopes.size());
+    std::vector<std::string> errors(envelopes.size());
+    for (std::size_t i = 0; i < envelopes.size(); ++i) {
+      auto e = decode(envelopes[i]);
+      if (e) {
+        events[i] = std::move(*e);
+      } else {
+        errors[i] = e.error();
+      }
+    }
+    bool any_running = false;
+    for (auto& slot : slots) {
+      if (!slot.error.empty()) continue;
+      if (auto r = apply_run(store->db(), slot, envelopes, events, errors); !r) {
+        slot.error = r.error();
+      } else {
+        any_running = true;
+      }
+    }
+    publish();
+    return any_running;
+  }
+};
+
+std::expected<std::uint64_t, std::string> read_checkpoint(eventstore::Store& store,
+                                                          const Projection& projection) {
+  auto* cf = store.column_family(projection.column_family());
+  if (cf == nullptr) {
+    return std::unexpected("column family " + std::string(projection.column_family()) +
+                           " is not open");
+  }
+  std::string value;
+  const rocksdb::Status s = store.db()->Get(rocksdb::ReadOptions(), cf,
+                                            rocksdb::Slice(kCheckpointKey.data(),
+                                                           kCheckpointKey.size()),
+                                            &value);
+  if (s.IsNotFound()) return 0;
+  if (!s.ok()) return std::unexpected(s.ToString());
+  return decode_u64(value);
+}
+
+std::expected<std::unique_ptr<ProjectionRunner>, std::string> ProjectionRunner::start(
+    eventstore::Store& store, std::vector<std::unique_ptr<Projection>> projections) {
+  auto state = std::make_shared<State>();
+  state->store = &store;
+  std::uint64_t from = UINT64_MAX;
+  for (auto& p : projections) {
+    auto checkpoint = read_checkpoint(store, *p);
+    if (!checkpoint) return std::unexpected(checkpoint.error());
+    from = std::min(from, *checkpoint);
+    auto* cf = store.column_family(p->column_family());
+    state->slots.push_back({std::move(p), cf, *checkpoint, {}});
+  }
+  if (from == UINT64_MAX) from = store.head_position();
+  state->publish();
+  std::unique_ptr<ProjectionRunner> runner(new ProjectionRunner(state));
+  runner->subscription_ = store.subscribe(
+      from + 1, [state](std::span<const eventstore::Envelope> envelopes) {
+        return state->on_envelopes(envelopes);
+      });
+  return runner;
+}
+
+ProjectionRunner::ProjectionRunner(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+ProjectionRunner::~ProjectionRunner() {
+  subscription_.stop();
+  // Waiters still pending will never be applied by this runner: tell them.
+  std::multimap<std::uint64_t, std::function<void(bool)>> orphans;
+  {
+    std::lock_guard lock(state_->mutex);
+    orphans.swap(state_->waiters);
+  }
+  for (auto& [position, done] : orphans) done(false);
+}
+
+void ProjectionRunner::when_applied(std::uint64_t position, std::function<void(bool)> done) {
+  bool ready = false;
+  bool ok = true;
+  {
+    std::lock_guard lock(state_->mutex);
+    if (state_->failed) {
+      ready = true;
+      ok = position <= state_->applied;
+    } else if (position <= state_->applied) {
+      ready = true;
+    } else {
+      state_->waiters.emplace(position, std::move(done));
+    }
+  }
+  if (ready) done(ok);
+}
+
+std::uint64_t ProjectionRunner::applied_position() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->applied;
+}
+
+std::vector<ProjectionStatus> ProjectionRunner::status() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->published;
+}
+
+std::expected<std::uint64_t, std::string> rebuild_offline(
+    eventstore::Store& store, Projection& projection,
+    const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+  auto* cf = store.column_family(projection.column_family());
+  if (cf == nullptr) return std::unexpected("column family not open");
+  // Every key of a read model, the checkpoint included, sorts below "\xff\xff".
+  rocksdb::Status s = store.db()->DeleteRange(rocksdb::WriteOptions(), cf, "", "\xff\xff");
+  if (!s.ok()) return std::unexpected("clearing " + std::string(projection.name()) + ": " +
+                                      s.ToString());
+  const std::uint64_t total = store.head_position();
+  constexpr std::size_t kChunk = 4096;
+  std::uint64_t done = 0;
+  while (done < total) {
+    auto chunk = store.read_all(done + 1, kChunk);
+    if (!chunk) return std::unexpected(chunk.error().message);
+    if (chunk->empty()) break;
+    std::vector<std::optional<domain::Event>> events(chunk->size());
+    std::vector<std::string> errors(chunk->size());
+    for (std::size_t i = 0; i < chunk->size(); ++i) {
+      auto e = decode((*chunk)[i]);
+      if (e) events[i] = std::move(*e); else errors[i] = e.error();
+    }
+    ReadModelBatch batch(store.db(), cf);
+    for (std::size_t i = 0; i < chunk->size(); ++i) {
+      if (!events[i]) return std::unexpected(errors[i]);
+      if (auto r = projection.apply((*chunk)[i], *events[i], batch); !r) {
+        return std::unexpected("position " + std::to_string((*chunk)[i].position) + ": " +
+                               r.error());
+      }
+    }
+    done = chunk->back().position;
+    batch.put(kCheckpointKey, encode_u64(done));
+    if (auto r = batch.commit(); !r) return std::unexpected(r.error());
+    if (progress) progress(done, total);
+  }
+  return done;
+}
+
+std::vector<std::string> projection_column_families() {
+  return {std::string(kOrganizationsColumnFamily), std::string(kCustomersColumnFamily),
+          std::string(kSessionsColumnFamily)};
+}
+
+std::vector<std::unique_ptr<Projection>> make_projections() {
+  std::vector<std::unique_ptr<Projection>> all;
+  all.push_back(std::make_unique<OrganizationsProjection>());
+  all.push_back(std::make_unique<CustomersProjection>());
+  all.push_back(std::make_unique<SessionsProjection>());
+  return all;
+}
+
+}  // namespace orgd::projections

@@ -1,0 +1,69 @@
+#pragma once
+// Feeds committed events to the projections, in global order, from the lowest checkpoint on,
+// and lets command handlers wait until their events are visible in every read model
+// (read-your-writes).
+//
+// Thread-safety: all public methods may be called from any thread. Projections run on the
+// store subscription's thread; waiters' callbacks run there too (or inline, when the position
+// is already applied) and must not block.
+
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "eventstore/store.hpp"
+#include "projections/projection.hpp"
+
+namespace orgd::projections {
+
+struct ProjectionStatus {
+  std::string name;
+  std::uint64_t checkpoint{0};  // last position applied
+  std::string error;            // why the projection stopped; empty while it runs
+};
+
+class ProjectionRunner {
+ public:
+  // Reads each projection's checkpoint and subscribes from the lowest. The projections'
+  // column families must be among the store's extra column families.
+  [[nodiscard]] static std::expected<std::unique_ptr<ProjectionRunner>, std::string> start(
+      eventstore::Store& store, std::vector<std::unique_ptr<Projection>> projections);
+  ~ProjectionRunner();
+
+  // Calls done(true) once every projection has applied `position`; done(false) if a projection
+  // stopped on an error before reaching it.
+  void when_applied(std::uint64_t position, std::function<void(bool applied)> done);
+  // The position every projection has applied.
+  [[nodiscard]] std::uint64_t applied_position() const;
+  [[nodiscard]] std::vector<ProjectionStatus> status() const;
+
+  struct State;
+
+ private:
+  explicit ProjectionRunner(std::shared_ptr<State> state);
+  std::shared_ptr<State> state_;
+  eventstore::Subscription subscription_;
+};
+
+// Reads a projection's checkpoint (0 when it has never run).
+[[nodiscard]] std::expected<std::uint64_t, std::string> read_checkpoint(
+    eventstore::Store& store, const Projection& projection);
+
+// Offline rebuild: empties the projection's column family and replays the whole log into it.
+// Nothing else may write to that column family meanwhile. `progress(done, total)` is called
+// after each chunk. Returns the number of events replayed.
+[[nodiscard]] std::expected<std::uint64_t, std::string> rebuild_offline(
+    eventstore::Store& store, Projection& projection,
+    const std::function<void(std::uint64_t done, std::uint64_t total)>& progress = {});
+
+// The column families of every projection orgd runs, for StoreOptions.
+[[nodiscard]] std::vector<std::string> projection_column_families();
+// A fresh instance of every projection orgd runs.
+[[nodiscard]] std::vector<std::unique_ptr<Projection>> make_projections();
+
+}  // namespace orgd::projections

@@ -1,0 +1,89 @@
+#include "projections/read_model_batch.hpp"
+
+#include <memory>
+
+namespace orgd::projections {
+
+std::string encode_u64(std::uint64_t value) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[static_cast<std::size_t>(i)] = static_cast<char>(value & 0xff);
+    value >>= 8;
+  }
+  return out;
+}
+
+std::uint64_t decode_u64(std::string_view bytes) {
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < 8 && i < bytes.size(); ++i) {
+    value = (value << 8) | static_cast<unsigned char>(bytes[i]);
+  }
+  return value;
+}
+
+ReadModelBatch::ReadModelBatch(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf)
+    : db_(db), cf_(cf), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
+
+std::expected<std::optional<std::string>, std::string> ReadModelBatch::get(std::string_view key) {
+  std::string value;
+  const rocksdb::Status s = batch_.GetFromBatchAndDB(db_, rocksdb::ReadOptions(), cf_,
+                                                     rocksdb::Slice(key.data(), key.size()),
+                                                     &value);
+  if (s.IsNotFound()) return std::optional<std::string>{};
+  if (!s.ok()) return std::unexpected("read model read failed: " + s.ToString());
+  return std::optional<std::string>{std::move(value)};
+}
+
+void ReadModelBatch::put(std::string_view key, std::string_view value) {
+  // WriteBatchWithIndex only fails on a bad column family, which is a programming error.
+  (void)batch_.Put(cf_, rocksdb::Slice(key.data(), key.size()),
+                   rocksdb::Slice(value.data(), value.size()));
+}
+
+void ReadModelBatch::erase(std::string_view key) {
+  (void)batch_.Delete(cf_, rocksdb::Slice(key.data(), key.size()));
+}
+
+std::expected<void, std::string> ReadModelBatch::add_to_counter(std::string_view key,
+                                                                std::int64_t delta) {
+  auto current = get(key);
+  if (!current) return std::unexpected(current.error());
+  const std::uint64_t before = *current ? decode_u64(**current) : 0;
+  const std::int64_t after = static_cast<std::int64_t>(before) + delta;
+  if (after < 0) return std::unexpected("counter " + std::string(key) + " would go negative");
+  if (after == 0) {
+    erase(key);
+  } else {
+    put(key, encode_u64(static_cast<std::uint64_t>(after)));
+  }
+  return {};
+}
+
+std::expected<void, std::string> ReadModelBatch::commit() {
+  rocksdb::WriteOptions options;
+  options.sync = false;
+  const rocksdb::Status s = db_->Write(options, batch_.GetWriteBatch());
+  if (!s.ok()) return std::unexpected("read model write failed: " + s.ToString());
+  batch_.Clear();
+  return {};
+}
+
+std::expected<void, std::string> ReadModelBatch::scan_prefix(
+    std::string_view prefix,
+    const std::function<bool(std::string_view key, std::string_view value)>& visit) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      batch_.NewIteratorWithBase(cf_, db_->NewIterator(rocksdb::ReadOptions(), cf_)));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+    const rocksdb::Slice key = it->key();
+    if (!key.starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
+    if (!visit({key.data(), key.size()}, {it->value().data(), it->value().size()})) break;
+  }
+  if (!it->status().ok()) return std::unexpected("read model scan failed: " + it->status().ToString());
+  return {};
+}
+
+void ReadModelBatch::save_point() { batch_.SetSavePoint(); }
+
+void ReadModelBatch::rollback() { (void)batch_.RollbackToSavePoint(); }
+
+}  // namespace orgd::projections
