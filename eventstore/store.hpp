@@ -47,13 +47,20 @@ struct StoreError {
 using SubscriptionHandler = std::function<bool(std::span<const Envelope>)>;
 
 // Owns a subscription's thread; destroying it stops delivery and joins the thread.
+// Thread-safety: stop() and error() may be called from any thread, including the handler's
+// own (there stop() only requests the stop: delivery ends when the handler returns). The
+// store stops every subscription when it closes; a handle may outlive its store.
 class Subscription {
  public:
   Subscription() = default;
   Subscription(Subscription&&) noexcept;
   Subscription& operator=(Subscription&&) noexcept;
   ~Subscription();
+  // Idempotent. Waits for a handler call in progress to return.
   void stop();
+  // Why delivery ended on its own: corruption or io_error reading the log, or
+  // invalid_argument when the handler threw. nullopt while running or after a normal stop.
+  [[nodiscard]] std::optional<StoreError> error() const;
 
   struct State;
 
@@ -70,7 +77,9 @@ class Store {
   using AppendCallback = std::function<void(AppendOutcome)>;
 
   // Opens (creating when missing) the database at options.data_dir.
-  // Errors: locked (another orgd holds it), io_error, corruption.
+  // Errors: locked (another orgd holds it), io_error, corruption, invalid_argument (empty
+  // data_dir, max_requests_per_batch 0, an extra column family named like one of the store's,
+  // a data directory of an unknown format).
   [[nodiscard]] static std::expected<std::unique_ptr<Store>, StoreError> open(
       const StoreOptions& options);
 
@@ -79,11 +88,16 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Queues an atomic append; `done` runs exactly once on the writer thread.
+  // Queues an atomic append; `done` runs exactly once on the writer thread. (Exception: a
+  // read-only or closing store completes it at once, on the calling thread, with `closed`.)
+  // Errors: version_conflict, claim_taken, invalid_request (also: a stream id or claim scope
+  // containing a NUL byte, a claim without value or owner), storage_unavailable, closed.
   void append_async(AppendRequest request, AppendCallback done);
-  // Blocking form of append_async.
+  // Blocking form of append_async. Must not be called from an AppendCallback (deadlock).
   [[nodiscard]] AppendOutcome append(AppendRequest request);
 
+  // Readers see acknowledged appends only. Errors: io_error, corruption (naming the key).
+  //
   // Envelopes of `stream_id` with version >= from_version, at most `max`, in version order.
   [[nodiscard]] std::expected<std::vector<Envelope>, StoreError> read_stream(
       std::string_view stream_id, std::uint64_t from_version = 1,
@@ -102,6 +116,9 @@ class Store {
   [[nodiscard]] std::uint64_t head_position() const;
   // The hash of the last committed envelope (zeros for an empty log).
   [[nodiscard]] Hash head_hash() const;
+  // Synced WriteBatches written since open (one per group-committed round that wrote
+  // anything); for metrics and tests. 0 when read-only.
+  [[nodiscard]] std::uint64_t batches_written() const;
 
   // Delivers every envelope with position >= from_position on a dedicated thread: first
   // what is on disk, then live as batches commit; in order, without gaps or repeats.

@@ -1,0 +1,98 @@
+#include "eventstore/append_writer.hpp"
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "eventstore/append_stage.hpp"
+#include "eventstore/batch_state.hpp"
+#include "eventstore/key_encoding.hpp"
+
+namespace orgd::eventstore {
+namespace {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Callbacks belong to callers. One that throws must not take the writer, and with it every
+// later append, down: its exception is deliberately dropped here and nowhere else.
+void complete(Store::AppendCallback& done, Store::AppendOutcome outcome) noexcept {
+  if (!done) return;
+  try {
+    done(std::move(outcome));
+  } catch (...) {  // NOLINT(bugprone-empty-catch): see above
+  }
+}
+
+}  // namespace
+
+AppendWriter::AppendWriter(rocksdb::DB& db, const ColumnFamilies& cfs, const LogReader& reader,
+                           LogHead& head, const StoreOptions& options, OnDurable on_durable)
+    : db_(db),
+      cfs_(cfs),
+      reader_(reader),
+      head_(head),
+      max_batch_(std::max<std::size_t>(options.max_requests_per_batch, 1)),
+      sync_(options.sync),
+      on_durable_(std::move(on_durable)),
+      thread_([this] { run(); }) {}
+
+AppendWriter::~AppendWriter() { stop(); }
+
+void AppendWriter::submit(AppendRequest request, Store::AppendCallback done) {
+  PendingAppend pending{std::move(request), std::move(done)};
+  if (queue_.push(pending)) return;
+  complete(pending.done, std::unexpected(AppendError{.code = AppendErrorCode::closed,
+                                                     .message = "the store is shutting down"}));
+}
+
+void AppendWriter::stop() {
+  queue_.close();
+  if (thread_.joinable()) thread_.join();
+}
+
+void AppendWriter::run() {
+  for (auto round = queue_.take(max_batch_); !round.empty(); round = queue_.take(max_batch_)) {
+    commit(round);
+  }
+}
+
+void AppendWriter::commit(std::vector<PendingAppend>& round) {
+  const ChainTip start = head_.tip();
+  ChainTip tip = start;
+  BatchState state(reader_);
+  rocksdb::WriteBatch batch;
+  StageContext context{state, tip, batch, cfs_, now_ms()};
+  std::vector<Store::AppendOutcome> outcomes;
+  outcomes.reserve(round.size());
+  for (const auto& pending : round) outcomes.push_back(stage_append(pending.request, context));
+
+  const bool appended = tip.position != start.position;
+  rocksdb::Status status;
+  if (appended) status = batch.Put(cfs_.meta, kHeadKey, head_record(tip.position, tip.hash));
+  if (status.ok() && batch.Count() > 0) {
+    rocksdb::WriteOptions write;
+    write.sync = sync_;
+    status = db_.Write(write, &batch);
+    if (status.ok()) batches_written_.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (!status.ok()) {
+    // Nothing of the round is durable; requests that failed validation are told the same,
+    // since they may have been judged against writes that never happened.
+    for (auto& outcome : outcomes) {
+      outcome = std::unexpected(AppendError{.code = AppendErrorCode::storage_unavailable,
+                                            .message = "write failed: " + status.ToString()});
+    }
+  } else if (appended) {
+    head_.advance(tip);
+    on_durable_(tip.position);
+  }
+  for (std::size_t i = 0; i < round.size(); ++i) complete(round[i].done, std::move(outcomes[i]));
+}
+
+}  // namespace orgd::eventstore

@@ -1,0 +1,68 @@
+#pragma once
+// The single writer thread: group commit of append requests.
+//
+// Each round takes every queued request (up to options.max_requests_per_batch), stages the
+// ones that pass validation into one rocksdb::WriteBatch, writes it with
+// WriteOptions::sync = options.sync, and only then advances the LogHead, tells
+// `on_durable`, and completes each request's callback. If the write fails, every request of
+// the round gets storage_unavailable and the head stays where it was, so the next round
+// chains from the last durable envelope.
+//
+// Thread-safety: submit() from any thread; stop() from the owner; callbacks and on_durable
+// run on the writer thread. Exceptions thrown by callbacks are swallowed (the writer must
+// survive a faulty caller).
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "eventstore/append_queue.hpp"
+#include "eventstore/column_families.hpp"
+#include "eventstore/log_head.hpp"
+#include "eventstore/log_reader.hpp"
+#include "eventstore/store_options.hpp"
+
+namespace orgd::eventstore {
+
+class AppendWriter {
+ public:
+  using OnDurable = std::function<void(std::uint64_t head_position)>;
+
+  // Starts the thread. All references must outlive the writer.
+  AppendWriter(rocksdb::DB& db, const ColumnFamilies& cfs, const LogReader& reader, LogHead& head,
+               const StoreOptions& options, OnDurable on_durable);
+  // stop()s.
+  ~AppendWriter();
+  AppendWriter(const AppendWriter&) = delete;
+  AppendWriter& operator=(const AppendWriter&) = delete;
+
+  // Queues the request; once stopping, completes it at once, on this thread, with `closed`.
+  void submit(AppendRequest request, Store::AppendCallback done);
+  // Completes every queued request, then joins the thread. Idempotent.
+  void stop();
+
+  // Rounds whose WriteBatch was written successfully (rounds of only failed or write-free
+  // requests write nothing and do not count).
+  [[nodiscard]] std::uint64_t batches_written() const {
+    return batches_written_.load(std::memory_order_relaxed);
+  }
+
+ private:
+  void run();
+  void commit(std::vector<PendingAppend>& round);
+
+  rocksdb::DB& db_;
+  const ColumnFamilies& cfs_;
+  const LogReader& reader_;
+  LogHead& head_;
+  const std::size_t max_batch_;
+  const bool sync_;
+  const OnDurable on_durable_;
+  std::atomic<std::uint64_t> batches_written_{0};
+  AppendQueue queue_;
+  std::thread thread_;  // last: starts once everything above is initialised
+};
+
+}  // namespace orgd::eventstore

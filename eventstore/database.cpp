@@ -1,0 +1,153 @@
+#include "eventstore/database.hpp"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include <array>
+#include <set>
+#include <system_error>
+#include <vector>
+
+namespace orgd::eventstore {
+namespace {
+
+constexpr std::array kOwnColumnFamilies = {kEventsCf, kStreamsCf, kStreamHeadsCf, kClaimsCf,
+                                           kMetaCf};
+// Layout of all column families together; see README.md. Bumped with any layout change.
+constexpr char kStoreFormat = 1;
+constexpr int kBloomBitsPerKey = 10;
+
+// RocksDB reports a held LOCK as a plain IOError: "While lock file: <dir>/LOCK: ..." from
+// another process, "lock hold by current process ...: <dir>/LOCK: ..." from this one.
+bool is_lock_error(const rocksdb::Status& status) {
+  return status.IsIOError() && status.ToString().find("/LOCK") != std::string::npos;
+}
+
+StoreError to_store_error(const rocksdb::Status& status, const std::filesystem::path& dir) {
+  const std::string text = status.ToString();
+  if (is_lock_error(status)) {
+    return {StoreErrorCode::locked,
+            "data directory " + dir.string() + " is in use by another store: " + text};
+  }
+  if (status.IsCorruption()) return {StoreErrorCode::corruption, text};
+  if (status.IsInvalidArgument()) return {StoreErrorCode::invalid_argument, text};
+  return {StoreErrorCode::io_error, text};
+}
+
+rocksdb::DBOptions db_options(const StoreOptions& options) {
+  rocksdb::DBOptions db;
+  db.create_if_missing = !options.read_only;
+  db.create_missing_column_families = !options.read_only;
+  db.max_background_jobs = 2;  // the machine is small and the log is append-mostly
+  db.keep_log_file_num = 4;
+  return db;
+}
+
+// Point-lookup column families (stream heads, claims) get a bloom filter: the writer asks
+// them about streams and values that usually do not exist yet.
+rocksdb::ColumnFamilyOptions cf_options(std::string_view name,
+                                        const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  if (name == kStreamHeadsCf || name == kClaimsCf) {
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(kBloomBitsPerKey));
+  }
+  rocksdb::ColumnFamilyOptions cf;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
+// Ours, the extra ones asked for, and whatever the directory already holds (RocksDB refuses
+// to open a database without all of its column families).
+std::set<std::string> column_family_names(const StoreOptions& options) {
+  std::set<std::string> names{rocksdb::kDefaultColumnFamilyName};
+  names.insert(kOwnColumnFamilies.begin(), kOwnColumnFamilies.end());
+  names.insert(options.extra_column_families.begin(), options.extra_column_families.end());
+  std::vector<std::string> existing;
+  // A missing database has none; Open reports any real problem.
+  if (rocksdb::DB::ListColumnFamilies(db_options(options), options.data_dir.string(), &existing)
+          .ok()) {
+    names.insert(existing.begin(), existing.end());
+  }
+  return names;
+}
+
+std::expected<void, StoreError> check_format(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* meta,
+                                             bool read_only) {
+  std::string stored;
+  const auto status = db.Get(rocksdb::ReadOptions(), meta, kFormatVersionKey, &stored);
+  if (status.IsNotFound()) {
+    if (read_only) return {};
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    const auto put = db.Put(sync, meta, kFormatVersionKey, std::string(1, kStoreFormat));
+    if (put.ok()) return {};
+    return std::unexpected(StoreError{StoreErrorCode::io_error, put.ToString()});
+  }
+  if (!status.ok()) return std::unexpected(StoreError{StoreErrorCode::io_error, status.ToString()});
+  if (stored != std::string(1, kStoreFormat)) {
+    return std::unexpected(StoreError{StoreErrorCode::invalid_argument,
+                                      "data directory holds an unknown store format"});
+  }
+  return {};
+}
+
+}  // namespace
+
+std::expected<std::unique_ptr<Database>, StoreError> Database::open(const StoreOptions& options) {
+  if (!options.read_only) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.data_dir, ec);
+    if (ec) {
+      return std::unexpected(
+          StoreError{StoreErrorCode::io_error,
+                     "cannot create " + options.data_dir.string() + ": " + ec.message()});
+    }
+  }
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& name : column_family_names(options)) {
+    descriptors.emplace_back(name, cf_options(name, cache));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  const auto path = options.data_dir.string();
+  const auto status =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options(options), path, descriptors, &handles, &raw)
+          : rocksdb::DB::Open(db_options(options), path, descriptors, &handles, &raw);
+  if (!status.ok()) return std::unexpected(to_store_error(status, options.data_dir));
+
+  std::unique_ptr<Database> database(new Database());
+  database->db_.reset(raw);
+  for (auto* handle : handles) database->handles_.emplace(handle->GetName(), handle);
+  database->cfs_ = {database->find(kEventsCf), database->find(kStreamsCf),
+                    database->find(kStreamHeadsCf), database->find(kClaimsCf),
+                    database->find(kMetaCf)};
+  if (auto format = check_format(*raw, database->cfs_.meta, options.read_only); !format) {
+    return std::unexpected(format.error());
+  }
+  return database;
+}
+
+Database::~Database() { close(); }
+
+void Database::close() {
+  if (!db_) return;
+  for (auto& [name, handle] : handles_) {
+    // Failing to free a handle at shutdown leaks memory only; nothing to recover.
+    (void)db_->DestroyColumnFamilyHandle(handle);
+  }
+  handles_.clear();
+  (void)db_->Close();  // unsynced data is already in the synced WAL; see StoreOptions::sync
+  db_.reset();
+}
+
+rocksdb::ColumnFamilyHandle* Database::find(std::string_view name) const {
+  const auto it = handles_.find(name);
+  return it == handles_.end() ? nullptr : it->second;
+}
+
+}  // namespace orgd::eventstore

@@ -1,0 +1,48 @@
+#pragma once
+// The RocksDB instance behind a Store: opening it with the event store's column families
+// (plus the extra ones other layers asked for, plus any the directory already holds), and
+// closing it.
+//
+// Thread-safety: after open() the object is immutable; db() and the handles may be used from
+// any thread (RocksDB's DB is thread-safe). Destroying it closes the database; every user
+// must have stopped by then.
+
+#include <expected>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "eventstore/column_families.hpp"
+#include "eventstore/store.hpp"
+#include "eventstore/store_options.hpp"
+
+namespace orgd::eventstore {
+
+class Database {
+ public:
+  // Creates data_dir and missing column families unless options.read_only.
+  // Errors: locked (another Store or process holds the directory's LOCK), io_error,
+  // corruption, invalid_argument (bad options; read-only open of a missing database).
+  [[nodiscard]] static std::expected<std::unique_ptr<Database>, StoreError> open(
+      const StoreOptions& options);
+
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  [[nodiscard]] rocksdb::DB* db() const { return db_.get(); }
+  [[nodiscard]] const ColumnFamilies& cfs() const { return cfs_; }
+  // Any opened column family by name, "default" included; nullptr when unknown.
+  [[nodiscard]] rocksdb::ColumnFamilyHandle* find(std::string_view name) const;
+
+ private:
+  Database() = default;
+  void close();
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> handles_;
+  ColumnFamilies cfs_;
+};
+
+}  // namespace orgd::eventstore

@@ -1,0 +1,132 @@
+// Opening, closing and reopening a store: recovery of the head and the hash chain, the
+// directory lock, read-only mode and options.
+
+#include "eventstore/store.hpp"
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include "eventstore/column_families.hpp"
+#include "store_fixture.hpp"
+
+namespace orgd::eventstore::testing {
+namespace {
+
+class StoreOpenTest : public StoreTest {
+ protected:
+  // Recomputes the chain from 32 zero bytes, as an auditor would, and returns its end.
+  Hash verified_chain() {
+    Hash previous{};
+    std::uint64_t position = 0;
+    for (const auto& envelope : all()) {
+      EXPECT_EQ(envelope.position, ++position);
+      EXPECT_EQ(envelope.hash, chain_hash(previous, envelope)) << "position " << position;
+      previous = envelope.hash;
+    }
+    return previous;
+  }
+};
+
+TEST_F(StoreOpenTest, ReopeningKeepsTheLogAndContinuesItsChain) {
+  ASSERT_TRUE(append(append_to("a", ExpectedVersion::no_stream(), 3)));
+  AppendRequest request = append_to("b", ExpectedVersion::no_stream(), 2);
+  request.claims.push_back({"name", "acme", "b"});
+  ASSERT_TRUE(append(request));
+  const auto before = all();
+  const Hash head = store_->head_hash();
+
+  reopen();
+  EXPECT_EQ(store_->head_position(), 5u);
+  EXPECT_EQ(store_->head_hash(), head);
+  EXPECT_EQ(all(), before);
+  EXPECT_EQ(store_->stream_version("a"), 3u);
+  EXPECT_EQ(owner("name", "acme"), std::optional<std::string>("b"));
+
+  const auto next = append(append_to("a", ExpectedVersion::exact(3)));
+  ASSERT_TRUE(next) << next.error().message;
+  EXPECT_EQ(next->first_position, 6u);
+  EXPECT_EQ(next->stream_versions, (std::vector<std::uint64_t>{4}));
+  EXPECT_EQ(verified_chain(), store_->head_hash());
+
+  reopen();
+  EXPECT_EQ(verified_chain(), store_->head_hash());
+  EXPECT_EQ(store_->head_position(), 6u);
+}
+
+TEST_F(StoreOpenTest, AnEmptyLogStartsFromZeros) {
+  EXPECT_EQ(store_->head_position(), 0u);
+  EXPECT_EQ(store_->head_hash(), Hash{});
+  reopen();
+  EXPECT_EQ(store_->head_position(), 0u);
+  EXPECT_TRUE(all().empty());
+}
+
+TEST_F(StoreOpenTest, ASecondStoreOnTheSameDirectoryIsLockedOut) {
+  const auto second = Store::open(options());
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, StoreErrorCode::locked) << second.error().message;
+  EXPECT_NE(second.error().message.find(options().data_dir.string()), std::string::npos);
+
+  store_.reset();
+  EXPECT_TRUE(Store::open(options())) << "the lock goes with the store";
+}
+
+TEST_F(StoreOpenTest, AReadOnlyStoreReadsButDoesNotAppend) {
+  ASSERT_TRUE(append(append_to("a", ExpectedVersion::any(), 2)));
+  StoreOptions read_only = options();
+  read_only.read_only = true;
+  auto reader = Store::open(read_only);  // beside the writing store: no lock taken
+  ASSERT_TRUE(reader) << reader.error().message;
+  EXPECT_EQ((*reader)->head_position(), 2u);
+  EXPECT_EQ((*reader)->read_stream("a")->size(), 2u);
+  const auto refused = (*reader)->append(append_to("a", ExpectedVersion::any()));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, AppendErrorCode::closed);
+}
+
+TEST_F(StoreOpenTest, ExtraColumnFamiliesLiveInTheSameDatabase) {
+  StoreOptions with_extra = options();
+  with_extra.extra_column_families = {"read_model"};
+  reopen(with_extra);
+  auto* read_model = store_->column_family("read_model");
+  ASSERT_NE(read_model, nullptr);
+  EXPECT_NE(store_->column_family(kEventsCf), nullptr);
+  EXPECT_NE(store_->column_family("default"), nullptr);
+  EXPECT_EQ(store_->column_family("unknown"), nullptr);
+  ASSERT_TRUE(store_->db()->Put(rocksdb::WriteOptions(), read_model, "k", "v").ok());
+
+  reopen();  // no longer asked for, but still there: it is opened all the same
+  read_model = store_->column_family("read_model");
+  ASSERT_NE(read_model, nullptr);
+  std::string value;
+  ASSERT_TRUE(store_->db()->Get(rocksdb::ReadOptions(), read_model, "k", &value).ok());
+  EXPECT_EQ(value, "v");
+}
+
+TEST_F(StoreOpenTest, RejectsInvalidOptions) {
+  store_.reset();
+  StoreOptions no_dir;
+  EXPECT_EQ(Store::open(no_dir).error().code, StoreErrorCode::invalid_argument);
+  StoreOptions no_batch = options();
+  no_batch.max_requests_per_batch = 0;
+  EXPECT_EQ(Store::open(no_batch).error().code, StoreErrorCode::invalid_argument);
+  StoreOptions clash = options();
+  clash.extra_column_families = {std::string(kClaimsCf)};
+  EXPECT_EQ(Store::open(clash).error().code, StoreErrorCode::invalid_argument);
+}
+
+TEST_F(StoreOpenTest, AHeadRecordThatDisagreesWithTheLogIsCorruption) {
+  ASSERT_TRUE(append(append_to("a", ExpectedVersion::any(), 2)));
+  // Drop the last event behind the store's back, as a truncation would.
+  ASSERT_TRUE(store_->db()
+                  ->Delete(rocksdb::WriteOptions(), store_->column_family(kEventsCf),
+                           std::string("\0\0\0\0\0\0\0\2", 8))
+                  .ok());
+  store_.reset();
+  const auto reopened = Store::open(options());
+  ASSERT_FALSE(reopened);
+  EXPECT_EQ(reopened.error().code, StoreErrorCode::corruption) << reopened.error().message;
+}
+
+}  // namespace
+}  // namespace orgd::eventstore::testing
