@@ -1,0 +1,49 @@
+#include "api/aggregate_loader.hpp"
+
+#include "domain/event_codec.hpp"
+
+namespace orgd::api {
+namespace {
+
+template <class State>
+std::expected<State, std::string> fold_stream(const eventstore::Store& store,
+                                              const std::string& stream, std::string_view id) {
+  auto envelopes = store.read_stream(stream);
+  if (!envelopes) return std::unexpected(envelopes.error().message);
+  State state;
+  state.id = std::string(id);
+  for (const auto& e : *envelopes) {
+    auto event = domain::decode_event(e.type, e.schema_version, e.payload);
+    if (!event) return std::unexpected(event.error());
+    state = domain::apply(std::move(state), *event,
+                          domain::EventMeta{e.version, e.timestamp_ms, e.actor});
+  }
+  return state;
+}
+
+}  // namespace
+
+std::expected<domain::Organization, std::string> AggregateLoader::organization(
+    std::string_view id) const {
+  return fold_stream<domain::Organization>(store_, domain::organization_stream(id), id);
+}
+
+std::expected<domain::Customer, std::string> AggregateLoader::customer(std::string_view id) const {
+  return fold_stream<domain::Customer>(store_, domain::customer_stream(id), id);
+}
+
+std::expected<domain::AncestorChain, std::string> AggregateLoader::chain_from(
+    std::string_view id) const {
+  domain::AncestorChain chain;
+  std::string next(id);
+  // One more than the depth limit: enough to notice a chain that is already too deep.
+  while (!next.empty() && chain.size() <= domain::kMaxHierarchyDepth) {
+    auto org = organization(next);
+    if (!org) return std::unexpected(org.error());
+    next = org->exists() ? org->parent_id : std::string();
+    chain.push_back(std::move(*org));
+  }
+  return chain;
+}
+
+}  // namespace orgd::api

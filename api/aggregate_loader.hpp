@@ -1,0 +1,34 @@
+#pragma once
+// Rebuilds aggregates from their streams for command decisions (write side: never from read
+// models, which may lag).
+//
+// Thread-safety: any thread; reads committed data only.
+
+#include <expected>
+#include <string>
+#include <string_view>
+
+#include "domain/customer/customer.hpp"
+#include "domain/organization/organization_commands.hpp"
+#include "eventstore/store.hpp"
+
+namespace orgd::api {
+
+class AggregateLoader {
+ public:
+  explicit AggregateLoader(const eventstore::Store& store) : store_(store) {}
+
+  // A never-created organization comes back with version 0 (and its id filled in).
+  [[nodiscard]] std::expected<domain::Organization, std::string> organization(
+      std::string_view id) const;
+  [[nodiscard]] std::expected<domain::Customer, std::string> customer(std::string_view id) const;
+  // `id` first, then its parent, and so on up to the top (at most the depth limit + 1 entries).
+  // For an unknown id the chain is just that one unknown organization.
+  [[nodiscard]] std::expected<domain::AncestorChain, std::string> chain_from(
+      std::string_view id) const;
+
+ private:
+  const eventstore::Store& store_;
+};
+
+}  // namespace orgd::api

@@ -1,0 +1,47 @@
+#pragma once
+// What every route handler works with: the store, read models, command execution and settings.
+// Owned by the Application; handlers hold a reference for the server's lifetime.
+
+#include <atomic>
+#include <cstdint>
+
+#include "api/aggregate_loader.hpp"
+#include "api/authenticator.hpp"
+#include "api/command_executor.hpp"
+#include "api/worker_pool.hpp"
+#include "projections/customer_queries.hpp"
+#include "projections/organization_queries.hpp"
+
+namespace orgd::api {
+
+struct ApiOptions {
+  // Public signup (POST /api/v1/signup). Default: on.
+  bool signup_enabled{true};
+  // Lifetime of a login token. Default: 86400 s.
+  std::int64_t token_ttl_seconds{86400};
+};
+
+struct ApiContext {
+  ApiContext(eventstore::Store& s, projections::ProjectionRunner& p, WorkerPool& w, ApiOptions o)
+      : store(s),
+        projections(p),
+        workers(w),
+        options(o),
+        executor(s, p),
+        loader(s),
+        organizations(s),
+        customers(s),
+        auth(customers) {}
+
+  eventstore::Store& store;
+  projections::ProjectionRunner& projections;
+  WorkerPool& workers;
+  ApiOptions options;
+  CommandExecutor executor;
+  AggregateLoader loader;
+  projections::OrganizationQueries organizations;
+  projections::CustomerQueries customers;
+  Authenticator auth;
+};
+
+}  // namespace orgd::api

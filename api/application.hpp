@@ -1,0 +1,54 @@
+#pragma once
+// orgd as one object: opens the data directory, catches the read models up, bootstraps, and
+// serves HTTP. Tests start it in-process on port 0; orgd_main.cpp starts it from the command
+// line.
+//
+// Thread-safety: start/stop from one thread.
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "api/api_context.hpp"
+#include "api/bootstrap.hpp"
+
+namespace orgd::api {
+
+struct OrgdOptions {
+  // Address and port to listen on; port 0 picks a free one. Default: 127.0.0.1:8080.
+  std::string listen_address{"127.0.0.1"};
+  std::uint16_t listen_port{8080};
+  // RocksDB data directory. Default: ./data.
+  std::filesystem::path data_dir{"./data"};
+  ApiOptions api;
+  // Largest request body, bytes. Default: 1 MiB.
+  std::size_t body_limit{1u << 20};
+  // HTTP I/O threads. Default: 0 = one per core.
+  unsigned io_threads{0};
+  BootstrapOptions bootstrap;
+};
+
+class Application {
+ public:
+  [[nodiscard]] static std::expected<std::unique_ptr<Application>, std::string> start(
+      const OrgdOptions& options);
+  ~Application();  // stop()
+  Application(const Application&) = delete;
+  Application& operator=(const Application&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const;
+  [[nodiscard]] std::string address() const;
+  [[nodiscard]] eventstore::Store& store();
+  // Stops serving, drains commands in flight, closes the store. Idempotent.
+  void stop();
+
+  struct Parts;
+
+ private:
+  explicit Application(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace orgd::api

@@ -1,0 +1,52 @@
+#include "api/authenticator.hpp"
+
+#include "api/credentials.hpp"
+#include "api/error_responses.hpp"
+#include "api/http/problem.hpp"
+#include "domain/customer/customer.hpp"
+
+namespace orgd::api {
+namespace {
+
+HttpResponse unauthorized(const HttpRequest& request, std::string_view detail) {
+  auto response = problem_response(401, "unauthorized", "unauthorized", detail, request.path,
+                                   request.trace_id);
+  response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return response;
+}
+
+}  // namespace
+
+std::expected<Authenticated, HttpResponse> Authenticator::authenticate(
+    const HttpRequest& request, std::int64_t now_ms) const {
+  if (request.authorization.empty()) {
+    return std::unexpected(unauthorized(request, "this endpoint needs a bearer token"));
+  }
+  auto token = parse_bearer(request.authorization);
+  if (!token) return std::unexpected(unauthorized(request, token.error()));
+  auto session = customers_.session(token->token_hash);
+  if (!session) return std::unexpected(unavailable_response(request, "sessions unavailable"));
+  // The hash lookup already matched the secret; the customer part must match too, compared
+  // in constant time like every secret-derived value.
+  if (!*session || !equal_secrets((*session)->customer_id, token->customer_id)) {
+    return std::unexpected(unauthorized(request, "the token is not valid"));
+  }
+  if ((*session)->expires_at_ms <= now_ms) {
+    return std::unexpected(unauthorized(request, "the token has expired"));
+  }
+  auto customer = customers_.get(token->customer_id);
+  if (!customer) return std::unexpected(unavailable_response(request, "customers unavailable"));
+  if (!*customer || (*customer)->status != "active") {
+    return std::unexpected(unauthorized(request, "the token is not valid"));
+  }
+  const auto& row = **customer;
+  domain::Caller caller{row.id,
+                        domain::platform_role_from(row.platform_role)
+                            .value_or(domain::PlatformRole::none),
+                        row.organization_id,
+                        domain::organization_role_from(row.role)
+                            .value_or(domain::OrganizationRole::member)};
+  return Authenticated{std::move(caller), (*session)->session_id, token->token_hash};
+}
+
+}  // namespace orgd::api

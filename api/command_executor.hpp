@@ -1,0 +1,49 @@
+#pragma once
+// Turns a domain Decision into one atomic, durable event-store append, then waits until every
+// read model includes it (read-your-writes) before reporting back.
+//
+// Thread-safety: any thread. `done` runs on the store's writer thread (failures) or the
+// projection thread (success); it must not block.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "domain/decision.hpp"
+#include "eventstore/append_request.hpp"
+#include "eventstore/store.hpp"
+#include "projections/projection_runner.hpp"
+
+namespace orgd::api {
+
+struct CommandMeta {
+  std::string actor;           // customer id, or "system"
+  std::string correlation_id;  // the request's trace id
+  std::string idempotency_key;
+  std::int64_t now_ms{0};
+};
+
+struct CommandOutcome {
+  bool ok{false};
+  std::uint64_t position{0};  // the log's head after the append (X-Event-Position)
+  eventstore::AppendError error;  // when !ok
+};
+
+class CommandExecutor {
+ public:
+  CommandExecutor(eventstore::Store& store, projections::ProjectionRunner& projections)
+      : store_(store), projections_(projections) {}
+
+  void execute(const domain::Decision& decision, const CommandMeta& meta,
+               std::function<void(CommandOutcome)> done);
+
+ private:
+  eventstore::Store& store_;
+  projections::ProjectionRunner& projections_;
+};
+
+// The event-store request a decision stands for (exposed for tests and tools).
+[[nodiscard]] eventstore::AppendRequest to_append_request(const domain::Decision& decision,
+                                                          const CommandMeta& meta);
+
+}  // namespace orgd::api

@@ -1,0 +1,57 @@
+#include "api/command_runner.hpp"
+
+#include <memory>
+
+#include "api/error_responses.hpp"
+#include "api/ids.hpp"
+
+namespace orgd::api {
+namespace {
+
+struct Run {
+  ApiContext& context;
+  HttpRequest request;  // copy: outlives the handler
+  CommandMeta meta;
+  CommandAttempt attempt;
+  CommandDone done;
+  int attempts{0};
+};
+
+void attempt_once(std::shared_ptr<Run> run) {
+  ++run->attempts;
+  auto decision = run->attempt();
+  if (!decision) {
+    run->done(std::unexpected(std::move(decision.error())));
+    return;
+  }
+  run->context.executor.execute(*decision, run->meta, [run](CommandOutcome outcome) {
+    if (outcome.ok) {
+      run->done(outcome.position);
+      return;
+    }
+    const bool retry = outcome.error.code == eventstore::AppendErrorCode::version_conflict &&
+                       run->attempts < kMaxCommandAttempts;
+    if (retry) {
+      // Not on the writer thread: the retry reads streams.
+      run->context.workers.post([run] { attempt_once(run); });
+      return;
+    }
+    run->done(std::unexpected(append_error_response(run->request, outcome.error)));
+  });
+}
+
+}  // namespace
+
+CommandMeta command_meta(const HttpRequest& request, std::string actor) {
+  return {std::move(actor), request.trace_id, request.idempotency_key, now_ms()};
+}
+
+void run_command(ApiContext& context, const HttpRequest& request, const CommandMeta& meta,
+                 CommandAttempt attempt, CommandDone done) {
+  auto run = std::make_shared<Run>(
+      Run{context, request, meta, std::move(attempt), std::move(done), 0});
+  run->request.body.clear();  // not needed for error responses
+  attempt_once(std::move(run));
+}
+
+}  // namespace orgd::api

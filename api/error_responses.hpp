@@ -1,0 +1,22 @@
+#pragma once
+// The one place where typed errors become HTTP problems (RFC 9457).
+
+#include <string_view>
+
+#include "api/http/http_types.hpp"
+#include "domain/domain_error.hpp"
+#include "eventstore/append_request.hpp"
+
+namespace orgd::api {
+
+[[nodiscard]] HttpResponse domain_error_response(const HttpRequest& request,
+                                                 const domain::DomainError& error);
+[[nodiscard]] HttpResponse append_error_response(const HttpRequest& request,
+                                                 const eventstore::AppendError& error);
+[[nodiscard]] HttpResponse not_found_response(const HttpRequest& request);
+[[nodiscard]] HttpResponse unavailable_response(const HttpRequest& request,
+                                                std::string_view what);
+[[nodiscard]] HttpResponse bad_request_response(const HttpRequest& request, std::string_view field,
+                                                std::string_view message);
+
+}  // namespace orgd::api

@@ -1,0 +1,34 @@
+#include "api/health_routes.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/representations.hpp"
+#include "api/route_support.hpp"
+
+namespace orgd::api {
+
+void add_health_routes(Router& router, ApiContext& context, std::uint64_t ready_at) {
+  router.add(HttpMethod::get, "/healthz", [](HttpRequest, PathParams, Responder respond) {
+    respond(json_response(200, R"({"status":"ok"})"));
+  });
+  router.add(HttpMethod::get, "/readyz",
+             [&context, ready_at](HttpRequest, PathParams, Responder respond) {
+               boost::json::object body;
+               boost::json::array projections;
+               bool ready = true;
+               for (const auto& p : context.projections.status()) {
+                 boost::json::object entry;
+                 entry["name"] = p.name;
+                 entry["checkpoint"] = p.checkpoint;
+                 if (!p.error.empty()) entry["error"] = p.error;
+                 ready = ready && p.error.empty() && p.checkpoint >= ready_at;
+                 projections.push_back(std::move(entry));
+               }
+               body["status"] = ready ? "ready" : "not-ready";
+               body["projections"] = std::move(projections);
+               respond(json_response(ready ? 200 : 503, to_body(body)));
+             });
+}
+
+}  // namespace orgd::api

@@ -1,0 +1,19 @@
+#pragma once
+// Identifiers and time for commands: the inputs the pure domain must be handed.
+
+#include <cstdint>
+#include <string>
+
+namespace orgd::api {
+
+// A UUID version 7 (RFC 9562): 48-bit Unix milliseconds, then random bits. Time-ordered ids keep
+// RocksDB keys of new aggregates close together. Thread-safe.
+[[nodiscard]] std::string new_uuid_v7(std::int64_t unix_ms);
+// True for the canonical 36-character lowercase-or-uppercase hex form.
+[[nodiscard]] bool is_uuid(std::string_view text);
+// Wall-clock UTC milliseconds.
+[[nodiscard]] std::int64_t now_ms();
+// "2026-11-23T13:17:22.123Z".
+[[nodiscard]] std::string format_iso8601(std::int64_t unix_ms);
+
+}  // namespace orgd::api

@@ -1,0 +1,24 @@
+#pragma once
+// GET /organizations and /organizations/{id}/children: query parameters to a read-model query,
+// with the caller's reach applied.
+
+#include <expected>
+#include <optional>
+#include <string>
+
+#include "api/api_context.hpp"
+#include "api/http/http_types.hpp"
+#include "domain/caller.hpp"
+
+namespace orgd::api {
+
+// Answers a listing. `fixed_parent` is set for /children (then parentId is not a parameter).
+[[nodiscard]] HttpResponse list_organizations(const ApiContext& context, const HttpRequest& request,
+                                              const domain::Caller& caller,
+                                              const std::optional<std::string>& fixed_parent);
+
+// True when the caller may see the organization with this read-model row id and ancestors.
+[[nodiscard]] bool visible_to(const domain::Caller& caller, const std::string& id,
+                              const std::vector<std::string>& ancestor_ids);
+
+}  // namespace orgd::api

@@ -1,0 +1,131 @@
+// orgd: the server. Every setting is a flag and an ORGD_* environment variable; the flag wins.
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+
+#include "api/application.hpp"
+
+namespace {
+
+struct CommandLine {
+  std::string listen{"127.0.0.1:8080"};
+  std::string data_dir{"./data"};
+  std::string signup{"on"};
+  std::int64_t token_ttl{86400};
+  std::size_t body_limit{1u << 20};
+  std::string log_level{"info"};
+  std::string log_format{"json"};
+};
+
+void configure_logging(const CommandLine& cli) {
+  auto logger = spdlog::stderr_color_mt("orgd", spdlog::color_mode::never);
+  if (cli.log_format == "json") {
+    // Messages are fixed texts written by orgd (never request data), so they need no escaping.
+    logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%v"})",
+                        spdlog::pattern_time_type::utc);
+  } else {
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+  }
+  logger->set_level(spdlog::level::from_str(cli.log_level));
+  spdlog::set_default_logger(logger);
+}
+
+bool split_listen(const std::string& listen, std::string& address, std::uint16_t& port) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  address = listen.substr(0, colon);
+  if (address.size() > 2 && address.front() == '[' && address.back() == ']') {
+    address = address.substr(1, address.size() - 2);
+  }
+  try {
+    const int value = std::stoi(listen.substr(colon + 1));
+    if (value < 0 || value > 65535) return false;
+    port = static_cast<std::uint16_t>(value);
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+const char* env_or_empty(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? "" : value;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"orgd: event-sourced organization management server"};
+  CommandLine cli;
+  app.add_option("--listen", cli.listen, "ADDR:PORT to listen on (port 0 = any free port)")
+      ->envname("ORGD_LISTEN")
+      ->capture_default_str();
+  app.add_option("--data-dir", cli.data_dir, "RocksDB data directory")
+      ->envname("ORGD_DATA_DIR")
+      ->capture_default_str();
+  app.add_option("--signup", cli.signup, "public signup: on|off")
+      ->envname("ORGD_SIGNUP")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
+  app.add_option("--token-ttl", cli.token_ttl, "login token lifetime, seconds")
+      ->envname("ORGD_TOKEN_TTL")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{31'536'000}))
+      ->capture_default_str();
+  app.add_option("--body-limit", cli.body_limit, "largest request body, bytes")
+      ->envname("ORGD_BODY_LIMIT")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{64u << 20}))
+      ->capture_default_str();
+  app.add_option("--log-level", cli.log_level, "trace|debug|info|warn|error|critical|off")
+      ->envname("ORGD_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+      ->capture_default_str();
+  app.add_option("--log-format", cli.log_format, "json|text")
+      ->envname("ORGD_LOG_FORMAT")
+      ->check(CLI::IsMember({"json", "text"}))
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  configure_logging(cli);
+
+  orgd::api::OrgdOptions options;
+  if (!split_listen(cli.listen, options.listen_address, options.listen_port)) {
+    spdlog::critical("--listen must be ADDR:PORT");
+    return 2;
+  }
+  options.data_dir = cli.data_dir;
+  options.api.signup_enabled = cli.signup == "on";
+  options.api.token_ttl_seconds = cli.token_ttl;
+  options.body_limit = cli.body_limit;
+  options.bootstrap.admin_email = env_or_empty("ORGD_ADMIN_EMAIL");
+  options.bootstrap.admin_password = env_or_empty("ORGD_ADMIN_PASSWORD");
+
+  // Block the stop signals before any thread starts, so only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto application = orgd::api::Application::start(options);
+  if (!application) {
+    spdlog::critical("orgd failed to start: {}", application.error());
+    return 1;
+  }
+  if (options.bootstrap.admin_email.empty()) {
+    spdlog::warn("ORGD_ADMIN_EMAIL is not set: no SuperAdmin was created on this start");
+  }
+  std::printf("orgd listening on %s:%u\n", (*application)->address().c_str(),
+              static_cast<unsigned>((*application)->port()));
+  std::fflush(stdout);
+  spdlog::info("serving");
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  spdlog::info("stopping");
+  (*application)->stop();
+  return 0;
+}

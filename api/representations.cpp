@@ -1,0 +1,75 @@
+#include "api/representations.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "api/ids.hpp"
+
+namespace orgd::api {
+namespace {
+
+boost::json::value nullable(const std::string& text) {
+  if (text.empty()) return nullptr;
+  return boost::json::value(text);
+}
+
+}  // namespace
+
+boost::json::object organization_json(const projections::OrganizationRow& row) {
+  boost::json::object o;
+  o["id"] = row.id;
+  o["name"] = row.name;
+  o["description"] = row.description;
+  o["parentId"] = nullable(row.parent_id);
+  o["status"] = row.status;
+  o["locale"] = nullable(row.locale);
+  o["country"] = nullable(row.country);
+  o["thumbnailUrl"] = nullable(row.thumbnail_url);
+  o["billingPlan"] = nullable(row.billing_plan);
+  o["memberCount"] = row.member_count;
+  o["childCount"] = row.child_count;
+  o["createdTime"] = format_iso8601(row.created_ms);
+  o["lastUpdatedTime"] = format_iso8601(row.updated_ms);
+  o["createdBy"] = row.created_by;
+  o["lastUpdatedBy"] = row.updated_by;
+  o["updateVersion"] = row.version;
+  return o;
+}
+
+boost::json::object customer_json(const projections::CustomerRow& row) {
+  boost::json::object o;
+  o["id"] = row.id;
+  o["email"] = row.email;
+  o["firstName"] = row.first_name;
+  o["lastName"] = row.last_name;
+  o["description"] = row.description;
+  o["organizationId"] = row.organization_id;
+  o["role"] = row.role;
+  o["locale"] = nullable(row.locale);
+  o["country"] = nullable(row.country);
+  o["status"] = row.status;
+  o["createdTime"] = format_iso8601(row.created_ms);
+  o["lastUpdatedTime"] = format_iso8601(row.updated_ms);
+  o["createdBy"] = row.created_by;
+  o["lastUpdatedBy"] = row.updated_by;
+  o["updateVersion"] = row.version;
+  return o;
+}
+
+std::string page_body(std::string_view plural, boost::json::array items, const PageInfo& info) {
+  boost::json::object page;
+  page["page"] = info.page;
+  page["pageSize"] = info.page_size;
+  page["totalElements"] = info.total_elements;
+  page["totalPages"] = (info.total_elements + info.page_size - 1) / info.page_size;
+  page["nextCursor"] = nullable(info.next_cursor);
+  boost::json::object body;
+  body[plural] = std::move(items);
+  body["pageInfo"] = std::move(page);
+  return boost::json::serialize(body);
+}
+
+std::string to_body(const boost::json::object& object) { return boost::json::serialize(object); }
+
+std::string etag_of(std::uint64_t version) { return "\"" + std::to_string(version) + "\""; }
+
+}  // namespace orgd::api

@@ -1,0 +1,32 @@
+#pragma once
+// Read-model rows as the API shows them (SPEC section 4: exact field names, ISO-8601 UTC times
+// with milliseconds, null for unset optional fields). Never includes secrets.
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "projections/customer_row.hpp"
+#include "projections/organization_row.hpp"
+
+namespace orgd::api {
+
+[[nodiscard]] boost::json::object organization_json(const projections::OrganizationRow& row);
+[[nodiscard]] boost::json::object customer_json(const projections::CustomerRow& row);
+
+struct PageInfo {
+  std::uint64_t page{1};
+  std::uint64_t page_size{10};
+  std::uint64_t total_elements{0};
+  std::string next_cursor;
+};
+// {<plural>: items, pageInfo: {page, pageSize, totalElements, totalPages, nextCursor}}
+[[nodiscard]] std::string page_body(std::string_view plural, boost::json::array items,
+                                    const PageInfo& info);
+[[nodiscard]] std::string to_body(const boost::json::object& object);
+// A strong ETag for a version: "\"3\"".
+[[nodiscard]] std::string etag_of(std::uint64_t version);
+
+}  // namespace orgd::api

@@ -1,0 +1,112 @@
+#include "api/session_routes.hpp"
+
+#include <boost/json/object.hpp>
+
+#include "api/command_runner.hpp"
+#include "api/credentials.hpp"
+#include "api/error_responses.hpp"
+#include "api/http/json_body.hpp"
+#include "api/ids.hpp"
+#include "api/representations.hpp"
+#include "api/route_support.hpp"
+#include "domain/customer/customer_decisions.hpp"
+
+namespace orgd::api {
+namespace {
+
+struct LoginRequest {
+  std::string email;
+  std::string password;
+};
+
+// Runs on the worker pool: argon2id verification is deliberately slow.
+void login(ApiContext& context, HttpRequest request, LoginRequest login,
+           std::shared_ptr<Responder> respond) {
+  auto found = context.customers.by_email(login.email);
+  if (!found) return (*respond)(unavailable_response(request, found.error()));
+  domain::Customer customer;
+  bool verified = false;
+  if (*found) {
+    verified = verify_password((*found)->password_hash, login.password);
+    auto loaded = context.loader.customer((*found)->id);
+    if (!loaded) return (*respond)(unavailable_response(request, loaded.error()));
+    customer = std::move(*loaded);
+  } else {
+    verify_against_dummy(login.password);
+  }
+  const CommandMeta meta = command_meta(request, customer.exists() ? customer.id : "anonymous");
+  const std::int64_t expires_at = meta.now_ms + context.options.token_ttl_seconds * 1000;
+  IssuedToken token = issue_token(customer.id);
+  const domain::StartSession command{customer.id, random_hex(16), token.token_hash, expires_at,
+                                     verified};
+  run_command(
+      context, request, meta,
+      [request, customer, command]() -> std::expected<domain::Decision, HttpResponse> {
+        auto decision = domain::decide(customer, command);
+        if (!decision) return std::unexpected(domain_error_response(request, decision.error()));
+        return std::move(*decision);
+      },
+      [respond, id = customer.id, secret = std::move(token.token),
+       expires_at](std::expected<std::uint64_t, HttpResponse> outcome) {
+        if (!outcome) return (*respond)(std::move(outcome.error()));
+        boost::json::object body;
+        body["id"] = id;
+        body["securityToken"] = secret;
+        body["expiresAt"] = format_iso8601(expires_at);
+        auto response = json_response(201, to_body(body));
+        response.headers.emplace_back("Cache-Control", "no-store");
+        set_event_position(response, *outcome);
+        (*respond)(std::move(response));
+      });
+}
+
+void logout(ApiContext& context, const HttpRequest& request, Responder respond) {
+  auto who = authenticate(context, request);
+  if (!who) return respond(std::move(who.error()));
+  auto shared = std::make_shared<Responder>(std::move(respond));
+  const domain::EndSession command{who->caller.customer_id, who->session_id, who->token_hash};
+  run_command(
+      context, request, command_meta(request, who->caller.customer_id),
+      [&context, request, command]() -> std::expected<domain::Decision, HttpResponse> {
+        auto customer = context.loader.customer(command.customer_id);
+        if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
+        auto decision = domain::decide(*customer, command);
+        if (!decision) return std::unexpected(domain_error_response(request, decision.error()));
+        return std::move(*decision);
+      },
+      [shared](std::expected<std::uint64_t, HttpResponse> outcome) {
+        if (!outcome) return (*shared)(std::move(outcome.error()));
+        HttpResponse response;
+        response.status = 204;
+        response.content_type.clear();
+        set_event_position(response, *outcome);
+        (*shared)(std::move(response));
+      });
+}
+
+}  // namespace
+
+void add_session_routes(Router& router, ApiContext& context) {
+  router.add(HttpMethod::post, "/api/v1/sessions",
+             [&context](HttpRequest request, PathParams, Responder respond) {
+               LoginRequest body;
+               JsonObjectReader reader;
+               reader.string("email", body.email, {.required = true, .max_len = 254})
+                   .string("password", body.password,
+                           {.required = true, .min_len = 1, .max_len = kMaxPasswordBytes});
+               if (auto ok = reader.finish(request); !ok) {
+                 return respond(json_body_problem(request, ok.error()));
+               }
+               auto shared = std::make_shared<Responder>(std::move(respond));
+               context.workers.post([&context, request = std::move(request),
+                                     body = std::move(body), shared]() mutable {
+                 login(context, std::move(request), std::move(body), shared);
+               });
+             });
+  router.add(HttpMethod::del, "/api/v1/sessions/current",
+             [&context](HttpRequest request, PathParams, Responder respond) {
+               logout(context, request, std::move(respond));
+             });
+}
+
+}  // namespace orgd::api

@@ -1,0 +1,35 @@
+#pragma once
+// A few threads for work that must not run on I/O threads or the event store's writer:
+// password hashing (~0.1 s each) and command retries after a concurrent change.
+//
+// Thread-safety: post() from any thread. The destructor runs every queued task, then joins.
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace orgd::api {
+
+class WorkerPool {
+ public:
+  explicit WorkerPool(unsigned threads);
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  // Tasks must not throw (an escaping exception is caught and dropped).
+  void post(std::function<void()> task);
+
+ private:
+  void run();
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> tasks_;
+  bool stopping_{false};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace orgd::api
