@@ -1,0 +1,208 @@
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "tests/e2e/orgd_fixture.hpp"
+
+namespace orgd::e2e {
+namespace {
+
+using Organizations = OrgdTest;
+
+TEST_F(Organizations, DefaultExistsFromTheFirstStart) {
+  auto r = call("GET", "/api/v1/organizations/00000000-0000-7000-8000-000000000001");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(str(json(r), "name"), "Default");
+  EXPECT_EQ(json(r).at("memberCount").as_int64(), 1) << "the SuperAdmin lives in Default";
+}
+
+TEST_F(Organizations, CreateThenListShowsItWithPageInfo) {
+  auto created = create_org("Acme");
+  EXPECT_EQ(str(created, "name"), "Acme");
+  EXPECT_TRUE(created.at("parentId").is_null());
+  EXPECT_EQ(created.at("updateVersion").as_int64(), 1);
+  EXPECT_EQ(str(created, "status"), "active");
+  EXPECT_TRUE(str(created, "createdTime").ends_with("Z"));
+
+  auto r = call("GET", "/api/v1/organizations?pageSize=1&sort=name");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto page = json(r);
+  const auto& info = page.at("pageInfo");
+  EXPECT_EQ(info.at("page").as_int64(), 1);
+  EXPECT_EQ(info.at("pageSize").as_int64(), 1);
+  EXPECT_EQ(info.at("totalElements").as_int64(), 2);  // Acme and Default
+  EXPECT_EQ(info.at("totalPages").as_int64(), 2);
+  EXPECT_FALSE(info.at("nextCursor").is_null());
+  EXPECT_EQ(str(page.at("organizations").at(0), "name"), "Acme");
+}
+
+TEST_F(Organizations, ReadYourWritesEveryCreateIsVisibleAtOnce) {
+  for (int i = 0; i < 20; ++i) {
+    auto created = create_org("Org " + std::to_string(i));
+    auto r = call("GET", "/api/v1/organizations/" + str(created, "id"));
+    ASSERT_EQ(r.status, 200) << "read right after create #" << i;
+  }
+}
+
+TEST_F(Organizations, PagesByNumberAndByCursorAgree) {
+  for (int i = 0; i < 23; ++i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "P%02d", i);
+    create_org(name);
+  }
+  std::vector<std::string> by_number, by_cursor;
+  for (int page = 1; page <= 3; ++page) {
+    auto r = call("GET", "/api/v1/organizations?q=p&pageSize=10&page=" + std::to_string(page));
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto body = json(r);
+    EXPECT_EQ(body.at("pageInfo").at("totalElements").as_int64(), 23);
+    EXPECT_EQ(body.at("pageInfo").at("totalPages").as_int64(), 3);
+    for (const auto& o : body.at("organizations").as_array()) by_number.push_back(str(o, "name"));
+  }
+  std::string cursor;
+  do {
+    auto r = call("GET", "/api/v1/organizations?q=p&pageSize=10" +
+                             (cursor.empty() ? "" : "&cursor=" + cursor));
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto body = json(r);
+    for (const auto& o : body.at("organizations").as_array()) by_cursor.push_back(str(o, "name"));
+    const auto& next = body.at("pageInfo").at("nextCursor");
+    cursor = next.is_null() ? "" : std::string(next.as_string());
+  } while (!cursor.empty());
+  ASSERT_EQ(by_number.size(), 23u);
+  EXPECT_EQ(by_number, by_cursor);
+  EXPECT_TRUE(std::is_sorted(by_number.begin(), by_number.end()));
+
+  auto desc = json(call("GET", "/api/v1/organizations?q=p&sort=-name&pageSize=3"));
+  EXPECT_EQ(str(desc.at("organizations").at(0), "name"), "P22");
+  auto by_time = json(call("GET", "/api/v1/organizations?sort=-createdTime&pageSize=1"));
+  EXPECT_EQ(str(by_time.at("organizations").at(0), "name"), "P22");
+}
+
+TEST_F(Organizations, FiltersByParentAndStatus) {
+  auto parent = create_org("Parent");
+  auto child = create_org("Child", str(parent, "id"));
+  create_org("Other child", str(parent, "id"));
+  auto r = call("PUT", "/api/v1/organizations/" + str(child, "id"),
+                R"({"status":"inactive","updateVersion":1})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto children = json(call("GET", "/api/v1/organizations?parentId=" + str(parent, "id")));
+  EXPECT_EQ(children.at("pageInfo").at("totalElements").as_int64(), 2);
+  auto inactive = json(call("GET", "/api/v1/organizations?status=inactive"));
+  ASSERT_EQ(inactive.at("pageInfo").at("totalElements").as_int64(), 1);
+  EXPECT_EQ(str(inactive.at("organizations").at(0), "name"), "Child");
+  auto top = json(call("GET", "/api/v1/organizations?parentId=null"));
+  EXPECT_EQ(top.at("pageInfo").at("totalElements").as_int64(), 2);  // Default and Parent
+  auto via_children = json(call("GET", "/api/v1/organizations/" + str(parent, "id") +
+                                           "/children?status=active"));
+  EXPECT_EQ(via_children.at("pageInfo").at("totalElements").as_int64(), 1);
+  auto parent_now = json(call("GET", "/api/v1/organizations/" + str(parent, "id")));
+  EXPECT_EQ(parent_now.at("childCount").as_int64(), 2);
+}
+
+TEST_F(Organizations, ConcurrentPutsWithTheSameVersionOneWins) {
+  const std::string id = str(create_org("Contested"), "id");
+  constexpr int kWriters = 8;
+  std::atomic<int> ok{0}, conflict{0}, other{0};
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      test::HttpClient client(app_->port());
+      auto r = client.request("PUT", "/api/v1/organizations/" + id,
+                              R"({"description":"writer )" + std::to_string(i) +
+                                  R"(","updateVersion":1})",
+                              auth(token_));
+      (r.status == 200 ? ok : r.status == 409 ? conflict : other)++;
+    });
+  }
+  for (auto& t : writers) t.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(conflict.load(), kWriters - 1);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(json(call("GET", "/api/v1/organizations/" + id)).at("updateVersion").as_int64(), 2);
+}
+
+TEST_F(Organizations, UpdateNeedsAVersionAndHonoursIfMatch) {
+  const std::string id = str(create_org("Versioned"), "id");
+  auto missing = call("PUT", "/api/v1/organizations/" + id, R"({"description":"x"})");
+  EXPECT_EQ(missing.status, 428);
+  auto get = call("GET", "/api/v1/organizations/" + id);
+  EXPECT_EQ(get.header("ETag"), "\"1\"");
+  auto headers = auth(token_);
+  headers.emplace_back("If-Match", get.header("ETag"));
+  auto put = client_->request("PUT", "/api/v1/organizations/" + id, R"({"description":"y"})",
+                              headers);
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(put.header("ETag"), "\"2\"");
+  EXPECT_FALSE(put.header("X-Event-Position").empty());
+  auto stale = client_->request("PUT", "/api/v1/organizations/" + id, R"({"description":"z"})",
+                                headers);
+  EXPECT_EQ(stale.status, 409);
+  // A GET-modify-PUT round trip: read-only fields echoed back are accepted and ignored.
+  auto current = json(call("GET", "/api/v1/organizations/" + id)).as_object();
+  current["description"] = "round trip";
+  auto echoed = call("PUT", "/api/v1/organizations/" + id, boost::json::serialize(current));
+  EXPECT_EQ(echoed.status, 200) << echoed.body;
+}
+
+TEST_F(Organizations, NamesAreUniqueCaseInsensitivelyAndFreedOnDelete) {
+  const std::string id = str(create_org("Unique Name"), "id");
+  auto dup = call("POST", "/api/v1/organizations", R"({"name":"UNIQUE name"})");
+  EXPECT_EQ(dup.status, 409);
+  EXPECT_EQ(str(json(dup), "title"), "organization already exists");
+  EXPECT_EQ(call("DELETE", "/api/v1/organizations/" + id).status, 204);
+  EXPECT_EQ(call("GET", "/api/v1/organizations/" + id).status, 404);
+  EXPECT_EQ(call("POST", "/api/v1/organizations", R"({"name":"unique name"})").status, 201);
+}
+
+TEST_F(Organizations, HierarchyRulesHoldOverHttp) {
+  std::string parent;
+  std::vector<std::string> chain;
+  for (int level = 1; level <= 16; ++level) {
+    parent = str(create_org("Level " + std::to_string(level), parent), "id");
+    chain.push_back(parent);
+  }
+  auto too_deep = call("POST", "/api/v1/organizations",
+                       R"({"name":"Level 17","parentId":")" + parent + "\"}");
+  EXPECT_EQ(too_deep.status, 400);
+  EXPECT_EQ(str(json(too_deep).at("errors").at(0), "field"), "parentId");
+  auto has_children = call("DELETE", "/api/v1/organizations/" + chain[0]);
+  EXPECT_EQ(has_children.status, 409);
+  // Move level 3 (with 14 levels below it) to the top: every descendant follows.
+  auto level3 = json(call("GET", "/api/v1/organizations/" + chain[2]));
+  auto moved = call("PUT", "/api/v1/organizations/" + chain[2],
+                    R"({"parentId":null,"updateVersion":)" +
+                        std::to_string(level3.at("updateVersion").as_int64()) + "}");
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  auto ancestors = json(call("GET", "/api/v1/organizations/" + chain[15] + "/ancestors"));
+  EXPECT_EQ(ancestors.at("organizations").as_array().size(), 13u);
+  EXPECT_EQ(json(call("GET", "/api/v1/organizations/" + chain[1])).at("childCount").as_int64(), 0);
+  // A cycle is refused: level 3 under its own descendant.
+  auto now3 = json(call("GET", "/api/v1/organizations/" + chain[2]));
+  auto cycle = call("PUT", "/api/v1/organizations/" + chain[2],
+                    R"({"parentId":")" + chain[5] + R"(","updateVersion":)" +
+                        std::to_string(now3.at("updateVersion").as_int64()) + "}");
+  EXPECT_EQ(cycle.status, 400);
+}
+
+TEST_F(Organizations, DefaultCannotBeDeletedRenamedOrMoved) {
+  const std::string def = "/api/v1/organizations/00000000-0000-7000-8000-000000000001";
+  EXPECT_EQ(call("DELETE", def).status, 409);
+  EXPECT_EQ(call("PUT", def, R"({"name":"Renamed","updateVersion":1})").status, 409);
+}
+
+TEST_F(Organizations, StateSurvivesARestart) {
+  const std::string id = str(create_org("Durable"), "id");
+  const std::uint64_t before = head();
+  restart();
+  token_.clear();
+  auto r = call("GET", "/api/v1/organizations/" + id);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(str(json(r), "name"), "Durable");
+  // The restart itself appended nothing (no second Default, no second SuperAdmin); the
+  // login above appended one SessionStarted.
+  EXPECT_EQ(head(), before + 1);
+}
+
+}  // namespace
+}  // namespace orgd::e2e

@@ -1,0 +1,110 @@
+#pragma once
+// Starts the real orgd (Application: RocksDB in a temp directory, HTTP on 127.0.0.1:0) and
+// talks to it over HTTP like any client.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "api/application.hpp"
+#include "tests/support/http_client.hpp"
+
+namespace orgd::e2e {
+
+inline constexpr const char* kAdminEmail = "root@orgd.test";
+inline constexpr const char* kAdminPassword = "correct horse battery";
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            ("orgd-e2e-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline boost::json::value json(const test::HttpResult& r) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(r.body, ec);
+  if (ec) ADD_FAILURE() << "not JSON (" << ec.message() << "): " << r.body;
+  return v;
+}
+
+class OrgdTest : public ::testing::Test {
+ protected:
+  void SetUp() override { start(); }
+  void TearDown() override { app_.reset(); }
+
+  void start(api::ApiOptions api_options = {}) {
+    api::OrgdOptions options;
+    options.listen_port = 0;
+    options.data_dir = dir_.path() / "data";
+    options.api = api_options;
+    options.io_threads = 2;
+    options.bootstrap = {kAdminEmail, kAdminPassword};
+    auto app = api::Application::start(options);
+    ASSERT_TRUE(app.has_value()) << app.error();
+    app_ = std::move(*app);
+    client_ = std::make_unique<test::HttpClient>(app_->port());
+  }
+  void restart(api::ApiOptions api_options = {}) {
+    client_.reset();
+    app_.reset();
+    start(api_options);
+  }
+
+  std::string login(const std::string& email = kAdminEmail,
+                    const std::string& password = kAdminPassword) {
+    boost::json::object body{{"email", email}, {"password", password}};
+    auto r = client_->request("POST", "/api/v1/sessions", boost::json::serialize(body),
+                              {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    if (r.status != 201) return {};
+    return std::string(json(r).at("securityToken").as_string());
+  }
+
+  test::Headers auth(const std::string& token) const {
+    return {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
+  }
+
+  test::HttpResult call(const std::string& method, const std::string& target,
+                        const std::string& body = {}) {
+    if (token_.empty()) token_ = login();
+    return client_->request(method, target, body, auth(token_));
+  }
+
+  // Creates an organization and returns its representation.
+  boost::json::object create_org(const std::string& name, const std::string& parent = {}) {
+    boost::json::object body{{"name", name}};
+    if (!parent.empty()) body["parentId"] = parent;
+    auto r = call("POST", "/api/v1/organizations", boost::json::serialize(body));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? json(r).as_object() : boost::json::object{};
+  }
+
+  std::uint64_t head() { return app_->store().head_position(); }
+
+  TempDir dir_;
+  std::unique_ptr<api::Application> app_;
+  std::unique_ptr<test::HttpClient> client_;
+  std::string token_;
+};
+
+inline std::string str(const boost::json::value& v, std::string_view key) {
+  return std::string(v.at(key).as_string());
+}
+
+}  // namespace orgd::e2e
