@@ -1,0 +1,151 @@
+#include <future>
+
+#include "domain/organization/organization.hpp"
+#include "projections/organization_queries.hpp"
+#include "projections/organizations_projection.hpp"
+#include "tests/projections/projection_fixture.hpp"
+
+namespace orgd::projections::testing {
+namespace {
+
+using domain::ChildOrganizationAdded;
+using domain::ChildOrganizationRemoved;
+using domain::organization_stream;
+
+// A history with creates, renames, status changes, a move with a subtree, deletes and members.
+void write_history(ProjectionTest& t) {
+  t.append(organization_stream("a"), {created("a", "Alpha")});
+  t.append(organization_stream("b"), {created("b", "Beta")});
+  t.append(organization_stream("c"), {created("c", "Gamma", "a")});
+  t.append(organization_stream("a"), {ChildOrganizationAdded{"c"}});
+  t.append(organization_stream("d"), {created("d", "Delta", "c", "inactive")});
+  t.append(organization_stream("c"), {ChildOrganizationAdded{"d"}});
+  t.append(organization_stream("b"),
+           {domain::OrganizationUpdated{"Bravo", "renamed", "", "inactive", "en", "DE", ""}});
+  // Move c (with d below it) from a to b.
+  t.append(organization_stream("c"),
+           {domain::OrganizationUpdated{"Gamma", "", "b", "active", "", "", ""}});
+  t.append(organization_stream("a"), {ChildOrganizationRemoved{"c"}});
+  t.append(organization_stream("b"), {ChildOrganizationAdded{"c"}});
+  t.append("customer-x", {domain::CustomerRegistered{"x", "x@y.io", "X", "Y", "", "b", "owner",
+                                                     "", "hash", "", ""}});
+  t.append(organization_stream("e"), {created("e", "Epsilon")});
+  t.append(organization_stream("e"), {domain::OrganizationDeleted{"Epsilon"}});
+}
+
+TEST_F(ProjectionTest, RowsReflectTheHistory) {
+  write_history(*this);
+  start_runner();
+  ASSERT_TRUE(wait_applied());
+  OrganizationQueries queries(*store_);
+  auto d = queries.get("d");
+  ASSERT_TRUE(d.has_value() && d->has_value());
+  EXPECT_EQ((*d)->ancestors, (std::vector<std::string>{"c", "b"})) << "moved with its parent";
+  auto b = queries.get("b");
+  EXPECT_EQ((*b)->name, "Bravo");
+  EXPECT_EQ((*b)->child_count, 1u);
+  EXPECT_EQ((*b)->member_count, 1u);
+  EXPECT_EQ((*b)->version, 3u);
+  EXPECT_EQ((*queries.get("a"))->child_count, 0u);
+  EXPECT_FALSE(queries.get("e")->has_value()) << "deleted organizations have no row";
+}
+
+TEST_F(ProjectionTest, ListingsUseCountersThatMatchTheIndex) {
+  write_history(*this);
+  start_runner();
+  ASSERT_TRUE(wait_applied());
+  OrganizationQueries queries(*store_);
+  auto count = [&](OrganizationListQuery q) {
+    q.page_size = 100;
+    auto page = queries.list(q);
+    EXPECT_TRUE(page.has_value());
+    EXPECT_EQ(page->total, page->rows.size()) << "counter disagrees with the index";
+    return page->rows.size();
+  };
+  EXPECT_EQ(count({}), 4u);
+  EXPECT_EQ(count({.status = "inactive"}), 2u);  // Bravo, Delta
+  EXPECT_EQ(count({.parent_id = ""}), 2u);       // Alpha, Bravo
+  EXPECT_EQ(count({.parent_id = "b"}), 1u);
+  EXPECT_EQ(count({.parent_id = "a"}), 0u);
+  EXPECT_EQ(count({.subtree_root = "b"}), 3u);   // Bravo, Gamma, Delta
+  EXPECT_EQ(count({.subtree_root = "a"}), 1u);
+  EXPECT_EQ(count({.status = "active", .subtree_root = "b"}), 1u);
+  EXPECT_EQ(count({.name_prefix = "G"}), 1u);
+}
+
+TEST_F(ProjectionTest, CursorsAreBoundToTheirListing) {
+  write_history(*this);
+  start_runner();
+  ASSERT_TRUE(wait_applied());
+  OrganizationQueries queries(*store_);
+  auto first = queries.list({.page_size = 1});
+  ASSERT_TRUE(first.has_value());
+  ASSERT_FALSE(first->next_cursor.empty());
+  auto second = queries.list({.page_size = 1, .cursor = first->next_cursor});
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->page, 2u);
+  EXPECT_NE(second->rows.at(0).id, first->rows.at(0).id);
+  auto elsewhere = queries.list({.status = "inactive", .page_size = 1,
+                                 .cursor = first->next_cursor});
+  ASSERT_FALSE(elsewhere.has_value());
+  EXPECT_EQ(elsewhere.error().code, QueryErrorCode::invalid_cursor);
+}
+
+TEST_F(ProjectionTest, RebuildFromZeroIsByteIdentical) {
+  write_history(*this);
+  start_runner();
+  ASSERT_TRUE(wait_applied());
+  runner_.reset();
+  std::map<std::string, std::map<std::string, std::string>> live;
+  for (const auto& cf : projection_column_families()) live[cf] = dump(cf);
+  ASSERT_FALSE(live["organizations"].empty());
+  for (auto& projection : make_projections()) {
+    auto replayed = rebuild_offline(*store_, *projection);
+    ASSERT_TRUE(replayed.has_value()) << replayed.error();
+    EXPECT_EQ(*replayed, store_->head_position());
+  }
+  for (const auto& cf : projection_column_families()) {
+    EXPECT_EQ(dump(cf), live[cf]) << cf << " differs after rebuild";
+  }
+}
+
+TEST_F(ProjectionTest, CheckpointsSurviveARestartWithoutReapplying) {
+  write_history(*this);
+  start_runner();
+  ASSERT_TRUE(wait_applied());
+  runner_.reset();
+  store_.reset();
+  open();
+  start_runner();
+  append("customer-z", {domain::CustomerRegistered{"z", "z@y.io", "Z", "Y", "", "b", "member",
+                                                   "", "hash", "", ""}});
+  ASSERT_TRUE(wait_applied());
+  for (const auto& status : runner_->status()) {
+    EXPECT_EQ(status.checkpoint, store_->head_position()) << status.name;
+  }
+  // Re-applying the first customer would make this 3.
+  EXPECT_EQ((*OrganizationQueries(*store_).get("b"))->member_count, 2u);
+}
+
+TEST_F(ProjectionTest, AFailingEventStopsTheProjectionRightBeforeIt) {
+  append(organization_stream("a"), {created("a", "Alpha")});
+  // An update for an organization the log never created cannot be projected.
+  const std::uint64_t bad = append(organization_stream("ghost"),
+                                   {domain::OrganizationUpdated{"G", "", "", "active", "", "", ""}});
+  append(organization_stream("b"), {created("b", "Beta")});
+  start_runner();
+  EXPECT_FALSE(wait_applied()) << "waiters past the failure learn the model is stopped";
+  for (const auto& status : runner_->status()) {
+    if (status.name == "organizations") {
+      EXPECT_EQ(status.checkpoint, bad - 1);
+      EXPECT_NE(status.error.find("position " + std::to_string(bad)), std::string::npos)
+          << status.error;
+    } else {
+      EXPECT_TRUE(status.error.empty()) << "other projections keep running";
+    }
+  }
+  EXPECT_FALSE(OrganizationQueries(*store_).get("b")->has_value()) << "nothing is skipped";
+}
+
+}  // namespace
+}  // namespace orgd::projections::testing
