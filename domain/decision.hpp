@@ -25,12 +25,13 @@ struct StreamWrite {
 struct UniqueValue {
   std::string scope;  // e.g. "organization-name"
   std::string value;  // already normalized (lower-cased)
+  std::string owner_stream{};  // for claims: who holds it; empty = the first write's stream
   bool operator==(const UniqueValue&) const = default;
 };
 
 struct Decision {
   std::vector<StreamWrite> writes;
-  std::vector<UniqueValue> claims;    // owned by the first write's stream
+  std::vector<UniqueValue> claims;
   std::vector<UniqueValue> releases;
 };
 

@@ -1,15 +1,20 @@
 #pragma once
-// Every domain event, as one closed set.
+// Every domain event, as one closed set. Append new types at the end.
 
 #include <variant>
 
 #include "domain/customer/customer_events.hpp"
+#include "domain/group/group_events.hpp"
+#include "domain/membership/membership_events.hpp"
 #include "domain/organization/organization_events.hpp"
 
 namespace orgd::domain {
 
 using Event = std::variant<OrganizationCreated, OrganizationUpdated, OrganizationDeleted,
                            ChildOrganizationAdded, ChildOrganizationRemoved, CustomerRegistered,
-                           SessionStarted, SessionEnded>;
+                           SessionStarted, SessionEnded, CustomerMoved, CustomerRoleChanged,
+                           CustomerProfileUpdated, CustomerPasswordChanged, CustomerDeleted,
+                           MemberJoined, MemberLeft, MemberRoleChanged, GroupCreated,
+                           GroupMemberAdded, GroupMemberRemoved>;
 
 }  // namespace orgd::domain

@@ -59,6 +59,23 @@ void apply_event(Customer& c, const CustomerRegistered& e) {
   c.locale = e.locale;
   c.country = e.country;
 }
+void apply_event(Customer& c, const CustomerMoved& e) {
+  c.organization_id = e.organization_id;
+  c.role = organization_role_from(e.role).value_or(OrganizationRole::member);
+}
+void apply_event(Customer& c, const CustomerRoleChanged& e) {
+  c.role = organization_role_from(e.role).value_or(OrganizationRole::member);
+}
+void apply_event(Customer& c, const CustomerProfileUpdated& e) {
+  c.email = e.email;
+  c.first_name = e.first_name;
+  c.last_name = e.last_name;
+  c.description = e.description;
+  c.locale = e.locale;
+  c.country = e.country;
+}
+void apply_event(Customer& c, const CustomerPasswordChanged& e) { c.password_hash = e.password_hash; }
+void apply_event(Customer& c, const CustomerDeleted&) { c.deleted = true; }
 template <class Other>
 void apply_event(Customer&, const Other&) {}
 

@@ -3,6 +3,7 @@
 // randomness (salts) and belongs outside the pure domain.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace orgd::domain {
@@ -33,6 +34,56 @@ struct EndSession {
   std::string customer_id;
   std::string session_id;
   std::string token_hash;
+};
+
+}  // namespace orgd::domain
+
+namespace orgd::domain {
+
+// Each field: nullopt = keep; an empty string clears an optional field.
+struct CustomerPatch {
+  std::optional<std::string> email;
+  std::optional<std::string> first_name;
+  std::optional<std::string> last_name;
+  std::optional<std::string> description;
+  std::optional<std::string> locale;
+  std::optional<std::string> country;
+};
+
+struct UpdateCustomerProfile {
+  std::string id;
+  std::uint64_t expected_version{0};
+  CustomerPatch patch;
+};
+
+struct ChangePassword {
+  std::string id;
+  std::uint64_t expected_version{0};
+  std::string password_hash;  // of the new password
+  // The caller proved the current password (required unless a SuperAdmin resets it).
+  bool current_password_verified{false};
+};
+
+struct DeleteCustomer {
+  std::string id;
+};
+
+// Adds a customer who is in Default to an organization.
+struct MoveCustomer {
+  std::string customer_id;
+  std::string organization_id;
+};
+
+// Sends a customer back to Default.
+struct RemoveMember {
+  std::string organization_id;
+  std::string customer_id;
+};
+
+struct ChangeMemberRole {
+  std::string organization_id;
+  std::string customer_id;
+  std::string role;
 };
 
 }  // namespace orgd::domain

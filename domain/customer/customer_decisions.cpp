@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/customer/customer_access.hpp"
 #include "domain/field_rules.hpp"
 
 namespace orgd::domain {
@@ -13,6 +14,52 @@ constexpr std::size_t kMaxDescriptionPoints = 1000;
 DomainError bad_credentials() {
   return refused(DomainErrorCode::unauthenticated, "invalid-credentials",
                  "email or password is wrong");
+}
+
+DomainError customer_not_found(std::string_view id) {
+  return refused(DomainErrorCode::not_found, "not-found",
+                 "customer " + std::string(id) + " does not exist");
+}
+
+DomainError forbidden(std::string message) {
+  return refused(DomainErrorCode::forbidden, "forbidden", std::move(message));
+}
+
+struct Profile {
+  std::string_view email, first_name, last_name, description, locale, country;
+};
+
+void check_profile(FieldProblems& out, const Profile& p) {
+  check_email(out, "email", p.email);
+  check_name(out, "firstName", p.first_name, kMaxPersonNamePoints);
+  check_name(out, "lastName", p.last_name, kMaxPersonNamePoints);
+  check_text(out, "description", p.description, 0, kMaxDescriptionPoints);
+  check_locale(out, "locale", p.locale);
+  check_country(out, "country", p.country);
+}
+
+// Where a registration may go and with which role.
+std::optional<DomainError> check_registration_rights(const RegisterCustomer& c,
+                                                     const Caller& caller) {
+  if (caller.is_superadmin()) return std::nullopt;
+  if (!c.platform_role.empty()) return forbidden("only a SuperAdmin may grant platform roles");
+  if (caller.platform_role != PlatformRole::none || !caller.manages_own_organization() ||
+      caller.organization_id != c.organization_id) {
+    return forbidden("only a SuperAdmin, or an owner or admin for their own organization, may "
+                     "create customers");
+  }
+  if (c.role == "owner" && caller.role != OrganizationRole::owner) {
+    return forbidden("only owners may create owners");
+  }
+  return std::nullopt;
+}
+
+// MemberLeft for the customer's organization: versioned when the membership's rules are at
+// stake (anything but Default, which has no roles), unversioned otherwise.
+StreamWrite leave(const Customer& customer, const Membership& membership) {
+  const bool in_default = customer.organization_id == kDefaultOrganizationId;
+  return {members_stream(customer.organization_id), in_default ? kAnyVersion : membership.version,
+          {MemberLeft{customer.id}}};
 }
 
 }  // namespace
@@ -33,36 +80,32 @@ std::expected<Decision, DomainError> decide(const Customer& existing, const Regi
                                             const Caller& caller,
                                             const Organization& organization) {
   FieldProblems problems;
-  check_email(problems, "email", c.email);
-  check_name(problems, "firstName", c.first_name, kMaxPersonNamePoints);
-  check_name(problems, "lastName", c.last_name, kMaxPersonNamePoints);
-  check_text(problems, "description", c.description, 0, kMaxDescriptionPoints);
-  check_locale(problems, "locale", c.locale);
-  check_country(problems, "country", c.country);
+  check_profile(problems, {c.email, c.first_name, c.last_name, c.description, c.locale, c.country});
   if (!organization_role_from(c.role)) problems.push_back({"role", "must be owner, admin or member"});
   if (!platform_role_from(c.platform_role)) {
-    problems.push_back({"platformRole", "must be superadmin, auditor or empty"});
+    problems.push_back({"platformRole", "must be superadmin, auditor or null"});
   }
   if (c.password_hash.empty()) problems.push_back({"password", "must be set"});
   if (!problems.empty()) return std::unexpected(invalid(std::move(problems)));
   if (!organization.exists()) {
     return std::unexpected(invalid({{"organizationId", "no such organization"}}));
   }
-  if (!c.platform_role.empty() && !caller.is_superadmin()) {
-    return std::unexpected(refused(DomainErrorCode::forbidden, "forbidden",
-                                   "only a SuperAdmin may grant platform roles"));
-  }
+  if (auto refusal = check_registration_rights(c, caller)) return std::unexpected(*refusal);
   if (existing.version != 0) {
     return std::unexpected(refused(DomainErrorCode::already_exists, "customer-id-taken",
                                    "a customer with id " + c.id + " already exists"));
   }
+  const std::string role = organization.is_default() ? "member" : c.role;
   Decision d;
   d.writes.push_back({customer_stream(c.id), 0,
                       {CustomerRegistered{c.id, c.email, c.first_name, c.last_name,
-                                          c.description, c.organization_id, c.role,
+                                          c.description, c.organization_id, role,
                                           c.platform_role, c.password_hash, c.locale,
                                           c.country}}});
-  d.claims.push_back({std::string(kCustomerEmailScope), fold_case(c.email)});
+  d.writes.push_back({members_stream(c.organization_id), kAnyVersion, {MemberJoined{c.id, role}}});
+  // The organization must still exist when the registration commits.
+  d.writes.push_back({organization_stream(organization.id), organization.version, {}});
+  d.claims.push_back({std::string(kCustomerEmailScope), fold_case(c.email), customer_stream(c.id)});
   return d;
 }
 
@@ -84,6 +127,95 @@ std::expected<Decision, DomainError> decide(const Customer& customer, const EndS
   Decision d;
   d.writes.push_back({sessions_stream(customer.id), kAnyVersion,
                       {SessionEnded{c.session_id, c.token_hash, "logout"}}});
+  return d;
+}
+
+std::expected<Decision, DomainError> decide(const Customer& customer,
+                                            const UpdateCustomerProfile& c, const Caller& caller) {
+  if (!customer.exists() || !can_view(caller, customer)) {
+    return std::unexpected(customer_not_found(c.id));
+  }
+  if (caller.customer_id != customer.id && !can_manage(caller, customer)) {
+    return std::unexpected(forbidden("only the customer, its organization's owners and admins, "
+                                     "or a SuperAdmin may change this profile"));
+  }
+  if (c.expected_version != customer.version) {
+    return std::unexpected(refused(DomainErrorCode::version_conflict, "version-conflict",
+                                   "updateVersion " + std::to_string(c.expected_version) +
+                                       " is stale; the customer is at version " +
+                                       std::to_string(customer.version)));
+  }
+  const auto& p = c.patch;
+  const CustomerProfileUpdated next{p.email.value_or(customer.email),
+                                    p.first_name.value_or(customer.first_name),
+                                    p.last_name.value_or(customer.last_name),
+                                    p.description.value_or(customer.description),
+                                    p.locale.value_or(customer.locale),
+                                    p.country.value_or(customer.country)};
+  FieldProblems problems;
+  check_profile(problems, {next.email, next.first_name, next.last_name, next.description,
+                           next.locale, next.country});
+  if (!problems.empty()) return std::unexpected(invalid(std::move(problems)));
+  Decision d;
+  if (next == CustomerProfileUpdated{customer.email, customer.first_name, customer.last_name,
+                                     customer.description, customer.locale, customer.country}) {
+    return d;
+  }
+  d.writes.push_back({customer_stream(customer.id), customer.version, {next}});
+  if (fold_case(next.email) != fold_case(customer.email)) {
+    d.claims.push_back({std::string(kCustomerEmailScope), fold_case(next.email),
+                        customer_stream(customer.id)});
+    d.releases.push_back({std::string(kCustomerEmailScope), fold_case(customer.email)});
+  }
+  return d;
+}
+
+std::expected<Decision, DomainError> decide(const Customer& customer, const ChangePassword& c,
+                                            const Caller& caller) {
+  if (!customer.exists() || !can_view(caller, customer)) {
+    return std::unexpected(customer_not_found(c.id));
+  }
+  const bool self = caller.customer_id == customer.id;
+  if (!self && !caller.is_superadmin()) {
+    return std::unexpected(forbidden("only the customer itself or a SuperAdmin may set a password"));
+  }
+  if (self && !c.current_password_verified) {
+    return std::unexpected(invalid({{"currentPassword", "is wrong"}}));
+  }
+  if (c.expected_version != customer.version) {
+    return std::unexpected(refused(DomainErrorCode::version_conflict, "version-conflict",
+                                   "the customer is at version " +
+                                       std::to_string(customer.version)));
+  }
+  Decision d;
+  d.writes.push_back({customer_stream(customer.id), customer.version,
+                      {CustomerPasswordChanged{c.password_hash}}});
+  return d;
+}
+
+std::expected<Decision, DomainError> decide(const Customer& customer, const DeleteCustomer& c,
+                                            const Caller& caller, const Membership& membership) {
+  if (!customer.exists() || !can_view(caller, customer)) {
+    return std::unexpected(customer_not_found(c.id));
+  }
+  if (caller.customer_id != customer.id && !can_manage(caller, customer)) {
+    return std::unexpected(forbidden("only the customer, its organization's owners and admins, "
+                                     "or a SuperAdmin may delete it"));
+  }
+  if (customer.platform_role != PlatformRole::none) {
+    return std::unexpected(refused(DomainErrorCode::rule_violated, "platform-account",
+                                   "platform accounts (SuperAdmin, auditor) cannot be deleted "
+                                   "over the API"));
+  }
+  if (membership.is_last_owner(customer.id)) {
+    return std::unexpected(refused(DomainErrorCode::rule_violated, "last-owner",
+                                   "the last owner of an organization cannot be deleted"));
+  }
+  Decision d;
+  d.writes.push_back({customer_stream(customer.id), customer.version,
+                      {CustomerDeleted{customer.email}}});
+  d.writes.push_back(leave(customer, membership));
+  d.releases.push_back({std::string(kCustomerEmailScope), fold_case(customer.email)});
   return d;
 }
 

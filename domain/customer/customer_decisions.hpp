@@ -8,12 +8,14 @@
 #include "domain/customer/customer_commands.hpp"
 #include "domain/decision.hpp"
 #include "domain/domain_error.hpp"
+#include "domain/membership/membership.hpp"
 #include "domain/organization/organization.hpp"
 
 namespace orgd::domain {
 
-// Registers a customer in `organization` (which must exist). Platform roles can only be given
-// by a SuperAdmin (the bootstrap runs as the system caller).
+// Registers a customer in `organization` (which must exist): a SuperAdmin anywhere, an
+// owner/admin in its own organization; only owners (and SuperAdmins) create owners, only
+// SuperAdmins grant platform roles. The bootstrap runs as the system caller.
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Customer& existing,
                                                           const RegisterCustomer& command,
                                                           const Caller& caller,
@@ -26,6 +28,23 @@ namespace orgd::domain {
 
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Customer& customer,
                                                           const EndSession& command);
+
+// The customer itself, a SuperAdmin, or who can_manage it.
+[[nodiscard]] std::expected<Decision, DomainError> decide(const Customer& customer,
+                                                          const UpdateCustomerProfile& command,
+                                                          const Caller& caller);
+
+// The customer itself with its current password, or a SuperAdmin.
+[[nodiscard]] std::expected<Decision, DomainError> decide(const Customer& customer,
+                                                          const ChangePassword& command,
+                                                          const Caller& caller);
+
+// The customer itself or who can_manage it; never the last owner of an organization or a
+// platform account. `membership` is the customer's organization's.
+[[nodiscard]] std::expected<Decision, DomainError> decide(const Customer& customer,
+                                                          const DeleteCustomer& command,
+                                                          const Caller& caller,
+                                                          const Membership& membership);
 
 // Email shape: one '@', non-empty local part and a dotted domain, at most 254 bytes.
 void check_email(std::vector<FieldProblem>& out, std::string_view field, std::string_view email);

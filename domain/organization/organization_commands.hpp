@@ -20,6 +20,9 @@ struct CreateOrganization {
   std::string country;
   std::string thumbnail_url;
   std::string billing_plan{"free"};
+  // Ids for the organization's two global groups; empty = create none (tests of other rules).
+  std::string customers_group_id;
+  std::string things_group_id;
 };
 
 // Each field: nullopt = keep the current value; an empty string clears an optional field.

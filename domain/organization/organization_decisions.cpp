@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "domain/field_rules.hpp"
+#include "domain/customer/customer.hpp"
 #include "domain/organization/organization_access.hpp"
+#include "domain/signup.hpp"
 
 namespace orgd::domain {
 namespace {
@@ -77,11 +79,29 @@ void detach_from_parent(Decision& d, const AncestorChain& ancestors, const std::
            {ChildOrganizationRemoved{child_id}});
 }
 
+// The membership stream is written (or guarded) at the version read, so a customer joining
+// meanwhile fails the delete instead of being left in a deleted organization.
+void move_members_to_default(Decision& d, const std::string& organization_id,
+                             const Membership& members) {
+  std::vector<Event> left;
+  std::vector<Event> joined;
+  for (const auto& [customer_id, role] : members.members) {
+    write_to(d, customer_stream(customer_id), kAnyVersion,
+             {CustomerMoved{std::string(kDefaultOrganizationId), "member"}});
+    left.emplace_back(MemberLeft{customer_id});
+    joined.emplace_back(MemberJoined{customer_id, "member"});
+  }
+  write_to(d, members_stream(organization_id), members.version, std::move(left));
+  if (!joined.empty()) {
+    write_to(d, members_stream(kDefaultOrganizationId), kAnyVersion, std::move(joined));
+  }
+}
+
 void rename_claims(Decision& d, std::string_view old_name, std::string_view new_name) {
   const std::string old_key = fold_case(old_name);
   const std::string new_key = fold_case(new_name);
   if (old_key == new_key) return;
-  d.claims.push_back({std::string(kOrganizationNameScope), new_key});
+  d.claims.push_back({std::string(kOrganizationNameScope), new_key, {}});
   d.releases.push_back({std::string(kOrganizationNameScope), old_key});
 }
 
@@ -142,7 +162,9 @@ std::expected<Decision, DomainError> decide(const Organization& existing,
            {OrganizationCreated{c.id, c.name, c.description, c.parent_id, c.status, c.locale,
                                 c.country, c.thumbnail_url, c.billing_plan}});
   attach_to_parent(d, parent_chain, c.id);
-  d.claims.push_back({std::string(kOrganizationNameScope), fold_case(c.name)});
+  d.claims.push_back({std::string(kOrganizationNameScope), fold_case(c.name),
+                      organization_stream(c.id)});
+  add_global_groups(d, c.id, c.customers_group_id, c.things_group_id, "");
   return d;
 }
 
@@ -205,7 +227,8 @@ std::expected<Decision, DomainError> decide(const Organization& current,
 
 std::expected<Decision, DomainError> decide(const Organization& current,
                                             const DeleteOrganization& c, const Caller& caller,
-                                            const AncestorChain& ancestors) {
+                                            const AncestorChain& ancestors,
+                                            const Membership& members) {
   if (!current.exists() || !can_view(caller, current.id, ancestors)) {
     return std::unexpected(not_found(c.id));
   }
@@ -229,10 +252,17 @@ std::expected<Decision, DomainError> decide(const Organization& current,
                                        std::to_string(current.child_count) +
                                        " child organization(s)"));
   }
+  if (members.members.size() > kMaxMembersMovedOnDelete) {
+    return std::unexpected(refused(DomainErrorCode::rule_violated, "too-many-members",
+                                   "remove members until at most " +
+                                       std::to_string(kMaxMembersMovedOnDelete) +
+                                       " are left, then delete"));
+  }
   Decision d;
   write_to(d, organization_stream(current.id), current.version,
            {OrganizationDeleted{current.name}});
   detach_from_parent(d, ancestors, current.id);
+  move_members_to_default(d, current.id, members);
   d.releases.push_back({std::string(kOrganizationNameScope), fold_case(current.name)});
   return d;
 }

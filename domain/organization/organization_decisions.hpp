@@ -7,6 +7,7 @@
 #include "domain/caller.hpp"
 #include "domain/decision.hpp"
 #include "domain/domain_error.hpp"
+#include "domain/membership/membership.hpp"
 #include "domain/organization/organization_commands.hpp"
 
 namespace orgd::domain {
@@ -26,10 +27,15 @@ namespace orgd::domain {
                                                           const AncestorChain& ancestors,
                                                           const MoveContext* move);
 
+// `members` is the organization's membership: every remaining customer moves to Default (at
+// most kMaxMembersMovedOnDelete; more must be removed first).
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Organization& current,
                                                           const DeleteOrganization& command,
                                                           const Caller& caller,
-                                                          const AncestorChain& ancestors);
+                                                          const AncestorChain& ancestors,
+                                                          const Membership& members);
+
+inline constexpr std::size_t kMaxMembersMovedOnDelete = 1000;
 
 // True when the patch would change the organization's parent (the caller must then load a
 // MoveContext).

@@ -17,7 +17,12 @@ TEST(RegisterCustomer, SystemBootstrapsASuperAdminInDefault) {
   auto d = decide(Customer{}, admin_command(), system_caller(), def);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->writes.at(0).stream_id, "customer-c1");
-  EXPECT_EQ(d->claims, (std::vector<UniqueValue>{{"customer-email", "root@example.org"}}));
+  EXPECT_EQ(d->claims,
+            (std::vector<UniqueValue>{{"customer-email", "root@example.org", "customer-c1"}}));
+  ASSERT_EQ(d->writes.size(), 3u);
+  EXPECT_EQ(std::get<MemberJoined>(d->writes[1].events.at(0)).role, "member")
+      << "Default has no roles";
+  EXPECT_TRUE(d->writes[2].events.empty()) << "the organization is guarded";
   Customer c = apply(Customer{}, d->writes[0].events.at(0), {1, 5, "system"});
   EXPECT_EQ(c.platform_role, PlatformRole::superadmin);
   EXPECT_EQ(c.email, "Root@Example.org");

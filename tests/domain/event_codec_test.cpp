@@ -25,10 +25,22 @@ std::vector<Event> samples() {
           CustomerRegistered{"i", "e@x.io", "f", "l", "d", "o", "owner", "superadmin", "h", "en",
                              "DE"},
           SessionStarted{"s", "t", 42},
-          SessionEnded{"s", "t", "logout"}};
+          SessionEnded{"s", "t", "logout"},
+          CustomerMoved{"o", "member"},
+          CustomerRoleChanged{"admin"},
+          CustomerProfileUpdated{"e@x.io", "f", "l", "d", "en", "DE"},
+          CustomerPasswordChanged{"h"},
+          CustomerDeleted{"e@x.io"},
+          MemberJoined{"c", "owner"},
+          MemberLeft{"c"},
+          MemberRoleChanged{"c", "admin"},
+          GroupCreated{"g", "o", "All customers", "customers", true},
+          GroupMemberAdded{"c"},
+          GroupMemberRemoved{"c"}};
 }
 
 TEST(EventCodec, EveryTypeRoundTrips) {
+  EXPECT_EQ(samples().size(), std::variant_size_v<Event>) << "a sample of every event type";
   for (const Event& event : samples()) {
     const EncodedEvent encoded = encode_event(event);
     EXPECT_EQ(encoded.type, event_type(event));
@@ -51,6 +63,9 @@ TEST(EventCodec, GoldenBytesPinTheLayout) {
   EXPECT_EQ(hex(encode_event(SessionStarted{"s", "t", 258}).payload),
             "01" "01000000" "0100000000000000" "73" "0100000000000000" "74"
             "0201000000000000");
+  EXPECT_EQ(hex(encode_event(GroupCreated{"g", "o", "n", "k", true}).payload),
+            "01" "01000000" "0100000000000000" "67" "0100000000000000" "6f"
+            "0100000000000000" "6e" "0100000000000000" "6b" "01");
   const std::string created = hex(encode_event(samples()[0]).payload);
   EXPECT_EQ(created,
             "01" "01000000"

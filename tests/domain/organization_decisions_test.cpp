@@ -1,5 +1,7 @@
 #include "domain/organization/organization_decisions.hpp"
 
+#include <algorithm>
+
 #include "tests/domain/organization_fixture.hpp"
 
 namespace orgd::domain {
@@ -40,7 +42,7 @@ TEST(CreateOrganization, TopLevelBySuperAdminEmitsCreatedAndClaimsFoldedName) {
   EXPECT_EQ(created.status, "active");
   EXPECT_EQ(created.billing_plan, "free");
   ASSERT_EQ(d->claims.size(), 1u);
-  EXPECT_EQ(d->claims[0], (UniqueValue{"organization-name", "acme corp"}));
+  EXPECT_EQ(d->claims[0], (UniqueValue{"organization-name", "acme corp", "organization-a"}));
 }
 
 TEST(CreateOrganization, ChildRecordsItselfOnParentAndGuardsAncestors) {
@@ -241,41 +243,79 @@ TEST(UpdateOrganization, OutsidersSeeNotFoundAndMembersAreForbidden) {
 
 TEST(DeleteOrganization, ReleasesNameAndDetachesFromParent) {
   auto c = org("c", "Child", "p");
-  auto d = decide(c, DeleteOrganization{"c", 0}, superadmin(), {org("p", "P")});
+  auto d = decide(c, DeleteOrganization{"c", 0}, superadmin(), {org("p", "P")}, Membership{});
   ASSERT_TRUE(d.has_value());
-  ASSERT_EQ(d->writes.size(), 2u);
+  ASSERT_EQ(d->writes.size(), 3u);  // itself, the parent, the (empty) membership guard
   EXPECT_EQ(std::get<OrganizationDeleted>(d->writes[0].events.at(0)).name, "Child");
   EXPECT_TRUE(std::holds_alternative<ChildOrganizationRemoved>(d->writes[1].events.at(0)));
   EXPECT_EQ(d->releases, (std::vector<UniqueValue>{{"organization-name", "child"}}));
+}
+
+TEST(DeleteOrganization, RemainingMembersMoveToDefaultGuardedByTheMembershipVersion) {
+  auto a = org("a", "A");
+  Membership members;
+  members.members = {{"c1", OrganizationRole::owner}, {"c2", OrganizationRole::member}};
+  members.version = 5;
+  auto d = decide(a, DeleteOrganization{"a", 0}, superadmin(), {}, members);
+  ASSERT_TRUE(d.has_value());
+  auto find = [&](const std::string& stream) -> const StreamWrite* {
+    for (const auto& w : d->writes) if (w.stream_id == stream) return &w;
+    return nullptr;
+  };
+  ASSERT_NE(find("customer-c1"), nullptr);
+  EXPECT_EQ(std::get<CustomerMoved>(find("customer-c1")->events.at(0)).organization_id,
+            std::string(kDefaultOrganizationId));
+  ASSERT_NE(find("members-a"), nullptr);
+  EXPECT_EQ(find("members-a")->expected_version, 5u);
+  EXPECT_EQ(find("members-a")->events.size(), 2u);
+  EXPECT_EQ(find("members-" + std::string(kDefaultOrganizationId))->events.size(), 2u);
+  auto empty = decide(a, DeleteOrganization{"a", 0}, superadmin(), {}, Membership{});
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_TRUE(std::any_of(empty->writes.begin(), empty->writes.end(), [](const StreamWrite& w) {
+    return w.stream_id == "members-a" && w.events.empty() && w.expected_version == 0;
+  })) << "even an empty membership is guarded, so a concurrent join fails the delete";
+}
+
+TEST(CreateOrganization, CreatesTheTwoGlobalGroupsWhenGivenIds) {
+  CreateOrganization c = create("a", "A");
+  c.customers_group_id = "g1";
+  c.things_group_id = "g2";
+  auto d = decide(Organization{}, c, superadmin(), {});
+  ASSERT_TRUE(d.has_value());
+  ASSERT_EQ(d->writes.size(), 3u);
+  const auto& customers = std::get<GroupCreated>(d->writes[1].events.at(0));
+  EXPECT_EQ(customers.kind, "customers");
+  EXPECT_TRUE(customers.global);
+  EXPECT_EQ(std::get<GroupCreated>(d->writes[2].events.at(0)).kind, "things");
 }
 
 TEST(DeleteOrganization, RefusedWhileItHasChildren) {
   auto p = given({OrganizationCreated{"p", "P", "", "", "active", "", "", "", ""},
                   ChildOrganizationAdded{"c"}});
   EXPECT_EQ(p.child_count, 1u);
-  auto d = decide(p, DeleteOrganization{"p", 0}, superadmin(), {});
+  auto d = decide(p, DeleteOrganization{"p", 0}, superadmin(), {}, Membership{});
   ASSERT_FALSE(d.has_value());
   EXPECT_EQ(d.error().rule, "has-children");
   auto emptied = given({OrganizationCreated{"p", "P", "", "", "active", "", "", "", ""},
                         ChildOrganizationAdded{"c"}, ChildOrganizationRemoved{"c"}});
-  EXPECT_TRUE(decide(emptied, DeleteOrganization{"p", 0}, superadmin(), {}));
+  EXPECT_TRUE(decide(emptied, DeleteOrganization{"p", 0}, superadmin(), {}, Membership{}));
 }
 
 TEST(DeleteOrganization, DefaultAndAlreadyDeletedAndNonOwners) {
   auto def = org(std::string(kDefaultOrganizationId), "Default");
-  EXPECT_EQ(decide(def, DeleteOrganization{def.id, 0}, superadmin(), {}).error().rule,
+  EXPECT_EQ(decide(def, DeleteOrganization{def.id, 0}, superadmin(), {}, Membership{}).error().rule,
             "default-organization");
   auto gone = given({OrganizationCreated{"g", "G", "", "", "active", "", "", "", ""},
                      OrganizationDeleted{"G"}});
-  EXPECT_EQ(decide(gone, DeleteOrganization{"g", 0}, superadmin(), {}).error().code,
+  EXPECT_EQ(decide(gone, DeleteOrganization{"g", 0}, superadmin(), {}, Membership{}).error().code,
             DomainErrorCode::not_found);
   auto a = org("a", "A");
-  EXPECT_EQ(decide(a, DeleteOrganization{"a", 0}, member_of("a", OrganizationRole::admin), {})
+  EXPECT_EQ(decide(a, DeleteOrganization{"a", 0}, member_of("a", OrganizationRole::admin), {}, Membership{})
                 .error()
                 .code,
             DomainErrorCode::forbidden);
-  EXPECT_TRUE(decide(a, DeleteOrganization{"a", 0}, member_of("a", OrganizationRole::owner), {}));
-  EXPECT_EQ(decide(a, DeleteOrganization{"a", 7}, superadmin(), {}).error().code,
+  EXPECT_TRUE(decide(a, DeleteOrganization{"a", 0}, member_of("a", OrganizationRole::owner), {}, Membership{}));
+  EXPECT_EQ(decide(a, DeleteOrganization{"a", 7}, superadmin(), {}, Membership{}).error().code,
             DomainErrorCode::version_conflict);
 }
 

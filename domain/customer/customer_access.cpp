@@ -1,0 +1,24 @@
+#include "domain/customer/customer_access.hpp"
+
+#include "domain/organization/organization.hpp"
+
+namespace orgd::domain {
+
+bool can_view(const Caller& caller, const Customer& customer) {
+  if (caller.platform_role != PlatformRole::none) return true;
+  if (caller.customer_id == customer.id) return true;
+  if (caller.organization_id == customer.organization_id) return true;
+  return customer.organization_id == kDefaultOrganizationId &&
+         caller.manages_own_organization();
+}
+
+bool can_manage(const Caller& caller, const Customer& customer) {
+  if (caller.is_superadmin()) return true;
+  if (caller.platform_role != PlatformRole::none) return false;
+  if (caller.organization_id != customer.organization_id || !caller.manages_own_organization()) {
+    return false;
+  }
+  return caller.role == OrganizationRole::owner || customer.role != OrganizationRole::owner;
+}
+
+}  // namespace orgd::domain

@@ -1,0 +1,215 @@
+#include "domain/membership/membership_decisions.hpp"
+
+#include <gtest/gtest.h>
+
+#include "domain/customer/customer_decisions.hpp"
+#include "domain/signup.hpp"
+#include "tests/domain/organization_fixture.hpp"
+
+namespace orgd::domain {
+namespace {
+
+using testing::member_of;
+using testing::org;
+using testing::superadmin;
+
+const std::string kDefault{kDefaultOrganizationId};
+
+Customer customer(std::string id, std::string organization, std::string role = "member") {
+  Customer c;
+  c = apply(c, CustomerRegistered{id, id + "@x.io", "F", "L", "", organization, role, "", "h", "",
+                                  ""},
+            {1, 10, "t"});
+  return c;
+}
+
+Membership membership(std::map<std::string, OrganizationRole> members, std::uint64_t version = 3) {
+  return {std::move(members), version};
+}
+
+TEST(MoveCustomer, FromDefaultIntoAnOrganizationByItsAdmin) {
+  auto d = decide(customer("c", kDefault), MoveCustomer{"c", "a"},
+                  member_of("a", OrganizationRole::admin), org("a", "A"), {});
+  ASSERT_TRUE(d.has_value());
+  std::vector<std::string> streams;
+  for (const auto& w : d->writes) streams.push_back(w.stream_id);
+  EXPECT_EQ(streams, (std::vector<std::string>{"customer-c", "members-" + kDefault, "members-a",
+                                               "organization-a"}));
+  EXPECT_EQ(std::get<CustomerMoved>(d->writes[0].events.at(0)).organization_id, "a");
+  EXPECT_EQ(d->writes[0].expected_version, 1u) << "two organizations racing for one customer";
+}
+
+TEST(MoveCustomer, OnlyCustomersInDefault) {
+  auto d = decide(customer("c", "b"), MoveCustomer{"c", "a"}, superadmin(), org("a", "A"), {});
+  ASSERT_FALSE(d.has_value());
+  EXPECT_EQ(d.error().rule, "customer-not-in-default");
+}
+
+TEST(MoveCustomer, MembersCannotAddAndOutsidersSeeNothing) {
+  auto by_member = decide(customer("c", kDefault), MoveCustomer{"c", "a"},
+                          member_of("a", OrganizationRole::member), org("a", "A"), {});
+  // A plain member does not even see the customers waiting in Default.
+  EXPECT_EQ(by_member.error().code, DomainErrorCode::not_found);
+  auto by_outsider = decide(customer("c", kDefault), MoveCustomer{"c", "a"},
+                            member_of("b", OrganizationRole::owner), org("a", "A"), {});
+  EXPECT_EQ(by_outsider.error().code, DomainErrorCode::not_found);
+}
+
+TEST(RemoveMember, SendsTheCustomerBackToDefault) {
+  auto d = decide(customer("c", "a"), RemoveMember{"a", "c"}, member_of("a", OrganizationRole::owner),
+                  membership({{"o", OrganizationRole::owner}, {"c", OrganizationRole::member}}));
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(std::get<CustomerMoved>(d->writes[0].events.at(0)).organization_id, kDefault);
+  EXPECT_EQ(d->writes[1].stream_id, "members-a");
+  EXPECT_EQ(d->writes[1].expected_version, 3u);
+  EXPECT_TRUE(std::holds_alternative<MemberJoined>(d->writes[2].events.at(0)));
+}
+
+TEST(RemoveMember, TheLastOwnerStays) {
+  auto owner = customer("o", "a", "owner");
+  auto d = decide(owner, RemoveMember{"a", "o"}, superadmin(),
+                  membership({{"o", OrganizationRole::owner}}));
+  ASSERT_FALSE(d.has_value());
+  EXPECT_EQ(d.error().rule, "last-owner");
+  EXPECT_TRUE(decide(owner, RemoveMember{"a", "o"}, superadmin(),
+                     membership({{"o", OrganizationRole::owner}, {"p", OrganizationRole::owner}})));
+}
+
+TEST(RemoveMember, AdminsCannotRemoveOwnersButMembersCanLeave) {
+  auto owner = customer("o", "a", "owner");
+  auto both = membership({{"o", OrganizationRole::owner}, {"p", OrganizationRole::owner}});
+  EXPECT_EQ(decide(owner, RemoveMember{"a", "o"}, member_of("a", OrganizationRole::admin), both)
+                .error()
+                .code,
+            DomainErrorCode::forbidden);
+  Caller self{"m", PlatformRole::none, "a", OrganizationRole::member};
+  EXPECT_TRUE(decide(customer("m", "a"), RemoveMember{"a", "m"}, self, both));
+}
+
+TEST(ChangeMemberRole, OnlyOwnersMakeOwnersAndTheLastOwnerIsNotDemoted) {
+  auto m = customer("m", "a");
+  auto members = membership({{"o", OrganizationRole::owner}, {"m", OrganizationRole::member}});
+  EXPECT_EQ(decide(m, ChangeMemberRole{"a", "m", "owner"}, member_of("a", OrganizationRole::admin),
+                   members)
+                .error()
+                .code,
+            DomainErrorCode::forbidden);
+  auto promoted = decide(m, ChangeMemberRole{"a", "m", "owner"},
+                         member_of("a", OrganizationRole::owner), members);
+  ASSERT_TRUE(promoted.has_value());
+  EXPECT_EQ(std::get<MemberRoleChanged>(promoted->writes[1].events.at(0)).role, "owner");
+  auto last = decide(customer("o", "a", "owner"), ChangeMemberRole{"a", "o", "admin"},
+                     superadmin(), membership({{"o", OrganizationRole::owner}}));
+  EXPECT_EQ(last.error().rule, "last-owner");
+  EXPECT_EQ(decide(m, ChangeMemberRole{"a", "m", "boss"}, superadmin(), members).error().code,
+            DomainErrorCode::invalid);
+}
+
+TEST(Membership, ApplyFollowsJoinsLeavesAndRoles) {
+  Membership m;
+  m = apply(m, MemberJoined{"a", "owner"}, {1, 0, "t"});
+  m = apply(m, MemberJoined{"b", "member"}, {2, 0, "t"});
+  m = apply(m, MemberRoleChanged{"b", "owner"}, {3, 0, "t"});
+  m = apply(m, MemberLeft{"a"}, {4, 0, "t"});
+  EXPECT_EQ(m.members.size(), 1u);
+  EXPECT_TRUE(m.is_last_owner("b"));
+  EXPECT_EQ(m.version, 4u);
+}
+
+Signup signup() {
+  return {"o1", "c1", "g1", "g2", "s1", "th", 99, "Acme", "Rockets", "Ada", "Lovelace", "",
+          "ada@acme.io", "$argon2id$", 1};
+}
+
+TEST(Signup, CreatesEverythingInOneDecision) {
+  auto d = decide(Organization{}, Customer{}, signup());
+  ASSERT_TRUE(d.has_value());
+  std::vector<std::string> streams;
+  for (const auto& w : d->writes) streams.push_back(w.stream_id);
+  EXPECT_EQ(streams, (std::vector<std::string>{"organization-o1", "group-g1", "group-g2",
+                                               "customer-c1", "members-o1", "sessions-c1"}));
+  EXPECT_EQ(std::get<CustomerRegistered>(d->writes[3].events.at(0)).role, "owner");
+  EXPECT_EQ(std::get<GroupMemberAdded>(d->writes[1].events.at(1)).member_id, "c1");
+  EXPECT_EQ(d->claims.size(), 2u);
+  EXPECT_EQ(d->claims[1].owner_stream, "customer-c1");
+}
+
+TEST(Signup, TermsMustBeAgreedAndFieldsValid) {
+  auto s = signup();
+  s.agree_to_terms_and_policies = 0;
+  s.email = "nope";
+  auto d = decide(Organization{}, Customer{}, s);
+  ASSERT_FALSE(d.has_value());
+  std::vector<std::string> fields;
+  for (const auto& f : d.error().fields) fields.push_back(f.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"userEmailAddress", "agreeToTermsAndPolicies"}));
+}
+
+TEST(CustomerProfile, SelfAndManagersUpdateWithTheCurrentVersion) {
+  auto c = customer("c", "a");
+  Caller self{"c", PlatformRole::none, "a", OrganizationRole::member};
+  CustomerPatch patch;
+  patch.email = "new@x.io";
+  auto d = decide(c, UpdateCustomerProfile{"c", 1, patch}, self);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->claims.at(0).value, "new@x.io");
+  EXPECT_EQ(d->releases.at(0).value, "c@x.io");
+  EXPECT_EQ(decide(c, UpdateCustomerProfile{"c", 2, patch}, self).error().code,
+            DomainErrorCode::version_conflict);
+  Caller peer{"p", PlatformRole::none, "a", OrganizationRole::member};
+  EXPECT_EQ(decide(c, UpdateCustomerProfile{"c", 1, patch}, peer).error().code,
+            DomainErrorCode::forbidden);
+  EXPECT_EQ(decide(c, UpdateCustomerProfile{"c", 1, patch}, member_of("b", OrganizationRole::owner))
+                .error()
+                .code,
+            DomainErrorCode::not_found);
+}
+
+TEST(CustomerPassword, SelfNeedsTheCurrentPasswordAdminsCannot) {
+  auto c = customer("c", "a");
+  Caller self{"c", PlatformRole::none, "a", OrganizationRole::member};
+  EXPECT_FALSE(decide(c, ChangePassword{"c", 1, "h2", false}, self).has_value());
+  EXPECT_TRUE(decide(c, ChangePassword{"c", 1, "h2", true}, self));
+  EXPECT_EQ(decide(c, ChangePassword{"c", 1, "h2", true}, member_of("a", OrganizationRole::owner))
+                .error()
+                .code,
+            DomainErrorCode::forbidden);
+  EXPECT_TRUE(decide(c, ChangePassword{"c", 1, "h2", false}, superadmin()));
+}
+
+TEST(DeleteCustomer, FreesTheEmailButNeverTheLastOwner) {
+  auto owner = customer("o", "a", "owner");
+  EXPECT_EQ(decide(owner, DeleteCustomer{"o"}, superadmin(),
+                   membership({{"o", OrganizationRole::owner}}))
+                .error()
+                .rule,
+            "last-owner");
+  auto d = decide(customer("m", "a"), DeleteCustomer{"m"}, member_of("a", OrganizationRole::admin),
+                  membership({{"o", OrganizationRole::owner}, {"m", OrganizationRole::member}}));
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->releases.at(0).value, "m@x.io");
+  EXPECT_EQ(d->writes[1].stream_id, "members-a");
+  EXPECT_EQ(d->writes[1].expected_version, 3u);
+}
+
+TEST(RegisterCustomer, OwnersAndAdminsRegisterIntoTheirOwnOrganizationOnly) {
+  RegisterCustomer cmd{"n", "n@x.io", "N", "N", "", "a", "admin", "", "h", "", ""};
+  EXPECT_TRUE(decide(Customer{}, cmd, member_of("a", OrganizationRole::admin), org("a", "A")));
+  cmd.role = "owner";
+  EXPECT_EQ(decide(Customer{}, cmd, member_of("a", OrganizationRole::admin), org("a", "A"))
+                .error()
+                .code,
+            DomainErrorCode::forbidden);
+  cmd.role = "member";
+  EXPECT_EQ(decide(Customer{}, cmd, member_of("b", OrganizationRole::owner), org("a", "A"))
+                .error()
+                .code,
+            DomainErrorCode::forbidden);
+  EXPECT_EQ(decide(Customer{}, cmd, member_of("a", OrganizationRole::member), org("a", "A"))
+                .error()
+                .code,
+            DomainErrorCode::forbidden);
+}
+
+}  // namespace
+}  // namespace orgd::domain
