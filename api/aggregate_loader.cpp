@@ -7,11 +7,9 @@ namespace {
 
 template <class State>
 std::expected<State, std::string> fold_stream(const eventstore::Store& store,
-                                              const std::string& stream, std::string_view id) {
+                                              const std::string& stream, State state) {
   auto envelopes = store.read_stream(stream);
   if (!envelopes) return std::unexpected(envelopes.error().message);
-  State state;
-  state.id = std::string(id);
   for (const auto& e : *envelopes) {
     auto event = domain::decode_event(e.type, e.schema_version, e.payload);
     if (!event) return std::unexpected(event.error());
@@ -25,11 +23,20 @@ std::expected<State, std::string> fold_stream(const eventstore::Store& store,
 
 std::expected<domain::Organization, std::string> AggregateLoader::organization(
     std::string_view id) const {
-  return fold_stream<domain::Organization>(store_, domain::organization_stream(id), id);
+  domain::Organization initial;
+  initial.id = std::string(id);
+  return fold_stream(store_, domain::organization_stream(id), std::move(initial));
 }
 
 std::expected<domain::Customer, std::string> AggregateLoader::customer(std::string_view id) const {
-  return fold_stream<domain::Customer>(store_, domain::customer_stream(id), id);
+  domain::Customer initial;
+  initial.id = std::string(id);
+  return fold_stream(store_, domain::customer_stream(id), std::move(initial));
+}
+
+std::expected<domain::Membership, std::string> AggregateLoader::membership(
+    std::string_view organization_id) const {
+  return fold_stream(store_, domain::members_stream(organization_id), domain::Membership{});
 }
 
 std::expected<domain::AncestorChain, std::string> AggregateLoader::chain_from(

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "domain/customer/customer.hpp"
+#include "domain/membership/membership.hpp"
 #include "domain/organization/organization_commands.hpp"
 #include "eventstore/store.hpp"
 
@@ -22,6 +23,9 @@ class AggregateLoader {
   [[nodiscard]] std::expected<domain::Organization, std::string> organization(
       std::string_view id) const;
   [[nodiscard]] std::expected<domain::Customer, std::string> customer(std::string_view id) const;
+  // The membership of an organization, from "members-<id>".
+  [[nodiscard]] std::expected<domain::Membership, std::string> membership(
+      std::string_view organization_id) const;
   // `id` first, then its parent, and so on up to the top (at most the depth limit + 1 entries).
   // For an unknown id the chain is just that one unknown organization.
   [[nodiscard]] std::expected<domain::AncestorChain, std::string> chain_from(

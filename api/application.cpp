@@ -1,6 +1,9 @@
 #include "api/application.hpp"
 
+#include "api/customer_routes.hpp"
 #include "api/health_routes.hpp"
+#include "api/membership_routes.hpp"
+#include "api/signup_routes.hpp"
 #include "api/http/router.hpp"
 #include "api/http/server.hpp"
 #include "api/organization_routes.hpp"
@@ -54,6 +57,9 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
   add_health_routes(*parts->router, *parts->context, head_at_start);
   add_session_routes(*parts->router, *parts->context);
   add_organization_routes(*parts->router, *parts->context);
+  add_signup_routes(*parts->router, *parts->context);
+  add_customer_routes(*parts->router, *parts->context);
+  add_membership_routes(*parts->router, *parts->context);
   ServerOptions server_options;
   server_options.address = options.listen_address;
   server_options.port = options.listen_port;

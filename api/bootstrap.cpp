@@ -30,6 +30,8 @@ std::expected<void, std::string> ensure_default_organization(ApiContext& context
   command.id = std::string(domain::kDefaultOrganizationId);
   command.name = std::string(domain::kDefaultOrganizationName);
   command.description = "Customers without an organization of their own";
+  command.customers_group_id = new_uuid_v7(now_ms());
+  command.things_group_id = new_uuid_v7(now_ms());
   auto decision = domain::decide(*existing, command, domain::system_caller(), {});
   if (!decision) return std::unexpected(decision.error().message);
   return execute_blocking(context, *decision);

@@ -26,7 +26,8 @@ eventstore::AppendRequest to_append_request(const domain::Decision& decision,
   }
   const std::string owner = decision.writes.empty() ? std::string() : decision.writes[0].stream_id;
   for (const auto& claim : decision.claims) {
-    request.claims.push_back({claim.scope, claim.value, owner});
+    request.claims.push_back(
+        {claim.scope, claim.value, claim.owner_stream.empty() ? owner : claim.owner_stream});
   }
   for (const auto& release : decision.releases) {
     request.releases.push_back({release.scope, release.value});

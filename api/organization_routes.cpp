@@ -132,6 +132,8 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
   command.billing_plan = billing.present() ? billing.value : "free";
   const CommandMeta meta = command_meta(request, who.caller.customer_id);
   command.id = new_uuid_v7(meta.now_ms);
+  command.customers_group_id = new_uuid_v7(meta.now_ms);
+  command.things_group_id = new_uuid_v7(meta.now_ms);
   const std::string id = command.id;
   run_command(
       context, request, meta,
@@ -228,7 +230,9 @@ void remove(ApiContext& context, HttpRequest request, const Authenticated& who,
         if (!current) return std::unexpected(unavailable_response(request, current.error()));
         auto ancestors = ancestors_of(context, request, current->parent_id);
         if (!ancestors) return std::unexpected(ancestors.error());
-        return decided(request, domain::decide(*current, command, caller, *ancestors));
+        auto members = context.loader.membership(command.id);
+        if (!members) return std::unexpected(unavailable_response(request, members.error()));
+        return decided(request, domain::decide(*current, command, caller, *ancestors, *members));
       },
       [shared](std::expected<std::uint64_t, HttpResponse> outcome) {
         if (!outcome) return (*shared)(std::move(outcome.error()));

@@ -1,8 +1,11 @@
 #include "projections/customer_queries.hpp"
 
 #include <rocksdb/db.h>
+#include <rocksdb/snapshot.h>
 
 #include "projections/customers_projection.hpp"
+#include "projections/index_page.hpp"
+#include "projections/read_model_batch.hpp"
 #include "projections/row_codec.hpp"
 
 namespace orgd::projections {
@@ -43,6 +46,37 @@ std::expected<std::optional<CustomerRow>, std::string> CustomerQueries::by_email
 std::expected<std::optional<SessionRow>, std::string> CustomerQueries::session(
     std::string_view token_hash) const {
   return read_row<SessionRow>(store_, kSessionsColumnFamily, session_key(token_hash));
+}
+
+std::expected<CustomerPage, std::string> CustomerQueries::members(
+    const MemberListQuery& q) const {
+  rocksdb::DB* db = store_.db();
+  auto* cf = store_.column_family(kCustomersColumnFamily);
+  rocksdb::ManagedSnapshot snapshot(db);
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot.snapshot();
+  const auto sort = q.by_creation ? CustomerSort::created : CustomerSort::name;
+  auto ids = read_index_page(db, cf, options,
+                             {member_index_prefix(q.organization_id, sort), q.descending, q.page,
+                              q.page_size, q.cursor});
+  if (!ids) {
+    return std::unexpected(ids.error() == IndexPageError::invalid_cursor ? "invalid cursor"
+                                                                         : "index unreadable");
+  }
+  CustomerPage page{{}, ids->page, 0, ids->next_cursor};
+  std::string count;
+  const rocksdb::Status s = db->Get(options, cf, member_count_key(q.organization_id), &count);
+  if (!s.ok() && !s.IsNotFound()) return std::unexpected("read model unavailable: " + s.ToString());
+  page.total = s.ok() ? decode_u64(count) : 0;
+  for (const auto& id : ids->ids) {
+    std::string bytes;
+    const rocksdb::Status got = db->Get(options, cf, customer_row_key(id), &bytes);
+    if (!got.ok()) return std::unexpected("read model unavailable: " + got.ToString());
+    auto row = decode_with_cereal<CustomerRow>(bytes);
+    if (!row) return std::unexpected(row.error());
+    page.rows.push_back(std::move(*row));
+  }
+  return page;
 }
 
 }  // namespace orgd::projections

@@ -5,11 +5,28 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "eventstore/store.hpp"
 #include "projections/customer_row.hpp"
 
 namespace orgd::projections {
+
+struct MemberListQuery {
+  std::string organization_id;
+  bool by_creation{false};  // else by last name, first name
+  bool descending{false};
+  std::uint64_t page{1};
+  std::uint64_t page_size{10};
+  std::string cursor;
+};
+
+struct CustomerPage {
+  std::vector<CustomerRow> rows;
+  std::uint64_t page{1};
+  std::uint64_t total{0};  // from a counter, never by scanning
+  std::string next_cursor;
+};
 
 class CustomerQueries {
  public:
@@ -22,6 +39,8 @@ class CustomerQueries {
       std::string_view email) const;
   [[nodiscard]] std::expected<std::optional<SessionRow>, std::string> session(
       std::string_view token_hash) const;
+  // An organization's customers. Errors: "invalid cursor" for another listing's cursor.
+  [[nodiscard]] std::expected<CustomerPage, std::string> members(const MemberListQuery& query) const;
 
  private:
   const eventstore::Store& store_;

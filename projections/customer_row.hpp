@@ -26,12 +26,13 @@ struct CustomerRow {
   std::string created_by;
   std::string updated_by;
   std::uint64_t version{0};
+  std::uint64_t created_position{0};  // orders the createdTime member index
 
   template <class Archive>
   void serialize(Archive& ar) {
     ar(id, email, first_name, last_name, description, organization_id, role, platform_role,
        password_hash, locale, country, status, created_ms, updated_ms, created_by, updated_by,
-       version);
+       version, created_position);
   }
   bool operator==(const CustomerRow&) const = default;
 };

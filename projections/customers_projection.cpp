@@ -2,21 +2,105 @@
 
 #include "domain/field_rules.hpp"
 #include "projections/customer_row.hpp"
+#include "projections/read_model_batch.hpp"
 #include "projections/row_codec.hpp"
 
 namespace orgd::projections {
 namespace {
 
 using Result = std::expected<void, std::string>;
+constexpr CustomerSort kSorts[] = {CustomerSort::name, CustomerSort::created};
+
+std::string id_after(std::string_view stream, std::string_view prefix) {
+  return std::string(stream.substr(stream.starts_with(prefix) ? prefix.size() : 0));
+}
+
+std::expected<CustomerRow, std::string> load(ReadModelBatch& batch, std::string_view id) {
+  auto bytes = batch.get(customer_row_key(id));
+  if (!bytes) return std::unexpected(bytes.error());
+  if (!*bytes) return std::unexpected("customer " + std::string(id) + " has no row");
+  return decode_with_cereal<CustomerRow>(**bytes);
+}
+
+Result unindex(ReadModelBatch& batch, const CustomerRow& row) {
+  batch.erase(customer_email_key(row.email));
+  for (auto sort : kSorts) batch.erase(member_index_key(row, sort));
+  return batch.add_to_counter(member_count_key(row.organization_id), -1);
+}
+
+Result index(ReadModelBatch& batch, const CustomerRow& row) {
+  batch.put(customer_email_key(row.email), row.id);
+  for (auto sort : kSorts) batch.put(member_index_key(row, sort), row.id);
+  return batch.add_to_counter(member_count_key(row.organization_id), 1);
+}
+
+Result store(ReadModelBatch& batch, const CustomerRow& before, CustomerRow after,
+             const eventstore::Envelope& envelope) {
+  after.version = envelope.version;
+  after.updated_ms = envelope.timestamp_ms;
+  after.updated_by = envelope.actor;
+  if (auto r = unindex(batch, before); !r) return r;
+  if (auto r = index(batch, after); !r) return r;
+  batch.put(customer_row_key(after.id), encode_with_cereal(after));
+  return {};
+}
+
+// Loads the stream's customer, lets `change` edit a copy, and stores it re-indexed.
+template <class Change>
+Result update(ReadModelBatch& batch, const eventstore::Envelope& envelope, Change change) {
+  auto row = load(batch, id_after(envelope.stream_id, "customer-"));
+  if (!row) return std::unexpected(row.error());
+  CustomerRow after = *row;
+  change(after);
+  return store(batch, *row, std::move(after), envelope);
+}
 
 Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
           const domain::CustomerRegistered& e) {
   const CustomerRow row{e.id, e.email, e.first_name, e.last_name, e.description,
                         e.organization_id, e.role, e.platform_role, e.password_hash, e.locale,
                         e.country, "active", envelope.timestamp_ms, envelope.timestamp_ms,
-                        envelope.actor, envelope.actor, envelope.version};
+                        envelope.actor, envelope.actor, envelope.version, envelope.position};
   batch.put(customer_row_key(row.id), encode_with_cereal(row));
-  batch.put(customer_email_key(row.email), row.id);
+  return index(batch, row);
+}
+
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+          const domain::CustomerMoved& e) {
+  return update(batch, envelope, [&](CustomerRow& r) {
+    r.organization_id = e.organization_id;
+    r.role = e.role;
+  });
+}
+
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+          const domain::CustomerRoleChanged& e) {
+  return update(batch, envelope, [&](CustomerRow& r) { r.role = e.role; });
+}
+
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+          const domain::CustomerProfileUpdated& e) {
+  return update(batch, envelope, [&](CustomerRow& r) {
+    r.email = e.email;
+    r.first_name = e.first_name;
+    r.last_name = e.last_name;
+    r.description = e.description;
+    r.locale = e.locale;
+    r.country = e.country;
+  });
+}
+
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+          const domain::CustomerPasswordChanged& e) {
+  return update(batch, envelope, [&](CustomerRow& r) { r.password_hash = e.password_hash; });
+}
+
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+          const domain::CustomerDeleted&) {
+  auto row = load(batch, id_after(envelope.stream_id, "customer-"));
+  if (!row) return std::unexpected(row.error());
+  if (auto r = unindex(batch, *row); !r) return r;
+  batch.erase(customer_row_key(row->id));
   return {};
 }
 
@@ -25,23 +109,51 @@ Result on(ReadModelBatch&, const eventstore::Envelope&, const Other&) {
   return {};
 }
 
-std::string customer_of_sessions_stream(std::string_view stream) {
-  constexpr std::string_view kPrefix = "sessions-";
-  return std::string(stream.substr(stream.starts_with(kPrefix) ? kPrefix.size() : 0));
+// Sessions: 't' token-hash -> SessionRow, and 'c' customer '\0' token-hash so every session of
+// a customer can be found and revoked.
+std::string customer_session_prefix(std::string_view customer_id) {
+  return "c" + std::string(customer_id) + '\0';
+}
+
+Result revoke_all(ReadModelBatch& batch, std::string_view customer_id) {
+  std::vector<std::string> keys;
+  const std::string prefix = customer_session_prefix(customer_id);
+  auto scanned = batch.scan_prefix(prefix, [&](std::string_view key, std::string_view) {
+    keys.emplace_back(key);
+    return true;
+  });
+  if (!scanned) return scanned;
+  for (const auto& key : keys) {
+    batch.erase(session_key(std::string_view(key).substr(prefix.size())));
+    batch.erase(key);
+  }
+  return {};
 }
 
 Result on_session(ReadModelBatch& batch, const eventstore::Envelope& envelope,
                   const domain::SessionStarted& e) {
-  const SessionRow row{customer_of_sessions_stream(envelope.stream_id), e.session_id,
-                       e.expires_at_ms};
-  batch.put(session_key(e.token_hash), encode_with_cereal(row));
+  const std::string customer = id_after(envelope.stream_id, "sessions-");
+  batch.put(session_key(e.token_hash),
+            encode_with_cereal(SessionRow{customer, e.session_id, e.expires_at_ms}));
+  batch.put(customer_session_prefix(customer) + e.token_hash, "");
   return {};
 }
 
-Result on_session(ReadModelBatch& batch, const eventstore::Envelope&,
+Result on_session(ReadModelBatch& batch, const eventstore::Envelope& envelope,
                   const domain::SessionEnded& e) {
   batch.erase(session_key(e.token_hash));
+  batch.erase(customer_session_prefix(id_after(envelope.stream_id, "sessions-")) + e.token_hash);
   return {};
+}
+
+Result on_session(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+                  const domain::CustomerPasswordChanged&) {
+  return revoke_all(batch, id_after(envelope.stream_id, "customer-"));
+}
+
+Result on_session(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+                  const domain::CustomerDeleted&) {
+  return revoke_all(batch, id_after(envelope.stream_id, "customer-"));
 }
 
 template <class Other>
@@ -54,6 +166,32 @@ Result on_session(ReadModelBatch&, const eventstore::Envelope&, const Other&) {
 std::string customer_row_key(std::string_view id) { return "r" + std::string(id); }
 std::string customer_email_key(std::string_view email) { return "e" + domain::fold_case(email); }
 std::string session_key(std::string_view token_hash) { return "t" + std::string(token_hash); }
+
+std::string member_index_prefix(std::string_view organization_id, CustomerSort sort) {
+  std::string key = "m";
+  key += organization_id;
+  key += '\0';
+  key += static_cast<char>(sort);
+  return key;
+}
+
+std::string member_index_key(const CustomerRow& row, CustomerSort sort) {
+  std::string key = member_index_prefix(row.organization_id, sort);
+  if (sort == CustomerSort::name) {
+    key += domain::fold_case(row.last_name);
+    key += '\0';
+    key += domain::fold_case(row.first_name);
+    key += '\0';
+    key += row.id;
+  } else {
+    key += encode_u64(row.created_position);
+  }
+  return key;
+}
+
+std::string member_count_key(std::string_view organization_id) {
+  return "k" + std::string(organization_id);
+}
 
 std::expected<void, std::string> CustomersProjection::apply(const eventstore::Envelope& envelope,
                                                             const domain::Event& event,

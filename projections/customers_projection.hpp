@@ -1,9 +1,13 @@
 #pragma once
 // Customer read model ("customers" column family):
-//   'r' id            -> CustomerRow
-//   'e' folded email  -> id          (login by email)
+//   'r' id                                           -> CustomerRow
+//   'e' folded email                                 -> id   (login by email)
+//   'm' org '\0' 'n' folded last '\0' first '\0' id   -> id   (members by name)
+//   'm' org '\0' 't' be64(created position)          -> id   (members by creation)
+//   'k' org                                          -> be64 member count
 // Session read model ("sessions" column family):
-//   't' token hash    -> SessionRow  (bearer token check; removed at logout)
+//   't' token hash               -> SessionRow  (bearer token check; removed at logout)
+//   'c' customer '\0' token hash -> ""          (revoke all on password change or delete)
 
 #include "projections/projection.hpp"
 
@@ -15,6 +19,12 @@ inline constexpr std::string_view kSessionsColumnFamily = "sessions";
 [[nodiscard]] std::string customer_row_key(std::string_view id);
 [[nodiscard]] std::string customer_email_key(std::string_view email);
 [[nodiscard]] std::string session_key(std::string_view token_hash);
+
+struct CustomerRow;
+enum class CustomerSort : char { name = 'n', created = 't' };
+[[nodiscard]] std::string member_index_prefix(std::string_view organization_id, CustomerSort sort);
+[[nodiscard]] std::string member_index_key(const CustomerRow& row, CustomerSort sort);
+[[nodiscard]] std::string member_count_key(std::string_view organization_id);
 
 class CustomersProjection final : public Projection {
  public:

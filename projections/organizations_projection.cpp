@@ -170,12 +170,26 @@ Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
   return adjust_children(batch, envelope, -1);
 }
 
-Result on(ReadModelBatch& batch, const eventstore::Envelope&, const domain::CustomerRegistered& e) {
-  auto row = load_existing(batch, e.organization_id);
+// Membership lives on "members-<id>", not the organization's own stream: no version bump.
+Result adjust_members(ReadModelBatch& batch, const eventstore::Envelope& envelope, int delta) {
+  constexpr std::string_view kPrefix = "members-";
+  auto row = load(batch, std::string_view(envelope.stream_id).substr(kPrefix.size()));
   if (!row) return std::unexpected(row.error());
-  ++row->member_count;  // membership is not part of the organization's own stream: no version bump
-  batch.put(organization_row_key(row->id), encode_row(*row));
+  // Members leaving a deleted organization (moved to Default in the same append) have no row
+  // to count against.
+  if (!*row) return {};
+  (*row)->member_count =
+      static_cast<std::uint64_t>(static_cast<std::int64_t>((*row)->member_count) + delta);
+  batch.put(organization_row_key((*row)->id), encode_row(**row));
   return {};
+}
+
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope, const domain::MemberJoined&) {
+  return adjust_members(batch, envelope, 1);
+}
+
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope, const domain::MemberLeft&) {
+  return adjust_members(batch, envelope, -1);
 }
 
 template <class Other>

@@ -9,6 +9,7 @@
 #include "domain/event_codec.hpp"
 #include "projections/customers_projection.hpp"
 #include "projections/organizations_projection.hpp"
+#include "projections/read_model_rebuild.hpp"
 
 namespace orgd::projections {
 namespace {
@@ -64,7 +65,8 @@ std::expected<void, std::string> apply_run(rocksdb::DB* db, Slot& slot,
 
 struct ProjectionRunner::State {
   eventstore::Store* store{nullptr};
-  std::vector<Slot> slots;  // touched only by the subscription thread after start
+  std::vector<Slot> slots;  // touched only under apply_mutex after start
+  std::mutex apply_mutex;   // held while applying, and while a rebuild swaps a column family
   mutable std::mutex mutex;
   std::uint64_t applied{0};           // guarded by mutex
   bool failed{false};                 // a projection stopped; guarded by mutex
@@ -104,12 +106,15 @@ struct ProjectionRunner::State {
       }
     }
     bool any_running = false;
-    for (auto& slot : slots) {
-      if (!slot.error.empty()) continue;
-      if (auto r = apply_run(store->db(), slot, envelopes, events, errors); !r) {
-        slot.error = r.error();
-      } else {
-        any_running = true;
+    {
+      std::lock_guard apply_lock(apply_mutex);
+      for (auto& slot : slots) {
+        if (!slot.error.empty()) continue;
+        if (auto r = apply_run(store->db(), slot, envelopes, events, errors); !r) {
+          slot.error = r.error();
+        } else {
+          any_running = true;
+        }
       }
     }
     publish();
@@ -138,17 +143,21 @@ std::expected<std::unique_ptr<ProjectionRunner>, std::string> ProjectionRunner::
     eventstore::Store& store, std::vector<std::unique_ptr<Projection>> projections) {
   auto state = std::make_shared<State>();
   state->store = &store;
+  std::vector<std::string> column_families;
+  for (const auto& p : projections) column_families.emplace_back(p->column_family());
+  auto handles = ReadModelHandles::open(store, column_families, /*drop_orphans=*/true);
+  if (!handles) return std::unexpected(handles.error());
   std::uint64_t from = UINT64_MAX;
   for (auto& p : projections) {
-    auto checkpoint = read_checkpoint(store, *p);
+    auto* cf = (*handles)->cf(p->column_family());
+    auto checkpoint = checkpoint_of({store.db(), cf});
     if (!checkpoint) return std::unexpected(checkpoint.error());
     from = std::min(from, *checkpoint);
-    auto* cf = store.column_family(p->column_family());
     state->slots.push_back({std::move(p), cf, *checkpoint, {}});
   }
   if (from == UINT64_MAX) from = store.head_position();
   state->publish();
-  std::unique_ptr<ProjectionRunner> runner(new ProjectionRunner(state));
+  std::unique_ptr<ProjectionRunner> runner(new ProjectionRunner(state, std::move(*handles)));
   runner->subscription_ = store.subscribe(
       from + 1, [state](std::span<const eventstore::Envelope> envelopes) {
         return state->on_envelopes(envelopes);
@@ -156,7 +165,9 @@ std::expected<std::unique_ptr<ProjectionRunner>, std::string> ProjectionRunner::
   return runner;
 }
 
-ProjectionRunner::ProjectionRunner(std::shared_ptr<State> state) : state_(std::move(state)) {}
+ProjectionRunner::ProjectionRunner(std::shared_ptr<State> state,
+                                   std::unique_ptr<ReadModelHandles> handles)
+    : handles_(std::move(handles)), state_(std::move(state)) {}
 
 ProjectionRunner::~ProjectionRunner() {
   subscription_.stop();
@@ -194,6 +205,24 @@ std::uint64_t ProjectionRunner::applied_position() const {
 std::vector<ProjectionStatus> ProjectionRunner::status() const {
   std::lock_guard lock(state_->mutex);
   return state_->published;
+}
+
+std::expected<void, std::string> ProjectionRunner::replace_column_family(std::string_view name,
+                                                                         const Swap& swap) {
+  {
+    std::lock_guard apply_lock(state_->apply_mutex);
+    auto slot = std::find_if(state_->slots.begin(), state_->slots.end(),
+                             [&](const Slot& s) { return s.projection->name() == name; });
+    if (slot == state_->slots.end()) return std::unexpected("unknown projection");
+    if (!slot->error.empty()) return std::unexpected("stopped on an error: " + slot->error);
+    auto replacement = swap(slot->checkpoint);
+    if (!replacement) return std::unexpected(replacement.error());
+    slot->cf = replacement->cf;
+    // Events the replacement already holds are skipped by apply_run, never applied twice.
+    slot->checkpoint = std::max(slot->checkpoint, replacement->checkpoint);
+  }
+  state_->publish();  // a checkpoint may have moved: release the waiters it covers
+  return {};
 }
 
 std::expected<std::uint64_t, std::string> rebuild_offline(

@@ -18,6 +18,7 @@
 
 #include "eventstore/store.hpp"
 #include "projections/projection.hpp"
+#include "projections/read_model_handles.hpp"
 
 namespace orgd::projections {
 
@@ -42,10 +43,29 @@ class ProjectionRunner {
   [[nodiscard]] std::uint64_t applied_position() const;
   [[nodiscard]] std::vector<ProjectionStatus> status() const;
 
+  // Where queries find each read model (it moves when an online rebuild swaps one in).
+  [[nodiscard]] const ReadModelHandles& read_models() const { return *handles_; }
+  [[nodiscard]] ReadModelHandles& read_models() { return *handles_; }
+
+  // What an online rebuild swaps in: the column family the projection continues in, and the
+  // position that column family has applied (>= the checkpoint the swap was given).
+  struct Replacement {
+    rocksdb::ColumnFamilyHandle* cf{nullptr};
+    std::uint64_t checkpoint{0};
+  };
+  using Swap = std::function<std::expected<Replacement, std::string>(std::uint64_t checkpoint)>;
+  // Runs `swap` while no projection applies events, handing it the named projection's
+  // checkpoint; on success the projection continues in the replacement. Blocks the
+  // projection thread (and so read-your-writes) for as long as swap runs: keep it short.
+  // Errors: an unknown projection, one that stopped on an error, or swap's own.
+  [[nodiscard]] std::expected<void, std::string> replace_column_family(std::string_view name,
+                                                                       const Swap& swap);
+
   struct State;
 
  private:
-  explicit ProjectionRunner(std::shared_ptr<State> state);
+  ProjectionRunner(std::shared_ptr<State> state, std::unique_ptr<ReadModelHandles> handles);
+  std::unique_ptr<ReadModelHandles> handles_;  // outlives the subscription and the state
   std::shared_ptr<State> state_;
   eventstore::Subscription subscription_;
 };

@@ -29,6 +29,7 @@ void write_history(ProjectionTest& t) {
   t.append(organization_stream("b"), {ChildOrganizationAdded{"c"}});
   t.append("customer-x", {domain::CustomerRegistered{"x", "x@y.io", "X", "Y", "", "b", "owner",
                                                      "", "hash", "", ""}});
+  t.append("members-b", {domain::MemberJoined{"x", "owner"}});
   t.append(organization_stream("e"), {created("e", "Epsilon")});
   t.append(organization_stream("e"), {domain::OrganizationDeleted{"Epsilon"}});
 }
@@ -119,6 +120,7 @@ TEST_F(ProjectionTest, CheckpointsSurviveARestartWithoutReapplying) {
   start_runner();
   append("customer-z", {domain::CustomerRegistered{"z", "z@y.io", "Z", "Y", "", "b", "member",
                                                    "", "hash", "", ""}});
+  append("members-b", {domain::MemberJoined{"z", "member"}});
   ASSERT_TRUE(wait_applied());
   for (const auto& status : runner_->status()) {
     EXPECT_EQ(status.checkpoint, store_->head_position()) << status.name;

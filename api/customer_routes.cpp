@@ -1,0 +1,297 @@
+#include "api/customer_routes.hpp"
+
+#include <boost/json/array.hpp>
+
+#include "api/command_runner.hpp"
+#include "api/credentials.hpp"
+#include "api/error_responses.hpp"
+#include "api/http/json_body.hpp"
+#include "api/ids.hpp"
+#include "api/representations.hpp"
+#include "api/route_support.hpp"
+#include "api/signup_routes.hpp"
+#include "domain/customer/customer_access.hpp"
+#include "domain/customer/customer_decisions.hpp"
+
+namespace orgd::api {
+namespace {
+
+constexpr StringRule kText{.max_len = 10'000};
+constexpr StringRule kPassword{.min_len = kMinPasswordBytes, .max_len = kMaxPasswordBytes};
+constexpr std::string_view kReadOnlyFields[] = {"id",          "organizationId", "role",
+                                                "status",      "createdTime",    "lastUpdatedTime",
+                                                "createdBy",   "lastUpdatedBy"};
+
+std::string value_or_empty(const Nullable<std::string>& n) {
+  return n.present() ? n.value : std::string();
+}
+
+std::expected<domain::Decision, HttpResponse> decided(
+    const HttpRequest& request, std::expected<domain::Decision, domain::DomainError> decision) {
+  if (!decision) return std::unexpected(domain_error_response(request, decision.error()));
+  return std::move(*decision);
+}
+
+CommandDone answer_with_customer(ApiContext& context, const HttpRequest& request, std::string id,
+                                 int status, std::shared_ptr<Responder> respond) {
+  return [&context, request, id = std::move(id), status,
+          respond](std::expected<std::uint64_t, HttpResponse> outcome) {
+    if (!outcome) return (*respond)(std::move(outcome.error()));
+    (*respond)(customer_response(context, request, id, status, *outcome));
+  };
+}
+
+void create(ApiContext& context, HttpRequest request, const Authenticated& who, Responder respond) {
+  domain::RegisterCustomer command;
+  std::string password;
+  Nullable<std::string> description, locale, country, platform_role;
+  std::optional<std::string> organization_id, role;
+  JsonObjectReader reader;
+  reader.string("email", command.email, {.required = true, .max_len = 254})
+      .string("password", password, {.required = true, .min_len = kMinPasswordBytes,
+                                     .max_len = kMaxPasswordBytes})
+      .string("firstName", command.first_name, {.required = true, .max_len = 10'000})
+      .string("lastName", command.last_name, {.required = true, .max_len = 10'000})
+      .optional_string("description", description, kText)
+      .string("organizationId", organization_id, kText)
+      .string("role", role, kText)
+      .optional_string("locale", locale, kText)
+      .optional_string("country", country, kText)
+      .optional_string("platformRole", platform_role, kText);
+  if (auto body = reader.finish(request); !body) {
+    return respond(json_body_problem(request, body.error()));
+  }
+  const domain::Caller caller = who.caller;
+  command.organization_id = organization_id.value_or(
+      caller.is_superadmin() ? std::string(domain::kDefaultOrganizationId) : caller.organization_id);
+  if (!is_uuid(command.organization_id)) {
+    return respond(bad_request_response(request, "organizationId", "no such organization"));
+  }
+  command.role = role.value_or("member");
+  command.description = value_or_empty(description);
+  command.locale = value_or_empty(locale);
+  command.country = value_or_empty(country);
+  command.platform_role = value_or_empty(platform_role);
+  auto shared = std::make_shared<Responder>(std::move(respond));
+  // argon2id takes ~0.1 s: never on an I/O thread.
+  context.workers.post([&context, request = std::move(request), command, password, caller,
+                        shared]() mutable {
+    auto hash = hash_password(password);
+    if (!hash) return (*shared)(unavailable_response(request, hash.error()));
+    command.password_hash = std::move(*hash);
+    const CommandMeta meta = command_meta(request, caller.customer_id);
+    command.id = new_uuid_v7(meta.now_ms);
+    run_command(
+        context, request, meta,
+        [&context, request, command, caller]() -> std::expected<domain::Decision, HttpResponse> {
+          auto organization = context.loader.organization(command.organization_id);
+          if (!organization) return std::unexpected(unavailable_response(request, organization.error()));
+          auto existing = context.loader.customer(command.id);
+          if (!existing) return std::unexpected(unavailable_response(request, existing.error()));
+          return decided(request, domain::decide(*existing, command, caller, *organization));
+        },
+        answer_with_customer(context, request, command.id, 201, shared));
+  });
+}
+
+// Loads the customer and answers 404 unless the caller may see it.
+std::expected<projections::CustomerRow, HttpResponse> visible_customer(const ApiContext& context,
+                                                                      const HttpRequest& request,
+                                                                      const domain::Caller& caller,
+                                                                      const std::string& id) {
+  auto row = context.customers.get(id);
+  if (!row) return std::unexpected(unavailable_response(request, row.error()));
+  if (!*row) return std::unexpected(not_found_response(request));
+  domain::Customer seen;
+  seen.id = (*row)->id;
+  seen.organization_id = (*row)->organization_id;
+  if (!domain::can_view(caller, seen)) return std::unexpected(not_found_response(request));
+  return std::move(**row);
+}
+
+void read_one(ApiContext& context, const HttpRequest& request, const Authenticated& who,
+              const std::string& id, Responder respond) {
+  auto row = visible_customer(context, request, who.caller, id);
+  if (!row) return respond(std::move(row.error()));
+  respond(customer_response(context, request, id, 200, 0));
+}
+
+struct ProfileBody {
+  domain::UpdateCustomerProfile profile;
+  std::optional<std::string> password;
+  std::optional<std::string> current_password;
+  std::optional<std::int64_t> version;
+};
+
+std::expected<ProfileBody, HttpResponse> read_profile_body(const HttpRequest& request,
+                                                           const std::string& id) {
+  ProfileBody body;
+  body.profile.id = id;
+  auto& p = body.profile.patch;
+  Nullable<std::string> description, locale, country;
+  JsonObjectReader reader;
+  reader.string("email", p.email, {.max_len = 254})
+      .string("firstName", p.first_name, kText)
+      .string("lastName", p.last_name, kText)
+      .optional_string("description", description, kText)
+      .optional_string("locale", locale, kText)
+      .optional_string("country", country, kText)
+      .string("password", body.password, kPassword)
+      .string("currentPassword", body.current_password, {.max_len = kMaxPasswordBytes})
+      .integer("updateVersion", body.version, {.min = 1});
+  for (auto field : kReadOnlyFields) reader.ignore(field);
+  if (auto ok = reader.finish(request); !ok) {
+    return std::unexpected(json_body_problem(request, ok.error()));
+  }
+  if (!description.absent()) p.description = value_or_empty(description);
+  if (!locale.absent()) p.locale = value_or_empty(locale);
+  if (!country.absent()) p.country = value_or_empty(country);
+  const bool profile_fields = p.email || p.first_name || p.last_name || p.description ||
+                              p.locale || p.country;
+  if (body.password && profile_fields) {
+    return std::unexpected(bad_request_response(
+        request, "password", "change the password in a request of its own"));
+  }
+  return body;
+}
+
+void change_password(ApiContext& context, HttpRequest request, const domain::Caller& caller,
+                     ProfileBody body, std::uint64_t version, std::shared_ptr<Responder> respond) {
+  context.workers.post([&context, request = std::move(request), caller, body = std::move(body),
+                        version, respond]() {
+    auto current = context.customers.get(body.profile.id);
+    if (!current) return (*respond)(unavailable_response(request, current.error()));
+    const bool verified = *current && body.current_password &&
+                          verify_password((*current)->password_hash, *body.current_password);
+    auto hash = hash_password(*body.password);
+    if (!hash) return (*respond)(unavailable_response(request, hash.error()));
+    const domain::ChangePassword command{body.profile.id, version, *hash, verified};
+    run_command(
+        context, request, command_meta(request, caller.customer_id),
+        [&context, request, command, caller]() -> std::expected<domain::Decision, HttpResponse> {
+          auto customer = context.loader.customer(command.id);
+          if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
+          return decided(request, domain::decide(*customer, command, caller));
+        },
+        answer_with_customer(context, request, command.id, 200, respond));
+  });
+}
+
+void update(ApiContext& context, HttpRequest request, const Authenticated& who,
+            const std::string& id, Responder respond) {
+  auto body = read_profile_body(request, id);
+  if (!body) return respond(std::move(body.error()));
+  auto version = required_version(request, body->version);
+  if (!version) return respond(std::move(version.error()));
+  auto shared = std::make_shared<Responder>(std::move(respond));
+  if (body->password) {
+    return change_password(context, std::move(request), who.caller, std::move(*body), *version,
+                           shared);
+  }
+  body->profile.expected_version = *version;
+  run_command(
+      context, request, command_meta(request, who.caller.customer_id),
+      [&context, request, command = body->profile,
+       caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
+        auto customer = context.loader.customer(command.id);
+        if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
+        return decided(request, domain::decide(*customer, command, caller));
+      },
+      answer_with_customer(context, request, id, 200, shared));
+}
+
+void remove(ApiContext& context, const HttpRequest& request, const Authenticated& who,
+            const std::string& id, Responder respond) {
+  auto shared = std::make_shared<Responder>(std::move(respond));
+  run_command(
+      context, request, command_meta(request, who.caller.customer_id),
+      [&context, request, id, caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
+        auto customer = context.loader.customer(id);
+        if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
+        auto members = context.loader.membership(customer->organization_id);
+        if (!members) return std::unexpected(unavailable_response(request, members.error()));
+        return decided(request, domain::decide(*customer, domain::DeleteCustomer{id}, caller,
+                                               *members));
+      },
+      [shared](std::expected<std::uint64_t, HttpResponse> outcome) {
+        if (!outcome) return (*shared)(std::move(outcome.error()));
+        HttpResponse response;
+        response.status = 204;
+        response.content_type.clear();
+        set_event_position(response, *outcome);
+        (*shared)(std::move(response));
+      });
+}
+
+void me(ApiContext& context, const HttpRequest& request, const Authenticated& who,
+        Responder respond) {
+  auto row = context.customers.get(who.caller.customer_id);
+  if (!row) return respond(unavailable_response(request, row.error()));
+  if (!*row) return respond(not_found_response(request));
+  auto organization = context.organizations.get((*row)->organization_id);
+  if (!organization) return respond(unavailable_response(request, organization.error().message));
+  boost::json::object body = customer_json(**row);
+  const std::string org_locale = *organization ? (*organization)->locale : std::string();
+  const std::string org_country = *organization ? (*organization)->country : std::string();
+  const std::string& locale = (*row)->locale.empty() ? org_locale : (*row)->locale;
+  const std::string& country = (*row)->country.empty() ? org_country : (*row)->country;
+  body["effectiveLocale"] = locale.empty() ? boost::json::value(nullptr) : boost::json::value(locale);
+  body["effectiveCountry"] =
+      country.empty() ? boost::json::value(nullptr) : boost::json::value(country);
+  body["platformRole"] = (*row)->platform_role.empty() ? boost::json::value(nullptr)
+                                                       : boost::json::value((*row)->platform_role);
+  body["pendingContracts"] = boost::json::array();
+  auto response = json_response(200, to_body(body));
+  response.headers.emplace_back("ETag", etag_of((*row)->version));
+  respond(std::move(response));
+}
+
+template <class Handler>
+RouteHandler with_customer_id(ApiContext& context, Handler handler) {
+  return [&context, handler](HttpRequest request, PathParams params, Responder respond) {
+    auto who = authenticate(context, request);
+    if (!who) return respond(std::move(who.error()));
+    const std::string id(params["id"]);
+    if (!is_uuid(id)) return respond(not_found_response(request));
+    handler(context, std::move(request), *who, id, std::move(respond));
+  };
+}
+
+}  // namespace
+
+HttpResponse customer_response(const ApiContext& context, const HttpRequest& request,
+                               const std::string& id, int status, std::uint64_t position) {
+  auto row = context.customers.get(id);
+  if (!row) return unavailable_response(request, row.error());
+  if (!*row) return not_found_response(request);
+  auto response = json_response(status, to_body(customer_json(**row)));
+  response.headers.emplace_back("ETag", etag_of((*row)->version));
+  if (status == 201) response.headers.emplace_back("Location", "/api/v1/customers/" + id);
+  if (position != 0) set_event_position(response, position);
+  return response;
+}
+
+void add_customer_routes(Router& router, ApiContext& context) {
+  router.add(HttpMethod::post, "/api/v1/customers",
+             [&context](HttpRequest request, PathParams, Responder respond) {
+               // Without a token, creating a customer is signing up (SPEC: "without any token
+               // this is signup"): the body is the signup body.
+               if (request.authorization.empty() && context.options.signup_enabled) {
+                 return handle_signup(context, std::move(request), std::move(respond));
+               }
+               auto who = authenticate(context, request);
+               if (!who) return respond(std::move(who.error()));
+               create(context, std::move(request), *who, std::move(respond));
+             });
+  router.add(HttpMethod::get, "/api/v1/customers/{id}", with_customer_id(context, read_one));
+  router.add(HttpMethod::patch, "/api/v1/customers/{id}", with_customer_id(context, update));
+  router.add(HttpMethod::del, "/api/v1/customers/{id}", with_customer_id(context, remove));
+  router.add(HttpMethod::get, "/api/v1/me",
+             [&context](HttpRequest request, PathParams, Responder respond) {
+               auto who = authenticate(context, request);
+               if (!who) return respond(std::move(who.error()));
+               me(context, request, *who, std::move(respond));
+             });
+}
+
+}  // namespace orgd::api

@@ -1,0 +1,162 @@
+#include "projections/read_model_handles.hpp"
+
+#include <rocksdb/db.h>
+
+#include <charconv>
+
+namespace orgd::projections {
+namespace {
+
+constexpr std::string_view kGenerationInfix = ".gen";
+
+std::string generation_name(std::string_view logical, std::uint64_t n) {
+  return std::string(logical) + std::string(kGenerationInfix) + std::to_string(n);
+}
+
+}  // namespace
+
+std::uint64_t generation_number(std::string_view logical, std::string_view physical) {
+  if (!physical.starts_with(logical)) return 0;
+  physical.remove_prefix(logical.size());
+  if (!physical.starts_with(kGenerationInfix)) return 0;
+  physical.remove_prefix(kGenerationInfix.size());
+  std::uint64_t n = 0;
+  const auto [end, ec] = std::from_chars(physical.data(), physical.data() + physical.size(), n);
+  if (ec != std::errc() || end != physical.data() + physical.size()) return 0;
+  return n;
+}
+
+std::expected<std::unique_ptr<ReadModelHandles>, std::string> ReadModelHandles::open(
+    eventstore::Store& store, const std::vector<std::string>& logical_names, bool drop_orphans) {
+  std::unique_ptr<ReadModelHandles> handles(new ReadModelHandles(store));
+  if (auto loaded = handles->load_catalog(logical_names); !loaded) {
+    return std::unexpected(loaded.error());
+  }
+  handles->scan_generations(drop_orphans);
+  return handles;
+}
+
+ReadModelHandles::~ReadModelHandles() {
+  for (auto* handle : owned_) {
+    // Failing to free a handle at shutdown leaks memory only.
+    (void)store_.db()->DestroyColumnFamilyHandle(handle);
+  }
+}
+
+std::expected<void, std::string> ReadModelHandles::load_catalog(
+    const std::vector<std::string>& logical_names) {
+  auto* catalog = store_.column_family(kReadModelCatalogCf);
+  for (const auto& logical : logical_names) {
+    std::string physical = logical;
+    if (catalog != nullptr) {
+      const rocksdb::Status s = store_.db()->Get(rocksdb::ReadOptions(), catalog, logical,
+                                                 &physical);
+      if (s.IsNotFound()) {
+        physical = logical;
+      } else if (!s.ok()) {
+        return std::unexpected("reading the read-model catalog: " + s.ToString());
+      }
+    }
+    auto* cf = store_.column_family(physical);
+    if (cf == nullptr) {
+      return std::unexpected("read model " + logical + " lives in column family " + physical +
+                             ", which is not open");
+    }
+    auto& slot = slots_[logical];
+    slot.cf.store(cf);
+    slot.physical = physical;
+  }
+  return {};
+}
+
+// Numbers new generations past every existing one, and drops those no read model uses (a
+// rebuild that crashed before its swap).
+void ReadModelHandles::scan_generations(bool drop_orphans) {
+  std::vector<std::string> names;
+  if (!rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), store_.db()->GetName(), &names)
+           .ok()) {
+    return;  // numbering then starts at 2 and create_generation skips taken names
+  }
+  for (const auto& name : names) {
+    for (auto& [logical, slot] : slots_) {
+      const std::uint64_t n = generation_number(logical, name);
+      if (n == 0) continue;
+      next_generation_ = std::max(next_generation_, n + 1);
+      auto* handle = store_.column_family(name);
+      if (drop_orphans && name != slot.physical && handle != nullptr) {
+        (void)store_.db()->DropColumnFamily(handle);  // best effort, retried next start
+      }
+    }
+  }
+}
+
+rocksdb::ColumnFamilyHandle* ReadModelHandles::cf(std::string_view logical) const {
+  const auto it = slots_.find(logical);
+  if (it == slots_.end()) return store_.column_family(logical);
+  return it->second.cf.load(std::memory_order_acquire);
+}
+
+std::string ReadModelHandles::physical_name(std::string_view logical) const {
+  std::lock_guard lock(mutex_);
+  const auto it = slots_.find(logical);
+  return it == slots_.end() ? std::string(logical) : it->second.physical;
+}
+
+rocksdb::ColumnFamilyHandle* ReadModelHandles::find(const std::string& physical) const {
+  if (auto* cf = store_.column_family(physical)) return cf;
+  for (auto* handle : owned_) {
+    if (handle->GetName() == physical) return handle;
+  }
+  return nullptr;
+}
+
+std::expected<ReadModelHandles::Generation, std::string> ReadModelHandles::create_generation(
+    std::string_view logical) {
+  auto* live = cf(logical);
+  if (live == nullptr) return std::unexpected("unknown read model " + std::string(logical));
+  std::lock_guard lock(mutex_);
+  std::string name = generation_name(logical, next_generation_++);
+  while (find(name) != nullptr) name = generation_name(logical, next_generation_++);
+  const rocksdb::ColumnFamilyOptions options(store_.db()->GetOptions(live));
+  rocksdb::ColumnFamilyHandle* handle = nullptr;
+  const rocksdb::Status s = store_.db()->CreateColumnFamily(options, name, &handle);
+  if (!s.ok()) return std::unexpected("creating column family " + name + ": " + s.ToString());
+  owned_.push_back(handle);
+  return Generation{name, handle};
+}
+
+std::expected<rocksdb::ColumnFamilyHandle*, std::string> ReadModelHandles::catalog() {
+  if (auto* existing = find(std::string(kReadModelCatalogCf))) return existing;
+  rocksdb::ColumnFamilyHandle* handle = nullptr;
+  const rocksdb::Status s = store_.db()->CreateColumnFamily(
+      rocksdb::ColumnFamilyOptions(), std::string(kReadModelCatalogCf), &handle);
+  if (!s.ok()) return std::unexpected("creating the read-model catalog: " + s.ToString());
+  owned_.push_back(handle);
+  return handle;
+}
+
+std::expected<ReadModelHandles::Generation, std::string> ReadModelHandles::install(
+    std::string_view logical, const Generation& next) {
+  std::lock_guard lock(mutex_);
+  const auto it = slots_.find(logical);
+  if (it == slots_.end()) return std::unexpected("unknown read model " + std::string(logical));
+  auto catalog_cf = catalog();
+  if (!catalog_cf) return std::unexpected(catalog_cf.error());
+  // Synced: the WAL keeps writes in order, so once this entry is durable so is every write
+  // of the new generation before it.
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  const rocksdb::Status s = store_.db()->Put(sync, *catalog_cf, std::string(logical), next.name);
+  if (!s.ok()) return std::unexpected("recording the swap: " + s.ToString());
+  Generation replaced{it->second.physical, it->second.cf.load()};
+  it->second.physical = next.name;
+  it->second.cf.store(next.cf, std::memory_order_release);
+  return replaced;
+}
+
+void ReadModelHandles::drop(const Generation& generation) {
+  if (generation.cf == nullptr) return;
+  (void)store_.db()->DropColumnFamily(generation.cf);  // best effort; see the header
+}
+
+}  // namespace orgd::projections

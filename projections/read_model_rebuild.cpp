@@ -1,0 +1,63 @@
+#include "projections/read_model_rebuild.hpp"
+
+#include "domain/event_codec.hpp"
+
+namespace orgd::projections {
+namespace {
+
+constexpr std::size_t kChunk = 4096;
+
+std::expected<void, std::string> apply_one(Projection& projection,
+                                           const eventstore::Envelope& envelope,
+                                           ReadModelBatch& batch) {
+  auto event = domain::decode_event(envelope.type, envelope.schema_version, envelope.payload);
+  auto applied = event ? projection.apply(envelope, *event, batch)
+                       : std::expected<void, std::string>(std::unexpect, event.error());
+  if (applied) return {};
+  return std::unexpected("position " + std::to_string(envelope.position) + " (" + envelope.type +
+                         "): " + applied.error());
+}
+
+}  // namespace
+
+std::expected<std::uint64_t, std::string> replay_into(const eventstore::Store& store,
+                                                      Projection& projection, ReplayTarget target,
+                                                      ReplayRange range, const ReplayHooks& hooks) {
+  std::uint64_t done = range.after;
+  while (done < range.up_to) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, range.up_to - done));
+    auto chunk = store.read_all(done + 1, want);
+    if (!chunk) return std::unexpected(chunk.error().message);
+    if (chunk->empty()) break;
+    ReadModelBatch batch(target.db, target.cf);
+    for (const auto& envelope : *chunk) {
+      if (auto r = apply_one(projection, envelope, batch); !r) return std::unexpected(r.error());
+      if (hooks.applied) hooks.applied(envelope, batch);
+    }
+    done = chunk->back().position;
+    batch.put(kCheckpointKey, encode_u64(done));
+    if (auto r = batch.commit(); !r) return std::unexpected(r.error());
+    if (hooks.progress && !hooks.progress(done, range.up_to)) break;
+  }
+  return done;
+}
+
+std::expected<void, std::string> clear_read_model(ReplayTarget target) {
+  // Every key of a read model, the checkpoint included, sorts below "\xff\xff".
+  const rocksdb::Status s =
+      target.db->DeleteRange(rocksdb::WriteOptions(), target.cf, "", "\xff\xff");
+  if (!s.ok()) return std::unexpected("clearing the read model: " + s.ToString());
+  return {};
+}
+
+std::expected<std::uint64_t, std::string> checkpoint_of(ReplayTarget target) {
+  std::string value;
+  const rocksdb::Status s =
+      target.db->Get(rocksdb::ReadOptions(), target.cf,
+                     rocksdb::Slice(kCheckpointKey.data(), kCheckpointKey.size()), &value);
+  if (s.IsNotFound()) return 0;
+  if (!s.ok()) return std::unexpected("reading the checkpoint: " + s.ToString());
+  return decode_u64(value);
+}
+
+}  // namespace orgd::projections

@@ -1,0 +1,54 @@
+#pragma once
+// Replaying the log into a read model that lives anywhere: the live column family (offline
+// rebuild), a fresh one beside it (online rebuild), or a scratch database (verify).
+//
+// Thread-safety: one call per target column family at a time; the source store may be used
+// concurrently by anyone.
+
+#include <rocksdb/db.h>
+
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <string>
+
+#include "eventstore/store.hpp"
+#include "projections/projection.hpp"
+
+namespace orgd::projections {
+
+struct ReplayTarget {
+  rocksdb::DB* db{nullptr};
+  rocksdb::ColumnFamilyHandle* cf{nullptr};
+};
+
+struct ReplayRange {
+  std::uint64_t after{0};      // the target's checkpoint: events after it are applied
+  std::uint64_t up_to{0};      // the last position to apply (<= the store's head)
+};
+
+struct ReplayHooks {
+  // After each committed chunk: (last position applied, range.up_to). Returning false stops
+  // the replay early (cancellation); what was committed stays, with its checkpoint.
+  std::function<bool(std::uint64_t done, std::uint64_t total)> progress;
+  // After each event is staged, with the batch that holds it (verify uses it to find the
+  // event that last wrote a key).
+  std::function<void(const eventstore::Envelope&, ReadModelBatch&)> applied;
+};
+
+// Applies the events in `range` to `projection` in `target`, committing the checkpoint
+// (kCheckpointKey) with each chunk of changes, exactly like the live runner. Returns the last
+// position applied (range.after when there was nothing to do).
+// Errors: the log cannot be read, an event does not decode, or the projection refuses one
+// ("position N (Type): why").
+[[nodiscard]] std::expected<std::uint64_t, std::string> replay_into(
+    const eventstore::Store& store, Projection& projection, ReplayTarget target,
+    ReplayRange range, const ReplayHooks& hooks = {});
+
+// Deletes every key of a read model (data and checkpoint).
+[[nodiscard]] std::expected<void, std::string> clear_read_model(ReplayTarget target);
+
+// The checkpoint stored in a read model's column family; 0 when it has none.
+[[nodiscard]] std::expected<std::uint64_t, std::string> checkpoint_of(ReplayTarget target);
+
+}  // namespace orgd::projections
