@@ -1,0 +1,50 @@
+#pragma once
+// Consistent backups of a data directory, and restoring one.
+//
+// A backup is a RocksDB checkpoint: every column family (the log, its indexes, the read
+// models and their checkpoints) as of one instant, as a directory that is itself a complete
+// data directory. Files are hard-linked when the backup is on the same file system, so a
+// backup is cheap; it shares nothing mutable with the live directory (SST files are
+// immutable).
+//
+// Thread-safety: any thread; backup() while the store serves is fine.
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <string>
+
+#include "eventstore/store.hpp"
+
+namespace orgd::replay {
+
+struct BackupInfo {
+  std::uint64_t head{0};  // the last position in the backup
+  std::uint64_t bytes{0};
+};
+
+// Errors: `target` exists, or RocksDB cannot create the checkpoint.
+[[nodiscard]] std::expected<BackupInfo, std::string> backup(const eventstore::Store& store,
+                                                            const std::filesystem::path& target);
+
+enum class RestoreErrorCode : std::uint8_t {
+  not_a_backup,  // `from` is not a data directory
+  not_empty,     // `data_dir` holds files and force was not given
+  locked,        // a running orgd holds `data_dir`
+  io_error,
+};
+
+struct RestoreError {
+  RestoreErrorCode code{RestoreErrorCode::io_error};
+  std::string message;
+};
+
+// Replaces `data_dir` with a copy of the backup `from`. Refuses a non-empty `data_dir`
+// unless `force`, and always refuses one a running orgd holds. Returns the restored head.
+[[nodiscard]] std::expected<std::uint64_t, RestoreError> restore(
+    const std::filesystem::path& from, const std::filesystem::path& data_dir, bool force);
+
+// Bytes of the regular files below `dir` (0 when it does not exist).
+[[nodiscard]] std::uint64_t disk_usage(const std::filesystem::path& dir);
+
+}  // namespace orgd::replay

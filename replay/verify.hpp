@@ -1,0 +1,73 @@
+#pragma once
+// Verification of a data directory, for auditors (orgctl verify) and tests:
+//   log          every position from 1 to the head is present, decodes, sits under its own
+//                key, continues its stream's versions, does not go back in time, and its hash
+//                is H(previous hash ‖ canonical bytes) -- the chain an auditor can recompute;
+//                the store's head (position and hash) is the last event's.
+//   streams      the stream index maps every (stream, version) to the right position, has no
+//                other entries, and every stream head is the stream's last version.
+//   claims       the unique claims are exactly the names of non-deleted organizations and the
+//                emails of non-deleted customers (folded through the domain's own apply),
+//                each owned by its aggregate's stream. Claims in other scopes are counted,
+//                not judged.
+//   projection:X each read model equals a fresh replay of the log up to its checkpoint, key
+//                by key, in a scratch database.
+// Each check reports its FIRST divergence: the log position it concerns, what was expected
+// and what was found. When the log itself diverges the other checks are skipped: they
+// would only echo it.
+//
+// Thread-safety: any thread; the store may be serving (a read-only open of a live
+// directory verifies what was durable at open).
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "eventstore/store.hpp"
+
+namespace orgd::replay {
+
+struct Divergence {
+  std::uint64_t position{0};  // the log position concerned; 0 when none applies
+  std::string expected;
+  std::string found;
+};
+
+struct CheckResult {
+  std::string name;  // "log", "streams", "claims", "projection:<name>"
+  std::uint64_t checked{0};                // events, index entries, claims or keys compared
+  std::optional<Divergence> divergence;    // the first one
+  std::string skipped;                     // why the check did not run; empty when it ran
+  [[nodiscard]] bool ok() const { return !divergence && skipped.empty(); }
+};
+
+struct VerifyReport {
+  std::uint64_t head{0};
+  std::vector<CheckResult> checks;
+  [[nodiscard]] bool ok() const;
+};
+
+struct VerifyOptions {
+  // Where the scratch database for fresh replays is created (and removed). Default: the
+  // system's temp directory.
+  std::filesystem::path scratch_parent{std::filesystem::temp_directory_path()};
+  // Compare the read models too (the slow part). Default: true.
+  bool projections{true};
+  // Called with each check's name as it starts. Default: none.
+  std::function<void(const std::string& check)> on_check;
+};
+
+// Errors: only a failure to run at all (the scratch database cannot be created); every
+// divergence, including unreadable data, is a failed check in the report.
+[[nodiscard]] std::expected<VerifyReport, std::string> verify(eventstore::Store& store,
+                                                              const VerifyOptions& options = {});
+
+// {ok, head, checks: [{name, ok, checked, skipped?, divergence?: {position, expected, found}}]}
+[[nodiscard]] boost::json::object verify_report_json(const VerifyReport& report);
+
+}  // namespace orgd::replay

@@ -1,0 +1,99 @@
+#include <rocksdb/db.h>
+
+#include <memory>
+#include <optional>
+
+#include "projections/read_model_rebuild.hpp"
+#include "replay/verify_checks.hpp"
+
+namespace orgd::replay {
+namespace {
+
+struct KeyDifference {
+  std::string key;
+  std::optional<std::string> expected;  // from the fresh replay; nullopt = absent
+  std::optional<std::string> found;     // in the live read model
+};
+
+std::string describe(const std::optional<std::string>& value) {
+  return value ? printable(*value) : std::string("absent");
+}
+
+// Walks both column families in key order; the first key where they differ.
+std::optional<KeyDifference> first_difference(projections::ReplayTarget fresh,
+                                              projections::ReplayTarget live,
+                                              std::uint64_t& compared) {
+  std::unique_ptr<rocksdb::Iterator> a(fresh.db->NewIterator(rocksdb::ReadOptions(), fresh.cf));
+  std::unique_ptr<rocksdb::Iterator> b(live.db->NewIterator(rocksdb::ReadOptions(), live.cf));
+  a->SeekToFirst();
+  b->SeekToFirst();
+  for (; a->Valid() || b->Valid(); ++compared) {
+    const int order = !a->Valid() ? 1 : !b->Valid() ? -1 : a->key().compare(b->key());
+    if (order < 0) return KeyDifference{a->key().ToString(), a->value().ToString(), std::nullopt};
+    if (order > 0) return KeyDifference{b->key().ToString(), std::nullopt, b->value().ToString()};
+    if (a->value() != b->value()) {
+      return KeyDifference{a->key().ToString(), a->value().ToString(), b->value().ToString()};
+    }
+    a->Next();
+    b->Next();
+  }
+  return std::nullopt;
+}
+
+// Replays again, watching `key`: the position of the last event that changed it (0 when no
+// event ever wrote it, i.e. the live model holds a key nothing should have written).
+std::expected<std::uint64_t, std::string> last_writer(const eventstore::Store& store,
+                                                      projections::Projection& projection,
+                                                      projections::ReplayTarget scratch,
+                                                      std::uint64_t up_to,
+                                                      const std::string& key) {
+  if (auto cleared = projections::clear_read_model(scratch); !cleared) {
+    return std::unexpected(cleared.error());
+  }
+  std::optional<std::string> value;
+  std::uint64_t position = 0;
+  projections::ReplayHooks hooks;
+  hooks.applied = [&](const eventstore::Envelope& e, projections::ReadModelBatch& batch) {
+    auto now = batch.get(key);
+    if (now && *now != value) {
+      value = *now;
+      position = e.position;
+    }
+  };
+  auto done = projections::replay_into(store, projection, scratch, {0, up_to}, hooks);
+  if (!done) return std::unexpected(done.error());
+  return position;
+}
+
+}  // namespace
+
+CheckResult check_projection(const eventstore::Store& store, projections::Projection& projection,
+                             const projections::ReadModelHandles& handles,
+                             const ScratchDb& scratch) {
+  CheckResult result{"projection:" + std::string(projection.name())};
+  const projections::ReplayTarget live{store.db(), handles.cf(projection.column_family())};
+  const projections::ReplayTarget fresh{scratch.db(),
+                                        scratch.cf(std::string(projection.column_family()))};
+  auto checkpoint = projections::checkpoint_of(live);
+  if (!checkpoint) {
+    result.divergence = Divergence{0, "a readable checkpoint", checkpoint.error()};
+    return result;
+  }
+  auto replayed = projections::replay_into(store, projection, fresh, {0, *checkpoint});
+  if (!replayed) {
+    result.divergence = Divergence{0, "a replay up to position " + std::to_string(*checkpoint),
+                                   replayed.error()};
+    return result;
+  }
+  auto difference = first_difference(fresh, live, result.checked);
+  if (!difference) return result;
+  auto position = last_writer(store, projection, fresh, *checkpoint, difference->key);
+  result.divergence = Divergence{
+      position.value_or(0),
+      "key " + printable(difference->key) + " = " + describe(difference->expected),
+      describe(difference->found) + " (read model at checkpoint " + std::to_string(*checkpoint) +
+          ")"};
+  return result;
+}
+
+}  // namespace orgd::replay

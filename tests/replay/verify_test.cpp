@@ -1,0 +1,158 @@
+#include <gtest/gtest.h>
+
+#include <boost/json/serialize.hpp>
+
+#include "eventstore/column_families.hpp"
+#include "eventstore/key_encoding.hpp"
+#include "projections/organization_keys.hpp"
+#include "projections/organizations_projection.hpp"
+#include "replay/verify.hpp"
+#include "tests/replay/replay_fixture.hpp"
+
+namespace orgd::replay {
+namespace {
+
+const std::string kOrgA = "0190a000-0000-7000-8000-0000000000a1";
+const std::string kOrgB = "0190a000-0000-7000-8000-0000000000b1";
+
+class VerifyTest : public testing::ReplayTest {
+ protected:
+  // A small history: two organizations, a rename, a customer, a deletion.
+  void SetUp() override {
+    ReplayTest::SetUp();
+    create_org(kOrgA, "Acme");
+    create_org(kOrgB, "Beta");
+    renamed_at_ = update_org(kOrgA, "Acme", "Acme Rockets", "rockets");
+    joined_at_ = register_customer("0190a000-0000-7000-8000-0000000000c1", "ada@x.test", kOrgA);
+    delete_org(kOrgB, "Beta");
+    settle();
+  }
+
+  VerifyReport run() {
+    auto report = verify(*store_);
+    EXPECT_TRUE(report.has_value()) << report.error();
+    return report ? *report : VerifyReport{};
+  }
+
+  static const CheckResult& check(const VerifyReport& report, const std::string& name) {
+    for (const auto& c : report.checks) {
+      if (c.name == name) return c;
+    }
+    static const CheckResult missing{"missing"};
+    ADD_FAILURE() << "no check " << name;
+    return missing;
+  }
+
+  rocksdb::DB& db() { return *store_->db(); }
+  rocksdb::ColumnFamilyHandle* cf(std::string_view name) { return store_->column_family(name); }
+
+  std::uint64_t renamed_at_{0};
+  std::uint64_t joined_at_{0};
+};
+
+TEST_F(VerifyTest, PassesOnAHealthyStore) {
+  const auto report = run();
+  EXPECT_TRUE(report.ok()) << boost::json::serialize(verify_report_json(report));
+  EXPECT_EQ(report.head, store_->head_position());
+  EXPECT_EQ(check(report, "log").checked, store_->head_position());
+  EXPECT_TRUE(check(report, "projection:organizations").ok());
+  EXPECT_GT(check(report, "claims").checked, 0u);
+}
+
+TEST_F(VerifyTest, AFlippedByteFailsTheLogAtItsPosition) {
+  std::string value;
+  ASSERT_TRUE(db().Get({}, cf(eventstore::kEventsCf), eventstore::event_key(3), &value).ok());
+  value[value.size() - 40] ^= 0x01;  // inside the payload, just before the stored hash
+  ASSERT_TRUE(db().Put({}, cf(eventstore::kEventsCf), eventstore::event_key(3), value).ok());
+  const auto report = run();
+  EXPECT_FALSE(report.ok());
+  const auto& log = check(report, "log");
+  ASSERT_TRUE(log.divergence.has_value());
+  EXPECT_EQ(log.divergence->position, 3u) << log.divergence->found;
+  EXPECT_EQ(check(report, "streams").skipped, "the log itself diverges");
+}
+
+TEST_F(VerifyTest, AFlippedHashByteFailsTheLogAtItsPosition) {
+  std::string value;
+  ASSERT_TRUE(db().Get({}, cf(eventstore::kEventsCf), eventstore::event_key(2), &value).ok());
+  value.back() ^= 0x80;
+  ASSERT_TRUE(db().Put({}, cf(eventstore::kEventsCf), eventstore::event_key(2), value).ok());
+  const auto report = run();
+  const auto& log = check(report, "log");
+  ASSERT_TRUE(log.divergence.has_value());
+  EXPECT_EQ(log.divergence->position, 2u);
+  EXPECT_TRUE(log.divergence->expected.starts_with("hash ")) << log.divergence->expected;
+}
+
+TEST_F(VerifyTest, ADeletedEventFailsTheLogAtItsPosition) {
+  ASSERT_TRUE(db().Delete({}, cf(eventstore::kEventsCf), eventstore::event_key(4)).ok());
+  const auto report = run();
+  const auto& log = check(report, "log");
+  ASSERT_TRUE(log.divergence.has_value());
+  EXPECT_EQ(log.divergence->position, 4u);
+  EXPECT_EQ(log.divergence->expected, "the event at position 4");
+  EXPECT_EQ(log.divergence->found, "no such event; the next stored one is at position 5");
+}
+
+TEST_F(VerifyTest, ACorruptedProjectionRowFailsNamingTheEventThatWroteIt) {
+  const auto key = projections::organization_row_key(kOrgA);
+  std::string row;
+  auto* organizations = cf(projections::kOrganizationsColumnFamily);
+  ASSERT_TRUE(db().Get({}, organizations, key, &row).ok());
+  row[row.size() / 2] ^= 0x20;
+  ASSERT_TRUE(db().Put({}, organizations, key, row).ok());
+  const auto report = run();
+  EXPECT_TRUE(check(report, "log").ok());
+  const auto& projection = check(report, "projection:organizations");
+  ASSERT_TRUE(projection.divergence.has_value());
+  // The row's last writer: the customer joining (memberCount) came after the rename.
+  EXPECT_EQ(projection.divergence->position, joined_at_);
+  EXPECT_NE(projection.divergence->expected.find("key "), std::string::npos);
+  EXPECT_TRUE(check(report, "projection:customers").ok());
+}
+
+TEST_F(VerifyTest, AnExtraProjectionRowIsReported) {
+  ASSERT_TRUE(db().Put({}, cf(projections::kOrganizationsColumnFamily), "r-not-an-org", "x").ok());
+  const auto report = run();
+  const auto& projection = check(report, "projection:organizations");
+  ASSERT_TRUE(projection.divergence.has_value());
+  EXPECT_EQ(projection.divergence->position, 0u);
+  EXPECT_NE(projection.divergence->expected.find("absent"), std::string::npos);
+}
+
+TEST_F(VerifyTest, AMissingClaimIsReportedAtTheEventThatSetIt) {
+  ASSERT_TRUE(db().Delete({}, cf(eventstore::kClaimsCf),
+                          eventstore::claim_key(domain::kOrganizationNameScope, "acme rockets"))
+                  .ok());
+  const auto report = run();
+  const auto& claims = check(report, "claims");
+  ASSERT_TRUE(claims.divergence.has_value());
+  EXPECT_EQ(claims.divergence->position, renamed_at_);
+  EXPECT_EQ(claims.divergence->found, "no such claim");
+}
+
+TEST_F(VerifyTest, AStaleClaimOfADeletedOrganizationIsReported) {
+  ASSERT_TRUE(db().Put({}, cf(eventstore::kClaimsCf),
+                       eventstore::claim_key(domain::kOrganizationNameScope, "beta"),
+                       domain::organization_stream(kOrgB))
+                  .ok());
+  const auto report = run();
+  const auto& claims = check(report, "claims");
+  ASSERT_TRUE(claims.divergence.has_value());
+  EXPECT_EQ(claims.divergence->position, store_->head_position());  // Beta's last event
+}
+
+TEST_F(VerifyTest, AWrongStreamIndexEntryIsReported) {
+  ASSERT_TRUE(db().Put({}, cf(eventstore::kStreamsCf),
+                       eventstore::stream_version_key(domain::organization_stream(kOrgA), 2),
+                       eventstore::encode_u64(1))
+                  .ok());
+  const auto report = run();
+  const auto& streams = check(report, "streams");
+  ASSERT_TRUE(streams.divergence.has_value());
+  EXPECT_EQ(streams.divergence->position, renamed_at_);
+  EXPECT_EQ(streams.divergence->found, "-> position 1");
+}
+
+}  // namespace
+}  // namespace orgd::replay
