@@ -36,6 +36,10 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+inline std::string str(const boost::json::value& v, std::string_view key) {
+  return std::string(v.at(key).as_string());
+}
+
 inline boost::json::value json(const test::HttpResult& r) {
   boost::system::error_code ec;
   auto v = boost::json::parse(r.body, ec);
@@ -97,14 +101,54 @@ class OrgdTest : public ::testing::Test {
 
   std::uint64_t head() { return app_->store().head_position(); }
 
+  struct Account {
+    std::string token;
+    std::string customer_id;
+    std::string organization_id;
+  };
+
+  // Public signup of a new organization and its owner.
+  Account signup(const std::string& organization, const std::string& email) {
+    boost::json::object body{{"organizationName", organization},
+                             {"organizationDescription", ""},
+                             {"firstName", "First"},
+                             {"lastName", "Owner"},
+                             {"userDescription", ""},
+                             {"userEmailAddress", email},
+                             {"userPassword", "password-" + email},
+                             {"agreeToTermsAndPolicies", 1}};
+    auto r = client_->request("POST", "/api/v1/signup", boost::json::serialize(body),
+                              {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    if (r.status != 201) return {};
+    auto v = json(r);
+    return {str(v, "securityToken"), str(v, "id"), str(v, "organizationId")};
+  }
+
+  // Creates a customer as `creator` and logs it in.
+  Account add_customer(const Account& creator, const std::string& email,
+                       const std::string& role = "member", const std::string& organization = {}) {
+    boost::json::object body{{"email", email},     {"password", "password-" + email},
+                             {"firstName", "F"},   {"lastName", email},
+                             {"role", role}};
+    if (!organization.empty()) body["organizationId"] = organization;
+    auto r = as(creator.token, "POST", "/api/v1/customers", boost::json::serialize(body));
+    EXPECT_EQ(r.status, 201) << r.body;
+    if (r.status != 201) return {};
+    auto v = json(r);
+    return {login(email, "password-" + email), str(v, "id"), str(v, "organizationId")};
+  }
+
+  test::HttpResult as(const std::string& token, const std::string& method,
+                      const std::string& target, const std::string& body = {}) {
+    return client_->request(method, target, body, auth(token));
+  }
+
   TempDir dir_;
   std::unique_ptr<api::Application> app_;
   std::unique_ptr<test::HttpClient> client_;
   std::string token_;
 };
 
-inline std::string str(const boost::json::value& v, std::string_view key) {
-  return std::string(v.at(key).as_string());
-}
 
 }  // namespace orgd::e2e

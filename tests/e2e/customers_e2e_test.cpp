@@ -1,0 +1,240 @@
+// Signup, customers, membership and roles, end to end.
+
+#include <atomic>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "domain/event_codec.hpp"
+#include "tests/e2e/orgd_fixture.hpp"
+
+namespace orgd::e2e {
+namespace {
+
+using Customers = OrgdTest;
+const std::string kDefault = "00000000-0000-7000-8000-000000000001";
+
+std::string member_path(const std::string& org, const std::string& customer = {}) {
+  return "/api/v1/organizations/" + org + "/members" + (customer.empty() ? "" : "/" + customer);
+}
+
+TEST_F(Customers, SignupCreatesAWorkingOwnerInANewOrganization) {
+  auto owner = signup("Acme", "ada@acme.io");
+  auto me = json(as(owner.token, "GET", "/api/v1/me"));
+  EXPECT_EQ(str(me, "role"), "owner");
+  EXPECT_EQ(str(me, "organizationId"), owner.organization_id);
+  EXPECT_TRUE(me.at("platformRole").is_null());
+  EXPECT_TRUE(me.at("pendingContracts").as_array().empty());
+  auto org = json(as(owner.token, "GET", "/api/v1/organizations/" + owner.organization_id));
+  EXPECT_EQ(org.at("memberCount").as_int64(), 1);
+  EXPECT_EQ(str(org, "createdBy"), owner.customer_id);
+}
+
+TEST_F(Customers, SignupRefusalsWriteNothing) {
+  signup("Acme", "ada@acme.io");
+  const auto before = head();
+  auto body = [](std::string org, std::string email, int agree) {
+    return boost::json::serialize(boost::json::object{
+        {"organizationName", org}, {"organizationDescription", ""}, {"firstName", "B"},
+        {"lastName", "B"}, {"userDescription", ""}, {"userEmailAddress", email},
+        {"userPassword", "password1"}, {"agreeToTermsAndPolicies", agree}});
+  };
+  const test::Headers json_type{{"Content-Type", "application/json"}};
+  auto taken_org = client_->request("POST", "/api/v1/signup", body("ACME", "b@x.io", 1), json_type);
+  EXPECT_EQ(taken_org.status, 409);
+  EXPECT_EQ(str(json(taken_org), "title"), "organization already exists");
+  auto taken_email =
+      client_->request("POST", "/api/v1/signup", body("Other", "ADA@acme.io", 1), json_type);
+  EXPECT_EQ(taken_email.status, 409);
+  EXPECT_NE(str(json(taken_email), "detail").find("ada@acme.io"), std::string::npos);
+  auto no_terms = client_->request("POST", "/api/v1/signup", body("Other", "c@x.io", 0), json_type);
+  EXPECT_EQ(no_terms.status, 400);
+  EXPECT_EQ(head(), before);
+}
+
+TEST_F(Customers, SignupCanBeSwitchedOff) {
+  restart({.signup_enabled = false, .token_ttl_seconds = 86400});
+  auto r = client_->request("POST", "/api/v1/signup", "{}", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(r.status, 404);
+}
+
+TEST_F(Customers, ConcurrentSignupsForOneNameOrEmailLetExactlyOneThrough) {
+  for (const bool same_name : {true, false}) {
+    std::atomic<int> created{0}, conflicts{0};
+    std::vector<std::thread> racers;
+    for (int i = 0; i < 6; ++i) {
+      racers.emplace_back([&, i] {
+        test::HttpClient client(app_->port());
+        const std::string suffix = same_name ? std::to_string(i) : "";
+        boost::json::object body{
+            {"organizationName", same_name ? "Race" : "Race " + std::to_string(i)},
+            {"organizationDescription", ""}, {"firstName", "R"}, {"lastName", "R"},
+            {"userDescription", ""},
+            {"userEmailAddress", same_name ? "r" + suffix + "@race.io" : "same@race.io"},
+            {"userPassword", "password1"}, {"agreeToTermsAndPolicies", 1}};
+        auto r = client.request("POST", "/api/v1/signup", boost::json::serialize(body),
+                                {{"Content-Type", "application/json"}});
+        (r.status == 201 ? created : conflicts) += r.status == 201 || r.status == 409 ? 1 : 0;
+      });
+    }
+    for (auto& t : racers) t.join();
+    EXPECT_EQ(created.load(), 1) << (same_name ? "same name" : "same email");
+    EXPECT_EQ(conflicts.load(), 5);
+  }
+}
+
+TEST_F(Customers, MoveRulesRolesAndTheLastOwner) {
+  auto owner = signup("Acme", "ada@acme.io");
+  token_ = login();  // SuperAdmin
+  // A customer the SuperAdmin creates without a target lands in Default.
+  auto r = call("POST", "/api/v1/customers",
+                R"({"email":"dan@x.io","password":"password1","firstName":"Dan","lastName":"D"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string dan = str(json(r), "id");
+  EXPECT_EQ(str(json(r), "organizationId"), kDefault);
+  // The owner adds Dan from Default.
+  auto added = as(owner.token, "POST", member_path(owner.organization_id),
+                  boost::json::serialize(boost::json::object{{"customerId", dan}}));
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_EQ(str(json(added), "organizationId"), owner.organization_id);
+  // Once in Acme, another organization cannot take him.
+  auto other = signup("Other", "otto@other.io");
+  auto stolen = as(other.token, "POST", member_path(other.organization_id),
+                   boost::json::serialize(boost::json::object{{"customerId", dan}}));
+  EXPECT_EQ(stolen.status, 404) << "Dan is not visible to Other";
+  // Roles: promote Dan to owner, then the original owner may step down.
+  auto promoted = as(owner.token, "PUT", member_path(owner.organization_id, dan) + "/role",
+                     R"({"role":"owner"})");
+  ASSERT_EQ(promoted.status, 200) << promoted.body;
+  EXPECT_EQ(as(owner.token, "PUT", member_path(owner.organization_id, owner.customer_id) + "/role",
+               R"({"role":"member"})")
+                .status,
+            200);
+  // Dan is now the last owner: not demotable, not removable.
+  auto demote = call("PUT", member_path(owner.organization_id, dan) + "/role", R"({"role":"admin"})");
+  EXPECT_EQ(demote.status, 409);
+  EXPECT_TRUE(str(json(demote), "type").ends_with("last-owner"));
+  EXPECT_EQ(call("DELETE", member_path(owner.organization_id, dan)).status, 409);
+  // Removing the former owner sends her to Default.
+  EXPECT_EQ(call("DELETE", member_path(owner.organization_id, owner.customer_id)).status, 204);
+  auto ada = json(call("GET", "/api/v1/customers/" + owner.customer_id));
+  EXPECT_EQ(str(ada, "organizationId"), kDefault);
+  auto acme = json(call("GET", "/api/v1/organizations/" + owner.organization_id));
+  EXPECT_EQ(acme.at("memberCount").as_int64(), 1);
+}
+
+TEST_F(Customers, DeletingAnOrganizationMovesItsMembersToDefault) {
+  auto owner = signup("Doomed", "o@doomed.io");
+  auto member = add_customer(owner, "m@doomed.io");
+  EXPECT_EQ(as(owner.token, "DELETE", "/api/v1/organizations/" + owner.organization_id).status, 204);
+  token_ = login();
+  for (const auto& id : {owner.customer_id, member.customer_id}) {
+    auto c = json(call("GET", "/api/v1/customers/" + id));
+    EXPECT_EQ(str(c, "organizationId"), kDefault);
+    EXPECT_EQ(str(c, "role"), "member");
+  }
+  auto members = json(call("GET", member_path(kDefault) + "?pageSize=100"));
+  EXPECT_EQ(members.at("pageInfo").at("totalElements").as_int64(), 3);  // SuperAdmin too
+}
+
+TEST_F(Customers, ProfileUpdatesNeedTheVersionAndEmailsStayUnique) {
+  auto owner = signup("Acme", "ada@acme.io");
+  auto bob = add_customer(owner, "bob@acme.io");
+  const std::string path = "/api/v1/customers/" + bob.customer_id;
+  EXPECT_EQ(as(bob.token, "PATCH", path, R"({"firstName":"Robert"})").status, 428);
+  auto ok = as(bob.token, "PATCH", path, R"({"firstName":"Robert","locale":"de-DE","updateVersion":1})");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(str(json(ok), "firstName"), "Robert");
+  auto taken = as(bob.token, "PATCH", path, R"({"email":"ADA@acme.io","updateVersion":2})");
+  EXPECT_EQ(taken.status, 409);
+  auto me = json(as(bob.token, "GET", "/api/v1/me"));
+  EXPECT_EQ(str(me, "effectiveLocale"), "de-DE");
+}
+
+TEST_F(Customers, PasswordChangeAndDeletionRevokeSessions) {
+  auto owner = signup("Acme", "ada@acme.io");
+  auto bob = add_customer(owner, "bob@acme.io");
+  const std::string path = "/api/v1/customers/" + bob.customer_id;
+  auto wrong = as(bob.token, "PATCH", path,
+                  R"({"password":"new-password","currentPassword":"nope","updateVersion":1})");
+  EXPECT_EQ(wrong.status, 400);
+  auto changed = as(bob.token, "PATCH", path,
+                    R"({"password":"new-password","currentPassword":"password-bob@acme.io","updateVersion":1})");
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(as(bob.token, "GET", "/api/v1/me").status, 401) << "old session revoked";
+  const std::string fresh = login("bob@acme.io", "new-password");
+  EXPECT_EQ(as(fresh, "GET", "/api/v1/me").status, 200);
+  EXPECT_EQ(as(owner.token, "DELETE", path).status, 204);
+  EXPECT_EQ(as(fresh, "GET", "/api/v1/me").status, 401) << "deleted customers lose their sessions";
+  // The email is free again.
+  add_customer(owner, "bob@acme.io");
+}
+
+TEST_F(Customers, AuditorsReadEverythingAndChangeNothing) {
+  auto owner = signup("Acme", "ada@acme.io");
+  token_ = login();
+  ASSERT_EQ(call("POST", "/api/v1/customers",
+                 R"({"email":"audit@x.io","password":"password1","firstName":"A","lastName":"A","platformRole":"auditor"})")
+                .status,
+            201);
+  const std::string auditor = login("audit@x.io", "password1");
+  EXPECT_EQ(str(json(as(auditor, "GET", "/api/v1/me")), "platformRole"), "auditor");
+  EXPECT_EQ(as(auditor, "GET", "/api/v1/organizations/" + owner.organization_id).status, 200);
+  EXPECT_EQ(as(auditor, "GET", "/api/v1/customers/" + owner.customer_id).status, 200);
+  EXPECT_EQ(as(auditor, "GET", member_path(owner.organization_id)).status, 200);
+  const auto before = head();
+  EXPECT_EQ(as(auditor, "POST", "/api/v1/organizations", R"({"name":"Nope"})").status, 403);
+  EXPECT_EQ(as(auditor, "PUT", "/api/v1/organizations/" + owner.organization_id,
+               R"({"description":"x","updateVersion":1})")
+                .status,
+            403);
+  EXPECT_EQ(as(auditor, "DELETE", "/api/v1/organizations/" + owner.organization_id).status, 403);
+  EXPECT_EQ(as(auditor, "DELETE", "/api/v1/customers/" + owner.customer_id).status, 403);
+  EXPECT_EQ(head(), before);
+}
+
+// Folds the whole log and checks, after every command (a run of one correlation id), that each
+// customer is in exactly one organization and in that organization's membership only.
+TEST_F(Customers, EveryCustomerIsInExactlyOneOrganizationAtEveryCommand) {
+  auto acme = signup("Acme", "ada@acme.io");
+  auto bob = add_customer(acme, "bob@acme.io");
+  auto beta = signup("Beta", "bea@beta.io");
+  EXPECT_EQ(as(acme.token, "DELETE", member_path(acme.organization_id, bob.customer_id)).status, 204);
+  EXPECT_EQ(as(beta.token, "POST", member_path(beta.organization_id),
+               boost::json::serialize(boost::json::object{{"customerId", bob.customer_id}}))
+                .status,
+            201);
+  add_customer(beta, "cy@beta.io");
+  // The owner deletes Beta: Bea, Bob and Cy all go to Default in that one command.
+  EXPECT_EQ(as(beta.token, "DELETE", "/api/v1/organizations/" + beta.organization_id).status, 204);
+
+  auto log = app_->store().read_all(1, SIZE_MAX);
+  ASSERT_TRUE(log.has_value());
+  std::map<std::string, std::string> organization_of;             // customer -> organization
+  std::map<std::string, std::set<std::string>> members_of;        // organization -> customers
+  auto check = [&](std::uint64_t position) {
+    for (const auto& [customer, org] : organization_of) {
+      int memberships = 0;
+      for (const auto& [o, members] : members_of) memberships += members.count(customer) ? 1 : 0;
+      EXPECT_EQ(memberships, 1) << customer << " at position " << position;
+      EXPECT_TRUE(members_of[org].count(customer)) << customer << " at position " << position;
+    }
+  };
+  for (std::size_t i = 0; i < log->size(); ++i) {
+    const auto& e = (*log)[i];
+    auto event = domain::decode_event(e.type, e.schema_version, e.payload);
+    ASSERT_TRUE(event.has_value());
+    const std::string stream_tail = e.stream_id.substr(e.stream_id.find('-') + 1);
+    if (auto* r = std::get_if<domain::CustomerRegistered>(&*event)) organization_of[r->id] = r->organization_id;
+    if (auto* m = std::get_if<domain::CustomerMoved>(&*event)) organization_of[stream_tail] = m->organization_id;
+    if (std::get_if<domain::CustomerDeleted>(&*event)) organization_of.erase(stream_tail);
+    if (auto* j = std::get_if<domain::MemberJoined>(&*event)) members_of[stream_tail].insert(j->customer_id);
+    if (auto* l = std::get_if<domain::MemberLeft>(&*event)) members_of[stream_tail].erase(l->customer_id);
+    const bool command_ends = i + 1 == log->size() || (*log)[i + 1].correlation_id != e.correlation_id;
+    if (command_ends) check(e.position);
+  }
+  EXPECT_EQ(organization_of[bob.customer_id], kDefault);
+}
+
+}  // namespace
+}  // namespace orgd::e2e

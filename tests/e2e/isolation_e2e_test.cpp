@@ -1,0 +1,113 @@
+// Tenant isolation: every role of one organization, against every endpoint of another.
+
+#include "tests/e2e/orgd_fixture.hpp"
+
+namespace orgd::e2e {
+namespace {
+
+class Isolation : public OrgdTest {
+ protected:
+  struct Tenant {
+    Account owner, admin, member;
+  };
+
+  void SetUp() override {
+    OrgdTest::SetUp();
+    a_ = make_tenant("Alpha", "alpha.io");
+    b_ = make_tenant("Bravo", "bravo.io");
+    token_ = login();
+    auto r = call("POST", "/api/v1/customers",
+                  R"({"email":"waiting@x.io","password":"password1","firstName":"W","lastName":"W"})");
+    waiting_ = str(json(r), "id");
+    child_ = str(json(as(a_.owner.token, "POST", "/api/v1/organizations",
+                         R"({"name":"Alpha Child","parentId":")" + a_.owner.organization_id +
+                             "\"}")),
+                 "id");
+  }
+
+  Tenant make_tenant(const std::string& name, const std::string& domain) {
+    Tenant t;
+    t.owner = signup(name, "owner@" + domain);
+    t.admin = add_customer(t.owner, "admin@" + domain, "admin");
+    t.member = add_customer(t.owner, "member@" + domain, "member");
+    return t;
+  }
+
+  Tenant a_, b_;
+  std::string waiting_, child_;
+};
+
+struct Attempt {
+  std::string method, target, body;
+  std::vector<int> allowed;  // what an outsider may get
+};
+
+TEST_F(Isolation, OtherTenantsGetNotFoundOrForbiddenAndChangeNothing) {
+  const std::string org = "/api/v1/organizations/" + a_.owner.organization_id;
+  const std::string child = "/api/v1/organizations/" + child_;
+  const std::string join = boost::json::serialize(boost::json::object{{"customerId", waiting_}});
+  std::vector<Attempt> attempts{
+      {"GET", org, "", {404}},
+      {"GET", child, "", {404}},
+      {"GET", org + "/children", "", {404}},
+      {"GET", org + "/ancestors", "", {404}},
+      {"GET", child + "/ancestors", "", {404}},
+      {"GET", org + "/members", "", {404}},
+      {"PUT", org, R"({"description":"pwned","updateVersion":2})", {404}},
+      {"DELETE", org, "", {404}},
+      {"DELETE", child, "", {404}},
+      {"POST", "/api/v1/organizations",
+       R"({"name":"Intruder","parentId":")" + a_.owner.organization_id + "\"}", {400}},
+      {"POST", org + "/members", join, {404}},
+      {"PUT", org + "/members/" + a_.member.customer_id + "/role", R"({"role":"owner"})", {404}},
+      {"DELETE", org + "/members/" + a_.member.customer_id, "", {404}},
+      {"POST", "/api/v1/customers",
+       R"({"email":"x@evil.io","password":"password1","firstName":"X","lastName":"X","organizationId":")" +
+           a_.owner.organization_id + "\"}",
+       {403}},
+  };
+  for (const auto* victim : {&a_.owner, &a_.admin, &a_.member}) {
+    const std::string customer = "/api/v1/customers/" + victim->customer_id;
+    attempts.push_back({"GET", customer, "", {404}});
+    attempts.push_back({"PATCH", customer, R"({"firstName":"Pwned","updateVersion":1})", {404}});
+    attempts.push_back({"DELETE", customer, "", {404}});
+  }
+  const auto before = head();
+  for (const auto* intruder : {&b_.owner, &b_.admin, &b_.member}) {
+    for (const auto& a : attempts) {
+      auto r = as(intruder->token, a.method, a.target, a.body);
+      EXPECT_TRUE(std::find(a.allowed.begin(), a.allowed.end(), r.status) != a.allowed.end())
+          << a.method << " " << a.target << " by " << intruder->customer_id << " -> " << r.status
+          << " " << r.body;
+      EXPECT_EQ(r.body.find("Alpha"), std::string::npos) << "nothing of Alpha leaks";
+    }
+    auto listing = json(as(intruder->token, "GET", "/api/v1/organizations?pageSize=100"));
+    for (const auto& o : listing.at("organizations").as_array()) {
+      EXPECT_EQ(str(o, "id"), b_.owner.organization_id) << "only their own organization is listed";
+    }
+    auto by_parent = json(as(intruder->token, "GET",
+                             "/api/v1/organizations?parentId=" + a_.owner.organization_id));
+    EXPECT_EQ(by_parent.at("pageInfo").at("totalElements").as_int64(), 0);
+  }
+  EXPECT_EQ(head(), before) << "no refused request appended anything";
+}
+
+TEST_F(Isolation, InsideATenantRolesDecide) {
+  const std::string org = "/api/v1/organizations/" + a_.owner.organization_id;
+  EXPECT_EQ(as(a_.member.token, "GET", org).status, 200);
+  EXPECT_EQ(as(a_.member.token, "GET", org + "/members").status, 200);
+  EXPECT_EQ(as(a_.member.token, "PUT", org, R"({"description":"x","updateVersion":2})").status, 403);
+  EXPECT_EQ(as(a_.admin.token, "PUT", org, R"({"description":"x","updateVersion":2})").status, 200);
+  EXPECT_EQ(as(a_.admin.token, "DELETE", org).status, 403) << "only owners delete";
+  // Owners see and manage their subtree; the child sees only itself and below.
+  EXPECT_EQ(as(a_.owner.token, "GET", "/api/v1/organizations/" + child_).status, 200);
+  EXPECT_EQ(as(a_.member.token, "GET", "/api/v1/customers/" + waiting_).status, 404)
+      << "members do not browse Default";
+  EXPECT_EQ(as(a_.admin.token, "GET", "/api/v1/customers/" + waiting_).status, 200)
+      << "owners and admins pick new members from Default";
+  auto listing = json(as(a_.owner.token, "GET", "/api/v1/organizations?sort=name"));
+  EXPECT_EQ(listing.at("pageInfo").at("totalElements").as_int64(), 2) << "Alpha and its child";
+}
+
+}  // namespace
+}  // namespace orgd::e2e
