@@ -29,8 +29,8 @@ struct ApiContext {
         options(o),
         executor(s, p),
         loader(s),
-        organizations(s),
-        customers(s),
+        organizations(s, &p.read_models()),
+        customers(s, &p.read_models()),
         auth(customers) {}
 
   eventstore::Store& store;

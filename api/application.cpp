@@ -2,6 +2,8 @@
 
 #include "api/customer_routes.hpp"
 #include "api/health_routes.hpp"
+#include "api/history_routes.hpp"
+#include "api/projection_routes.hpp"
 #include "api/membership_routes.hpp"
 #include "api/signup_routes.hpp"
 #include "api/http/router.hpp"
@@ -18,6 +20,7 @@ struct Application::Parts {
   std::unique_ptr<projections::ProjectionRunner> projections;
   std::unique_ptr<WorkerPool> workers;
   std::unique_ptr<ApiContext> context;
+  std::unique_ptr<projections::OnlineRebuilds> rebuilds;
   std::unique_ptr<Router> router;
   std::unique_ptr<HttpServer> server;
 
@@ -26,6 +29,7 @@ struct Application::Parts {
   void stop() {
     if (server) server->stop();
     server.reset();
+    rebuilds.reset();  // cancels a running rebuild: it uses the runner and the store
     workers.reset();  // runs queued logins/retries to completion
     projections.reset();
     context.reset();
@@ -60,6 +64,10 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
   add_signup_routes(*parts->router, *parts->context);
   add_customer_routes(*parts->router, *parts->context);
   add_membership_routes(*parts->router, *parts->context);
+  parts->rebuilds = std::make_unique<projections::OnlineRebuilds>(*parts->store,
+                                                                  *parts->projections);
+  add_history_routes(*parts->router, *parts->context);
+  add_projection_routes(*parts->router, *parts->context, *parts->rebuilds);
   ServerOptions server_options;
   server_options.address = options.listen_address;
   server_options.port = options.listen_port;

@@ -4,6 +4,7 @@
 
 #include "api/command_runner.hpp"
 #include "api/error_responses.hpp"
+#include "api/history_routes.hpp"
 #include "api/http/json_body.hpp"
 #include "api/http/problem.hpp"
 #include "api/ids.hpp"
@@ -152,6 +153,8 @@ void read_one(ApiContext& context, const HttpRequest& request, const Authenticat
               const std::string& id, Responder respond) {
   if (auto query = query_of(request); !query) {
     return respond(std::move(query.error()));
+  } else if (query->contains("asOf")) {
+    return respond(organization_as_of(context, request, who, id, *query));
   } else if (auto ok = only_params(request, *query, {}); !ok) {
     return respond(std::move(ok.error()));
   }

@@ -13,11 +13,10 @@ namespace {
 
 template <class Row>
 std::expected<std::optional<Row>, std::string> read_row(const eventstore::Store& store,
-                                                        std::string_view cf_name,
+                                                        rocksdb::ColumnFamilyHandle* cf,
                                                         const std::string& key) {
   std::string bytes;
-  const rocksdb::Status s =
-      store.db()->Get(rocksdb::ReadOptions(), store.column_family(cf_name), key, &bytes);
+  const rocksdb::Status s = store.db()->Get(rocksdb::ReadOptions(), cf, key, &bytes);
   if (s.IsNotFound()) return std::optional<Row>{};
   if (!s.ok()) return std::unexpected("read model unavailable: " + s.ToString());
   auto row = decode_with_cereal<Row>(bytes);
@@ -29,14 +28,14 @@ std::expected<std::optional<Row>, std::string> read_row(const eventstore::Store&
 
 std::expected<std::optional<CustomerRow>, std::string> CustomerQueries::get(
     std::string_view id) const {
-  return read_row<CustomerRow>(store_, kCustomersColumnFamily, customer_row_key(id));
+  return read_row<CustomerRow>(store_, cf(kCustomersColumnFamily), customer_row_key(id));
 }
 
 std::expected<std::optional<CustomerRow>, std::string> CustomerQueries::by_email(
     std::string_view email) const {
   std::string id;
   const rocksdb::Status s =
-      store_.db()->Get(rocksdb::ReadOptions(), store_.column_family(kCustomersColumnFamily),
+      store_.db()->Get(rocksdb::ReadOptions(), cf(kCustomersColumnFamily),
                        customer_email_key(email), &id);
   if (s.IsNotFound()) return std::optional<CustomerRow>{};
   if (!s.ok()) return std::unexpected("read model unavailable: " + s.ToString());
@@ -45,18 +44,18 @@ std::expected<std::optional<CustomerRow>, std::string> CustomerQueries::by_email
 
 std::expected<std::optional<SessionRow>, std::string> CustomerQueries::session(
     std::string_view token_hash) const {
-  return read_row<SessionRow>(store_, kSessionsColumnFamily, session_key(token_hash));
+  return read_row<SessionRow>(store_, cf(kSessionsColumnFamily), session_key(token_hash));
 }
 
 std::expected<CustomerPage, std::string> CustomerQueries::members(
     const MemberListQuery& q) const {
   rocksdb::DB* db = store_.db();
-  auto* cf = store_.column_family(kCustomersColumnFamily);
+  auto* customers = cf(kCustomersColumnFamily);
   rocksdb::ManagedSnapshot snapshot(db);
   rocksdb::ReadOptions options;
   options.snapshot = snapshot.snapshot();
   const auto sort = q.by_creation ? CustomerSort::created : CustomerSort::name;
-  auto ids = read_index_page(db, cf, options,
+  auto ids = read_index_page(db, customers, options,
                              {member_index_prefix(q.organization_id, sort), q.descending, q.page,
                               q.page_size, q.cursor});
   if (!ids) {
@@ -65,12 +64,13 @@ std::expected<CustomerPage, std::string> CustomerQueries::members(
   }
   CustomerPage page{{}, ids->page, 0, ids->next_cursor};
   std::string count;
-  const rocksdb::Status s = db->Get(options, cf, member_count_key(q.organization_id), &count);
+  const rocksdb::Status s =
+      db->Get(options, customers, member_count_key(q.organization_id), &count);
   if (!s.ok() && !s.IsNotFound()) return std::unexpected("read model unavailable: " + s.ToString());
   page.total = s.ok() ? decode_u64(count) : 0;
   for (const auto& id : ids->ids) {
     std::string bytes;
-    const rocksdb::Status got = db->Get(options, cf, customer_row_key(id), &bytes);
+    const rocksdb::Status got = db->Get(options, customers, customer_row_key(id), &bytes);
     if (!got.ok()) return std::unexpected("read model unavailable: " + got.ToString());
     auto row = decode_with_cereal<CustomerRow>(bytes);
     if (!row) return std::unexpected(row.error());

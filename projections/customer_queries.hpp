@@ -9,6 +9,7 @@
 
 #include "eventstore/store.hpp"
 #include "projections/customer_row.hpp"
+#include "projections/read_model_handles.hpp"
 
 namespace orgd::projections {
 
@@ -30,7 +31,10 @@ struct CustomerPage {
 
 class CustomerQueries {
  public:
-  explicit CustomerQueries(const eventstore::Store& store) : store_(store) {}
+  // Reads the read models where `handles` says they live (they move when rebuilt online).
+  explicit CustomerQueries(const eventstore::Store& store,
+                           const ReadModelHandles* handles = nullptr)
+      : store_(store), handles_(handles) {}
 
   [[nodiscard]] std::expected<std::optional<CustomerRow>, std::string> get(
       std::string_view id) const;
@@ -43,7 +47,12 @@ class CustomerQueries {
   [[nodiscard]] std::expected<CustomerPage, std::string> members(const MemberListQuery& query) const;
 
  private:
+  [[nodiscard]] rocksdb::ColumnFamilyHandle* cf(std::string_view logical) const {
+    return live_column_family(store_, handles_, logical);
+  }
+
   const eventstore::Store& store_;
+  const ReadModelHandles* handles_;
 };
 
 }  // namespace orgd::projections

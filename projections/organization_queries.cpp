@@ -31,9 +31,9 @@ std::string choose_scope(const OrganizationListQuery& q) {
 
 class Reader {
  public:
-  explicit Reader(const eventstore::Store& store)
+  Reader(const eventstore::Store& store, const ReadModelHandles* handles)
       : db_(store.db()),
-        cf_(store.column_family(kOrganizationsColumnFamily)),
+        cf_(live_column_family(store, handles, kOrganizationsColumnFamily)),
         snapshot_(db_) {
     options_.snapshot = snapshot_.snapshot();
   }
@@ -98,16 +98,18 @@ std::expected<OrganizationPage, QueryError> list_prefix_by_creation(
 
 }  // namespace
 
-OrganizationQueries::OrganizationQueries(const eventstore::Store& store) : store_(store) {}
+OrganizationQueries::OrganizationQueries(const eventstore::Store& store,
+                                         const ReadModelHandles* handles)
+    : store_(store), handles_(handles) {}
 
 std::expected<std::optional<OrganizationRow>, QueryError> OrganizationQueries::get(
     std::string_view id) const {
-  return Reader(store_).row(id);
+  return Reader(store_, handles_).row(id);
 }
 
 std::expected<std::vector<OrganizationRow>, QueryError> OrganizationQueries::ancestors(
     std::string_view id) const {
-  Reader reader(store_);
+  Reader reader(store_, handles_);
   auto row = reader.row(id);
   if (!row) return std::unexpected(row.error());
   std::vector<OrganizationRow> chain;
@@ -122,7 +124,7 @@ std::expected<std::vector<OrganizationRow>, QueryError> OrganizationQueries::anc
 
 std::expected<OrganizationPage, QueryError> OrganizationQueries::list(
     const OrganizationListQuery& q) const {
-  Reader reader(store_);
+  Reader reader(store_, handles_);
   const std::string scope = choose_scope(q);
   const bool filtered = !q.name_prefix.empty();
   const std::string range_prefix =

@@ -15,6 +15,7 @@
 #include "eventstore/store.hpp"
 #include "projections/organization_keys.hpp"
 #include "projections/organization_row.hpp"
+#include "projections/read_model_handles.hpp"
 
 namespace orgd::projections {
 
@@ -45,7 +46,9 @@ struct QueryError {
 
 class OrganizationQueries {
  public:
-  explicit OrganizationQueries(const eventstore::Store& store);
+  // Reads the read model where `handles` says it lives (it moves when rebuilt online).
+  explicit OrganizationQueries(const eventstore::Store& store,
+                               const ReadModelHandles* handles = nullptr);
 
   [[nodiscard]] std::expected<std::optional<OrganizationRow>, QueryError> get(
       std::string_view id) const;
@@ -57,6 +60,7 @@ class OrganizationQueries {
 
  private:
   const eventstore::Store& store_;
+  const ReadModelHandles* handles_;
 };
 
 }  // namespace orgd::projections

@@ -83,6 +83,13 @@ class ReadModelHandles {
   std::uint64_t next_generation_{2};                 // guarded by mutex_
 };
 
+// The live column family of `logical`: through `handles` when given, else the store's own
+// column family of that name (tests and tools that never swap read models).
+[[nodiscard]] inline rocksdb::ColumnFamilyHandle* live_column_family(
+    const eventstore::Store& store, const ReadModelHandles* handles, std::string_view logical) {
+  return handles != nullptr ? handles->cf(logical) : store.column_family(logical);
+}
+
 // "<logical>.gen<n>" -> n, or 0 when `physical` is not a generation of `logical`.
 [[nodiscard]] std::uint64_t generation_number(std::string_view logical, std::string_view physical);
 

@@ -1,0 +1,253 @@
+// History, time travel, the global log, projection status and online rebuild, against the
+// real server.
+
+#include <atomic>
+#include <thread>
+
+#include "replay/iso_time.hpp"
+#include "replay/verify.hpp"
+#include "tests/e2e/orgd_fixture.hpp"
+
+namespace orgd::e2e {
+namespace {
+
+class HistoryTest : public OrgdTest {
+ protected:
+  boost::json::object signup(const std::string& org, const std::string& email) {
+    boost::json::object body{{"organizationName", org},       {"organizationDescription", "d"},
+                             {"firstName", "Ada"},            {"lastName", "Lovelace"},
+                             {"userDescription", ""},         {"userEmailAddress", email},
+                             {"userPassword", "correct horse"}, {"agreeToTermsAndPolicies", 1}};
+    auto r = client_->request("POST", "/api/v1/signup", boost::json::serialize(body),
+                              {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? json(r).as_object() : boost::json::object{};
+  }
+
+  test::HttpResult get_as(const std::string& token, const std::string& target) {
+    return client_->request("GET", target, {}, auth(token));
+  }
+
+  std::string auditor_token() {
+    boost::json::object body{{"email", "audit@orgd.test"}, {"password", "audit password"},
+                             {"firstName", "Ann"},         {"lastName", "Auditor"},
+                             {"platformRole", "auditor"}};
+    auto r = call("POST", "/api/v1/customers", boost::json::serialize(body));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return login("audit@orgd.test", "audit password");
+  }
+
+  boost::json::object update(const std::string& id, boost::json::object body) {
+    auto current = json(call("GET", "/api/v1/organizations/" + id));
+    body["updateVersion"] = current.at("updateVersion");
+    auto r = call("PUT", "/api/v1/organizations/" + id, boost::json::serialize(body));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json(r).as_object();
+  }
+};
+
+TEST_F(HistoryTest, OrganizationHistoryListsItsEventsInOrderWithPaging) {
+  const auto org = create_org("Acme");
+  const std::string id = str(org, "id");
+  update(id, {{"description", "one"}});
+  update(id, {{"name", "Acme Two"}});
+  auto r = call("GET", "/api/v1/organizations/" + id + "/history");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto body = json(r);
+  const auto& events = body.at("events").as_array();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].at("type").as_string(), "OrganizationCreated");
+  EXPECT_EQ(events[2].at("data").at("name").as_string(), "Acme Two");
+  EXPECT_EQ(events[1].at("version").to_number<std::uint64_t>(), 2u);
+  EXPECT_EQ(events[0].at("streamId").as_string(), "organization-" + id);
+  EXPECT_EQ(events[0].at("hash").as_string().size(), 64u);
+  EXPECT_TRUE(events[0].at("time").as_string().ends_with("Z"));
+  EXPECT_LT(events[0].at("position").to_number<std::uint64_t>(), events[1].at("position").to_number<std::uint64_t>());
+  EXPECT_EQ(body.at("pageInfo").at("totalElements").to_number<std::uint64_t>(), 3u);
+
+  auto first = json(call("GET", "/api/v1/organizations/" + id + "/history?limit=2"));
+  ASSERT_EQ(first.at("events").as_array().size(), 2u);
+  const std::string next(first.at("pageInfo").at("nextCursor").as_string());
+  auto second = json(call("GET", "/api/v1/organizations/" + id + "/history?limit=2&from=" + next));
+  ASSERT_EQ(second.at("events").as_array().size(), 1u);
+  EXPECT_EQ(second.at("events").at(0), events[2]);
+  EXPECT_TRUE(second.at("pageInfo").at("nextCursor").is_null());
+  EXPECT_EQ(second.at("pageInfo").at("page").to_number<std::uint64_t>(), 2u);
+  auto by_page = json(call("GET", "/api/v1/organizations/" + id + "/history?pageSize=2&page=2"));
+  EXPECT_EQ(by_page.at("events"), second.at("events"));
+  EXPECT_EQ(call("GET", "/api/v1/organizations/" + id + "/history?limit=0").status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/organizations/" + id + "/history?bogus=1").status, 400);
+}
+
+TEST_F(HistoryTest, HistoryIsForOwnersAuditorsAndSuperAdminsOnly) {
+  const auto mine = signup("Mine", "owner@x.test");
+  const auto theirs = signup("Theirs", "other@x.test");
+  const std::string owner_token(mine.at("securityToken").as_string());
+  const std::string mine_id(mine.at("organizationId").as_string());
+  const std::string theirs_id(theirs.at("organizationId").as_string());
+  EXPECT_EQ(get_as(owner_token, "/api/v1/organizations/" + mine_id + "/history").status, 200);
+  EXPECT_EQ(get_as(owner_token, "/api/v1/organizations/" + theirs_id + "/history").status, 404);
+  EXPECT_EQ(get_as(owner_token, "/api/v1/customers/" + std::string(theirs.at("id").as_string()) +
+                                    "/history").status,
+            404);
+  EXPECT_EQ(get_as(owner_token, "/api/v1/events").status, 403);
+  EXPECT_EQ(get_as(owner_token, "/api/v1/projections").status, 403);
+  const auto auditor = auditor_token();
+  EXPECT_EQ(get_as(auditor, "/api/v1/organizations/" + theirs_id + "/history").status, 200);
+  EXPECT_EQ(get_as(auditor, "/api/v1/events?limit=5").status, 200);
+  EXPECT_EQ(get_as(auditor, "/api/v1/projections").status, 200);
+  EXPECT_EQ(client_->request("POST", "/api/v1/projections/organizations/rebuild", {},
+                             auth(auditor)).status,
+            403);
+  EXPECT_EQ(call("GET", "/api/v1/organizations/00000000-0000-7000-8000-0000000000ff/history")
+                .status,
+            404);
+}
+
+TEST_F(HistoryTest, CustomerHistoryMergesSessionsAndRedactsSecrets) {
+  const auto person = signup("Solo", "solo@x.test");
+  const std::string id(person.at("id").as_string());
+  login("solo@x.test", "correct horse");
+  auto r = call("GET", "/api/v1/customers/" + id + "/history");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto body = json(r);
+  const auto& events = body.at("events").as_array();
+  ASSERT_GE(events.size(), 3u);  // registered, the signup's session, the login's session
+  EXPECT_EQ(events[0].at("type").as_string(), "CustomerRegistered");
+  EXPECT_EQ(events[0].at("data").at("passwordHash").as_string(), "[redacted]");
+  EXPECT_EQ(events[1].at("type").as_string(), "SessionStarted");
+  EXPECT_EQ(events[1].at("data").at("tokenHash").as_string(), "[redacted]");
+  EXPECT_EQ(r.body.find("$argon2id"), std::string::npos);
+  std::uint64_t last = 0;
+  for (const auto& e : events) {
+    EXPECT_GT(e.at("position").to_number<std::uint64_t>(), last);
+    last = e.at("position").to_number<std::uint64_t>();
+  }
+}
+
+TEST_F(HistoryTest, AsOfShowsThePastByPositionAndTimeAndDeletedAsItWas) {
+  const auto org = create_org("Then");
+  const std::string id = str(org, "id");
+  const auto events = json(call("GET", "/api/v1/organizations/" + id + "/history"));
+  const auto created_at = events.at("events").at(0).at("position").to_number<std::uint64_t>();
+  const std::string created_time(events.at("events").at(0).at("time").as_string());
+  update(id, {{"name", "Now"}});
+  auto then = call("GET", "/api/v1/organizations/" + id + "?asOf=" + std::to_string(created_at));
+  ASSERT_EQ(then.status, 200) << then.body;
+  EXPECT_EQ(json(then).at("name").as_string(), "Then");
+  EXPECT_EQ(json(then).at("deleted").as_bool(), false);
+  auto by_time = call("GET", "/api/v1/organizations/" + id + "?asOf=" + created_time);
+  ASSERT_EQ(by_time.status, 200) << by_time.body;
+  EXPECT_EQ(json(by_time).at("updateVersion").to_number<std::uint64_t>(), 1u);
+  EXPECT_EQ(call("GET", "/api/v1/organizations/" + id + "?asOf=" + std::to_string(created_at - 1))
+                .status,
+            404);
+  EXPECT_EQ(call("GET", "/api/v1/organizations/" + id + "?asOf=yesterday").status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/organizations/" + id + "?asOf=1&x=1").status, 400);
+  ASSERT_EQ(call("DELETE", "/api/v1/organizations/" + id).status, 204);
+  EXPECT_EQ(call("GET", "/api/v1/organizations/" + id).status, 404);
+  auto gone = call("GET", "/api/v1/organizations/" + id + "?asOf=" + std::to_string(head()));
+  ASSERT_EQ(gone.status, 200) << gone.body;
+  EXPECT_EQ(json(gone).at("deleted").as_bool(), true);
+  EXPECT_EQ(json(gone).at("name").as_string(), "Now");
+}
+
+TEST_F(HistoryTest, EventsPagesTheWholeLog) {
+  create_org("Logged");
+  auto r = call("GET", "/api/v1/events?from=1&limit=2");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto body = json(r);
+  ASSERT_EQ(body.at("events").as_array().size(), 2u);
+  EXPECT_EQ(body.at("events").at(0).at("position").to_number<std::uint64_t>(), 1u);
+  EXPECT_EQ(body.at("pageInfo").at("nextCursor").as_string(), "3");
+  EXPECT_EQ(body.at("pageInfo").at("totalElements").to_number<std::uint64_t>(), head());
+  EXPECT_EQ(call("GET", "/api/v1/events?limit=1001").status, 400);
+  auto tail = json(call("GET", "/api/v1/events?from=" + std::to_string(head())));
+  EXPECT_EQ(tail.at("events").as_array().size(), 1u);
+  EXPECT_TRUE(tail.at("pageInfo").at("nextCursor").is_null());
+}
+
+TEST_F(HistoryTest, ProjectionsReportCheckpointsAndLag) {
+  auto r = call("GET", "/api/v1/projections");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto body = json(r);
+  const auto& list = body.at("projections").as_array();
+  ASSERT_GE(list.size(), 3u);
+  for (const auto& p : list) {
+    EXPECT_EQ(p.at("checkpoint").to_number<std::uint64_t>() + p.at("lag").to_number<std::uint64_t>(), p.at("head").to_number<std::uint64_t>());
+    EXPECT_TRUE(p.at("error").is_null());
+  }
+  EXPECT_EQ(call("GET", "/api/v1/projections/organizations").status, 200);
+  EXPECT_EQ(call("GET", "/api/v1/projections/nope").status, 404);
+  EXPECT_EQ(call("POST", "/api/v1/projections/nope/rebuild").status, 404);
+}
+
+// Waits (without a time limit of its own: the test's timeout bounds it) for the rebuild.
+boost::json::object await_rebuild(test::HttpClient& client, const test::Headers& headers,
+                                  const std::string& name) {
+  for (;;) {
+    auto r = client.request("GET", "/api/v1/projections/" + name, {}, headers);
+    auto status = boost::json::parse(r.body).as_object();
+    const auto& rebuild = status.at("rebuild");
+    if (!rebuild.is_null() && rebuild.at("state").as_string() != "running") return status;
+    std::this_thread::yield();
+  }
+}
+
+TEST_F(HistoryTest, OnlineRebuildUnderLoadMatchesAnOfflineReplayAndNeverShowsAPartialModel) {
+  for (int i = 0; i < 60; ++i) create_org("Before " + std::to_string(i));
+  const std::string token = token_;
+  std::atomic<bool> stop{false};
+  std::atomic<int> bad_reads{0};
+  std::atomic<int> created{0};
+  std::thread writer([&] {
+    test::HttpClient client(app_->port());
+    for (int i = 0; i < 400 && !stop; ++i) {
+      boost::json::object body{{"name", "During " + std::to_string(i)}};
+      auto r = client.request("POST", "/api/v1/organizations", boost::json::serialize(body),
+                              auth(token));
+      if (r.status == 201) ++created;
+    }
+  });
+  std::thread reader([&] {
+    test::HttpClient client(app_->port());
+    std::uint64_t seen = 0;
+    while (!stop) {
+      auto r = client.request("GET", "/api/v1/organizations?pageSize=100&sort=createdTime", {},
+                              auth(token));
+      auto body = boost::json::parse(r.body);
+      const auto total = r.status == 200 ? body.at("pageInfo").at("totalElements").to_number<std::uint64_t>() : 0;
+      const auto rows = r.status == 200 ? body.at("organizations").as_array().size() : 0;
+      // A half-built model would show fewer organizations than an earlier read did.
+      if (r.status != 200 || total < seen || rows != std::min<std::uint64_t>(100, total)) {
+        ++bad_reads;
+      }
+      seen = std::max(seen, total);
+    }
+  });
+  auto started = call("POST", "/api/v1/projections/all/rebuild");
+  ASSERT_EQ(started.status, 202) << started.body;
+  test::HttpClient poller(app_->port());
+  for (const char* name : {"organizations", "customers", "sessions"}) {
+    const auto status = await_rebuild(poller, auth(token), name);
+    EXPECT_EQ(status.at("rebuild").at("state").as_string(), "done") << status;
+    EXPECT_NE(status.at("columnFamily").as_string(), name);
+  }
+  writer.join();
+  stop = true;
+  reader.join();
+  EXPECT_EQ(bad_reads.load(), 0);
+  EXPECT_GT(created.load(), 0);
+
+  // The rebuilt read models, reopened from disk, equal a fresh replay of the log key by key.
+  restart();
+  auto report = replay::verify(app_->store());
+  ASSERT_TRUE(report.has_value()) << report.error();
+  EXPECT_TRUE(report->ok()) << boost::json::serialize(replay::verify_report_json(*report));
+  auto list = json(call("GET", "/api/v1/organizations?pageSize=1"));
+  EXPECT_EQ(list.at("pageInfo").at("totalElements").to_number<std::uint64_t>(),
+            61u + static_cast<std::uint64_t>(created.load()));  // + Default
+}
+
+}  // namespace
+}  // namespace orgd::e2e
