@@ -28,7 +28,7 @@ struct HttpRequest {
   std::string traceparent;
   std::string body;
   std::string trace_id;     // 32 lowercase hex chars, assigned by the server per request
-  std::string remote_address;
+  std::string remote_address;  // the peer's IP address, e.g. "127.0.0.1" (no port)
 };
 
 struct HttpResponse {
@@ -42,9 +42,13 @@ struct HttpResponse {
 // response back to the connection's strand. Destroying it uncalled answers 500.
 class Responder {
  public:
+  // Where the response goes. Implementations must accept calls from any thread.
   struct Sink {
     virtual ~Sink() = default;
     virtual void send(HttpResponse response) = 0;
+    // The Responder was destroyed uncalled. Default: send() a bare 500 problem; the server's
+    // sink overrides it to fill in the request's path and trace id.
+    virtual void abandon();
   };
   Responder() = default;
   explicit Responder(std::shared_ptr<Sink> sink) : sink_(std::move(sink)) {}

@@ -50,7 +50,9 @@ class HttpServer {
   [[nodiscard]] std::uint16_t port() const;
   [[nodiscard]] std::string address() const;
   [[nodiscard]] std::size_t open_connections() const;
-  // Stops accepting, closes connections, joins I/O threads. Idempotent.
+  // Stops accepting, closes connections, joins I/O threads. Idempotent. Must not be called
+  // from an I/O thread (that is, from a handler). Responders still held elsewhere stay safe
+  // to call and to destroy; what they send is dropped.
   void stop();
 
   struct Impl;

@@ -1,0 +1,101 @@
+#include "api/http/beast_conversion.hpp"
+
+#include <algorithm>
+#include <array>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include "api/http/trace_context.hpp"
+
+namespace orgd::api::http_detail {
+namespace http = boost::beast::http;
+
+namespace {
+
+HttpMethod to_method(http::verb verb) {
+  switch (verb) {
+    case http::verb::get:
+      return HttpMethod::get;
+    case http::verb::head:
+      return HttpMethod::head;
+    case http::verb::post:
+      return HttpMethod::post;
+    case http::verb::put:
+      return HttpMethod::put;
+    case http::verb::patch:
+      return HttpMethod::patch;
+    case http::verb::delete_:
+      return HttpMethod::del;
+    case http::verb::options:
+      return HttpMethod::options;
+    default:
+      return HttpMethod::other;
+  }
+}
+
+std::string header_value(const BeastRequest& request, std::string_view name) {
+  const auto it = request.find(name);
+  return it == request.end() ? std::string{} : std::string(it->value());
+}
+
+// Headers the server writes itself; a handler's copy would contradict them.
+constexpr std::array<std::string_view, 6> kReservedHeaders = {
+    "content-length", "transfer-encoding", "connection", "server", "x-trace-id", "content-type"};
+
+bool is_acceptable_extra_header(std::string_view name, std::string_view value) {
+  const auto unsafe = [](std::string_view text) {
+    return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+  };
+  if (name.empty() || unsafe(name) || unsafe(value)) return false;
+  return std::ranges::none_of(kReservedHeaders, [name](std::string_view reserved) {
+    return boost::beast::iequals(name, reserved);
+  });
+}
+
+}  // namespace
+
+HttpRequest to_http_request(BeastRequest&& request, std::string_view remote_address) {
+  HttpRequest out;
+  out.method = to_method(request.method());
+  out.method_name = std::string(request.method_string());
+  out.target = std::string(request.target());
+  const auto question = out.target.find('?');
+  out.path = out.target.substr(0, question);
+  if (question != std::string::npos) out.query = out.target.substr(question + 1);
+  out.authorization = header_value(request, "Authorization");
+  out.content_type = header_value(request, "Content-Type");
+  out.if_match = header_value(request, "If-Match");
+  out.idempotency_key = header_value(request, "Idempotency-Key");
+  out.traceparent = header_value(request, "traceparent");
+  out.body = std::move(request.body());
+  out.remote_address = std::string(remote_address);
+  auto chosen = trace_id_from_traceparent(out.traceparent);
+  out.trace_id = chosen ? std::move(*chosen) : new_trace_id();
+  return out;
+}
+
+BeastResponse to_beast_response(HttpResponse&& response, const ResponseFraming& framing) {
+  const int status = response.status >= 200 && response.status <= 599 ? response.status : 500;
+  BeastResponse out;
+  out.version(11);
+  out.result(static_cast<unsigned>(status));
+  out.set(http::field::server, "orgd");
+  out.set("X-Trace-Id", framing.trace_id);
+  out.keep_alive(framing.keep_alive);
+  for (auto& [name, value] : response.headers) {
+    if (is_acceptable_extra_header(name, value)) out.insert(name, value);
+  }
+  if (status == 204 || status == 304) return out;  // no content: no body, no length, no type
+
+  out.set(http::field::content_type, response.content_type);
+  if (framing.head) {
+    out.content_length(response.body.size());
+  } else {
+    out.body() = std::move(response.body);
+    out.prepare_payload();
+  }
+  return out;
+}
+
+}  // namespace orgd::api::http_detail

@@ -1,0 +1,71 @@
+#pragma once
+// Maps (method, path template) to handlers, and answers what no handler owns:
+//   400 invalid-path        a %-escape is malformed, or a segment decodes to something that
+//                           is not UTF-8 or holds '/' or NUL, or a segment is "." or "..";
+//   404 not-found           no template matches the path;
+//   405 method-not-allowed  a template matches but not the method (with an `Allow` header).
+//
+// Templates are absolute paths of '/'-separated segments, each a literal or a `{name}`
+// parameter matching one whole non-empty segment: "/api/v1/organizations/{id}/members".
+// Literals compare with the percent-decoded segment; parameters receive it decoded. A
+// trailing slash is a different path ("/x/" does not match "/x"). When several templates
+// match, the more literal one wins at the first segment where they differ
+// ("/sessions/current" over "/sessions/{id}"). HEAD falls back to the GET handler.
+//
+// Thread-safety: add() while setting up, before the router is shared; after that every
+// const member may be called from any thread concurrently.
+
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http/http_types.hpp"
+#include "api/http/params.hpp"
+#include "api/http/query_params.hpp"
+
+namespace orgd::api {
+
+using RouteHandler = std::function<void(HttpRequest request, PathParams params, Responder respond)>;
+
+class Router {
+ public:
+  // Registers `handler`. Throws std::invalid_argument for a malformed template (not starting
+  // with '/', an empty segment, '{' or '}' inside a literal, a parameter name that is not
+  // [A-Za-z0-9_]+, a name used twice) or an already registered (method, template): these
+  // are programmer errors, found at startup. HttpMethod::other cannot be registered.
+  Router& add(HttpMethod method, std::string_view path_template, RouteHandler handler);
+
+  // Runs the matching handler on the calling thread, or answers 400/404/405 through
+  // `respond`. Never throws unless the handler does.
+  void dispatch(HttpRequest request, Responder respond) const;
+
+  // The template `request` matches regardless of method (e.g. for metrics labels), or an
+  // empty view when none does. The view lives as long as the router.
+  [[nodiscard]] std::string_view route_template(const HttpRequest& request) const;
+
+  // Adapts dispatch() to the server; the router must outlive the server.
+  [[nodiscard]] RequestHandler handler() const;
+
+ private:
+  static constexpr std::size_t kMethodCount = static_cast<std::size_t>(HttpMethod::other);
+
+  struct Segment {
+    std::string text;  // literal text, or the parameter name
+    bool is_parameter{false};
+  };
+  struct Route {
+    std::string path_template;
+    std::vector<Segment> segments;
+    std::array<RouteHandler, kMethodCount> handlers;  // indexed by HttpMethod
+  };
+
+  [[nodiscard]] const Route* best_match(const std::vector<std::string>& segments) const;
+  [[nodiscard]] const RouteHandler* handler_for(const Route& route, HttpMethod method) const;
+
+  std::vector<Route> routes_;
+};
+
+}  // namespace orgd::api

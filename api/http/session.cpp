@@ -1,0 +1,325 @@
+#include "api/http/session.hpp"
+
+#include <algorithm>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <limits>
+
+#include "api/http/problem.hpp"
+#include "api/http/trace_context.hpp"
+
+namespace orgd::api::http_detail {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// How much to ask for while waiting for a request; the parser reads the rest.
+constexpr std::size_t kFirstReadSize = 8192;
+// After a final response we read (and discard) what the client is still sending for a
+// while before closing: closing with unread data makes the kernel send RST, which can
+// destroy our response (a 413, typically) before the client reads it.
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
+constexpr std::size_t kLingerLimit = 8u << 20;
+constexpr std::size_t kDrainChunk = 16u << 10;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// The Responder's link to its session: a weak reference, so a response that arrives after
+// the connection closed (or the server stopped) is dropped instead of touching freed state.
+class SessionSink final : public Responder::Sink {
+ public:
+  SessionSink(std::weak_ptr<Session> session, std::uint64_t sequence,
+              std::shared_ptr<Lifeline> lifeline)
+      : session_(std::move(session)), sequence_(sequence), lifeline_(std::move(lifeline)) {}
+
+  void send(HttpResponse response) override { deliver(std::move(response)); }
+  void abandon() override { deliver(std::nullopt); }
+
+ private:
+  void deliver(std::optional<HttpResponse> response) {
+    lifeline_->post_unless_stopped([&] {
+      if (auto session = session_.lock()) session->post_response(sequence_, std::move(response));
+    });
+  }
+
+  std::weak_ptr<Session> session_;
+  std::uint64_t sequence_;
+  std::shared_ptr<Lifeline> lifeline_;
+};
+
+bool is_parse_error(beast::error_code ec) {
+  return ec.category() == http::make_error_code(http::error::bad_target).category();
+}
+
+std::string remote_address_of(const tcp::socket& socket) {
+  beast::error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  return ec ? std::string{} : endpoint.address().to_string();
+}
+
+}  // namespace
+
+Session::Session(tcp::socket&& socket, std::shared_ptr<ServerContext> context)
+    : strand_(socket.get_executor()),
+      stream_(std::move(socket)),
+      idle_timer_(strand_),
+      context_(std::move(context)),
+      remote_address_(remote_address_of(stream_.socket())) {
+  ++context_->open_connections;
+  beast::error_code ignored;
+  // Pipelined responses are small separate writes; Nagle would hold them back.
+  stream_.socket().set_option(tcp::no_delay(true), ignored);
+}
+
+Session::~Session() { --context_->open_connections; }
+
+void Session::run() {
+  net::dispatch(strand_, beast::bind_front_handler(&Session::do_read, shared_from_this()));
+}
+
+void Session::post_response(std::uint64_t sequence, std::optional<HttpResponse> response) {
+  net::post(strand_, [self = shared_from_this(), sequence,
+                      response = std::move(response)]() mutable {
+    self->complete(sequence, std::move(response), "the request handler did not produce a response");
+  });
+}
+
+// ---- reading ---------------------------------------------------------------------------
+
+void Session::do_read() {
+  if (closed_ || reading_done_) return;
+  if (pending_.size() >= kMaxPendingResponses) {
+    read_paused_ = true;
+    return;
+  }
+  const auto& options = context_->options;
+  parser_.emplace();
+  parser_->body_limit(options.body_limit);
+  parser_->header_limit(static_cast<std::uint32_t>(
+      std::min<std::size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
+  if (buffer_.size() == 0) return wait_for_request();
+  // A pipelined request is already (partly) buffered: its clock starts now.
+  request_deadline_ = std::chrono::steady_clock::now() + options.request_timeout;
+  read_header();
+}
+
+void Session::wait_for_request() {
+  awaiting_request_ = true;
+  // No read deadline while waiting: the idle timer decides, and only when nothing is pending.
+  stream_.expires_never();
+  if (pending_.empty() && !writing_) arm_idle_timer();
+  stream_.async_read_some(buffer_.prepare(kFirstReadSize),
+                          beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+}
+
+void Session::on_first_bytes(beast::error_code ec, std::size_t bytes) {
+  awaiting_request_ = false;
+  idle_timer_.cancel();
+  if (ec) return on_read_error(ec);
+  buffer_.commit(bytes);
+  request_deadline_ = std::chrono::steady_clock::now() + context_->options.request_timeout;
+  read_header();
+}
+
+void Session::read_header() {
+  stream_.expires_at(request_deadline_);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&Session::on_read_header, shared_from_this()));
+}
+
+void Session::on_read_header(beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec) return on_read_error(ec);
+  // curl and others wait for "100 Continue" before sending a large body. Interleaving it
+  // with pipelined responses would be ambiguous, so then we let the client time out and
+  // send anyway.
+  const bool expects_continue = beast::iequals(parser_->get()[http::field::expect], "100-continue");
+  if (expects_continue && pending_.empty() && !writing_) return send_continue();
+  read_body();
+}
+
+void Session::send_continue() {
+  writing_ = true;
+  stream_.expires_at(request_deadline_);
+  net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                   beast::bind_front_handler(&Session::on_continue_sent, shared_from_this()));
+}
+
+void Session::on_continue_sent(beast::error_code ec, std::size_t /*bytes*/) {
+  writing_ = false;
+  if (ec) return close_now();
+  read_body();
+}
+
+void Session::read_body() {
+  stream_.expires_at(request_deadline_);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&Session::on_read, shared_from_this()));
+}
+
+void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec) return on_read_error(ec);
+  dispatch(parser_->release());
+}
+
+void Session::on_read_error(beast::error_code ec) {
+  if (closed_) return;
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
+      ec == net::error::eof) {
+    // The client has finished sending: answer what it already asked, then close.
+    reading_done_ = true;
+    if (pending_.empty() && !writing_) close_gracefully();
+    return;
+  }
+  if (is_parse_error(ec)) return reject(ec);
+  close_now();  // timeout, reset, or cancelled by close
+}
+
+// ---- requests and responses --------------------------------------------------------------
+
+void Session::dispatch(BeastRequest&& request) {
+  const bool keep_alive = request.keep_alive();
+  const bool head = request.method() == http::verb::head;
+  HttpRequest http_request = to_http_request(std::move(request), remote_address_);
+  const std::uint64_t sequence = next_sequence_++;
+  pending_.push_back(
+      Pending{sequence, http_request.trace_id, http_request.path, keep_alive, head, {}});
+  if (!keep_alive) reading_done_ = true;
+
+  Responder respond(std::make_shared<SessionSink>(weak_from_this(), sequence, context_->lifeline));
+  try {
+    context_->handler(std::move(http_request), std::move(respond));
+  } catch (...) {
+    // The handler contract forbids throwing; nothing may unwind into Asio, so answer 500
+    // and keep serving. (If the handler had already responded, its response loses.)
+    complete(sequence, std::nullopt, "the request handler failed");
+  }
+  do_read();
+}
+
+void Session::reject(beast::error_code ec) {
+  reading_done_ = true;
+  const auto& options = context_->options;
+  // Whatever the parser got before failing (target, headers) may already be in its message.
+  const std::string_view target = parser_->get().target();
+  const std::string path(target.substr(0, target.find('?')));
+  std::string trace_id =
+      trace_id_from_traceparent(parser_->get()["traceparent"]).value_or(new_trace_id());
+
+  HttpResponse problem;
+  if (ec == http::error::body_limit) {
+    problem = problem_response(
+        413, "payload-too-large", "Payload Too Large",
+        "the request body exceeds " + std::to_string(options.body_limit) + " bytes", path,
+        trace_id);
+  } else if (ec == http::error::header_limit) {
+    problem = problem_response(
+        431, "request-header-fields-too-large", "Request Header Fields Too Large",
+        "the request line and headers exceed " + std::to_string(options.header_limit) + " bytes",
+        path, trace_id);
+  } else {
+    problem =
+        problem_response(400, "malformed-request", "Malformed Request",
+                         "the request is not valid HTTP/1.1: " + ec.message(), path, trace_id);
+  }
+  const std::uint64_t sequence = next_sequence_++;
+  pending_.push_back(Pending{sequence, trace_id, path, false, false, {}});
+  complete(sequence, std::move(problem), "");
+}
+
+void Session::complete(std::uint64_t sequence, std::optional<HttpResponse> response,
+                       std::string_view failure) {
+  const auto slot = std::ranges::find(pending_, sequence, &Pending::sequence);
+  if (slot == pending_.end() || slot->response) return;  // connection gone, or answered
+  if (!response) {
+    response = problem_response(500, "internal-error", "Internal Server Error", failure, slot->path,
+                                slot->trace_id);
+  }
+  slot->response =
+      to_beast_response(std::move(*response), {slot->trace_id, slot->keep_alive, slot->head});
+  do_write();
+}
+
+// ---- writing -----------------------------------------------------------------------------
+
+void Session::do_write() {
+  if (writing_ || closed_ || pending_.empty() || !pending_.front().response) return;
+  writing_ = true;
+  stream_.expires_after(context_->options.request_timeout);
+  http::async_write(stream_, *pending_.front().response,
+                    beast::bind_front_handler(&Session::on_write, shared_from_this()));
+}
+
+void Session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
+  writing_ = false;
+  if (ec) return close_now();
+  const bool keep_alive = pending_.front().keep_alive;
+  pending_.pop_front();
+  if (!keep_alive) return close_gracefully();
+  do_write();
+  if (read_paused_) {
+    read_paused_ = false;
+    do_read();
+  }
+  if (writing_ || !pending_.empty()) return;
+  if (reading_done_) {
+    close_gracefully();
+  } else if (awaiting_request_) {
+    arm_idle_timer();
+  }
+}
+
+// ---- idleness and closing ----------------------------------------------------------------
+
+void Session::arm_idle_timer() {
+  idle_timer_.expires_after(context_->options.idle_timeout);
+  idle_timer_.async_wait(beast::bind_front_handler(&Session::on_idle_timer, shared_from_this()));
+}
+
+void Session::on_idle_timer(beast::error_code ec) {
+  if (ec || closed_) return;
+  // A wake-up that was already queued when the timer was re-armed or a request arrived.
+  const bool stale = idle_timer_.expiry() > std::chrono::steady_clock::now();
+  if (stale || !awaiting_request_ || !pending_.empty() || writing_) return;
+  close_now();
+}
+
+void Session::close_gracefully() {
+  if (closed_) return;
+  closed_ = true;
+  idle_timer_.cancel();
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) return close_now();
+  buffer_.clear();
+  stream_.expires_after(kLingerTimeout);  // one deadline for the whole drain
+  drain();
+}
+
+void Session::drain() {
+  stream_.async_read_some(buffer_.prepare(kDrainChunk),
+                          beast::bind_front_handler(&Session::on_drain, shared_from_this()));
+}
+
+void Session::on_drain(beast::error_code ec, std::size_t bytes) {
+  drained_bytes_ += bytes;
+  if (ec || drained_bytes_ > kLingerLimit) return close_now();
+  drain();
+}
+
+void Session::close_now() {
+  closed_ = true;
+  idle_timer_.cancel();
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.close();
+}
+
+}  // namespace orgd::api::http_detail

@@ -1,0 +1,108 @@
+#pragma once
+// One HTTP/1.1 connection. Internal to api/http.
+//
+// Reads requests one after another (pipelining: it keeps reading while up to
+// kMaxPendingResponses requests await their responses, and stops reading while that many
+// are pending), hands each to the application's handler, and writes the responses back in
+// request order whatever order the handler completes them in.
+//
+// Timeouts: between requests the connection may stay idle for idle_timeout, but only while
+// no response is pending; once a request's first byte arrives, the whole request must
+// arrive within request_timeout, and each response must be written within request_timeout.
+//
+// Threads: every member runs on the connection's strand, except post_response(), which any
+// thread may call (it posts to the strand). Lifetime: owned by its pending asynchronous
+// operations; responders hold only a weak_ptr.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/http/beast_conversion.hpp"
+#include "api/http/server_context.hpp"
+
+namespace orgd::api::http_detail {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // Responses that may wait for the handler at once; past this, reading pauses.
+  static constexpr std::size_t kMaxPendingResponses = 16;
+
+  Session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Starts reading (on the strand).
+  void run();
+  // Completes request number `sequence` with `response`, or with a 500 problem when the
+  // handler's Responder was dropped (nullopt). Any thread.
+  void post_response(std::uint64_t sequence, std::optional<HttpResponse> response);
+
+ private:
+  struct Pending {
+    std::uint64_t sequence;
+    std::string trace_id;
+    std::string path;  // problem `instance` if the handler never answers
+    bool keep_alive;
+    bool head;
+    std::optional<BeastResponse> response;  // set once complete
+  };
+
+  void do_read();
+  void wait_for_request();
+  void on_first_bytes(boost::beast::error_code ec, std::size_t bytes);
+  void read_header();
+  void on_read_header(boost::beast::error_code ec, std::size_t bytes);
+  void send_continue();
+  void on_continue_sent(boost::beast::error_code ec, std::size_t bytes);
+  void read_body();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void on_read_error(boost::beast::error_code ec);
+
+  void dispatch(BeastRequest&& request);
+  void reject(boost::beast::error_code ec);
+  // Slots a response into its place; nullopt means a 500 explaining `failure`.
+  void complete(std::uint64_t sequence, std::optional<HttpResponse> response,
+                std::string_view failure);
+
+  void do_write();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+
+  void arm_idle_timer();
+  void on_idle_timer(boost::beast::error_code ec);
+  void close_gracefully();
+  void drain();
+  void on_drain(boost::beast::error_code ec, std::size_t bytes);
+  void close_now();
+
+  const boost::asio::any_io_executor strand_;  // copy of stream_'s, for other threads
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  boost::asio::steady_timer idle_timer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::deque<Pending> pending_;
+  std::shared_ptr<ServerContext> context_;
+  std::string remote_address_;
+  std::chrono::steady_clock::time_point request_deadline_;
+  std::uint64_t next_sequence_{0};
+  std::size_t drained_bytes_{0};
+  bool awaiting_request_{false};  // a read for the next request's first byte is pending
+  bool read_paused_{false};       // too many pending responses; do_read() when one is written
+  bool reading_done_{false};      // no further request will be read
+  bool writing_{false};
+  bool closed_{false};
+};
+
+}  // namespace orgd::api::http_detail

@@ -1,0 +1,178 @@
+#include "api/http/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+namespace orgd::api {
+namespace {
+
+// Captures what a handler (or the router) answers.
+class CapturingSink final : public Responder::Sink {
+ public:
+  explicit CapturingSink(std::shared_ptr<std::optional<HttpResponse>> slot)
+      : slot_(std::move(slot)) {}
+  void send(HttpResponse response) override { *slot_ = std::move(response); }
+
+ private:
+  std::shared_ptr<std::optional<HttpResponse>> slot_;
+};
+
+// Answers "<label> k=v k=v..." with the path parameters it received.
+RouteHandler labelled(std::string label) {
+  return [label](HttpRequest, PathParams params, Responder respond) {
+    HttpResponse response;
+    response.content_type = "text/plain";
+    response.body = label;
+    for (const auto& [name, value] : params) response.body += " " + name + "=" + value;
+    respond(std::move(response));
+  };
+}
+
+class RouterTest : public ::testing::Test {
+ protected:
+  RouterTest() {
+    router_.add(HttpMethod::get, "/api/v1/organizations", labelled("list"))
+        .add(HttpMethod::post, "/api/v1/organizations", labelled("create"))
+        .add(HttpMethod::get, "/api/v1/organizations/{id}", labelled("read"))
+        .add(HttpMethod::put, "/api/v1/organizations/{id}", labelled("update"))
+        .add(HttpMethod::del, "/api/v1/organizations/{id}", labelled("delete"))
+        .add(HttpMethod::del, "/api/v1/organizations/{id}/members/{customerId}", labelled("remove"))
+        .add(HttpMethod::del, "/api/v1/sessions/current", labelled("logout"))
+        .add(HttpMethod::get, "/api/v1/sessions/{id}", labelled("session"))
+        .add(HttpMethod::head, "/api/v1/ping", labelled("ping-head"))
+        .add(HttpMethod::get, "/api/v1/ping", labelled("ping-get"));
+  }
+
+  HttpResponse call(HttpMethod method, std::string path, std::string method_name = "GET") {
+    HttpRequest request;
+    request.method = method;
+    request.method_name = std::move(method_name);
+    request.path = std::move(path);
+    request.target = request.path;
+    request.trace_id = "trace";
+    auto slot = std::make_shared<std::optional<HttpResponse>>();
+    router_.dispatch(std::move(request), Responder(std::make_shared<CapturingSink>(slot)));
+    EXPECT_TRUE(slot->has_value());
+    return slot->value_or(HttpResponse{});
+  }
+
+  static std::string problem_type(const HttpResponse& response) {
+    return std::string(boost::json::parse(response.body).at("type").as_string());
+  }
+
+  static std::string header(const HttpResponse& response, std::string_view name) {
+    for (const auto& [key, value] : response.headers) {
+      if (key == name) return value;
+    }
+    return {};
+  }
+
+  Router router_;
+};
+
+TEST_F(RouterTest, DispatchesByMethodAndPath) {
+  EXPECT_EQ(call(HttpMethod::get, "/api/v1/organizations").body, "list");
+  EXPECT_EQ(call(HttpMethod::post, "/api/v1/organizations", "POST").body, "create");
+  EXPECT_EQ(call(HttpMethod::put, "/api/v1/organizations/o1", "PUT").body, "update id=o1");
+  EXPECT_EQ(call(HttpMethod::del, "/api/v1/organizations/o1/members/c2", "DELETE").body,
+            "remove id=o1 customerId=c2");
+}
+
+TEST_F(RouterTest, PercentDecodesParametersAndLiterals) {
+  EXPECT_EQ(call(HttpMethod::get, "/api/v1/organizations/a%20b%C3%A9").body, "read id=a b\xC3\xA9");
+  EXPECT_EQ(call(HttpMethod::get, "/api/v1/organizations/a+b").body, "read id=a+b");
+  EXPECT_EQ(call(HttpMethod::get, "/api/v1/%6Frganizations").body, "list");
+}
+
+TEST_F(RouterTest, LiteralSegmentsWinOverParameters) {
+  EXPECT_EQ(call(HttpMethod::del, "/api/v1/sessions/current", "DELETE").body, "logout");
+  EXPECT_EQ(call(HttpMethod::get, "/api/v1/sessions/s1").body, "session id=s1");
+  // The more literal template matches the path, so GET there is a 405, not the {id} route.
+  const auto response = call(HttpMethod::get, "/api/v1/sessions/current");
+  EXPECT_EQ(response.status, 405);
+  EXPECT_EQ(header(response, "Allow"), "DELETE");
+}
+
+TEST_F(RouterTest, UnknownPathIs404) {
+  for (const char* path : {"/api/v1/nothing", "/api/v1/organizations/", "/api/v1",
+                           "/api/v1/organizations/o1/extra", "/", "/api/v1//organizations"}) {
+    const auto response = call(HttpMethod::get, path);
+    EXPECT_EQ(response.status, 404) << path;
+    EXPECT_EQ(problem_type(response), "urn:orgd:problem:not-found") << path;
+  }
+}
+
+TEST_F(RouterTest, WrongMethodIs405WithAllow) {
+  const auto response = call(HttpMethod::patch, "/api/v1/organizations/o1", "PATCH");
+  EXPECT_EQ(response.status, 405);
+  EXPECT_EQ(response.content_type, "application/problem+json");
+  EXPECT_EQ(problem_type(response), "urn:orgd:problem:method-not-allowed");
+  EXPECT_EQ(header(response, "Allow"), "GET, HEAD, PUT, DELETE");
+  EXPECT_EQ(header(call(HttpMethod::del, "/api/v1/organizations", "DELETE"), "Allow"),
+            "GET, HEAD, POST");
+}
+
+TEST_F(RouterTest, UnknownMethodIs405) {
+  const auto response = call(HttpMethod::other, "/api/v1/organizations", "BREW");
+  EXPECT_EQ(response.status, 405);
+  EXPECT_NE(response.body.find("BREW"), std::string::npos);
+}
+
+TEST_F(RouterTest, HeadFallsBackToGetUnlessRegistered) {
+  EXPECT_EQ(call(HttpMethod::head, "/api/v1/organizations/o1", "HEAD").body, "read id=o1");
+  EXPECT_EQ(call(HttpMethod::head, "/api/v1/ping", "HEAD").body, "ping-head");
+}
+
+TEST_F(RouterTest, RejectsTraversalAndBadEscapesWith400) {
+  for (const char* path :
+       {"/api/v1/organizations/..", "/api/v1/organizations/.", "/api/v1/organizations/%2e%2E",
+        "/api/v1/organizations/a%2Fb", "/api/v1/organizations/a%00", "/api/v1/organizations/%zz",
+        "/api/v1/organizations/%", "/api/v1/organizations/%FF", "/api/v1/../v1/organizations",
+        "api/v1/organizations", ""}) {
+    const auto response = call(HttpMethod::get, path);
+    EXPECT_EQ(response.status, 400) << path;
+    EXPECT_EQ(problem_type(response), "urn:orgd:problem:invalid-path") << path;
+  }
+}
+
+TEST_F(RouterTest, ReportsTheMatchedTemplate) {
+  HttpRequest request;
+  request.path = "/api/v1/organizations/o1/members/c2";
+  EXPECT_EQ(router_.route_template(request), "/api/v1/organizations/{id}/members/{customerId}");
+  request.path = "/api/v1/sessions/current";
+  EXPECT_EQ(router_.route_template(request), "/api/v1/sessions/current");
+  request.path = "/nowhere";
+  EXPECT_EQ(router_.route_template(request), "");
+}
+
+TEST_F(RouterTest, ProblemsCarryInstanceAndTraceId) {
+  const auto body = boost::json::parse(call(HttpMethod::get, "/missing").body).as_object();
+  EXPECT_EQ(body.at("instance"), "/missing");
+  EXPECT_EQ(body.at("traceId"), "trace");
+}
+
+TEST(RouterAdd, RejectsMalformedOrConflictingTemplates) {
+  const auto noop = [](HttpRequest, PathParams, Responder) {};
+  Router router;
+  router.add(HttpMethod::get, "/a/{id}", noop);
+  EXPECT_THROW(router.add(HttpMethod::get, "/a/{id}", noop), std::invalid_argument);
+  EXPECT_THROW(router.add(HttpMethod::put, "/a/{other}", noop), std::invalid_argument);
+  EXPECT_THROW(router.add(HttpMethod::get, "a", noop), std::invalid_argument);
+  EXPECT_THROW(router.add(HttpMethod::get, "/a//b", noop), std::invalid_argument);
+  EXPECT_THROW(router.add(HttpMethod::get, "/a/", noop), std::invalid_argument);
+  EXPECT_THROW(router.add(HttpMethod::get, "/a/{}", noop), std::invalid_argument);
+  EXPECT_THROW(router.add(HttpMethod::get, "/a/{x-y}", noop), std::invalid_argument);
+  EXPECT_THROW(router.add(HttpMethod::get, "/a/x{y}", noop), std::invalid_argument);
+  EXPECT_THROW(router.add(HttpMethod::get, "/b/{x}/{x}", noop), std::invalid_argument);
+  EXPECT_THROW(router.add(HttpMethod::other, "/c", noop), std::invalid_argument);
+  EXPECT_THROW(router.add(HttpMethod::get, "/c", RouteHandler{}), std::invalid_argument);
+  EXPECT_NO_THROW(router.add(HttpMethod::put, "/a/{id}", noop));
+  EXPECT_NO_THROW(router.add(HttpMethod::get, "/", noop));
+}
+
+}  // namespace
+}  // namespace orgd::api
