@@ -45,7 +45,7 @@ std::string format_iso8601(std::int64_t unix_ms) {
   const auto days = std::chrono::floor<std::chrono::days>(t);
   const std::chrono::year_month_day ymd{days};
   const std::chrono::hh_mm_ss hms{t - days};
-  char buffer[32];
+  char buffer[64];  // generous: the compiler cannot bound the year's digits
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ",
                 static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
                 static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
