@@ -1,0 +1,42 @@
+#pragma once
+// What every orgctl subcommand shares: the global options, opening the data directory the
+// right way, and the exit codes.
+//
+// Exit codes: 0 success (for verify: every check passed); 1 the operation failed or verify
+// found a divergence; 2 bad usage; 3 the data directory is held by a running orgd and the
+// command would write to it.
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "eventstore/store.hpp"
+
+namespace orgd::tools {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitLocked = 3;
+
+struct Globals {
+  std::filesystem::path data_dir{"./data"};  // --data-dir, or ORGD_DATA_DIR
+  bool json{false};                          // --json: machine-readable output
+  int exit_code{kExitOk};
+};
+
+// Prints "orgctl: <message>" to stderr and records the exit code.
+void fail(Globals& globals, int code, const std::string& message);
+
+// Read-only opens are safe beside a running orgd (they see what was durable at open).
+// A writable open of a directory orgd holds fails with a clear message and kExitLocked.
+// Returns null after fail() on any error.
+[[nodiscard]] std::unique_ptr<eventstore::Store> open_store(Globals& globals, bool writable);
+
+// The subcommands, by audience.
+void add_audit_commands(CLI::App& app, Globals& globals);     // history, as-of, export, verify, stats
+void add_operator_commands(CLI::App& app, Globals& globals);  // rebuild, backup, restore, seed
+
+}  // namespace orgd::tools

@@ -1,0 +1,129 @@
+// orgctl's subcommands for operators: rebuild, backup, restore, seed. The ones that write
+// open the data directory writable and so refuse one a running orgd holds.
+
+#include <boost/json.hpp>
+#include <iostream>
+
+#include "projections/projection_runner.hpp"
+#include "projections/read_model_handles.hpp"
+#include "projections/read_model_rebuild.hpp"
+#include "replay/backup.hpp"
+#include "tools/orgctl/cli.hpp"
+#include "tools/orgctl/progress.hpp"
+#include "tools/orgctl/seeder.hpp"
+
+namespace orgd::tools {
+namespace {
+
+// Clears the live read model and replays the whole log into it, with a progress bar.
+bool rebuild_one(Globals& globals, eventstore::Store& store,
+                 const projections::ReadModelHandles& handles, projections::Projection& p) {
+  const projections::ReplayTarget live{store.db(), handles.cf(p.column_family())};
+  if (auto cleared = projections::clear_read_model(live); !cleared) {
+    fail(globals, kExitFailed, cleared.error());
+    return false;
+  }
+  Progress progress("rebuild " + std::string(p.name()));
+  projections::ReplayHooks hooks;
+  hooks.progress = [&progress](std::uint64_t done, std::uint64_t total) {
+    progress.update(done, total);
+    return true;
+  };
+  auto done = projections::replay_into(store, p, live, {0, store.head_position()}, hooks);
+  if (!done) {
+    fail(globals, kExitFailed, "rebuilding " + std::string(p.name()) + ": " + done.error());
+    return false;
+  }
+  progress.finish(*done);
+  return true;
+}
+
+void run_rebuild(Globals& globals, const std::string& which) {
+  auto all = projections::make_projections();
+  std::vector<std::string> column_families;
+  bool known = which == "all";
+  for (const auto& p : all) {
+    column_families.emplace_back(p->column_family());
+    known = known || p->name() == which;
+  }
+  if (!known) return fail(globals, kExitUsage, "no projection named " + which);
+  auto store = open_store(globals, true);
+  if (!store) return;
+  auto handles = projections::ReadModelHandles::open(*store, column_families, true);
+  if (!handles) return fail(globals, kExitFailed, handles.error());
+  for (auto& p : all) {
+    if (which != "all" && p->name() != which) continue;
+    if (!rebuild_one(globals, *store, **handles, *p)) return;
+  }
+}
+
+void run_backup(Globals& globals, const std::string& target) {
+  auto store = open_store(globals, false);
+  if (!store) return;
+  auto info = replay::backup(*store, target);
+  if (!info) return fail(globals, kExitFailed, "backup: " + info.error());
+  if (globals.json) {
+    std::cout << boost::json::serialize(boost::json::object{
+                     {"backup", target}, {"head", info->head}, {"bytes", info->bytes}})
+              << '\n';
+  } else {
+    std::cout << "backed up " << info->head << " events (" << info->bytes << " bytes) to "
+              << target << '\n';
+  }
+}
+
+void run_restore(Globals& globals, const std::string& from, bool force) {
+  auto restored = replay::restore(from, globals.data_dir, force);
+  if (!restored) {
+    const int code = restored.error().code == replay::RestoreErrorCode::locked ? kExitLocked
+                                                                                : kExitFailed;
+    return fail(globals, code, "restore: " + restored.error().message);
+  }
+  std::cout << "restored " << *restored << " events into " << globals.data_dir.string() << '\n';
+}
+
+void run_seed(Globals& globals, const SeedOptions& options) {
+  auto store = open_store(globals, true);
+  if (!store) return;
+  Progress progress("seed");
+  auto result = seed(*store, options, [&progress](std::uint64_t done, std::uint64_t total) {
+    progress.update(done, total);
+  });
+  if (!result) return fail(globals, kExitFailed, "seed: " + result.error());
+  progress.finish(result->events);
+}
+
+struct OperatorArgs {
+  std::string projection{"all"}, dir;
+  bool force{false};
+  SeedOptions seed;
+};
+
+}  // namespace
+
+void add_operator_commands(CLI::App& app, Globals& globals) {
+  auto a = std::make_shared<OperatorArgs>();
+  auto* rebuild = app.add_subcommand(
+      "rebuild", "Rebuild read models offline from the log (orgd must be stopped)");
+  rebuild->add_option("projection", a->projection,
+                      "organizations, customers, sessions, ... or all (default)");
+  rebuild->callback([&globals, a] { run_rebuild(globals, a->projection); });
+
+  auto* backup = app.add_subcommand("backup", "A consistent checkpoint of the data directory");
+  backup->add_option("dir", a->dir, "where to write it (must not exist)")->required();
+  backup->callback([&globals, a] { run_backup(globals, a->dir); });
+
+  auto* restore = app.add_subcommand("restore", "Replace the data directory with a backup");
+  restore->add_option("dir", a->dir, "a directory written by orgctl backup")->required();
+  restore->add_flag("--force", a->force, "replace a data directory that is not empty");
+  restore->callback([&globals, a] { run_restore(globals, a->dir, a->force); });
+
+  auto* seed = app.add_subcommand("seed", "Write synthetic organizations (benchmarks, demos)");
+  seed->add_option("--organizations", a->seed.organizations, "how many (default 1000)");
+  seed->add_option("--events-per-organization", a->seed.events_per_organization,
+                   "created + updates per organization (default 10)")
+      ->check(CLI::Range(1, 1'000'000));
+  seed->callback([&globals, a] { run_seed(globals, a->seed); });
+}
+
+}  // namespace orgd::tools
