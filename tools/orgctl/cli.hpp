@@ -30,6 +30,9 @@ struct Globals {
 // Prints "orgctl: <message>" to stderr and records the exit code.
 void fail(Globals& globals, int code, const std::string& message);
 
+// What a writing command says when orgd holds the data directory.
+[[nodiscard]] std::string in_use_message(const std::filesystem::path& data_dir);
+
 // Read-only opens are safe beside a running orgd (they see what was durable at open).
 // A writable open of a directory orgd holds fails with a clear message and kExitLocked.
 // Returns null after fail() on any error.

@@ -74,11 +74,10 @@ void run_backup(Globals& globals, const std::string& target) {
 
 void run_restore(Globals& globals, const std::string& from, bool force) {
   auto restored = replay::restore(from, globals.data_dir, force);
-  if (!restored) {
-    const int code = restored.error().code == replay::RestoreErrorCode::locked ? kExitLocked
-                                                                                : kExitFailed;
-    return fail(globals, code, "restore: " + restored.error().message);
+  if (!restored && restored.error().code == replay::RestoreErrorCode::locked) {
+    return fail(globals, kExitLocked, in_use_message(globals.data_dir));
   }
+  if (!restored) return fail(globals, kExitFailed, "restore: " + restored.error().message);
   std::cout << "restored " << *restored << " events into " << globals.data_dir.string() << '\n';
 }
 

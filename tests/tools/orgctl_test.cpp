@@ -1,0 +1,175 @@
+// orgctl as a user runs it: the real binary on a real data directory, checking exit codes
+// and output.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "eventstore/column_families.hpp"
+#include "eventstore/key_encoding.hpp"
+#include "eventstore/store.hpp"
+#include "projections/projection_runner.hpp"
+
+namespace orgd::tools {
+namespace {
+
+struct Outcome {
+  int code{-1};
+  std::string output;  // stdout and stderr together
+};
+
+class OrgctlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    dir_ = std::filesystem::temp_directory_path() /
+           ("orgd-orgctl-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  Outcome orgctl(const std::string& args, const std::string& data = "data") {
+    const std::string command = std::string(ORGCTL_PATH) + " --data-dir '" +
+                                (dir_ / data).string() + "' " + args + " 2>&1";
+    Outcome run;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) return run;
+    char buffer[4096];
+    for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) run.output.append(buffer, n);
+    const int status = pclose(pipe);
+    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+  }
+
+  void seed(int organizations = 50) {
+    auto r = orgctl("seed --organizations " + std::to_string(organizations) +
+                    " --events-per-organization 4");
+    ASSERT_EQ(r.code, 0) << r.output;
+    r = orgctl("rebuild all");
+    ASSERT_EQ(r.code, 0) << r.output;
+  }
+
+  // Holds the data directory like a running orgd does (its LOCK).
+  std::unique_ptr<eventstore::Store> hold(const std::string& data = "data") {
+    eventstore::StoreOptions options;
+    options.data_dir = dir_ / data;
+    options.extra_column_families = projections::projection_column_families();
+    auto store = eventstore::Store::open(options);
+    EXPECT_TRUE(store.has_value());
+    return store ? std::move(*store) : nullptr;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(OrgctlTest, EverySubcommandHasHelp) {
+  for (const char* sub : {"", "history", "as-of", "export", "verify", "stats", "rebuild",
+                          "backup", "restore", "seed"}) {
+    auto r = orgctl(std::string(sub) + " --help");
+    EXPECT_EQ(r.code, 0) << sub << ": " << r.output;
+    EXPECT_NE(r.output.find("Usage:"), std::string::npos) << sub;
+  }
+  EXPECT_EQ(orgctl("").code, 2);
+  EXPECT_EQ(orgctl("frobnicate").code, 2);
+  EXPECT_EQ(orgctl("history").code, 2);  // the target is required
+}
+
+TEST_F(OrgctlTest, SeedStatsExportHistoryAndAsOf) {
+  seed(50);
+  auto stats = orgctl("--json stats");
+  ASSERT_EQ(stats.code, 0) << stats.output;
+  const auto json = boost::json::parse(stats.output);
+  EXPECT_EQ(json.at("events").to_number<int>(), 200);
+  EXPECT_EQ(json.at("streams").to_number<int>(), 50);
+  EXPECT_EQ(json.at("eventsByType").at("OrganizationUpdated").to_number<int>(), 150);
+  EXPECT_GT(json.at("diskBytes").to_number<std::uint64_t>(), 0u);
+
+  auto exported = orgctl("export --out '" + (dir_ / "log.jsonl").string() + "'");
+  ASSERT_EQ(exported.code, 0) << exported.output;
+  std::ifstream lines(dir_ / "log.jsonl");
+  std::string line, first;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    if (count++ == 0) first = line;
+  }
+  EXPECT_EQ(count, 200);
+  const auto entry = boost::json::parse(first);
+  EXPECT_EQ(entry.at("position").to_number<int>(), 1);
+  EXPECT_EQ(entry.at("type").as_string(), "OrganizationCreated");
+
+  const std::string id(entry.at("data").at("id").as_string());
+  auto history = orgctl("--json history " + id);
+  ASSERT_EQ(history.code, 0) << history.output;
+  EXPECT_EQ(std::count(history.output.begin(), history.output.end(), '\n'), 4);
+  auto as_of = orgctl("as-of " + id + " 1");
+  ASSERT_EQ(as_of.code, 0) << as_of.output;
+  EXPECT_EQ(boost::json::parse(as_of.output).at("updateVersion").to_number<int>(), 1);
+  EXPECT_EQ(orgctl("as-of " + id + " 0").code, 1);          // did not exist yet
+  EXPECT_EQ(orgctl("as-of " + id + " yesterday").code, 2);  // not a position or time
+  EXPECT_EQ(orgctl("history no-such-stream").code, 1);
+}
+
+TEST_F(OrgctlTest, VerifyExitsZeroOnlyWhenEverythingChecks) {
+  seed(20);
+  auto ok = orgctl("verify");
+  EXPECT_EQ(ok.code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("verified: 80 events"), std::string::npos) << ok.output;
+  {
+    auto store = hold();
+    std::string value;
+    auto* events = store->column_family(eventstore::kEventsCf);
+    ASSERT_TRUE(store->db()->Get({}, events, eventstore::event_key(7), &value).ok());
+    value[value.size() - 40] ^= 0x04;
+    ASSERT_TRUE(store->db()->Put({}, events, eventstore::event_key(7), value).ok());
+  }
+  auto bad = orgctl("verify");
+  EXPECT_EQ(bad.code, 1) << bad.output;
+  EXPECT_NE(bad.output.find("FAIL  log at position 7"), std::string::npos) << bad.output;
+  auto json = orgctl("--json verify");
+  EXPECT_EQ(json.code, 1);
+  EXPECT_EQ(boost::json::parse(json.output).at("checks").at(0).at("divergence").at("position")
+                .to_number<int>(),
+            7);
+}
+
+TEST_F(OrgctlTest, WritingCommandsRefuseADirectoryARunningOrgdHolds) {
+  seed(5);
+  ASSERT_EQ(orgctl("backup '" + (dir_ / "bk").string() + "'").code, 0);
+  auto held = hold();
+  for (const std::string& args : {std::string("rebuild"), std::string("seed --organizations 1"),
+                                  "restore --force '" + (dir_ / "bk").string() + "'"}) {
+    auto r = orgctl(args);
+    EXPECT_EQ(r.code, 3) << args << ": " << r.output;
+    EXPECT_NE(r.output.find("in use by a running orgd"), std::string::npos) << r.output;
+  }
+  // Reading is fine beside it.
+  EXPECT_EQ(orgctl("verify --skip-projections").code, 0);
+  EXPECT_EQ(orgctl("backup '" + (dir_ / "bk2").string() + "'").code, 0);
+}
+
+TEST_F(OrgctlTest, BackupAndRestore) {
+  seed(10);
+  auto backup = orgctl("backup '" + (dir_ / "bk").string() + "'");
+  ASSERT_EQ(backup.code, 0) << backup.output;
+  EXPECT_NE(backup.output.find("backed up 40 events"), std::string::npos) << backup.output;
+  EXPECT_EQ(orgctl("backup '" + (dir_ / "bk").string() + "'").code, 1);  // exists
+  ASSERT_EQ(orgctl("seed --organizations 3").code, 0);
+  auto refused = orgctl("restore '" + (dir_ / "bk").string() + "'");
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.output.find("--force"), std::string::npos) << refused.output;
+  auto restored = orgctl("restore --force '" + (dir_ / "bk").string() + "'");
+  ASSERT_EQ(restored.code, 0) << restored.output;
+  EXPECT_NE(restored.output.find("restored 40 events"), std::string::npos) << restored.output;
+  EXPECT_EQ(orgctl("verify").code, 0);
+  EXPECT_EQ(orgctl("restore '" + (dir_ / "bk").string() + "'", "elsewhere").code, 0);
+}
+
+}  // namespace
+}  // namespace orgd::tools
