@@ -1,5 +1,8 @@
 #include "projections/read_model_rebuild.hpp"
 
+#include <memory>
+#include <vector>
+
 #include "domain/event_codec.hpp"
 
 namespace orgd::projections {
@@ -9,8 +12,8 @@ constexpr std::size_t kChunk = 4096;
 
 std::expected<void, std::string> apply_one(Projection& projection,
                                            const eventstore::Envelope& envelope,
+                                           const std::expected<domain::Event, std::string>& event,
                                            ReadModelBatch& batch) {
-  auto event = domain::decode_event(envelope.type, envelope.schema_version, envelope.payload);
   auto applied = event ? projection.apply(envelope, *event, batch)
                        : std::expected<void, std::string>(std::unexpect, event.error());
   if (applied) return {};
@@ -23,20 +26,38 @@ std::expected<void, std::string> apply_one(Projection& projection,
 std::expected<std::uint64_t, std::string> replay_into(const eventstore::Store& store,
                                                       Projection& projection, ReplayTarget target,
                                                       ReplayRange range, const ReplayHooks& hooks) {
+  const ReplayJob job{&projection, target};
+  return replay_all_into(store, std::span<const ReplayJob>(&job, 1), range, hooks);
+}
+
+std::expected<std::uint64_t, std::string> replay_all_into(const eventstore::Store& store,
+                                                          std::span<const ReplayJob> jobs,
+                                                          ReplayRange range,
+                                                          const ReplayHooks& hooks) {
   std::uint64_t done = range.after;
   while (done < range.up_to) {
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, range.up_to - done));
     auto chunk = store.read_all(done + 1, want);
     if (!chunk) return std::unexpected(chunk.error().message);
     if (chunk->empty()) break;
-    ReadModelBatch batch(target.db, target.cf);
+    std::vector<std::unique_ptr<ReadModelBatch>> batches;
+    for (const auto& job : jobs) {
+      batches.push_back(std::make_unique<ReadModelBatch>(job.target.db, job.target.cf));
+    }
     for (const auto& envelope : *chunk) {
-      if (auto r = apply_one(projection, envelope, batch); !r) return std::unexpected(r.error());
-      if (hooks.applied) hooks.applied(envelope, batch);
+      auto event = domain::decode_event(envelope.type, envelope.schema_version, envelope.payload);
+      for (std::size_t j = 0; j < jobs.size(); ++j) {
+        if (auto r = apply_one(*jobs[j].projection, envelope, event, *batches[j]); !r) {
+          return std::unexpected(r.error());
+        }
+        if (hooks.applied) hooks.applied(envelope, *batches[j]);
+      }
     }
     done = chunk->back().position;
-    batch.put(kCheckpointKey, encode_u64(done));
-    if (auto r = batch.commit(); !r) return std::unexpected(r.error());
+    for (auto& batch : batches) {
+      batch->put(kCheckpointKey, encode_u64(done));
+      if (auto r = batch->commit(); !r) return std::unexpected(r.error());
+    }
     if (hooks.progress && !hooks.progress(done, range.up_to)) break;
   }
   return done;

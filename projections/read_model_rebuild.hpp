@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <span>
 #include <string>
 
 #include "eventstore/store.hpp"
@@ -44,6 +45,19 @@ struct ReplayHooks {
 [[nodiscard]] std::expected<std::uint64_t, std::string> replay_into(
     const eventstore::Store& store, Projection& projection, ReplayTarget target,
     ReplayRange range, const ReplayHooks& hooks = {});
+
+// One projection and where its replay goes, for replaying several in one pass.
+struct ReplayJob {
+  Projection* projection{nullptr};
+  ReplayTarget target;
+};
+
+// Like replay_into, for several projections at once: each event is read and decoded once and
+// applied to every job (all jobs share `range`; `hooks.applied` is called once per job with
+// that job's batch). A rebuild of all read models costs one pass over the log.
+[[nodiscard]] std::expected<std::uint64_t, std::string> replay_all_into(
+    const eventstore::Store& store, std::span<const ReplayJob> jobs, ReplayRange range,
+    const ReplayHooks& hooks = {});
 
 // Deletes every key of a read model (data and checkpoint).
 [[nodiscard]] std::expected<void, std::string> clear_read_model(ReplayTarget target);

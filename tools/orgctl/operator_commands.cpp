@@ -15,46 +15,44 @@
 namespace orgd::tools {
 namespace {
 
-// Clears the live read model and replays the whole log into it, with a progress bar.
-bool rebuild_one(Globals& globals, eventstore::Store& store,
-                 const projections::ReadModelHandles& handles, projections::Projection& p) {
-  const projections::ReplayTarget live{store.db(), handles.cf(p.column_family())};
-  if (auto cleared = projections::clear_read_model(live); !cleared) {
-    fail(globals, kExitFailed, cleared.error());
-    return false;
+// Clears the live read models of `selected` and replays the whole log into them in one pass,
+// with a progress bar.
+void rebuild(Globals& globals, eventstore::Store& store,
+             const projections::ReadModelHandles& handles,
+             const std::vector<projections::Projection*>& selected, const std::string& label) {
+  std::vector<projections::ReplayJob> jobs;
+  for (auto* p : selected) {
+    const projections::ReplayTarget live{store.db(), handles.cf(p->column_family())};
+    if (auto cleared = projections::clear_read_model(live); !cleared) {
+      return fail(globals, kExitFailed, cleared.error());
+    }
+    jobs.push_back({p, live});
   }
-  Progress progress("rebuild " + std::string(p.name()));
+  Progress progress("rebuild " + label);
   projections::ReplayHooks hooks;
   hooks.progress = [&progress](std::uint64_t done, std::uint64_t total) {
     progress.update(done, total);
     return true;
   };
-  auto done = projections::replay_into(store, p, live, {0, store.head_position()}, hooks);
-  if (!done) {
-    fail(globals, kExitFailed, "rebuilding " + std::string(p.name()) + ": " + done.error());
-    return false;
-  }
+  auto done = projections::replay_all_into(store, jobs, {0, store.head_position()}, hooks);
+  if (!done) return fail(globals, kExitFailed, "rebuilding " + label + ": " + done.error());
   progress.finish(*done);
-  return true;
 }
 
 void run_rebuild(Globals& globals, const std::string& which) {
   auto all = projections::make_projections();
   std::vector<std::string> column_families;
-  bool known = which == "all";
+  std::vector<projections::Projection*> selected;
   for (const auto& p : all) {
     column_families.emplace_back(p->column_family());
-    known = known || p->name() == which;
+    if (which == "all" || p->name() == which) selected.push_back(p.get());
   }
-  if (!known) return fail(globals, kExitUsage, "no projection named " + which);
+  if (selected.empty()) return fail(globals, kExitUsage, "no projection named " + which);
   auto store = open_store(globals, true);
   if (!store) return;
   auto handles = projections::ReadModelHandles::open(*store, column_families, true);
   if (!handles) return fail(globals, kExitFailed, handles.error());
-  for (auto& p : all) {
-    if (which != "all" && p->name() != which) continue;
-    if (!rebuild_one(globals, *store, **handles, *p)) return;
-  }
+  rebuild(globals, *store, **handles, selected, which);
 }
 
 void run_backup(Globals& globals, const std::string& target) {
