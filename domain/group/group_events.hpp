@@ -47,8 +47,20 @@ struct GroupMemberRemoved {
   bool operator==(const GroupMemberRemoved&) const = default;
 };
 
+struct GroupDeleted {
+  static constexpr std::string_view kType = "GroupDeleted";
+  std::string organization_id;
+
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t /*version*/) {
+    ar(organization_id);
+  }
+  bool operator==(const GroupDeleted&) const = default;
+};
+
 }  // namespace orgd::domain
 
+CEREAL_CLASS_VERSION(orgd::domain::GroupDeleted, 1);
 CEREAL_CLASS_VERSION(orgd::domain::GroupCreated, 1);
 CEREAL_CLASS_VERSION(orgd::domain::GroupMemberAdded, 1);
 CEREAL_CLASS_VERSION(orgd::domain::GroupMemberRemoved, 1);

@@ -37,6 +37,7 @@ void apply_event(Organization& org, const ChildOrganizationAdded&) { ++org.child
 void apply_event(Organization& org, const ChildOrganizationRemoved&) {
   if (org.child_count > 0) --org.child_count;
 }
+void apply_event(Organization& org, const BillingPlanChanged& e) { org.billing_plan = e.billing_plan; }
 template <class Other>
 void apply_event(Organization&, const Other&) {}
 

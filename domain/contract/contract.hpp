@@ -1,0 +1,49 @@
+#pragma once
+// Contracts, the organization's assignments and acceptances, and a customer's acceptances,
+// rebuilt from their streams.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "domain/event.hpp"
+#include "domain/event_meta.hpp"
+
+namespace orgd::domain {
+
+[[nodiscard]] std::string contract_stream(std::string_view contract_id);
+[[nodiscard]] std::string contract_assignments_stream(std::string_view organization_id);
+[[nodiscard]] std::string contract_acceptances_stream(std::string_view customer_id);
+
+struct Contract {
+  std::string id;
+  std::string title;
+  std::string text;
+  std::string url;
+  std::string version_label;
+  std::uint64_t revision{0};  // 1 for the first publication, +1 per new version
+  std::uint64_t version{0};   // stream version
+  [[nodiscard]] bool exists() const { return revision > 0; }
+};
+
+struct ContractAssignments {
+  std::map<std::string, std::uint64_t> accepted_revision;  // assigned contract -> accepted by org
+  std::uint64_t version{0};
+  [[nodiscard]] bool assigned(const std::string& contract_id) const {
+    return accepted_revision.contains(contract_id);
+  }
+};
+
+struct ContractAcceptances {
+  std::map<std::string, std::uint64_t> accepted_revision;  // contract -> revision
+  std::uint64_t version{0};
+};
+
+[[nodiscard]] Contract apply(Contract state, const Event& event, const EventMeta& meta);
+[[nodiscard]] ContractAssignments apply(ContractAssignments state, const Event& event,
+                                        const EventMeta& meta);
+[[nodiscard]] ContractAcceptances apply(ContractAcceptances state, const Event& event,
+                                        const EventMeta& meta);
+
+}  // namespace orgd::domain

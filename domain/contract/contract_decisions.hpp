@@ -1,0 +1,75 @@
+#pragma once
+// Contract rules. A SuperAdmin publishes contracts and their new versions; a SuperAdmin or an
+// organization's owners/admins assign them to the organization; an organization must accept an
+// assigned contract (an owner on its behalf) and so must each of its customers, each version
+// anew. The gate itself (403 until both accepted) is a read-side check in the api layer.
+
+#include <cstdint>
+#include <expected>
+#include <string>
+
+#include "domain/caller.hpp"
+#include "domain/contract/contract.hpp"
+#include "domain/decision.hpp"
+#include "domain/domain_error.hpp"
+#include "domain/organization/organization_commands.hpp"
+
+namespace orgd::domain {
+
+struct PublishContract {
+  std::string id;
+  std::string title;
+  std::string text;
+  std::string url;
+  std::string version;
+};
+
+struct ReviseContract {
+  std::string id;
+  std::string title;
+  std::string text;
+  std::string url;
+  std::string version;
+};
+
+struct AssignContract {
+  std::string organization_id;
+  std::string contract_id;
+};
+
+struct UnassignContract {
+  std::string organization_id;
+  std::string contract_id;
+};
+
+struct AcceptContract {
+  std::string contract_id;
+  bool on_behalf_of_organization{false};
+};
+
+[[nodiscard]] std::expected<Decision, DomainError> decide(const Contract& existing,
+                                                          const PublishContract& command,
+                                                          const Caller& caller);
+[[nodiscard]] std::expected<Decision, DomainError> decide(const Contract& current,
+                                                          const ReviseContract& command,
+                                                          const Caller& caller);
+// `organization` with `ancestors`; `assignments` are the organization's.
+[[nodiscard]] std::expected<Decision, DomainError> decide(const Contract& contract,
+                                                          const AssignContract& command,
+                                                          const Caller& caller,
+                                                          const Organization& organization,
+                                                          const AncestorChain& ancestors,
+                                                          const ContractAssignments& assignments);
+[[nodiscard]] std::expected<Decision, DomainError> decide(const UnassignContract& command,
+                                                          const Caller& caller,
+                                                          const Organization& organization,
+                                                          const AncestorChain& ancestors,
+                                                          const ContractAssignments& assignments);
+// `assignments` are the caller's organization's; `mine` the caller's own acceptances.
+[[nodiscard]] std::expected<Decision, DomainError> decide(const Contract& contract,
+                                                          const AcceptContract& command,
+                                                          const Caller& caller,
+                                                          const ContractAssignments& assignments,
+                                                          const ContractAcceptances& mine);
+
+}  // namespace orgd::domain

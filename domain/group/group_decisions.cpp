@@ -1,0 +1,127 @@
+#include "domain/group/group_decisions.hpp"
+
+#include "domain/field_rules.hpp"
+#include "domain/organization/organization_access.hpp"
+
+namespace orgd::domain {
+namespace {
+
+DomainError group_not_found(std::string_view id) {
+  return refused(DomainErrorCode::not_found, "not-found",
+                 "group " + std::string(id) + " does not exist");
+}
+
+// Owners and admins of the group's own organization, or a SuperAdmin.
+bool manages_group(const Caller& caller, std::string_view organization_id) {
+  if (caller.is_superadmin()) return true;
+  return caller.platform_role == PlatformRole::none && caller.organization_id == organization_id &&
+         caller.manages_own_organization();
+}
+
+std::optional<DomainError> check_editable(const Group& group, std::string_view id,
+                                          const Caller& caller) {
+  if (!group.exists() || !can_view_group(caller, group.organization_id)) {
+    return group_not_found(id);
+  }
+  if (!manages_group(caller, group.organization_id)) {
+    return refused(DomainErrorCode::forbidden, "forbidden",
+                   "only the organization's owners and admins manage its groups");
+  }
+  if (group.global) {
+    return refused(DomainErrorCode::rule_violated, "global-group",
+                   "a global group follows its organization and cannot be edited or deleted");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Group apply(Group state, const Event& event, const EventMeta& meta) {
+  if (const auto* c = std::get_if<GroupCreated>(&event)) {
+    state.id = c->id;
+    state.organization_id = c->organization_id;
+    state.name = c->name;
+    state.kind = c->kind;
+    state.global = c->global;
+  } else if (const auto* a = std::get_if<GroupMemberAdded>(&event)) {
+    state.members.insert(a->member_id);
+  } else if (const auto* r = std::get_if<GroupMemberRemoved>(&event)) {
+    state.members.erase(r->member_id);
+  } else if (std::holds_alternative<GroupDeleted>(event)) {
+    state.deleted = true;
+  }
+  state.version = meta.version;
+  return state;
+}
+
+bool can_view_group(const Caller& caller, std::string_view organization_id) {
+  return caller.platform_role != PlatformRole::none || caller.organization_id == organization_id;
+}
+
+std::expected<Decision, DomainError> decide(const Group& existing, const CreateGroup& c,
+                                            const Caller& caller, const Organization& organization,
+                                            const AncestorChain& ancestors) {
+  if (!organization.exists() || !can_view(caller, organization.id, ancestors)) {
+    return std::unexpected(refused(DomainErrorCode::not_found, "not-found",
+                                   "organization " + c.organization_id + " does not exist"));
+  }
+  if (!manages_group(caller, organization.id)) {
+    return std::unexpected(refused(DomainErrorCode::forbidden, "forbidden",
+                                   "only the organization's owners and admins create groups"));
+  }
+  FieldProblems problems;
+  check_name(problems, "name", c.name, 100);
+  if (c.kind != kCustomersGroupKind && c.kind != kThingsGroupKind) {
+    problems.push_back({"kind", "must be customers or things"});
+  }
+  if (!problems.empty()) return std::unexpected(invalid(std::move(problems)));
+  if (existing.version != 0) {
+    return std::unexpected(refused(DomainErrorCode::already_exists, "group-id-taken",
+                                   "group " + c.id + " exists"));
+  }
+  Decision d;
+  d.writes.push_back({group_stream(c.id), 0,
+                      {GroupCreated{c.id, organization.id, c.name, c.kind, false}}});
+  d.writes.push_back({organization_stream(organization.id), organization.version, {}});
+  return d;
+}
+
+std::expected<Decision, DomainError> decide(const Group& group, const AddGroupMember& c,
+                                            const Caller& caller, const Customer& customer) {
+  if (auto refusal = check_editable(group, c.group_id, caller)) return std::unexpected(*refusal);
+  if (group.kind == kCustomersGroupKind &&
+      (!customer.exists() || customer.organization_id != group.organization_id)) {
+    return std::unexpected(invalid({{"memberId", "no such customer in the group's organization"}}));
+  }
+  Decision d;
+  if (group.members.contains(c.member_id)) return d;
+  d.writes.push_back({group_stream(group.id), group.version, {GroupMemberAdded{c.member_id}}});
+  if (group.kind == kCustomersGroupKind) {
+    // The customer must still be in the organization when this commits.
+    d.writes.push_back({customer_stream(customer.id), customer.version, {}});
+  }
+  return d;
+}
+
+std::expected<Decision, DomainError> decide(const Group& group, const RemoveGroupMember& c,
+                                            const Caller& caller) {
+  if (auto refusal = check_editable(group, c.group_id, caller)) return std::unexpected(*refusal);
+  if (!group.members.contains(c.member_id)) {
+    return std::unexpected(refused(DomainErrorCode::not_found, "not-found",
+                                   "no member " + c.member_id + " in the group"));
+  }
+  Decision d;
+  d.writes.push_back({group_stream(group.id), group.version, {GroupMemberRemoved{c.member_id}}});
+  return d;
+}
+
+std::expected<Decision, DomainError> decide(const Group& group, const DeleteGroup& c,
+                                            const Caller& caller) {
+  if (auto refusal = check_editable(group, c.group_id, caller)) return std::unexpected(*refusal);
+  Decision d;
+  d.writes.push_back({group_stream(group.id), group.version,
+                      {GroupDeleted{group.organization_id}}});
+  return d;
+}
+
+}  // namespace orgd::domain

@@ -1,0 +1,77 @@
+#pragma once
+// Group rules. Owners and admins of an organization (or a SuperAdmin) create groups of
+// customers or of things and manage their members; customers groups hold customers of the same
+// organization. The two global groups stand for "everyone" and "everything" of the
+// organization: their membership follows the organization, so it is not edited by hand, and
+// they cannot be deleted.
+
+#include <cstdint>
+#include <expected>
+#include <set>
+#include <string>
+
+#include "domain/caller.hpp"
+#include "domain/customer/customer.hpp"
+#include "domain/decision.hpp"
+#include "domain/domain_error.hpp"
+#include "domain/event.hpp"
+#include "domain/event_meta.hpp"
+#include "domain/group/group.hpp"
+#include "domain/organization/organization_commands.hpp"
+
+namespace orgd::domain {
+
+struct Group {
+  std::string id;
+  std::string organization_id;
+  std::string name;
+  std::string kind;
+  bool global{false};
+  bool deleted{false};
+  std::set<std::string> members;
+  std::uint64_t version{0};
+  [[nodiscard]] bool exists() const { return version > 0 && !deleted; }
+};
+
+[[nodiscard]] Group apply(Group state, const Event& event, const EventMeta& meta);
+
+struct CreateGroup {
+  std::string id;
+  std::string organization_id;
+  std::string name;
+  std::string kind;
+};
+struct AddGroupMember {
+  std::string group_id;
+  std::string member_id;
+};
+struct RemoveGroupMember {
+  std::string group_id;
+  std::string member_id;
+};
+struct DeleteGroup {
+  std::string group_id;
+};
+
+[[nodiscard]] std::expected<Decision, DomainError> decide(const Group& existing,
+                                                          const CreateGroup& command,
+                                                          const Caller& caller,
+                                                          const Organization& organization,
+                                                          const AncestorChain& ancestors);
+// `customer` is the member for a customers group (ignored for things groups, whose members
+// are thing ids).
+[[nodiscard]] std::expected<Decision, DomainError> decide(const Group& group,
+                                                          const AddGroupMember& command,
+                                                          const Caller& caller,
+                                                          const Customer& customer);
+[[nodiscard]] std::expected<Decision, DomainError> decide(const Group& group,
+                                                          const RemoveGroupMember& command,
+                                                          const Caller& caller);
+[[nodiscard]] std::expected<Decision, DomainError> decide(const Group& group,
+                                                          const DeleteGroup& command,
+                                                          const Caller& caller);
+
+// Who sees a group: the platform roles and the customers of its organization.
+[[nodiscard]] bool can_view_group(const Caller& caller, std::string_view organization_id);
+
+}  // namespace orgd::domain

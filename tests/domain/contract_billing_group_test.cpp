@@ -1,0 +1,175 @@
+#include <gtest/gtest.h>
+
+#include "domain/billing/billing.hpp"
+#include "domain/contract/contract_decisions.hpp"
+#include "domain/group/group_decisions.hpp"
+#include "tests/domain/organization_fixture.hpp"
+
+namespace orgd::domain {
+namespace {
+
+using testing::member_of;
+using testing::org;
+using testing::superadmin;
+
+template <class State>
+State fold(std::vector<Event> events) {
+  State s;
+  std::uint64_t v = 0;
+  for (const auto& e : events) s = apply(std::move(s), e, {++v, 0, "t"});
+  return s;
+}
+
+Contract contract(std::uint64_t revisions = 1) {
+  std::vector<Event> events{ContractPublished{"k", "Terms", "text", "", "v1"}};
+  for (std::uint64_t r = 2; r <= revisions; ++r) {
+    events.emplace_back(ContractRevised{"Terms", "text", "", "v" + std::to_string(r)});
+  }
+  return fold<Contract>(events);
+}
+
+TEST(Contracts, OnlySuperAdminsPublishWithTextOrUrl) {
+  PublishContract p{"k", "Terms", "All yours.", "", "1.0"};
+  EXPECT_TRUE(decide(Contract{}, p, superadmin()));
+  EXPECT_EQ(decide(Contract{}, p, member_of("a", OrganizationRole::owner)).error().code,
+            DomainErrorCode::forbidden);
+  p.url = "https://example.org/terms";
+  EXPECT_EQ(decide(Contract{}, p, superadmin()).error().fields.at(0).field, "text");
+}
+
+TEST(Contracts, ANewVersionIsTheNextRevision) {
+  auto d = decide(contract(), ReviseContract{"k", "Terms", "new", "", "v2"}, superadmin());
+  ASSERT_TRUE(d.has_value());
+  auto revised = fold<Contract>({ContractPublished{"k", "T", "x", "", "v1"},
+                                 std::get<ContractRevised>(d->writes[0].events.at(0))});
+  EXPECT_EQ(revised.revision, 2u);
+  EXPECT_FALSE(decide(contract(), ReviseContract{"k", "Terms", "new", "", "v1"}, superadmin()))
+      << "the version label must change";
+}
+
+TEST(Contracts, OwnersAndAdminsAssignToTheirOrganization) {
+  auto a = org("a", "A");
+  auto d = decide(contract(), AssignContract{"a", "k"}, member_of("a", OrganizationRole::admin), a,
+                  {}, ContractAssignments{});
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->writes[0].stream_id, "contract-assignments-a");
+  EXPECT_EQ(decide(contract(), AssignContract{"a", "k"}, member_of("a", OrganizationRole::member),
+                   a, {}, ContractAssignments{})
+                .error()
+                .code,
+            DomainErrorCode::forbidden);
+  EXPECT_EQ(decide(contract(), AssignContract{"a", "k"}, member_of("b", OrganizationRole::owner),
+                   a, {}, ContractAssignments{})
+                .error()
+                .code,
+            DomainErrorCode::not_found);
+  auto assigned = fold<ContractAssignments>({ContractAssigned{"k"}});
+  EXPECT_TRUE(decide(contract(), AssignContract{"a", "k"}, superadmin(), a, {}, assigned)
+                  ->writes.empty())
+      << "assigning twice changes nothing";
+  EXPECT_TRUE(decide(UnassignContract{"a", "k"}, superadmin(), a, {}, assigned));
+  EXPECT_EQ(decide(UnassignContract{"a", "k"}, superadmin(), a, {}, ContractAssignments{})
+                .error()
+                .code,
+            DomainErrorCode::not_found);
+}
+
+TEST(Contracts, CustomersAcceptForThemselvesOwnersForTheOrganization) {
+  auto assigned = fold<ContractAssignments>({ContractAssigned{"k"}});
+  auto member = member_of("a", OrganizationRole::member);
+  auto mine = decide(contract(2), AcceptContract{"k", false}, member, assigned, {});
+  ASSERT_TRUE(mine.has_value());
+  EXPECT_EQ(mine->writes[0].stream_id, "contract-acceptances-c-a");
+  EXPECT_EQ(std::get<ContractAccepted>(mine->writes[0].events.at(0)).revision, 2u);
+  EXPECT_TRUE(mine->writes[1].events.empty()) << "the revision accepted is guarded";
+  EXPECT_EQ(decide(contract(), AcceptContract{"k", true}, member, assigned, {}).error().code,
+            DomainErrorCode::forbidden);
+  auto for_org = decide(contract(), AcceptContract{"k", true},
+                        member_of("a", OrganizationRole::owner), assigned, {});
+  ASSERT_TRUE(for_org.has_value());
+  EXPECT_EQ(for_org->writes[0].stream_id, "contract-assignments-a");
+  EXPECT_EQ(decide(contract(), AcceptContract{"k", false}, member, ContractAssignments{}, {})
+                .error()
+                .code,
+            DomainErrorCode::not_found)
+      << "only assigned contracts are accepted";
+  auto accepted = fold<ContractAcceptances>({ContractAccepted{"k", 1}});
+  EXPECT_TRUE(decide(contract(), AcceptContract{"k", false}, member, assigned, accepted)
+                  ->writes.empty());
+  EXPECT_FALSE(decide(contract(2), AcceptContract{"k", false}, member, assigned, accepted)
+                   ->writes.empty())
+      << "a new version needs accepting again";
+}
+
+TEST(Billing, PlanBySuperAdminOrOwner) {
+  auto a = org("a", "A");
+  EXPECT_TRUE(decide(a, ChangeBillingPlan{"a", "pro"}, member_of("a", OrganizationRole::owner)));
+  EXPECT_EQ(decide(a, ChangeBillingPlan{"a", "pro"}, member_of("a", OrganizationRole::admin))
+                .error()
+                .code,
+            DomainErrorCode::forbidden);
+  EXPECT_EQ(decide(a, ChangeBillingPlan{"a", "Pro Plan"}, superadmin()).error().code,
+            DomainErrorCode::invalid);
+  auto changed = apply(a, BillingPlanChanged{"pro"}, {2, 0, "t"});
+  EXPECT_EQ(changed.billing_plan, "pro");
+}
+
+TEST(Billing, InvoicesAreIssuedBySuperAdminsAndSettledOnce) {
+  auto a = org("a", "A");
+  IssueInvoice issue{"i", "a", "2026-11", 4999, "EUR"};
+  auto d = decide(Invoice{}, issue, superadmin(), a);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(decide(Invoice{}, issue, member_of("a", OrganizationRole::owner), a).error().code,
+            DomainErrorCode::forbidden);
+  IssueInvoice bad{"i", "a", "2026-13", -1, "EURO"};
+  EXPECT_EQ(decide(Invoice{}, bad, superadmin(), a).error().fields.size(), 3u);
+  auto invoice = fold<Invoice>({std::get<InvoiceIssued>(d->writes[0].events.at(0))});
+  EXPECT_EQ(invoice.status, "open");
+  EXPECT_TRUE(decide(invoice, PayInvoice{"i"}, member_of("a", OrganizationRole::owner)));
+  EXPECT_EQ(decide(invoice, PayInvoice{"i"}, member_of("b", OrganizationRole::owner)).error().code,
+            DomainErrorCode::not_found);
+  EXPECT_EQ(decide(invoice, VoidInvoice{"i"}, member_of("a", OrganizationRole::owner)).error().code,
+            DomainErrorCode::forbidden);
+  auto paid = apply(invoice, InvoicePaid{"a"}, {2, 0, "t"});
+  EXPECT_EQ(decide(paid, VoidInvoice{"i"}, superadmin()).error().rule, "invoice-not-open");
+}
+
+TEST(Groups, OwnersAndAdminsCreateAndFillGroupsOfTheirOrganization) {
+  auto a = org("a", "A");
+  auto created = decide(Group{}, CreateGroup{"g", "a", "Ops", "customers"},
+                        member_of("a", OrganizationRole::admin), a, {});
+  ASSERT_TRUE(created.has_value());
+  auto group = fold<Group>({std::get<GroupCreated>(created->writes[0].events.at(0))});
+  EXPECT_EQ(decide(Group{}, CreateGroup{"g", "a", "Ops", "people"}, superadmin(), a, {})
+                .error()
+                .fields.at(0)
+                .field,
+            "kind");
+  Customer bob;
+  bob = apply(bob, CustomerRegistered{"bob", "b@x.io", "B", "B", "", "a", "member", "", "h", "", ""},
+              {1, 0, "t"});
+  Customer stranger;
+  stranger = apply(stranger,
+                   CustomerRegistered{"s", "s@x.io", "S", "S", "", "b", "member", "", "h", "", ""},
+                   {1, 0, "t"});
+  auto admin = member_of("a", OrganizationRole::admin);
+  EXPECT_TRUE(decide(group, AddGroupMember{"g", "bob"}, admin, bob));
+  EXPECT_EQ(decide(group, AddGroupMember{"g", "s"}, admin, stranger).error().code,
+            DomainErrorCode::invalid);
+  EXPECT_EQ(decide(group, AddGroupMember{"g", "bob"}, member_of("a", OrganizationRole::member), bob)
+                .error()
+                .code,
+            DomainErrorCode::forbidden);
+  auto with_bob = apply(group, GroupMemberAdded{"bob"}, {2, 0, "t"});
+  EXPECT_TRUE(decide(with_bob, RemoveGroupMember{"g", "bob"}, admin));
+  EXPECT_TRUE(decide(with_bob, DeleteGroup{"g"}, admin));
+}
+
+TEST(Groups, GlobalGroupsAreNeitherEditedNorDeleted) {
+  auto global = fold<Group>({GroupCreated{"g", "a", "All customers", "customers", true}});
+  EXPECT_EQ(decide(global, DeleteGroup{"g"}, superadmin()).error().rule, "global-group");
+  EXPECT_EQ(decide(global, RemoveGroupMember{"g", "x"}, superadmin()).error().rule, "global-group");
+}
+
+}  // namespace
+}  // namespace orgd::domain
