@@ -7,6 +7,7 @@
 #include "domain/group/group_events.hpp"
 #include "domain/membership/membership_events.hpp"
 #include "domain/organization/organization_events.hpp"
+#include "domain/resource/resource_events.hpp"
 
 namespace orgd::domain {
 
@@ -15,6 +16,9 @@ using Event = std::variant<OrganizationCreated, OrganizationUpdated, Organizatio
                            SessionStarted, SessionEnded, CustomerMoved, CustomerRoleChanged,
                            CustomerProfileUpdated, CustomerPasswordChanged, CustomerDeleted,
                            MemberJoined, MemberLeft, MemberRoleChanged, GroupCreated,
-                           GroupMemberAdded, GroupMemberRemoved>;
+                           GroupMemberAdded, GroupMemberRemoved,
+                           ResourceCreated, ResourceUpdated, ResourceApiKeyRotated,
+                           ResourceDeleted, ResourceOwnershipTransferred, ResourceAccessGranted,
+                           ResourceAccessRevoked>;
 
 }  // namespace orgd::domain

@@ -106,6 +106,39 @@ object data(const domain::GroupCreated& e) {
 object data(const domain::GroupMemberAdded& e) { return {{"memberId", e.member_id}}; }
 object data(const domain::GroupMemberRemoved& e) { return {{"memberId", e.member_id}}; }
 
+object active_json(const domain::SystemFlags& f) {
+  return {{"dev", f.dev}, {"staging", f.staging}, {"live", f.live}};
+}
+object data(const domain::ResourceCreated& e) {
+  return {{"id", e.id},
+          {"kind", e.kind},
+          {"name", e.name},
+          {"description", e.description},
+          {"ownerId", e.owner_id},
+          {"organizationId", e.organization_id},
+          {"apiKeyHash", redacted(e.api_key_hash)},
+          {"active", active_json(e.active)}};
+}
+object data(const domain::ResourceUpdated& e) {
+  return {{"name", e.name}, {"description", e.description}, {"active", active_json(e.active)}};
+}
+object data(const domain::ResourceApiKeyRotated& e) {
+  return {{"apiKeyHash", redacted(e.api_key_hash)}};
+}
+object data(const domain::ResourceDeleted& e) { return {{"name", e.name}}; }
+object data(const domain::ResourceOwnershipTransferred& e) {
+  return {{"previousOwnerId", e.previous_owner_id},
+          {"ownerId", e.owner_id},
+          {"organizationId", e.organization_id}};
+}
+object data(const domain::ResourceAccessGranted& e) {
+  return {{"grantId", e.grant_id},
+          {"principalType", e.principal_kind},
+          {"principalId", e.principal_id},
+          {"permission", e.permission}};
+}
+object data(const domain::ResourceAccessRevoked& e) { return {{"grantId", e.grant_id}}; }
+
 }  // namespace
 
 boost::json::value null_if_empty(const std::string& text) {

@@ -36,7 +36,14 @@ std::vector<Event> samples() {
           MemberRoleChanged{"c", "admin"},
           GroupCreated{"g", "o", "All customers", "customers", true},
           GroupMemberAdded{"c"},
-          GroupMemberRemoved{"c"}};
+          GroupMemberRemoved{"c"},
+          ResourceCreated{"r", "app-backend", "n", "d", "c", "o", "h", {true, false, true}},
+          ResourceUpdated{"n", "d", {false, true, false}},
+          ResourceApiKeyRotated{"h2"},
+          ResourceDeleted{"n"},
+          ResourceOwnershipTransferred{"c", "c2", "o"},
+          ResourceAccessGranted{"g", "customer", "c3", "write"},
+          ResourceAccessRevoked{"g"}};
 }
 
 TEST(EventCodec, EveryTypeRoundTrips) {
@@ -66,6 +73,11 @@ TEST(EventCodec, GoldenBytesPinTheLayout) {
   EXPECT_EQ(hex(encode_event(GroupCreated{"g", "o", "n", "k", true}).payload),
             "01" "01000000" "0100000000000000" "67" "0100000000000000" "6f"
             "0100000000000000" "6e" "0100000000000000" "6b" "01");
+  EXPECT_EQ(hex(encode_event(ResourceUpdated{"n", "d", {true, false, true}}).payload),
+            "01" "01000000" "0100000000000000" "6e" "0100000000000000" "64" "01" "00" "01");
+  EXPECT_EQ(hex(encode_event(ResourceAccessGranted{"g", "group", "p", "read"}).payload),
+            "01" "01000000" "0100000000000000" "67" "0500000000000000" "67726f7570"
+            "0100000000000000" "70" "0400000000000000" "72656164");
   const std::string created = hex(encode_event(samples()[0]).payload);
   EXPECT_EQ(created,
             "01" "01000000"

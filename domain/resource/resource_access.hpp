@@ -1,0 +1,29 @@
+#pragma once
+// Who may do what with a resource.
+//
+// Effective permission = the strongest of: owner (admin) ∪ grants to the customer ∪ to its
+// groups ∪ to its organization ∪ the owners/admins of the resource's organization (admin) ∪
+// SuperAdmin (admin). An auditor reads every resource and writes none, whatever it was granted.
+// Permissions are ordered: write includes read, admin includes write and managing grants.
+// Deleting and transferring ownership is for the resource's controllers only: its owner, the
+// owners/admins of its organization, and a SuperAdmin -- never for a grantee.
+
+#include <optional>
+
+#include "domain/caller.hpp"
+#include "domain/resource/resource.hpp"
+#include "domain/resource/resource_commands.hpp"
+
+namespace orgd::domain {
+
+// nullopt: the caller may not even see the resource (it must answer as if it did not exist).
+[[nodiscard]] std::optional<Permission> effective_permission(const Resource& resource,
+                                                             const Accessor& who);
+[[nodiscard]] bool can_view(const Accessor& who, const Resource& resource);
+[[nodiscard]] bool can_write(const Accessor& who, const Resource& resource);
+// Grant and revoke access, rotate an app-backend's apiKey.
+[[nodiscard]] bool can_administer(const Accessor& who, const Resource& resource);
+// Delete, transfer ownership.
+[[nodiscard]] bool can_control(const Caller& caller, const Resource& resource);
+
+}  // namespace orgd::domain
