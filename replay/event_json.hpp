@@ -1,6 +1,6 @@
 #pragma once
 // A decoded event's payload as the JSON an auditor reads: camelCase field names, unset optional
-// fields as null, and secrets (password and token hashes) always replaced by kRedacted -- the
+// fields as null, and secrets (password, token and API-key hashes) always replaced by kRedacted -- the
 // log keeps them so a replay rebuilds everything, but no history, export or CLI output shows
 // them.
 //

@@ -20,17 +20,23 @@ void verify_projections(eventstore::Store& store, const VerifyOptions& options,
   auto projections = projections::make_projections();
   std::vector<std::string> column_families;
   for (const auto& p : projections) column_families.emplace_back(p->column_family());
-  auto handles = projections::ReadModelHandles::open(store, column_families);
+  std::expected<std::unique_ptr<projections::ReadModelHandles>, std::string> opened;
+  if (options.read_models == nullptr) {
+    opened = projections::ReadModelHandles::open(store, column_families);
+  }
+  const auto* handles = options.read_models != nullptr ? options.read_models
+                        : opened                      ? opened->get()
+                                                      : nullptr;
   auto scratch = ScratchDb::open(options.scratch_parent, column_families);
   for (auto& p : projections) {
     const std::string name = "projection:" + std::string(p->name());
     if (options.on_check) options.on_check(name);
-    if (!handles) {
-      report.checks.push_back(skipped(name, handles.error()));
+    if (handles == nullptr) {
+      report.checks.push_back(skipped(name, opened.error()));
     } else if (!scratch) {
       report.checks.push_back(skipped(name, scratch.error()));
     } else {
-      report.checks.push_back(check_projection(store, *p, **handles, **scratch));
+      report.checks.push_back(check_projection(store, *p, *handles, **scratch));
     }
   }
 }

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "eventstore/store.hpp"
+#include "projections/read_model_handles.hpp"
 
 namespace orgd::replay {
 
@@ -58,6 +59,10 @@ struct VerifyOptions {
   std::filesystem::path scratch_parent{std::filesystem::temp_directory_path()};
   // Compare the read models too (the slow part). Default: true.
   bool projections{true};
+  // Where the live read models are. Default: null = resolve them from the data directory's
+  // catalog, which misses column families a running server created since it opened (pass
+  // ProjectionRunner::read_models() when verifying inside the server).
+  const projections::ReadModelHandles* read_models{nullptr};
   // Called with each check's name as it starts. Default: none.
   std::function<void(const std::string& check)> on_check;
 };
