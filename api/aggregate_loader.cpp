@@ -39,6 +39,36 @@ std::expected<domain::Membership, std::string> AggregateLoader::membership(
   return fold_stream(store_, domain::members_stream(organization_id), domain::Membership{});
 }
 
+std::expected<domain::Contract, std::string> AggregateLoader::contract(std::string_view id) const {
+  domain::Contract initial;
+  initial.id = std::string(id);
+  return fold_stream(store_, domain::contract_stream(id), std::move(initial));
+}
+
+std::expected<domain::ContractAssignments, std::string> AggregateLoader::contract_assignments(
+    std::string_view organization_id) const {
+  return fold_stream(store_, domain::contract_assignments_stream(organization_id),
+                     domain::ContractAssignments{});
+}
+
+std::expected<domain::ContractAcceptances, std::string> AggregateLoader::contract_acceptances(
+    std::string_view customer_id) const {
+  return fold_stream(store_, domain::contract_acceptances_stream(customer_id),
+                     domain::ContractAcceptances{});
+}
+
+std::expected<domain::Group, std::string> AggregateLoader::group(std::string_view id) const {
+  domain::Group initial;
+  initial.id = std::string(id);
+  return fold_stream(store_, domain::group_stream(id), std::move(initial));
+}
+
+std::expected<domain::Invoice, std::string> AggregateLoader::invoice(std::string_view id) const {
+  domain::Invoice initial;
+  initial.id = std::string(id);
+  return fold_stream(store_, domain::invoice_stream(id), std::move(initial));
+}
+
 std::expected<domain::AncestorChain, std::string> AggregateLoader::chain_from(
     std::string_view id) const {
   domain::AncestorChain chain;

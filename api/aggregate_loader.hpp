@@ -8,7 +8,10 @@
 #include <string>
 #include <string_view>
 
+#include "domain/billing/billing.hpp"
+#include "domain/contract/contract.hpp"
 #include "domain/customer/customer.hpp"
+#include "domain/group/group_decisions.hpp"
 #include "domain/membership/membership.hpp"
 #include "domain/organization/organization_commands.hpp"
 #include "eventstore/store.hpp"
@@ -26,6 +29,13 @@ class AggregateLoader {
   // The membership of an organization, from "members-<id>".
   [[nodiscard]] std::expected<domain::Membership, std::string> membership(
       std::string_view organization_id) const;
+  [[nodiscard]] std::expected<domain::Contract, std::string> contract(std::string_view id) const;
+  [[nodiscard]] std::expected<domain::ContractAssignments, std::string> contract_assignments(
+      std::string_view organization_id) const;
+  [[nodiscard]] std::expected<domain::ContractAcceptances, std::string> contract_acceptances(
+      std::string_view customer_id) const;
+  [[nodiscard]] std::expected<domain::Group, std::string> group(std::string_view id) const;
+  [[nodiscard]] std::expected<domain::Invoice, std::string> invoice(std::string_view id) const;
   // `id` first, then its parent, and so on up to the top (at most the depth limit + 1 entries).
   // For an unknown id the chain is just that one unknown organization.
   [[nodiscard]] std::expected<domain::AncestorChain, std::string> chain_from(

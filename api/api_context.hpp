@@ -8,8 +8,10 @@
 #include "api/aggregate_loader.hpp"
 #include "api/authenticator.hpp"
 #include "api/command_executor.hpp"
+#include "api/command_observer.hpp"
 #include "api/worker_pool.hpp"
 #include "projections/customer_queries.hpp"
+#include "projections/directory_queries.hpp"
 #include "projections/organization_queries.hpp"
 
 namespace orgd::api {
@@ -31,6 +33,7 @@ struct ApiContext {
         loader(s),
         organizations(s, &p.read_models()),
         customers(s, &p.read_models()),
+        directory(s, &p.read_models()),
         auth(customers) {}
 
   eventstore::Store& store;
@@ -41,7 +44,10 @@ struct ApiContext {
   AggregateLoader loader;
   projections::OrganizationQueries organizations;
   projections::CustomerQueries customers;
+  projections::DirectoryQueries directory;  // contracts, groups, invoices
   Authenticator auth;
+  // Told how each command request ended (metrics). Set before serving; may be empty.
+  CommandObserver observe_command;
 };
 
 }  // namespace orgd::api

@@ -240,7 +240,11 @@ void me(ApiContext& context, const HttpRequest& request, const Authenticated& wh
       country.empty() ? boost::json::value(nullptr) : boost::json::value(country);
   body["platformRole"] = (*row)->platform_role.empty() ? boost::json::value(nullptr)
                                                        : boost::json::value((*row)->platform_role);
-  body["pendingContracts"] = boost::json::array();
+  auto pending = context.directory.pending_for((*row)->id, (*row)->organization_id);
+  if (!pending) return respond(unavailable_response(request, pending.error()));
+  boost::json::array pending_ids;
+  for (const auto& contract : *pending) pending_ids.emplace_back(contract.id);
+  body["pendingContracts"] = std::move(pending_ids);
   auto response = json_response(200, to_body(body));
   response.headers.emplace_back("ETag", etag_of((*row)->version));
   respond(std::move(response));
@@ -288,7 +292,8 @@ void add_customer_routes(Router& router, ApiContext& context) {
   router.add(HttpMethod::del, "/api/v1/customers/{id}", with_customer_id(context, remove));
   router.add(HttpMethod::get, "/api/v1/me",
              [&context](HttpRequest request, PathParams, Responder respond) {
-               auto who = authenticate(context, request);
+               // Ungated: a customer held up by contracts must learn which ones.
+               auto who = authenticate_ungated(context, request);
                if (!who) return respond(std::move(who.error()));
                me(context, request, *who, std::move(respond));
              });

@@ -55,6 +55,55 @@ boost::json::object customer_json(const projections::CustomerRow& row) {
   return o;
 }
 
+namespace {
+
+template <class Row>
+void audit_fields(boost::json::object& o, const Row& row) {
+  o["createdTime"] = format_iso8601(row.created_ms);
+  o["lastUpdatedTime"] = format_iso8601(row.updated_ms);
+  o["createdBy"] = row.created_by;
+  o["lastUpdatedBy"] = row.updated_by;
+  o["updateVersion"] = row.version;
+}
+
+}  // namespace
+
+boost::json::object contract_json(const projections::ContractRow& row) {
+  boost::json::object o;
+  o["id"] = row.id;
+  o["title"] = row.title;
+  o["text"] = nullable(row.text);
+  o["url"] = nullable(row.url);
+  o["version"] = row.version_label;
+  o["revision"] = row.revision;
+  audit_fields(o, row);
+  return o;
+}
+
+boost::json::object group_json(const projections::GroupRow& row) {
+  boost::json::object o;
+  o["id"] = row.id;
+  o["organizationId"] = row.organization_id;
+  o["name"] = row.name;
+  o["kind"] = row.kind;
+  o["global"] = row.global;
+  o["memberCount"] = row.member_count;
+  audit_fields(o, row);
+  return o;
+}
+
+boost::json::object invoice_json(const projections::InvoiceRow& row) {
+  boost::json::object o;
+  o["id"] = row.id;
+  o["organizationId"] = row.organization_id;
+  o["period"] = row.period;
+  o["amount"] = row.amount_minor;
+  o["currency"] = row.currency;
+  o["status"] = row.status;
+  audit_fields(o, row);
+  return o;
+}
+
 std::string page_body(std::string_view plural, boost::json::array items, const PageInfo& info) {
   boost::json::object page;
   page["page"] = info.page;

@@ -9,12 +9,19 @@
 #include <string_view>
 
 #include "projections/customer_row.hpp"
+#include "projections/directory_rows.hpp"
 #include "projections/organization_row.hpp"
 
 namespace orgd::api {
 
 [[nodiscard]] boost::json::object organization_json(const projections::OrganizationRow& row);
 [[nodiscard]] boost::json::object customer_json(const projections::CustomerRow& row);
+// {id, title, text, url, version, revision, createdTime, ..., updateVersion}
+[[nodiscard]] boost::json::object contract_json(const projections::ContractRow& row);
+// {id, organizationId, name, kind, global, memberCount, createdTime, ..., updateVersion}
+[[nodiscard]] boost::json::object group_json(const projections::GroupRow& row);
+// {id, organizationId, period, amount, currency, status, createdTime, ..., updateVersion}
+[[nodiscard]] boost::json::object invoice_json(const projections::InvoiceRow& row);
 
 struct PageInfo {
   std::uint64_t page{1};

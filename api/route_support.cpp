@@ -8,6 +8,9 @@
 #include "api/http/query_params.hpp"
 #include "api/ids.hpp"
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
 namespace orgd::api {
 namespace {
 
@@ -38,9 +41,27 @@ void set_event_position(HttpResponse& response, std::uint64_t position) {
   response.headers.emplace_back("X-Event-Position", std::to_string(position));
 }
 
+std::expected<Authenticated, HttpResponse> authenticate_ungated(const ApiContext& context,
+                                                                const HttpRequest& request) {
+  return context.auth.authenticate(request, now_ms());
+}
+
 std::expected<Authenticated, HttpResponse> authenticate(const ApiContext& context,
                                                         const HttpRequest& request) {
-  return context.auth.authenticate(request, now_ms());
+  auto who = authenticate_ungated(context, request);
+  if (!who || who->caller.platform_role != domain::PlatformRole::none) return who;
+  auto pending = context.directory.pending_for(who->caller.customer_id, who->caller.organization_id);
+  if (!pending) return std::unexpected(unavailable_response(request, pending.error()));
+  if (pending->empty()) return who;
+  boost::json::array ids;
+  for (const auto& contract : *pending) ids.emplace_back(contract.id);
+  boost::json::object extensions;
+  extensions["pendingContracts"] = std::move(ids);
+  return std::unexpected(problem_response(
+      403, "contract-acceptance-required", "contract acceptance required",
+      "contracts assigned to your organization must be accepted by the organization (an owner) "
+      "and by you: POST /api/v1/contracts/{id}/accept",
+      request.path, request.trace_id, {}, std::move(extensions)));
 }
 
 std::expected<std::uint64_t, HttpResponse> optional_if_match(const HttpRequest& request) {

@@ -20,7 +20,13 @@ inline constexpr std::uint64_t kDefaultPageSize = 10;
 // Adds X-Event-Position to a command's response.
 void set_event_position(HttpResponse& response, std::uint64_t position);
 
-// The authenticated caller, or the 401/503 response to send.
+// The authenticated caller, or the 401/503 response to send -- or 403
+// contract-acceptance-required while a contract assigned to the caller's organization awaits
+// the organization's or the caller's acceptance (platform accounts are never held up).
+// For the endpoints a customer needs to get past the contract gate: reading and accepting
+// contracts, /me, logout.
+[[nodiscard]] std::expected<Authenticated, HttpResponse> authenticate_ungated(
+    const ApiContext& context, const HttpRequest& request);
 [[nodiscard]] std::expected<Authenticated, HttpResponse> authenticate(const ApiContext& context,
                                                                       const HttpRequest& request);
 

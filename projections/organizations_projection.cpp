@@ -192,6 +192,16 @@ Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope, const dom
   return adjust_members(batch, envelope, -1);
 }
 
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+          const domain::BillingPlanChanged& e) {
+  auto row = load_existing(batch, id_of_stream(envelope.stream_id));
+  if (!row) return std::unexpected(row.error());
+  row->billing_plan = e.billing_plan;
+  touch(*row, envelope);
+  batch.put(organization_row_key(row->id), encode_row(*row));
+  return {};
+}
+
 template <class Other>
 Result on(ReadModelBatch&, const eventstore::Envelope&, const Other&) {
   return {};

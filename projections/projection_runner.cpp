@@ -8,8 +8,10 @@
 
 #include "domain/event_codec.hpp"
 #include "projections/customers_projection.hpp"
+#include "projections/directory_projections.hpp"
 #include "projections/organizations_projection.hpp"
 #include "projections/read_model_rebuild.hpp"
+#include "projections/resources_projection.hpp"
 
 namespace orgd::projections {
 namespace {
@@ -265,7 +267,9 @@ std::expected<std::uint64_t, std::string> rebuild_offline(
 
 std::vector<std::string> projection_column_families() {
   return {std::string(kOrganizationsColumnFamily), std::string(kCustomersColumnFamily),
-          std::string(kSessionsColumnFamily)};
+          std::string(kSessionsColumnFamily),      std::string(kContractsColumnFamily),
+          std::string(kGroupsColumnFamily),        std::string(kInvoicesColumnFamily),
+          std::string(kResourcesColumnFamily)};
 }
 
 std::vector<std::unique_ptr<Projection>> make_projections() {
@@ -273,6 +277,10 @@ std::vector<std::unique_ptr<Projection>> make_projections() {
   all.push_back(std::make_unique<OrganizationsProjection>());
   all.push_back(std::make_unique<CustomersProjection>());
   all.push_back(std::make_unique<SessionsProjection>());
+  all.push_back(std::make_unique<ContractsProjection>());
+  all.push_back(std::make_unique<GroupsProjection>());
+  all.push_back(std::make_unique<InvoicesProjection>());
+  all.push_back(std::make_unique<ResourcesProjection>());
   return all;
 }
 

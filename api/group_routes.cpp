@@ -1,0 +1,183 @@
+#include "api/group_routes.hpp"
+
+#include <boost/json/array.hpp>
+
+#include "api/command_responses.hpp"
+#include "api/http/json_body.hpp"
+#include "api/ids.hpp"
+#include "api/representations.hpp"
+#include "domain/group/group_decisions.hpp"
+
+namespace orgd::api {
+namespace {
+
+HttpResponse group_response(const ApiContext& context, const HttpRequest& request,
+                            const std::string& id, int status, std::uint64_t position) {
+  auto row = context.directory.group(id);
+  if (!row) return unavailable_response(request, row.error());
+  if (!*row) return not_found_response(request);
+  auto members = context.directory.group_members(id);
+  if (!members) return unavailable_response(request, members.error());
+  auto body = group_json(**row);
+  boost::json::array ids;
+  for (const auto& m : *members) ids.emplace_back(m);
+  body["members"] = std::move(ids);
+  auto response = json_response(status, to_body(body));
+  response.headers.emplace_back("ETag", etag_of((*row)->version));
+  if (status == 201) response.headers.emplace_back("Location", "/api/v1/groups/" + id);
+  if (position != 0) set_event_position(response, position);
+  return response;
+}
+
+void list(ApiContext& context, const HttpRequest& request, const Authenticated& who,
+          const std::string& organization_id, Responder respond) {
+  auto query = query_of(request);
+  if (!query) return respond(std::move(query.error()));
+  if (auto ok = only_params(request, *query, {"page", "pageSize", "cursor"}); !ok) {
+    return respond(std::move(ok.error()));
+  }
+  auto paging = page_params(request, *query);
+  if (!paging) return respond(std::move(paging.error()));
+  if (!domain::can_view_group(who.caller, organization_id)) return respond(not_found_response(request));
+  auto page = context.directory.groups(organization_id, {paging->page, paging->page_size, paging->cursor});
+  if (!page) {
+    return respond(page.error() == "invalid cursor"
+                       ? bad_request_response(request, "cursor", "not a cursor of this listing")
+                       : unavailable_response(request, page.error()));
+  }
+  boost::json::array items;
+  for (const auto& row : page->rows) items.push_back(group_json(row));
+  respond(json_response(200, page_body("groups", std::move(items),
+                                       {page->page, paging->page_size, page->total,
+                                        page->next_cursor})));
+}
+
+void create(ApiContext& context, const HttpRequest& request, const Authenticated& who,
+            const std::string& organization_id, Responder respond) {
+  domain::CreateGroup command;
+  JsonObjectReader reader;
+  reader.string("name", command.name, {.required = true, .max_len = 10'000})
+      .string("kind", command.kind, {.required = true, .max_len = 32});
+  if (auto ok = reader.finish(request); !ok) return respond(json_body_problem(request, ok.error()));
+  const CommandMeta meta = command_meta(request, who.caller.customer_id);
+  command.id = new_uuid_v7(meta.now_ms);
+  command.organization_id = organization_id;
+  run_command(
+      context, request, meta,
+      [&context, request, command, caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
+        auto organization = context.loader.organization(command.organization_id);
+        if (!organization) return std::unexpected(unavailable_response(request, organization.error()));
+        domain::AncestorChain ancestors;
+        if (!organization->parent_id.empty()) {
+          auto chain = context.loader.chain_from(organization->parent_id);
+          if (!chain) return std::unexpected(unavailable_response(request, chain.error()));
+          ancestors = std::move(*chain);
+        }
+        auto existing = context.loader.group(command.id);
+        if (!existing) return std::unexpected(unavailable_response(request, existing.error()));
+        return decided(request, domain::decide(*existing, command, caller, *organization, ancestors));
+      },
+      answer_with(std::move(respond), [&context, request, id = command.id](std::uint64_t at) {
+        return group_response(context, request, id, 201, at);
+      }));
+}
+
+// Loads the group for a decision; `decide_with(group)` makes it.
+template <class Decide>
+void group_command(ApiContext& context, const HttpRequest& request, const Authenticated& who,
+                   const std::string& group_id, Decide decide_with, bool no_body_answer,
+                   Responder respond) {
+  run_command(
+      context, request, command_meta(request, who.caller.customer_id),
+      [&context, request, group_id, decide_with]() -> std::expected<domain::Decision, HttpResponse> {
+        auto group = context.loader.group(group_id);
+        if (!group) return std::unexpected(unavailable_response(request, group.error()));
+        return decided(request, decide_with(*group));
+      },
+      answer_with(std::move(respond), [&context, request, group_id, no_body_answer](std::uint64_t at) {
+        return no_body_answer ? no_content(at) : group_response(context, request, group_id, 200, at);
+      }));
+}
+
+void add_member(ApiContext& context, const HttpRequest& request, const Authenticated& who,
+                const std::string& group_id, Responder respond) {
+  std::string member_id;
+  JsonObjectReader reader;
+  reader.string("memberId", member_id, {.required = true, .max_len = 64});
+  if (auto ok = reader.finish(request); !ok) return respond(json_body_problem(request, ok.error()));
+  if (!is_uuid(member_id)) return respond(bad_request_response(request, "memberId", "not an id"));
+  const domain::Caller caller = who.caller;
+  group_command(context, request, who, group_id,
+                [&context, caller, group_id, member_id](const domain::Group& group)
+                    -> std::expected<domain::Decision, domain::DomainError> {
+                  auto customer = context.loader.customer(member_id);
+                  if (!customer) {
+                    return std::unexpected(domain::refused(domain::DomainErrorCode::not_found,
+                                                           "not-found", customer.error()));
+                  }
+                  return domain::decide(group, domain::AddGroupMember{group_id, member_id}, caller,
+                                        *customer);
+                },
+                false, std::move(respond));
+}
+
+template <class Handler>
+RouteHandler with_ids(ApiContext& context, Handler handler) {
+  return [&context, handler](HttpRequest request, PathParams params, Responder respond) {
+    auto who = authenticate(context, request);
+    if (!who) return respond(std::move(who.error()));
+    for (const auto& [name, value] : params) {
+      if (!is_uuid(value)) return respond(not_found_response(request));
+    }
+    handler(context, request, *who, params, std::move(respond));
+  };
+}
+
+}  // namespace
+
+void add_group_routes(Router& router, ApiContext& context) {
+  using P = const PathParams&;
+  using W = const Authenticated&;
+  router.add(HttpMethod::get, "/api/v1/organizations/{id}/groups",
+             with_ids(context, [](ApiContext& c, const HttpRequest& r, W w, P p, Responder out) {
+               list(c, r, w, std::string(p["id"]), std::move(out));
+             }));
+  router.add(HttpMethod::post, "/api/v1/organizations/{id}/groups",
+             with_ids(context, [](ApiContext& c, const HttpRequest& r, W w, P p, Responder out) {
+               create(c, r, w, std::string(p["id"]), std::move(out));
+             }));
+  router.add(HttpMethod::get, "/api/v1/groups/{id}",
+             with_ids(context, [](ApiContext& c, const HttpRequest& r, W w, P p, Responder out) {
+               auto row = c.directory.group(p["id"]);
+               if (!row) return out(unavailable_response(r, row.error()));
+               if (!*row || !domain::can_view_group(w.caller, (*row)->organization_id)) {
+                 return out(not_found_response(r));
+               }
+               out(group_response(c, r, std::string(p["id"]), 200, 0));
+             }));
+  router.add(HttpMethod::post, "/api/v1/groups/{id}/members",
+             with_ids(context, [](ApiContext& c, const HttpRequest& r, W w, P p, Responder out) {
+               add_member(c, r, w, std::string(p["id"]), std::move(out));
+             }));
+  router.add(HttpMethod::del, "/api/v1/groups/{id}/members/{memberId}",
+             with_ids(context, [](ApiContext& c, const HttpRequest& r, W w, P p, Responder out) {
+               const domain::RemoveGroupMember command{std::string(p["id"]),
+                                                       std::string(p["memberId"])};
+               group_command(c, r, w, command.group_id,
+                             [command, caller = w.caller](const domain::Group& g) {
+                               return domain::decide(g, command, caller);
+                             },
+                             true, std::move(out));
+             }));
+  router.add(HttpMethod::del, "/api/v1/groups/{id}",
+             with_ids(context, [](ApiContext& c, const HttpRequest& r, W w, P p, Responder out) {
+               const domain::DeleteGroup command{std::string(p["id"])};
+               group_command(c, r, w, command.group_id,
+                             [command, caller = w.caller](const domain::Group& g) {
+                               return domain::decide(g, command, caller);
+                             },
+                             true, std::move(out));
+             }));
+}
+
+}  // namespace orgd::api

@@ -1,0 +1,183 @@
+// Contracts and the acceptance gate, groups and billing, end to end.
+
+#include "tests/e2e/orgd_fixture.hpp"
+
+namespace orgd::e2e {
+namespace {
+
+class Contracts : public OrgdTest {
+ protected:
+  void SetUp() override {
+    OrgdTest::SetUp();
+    token_ = login();  // SuperAdmin
+    acme_ = signup("Acme", "owner@acme.io");
+    member_ = add_customer(acme_, "member@acme.io");
+  }
+
+  std::string publish(const std::string& version) {
+    auto r = call("POST", "/api/v1/contracts",
+                  R"({"title":"Terms of use","text":"Be nice.","version":")" + version + "\"}");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return str(json(r), "id");
+  }
+
+  void assign(const std::string& contract) {
+    auto r = call("POST", "/api/v1/organizations/" + acme_.organization_id + "/contracts",
+                  R"({"contractId":")" + contract + "\"}");
+    EXPECT_EQ(r.status, 201) << r.body;
+  }
+
+  // The member's answer on an ordinary endpoint: 200 when through, else the gate's 403.
+  test::HttpResult ordinary(const Account& who) {
+    return as(who.token, "GET", "/api/v1/organizations/" + acme_.organization_id);
+  }
+
+  static std::vector<std::string> pending_of(const test::HttpResult& r) {
+    std::vector<std::string> ids;
+    const auto body = json(r);  // kept alive: the loop walks into it
+    for (const auto& id : body.at("pendingContracts").as_array()) ids.emplace_back(id.as_string());
+    return ids;
+  }
+
+  Account acme_, member_;
+};
+
+TEST_F(Contracts, TheGateOpensOnlyWhenOrganizationAndCustomerAccepted) {
+  const std::string terms = publish("1.0");
+  EXPECT_EQ(ordinary(member_).status, 200);
+  assign(terms);
+  auto locked = ordinary(member_);
+  ASSERT_EQ(locked.status, 403);
+  EXPECT_TRUE(str(json(locked), "type").ends_with("contract-acceptance-required"));
+  EXPECT_EQ(pending_of(locked), std::vector<std::string>{terms});
+  // What stays open while locked: reading and accepting contracts, /me, logout.
+  EXPECT_EQ(as(member_.token, "GET", "/api/v1/contracts").status, 200);
+  EXPECT_EQ(as(member_.token, "GET", "/api/v1/contracts/" + terms).status, 200);
+  EXPECT_EQ(pending_of(as(member_.token, "GET", "/api/v1/me")), std::vector<std::string>{terms});
+
+  // The organization accepts (an owner, on its behalf): the member is still locked.
+  auto for_org = as(acme_.token, "POST", "/api/v1/contracts/" + terms + "/accept",
+                    R"({"onBehalfOfOrganization":true})");
+  ASSERT_EQ(for_org.status, 200) << for_org.body;
+  EXPECT_EQ(ordinary(member_).status, 403);
+  EXPECT_EQ(as(member_.token, "POST", "/api/v1/contracts/" + terms + "/accept",
+               R"({"onBehalfOfOrganization":true})")
+                .status,
+            403)
+      << "only owners accept for the organization";
+  // The member accepts: unlocked.
+  EXPECT_EQ(as(member_.token, "POST", "/api/v1/contracts/" + terms + "/accept", "{}").status, 200);
+  EXPECT_EQ(ordinary(member_).status, 200);
+  EXPECT_EQ(ordinary(acme_).status, 403) << "the owner has not accepted for herself yet";
+
+  // Status per contract: organization accepted, who still has to.
+  auto status = json(call("GET", "/api/v1/organizations/" + acme_.organization_id + "/contracts"));
+  const auto& entry = status.at("contracts").at(0);
+  EXPECT_TRUE(entry.at("organizationAccepted").as_bool());
+  ASSERT_EQ(entry.at("pendingMembers").as_array().size(), 1u);
+  EXPECT_EQ(entry.at("pendingMembers").at(0).as_string(), acme_.customer_id);
+}
+
+TEST_F(Contracts, ANewVersionLocksAgainAndMovedCustomersMustAccept) {
+  const std::string terms = publish("1.0");
+  assign(terms);
+  EXPECT_EQ(as(acme_.token, "POST", "/api/v1/contracts/" + terms + "/accept",
+               R"({"onBehalfOfOrganization":true})").status, 200);
+  EXPECT_EQ(as(member_.token, "POST", "/api/v1/contracts/" + terms + "/accept", "").status, 200);
+  EXPECT_EQ(ordinary(member_).status, 200);
+  auto revised = call("POST", "/api/v1/contracts/" + terms + "/versions",
+                      R"({"title":"Terms of use","text":"Be nicer.","version":"2.0"})");
+  ASSERT_EQ(revised.status, 200) << revised.body;
+  EXPECT_EQ(json(revised).at("revision").as_int64(), 2);
+  EXPECT_EQ(ordinary(member_).status, 403) << "version 2 needs accepting again";
+
+  // A customer moved in from Default is locked until it accepts.
+  EXPECT_EQ(as(acme_.token, "POST", "/api/v1/contracts/" + terms + "/accept",
+               R"({"onBehalfOfOrganization":true})").status, 200);
+  EXPECT_EQ(as(acme_.token, "POST", "/api/v1/contracts/" + terms + "/accept", "").status, 200);
+  auto newcomer = call("POST", "/api/v1/customers",
+                       R"({"email":"new@x.io","password":"password1","firstName":"N","lastName":"N"})");
+  const std::string newcomer_id = str(json(newcomer), "id");
+  const std::string newcomer_token = login("new@x.io", "password1");
+  EXPECT_EQ(as(acme_.token, "POST", "/api/v1/organizations/" + acme_.organization_id + "/members",
+               R"({"customerId":")" + newcomer_id + "\"}").status, 201);
+  EXPECT_EQ(as(newcomer_token, "GET", "/api/v1/organizations/" + acme_.organization_id).status, 403);
+  EXPECT_EQ(as(newcomer_token, "POST", "/api/v1/contracts/" + terms + "/accept", "").status, 200);
+  EXPECT_EQ(as(newcomer_token, "GET", "/api/v1/organizations/" + acme_.organization_id).status, 200);
+}
+
+TEST_F(Contracts, OnlySuperAdminsPublishAndUnassignedContractsAreInvisible) {
+  const auto before = head();
+  EXPECT_EQ(as(acme_.token, "POST", "/api/v1/contracts",
+               R"({"title":"Mine","text":"x","version":"1"})").status, 403);
+  EXPECT_EQ(head(), before);
+  const std::string terms = publish("1.0");
+  EXPECT_EQ(as(member_.token, "GET", "/api/v1/contracts/" + terms).status, 404);
+  EXPECT_EQ(as(member_.token, "POST", "/api/v1/contracts/" + terms + "/accept", "").status, 404);
+  assign(terms);
+  EXPECT_EQ(call("DELETE", "/api/v1/organizations/" + acme_.organization_id + "/contracts/" + terms)
+                .status,
+            204);
+  EXPECT_EQ(ordinary(member_).status, 200) << "unassigning lifts the gate";
+}
+
+using GroupsAndBilling = OrgdTest;
+
+TEST_F(GroupsAndBilling, GroupsOfAnOrganization) {
+  auto acme = signup("Acme", "owner@acme.io");
+  auto bob = add_customer(acme, "bob@acme.io");
+  auto other = signup("Other", "o@other.io");
+  const std::string groups = "/api/v1/organizations/" + acme.organization_id + "/groups";
+  auto listed = json(as(acme.token, "GET", groups));
+  EXPECT_EQ(listed.at("pageInfo").at("totalElements").as_int64(), 2) << "the two global groups";
+  auto created = as(acme.token, "POST", groups, R"({"name":"Ops","kind":"customers"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string ops = "/api/v1/groups/" + str(json(created), "id");
+  auto added = as(acme.token, "POST", ops + "/members", R"({"memberId":")" + bob.customer_id + "\"}");
+  ASSERT_EQ(added.status, 200) << added.body;
+  EXPECT_EQ(json(added).at("memberCount").as_int64(), 1);
+  EXPECT_EQ(as(acme.token, "POST", ops + "/members",
+               R"({"memberId":")" + other.customer_id + "\"}").status, 400)
+      << "customers of another organization cannot join";
+  EXPECT_EQ(as(bob.token, "POST", ops + "/members", R"({"memberId":")" + acme.customer_id + "\"}")
+                .status,
+            403);
+  EXPECT_EQ(as(other.token, "GET", ops).status, 404);
+  EXPECT_EQ(as(other.token, "GET", groups).status, 404);
+  const std::string global = str(json(as(acme.token, "GET", groups)).at("groups").at(0), "id");
+  EXPECT_EQ(as(acme.token, "DELETE", "/api/v1/groups/" + global).status, 409);
+  EXPECT_EQ(as(acme.token, "DELETE", ops + "/members/" + bob.customer_id).status, 204);
+  EXPECT_EQ(as(acme.token, "DELETE", ops).status, 204);
+  EXPECT_EQ(as(acme.token, "GET", ops).status, 404);
+}
+
+TEST_F(GroupsAndBilling, PlansAndInvoices) {
+  auto acme = signup("Acme", "owner@acme.io");
+  auto bob = add_customer(acme, "bob@acme.io", "admin");
+  token_ = login();
+  const std::string org = "/api/v1/organizations/" + acme.organization_id;
+  auto plan = as(acme.token, "PUT", org + "/billing-plan", R"({"billingPlan":"pro"})");
+  ASSERT_EQ(plan.status, 200) << plan.body;
+  EXPECT_EQ(str(json(plan), "billingPlan"), "pro");
+  EXPECT_EQ(as(bob.token, "PUT", org + "/billing-plan", R"({"billingPlan":"free"})").status, 403);
+  EXPECT_EQ(as(acme.token, "POST", org + "/invoices",
+               R"({"period":"2026-11","amount":4999,"currency":"EUR"})").status, 403);
+  auto bad = call("POST", org + "/invoices", R"({"period":"2026-13","amount":-5,"currency":"EURO"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(json(bad).at("errors").as_array().size(), 3u);
+  auto issued = call("POST", org + "/invoices", R"({"period":"2026-11","amount":4999,"currency":"EUR"})");
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  const std::string invoice = str(json(issued), "id");
+  EXPECT_EQ(str(json(issued), "status"), "open");
+  auto listed = json(as(acme.token, "GET", org + "/invoices"));
+  EXPECT_EQ(listed.at("pageInfo").at("totalElements").as_int64(), 1);
+  EXPECT_EQ(listed.at("invoices").at(0).at("amount").as_int64(), 4999);
+  EXPECT_EQ(as(bob.token, "GET", org + "/invoices").status, 404) << "owners read invoices";
+  auto paid = as(acme.token, "POST", "/api/v1/invoices/" + invoice + "/pay");
+  ASSERT_EQ(paid.status, 200) << paid.body;
+  EXPECT_EQ(str(json(paid), "status"), "paid");
+  EXPECT_EQ(call("POST", "/api/v1/invoices/" + invoice + "/void").status, 409) << "settled once";
+}
+
+}  // namespace
+}  // namespace orgd::e2e
