@@ -17,16 +17,28 @@ struct Run {
   int attempts{0};
 };
 
+CommandResult result_of(const std::expected<std::uint64_t, HttpResponse>& outcome) {
+  if (outcome) return CommandResult::ok;
+  if (outcome.error().status == 409) return CommandResult::conflict;
+  if (outcome.error().status >= 500) return CommandResult::failed;
+  return CommandResult::rejected;
+}
+
+void finish(Run& run, std::expected<std::uint64_t, HttpResponse> outcome) {
+  if (run.context.observe_command) run.context.observe_command(run.request, result_of(outcome));
+  run.done(std::move(outcome));
+}
+
 void attempt_once(std::shared_ptr<Run> run) {
   ++run->attempts;
   auto decision = run->attempt();
   if (!decision) {
-    run->done(std::unexpected(std::move(decision.error())));
+    finish(*run, std::unexpected(std::move(decision.error())));
     return;
   }
   run->context.executor.execute(*decision, run->meta, [run](CommandOutcome outcome) {
     if (outcome.ok) {
-      run->done(outcome.position);
+      finish(*run, outcome.position);
       return;
     }
     const bool retry = outcome.error.code == eventstore::AppendErrorCode::version_conflict &&
@@ -36,7 +48,7 @@ void attempt_once(std::shared_ptr<Run> run) {
       run->context.workers.post([run] { attempt_once(run); });
       return;
     }
-    run->done(std::unexpected(append_error_response(run->request, outcome.error)));
+    finish(*run, std::unexpected(append_error_response(run->request, outcome.error)));
   });
 }
 
