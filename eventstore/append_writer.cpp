@@ -40,6 +40,7 @@ AppendWriter::AppendWriter(rocksdb::DB& db, const ColumnFamilies& cfs, const Log
       max_batch_(std::max<std::size_t>(options.max_requests_per_batch, 1)),
       sync_(options.sync),
       on_durable_(std::move(on_durable)),
+      on_batch_written_(options.on_batch_written),
       thread_([this] { run(); }) {}
 
 AppendWriter::~AppendWriter() { stop(); }
@@ -78,8 +79,18 @@ void AppendWriter::commit(std::vector<PendingAppend>& round) {
   if (status.ok() && batch.Count() > 0) {
     rocksdb::WriteOptions write;
     write.sync = sync_;
+    const auto write_start = std::chrono::steady_clock::now();
     status = db_.Write(write, &batch);
+    const auto write_duration = std::chrono::steady_clock::now() - write_start;
     if (status.ok()) batches_written_.fetch_add(1, std::memory_order_relaxed);
+    if (on_batch_written_) {
+      const auto committed = static_cast<std::size_t>(
+          std::ranges::count_if(outcomes, [](const auto& outcome) { return outcome.has_value(); }));
+      on_batch_written_(BatchWritten{.requests = committed,
+                                     .events = tip.position - start.position,
+                                     .write_duration = write_duration,
+                                     .ok = status.ok()});
+    }
   }
   if (!status.ok()) {
     // Nothing of the round is durable; requests that failed validation are told the same,

@@ -60,6 +60,7 @@ class AppendWriter {
   const std::size_t max_batch_;
   const bool sync_;
   const OnDurable on_durable_;
+  const std::function<void(const BatchWritten&)> on_batch_written_;
   std::atomic<std::uint64_t> batches_written_{0};
   AppendQueue queue_;
   std::thread thread_;  // last: starts once everything above is initialised

@@ -1,11 +1,27 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace orgd::eventstore {
+
+// What one group-commit round wrote, for metrics (see StoreOptions::on_batch_written).
+struct BatchWritten {
+  // Append requests of the round that committed (their events or claims are in the batch).
+  std::size_t requests{0};
+  // Envelopes the batch appended to the log.
+  std::uint64_t events{0};
+  // Time spent in rocksdb::DB::Write, which includes the WAL fsync when `sync` is on.
+  std::chrono::nanoseconds write_duration{0};
+  // False when the write failed (every request of the round then failed with
+  // storage_unavailable).
+  bool ok{true};
+};
 
 struct StoreOptions {
   // RocksDB directory; created when missing. Default: none (required).
@@ -23,6 +39,10 @@ struct StoreOptions {
   // Open read-only (orgctl on a live directory). Appends then fail with `closed`.
   // Default: false.
   bool read_only{false};
+  // Called on the writer thread after each round that wrote a WriteBatch (successfully or
+  // not), before that round's callbacks run. Must be cheap, must not block and must not
+  // throw; it must stay callable for the store's lifetime. Default: none.
+  std::function<void(const BatchWritten&)> on_batch_written;
 };
 
 }  // namespace orgd::eventstore
