@@ -179,10 +179,24 @@ void Router::dispatch(HttpRequest request, Responder respond) const {
 }
 
 std::string_view Router::route_template(const HttpRequest& request) const {
-  const auto segments = decode_path(request.path);
+  return route_template(std::string_view{request.path});
+}
+
+std::string_view Router::route_template(std::string_view path) const {
+  const auto segments = decode_path(path);
   if (!segments) return {};
   const Route* route = best_match(*segments);
   return route == nullptr ? std::string_view{} : std::string_view{route->path_template};
+}
+
+std::vector<std::pair<HttpMethod, std::string>> Router::routes() const {
+  std::vector<std::pair<HttpMethod, std::string>> out;
+  for (const auto& route : routes_) {
+    for (std::size_t i = 0; i < route.handlers.size(); ++i) {
+      if (route.handlers[i]) out.emplace_back(static_cast<HttpMethod>(i), route.path_template);
+    }
+  }
+  return out;
 }
 
 RequestHandler Router::handler() const {

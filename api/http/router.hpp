@@ -20,6 +20,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/http/http_types.hpp"
@@ -45,6 +46,12 @@ class Router {
   // The template `request` matches regardless of method (e.g. for metrics labels), or an
   // empty view when none does. The view lives as long as the router.
   [[nodiscard]] std::string_view route_template(const HttpRequest& request) const;
+  // The same for a raw (not percent-decoded) path without the query.
+  [[nodiscard]] std::string_view route_template(std::string_view path) const;
+
+  // Every registered (method, template), in registration order (HEAD only where registered
+  // itself, not where it falls back to GET); for the API description and its tests.
+  [[nodiscard]] std::vector<std::pair<HttpMethod, std::string>> routes() const;
 
   // Adapts dispatch() to the server; the router must outlive the server.
   [[nodiscard]] RequestHandler handler() const;

@@ -9,12 +9,25 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "api/http/http_types.hpp"
 
 namespace orgd::api {
+
+// One response the server completed, as told to ServerOptions::on_response. The views are
+// valid during the call only.
+struct CompletedRequest {
+  std::string_view method;    // as sent; empty when the request line could not be parsed
+  std::string_view path;      // the raw request target before '?', not percent-decoded
+  std::string_view trace_id;  // the X-Trace-Id sent with the response
+  int status{0};
+  // From the whole request having arrived to its response being ready to send.
+  std::chrono::nanoseconds duration{0};
+};
 
 struct ServerOptions {
   // Address to bind. Default: 127.0.0.1.
@@ -35,6 +48,10 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};
   // Open connections beyond this are accepted and closed at once. Default: 10000.
   std::size_t max_connections{10000};
+  // Told about every response, including those the server makes itself (400 malformed, 413,
+  // 431, 500 for a handler that failed). Runs on the connection's strand, on an I/O thread:
+  // must be cheap, must not block; exceptions it throws are dropped. Default: none.
+  std::function<void(const CompletedRequest&)> on_response;
 };
 
 class HttpServer {

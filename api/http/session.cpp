@@ -190,7 +190,8 @@ void Session::dispatch(BeastRequest&& request) {
   HttpRequest http_request = to_http_request(std::move(request), remote_address_);
   const std::uint64_t sequence = next_sequence_++;
   pending_.push_back(
-      Pending{sequence, http_request.trace_id, http_request.path, keep_alive, head, {}});
+      Pending{sequence, http_request.trace_id, http_request.path, keep_alive, head, {},
+              http_request.method_name, std::chrono::steady_clock::now()});
   if (!keep_alive) reading_done_ = true;
 
   Responder respond(std::make_shared<SessionSink>(weak_from_this(), sequence, context_->lifeline));
@@ -230,7 +231,9 @@ void Session::reject(beast::error_code ec) {
                          "the request is not valid HTTP/1.1: " + ec.message(), path, trace_id);
   }
   const std::uint64_t sequence = next_sequence_++;
-  pending_.push_back(Pending{sequence, trace_id, path, false, false, {}});
+  pending_.push_back(Pending{sequence, trace_id, path, false, false, {},
+                             std::string(parser_->get().method_string()),
+                             std::chrono::steady_clock::now()});
   complete(sequence, std::move(problem), "");
 }
 
@@ -242,9 +245,21 @@ void Session::complete(std::uint64_t sequence, std::optional<HttpResponse> respo
     response = problem_response(500, "internal-error", "Internal Server Error", failure, slot->path,
                                 slot->trace_id);
   }
+  const int status = response->status;
   slot->response =
       to_beast_response(std::move(*response), {slot->trace_id, slot->keep_alive, slot->head});
+  report(*slot, status);
   do_write();
+}
+
+void Session::report(const Pending& pending, int status) const {
+  const auto& observe = context_->options.on_response;
+  if (!observe) return;
+  try {
+    observe(CompletedRequest{pending.method, pending.path, pending.trace_id, status,
+                             std::chrono::steady_clock::now() - pending.arrived});
+  } catch (...) {  // NOLINT(bugprone-empty-catch): an observer must not take the connection down
+  }
 }
 
 // ---- writing -----------------------------------------------------------------------------

@@ -58,6 +58,8 @@ class Session : public std::enable_shared_from_this<Session> {
     bool keep_alive;
     bool head;
     std::optional<BeastResponse> response;  // set once complete
+    std::string method;                     // for ServerOptions::on_response
+    std::chrono::steady_clock::time_point arrived{};
   };
 
   void do_read();
@@ -76,6 +78,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Slots a response into its place; nullopt means a 500 explaining `failure`.
   void complete(std::uint64_t sequence, std::optional<HttpResponse> response,
                 std::string_view failure);
+  void report(const Pending& pending, int status) const;
 
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <memory>
 #include <optional>
@@ -147,6 +148,25 @@ TEST_F(RouterTest, ReportsTheMatchedTemplate) {
   EXPECT_EQ(router_.route_template(request), "/api/v1/sessions/current");
   request.path = "/nowhere";
   EXPECT_EQ(router_.route_template(request), "");
+}
+
+TEST_F(RouterTest, ReportsTheTemplateOfARawPath) {
+  EXPECT_EQ(router_.route_template(std::string_view("/api/v1/organizations/a%20b")),
+            "/api/v1/organizations/{id}");
+  EXPECT_EQ(router_.route_template(std::string_view("/api/v1/organizations/%zz")), "");
+}
+
+TEST_F(RouterTest, ListsEveryRegisteredRoute) {
+  const auto routes = router_.routes();
+  EXPECT_EQ(routes.size(), 10u);
+  const auto has = [&routes](HttpMethod method, std::string_view templ) {
+    return std::ranges::find(routes, std::pair<HttpMethod, std::string>{method, std::string(templ)}) !=
+           routes.end();
+  };
+  EXPECT_TRUE(has(HttpMethod::post, "/api/v1/organizations"));
+  EXPECT_TRUE(has(HttpMethod::del, "/api/v1/organizations/{id}/members/{customerId}"));
+  EXPECT_TRUE(has(HttpMethod::head, "/api/v1/ping"));
+  EXPECT_FALSE(has(HttpMethod::head, "/api/v1/organizations"));  // served through GET, not listed
 }
 
 TEST_F(RouterTest, ProblemsCarryInstanceAndTraceId) {
