@@ -1,10 +1,16 @@
 #include "api/application.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "api/customer_routes.hpp"
 #include "api/health_routes.hpp"
 #include "api/history_routes.hpp"
 #include "api/projection_routes.hpp"
 #include "api/membership_routes.hpp"
+#include "api/metrics.hpp"
+#include "api/metrics_routes.hpp"
+#include "api/openapi_routes.hpp"
+#include "api/static_files.hpp"
 #include "api/signup_routes.hpp"
 #include "api/http/router.hpp"
 #include "api/http/server.hpp"
@@ -16,6 +22,9 @@ namespace orgd::api {
 
 // Declared in destruction order's reverse: the server goes first, the store last.
 struct Application::Parts {
+  // First, so destroyed last: the store's writer and the server report to them until closed.
+  std::unique_ptr<Metrics> metrics;
+  std::unique_ptr<AccessLog> access_log;
   std::unique_ptr<eventstore::Store> store;
   std::unique_ptr<projections::ProjectionRunner> projections;
   std::unique_ptr<WorkerPool> workers;
@@ -37,12 +46,50 @@ struct Application::Parts {
   }
 };
 
+namespace {
+
+// Metrics, /openapi.json and /apidocs: what operators and client developers look at.
+std::expected<void, std::string> observe(Application::Parts& parts, const OrgdOptions& options) {
+  Metrics& metrics = *parts.metrics;
+  const Router& router = *parts.router;
+  parts.context->observe_command = [&metrics, &router](const HttpRequest& request,
+                                                       CommandResult result) {
+    metrics.observe_command(command_name(request.method_name, router.route_template(request)),
+                            result);
+  };
+  metrics.set_scrape(scrape_sources(*parts.store, *parts.projections, [&parts]() -> std::size_t {
+    return parts.server ? parts.server->open_connections() : 0;
+  }));
+  add_metrics_routes(*parts.router, metrics);
+  add_openapi_routes(*parts.router);
+
+  const bool configured = !options.swagger_ui_dir.empty();
+  const auto dir = configured ? options.swagger_ui_dir : default_swagger_ui_dir();
+  auto docs = ApiDocs::load(dir);
+  if (!docs && configured) return std::unexpected("swagger UI: " + docs.error());
+  if (!docs) {
+    spdlog::warn("/apidocs is unavailable: {} (tools/setup installs swagger-ui-dist)",
+                 docs.error());
+  }
+  add_apidocs_routes(*parts.router,
+                     docs ? *docs : ApiDocs::unavailable("the Swagger UI files are not installed"));
+  return {};
+}
+
+}  // namespace
+
 std::expected<std::unique_ptr<Application>, std::string> Application::start(
     const OrgdOptions& options) {
   auto parts = std::make_unique<Parts>();
+  parts->metrics = std::make_unique<Metrics>();
+  parts->access_log = std::make_unique<AccessLog>(options.access_log);
   eventstore::StoreOptions store_options;
   store_options.data_dir = options.data_dir;
   store_options.extra_column_families = projections::projection_column_families();
+  store_options.on_batch_written = [metrics = parts->metrics.get()](
+                                       const eventstore::BatchWritten& batch) {
+    metrics->observe_batch(batch);
+  };
   auto store = eventstore::Store::open(store_options);
   if (!store) return std::unexpected("cannot open " + options.data_dir.string() + ": " +
                                      store.error().message);
@@ -68,16 +115,27 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
                                                                   *parts->projections);
   add_history_routes(*parts->router, *parts->context);
   add_projection_routes(*parts->router, *parts->context, *parts->rebuilds);
+  if (auto observed = observe(*parts, options); !observed) return std::unexpected(observed.error());
   ServerOptions server_options;
   server_options.address = options.listen_address;
   server_options.port = options.listen_port;
   server_options.threads = options.io_threads;
   server_options.body_limit = options.body_limit;
-  auto server = HttpServer::start(server_options, parts->router->handler());
+  server_options.on_response = [&parts = *parts](const CompletedRequest& completed) {
+    const std::string_view route = parts.router->route_template(completed.path);
+    parts.metrics->observe_request(completed.method, route, completed.status, completed.duration);
+    parts.access_log->record(completed, route);
+  };
+  auto server =
+      HttpServer::start(server_options, with_apidocs_redirect(parts->router->handler()));
   if (!server) return std::unexpected("cannot listen on " + options.listen_address + ":" +
                                       std::to_string(options.listen_port) + ": " + server.error());
   parts->server = std::move(*server);
   return std::unique_ptr<Application>(new Application(std::move(parts)));
+}
+
+std::vector<std::pair<HttpMethod, std::string>> Application::routes() const {
+  return parts_->router->routes();
 }
 
 Application::Application(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}

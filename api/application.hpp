@@ -10,7 +10,10 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "api/access_log.hpp"
 #include "api/api_context.hpp"
 #include "api/bootstrap.hpp"
 
@@ -28,6 +31,12 @@ struct OrgdOptions {
   // HTTP I/O threads. Default: 0 = one per core.
   unsigned io_threads{0};
   BootstrapOptions bootstrap;
+  // The access log (one line per response). Default: off.
+  AccessLogOptions access_log;
+  // The swagger-ui-dist directory served at /apidocs. Default: empty = the directory
+  // tools/setup installs it into (static_files.hpp); when that is missing /apidocs answers
+  // 503. A directory given here that lacks the files fails start().
+  std::filesystem::path swagger_ui_dir;
 };
 
 class Application {
@@ -41,6 +50,8 @@ class Application {
   [[nodiscard]] std::uint16_t port() const;
   [[nodiscard]] std::string address() const;
   [[nodiscard]] eventstore::Store& store();
+  // The routes served, as (method, template), for the API description's tests.
+  [[nodiscard]] std::vector<std::pair<HttpMethod, std::string>> routes() const;
   // Stops serving, drains commands in flight, closes the store. Idempotent.
   void stop();
 

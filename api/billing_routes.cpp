@@ -53,12 +53,7 @@ void change_plan(ApiContext& context, const HttpRequest& request, const Authenti
 
 void list(ApiContext& context, const HttpRequest& request, const Authenticated& who,
           const std::string& organization_id, Responder respond) {
-  auto query = query_of(request);
-  if (!query) return respond(std::move(query.error()));
-  if (auto ok = only_params(request, *query, {"page", "pageSize", "cursor"}); !ok) {
-    return respond(std::move(ok.error()));
-  }
-  auto paging = page_params(request, *query);
+  auto paging = listing_params(request);
   if (!paging) return respond(std::move(paging.error()));
   if (!domain::can_read_invoices(who.caller, organization_id)) {
     return respond(not_found_response(request));

@@ -21,12 +21,16 @@ namespace orgd::api {
 
 // Answers a command with `render(position)` once it is applied, or with its problem.
 [[nodiscard]] inline CommandDone answer_with(
-    Responder respond, std::function<HttpResponse(std::uint64_t position)> render) {
-  auto shared = std::make_shared<Responder>(std::move(respond));
-  return [shared, render = std::move(render)](std::expected<std::uint64_t, HttpResponse> outcome) {
-    if (!outcome) return (*shared)(std::move(outcome.error()));
-    (*shared)(render(*outcome));
+    std::shared_ptr<Responder> respond, std::function<HttpResponse(std::uint64_t position)> render) {
+  return [respond, render = std::move(render)](std::expected<std::uint64_t, HttpResponse> outcome) {
+    if (!outcome) return (*respond)(std::move(outcome.error()));
+    (*respond)(render(*outcome));
   };
+}
+
+[[nodiscard]] inline CommandDone answer_with(
+    Responder respond, std::function<HttpResponse(std::uint64_t position)> render) {
+  return answer_with(std::make_shared<Responder>(std::move(respond)), std::move(render));
 }
 
 [[nodiscard]] inline HttpResponse no_content(std::uint64_t position) {

@@ -97,12 +97,7 @@ void revise(ApiContext& context, const HttpRequest& request, const Authenticated
 
 void list_contracts(ApiContext& context, const HttpRequest& request, const Authenticated& who,
                     Responder respond) {
-  auto query = query_of(request);
-  if (!query) return respond(std::move(query.error()));
-  if (auto ok = only_params(request, *query, {"page", "pageSize", "cursor"}); !ok) {
-    return respond(std::move(ok.error()));
-  }
-  auto paging = page_params(request, *query);
+  auto paging = listing_params(request);
   if (!paging) return respond(std::move(paging.error()));
   boost::json::array items;
   PageInfo info{paging->page, paging->page_size, 0, {}};

@@ -2,7 +2,7 @@
 
 #include <boost/json/array.hpp>
 
-#include "api/command_runner.hpp"
+#include "api/command_responses.hpp"
 #include "api/credentials.hpp"
 #include "api/error_responses.hpp"
 #include "api/http/json_body.hpp"
@@ -24,12 +24,6 @@ constexpr std::string_view kReadOnlyFields[] = {"id",          "organizationId",
 
 std::string value_or_empty(const Nullable<std::string>& n) {
   return n.present() ? n.value : std::string();
-}
-
-std::expected<domain::Decision, HttpResponse> decided(
-    const HttpRequest& request, std::expected<domain::Decision, domain::DomainError> decision) {
-  if (!decision) return std::unexpected(domain_error_response(request, decision.error()));
-  return std::move(*decision);
 }
 
 CommandDone answer_with_customer(ApiContext& context, const HttpRequest& request, std::string id,
@@ -213,14 +207,7 @@ void remove(ApiContext& context, const HttpRequest& request, const Authenticated
         return decided(request, domain::decide(*customer, domain::DeleteCustomer{id}, caller,
                                                *members));
       },
-      [shared](std::expected<std::uint64_t, HttpResponse> outcome) {
-        if (!outcome) return (*shared)(std::move(outcome.error()));
-        HttpResponse response;
-        response.status = 204;
-        response.content_type.clear();
-        set_event_position(response, *outcome);
-        (*shared)(std::move(response));
-      });
+      answer_with(shared, no_content));
 }
 
 void me(ApiContext& context, const HttpRequest& request, const Authenticated& who,

@@ -2,7 +2,7 @@
 
 #include <boost/json/array.hpp>
 
-#include "api/command_runner.hpp"
+#include "api/command_responses.hpp"
 #include "api/customer_routes.hpp"
 #include "api/error_responses.hpp"
 #include "api/http/json_body.hpp"
@@ -15,12 +15,6 @@ namespace orgd::api {
 namespace {
 
 const std::string kDefault{domain::kDefaultOrganizationId};
-
-std::expected<domain::Decision, HttpResponse> decided(
-    const HttpRequest& request, std::expected<domain::Decision, domain::DomainError> decision) {
-  if (!decision) return std::unexpected(domain_error_response(request, decision.error()));
-  return std::move(*decision);
-}
 
 // A customer sees the members of its own organization; owners and admins also those waiting
 // in Default; the platform roles all.

@@ -2,7 +2,7 @@
 
 #include <boost/json/array.hpp>
 
-#include "api/command_runner.hpp"
+#include "api/command_responses.hpp"
 #include "api/error_responses.hpp"
 #include "api/history_routes.hpp"
 #include "api/http/json_body.hpp"
@@ -100,12 +100,6 @@ std::expected<std::vector<domain::Descendant>, HttpResponse> descendants_of(
     } while (!q.cursor.empty());
   }
   return found;
-}
-
-std::expected<domain::Decision, HttpResponse> decided(
-    const HttpRequest& request, std::expected<domain::Decision, domain::DomainError> decision) {
-  if (!decision) return std::unexpected(domain_error_response(request, decision.error()));
-  return std::move(*decision);
 }
 
 void create(ApiContext& context, HttpRequest request, const Authenticated& who, Responder respond) {
@@ -237,14 +231,7 @@ void remove(ApiContext& context, HttpRequest request, const Authenticated& who,
         if (!members) return std::unexpected(unavailable_response(request, members.error()));
         return decided(request, domain::decide(*current, command, caller, *ancestors, *members));
       },
-      [shared](std::expected<std::uint64_t, HttpResponse> outcome) {
-        if (!outcome) return (*shared)(std::move(outcome.error()));
-        HttpResponse response;
-        response.status = 204;
-        response.content_type.clear();
-        set_event_position(response, *outcome);
-        (*shared)(std::move(response));
-      });
+      answer_with(shared, no_content));
 }
 
 void ancestors(ApiContext& context, const HttpRequest& request, const Authenticated& who,

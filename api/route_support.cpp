@@ -118,6 +118,15 @@ std::expected<PageParams, HttpResponse> page_params(const HttpRequest& request,
   return params;
 }
 
+std::expected<PageParams, HttpResponse> listing_params(const HttpRequest& request) {
+  auto query = query_of(request);
+  if (!query) return std::unexpected(std::move(query.error()));
+  if (auto ok = only_params(request, *query, {"page", "pageSize", "cursor"}); !ok) {
+    return std::unexpected(std::move(ok.error()));
+  }
+  return page_params(request, *query);
+}
+
 std::expected<void, HttpResponse> only_params(const HttpRequest& request, const QueryParams& query,
                                               std::initializer_list<std::string_view> allowed) {
   for (const auto& [name, value] : query) {

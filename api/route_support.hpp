@@ -46,6 +46,8 @@ struct PageParams {
 // Reads page (>= 1), pageSize (1..100) and cursor from `query`.
 [[nodiscard]] std::expected<PageParams, HttpResponse> page_params(const HttpRequest& request,
                                                                   const QueryParams& query);
+// page, pageSize and cursor, the only parameters of a plain listing (others are a 400).
+[[nodiscard]] std::expected<PageParams, HttpResponse> listing_params(const HttpRequest& request);
 // Rejects query parameters not in `allowed` (a typo must not silently widen a listing).
 [[nodiscard]] std::expected<void, HttpResponse> only_params(
     const HttpRequest& request, const QueryParams& query,

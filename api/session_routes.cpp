@@ -2,7 +2,7 @@
 
 #include <boost/json/object.hpp>
 
-#include "api/command_runner.hpp"
+#include "api/command_responses.hpp"
 #include "api/credentials.hpp"
 #include "api/error_responses.hpp"
 #include "api/http/json_body.hpp"
@@ -74,14 +74,7 @@ void logout(ApiContext& context, const HttpRequest& request, Responder respond) 
         if (!decision) return std::unexpected(domain_error_response(request, decision.error()));
         return std::move(*decision);
       },
-      [shared](std::expected<std::uint64_t, HttpResponse> outcome) {
-        if (!outcome) return (*shared)(std::move(outcome.error()));
-        HttpResponse response;
-        response.status = 204;
-        response.content_type.clear();
-        set_event_position(response, *outcome);
-        (*shared)(std::move(response));
-      });
+      answer_with(shared, no_content));
 }
 
 }  // namespace
