@@ -1,6 +1,5 @@
 // orgd: the server. Every setting is a flag and an ORGD_* environment variable; the flag wins.
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +8,7 @@
 #include <cstdlib>
 
 #include "api/application.hpp"
+#include "api/log_setup.hpp"
 
 namespace {
 
@@ -20,20 +20,8 @@ struct CommandLine {
   std::size_t body_limit{1u << 20};
   std::string log_level{"info"};
   std::string log_format{"json"};
+  std::string swagger_ui_dir;
 };
-
-void configure_logging(const CommandLine& cli) {
-  auto logger = spdlog::stderr_color_mt("orgd", spdlog::color_mode::never);
-  if (cli.log_format == "json") {
-    // Messages are fixed texts written by orgd (never request data), so they need no escaping.
-    logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%v"})",
-                        spdlog::pattern_time_type::utc);
-  } else {
-    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
-  }
-  logger->set_level(spdlog::level::from_str(cli.log_level));
-  spdlog::set_default_logger(logger);
-}
 
 bool split_listen(const std::string& listen, std::string& address, std::uint16_t& port) {
   const auto colon = listen.rfind(':');
@@ -88,8 +76,12 @@ int main(int argc, char** argv) {
       ->envname("ORGD_LOG_FORMAT")
       ->check(CLI::IsMember({"json", "text"}))
       ->capture_default_str();
+  app.add_option("--swagger-ui-dir", cli.swagger_ui_dir,
+                 "swagger-ui-dist directory served at /apidocs (default: where tools/setup "
+                 "installs it)")
+      ->envname("ORGD_SWAGGER_UI_DIR");
   CLI11_PARSE(app, argc, argv);
-  configure_logging(cli);
+  const auto loggers = orgd::api::configure_logging(cli.log_level, cli.log_format == "json");
 
   orgd::api::OrgdOptions options;
   if (!split_listen(cli.listen, options.listen_address, options.listen_port)) {
@@ -102,6 +94,8 @@ int main(int argc, char** argv) {
   options.body_limit = cli.body_limit;
   options.bootstrap.admin_email = env_or_empty("ORGD_ADMIN_EMAIL");
   options.bootstrap.admin_password = env_or_empty("ORGD_ADMIN_PASSWORD");
+  options.access_log = {loggers.access, cli.log_format == "json"};
+  options.swagger_ui_dir = cli.swagger_ui_dir;
 
   // Block the stop signals before any thread starts, so only sigwait below receives them.
   sigset_t stop_signals;
