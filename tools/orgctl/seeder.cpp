@@ -37,8 +37,7 @@ eventstore::AppendRequest organization_request(std::int64_t run_ms, std::uint64_
       domain::OrganizationCreated{id, name, "seeded", "", "active", "", "", "", "free"}));
   for (std::uint32_t k = 1; k < events; ++k) {
     stream.events.push_back(encoded(domain::OrganizationUpdated{
-        name, "update " + std::to_string(k), "", k % 2 ? "inactive" : "active", "de-DE", "DE",
-        ""}));
+        name, "update " + std::to_string(k), "", "active", "de-DE", "DE", ""}));
   }
   eventstore::AppendRequest request;
   request.streams.push_back(std::move(stream));

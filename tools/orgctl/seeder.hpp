@@ -1,7 +1,8 @@
 #pragma once
 // Synthetic history for benchmarks and demos, written through the event store like commands
 // write it: each organization is one append of OrganizationCreated (with its name claim) and
-// then updates, so the log, its indexes and claims are exactly what orgd would have written.
+// then updates of its description (the common edit: no rename, no move, no status change), so
+// the log, its indexes and claims are exactly what orgd would have written.
 // Read models are not touched; orgd (or `orgctl rebuild`) catches them up.
 //
 // Thread-safety: one seed per store at a time; the store may serve meanwhile.
