@@ -7,6 +7,7 @@
 #include "api/history_routes.hpp"
 #include "api/projection_routes.hpp"
 #include "api/membership_routes.hpp"
+#include "api/resource_routes.hpp"
 #include "api/metrics.hpp"
 #include "api/metrics_routes.hpp"
 #include "api/openapi_routes.hpp"
@@ -111,6 +112,7 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
   add_signup_routes(*parts->router, *parts->context);
   add_customer_routes(*parts->router, *parts->context);
   add_membership_routes(*parts->router, *parts->context);
+  add_resource_routes(*parts->router, *parts->context);
   parts->rebuilds = std::make_unique<projections::OnlineRebuilds>(*parts->store,
                                                                   *parts->projections);
   add_history_routes(*parts->router, *parts->context);

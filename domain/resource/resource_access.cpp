@@ -6,9 +6,7 @@ namespace orgd::domain {
 namespace {
 
 bool manages_resource_organization(const Caller& caller, const Resource& resource) {
-  return caller.platform_role == PlatformRole::none && !caller.organization_id.empty() &&
-         caller.organization_id == resource.organization_id &&
-         caller.manages_own_organization();
+  return sees_organization_resources(caller) && caller.organization_id == resource.organization_id;
 }
 
 bool names(const Grant& grant, const Accessor& who) {
@@ -25,6 +23,15 @@ bool names(const Grant& grant, const Accessor& who) {
 }
 
 }  // namespace
+
+bool sees_every_resource(const Caller& caller) {
+  return caller.platform_role != PlatformRole::none;
+}
+
+bool sees_organization_resources(const Caller& caller) {
+  return caller.platform_role == PlatformRole::none && !caller.organization_id.empty() &&
+         caller.manages_own_organization();
+}
 
 std::optional<Permission> effective_permission(const Resource& resource, const Accessor& who) {
   const Caller& caller = who.caller;

@@ -26,4 +26,9 @@ namespace orgd::domain {
 // Delete, transfer ownership.
 [[nodiscard]] bool can_control(const Caller& caller, const Resource& resource);
 
+// For listings, the same rule by whole sets: the platform roles see every resource; owners and
+// admins see every resource of their organization; everyone else what it owns or was granted.
+[[nodiscard]] bool sees_every_resource(const Caller& caller);
+[[nodiscard]] bool sees_organization_resources(const Caller& caller);
+
 }  // namespace orgd::domain

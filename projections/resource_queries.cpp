@@ -1,0 +1,303 @@
+#include "projections/resource_queries.hpp"
+
+#include <rocksdb/db.h>
+#include <rocksdb/snapshot.h>
+
+#include <memory>
+
+#include "projections/index_page.hpp"
+#include "projections/read_model_batch.hpp"
+#include "projections/resources_projection.hpp"
+#include "projections/row_codec.hpp"
+
+namespace orgd::projections {
+namespace {
+
+QueryError storage_error(const rocksdb::Status& s) {
+  return {QueryErrorCode::storage, "read model unavailable: " + s.ToString()};
+}
+
+QueryError bad_cursor() {
+  return {QueryErrorCode::invalid_cursor, "the cursor does not belong to this listing"};
+}
+
+// A cursor is hex of be64(the page it leads to) + be64(the last position shown) + the kind tag,
+// so it continues exactly after the previous page and only for the same kind filter.
+std::string to_hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+std::optional<std::string> from_hex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = nibble(hex[i]);
+    const int lo = nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+struct Cursor {
+  std::uint64_t page{1};
+  std::uint64_t after{0};  // the last position already shown
+};
+
+std::optional<Cursor> parse_cursor(std::string_view text, std::string_view kind_tag) {
+  auto raw = from_hex(text);
+  if (!raw || raw->size() < 16 || std::string_view(*raw).substr(16) != kind_tag) return std::nullopt;
+  const Cursor cursor{decode_u64(std::string_view(*raw).substr(0, 8)),
+                      decode_u64(std::string_view(*raw).substr(8, 8))};
+  if (cursor.page < 2) return std::nullopt;
+  return cursor;
+}
+
+// One index range in creation order, from a snapshot.
+class Range {
+ public:
+  Range(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const rocksdb::ReadOptions& options,
+        std::string prefix, std::uint64_t after)
+      : prefix_(std::move(prefix)), upper_(upper_bound_of(prefix_)), upper_slice_(upper_) {
+    rocksdb::ReadOptions ranged = options;
+    ranged.iterate_upper_bound = &upper_slice_;
+    it_.reset(db->NewIterator(ranged, cf));
+    it_->Seek(prefix_ + encode_u64(after + 1));
+  }
+
+  [[nodiscard]] bool valid() const { return it_->Valid(); }
+  [[nodiscard]] std::uint64_t position() const {
+    return decode_u64(std::string_view(it_->key().data(), it_->key().size()).substr(prefix_.size()));
+  }
+  [[nodiscard]] std::string id() const { return it_->value().ToString(); }
+  void next() { it_->Next(); }
+  [[nodiscard]] rocksdb::Status status() const { return it_->status(); }
+
+ private:
+  std::string prefix_;
+  std::string upper_;
+  rocksdb::Slice upper_slice_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+// The union of several ranges in creation order, each resource once (a resource has one
+// created position, under every scope it is listed in).
+class Merge {
+ public:
+  Merge(std::vector<std::unique_ptr<Range>> ranges) : ranges_(std::move(ranges)) {}
+
+  // The next resource's position and id; nullopt at the end.
+  std::optional<std::pair<std::uint64_t, std::string>> next() {
+    Range* lowest = nullptr;
+    for (auto& r : ranges_) {
+      if (r->valid() && (lowest == nullptr || r->position() < lowest->position())) {
+        lowest = r.get();
+      }
+    }
+    if (lowest == nullptr) return std::nullopt;
+    std::pair<std::uint64_t, std::string> entry{lowest->position(), lowest->id()};
+    for (auto& r : ranges_) {
+      if (r->valid() && r->position() == entry.first) r->next();
+    }
+    return entry;
+  }
+
+  [[nodiscard]] bool at_end() const {
+    for (const auto& r : ranges_) {
+      if (r->valid()) return false;
+    }
+    return true;
+  }
+
+  [[nodiscard]] bool ok() const {
+    for (const auto& r : ranges_) {
+      if (!r->status().ok()) return false;
+    }
+    return true;
+  }
+
+ private:
+  std::vector<std::unique_ptr<Range>> ranges_;
+};
+
+std::vector<std::string> scopes_for(const ResourceViewer& v) {
+  if (v.sees_all) return {scope_all_resources()};
+  std::vector<std::string> scopes{scope_owned_by(v.customer_id),
+                                  scope_granted_to("customer", v.customer_id)};
+  if (!v.organization_id.empty()) {
+    scopes.push_back(v.sees_organization ? scope_belonging_to(v.organization_id)
+                                         : scope_granted_to("organization", v.organization_id));
+  }
+  for (const auto& group : v.group_ids) scopes.push_back(scope_granted_to("group", group));
+  return scopes;
+}
+
+class Reader {
+ public:
+  Reader(const eventstore::Store& store, rocksdb::ColumnFamilyHandle* cf)
+      : db_(store.db()), cf_(cf), snapshot_(db_) {
+    options_.snapshot = snapshot_.snapshot();
+  }
+
+  std::expected<std::optional<std::string>, QueryError> value(const std::string& key) const {
+    std::string bytes;
+    const rocksdb::Status s = db_->Get(options_, cf_, key, &bytes);
+    if (s.IsNotFound()) return std::optional<std::string>{};
+    if (!s.ok()) return std::unexpected(storage_error(s));
+    return std::optional<std::string>{std::move(bytes)};
+  }
+
+  std::expected<std::optional<ResourceRow>, QueryError> row(std::string_view id) const {
+    auto bytes = value(resource_row_key(id));
+    if (!bytes) return std::unexpected(bytes.error());
+    if (!*bytes) return std::optional<ResourceRow>{};
+    auto decoded = decode_with_cereal<ResourceRow>(**bytes);
+    if (!decoded) return std::unexpected(QueryError{QueryErrorCode::storage, decoded.error()});
+    return std::optional<ResourceRow>{std::move(*decoded)};
+  }
+
+  Merge merge(const std::vector<std::string>& scopes, std::string_view kind_tag,
+              std::uint64_t after) const {
+    std::vector<std::unique_ptr<Range>> ranges;
+    for (const auto& scope : scopes) {
+      ranges.push_back(
+          std::make_unique<Range>(db_, cf_, options_, resource_index_prefix(scope, kind_tag), after));
+    }
+    return Merge(std::move(ranges));
+  }
+
+  [[nodiscard]] rocksdb::DB* db() const { return db_; }
+  [[nodiscard]] rocksdb::ColumnFamilyHandle* cf() const { return cf_; }
+  [[nodiscard]] const rocksdb::ReadOptions& options() const { return options_; }
+
+ private:
+  rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* cf_;
+  rocksdb::ManagedSnapshot snapshot_;
+  rocksdb::ReadOptions options_;
+};
+
+std::expected<std::uint64_t, QueryError> total_of(const Reader& reader,
+                                                  const std::vector<std::string>& scopes,
+                                                  std::string_view kind_tag) {
+  if (scopes.size() == 1) {
+    auto bytes = reader.value(resource_count_key(scopes.front(), kind_tag));
+    if (!bytes) return std::unexpected(bytes.error());
+    return *bytes ? decode_u64(**bytes) : 0;
+  }
+  Merge all = reader.merge(scopes, kind_tag, 0);
+  std::uint64_t total = 0;
+  while (all.next()) ++total;
+  if (!all.ok()) return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
+  return total;
+}
+
+}  // namespace
+
+rocksdb::ColumnFamilyHandle* ResourceQueries::cf() const {
+  return live_column_family(store_, handles_, kResourcesColumnFamily);
+}
+
+std::expected<std::optional<ResourceRow>, QueryError> ResourceQueries::get(
+    std::string_view id) const {
+  return Reader(store_, cf()).row(id);
+}
+
+std::expected<std::vector<std::string>, QueryError> ResourceQueries::groups_of(
+    std::string_view customer_id, std::string_view organization_id) const {
+  Reader reader(store_, cf());
+  std::vector<std::string> groups;
+  if (!organization_id.empty()) {
+    auto global = reader.value(global_group_key(organization_id));
+    if (!global) return std::unexpected(global.error());
+    if (*global) groups.push_back(std::move(**global));
+  }
+  const std::string prefix = memberships_prefix(customer_id);
+  const std::string upper = upper_bound_of(prefix);
+  const rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions options = reader.options();
+  options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(reader.db()->NewIterator(options, reader.cf()));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    if (it->value() != rocksdb::Slice(organization_id.data(), organization_id.size())) continue;
+    groups.emplace_back(it->key().data() + prefix.size(), it->key().size() - prefix.size());
+  }
+  if (!it->status().ok()) return std::unexpected(storage_error(it->status()));
+  return groups;
+}
+
+std::expected<ResourcePage, QueryError> ResourceQueries::list(const ResourceListQuery& q) const {
+  Reader reader(store_, cf());
+  const std::string kind_tag = q.kind.empty() ? std::string(kAllKinds) : q.kind;
+  Cursor start;
+  if (!q.cursor.empty()) {
+    auto cursor = parse_cursor(q.cursor, kind_tag);
+    if (!cursor) return std::unexpected(bad_cursor());
+    start = *cursor;
+  } else {
+    start.page = q.page;
+  }
+  const std::vector<std::string> scopes = scopes_for(q.viewer);
+  Merge merged = reader.merge(scopes, kind_tag, start.after);
+  if (q.cursor.empty()) {
+    for (std::uint64_t skip = (q.page - 1) * q.page_size; skip > 0 && merged.next(); --skip) {
+    }
+  }
+  ResourcePage page{{}, start.page, 0, {}};
+  std::uint64_t last = 0;
+  while (page.rows.size() < q.page_size) {
+    auto entry = merged.next();
+    if (!entry) break;
+    auto row = reader.row(entry->second);
+    if (!row) return std::unexpected(row.error());
+    if (!*row) continue;
+    last = entry->first;
+    page.rows.push_back(std::move(**row));
+  }
+  if (!merged.ok()) return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
+  if (!merged.at_end() && !page.rows.empty()) {
+    page.next_cursor = to_hex(encode_u64(page.page + 1) + encode_u64(last) + kind_tag);
+  }
+  auto total = total_of(reader, scopes, kind_tag);
+  if (!total) return std::unexpected(total.error());
+  page.total = *total;
+  return page;
+}
+
+domain::Resource as_resource(const ResourceRow& row) {
+  domain::Resource r;
+  r.id = row.id;
+  r.kind = row.kind;
+  r.name = row.name;
+  r.description = row.description;
+  r.owner_id = row.owner_id;
+  r.organization_id = row.organization_id;
+  r.active = {row.active_dev, row.active_staging, row.active_live};
+  for (const auto& g : row.grants) {
+    r.grants.push_back({g.id,
+                        domain::principal_kind_from(g.principal_kind)
+                            .value_or(domain::PrincipalKind::customer),
+                        g.principal_id,
+                        domain::permission_from(g.permission).value_or(domain::Permission::read)});
+  }
+  r.version = row.version;
+  r.created_ms = row.created_ms;
+  r.updated_ms = row.updated_ms;
+  r.created_by = row.created_by;
+  r.updated_by = row.updated_by;
+  return r;
+}
+
+}  // namespace orgd::projections

@@ -1,0 +1,420 @@
+// Resources and sharing against the real server: who may read and write a resource shared to
+// a customer of another organization, to a group and to the owner's organization; revocation
+// and ownership transfer on the next request; refused requests append nothing.
+
+#include <set>
+
+#include "tests/e2e/orgd_fixture.hpp"
+
+namespace orgd::e2e {
+namespace {
+
+using boost::json::object;
+using boost::json::serialize;
+
+class Resources : public OrgdTest {
+ protected:
+  void SetUp() override {
+    OrgdTest::SetUp();
+    token_ = login();
+    alpha_owner_ = signup("Alpha", "owner@alpha.io");
+    alpha_admin_ = add_customer(alpha_owner_, "admin@alpha.io", "admin");
+    creator_ = add_customer(alpha_owner_, "creator@alpha.io");
+    colleague_ = add_customer(alpha_owner_, "colleague@alpha.io");
+    bravo_owner_ = signup("Bravo", "owner@bravo.io");
+    friend_ = add_customer(bravo_owner_, "friend@bravo.io");
+    reviewer_ = add_customer(bravo_owner_, "reviewer@bravo.io");
+    stranger_ = add_customer(bravo_owner_, "stranger@bravo.io");
+    auto r = call("POST", "/api/v1/customers",
+                  R"({"email":"audit@orgd.test","password":"password1","firstName":"A",)"
+                  R"("lastName":"Auditor","platformRole":"auditor"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    auditor_ = login("audit@orgd.test", "password1");
+  }
+
+  // Creates a resource as `token` and returns its representation.
+  object create(const std::string& token, const std::string& kind, const std::string& name) {
+    auto r = as(token, "POST", "/api/v1/resources",
+                serialize(object{{"kind", kind}, {"name", name}}));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? json(r).as_object() : object{};
+  }
+
+  test::HttpResult grant(const std::string& token, const std::string& resource,
+                         const std::string& type, const std::string& principal,
+                         const std::string& permission) {
+    return as(token, "POST", "/api/v1/resources/" + resource + "/grants",
+              serialize(object{{"principalType", type},
+                               {"principalId", principal},
+                               {"permission", permission}}));
+  }
+
+  int read(const std::string& token, const std::string& resource) {
+    return as(token, "GET", "/api/v1/resources/" + resource).status;
+  }
+
+  // A PUT with the current version, so only the permission decides.
+  int write(const std::string& token, const std::string& resource) {
+    auto current = call("GET", "/api/v1/resources/" + resource);  // as the SuperAdmin
+    const auto version = json(current).at("updateVersion").as_int64();
+    const std::string body =
+        serialize(object{{"description", "edit " + std::to_string(++edits_)},
+                         {"updateVersion", version}});
+    return as(token, "PUT", "/api/v1/resources/" + resource, body).status;
+  }
+
+  // The ids `token` finds listed, following every page.
+  std::set<std::string> listed(const std::string& token, const std::string& query = {}) {
+    std::set<std::string> ids;
+    std::string target = "/api/v1/resources?pageSize=2" + query;
+    for (int pages = 0; pages < 100; ++pages) {
+      auto r = as(token, "GET", target);
+      EXPECT_EQ(r.status, 200) << r.body;
+      if (r.status != 200) break;
+      auto page = json(r);
+      for (const auto& item : page.at("resources").as_array()) ids.insert(str(item, "id"));
+      const auto& next = page.at("pageInfo").at("nextCursor");
+      if (next.is_null()) break;
+      target = "/api/v1/resources?pageSize=2" + query + "&cursor=" + std::string(next.as_string());
+    }
+    return ids;
+  }
+
+  struct Expect {
+    std::string who;
+    const std::string* token;
+    int read, write;
+  };
+
+  void expect_access(const std::string& step, const std::string& resource,
+                     const std::vector<Expect>& matrix) {
+    for (const auto& e : matrix) {
+      EXPECT_EQ(read(*e.token, resource), e.read) << step << ": " << e.who << " reads";
+      EXPECT_EQ(write(*e.token, resource), e.write) << step << ": " << e.who << " writes";
+      EXPECT_EQ(listed(*e.token).contains(resource), e.read == 200)
+          << step << ": " << e.who << " lists exactly what it may read";
+    }
+  }
+
+  Account alpha_owner_, alpha_admin_, creator_, colleague_;
+  Account bravo_owner_, friend_, reviewer_, stranger_;
+  std::string auditor_;
+  int edits_{0};
+};
+
+TEST_F(Resources, CreatedPrivateToTheCreatorAndItsOrganizationsManagers) {
+  auto r = as(creator_.token, "POST", "/api/v1/resources",
+              R"({"kind":"plugin","name":"Charts","description":"Bar charts"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto created = json(r);
+  EXPECT_EQ(str(created, "ownerId"), creator_.customer_id);
+  EXPECT_EQ(str(created, "organizationId"), alpha_owner_.organization_id);
+  EXPECT_EQ(str(created, "permission"), "admin");
+  EXPECT_EQ(created.at("updateVersion").as_int64(), 1);
+  EXPECT_TRUE(created.at("grants").as_array().empty());
+  EXPECT_FALSE(created.as_object().contains("apiKey"));
+  const std::string id = str(created, "id");
+  ASSERT_FALSE(r.header("X-Event-Position").empty());
+  EXPECT_EQ(r.header("Location"), "/api/v1/resources/" + id);
+  expect_access("private", id,
+                {{"owner", &creator_.token, 200, 200},
+                 {"org owner", &alpha_owner_.token, 200, 200},
+                 {"org admin", &alpha_admin_.token, 200, 200},
+                 {"colleague", &colleague_.token, 404, 404},
+                 {"other org owner", &bravo_owner_.token, 404, 404},
+                 {"other org member", &friend_.token, 404, 404},
+                 {"superadmin", &token_, 200, 200},
+                 {"auditor", &auditor_, 200, 403}});
+  EXPECT_EQ(as(auditor_, "POST", "/api/v1/resources", R"({"kind":"plugin","name":"x"})").status,
+            403);
+}
+
+TEST_F(Resources, AccessMatrixForCustomerGroupAndOrganizationGrants) {
+  const std::string id = str(create(creator_.token, "dataset", "Sales"), "id");
+
+  // 1. To a customer of another organization: that customer reads, nobody else there does.
+  auto to_friend = grant(creator_.token, id, "customer", friend_.customer_id, "read");
+  ASSERT_EQ(to_friend.status, 201) << to_friend.body;
+  const std::string friend_grant = str(json(to_friend), "id");
+  EXPECT_EQ(str(json(to_friend), "principalType"), "customer");
+  EXPECT_EQ(to_friend.header("Location"), "/api/v1/resources/" + id + "/grants/" + friend_grant);
+  expect_access("customer grant", id,
+                {{"friend", &friend_.token, 200, 403},
+                 {"friend's org owner", &bravo_owner_.token, 404, 404},
+                 {"reviewer", &reviewer_.token, 404, 404},
+                 {"colleague", &colleague_.token, 404, 404}});
+  auto seen_by_friend = json(as(friend_.token, "GET", "/api/v1/resources/" + id));
+  EXPECT_EQ(str(seen_by_friend, "permission"), "read");
+  EXPECT_FALSE(seen_by_friend.as_object().contains("grants")) << "grants are for admins";
+
+  // 2. To a group of the other organization: its members write, the rest of it does not.
+  auto group = as(bravo_owner_.token, "POST",
+                  "/api/v1/organizations/" + bravo_owner_.organization_id + "/groups",
+                  R"({"name":"Reviewers","kind":"customers"})");
+  ASSERT_EQ(group.status, 201) << group.body;
+  const std::string reviewers = str(json(group), "id");
+  auto joined = as(bravo_owner_.token, "POST", "/api/v1/groups/" + reviewers + "/members",
+                   serialize(object{{"memberId", reviewer_.customer_id}}));
+  ASSERT_LT(joined.status, 300) << joined.body;
+  ASSERT_EQ(grant(creator_.token, id, "group", reviewers, "write").status, 201);
+  expect_access("group grant", id,
+                {{"reviewer", &reviewer_.token, 200, 200},
+                 {"friend", &friend_.token, 200, 403},
+                 {"stranger", &stranger_.token, 404, 404},
+                 {"friend's org owner", &bravo_owner_.token, 404, 404},
+                 {"colleague", &colleague_.token, 404, 404}});
+
+  // 3. To the owner's organization: every customer of it reads; only its own organization.
+  auto cross = grant(creator_.token, id, "organization", bravo_owner_.organization_id, "read");
+  EXPECT_EQ(cross.status, 409) << cross.body;
+  EXPECT_NE(cross.body.find("cross-organization-grant"), std::string::npos);
+  ASSERT_EQ(grant(creator_.token, id, "organization", alpha_owner_.organization_id, "read").status,
+            201);
+  expect_access("organization grant", id,
+                {{"colleague", &colleague_.token, 200, 403},
+                 {"owner", &creator_.token, 200, 200},
+                 {"reviewer", &reviewer_.token, 200, 200},
+                 {"friend", &friend_.token, 200, 403},
+                 {"stranger", &stranger_.token, 404, 404},
+                 {"friend's org owner", &bravo_owner_.token, 404, 404}});
+  auto seen_by_owner = json(as(creator_.token, "GET", "/api/v1/resources/" + id));
+  EXPECT_EQ(seen_by_owner.at("grants").as_array().size(), 3u);
+
+  // Revoking and leaving the group take effect on the next request.
+  EXPECT_EQ(as(creator_.token, "DELETE", "/api/v1/resources/" + id + "/grants/" + friend_grant)
+                .status,
+            204);
+  EXPECT_EQ(read(friend_.token, id), 404);
+  EXPECT_FALSE(listed(friend_.token).contains(id));
+  EXPECT_LT(as(bravo_owner_.token, "DELETE",
+               "/api/v1/groups/" + reviewers + "/members/" + reviewer_.customer_id)
+                .status,
+            300);
+  EXPECT_EQ(read(reviewer_.token, id), 404);
+  EXPECT_EQ(as(creator_.token, "DELETE", "/api/v1/resources/" + id + "/grants/" + friend_grant)
+                .status,
+            404)
+      << "a revoked grant is gone";
+}
+
+TEST_F(Resources, TheGlobalCustomersGroupStandsForTheWholeOrganization) {
+  const std::string id = str(create(creator_.token, "dashboard", "KPIs"), "id");
+  auto groups = json(as(bravo_owner_.token, "GET",
+                        "/api/v1/organizations/" + bravo_owner_.organization_id + "/groups"));
+  std::string everyone;
+  for (const auto& g : groups.at("groups").as_array()) {
+    if (g.at("global").as_bool() && str(g, "kind") == "customers") everyone = str(g, "id");
+  }
+  ASSERT_FALSE(everyone.empty()) << serialize(groups);
+  ASSERT_EQ(grant(creator_.token, id, "group", everyone, "read").status, 201);
+  for (const auto* bravo : {&bravo_owner_, &friend_, &reviewer_, &stranger_}) {
+    EXPECT_EQ(read(bravo->token, id), 200) << "every Bravo customer, " << bravo->customer_id;
+  }
+  EXPECT_EQ(read(colleague_.token, id), 404);
+  // Leaving Bravo (back to Default) ends it on the next request.
+  ASSERT_EQ(as(bravo_owner_.token, "DELETE",
+               "/api/v1/organizations/" + bravo_owner_.organization_id + "/members/" +
+                   stranger_.customer_id)
+                .status,
+            204);
+  EXPECT_EQ(read(stranger_.token, id), 404);
+}
+
+TEST_F(Resources, OwnershipTransferTakesEffectOnTheNextRequest) {
+  const std::string id = str(create(creator_.token, "module", "Billing"), "id");
+  auto outside = as(creator_.token, "POST", "/api/v1/resources/" + id + "/owner",
+                    serialize(object{{"customerId", friend_.customer_id}}));
+  EXPECT_EQ(outside.status, 400) << "only within the organization: " << outside.body;
+  auto r = as(creator_.token, "POST", "/api/v1/resources/" + id + "/owner",
+              serialize(object{{"customerId", colleague_.customer_id}}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(str(json(r), "ownerId"), colleague_.customer_id);
+  EXPECT_TRUE(json(r).at("permission").is_null()) << "the previous owner kept nothing";
+  EXPECT_EQ(read(creator_.token, id), 404);
+  EXPECT_EQ(read(colleague_.token, id), 200);
+  EXPECT_EQ(write(colleague_.token, id), 200);
+  EXPECT_EQ(grant(colleague_.token, id, "customer", creator_.customer_id, "write").status, 201);
+  EXPECT_EQ(write(creator_.token, id), 200);
+  EXPECT_EQ(as(creator_.token, "POST", "/api/v1/resources/" + id + "/owner",
+               serialize(object{{"customerId", creator_.customer_id}}))
+                .status,
+            403)
+      << "a grantee does not take ownership";
+  // The organization's admins manage its resources whoever owns them.
+  EXPECT_EQ(as(alpha_admin_.token, "POST", "/api/v1/resources/" + id + "/owner",
+               serialize(object{{"customerId", creator_.customer_id}}))
+                .status,
+            200);
+  EXPECT_EQ(read(creator_.token, id), 200);
+  EXPECT_EQ(str(json(as(creator_.token, "GET", "/api/v1/resources/" + id)), "permission"),
+            "admin");
+}
+
+TEST_F(Resources, RefusedRequestsAppendNothing) {
+  const std::string id = str(create(creator_.token, "plugin", "Secret"), "id");
+  ASSERT_EQ(grant(creator_.token, id, "customer", friend_.customer_id, "read").status, 201);
+  auto owner_view = json(as(creator_.token, "GET", "/api/v1/resources/" + id));
+  const std::string grant_id = str(owner_view.at("grants").as_array().at(0), "id");
+  const std::string base = "/api/v1/resources/" + id;
+  const std::string grant_body = serialize(object{{"principalType", "customer"},
+                                                  {"principalId", stranger_.customer_id},
+                                                  {"permission", "admin"}});
+  const std::string owner_body = serialize(object{{"customerId", stranger_.customer_id}});
+  struct Attempt {
+    std::string who;
+    const std::string* token;
+    std::string method, target, body;
+    int status;
+  };
+  const std::vector<Attempt> attempts{
+      {"outsider", &stranger_.token, "GET", base, "", 404},
+      {"outsider", &stranger_.token, "PUT", base, R"({"name":"x","updateVersion":2})", 404},
+      {"outsider", &stranger_.token, "DELETE", base, "", 404},
+      {"outsider", &stranger_.token, "POST", base + "/grants", grant_body, 404},
+      {"outsider", &stranger_.token, "DELETE", base + "/grants/" + grant_id, "", 404},
+      {"outsider", &stranger_.token, "POST", base + "/owner", owner_body, 404},
+      {"colleague", &colleague_.token, "PUT", base, R"({"name":"x","updateVersion":2})", 404},
+      {"reader", &friend_.token, "PUT", base, R"({"name":"x","updateVersion":2})", 403},
+      {"reader", &friend_.token, "DELETE", base, "", 403},
+      {"reader", &friend_.token, "POST", base + "/grants", grant_body, 403},
+      {"reader", &friend_.token, "DELETE", base + "/grants/" + grant_id, "", 403},
+      {"reader", &friend_.token, "POST", base + "/owner", owner_body, 403},
+      {"auditor", &auditor_, "PUT", base, R"({"name":"x","updateVersion":2})", 403},
+      {"auditor", &auditor_, "DELETE", base, "", 403},
+      {"auditor", &auditor_, "POST", base + "/grants", grant_body, 403},
+      {"owner", &creator_.token, "PUT", base, R"({"name":"x"})", 428},
+      {"owner", &creator_.token, "PUT", base, R"({"name":"x","updateVersion":1})", 409},
+      {"owner", &creator_.token, "PUT", base, R"({"name":"","updateVersion":2})", 400},
+      {"owner", &creator_.token, "PUT", base, R"({"colour":"red","updateVersion":2})", 400},
+      {"owner", &creator_.token, "POST", base + "/grants",
+       serialize(object{{"principalType", "customer"},
+                        {"principalId", friend_.customer_id},
+                        {"permission", "read"}}),
+       409},
+      {"owner", &creator_.token, "POST", base + "/grants",
+       R"({"principalType":"customer","principalId":"00000000-0000-7000-8000-00000000dead","permission":"read"})",
+       400},
+      {"owner", &creator_.token, "POST", base + "/grants",
+       R"({"principalType":"robot","principalId":"x","permission":"own"})", 400},
+      {"owner", &creator_.token, "DELETE", base + "/grants/00000000-0000-7000-8000-00000000dead",
+       "", 404},
+      {"owner", &creator_.token, "DELETE", "/api/v1/resources/not-a-uuid", "", 404},
+      {"owner", &creator_.token, "POST", "/api/v1/resources", R"({"kind":"robot","name":"R"})",
+       400},
+      {"owner", &creator_.token, "POST", "/api/v1/resources",
+       R"({"kind":"module","name":"M","attributes":{"active":{"dev":true}}})", 400},
+  };
+  const auto before = head();
+  for (const auto& a : attempts) {
+    auto r = as(*a.token, a.method, a.target, a.body);
+    EXPECT_EQ(r.status, a.status) << a.who << " " << a.method << " " << a.target << " " << a.body
+                                  << " -> " << r.body;
+    if (r.status >= 400) {
+      EXPECT_EQ(r.header("Content-Type"), "application/problem+json") << a.method << " " << a.target;
+    }
+    if (a.status == 404) {
+      EXPECT_EQ(r.body.find("Secret"), std::string::npos) << "nothing leaks";
+    }
+  }
+  EXPECT_EQ(head(), before) << "no refused request appended anything";
+}
+
+TEST_F(Resources, AppBackendKeyIsShownOnceAndRotatedByAdmins) {
+  auto r = as(creator_.token, "POST", "/api/v1/resources",
+              R"({"kind":"app-backend","name":"Shop API","attributes":{"active":{"live":true}}})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto created = json(r);
+  const std::string id = str(created, "id");
+  const std::string key = str(created, "apiKey");
+  EXPECT_EQ(key.size(), 64u);
+  const auto& active = created.at("attributes").at("active");
+  EXPECT_FALSE(active.at("dev").as_bool());
+  EXPECT_FALSE(active.at("staging").as_bool());
+  EXPECT_TRUE(active.at("live").as_bool());
+  auto read_back = as(creator_.token, "GET", "/api/v1/resources/" + id);
+  EXPECT_EQ(read_back.body.find(key), std::string::npos) << "the key is never shown again";
+  EXPECT_FALSE(json(read_back).as_object().contains("apiKey"));
+
+  // Flags are partial updates; the history never shows the key or its hash.
+  auto flags = as(creator_.token, "PUT", "/api/v1/resources/" + id,
+                  R"({"attributes":{"active":{"dev":true}},"updateVersion":1})");
+  ASSERT_EQ(flags.status, 200) << flags.body;
+  EXPECT_TRUE(json(flags).at("attributes").at("active").at("dev").as_bool());
+  EXPECT_TRUE(json(flags).at("attributes").at("active").at("live").as_bool());
+  auto events = call("GET", "/api/v1/events?from=1&limit=1000");
+  ASSERT_EQ(events.status, 200) << events.body;
+  EXPECT_EQ(events.body.find(key), std::string::npos);
+  EXPECT_NE(events.body.find("ResourceCreated"), std::string::npos);
+
+  ASSERT_EQ(grant(creator_.token, id, "customer", colleague_.customer_id, "write").status, 201);
+  EXPECT_EQ(as(colleague_.token, "PUT", "/api/v1/resources/" + id,
+               R"({"rotateApiKey":true,"updateVersion":3})")
+                .status,
+            403)
+      << "rotating needs admin";
+  auto rotated = as(creator_.token, "PUT", "/api/v1/resources/" + id,
+                    R"({"rotateApiKey":true,"updateVersion":3})");
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  const std::string new_key = str(json(rotated), "apiKey");
+  EXPECT_EQ(new_key.size(), 64u);
+  EXPECT_NE(new_key, key);
+  EXPECT_EQ(json(rotated).at("updateVersion").as_int64(), 4);
+  auto on_module = as(creator_.token, "PUT",
+                      "/api/v1/resources/" + str(create(creator_.token, "module", "M"), "id"),
+                      R"({"rotateApiKey":true,"updateVersion":1})");
+  EXPECT_EQ(on_module.status, 400) << on_module.body;
+}
+
+TEST_F(Resources, ListingFiltersByKindAndPages) {
+  std::set<std::string> mine, plugins;
+  for (int i = 0; i < 5; ++i) {
+    const std::string kind = i % 2 == 0 ? "plugin" : "thing";
+    const std::string id = str(create(creator_.token, kind, "R" + std::to_string(i)), "id");
+    mine.insert(id);
+    if (kind == "plugin") plugins.insert(id);
+  }
+  const std::string shared = str(create(friend_.token, "plugin", "Shared"), "id");
+  ASSERT_EQ(grant(friend_.token, shared, "customer", creator_.customer_id, "read").status, 201);
+  mine.insert(shared);
+  plugins.insert(shared);
+  create(friend_.token, "plugin", "Not shared");
+
+  EXPECT_EQ(listed(creator_.token), mine) << "owned and granted, nothing else";
+  EXPECT_EQ(listed(creator_.token, "&kind=plugin"), plugins);
+  auto first = json(as(creator_.token, "GET", "/api/v1/resources?pageSize=4"));
+  EXPECT_EQ(first.at("pageInfo").at("totalElements").as_int64(), 6);
+  EXPECT_EQ(first.at("pageInfo").at("totalPages").as_int64(), 2);
+  auto second = json(as(creator_.token, "GET", "/api/v1/resources?pageSize=4&page=2"));
+  EXPECT_EQ(second.at("resources").as_array().size(), 2u);
+  EXPECT_TRUE(second.at("pageInfo").at("nextCursor").is_null());
+  const std::string cursor(first.at("pageInfo").at("nextCursor").as_string());
+  EXPECT_EQ(as(creator_.token, "GET", "/api/v1/resources?kind=thing&cursor=" + cursor).status, 400)
+      << "a cursor belongs to its listing";
+  EXPECT_EQ(as(creator_.token, "GET", "/api/v1/resources?kind=robot").status, 400);
+  EXPECT_EQ(as(creator_.token, "GET", "/api/v1/resources?owner=me").status, 400);
+  auto all = json(call("GET", "/api/v1/resources?pageSize=100"));
+  EXPECT_EQ(all.at("pageInfo").at("totalElements").as_int64(), 7) << "the SuperAdmin sees all";
+  std::set<std::string> alphas = mine;
+  alphas.erase(shared);
+  EXPECT_EQ(listed(alpha_admin_.token), alphas)
+      << "an admin of Alpha sees every Alpha resource (and nothing of Bravo it was not given)";
+}
+
+TEST_F(Resources, DeletedResourcesAreGoneAndSurviveARestart) {
+  const std::string keep = str(create(creator_.token, "dataset", "Keep"), "id");
+  const std::string drop = str(create(creator_.token, "dataset", "Drop"), "id");
+  ASSERT_EQ(grant(creator_.token, keep, "customer", friend_.customer_id, "write").status, 201);
+  EXPECT_EQ(as(friend_.token, "DELETE", "/api/v1/resources/" + keep).status, 403)
+      << "a write grant does not delete";
+  EXPECT_EQ(as(creator_.token, "DELETE", "/api/v1/resources/" + drop).status, 204);
+  EXPECT_EQ(read(creator_.token, drop), 404);
+  EXPECT_EQ(as(creator_.token, "DELETE", "/api/v1/resources/" + drop).status, 404);
+  restart();
+  token_ = login();
+  EXPECT_EQ(read(friend_.token, keep), 200);
+  EXPECT_EQ(write(friend_.token, keep), 200);
+  EXPECT_EQ(listed(creator_.token), (std::set<std::string>{keep}));
+}
+
+}  // namespace
+}  // namespace orgd::e2e
