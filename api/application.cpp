@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/billing_routes.hpp"
+#include "api/contract_routes.hpp"
 #include "api/customer_routes.hpp"
+#include "api/group_routes.hpp"
 #include "api/health_routes.hpp"
 #include "api/history_routes.hpp"
 #include "api/projection_routes.hpp"
@@ -113,6 +116,9 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
   add_customer_routes(*parts->router, *parts->context);
   add_membership_routes(*parts->router, *parts->context);
   add_resource_routes(*parts->router, *parts->context);
+  add_contract_routes(*parts->router, *parts->context);
+  add_group_routes(*parts->router, *parts->context);
+  add_billing_routes(*parts->router, *parts->context);
   parts->rebuilds = std::make_unique<projections::OnlineRebuilds>(*parts->store,
                                                                   *parts->projections);
   add_history_routes(*parts->router, *parts->context);

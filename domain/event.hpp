@@ -3,6 +3,8 @@
 
 #include <variant>
 
+#include "domain/billing/billing_events.hpp"
+#include "domain/contract/contract_events.hpp"
 #include "domain/customer/customer_events.hpp"
 #include "domain/group/group_events.hpp"
 #include "domain/membership/membership_events.hpp"
@@ -16,7 +18,9 @@ using Event = std::variant<OrganizationCreated, OrganizationUpdated, Organizatio
                            SessionStarted, SessionEnded, CustomerMoved, CustomerRoleChanged,
                            CustomerProfileUpdated, CustomerPasswordChanged, CustomerDeleted,
                            MemberJoined, MemberLeft, MemberRoleChanged, GroupCreated,
-                           GroupMemberAdded, GroupMemberRemoved,
+                           GroupMemberAdded, GroupMemberRemoved, GroupDeleted, ContractPublished,
+                           ContractRevised, ContractAssigned, ContractUnassigned, ContractAccepted,
+                           BillingPlanChanged, InvoiceIssued, InvoicePaid, InvoiceVoided,
                            ResourceCreated, ResourceUpdated, ResourceApiKeyRotated,
                            ResourceDeleted, ResourceOwnershipTransferred, ResourceAccessGranted,
                            ResourceAccessRevoked>;

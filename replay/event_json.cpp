@@ -105,6 +105,37 @@ object data(const domain::GroupCreated& e) {
 }
 object data(const domain::GroupMemberAdded& e) { return {{"memberId", e.member_id}}; }
 object data(const domain::GroupMemberRemoved& e) { return {{"memberId", e.member_id}}; }
+object data(const domain::GroupDeleted& e) { return {{"organizationId", e.organization_id}}; }
+
+object data(const domain::ContractPublished& e) {
+  return {{"id", e.id},
+          {"title", e.title},
+          {"text", null_if_empty(e.text)},
+          {"url", null_if_empty(e.url)},
+          {"version", e.version}};
+}
+object data(const domain::ContractRevised& e) {
+  return {{"title", e.title},
+          {"text", null_if_empty(e.text)},
+          {"url", null_if_empty(e.url)},
+          {"version", e.version}};
+}
+object data(const domain::ContractAssigned& e) { return {{"contractId", e.contract_id}}; }
+object data(const domain::ContractUnassigned& e) { return {{"contractId", e.contract_id}}; }
+object data(const domain::ContractAccepted& e) {
+  return {{"contractId", e.contract_id}, {"revision", e.revision}};
+}
+
+object data(const domain::BillingPlanChanged& e) { return {{"billingPlan", e.billing_plan}}; }
+object data(const domain::InvoiceIssued& e) {
+  return {{"id", e.id},
+          {"organizationId", e.organization_id},
+          {"period", e.period},
+          {"amount", e.amount_minor},
+          {"currency", e.currency}};
+}
+object data(const domain::InvoicePaid& e) { return {{"organizationId", e.organization_id}}; }
+object data(const domain::InvoiceVoided& e) { return {{"organizationId", e.organization_id}}; }
 
 object active_json(const domain::SystemFlags& f) {
   return {{"dev", f.dev}, {"staging", f.staging}, {"live", f.live}};
