@@ -29,8 +29,8 @@ constexpr std::size_t kApiKeyBytes = 32;
 
 // Read-only representation fields a client may echo back from a GET in a PUT.
 constexpr std::string_view kReadOnlyFields[] = {
-    "id",          "kind",        "ownerId",         "organizationId", "permission",
-    "grants",      "createdTime", "lastUpdatedTime", "createdBy",      "lastUpdatedBy"};
+    "id",     "kind",        "ownerId",         "organizationId", "permission",
+    "grants", "createdTime", "lastUpdatedTime", "createdBy",      "lastUpdatedBy"};
 
 projections::ResourceQueries resources(const ApiContext& context) {
   return projections::ResourceQueries(context.store, &context.projections.read_models());
@@ -97,7 +97,8 @@ boost::json::object grant_json(const projections::GrantRow& g) {
 
 // The resource as `who` sees it: its own permission, and the grants only for those who manage
 // them (a grant list names customers and groups of other organizations).
-boost::json::object resource_json(const projections::ResourceRow& row, const domain::Accessor& who) {
+boost::json::object resource_json(const projections::ResourceRow& row,
+                                  const domain::Accessor& who) {
   const domain::Resource resource = projections::as_resource(row);
   const auto permission = domain::effective_permission(resource, who);
   boost::json::object attributes;
@@ -113,8 +114,8 @@ boost::json::object resource_json(const projections::ResourceRow& row, const dom
   o["ownerId"] = row.owner_id;
   o["organizationId"] = row.organization_id;
   o["attributes"] = std::move(attributes);
-  o["permission"] = permission ? boost::json::value(domain::to_string(*permission))
-                               : boost::json::value(nullptr);
+  o["permission"] =
+      permission ? boost::json::value(domain::to_string(*permission)) : boost::json::value(nullptr);
   if (domain::can_administer(who, resource)) {
     boost::json::array grants;
     for (const auto& g : row.grants) grants.push_back(grant_json(g));
@@ -155,7 +156,9 @@ void declare_attributes(JsonObjectReader& reader, ActiveFlags& flags) {
   reader.object("attributes", [&flags](JsonObjectReader& attributes) {
     attributes.object("active", [&flags](JsonObjectReader& active) {
       flags.present = true;
-      active.boolean("dev", flags.dev).boolean("staging", flags.staging).boolean("live", flags.live);
+      active.boolean("dev", flags.dev)
+          .boolean("staging", flags.staging)
+          .boolean("live", flags.live);
     });
   });
 }
@@ -185,8 +188,8 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
   auto shared = std::make_shared<Responder>(std::move(respond));
   run_command(
       context, request, meta,
-      [&context, request, command, caller = who.caller]()
-          -> std::expected<domain::Decision, HttpResponse> {
+      [&context, request, command,
+       caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
         auto existing = load_resource(context, request, command.id);
         if (!existing) return std::unexpected(existing.error());
         return decided(request, domain::decide(*existing, command, caller));
@@ -351,8 +354,11 @@ std::expected<domain::PrincipalFacts, HttpResponse> principal_facts(const ApiCon
     case domain::PrincipalKind::customer: {
       auto customer = context.loader.customer(c.principal_id);
       if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
-      return domain::PrincipalFacts{customer->exists(), customer->organization_id, {},
-                                    domain::customer_stream(c.principal_id), customer->version};
+      return domain::PrincipalFacts{customer->exists(),
+                                    customer->organization_id,
+                                    {},
+                                    domain::customer_stream(c.principal_id),
+                                    customer->version};
     }
     case domain::PrincipalKind::group: {
       auto group = context.loader.group(c.principal_id);
@@ -365,7 +371,9 @@ std::expected<domain::PrincipalFacts, HttpResponse> principal_facts(const ApiCon
       if (!organization) {
         return std::unexpected(unavailable_response(request, organization.error()));
       }
-      return domain::PrincipalFacts{organization->exists(), organization->id, {},
+      return domain::PrincipalFacts{organization->exists(),
+                                    organization->id,
+                                    {},
                                     domain::organization_stream(c.principal_id),
                                     organization->version};
     }
@@ -387,9 +395,9 @@ void add_grant(ApiContext& context, HttpRequest request, const Authenticated& wh
   command.grant_id = new_uuid_v7(now_ms());
   resource_command(
       context, request, who, id,
-      [&context, request, command](const domain::Resource& current,
-                                   const domain::Accessor& accessor)
-          -> std::expected<domain::Decision, HttpResponse> {
+      [&context, request, command](
+          const domain::Resource& current,
+          const domain::Accessor& accessor) -> std::expected<domain::Decision, HttpResponse> {
         auto facts = principal_facts(context, request, command);
         if (!facts) return std::unexpected(facts.error());
         return decided(request, domain::decide(current, command, accessor, *facts));
@@ -438,9 +446,9 @@ void transfer(ApiContext& context, HttpRequest request, const Authenticated& who
   }
   resource_command(
       context, request, who, id,
-      [&context, request, command](const domain::Resource& current,
-                                   const domain::Accessor& accessor)
-          -> std::expected<domain::Decision, HttpResponse> {
+      [&context, request, command](
+          const domain::Resource& current,
+          const domain::Accessor& accessor) -> std::expected<domain::Decision, HttpResponse> {
         domain::NewOwnerFacts facts;
         if (is_uuid(command.new_owner_id)) {
           auto customer = context.loader.customer(command.new_owner_id);

@@ -58,7 +58,8 @@ struct Cursor {
 
 std::optional<Cursor> parse_cursor(std::string_view text, std::string_view kind_tag) {
   auto raw = from_hex(text);
-  if (!raw || raw->size() < 16 || std::string_view(*raw).substr(16) != kind_tag) return std::nullopt;
+  if (!raw || raw->size() < 16 || std::string_view(*raw).substr(16) != kind_tag)
+    return std::nullopt;
   const Cursor cursor{decode_u64(std::string_view(*raw).substr(0, 8)),
                       decode_u64(std::string_view(*raw).substr(8, 8))};
   if (cursor.page < 2) return std::nullopt;
@@ -79,7 +80,8 @@ class Range {
 
   [[nodiscard]] bool valid() const { return it_->Valid(); }
   [[nodiscard]] std::uint64_t position() const {
-    return decode_u64(std::string_view(it_->key().data(), it_->key().size()).substr(prefix_.size()));
+    return decode_u64(
+        std::string_view(it_->key().data(), it_->key().size()).substr(prefix_.size()));
   }
   [[nodiscard]] std::string id() const { return it_->value().ToString(); }
   void next() { it_->Next(); }
@@ -172,8 +174,8 @@ class Reader {
               std::uint64_t after) const {
     std::vector<std::unique_ptr<Range>> ranges;
     for (const auto& scope : scopes) {
-      ranges.push_back(
-          std::make_unique<Range>(db_, cf_, options_, resource_index_prefix(scope, kind_tag), after));
+      ranges.push_back(std::make_unique<Range>(db_, cf_, options_,
+                                               resource_index_prefix(scope, kind_tag), after));
     }
     return Merge(std::move(ranges));
   }
@@ -286,11 +288,10 @@ domain::Resource as_resource(const ResourceRow& row) {
   r.organization_id = row.organization_id;
   r.active = {row.active_dev, row.active_staging, row.active_live};
   for (const auto& g : row.grants) {
-    r.grants.push_back({g.id,
-                        domain::principal_kind_from(g.principal_kind)
-                            .value_or(domain::PrincipalKind::customer),
-                        g.principal_id,
-                        domain::permission_from(g.permission).value_or(domain::Permission::read)});
+    r.grants.push_back(
+        {g.id,
+         domain::principal_kind_from(g.principal_kind).value_or(domain::PrincipalKind::customer),
+         g.principal_id, domain::permission_from(g.permission).value_or(domain::Permission::read)});
   }
   r.version = row.version;
   r.created_ms = row.created_ms;

@@ -15,7 +15,7 @@ struct GrantRow {
   std::string id;
   std::string principal_kind;  // "customer" | "group" | "organization"
   std::string principal_id;
-  std::string permission;      // "read" | "write" | "admin"
+  std::string permission;  // "read" | "write" | "admin"
   std::int64_t granted_ms{0};
   std::string granted_by;
 

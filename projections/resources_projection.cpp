@@ -168,8 +168,8 @@ bool indexes_members(const GroupFactsRow& group) {
 }
 
 Result on(ReadModelBatch& batch, const eventstore::Envelope&, const domain::GroupCreated& e) {
-  batch.put(group_facts_key(e.id), encode_with_cereal(GroupFactsRow{e.organization_id, e.kind,
-                                                                    e.global}));
+  batch.put(group_facts_key(e.id),
+            encode_with_cereal(GroupFactsRow{e.organization_id, e.kind, e.global}));
   if (e.global && e.kind == domain::kCustomersGroupKind) {
     batch.put(global_group_key(e.organization_id), e.id);
   }
@@ -195,7 +195,8 @@ Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
   return {};
 }
 
-Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope, const domain::GroupDeleted&) {
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+          const domain::GroupDeleted&) {
   const std::string group_id = id_after(envelope.stream_id, "group-");
   auto group = load_group(batch, group_id);
   if (!group) return std::unexpected(group.error());
@@ -224,9 +225,7 @@ Result on(ReadModelBatch&, const eventstore::Envelope&, const Other&) {
 
 std::string resource_row_key(std::string_view id) { return "r" + std::string(id); }
 std::string scope_all_resources() { return "a"; }
-std::string scope_owned_by(std::string_view customer_id) {
-  return "o:" + std::string(customer_id);
-}
+std::string scope_owned_by(std::string_view customer_id) { return "o:" + std::string(customer_id); }
 std::string scope_belonging_to(std::string_view organization_id) {
   return "b:" + std::string(organization_id);
 }

@@ -15,18 +15,24 @@ bool is_resource_kind(std::string_view kind) {
 
 std::string_view to_string(PrincipalKind kind) {
   switch (kind) {
-    case PrincipalKind::customer: return "customer";
-    case PrincipalKind::group: return "group";
-    case PrincipalKind::organization: return "organization";
+    case PrincipalKind::customer:
+      return "customer";
+    case PrincipalKind::group:
+      return "group";
+    case PrincipalKind::organization:
+      return "organization";
   }
   return "customer";
 }
 
 std::string_view to_string(Permission permission) {
   switch (permission) {
-    case Permission::read: return "read";
-    case Permission::write: return "write";
-    case Permission::admin: return "admin";
+    case Permission::read:
+      return "read";
+    case Permission::write:
+      return "write";
+    case Permission::admin:
+      return "admin";
   }
   return "read";
 }
@@ -46,8 +52,8 @@ std::optional<Permission> permission_from(std::string_view text) {
 }
 
 const Grant* Resource::find_grant(std::string_view grant_id) const {
-  auto it = std::find_if(grants.begin(), grants.end(),
-                         [&](const Grant& g) { return g.id == grant_id; });
+  auto it =
+      std::find_if(grants.begin(), grants.end(), [&](const Grant& g) { return g.id == grant_id; });
   return it == grants.end() ? nullptr : &*it;
 }
 

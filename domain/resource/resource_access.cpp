@@ -11,7 +11,8 @@ bool manages_resource_organization(const Caller& caller, const Resource& resourc
 
 bool names(const Grant& grant, const Accessor& who) {
   switch (grant.principal_kind) {
-    case PrincipalKind::customer: return grant.principal_id == who.caller.customer_id;
+    case PrincipalKind::customer:
+      return grant.principal_id == who.caller.customer_id;
     case PrincipalKind::organization:
       return !who.caller.organization_id.empty() &&
              grant.principal_id == who.caller.organization_id;
@@ -64,8 +65,7 @@ bool can_administer(const Accessor& who, const Resource& resource) {
 bool can_control(const Caller& caller, const Resource& resource) {
   if (caller.is_superadmin()) return true;
   if (caller.platform_role != PlatformRole::none) return false;
-  return caller.customer_id == resource.owner_id ||
-         manages_resource_organization(caller, resource);
+  return caller.customer_id == resource.owner_id || manages_resource_organization(caller, resource);
 }
 
 }  // namespace orgd::domain

@@ -25,7 +25,7 @@ struct CreateResource {
   std::string kind;
   std::string name;
   std::string description;
-  std::string api_key_hash;  // required for app-backends, must be empty otherwise
+  std::string api_key_hash;           // required for app-backends, must be empty otherwise
   std::optional<SystemFlags> active;  // app-backends only (absent: all false)
 };
 

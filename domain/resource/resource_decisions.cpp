@@ -105,7 +105,8 @@ std::expected<Decision, DomainError> decide(const Resource& existing, const Crea
                                    "a resource with id " + c.id + " already exists"));
   }
   Decision d;
-  d.writes.push_back({resource_stream(c.id), 0,
+  d.writes.push_back({resource_stream(c.id),
+                      0,
                       {ResourceCreated{c.id, c.kind, c.name, c.description, caller.customer_id,
                                        caller.organization_id, c.api_key_hash,
                                        c.active.value_or(SystemFlags{})}}});
@@ -154,17 +155,18 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Delet
                                             const Accessor& who) {
   if (auto hidden = check_visible(current, c.id, who)) return std::unexpected(*hidden);
   if (!can_control(who.caller, current)) {
-    return std::unexpected(forbidden("only the owner, the owners and admins of its organization, "
-                                     "or a SuperAdmin may delete a resource"));
+    return std::unexpected(
+        forbidden("only the owner, the owners and admins of its organization, "
+                  "or a SuperAdmin may delete a resource"));
   }
   if (c.expected_version != 0 && c.expected_version != current.version) {
-    return std::unexpected(refused(DomainErrorCode::version_conflict, "version-conflict",
-                                   "the resource is at version " +
-                                       std::to_string(current.version)));
+    return std::unexpected(
+        refused(DomainErrorCode::version_conflict, "version-conflict",
+                "the resource is at version " + std::to_string(current.version)));
   }
   Decision d;
-  d.writes.push_back({resource_stream(current.id), current.version,
-                      {ResourceDeleted{current.name}}});
+  d.writes.push_back(
+      {resource_stream(current.id), current.version, {ResourceDeleted{current.name}}});
   return d;
 }
 
@@ -199,11 +201,11 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Grant
                                        " grants; share with a group instead"));
   }
   events.emplace_back(ResourceAccessGranted{c.grant_id, std::string(to_string(*kind)),
-                                            c.principal_id,
-                                            std::string(to_string(*permission))});
+                                            c.principal_id, std::string(to_string(*permission))});
   Decision d;
   d.writes.push_back({resource_stream(current.id), current.version, std::move(events)});
-  if (!principal.stream_id.empty()) d.writes.push_back({principal.stream_id, principal.version, {}});
+  if (!principal.stream_id.empty())
+    d.writes.push_back({principal.stream_id, principal.version, {}});
   return d;
 }
 
@@ -218,8 +220,8 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Revok
                                    "grant " + c.grant_id + " does not exist"));
   }
   Decision d;
-  d.writes.push_back({resource_stream(current.id), current.version,
-                      {ResourceAccessRevoked{c.grant_id}}});
+  d.writes.push_back(
+      {resource_stream(current.id), current.version, {ResourceAccessRevoked{c.grant_id}}});
   return d;
 }
 
@@ -227,8 +229,9 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Trans
                                             const Accessor& who, const NewOwnerFacts& new_owner) {
   if (auto hidden = check_visible(current, c.resource_id, who)) return std::unexpected(*hidden);
   if (!can_control(who.caller, current)) {
-    return std::unexpected(forbidden("only the owner, the owners and admins of its organization, "
-                                     "or a SuperAdmin may transfer a resource"));
+    return std::unexpected(
+        forbidden("only the owner, the owners and admins of its organization, "
+                  "or a SuperAdmin may transfer a resource"));
   }
   // A customer of another organization is reported exactly like an unknown one: a transfer
   // must not reveal who exists elsewhere.
@@ -248,8 +251,8 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Trans
       }
     }
   }
-  events.emplace_back(ResourceOwnershipTransferred{current.owner_id, c.new_owner_id,
-                                                   new_owner.organization_id});
+  events.emplace_back(
+      ResourceOwnershipTransferred{current.owner_id, c.new_owner_id, new_owner.organization_id});
   d.writes.push_back({resource_stream(current.id), current.version, std::move(events)});
   d.writes.push_back({customer_stream(c.new_owner_id), new_owner.version, {}});
   return d;

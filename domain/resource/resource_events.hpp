@@ -100,7 +100,7 @@ struct ResourceAccessGranted {
   std::string grant_id;
   std::string principal_kind;  // "customer" | "group" | "organization"
   std::string principal_id;
-  std::string permission;      // "read" | "write" | "admin"
+  std::string permission;  // "read" | "write" | "admin"
 
   template <class Archive>
   void serialize(Archive& ar, std::uint32_t /*version*/) {

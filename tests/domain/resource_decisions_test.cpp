@@ -83,15 +83,16 @@ TEST(CreateResource, BelongsToItsCreatorAndTheCreatorsOrganization) {
 }
 
 TEST(CreateResource, AnAppBackendCarriesItsKeyHashAndActiveFlags) {
-  auto d = decide(Resource{},
-                  CreateResource{"r", "app-backend", "API", "", "hash", SystemFlags{true, false, true}},
-                  alice().caller);
+  auto d =
+      decide(Resource{},
+             CreateResource{"r", "app-backend", "API", "", "hash", SystemFlags{true, false, true}},
+             alice().caller);
   ASSERT_TRUE(d.has_value()) << d.error().message;
   const auto& e = std::get<ResourceCreated>(d->writes[0].events.at(0));
   EXPECT_EQ(e.api_key_hash, "hash");
   EXPECT_EQ(e.active, (SystemFlags{true, false, true}));
-  auto no_key = decide(Resource{}, CreateResource{"r", "app-backend", "API", "", "", {}},
-                       alice().caller);
+  auto no_key =
+      decide(Resource{}, CreateResource{"r", "app-backend", "API", "", "", {}}, alice().caller);
   ASSERT_FALSE(no_key.has_value());
   EXPECT_EQ(no_key.error().fields.at(0).field, "apiKey");
 }
@@ -105,8 +106,8 @@ TEST(CreateResource, KindsNamesAndKindSpecificAttributesAreChecked) {
   std::vector<std::string> fields;
   for (const auto& f : d.error().fields) fields.push_back(f.field);
   EXPECT_EQ(fields, (std::vector<std::string>{"kind", "name", "description", "attributes.active"}));
-  auto flags_on_module = decide(Resource{}, CreateResource{"r", "module", "M", "", "", SystemFlags{}},
-                                alice().caller);
+  auto flags_on_module =
+      decide(Resource{}, CreateResource{"r", "module", "M", "", "", SystemFlags{}}, alice().caller);
   EXPECT_EQ(flags_on_module.error().fields.at(0).field, "attributes.active");
   EXPECT_TRUE(decide(Resource{}, CreateResource{"r", "thing", std::string(100, 'n'), "", "", {}},
                      alice().caller));
@@ -117,10 +118,9 @@ TEST(CreateResource, AuditorsCreateNothingAndIdsAreNotReused) {
                 .error()
                 .code,
             DomainErrorCode::forbidden);
-  EXPECT_EQ(decide(plugin(), CreateResource{"r", "plugin", "P", "", "", {}}, alice().caller)
-                .error()
-                .rule,
-            "resource-id-taken");
+  EXPECT_EQ(
+      decide(plugin(), CreateResource{"r", "plugin", "P", "", "", {}}, alice().caller).error().rule,
+      "resource-id-taken");
 }
 
 // --- effective access ---------------------------------------------------------------------
@@ -173,8 +173,8 @@ TEST(ResourceAccess, SuperAdminDoesAllAndTheAuditorOnlyReads) {
 }
 
 TEST(ResourceAccess, RevokeAndDeleteTakeAccessAway) {
-  const Resource r = plugin({ResourceAccessGranted{"g1", "customer", "bob", "write"},
-                             ResourceAccessRevoked{"g1"}});
+  const Resource r = plugin(
+      {ResourceAccessGranted{"g1", "customer", "bob", "write"}, ResourceAccessRevoked{"g1"}});
   EXPECT_TRUE(r.grants.empty());
   EXPECT_FALSE(effective_permission(r, customer("bob", "acme")).has_value());
   EXPECT_FALSE(plugin({ResourceDeleted{"Plugin"}}).exists());
@@ -201,8 +201,8 @@ TEST(UpdateResource, NeedsWritePermissionAndTheCurrentVersion) {
 
 TEST(UpdateResource, PartialAndANoOpAppendsNothing) {
   const Resource r = given({created("app-backend"), ResourceUpdated{"Plugin", "d", {}}});
-  auto same = decide(r, UpdateResource{"r", 2, {.description = "d", .active_dev = false}, ""},
-                     alice());
+  auto same =
+      decide(r, UpdateResource{"r", 2, {.description = "d", .active_dev = false}, ""}, alice());
   ASSERT_TRUE(same.has_value());
   EXPECT_TRUE(same->writes.empty());
   auto flags = decide(r, UpdateResource{"r", 2, {.active_live = true}, ""}, alice());
@@ -222,8 +222,8 @@ TEST(UpdateResource, OnlyAppBackendsHaveFlagsAndKeys) {
 }
 
 TEST(UpdateResource, RotatingTheApiKeyNeedsAdmin) {
-  const Resource r = given({created("app-backend"),
-                            ResourceAccessGranted{"g1", "customer", "bob", "write"}});
+  const Resource r =
+      given({created("app-backend"), ResourceAccessGranted{"g1", "customer", "bob", "write"}});
   EXPECT_EQ(decide(r, UpdateResource{"r", 2, {}, "h2"}, customer("bob", "acme")).error().code,
             DomainErrorCode::forbidden);
   auto d = decide(r, UpdateResource{"r", 2, {}, "h2"}, alice());
@@ -255,11 +255,11 @@ TEST(DeleteResource, ControllersOnly) {
 // --- grants -------------------------------------------------------------------------------
 
 TEST(GrantAccess, ToACustomerOfAnotherOrganizationGuardsThatCustomer) {
-  auto d = decide(plugin(), grant("customer", "bob", "read"), alice(),
-                  existing_customer("globex", 4));
+  auto d =
+      decide(plugin(), grant("customer", "bob", "read"), alice(), existing_customer("globex", 4));
   ASSERT_TRUE(d.has_value()) << d.error().message;
-  EXPECT_EQ(resource_events(*d), (std::vector<Event>{ResourceAccessGranted{
-                                     "g1", "customer", "bob", "read"}}));
+  EXPECT_EQ(resource_events(*d),
+            (std::vector<Event>{ResourceAccessGranted{"g1", "customer", "bob", "read"}}));
   ASSERT_EQ(d->writes.size(), 2u);
   EXPECT_EQ(d->writes[1].stream_id, "customer-x");
   EXPECT_EQ(d->writes[1].expected_version, 4u);
@@ -268,8 +268,8 @@ TEST(GrantAccess, ToACustomerOfAnotherOrganizationGuardsThatCustomer) {
 
 TEST(GrantAccess, ToAGroupOfAnyOrganizationButOnlyCustomersGroups) {
   EXPECT_TRUE(decide(plugin(), grant("group", "devs", "write"), alice(), existing_group("globex")));
-  auto things = decide(plugin(), grant("group", "bots", "read"), alice(),
-                       existing_group("acme", "things"));
+  auto things =
+      decide(plugin(), grant("group", "bots", "read"), alice(), existing_group("acme", "things"));
   ASSERT_FALSE(things.has_value());
   EXPECT_EQ(things.error().fields.at(0).field, "principalId");
 }
@@ -295,8 +295,8 @@ TEST(GrantAccess, UnknownPrincipalsKindsAndPermissionsAreInvalid) {
   auto bad = decide(plugin(), grant("robot", "x", "own"), alice(), existing_customer("acme"));
   ASSERT_FALSE(bad.has_value());
   EXPECT_EQ(bad.error().fields.size(), 2u);
-  auto owner = decide(plugin(), grant("customer", "alice", "read"), alice(),
-                      existing_customer("acme"));
+  auto owner =
+      decide(plugin(), grant("customer", "alice", "read"), alice(), existing_customer("acme"));
   EXPECT_EQ(owner.error().fields.at(0).field, "principalId");
 }
 
@@ -345,8 +345,8 @@ TEST(GrantAccess, AtMostAHundredGrants) {
                 .error()
                 .rule,
             "too-many-grants");
-  EXPECT_TRUE(decide(full, grant("customer", "c1", "write", "gx"), alice(),
-                     existing_customer("acme")))
+  EXPECT_TRUE(
+      decide(full, grant("customer", "c1", "write", "gx"), alice(), existing_customer("acme")))
       << "replacing a grant does not add one";
 }
 
@@ -368,8 +368,8 @@ TEST(RevokeAccess, RemovesOneGrant) {
 TEST(TransferOwnership, WithinTheOrganizationGuardsTheNewOwner) {
   auto d = decide(plugin(), TransferOwnership{"r", "bob"}, alice(), NewOwnerFacts{true, "acme", 5});
   ASSERT_TRUE(d.has_value()) << d.error().message;
-  EXPECT_EQ(resource_events(*d), (std::vector<Event>{ResourceOwnershipTransferred{
-                                     "alice", "bob", "acme"}}));
+  EXPECT_EQ(resource_events(*d),
+            (std::vector<Event>{ResourceOwnershipTransferred{"alice", "bob", "acme"}}));
   ASSERT_EQ(d->writes.size(), 2u);
   EXPECT_EQ(d->writes[1].stream_id, "customer-bob");
   EXPECT_EQ(d->writes[1].expected_version, 5u);
@@ -380,8 +380,8 @@ TEST(TransferOwnership, WithinTheOrganizationGuardsTheNewOwner) {
 }
 
 TEST(TransferOwnership, NotToAnotherOrganizationExceptByASuperAdmin) {
-  auto outside = decide(plugin(), TransferOwnership{"r", "eve"}, alice(),
-                        NewOwnerFacts{true, "globex", 2});
+  auto outside =
+      decide(plugin(), TransferOwnership{"r", "eve"}, alice(), NewOwnerFacts{true, "globex", 2});
   ASSERT_FALSE(outside.has_value());
   EXPECT_EQ(outside.error().fields.at(0).message, "no such customer in the resource's organization")
       << "reported exactly like an unknown customer";
@@ -392,8 +392,8 @@ TEST(TransferOwnership, NotToAnotherOrganizationExceptByASuperAdmin) {
             "no such customer in the resource's organization");
   const Resource shared = plugin({ResourceAccessGranted{"g1", "organization", "acme", "read"},
                                   ResourceAccessGranted{"g2", "customer", "bob", "read"}});
-  auto moved = decide(shared, TransferOwnership{"r", "eve"}, superadmin(),
-                      NewOwnerFacts{true, "globex", 2});
+  auto moved =
+      decide(shared, TransferOwnership{"r", "eve"}, superadmin(), NewOwnerFacts{true, "globex", 2});
   ASSERT_TRUE(moved.has_value());
   EXPECT_EQ(resource_events(*moved),
             (std::vector<Event>{ResourceAccessRevoked{"g1"},

@@ -3,7 +3,9 @@
 // and ownership transfer on the next request; refused requests append nothing.
 
 #include <set>
+#include <thread>
 
+#include "replay/verify.hpp"
 #include "tests/e2e/orgd_fixture.hpp"
 
 namespace orgd::e2e {
@@ -34,8 +36,8 @@ class Resources : public OrgdTest {
 
   // Creates a resource as `token` and returns its representation.
   object create(const std::string& token, const std::string& kind, const std::string& name) {
-    auto r = as(token, "POST", "/api/v1/resources",
-                serialize(object{{"kind", kind}, {"name", name}}));
+    auto r =
+        as(token, "POST", "/api/v1/resources", serialize(object{{"kind", kind}, {"name", name}}));
     EXPECT_EQ(r.status, 201) << r.body;
     return r.status == 201 ? json(r).as_object() : object{};
   }
@@ -43,10 +45,10 @@ class Resources : public OrgdTest {
   test::HttpResult grant(const std::string& token, const std::string& resource,
                          const std::string& type, const std::string& principal,
                          const std::string& permission) {
-    return as(token, "POST", "/api/v1/resources/" + resource + "/grants",
-              serialize(object{{"principalType", type},
-                               {"principalId", principal},
-                               {"permission", permission}}));
+    return as(
+        token, "POST", "/api/v1/resources/" + resource + "/grants",
+        serialize(object{
+            {"principalType", type}, {"principalId", principal}, {"permission", permission}}));
   }
 
   int read(const std::string& token, const std::string& resource) {
@@ -57,9 +59,8 @@ class Resources : public OrgdTest {
   int write(const std::string& token, const std::string& resource) {
     auto current = call("GET", "/api/v1/resources/" + resource);  // as the SuperAdmin
     const auto version = json(current).at("updateVersion").as_int64();
-    const std::string body =
-        serialize(object{{"description", "edit " + std::to_string(++edits_)},
-                         {"updateVersion", version}});
+    const std::string body = serialize(
+        object{{"description", "edit " + std::to_string(++edits_)}, {"updateVersion", version}});
     return as(token, "PUT", "/api/v1/resources/" + resource, body).status;
   }
 
@@ -181,9 +182,9 @@ TEST_F(Resources, AccessMatrixForCustomerGroupAndOrganizationGrants) {
   EXPECT_EQ(seen_by_owner.at("grants").as_array().size(), 3u);
 
   // Revoking and leaving the group take effect on the next request.
-  EXPECT_EQ(as(creator_.token, "DELETE", "/api/v1/resources/" + id + "/grants/" + friend_grant)
-                .status,
-            204);
+  EXPECT_EQ(
+      as(creator_.token, "DELETE", "/api/v1/resources/" + id + "/grants/" + friend_grant).status,
+      204);
   EXPECT_EQ(read(friend_.token, id), 404);
   EXPECT_FALSE(listed(friend_.token).contains(id));
   EXPECT_LT(as(bravo_owner_.token, "DELETE",
@@ -191,9 +192,9 @@ TEST_F(Resources, AccessMatrixForCustomerGroupAndOrganizationGrants) {
                 .status,
             300);
   EXPECT_EQ(read(reviewer_.token, id), 404);
-  EXPECT_EQ(as(creator_.token, "DELETE", "/api/v1/resources/" + id + "/grants/" + friend_grant)
-                .status,
-            404)
+  EXPECT_EQ(
+      as(creator_.token, "DELETE", "/api/v1/resources/" + id + "/grants/" + friend_grant).status,
+      404)
       << "a revoked grant is gone";
 }
 
@@ -246,8 +247,7 @@ TEST_F(Resources, OwnershipTransferTakesEffectOnTheNextRequest) {
                 .status,
             200);
   EXPECT_EQ(read(creator_.token, id), 200);
-  EXPECT_EQ(str(json(as(creator_.token, "GET", "/api/v1/resources/" + id)), "permission"),
-            "admin");
+  EXPECT_EQ(str(json(as(creator_.token, "GET", "/api/v1/resources/" + id)), "permission"), "admin");
 }
 
 TEST_F(Resources, RefusedRequestsAppendNothing) {
@@ -292,7 +292,9 @@ TEST_F(Resources, RefusedRequestsAppendNothing) {
                         {"permission", "read"}}),
        409},
       {"owner", &creator_.token, "POST", base + "/grants",
-       R"({"principalType":"customer","principalId":"00000000-0000-7000-8000-00000000dead","permission":"read"})",
+       serialize(object{{"principalType", "customer"},
+                        {"principalId", "00000000-0000-7000-8000-00000000dead"},
+                        {"permission", "read"}}),
        400},
       {"owner", &creator_.token, "POST", base + "/grants",
        R"({"principalType":"robot","principalId":"x","permission":"own"})", 400},
@@ -310,7 +312,8 @@ TEST_F(Resources, RefusedRequestsAppendNothing) {
     EXPECT_EQ(r.status, a.status) << a.who << " " << a.method << " " << a.target << " " << a.body
                                   << " -> " << r.body;
     if (r.status >= 400) {
-      EXPECT_EQ(r.header("Content-Type"), "application/problem+json") << a.method << " " << a.target;
+      EXPECT_EQ(r.header("Content-Type"), "application/problem+json")
+          << a.method << " " << a.target;
     }
     if (a.status == 404) {
       EXPECT_EQ(r.body.find("Secret"), std::string::npos) << "nothing leaks";
@@ -414,6 +417,57 @@ TEST_F(Resources, DeletedResourcesAreGoneAndSurviveARestart) {
   EXPECT_EQ(read(friend_.token, keep), 200);
   EXPECT_EQ(write(friend_.token, keep), 200);
   EXPECT_EQ(listed(creator_.token), (std::set<std::string>{keep}));
+}
+
+TEST_F(Resources, ReadModelEqualsAFreshReplayAndSurvivesAnOnlineRebuild) {
+  const std::string a = str(create(creator_.token, "plugin", "A"), "id");
+  const std::string b = str(create(creator_.token, "thing", "B"), "id");
+  const std::string c = str(create(friend_.token, "dataset", "C"), "id");
+  auto group = as(bravo_owner_.token, "POST",
+                  "/api/v1/organizations/" + bravo_owner_.organization_id + "/groups",
+                  R"({"name":"Readers","kind":"customers"})");
+  ASSERT_EQ(group.status, 201) << group.body;
+  const std::string readers = str(json(group), "id");
+  as(bravo_owner_.token, "POST", "/api/v1/groups/" + readers + "/members",
+     serialize(object{{"memberId", stranger_.customer_id}}));
+  ASSERT_EQ(grant(creator_.token, a, "group", readers, "read").status, 201);
+  ASSERT_EQ(grant(creator_.token, b, "organization", alpha_owner_.organization_id, "write").status,
+            201);
+  ASSERT_EQ(grant(friend_.token, c, "customer", colleague_.customer_id, "admin").status, 201);
+  ASSERT_EQ(as(creator_.token, "POST", "/api/v1/resources/" + a + "/owner",
+               serialize(object{{"customerId", colleague_.customer_id}}))
+                .status,
+            200);
+  ASSERT_EQ(as(friend_.token, "DELETE", "/api/v1/resources/" + c).status, 204);
+  const std::vector<const std::string*> all{&creator_.token,  &colleague_.token,   &friend_.token,
+                                            &stranger_.token, &alpha_admin_.token, &token_};
+  std::vector<std::set<std::string>> before;
+  for (std::size_t i = 0; i < all.size(); ++i) before.push_back(listed(*all[i]));
+  EXPECT_EQ(before[3], (std::set<std::string>{a})) << "the stranger reads through its group";
+
+  auto started = call("POST", "/api/v1/projections/resources/rebuild");
+  ASSERT_EQ(started.status, 202) << started.body;
+  for (;;) {
+    auto status = json(call("GET", "/api/v1/projections/resources"));
+    const auto& rebuild = status.at("rebuild");
+    if (!rebuild.is_null() && rebuild.at("state").as_string() != "running") {
+      EXPECT_EQ(rebuild.at("state").as_string(), "done") << serialize(status);
+      break;
+    }
+    std::this_thread::yield();
+  }
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(listed(*all[i]), before[i]) << "after the rebuild " << i;
+  }
+
+  restart();
+  token_ = login();
+  auto report = replay::verify(app_->store());
+  ASSERT_TRUE(report.has_value()) << report.error();
+  EXPECT_TRUE(report->ok()) << serialize(replay::verify_report_json(*report));
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(listed(*all[i]), before[i]) << "after restart " << i;
+  }
 }
 
 }  // namespace
