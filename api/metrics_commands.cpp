@@ -30,6 +30,7 @@ constexpr CommandRoute kCommandRoutes[] = {
     {"PATCH", "/api/v1/customers/{id}", "UpdateCustomer"},
     {"DELETE", "/api/v1/customers/{id}", "DeleteCustomer"},
     {"POST", "/api/v1/contracts", "PublishContract"},
+    {"POST", "/api/v1/contracts/{id}/versions", "ReviseContract"},
     {"POST", "/api/v1/organizations/{id}/contracts", "AssignContract"},
     {"DELETE", "/api/v1/organizations/{id}/contracts/{contractId}", "UnassignContract"},
     {"POST", "/api/v1/contracts/{id}/accept", "AcceptContract"},
@@ -46,6 +47,7 @@ constexpr CommandRoute kCommandRoutes[] = {
     {"PUT", "/api/v1/organizations/{id}/billing-plan", "ChangeBillingPlan"},
     {"POST", "/api/v1/organizations/{id}/invoices", "IssueInvoice"},
     {"POST", "/api/v1/invoices/{id}/pay", "PayInvoice"},
+    {"POST", "/api/v1/invoices/{id}/void", "VoidInvoice"},
 };
 
 }  // namespace

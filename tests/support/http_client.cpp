@@ -112,13 +112,26 @@ HttpClient::HttpClient(std::uint16_t port, std::string host, std::chrono::millis
 
 HttpClient::~HttpClient() { impl_->disconnect(); }
 
+namespace {
+ResponseObserver& response_observer() {
+  static ResponseObserver observer;
+  return observer;
+}
+}  // namespace
+
+void set_response_observer(ResponseObserver observer) {
+  response_observer() = std::move(observer);
+}
+
 HttpResult HttpClient::request(std::string_view method, std::string_view target,
                                std::string_view body, const Headers& headers) {
   for (int attempt = 0;; ++attempt) {
     const bool reusing = impl_->stream && impl_->carried_response;
     try {
       send(method, target, body, headers);
-      return receive();
+      HttpResult result = receive();
+      if (const auto& observe = response_observer()) observe(method, target, result);
+      return result;
     } catch (const ConnectionLost&) {
       if (!reusing || attempt > 0) throw;
       impl_->disconnect();

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,6 +35,13 @@ struct HttpResult {
   [[nodiscard]] std::string header(std::string_view name) const;
   [[nodiscard]] bool has_header(std::string_view name) const;
 };
+
+// Told about every response HttpClient::request() receives, in every client of the process
+// (the end-to-end tests use it to check each answer against the OpenAPI document). Set it
+// before clients are used; it runs on the requesting thread.
+using ResponseObserver =
+    std::function<void(std::string_view method, std::string_view target, const HttpResult&)>;
+void set_response_observer(ResponseObserver observer);
 
 class HttpClient {
  public:

@@ -1,0 +1,336 @@
+// Metrics, traces and logs of the real server: exact metric deltas after a scripted sequence,
+// promtool's verdict on the output, W3C traceparent, readiness with a stopped projection, and
+// the logs of a whole run of the orgd binary (JSON lines, one access line per request, no
+// password, token or email anywhere).
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "tests/support/metrics_text.hpp"
+#include "tests/e2e/orgd_fixture.hpp"
+#include "tests/e2e/subprocess.hpp"
+
+namespace orgd::e2e {
+namespace {
+
+using test::delta;
+using test::parse_metrics;
+using test::series;
+
+constexpr std::string_view kOrgs = "/api/v1/organizations";
+constexpr std::string_view kOrg = "/api/v1/organizations/{id}";
+
+class Observability : public OrgdTest {
+ protected:
+  std::map<std::string, double> scrape() {
+    auto r = client_->request("GET", "/metrics");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_TRUE(r.header("Content-Type").starts_with("text/plain; version=0.0.4")) << r.header("Content-Type");
+    last_scrape_ = r.body;
+    return parse_metrics(r.body);
+  }
+  static std::string requests(std::string_view route, std::string_view method, int status) {
+    return series("orgd_http_requests_total", {{"route", std::string(route)},
+                                               {"method", std::string(method)},
+                                               {"status", std::to_string(status)}});
+  }
+  static std::string commands(std::string_view command, std::string_view outcome) {
+    return series("orgd_commands_total",
+                  {{"command", std::string(command)}, {"outcome", std::string(outcome)}});
+  }
+  std::string last_scrape_;
+};
+
+TEST_F(Observability, MetricsCountAScriptedSequenceExactly) {
+  const std::string token = login();  // before the baseline: its own metrics are not counted
+  token_ = token;
+  const std::uint64_t head_before = head();
+  const auto before = scrape();
+
+  auto created = call("POST", std::string(kOrgs), R"({"name":"Metered"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = str(json(created), "id");
+  const std::string path = std::string(kOrgs) + "/" + id;
+  EXPECT_EQ(call("GET", path).status, 200);
+  EXPECT_EQ(call("GET", std::string(kOrgs) + "/0190f2a4-5b6c-7d8e-9f01-23456789abcd").status, 404);
+  EXPECT_EQ(call("PUT", path, R"({"description":"x","updateVersion":7})").status, 409);  // stale
+  EXPECT_EQ(call("PUT", path, R"({"description":"x"})").status, 428);  // before any command
+  EXPECT_EQ(call("PUT", path, R"({"description":"y","updateVersion":1})").status, 200);
+  EXPECT_EQ(call("POST", std::string(kOrgs), R"({"name":"Metered"})").status, 409);  // taken
+  EXPECT_EQ(call("GET", "/no/such/path").status, 404);
+  EXPECT_EQ(call("DELETE", "/healthz").status, 405);
+  EXPECT_EQ(call("BREW", "/healthz").status, 405);
+  const std::uint64_t head_after = head();
+
+  const auto after = scrape();
+  EXPECT_EQ(delta(before, after, requests("/metrics", "GET", 200)), 1);  // the baseline scrape
+  EXPECT_EQ(delta(before, after, requests(kOrgs, "POST", 201)), 1);
+  EXPECT_EQ(delta(before, after, requests(kOrgs, "POST", 409)), 1);
+  EXPECT_EQ(delta(before, after, requests(kOrg, "GET", 200)), 1);
+  EXPECT_EQ(delta(before, after, requests(kOrg, "GET", 404)), 1);
+  EXPECT_EQ(delta(before, after, requests(kOrg, "PUT", 409)), 1);
+  EXPECT_EQ(delta(before, after, requests(kOrg, "PUT", 428)), 1);
+  EXPECT_EQ(delta(before, after, requests(kOrg, "PUT", 200)), 1);
+  EXPECT_EQ(delta(before, after, requests("unmatched", "GET", 404)), 1);
+  EXPECT_EQ(delta(before, after, requests("/healthz", "DELETE", 405)), 1);
+  EXPECT_EQ(delta(before, after, requests("/healthz", "other", 405)), 1);
+  EXPECT_EQ(delta(before, after, requests("/api/v1/sessions", "POST", 201)), 0);
+
+  const auto durations = [&](std::string_view route, std::string_view method) {
+    return delta(before, after,
+                 series("orgd_http_request_duration_seconds_count",
+                        {{"route", std::string(route)}, {"method", std::string(method)}}));
+  };
+  EXPECT_EQ(durations(kOrg, "GET"), 2);
+  EXPECT_EQ(durations(kOrg, "PUT"), 3);
+  EXPECT_EQ(durations(kOrgs, "POST"), 2);
+
+  EXPECT_EQ(delta(before, after, commands("CreateOrganization", "ok")), 1);
+  EXPECT_EQ(delta(before, after, commands("CreateOrganization", "conflict")), 1);
+  EXPECT_EQ(delta(before, after, commands("UpdateOrganization", "ok")), 1);
+  EXPECT_EQ(delta(before, after, commands("UpdateOrganization", "conflict")), 1);
+  EXPECT_EQ(delta(before, after, commands("UpdateOrganization", "rejected")), 0);  // 428: no command
+  EXPECT_EQ(delta(before, after, commands("StartSession", "ok")), 0);
+
+  // Two commands appended (the create, the update): two requests over one or two batches.
+  const double events = static_cast<double>(head_after - head_before);
+  EXPECT_GT(events, 0);
+  EXPECT_EQ(delta(before, after, "orgd_eventstore_events_appended_total"), events);
+  EXPECT_EQ(delta(before, after, "orgd_eventstore_append_batch_size_sum"), 2);
+  const double batches = delta(before, after, "orgd_eventstore_append_batch_size_count");
+  EXPECT_GE(batches, 1);
+  EXPECT_LE(batches, 2);
+  EXPECT_EQ(delta(before, after, "orgd_eventstore_fsync_duration_seconds_count"), batches);
+  EXPECT_EQ(delta(before, after, "orgd_eventstore_write_failures_total"), 0);
+
+  // Read-your-writes: every projection has applied the log when the scrape is answered.
+  EXPECT_EQ(after.at("orgd_eventstore_head_position"), static_cast<double>(head_after));
+  int projections = 0;
+  for (const auto& [key, value] : after) {
+    if (key.starts_with("orgd_projection_checkpoint_position{")) {
+      ++projections;
+      EXPECT_EQ(value, static_cast<double>(head_after)) << key;
+    }
+    if (key.starts_with("orgd_projection_lag_events{")) {
+      EXPECT_EQ(value, 0) << key;
+    }
+    if (key.starts_with("orgd_projection_stopped{")) {
+      EXPECT_EQ(value, 0) << key;
+    }
+  }
+  EXPECT_GE(projections, 2);
+  EXPECT_GE(after.at("orgd_http_open_connections"), 1);
+  EXPECT_TRUE(after.contains("orgd_rocksdb_live_sst_files_size_bytes")) << last_scrape_;
+  EXPECT_TRUE(after.contains("orgd_rocksdb_estimate_pending_compaction_bytes"));
+  EXPECT_GT(after.at("orgd_rocksdb_cur_size_all_mem_tables_bytes"), 0);
+}
+
+TEST_F(Observability, RouteLabelsAreTemplatesNeverRawPaths) {
+  token_ = login();
+  for (int i = 0; i < 3; ++i) {
+    call("GET", std::string(kOrgs) + "/0190f2a4-5b6c-7d8e-9f01-00000000000" + std::to_string(i));
+    call("GET", "/unknown-" + std::to_string(i) + "?email=someone@example.com");
+  }
+  scrape();
+  EXPECT_EQ(last_scrape_.find("0190f2a4-5b6c"), std::string::npos);
+  EXPECT_EQ(last_scrape_.find("unknown-"), std::string::npos);
+  EXPECT_EQ(last_scrape_.find("example.com"), std::string::npos);
+}
+
+TEST_F(Observability, PromtoolAcceptsTheMetrics) {
+  if (!on_path("promtool")) GTEST_SKIP() << "promtool is not installed (tools/setup installs it)";
+  token_ = login();
+  create_org("Scraped");
+  call("GET", "/nowhere");
+  scrape();
+  const auto file = dir_.path() / "metrics.txt";
+  std::ofstream(file) << last_scrape_;
+  const auto result = run_shell("promtool check metrics < " + file.string(), 60);
+  EXPECT_EQ(result.exit_code, 0) << result.output << "\n" << last_scrape_;
+  EXPECT_EQ(result.output, "") << "promtool's lint findings";
+}
+
+TEST_F(Observability, TraceparentBecomesTheTraceId) {
+  const std::string traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  auto r = client_->request("GET", "/api/v1/me", {}, {{"traceparent", traceparent}});
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.header("X-Trace-Id"), "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(str(json(r), "traceId"), "4bf92f3577b34da6a3ce929d0e0e4736");
+
+  auto invalid = client_->request("GET", "/healthz", {}, {{"traceparent", "00-zz-01"}});
+  EXPECT_EQ(invalid.header("X-Trace-Id").size(), 32u);
+  EXPECT_NE(invalid.header("X-Trace-Id"), "4bf92f3577b34da6a3ce929d0e0e4736");
+}
+
+TEST_F(Observability, AStoppedProjectionShowsInReadyzAndMetrics) {
+  EXPECT_EQ(client_->request("GET", "/readyz").status, 200);
+  // An event no projection can decode: they stop right before it, and say so.
+  eventstore::AppendRequest poison;
+  poison.actor = "system";
+  poison.correlation_id = "test";
+  poison.streams.push_back({"poison-1", eventstore::ExpectedVersion::any(),
+                            {{"NoSuchEventType", 1, "not cereal"}}});
+  ASSERT_TRUE(app_->store().append(std::move(poison)));
+  test::HttpResult ready;
+  for (int i = 0; i < 200; ++i) {
+    ready = client_->request("GET", "/readyz");
+    if (ready.status == 503) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(ready.status, 503) << ready.body;
+  EXPECT_EQ(str(json(ready), "status"), "not-ready");
+  EXPECT_NE(ready.body.find("NoSuchEventType"), std::string::npos) << ready.body;
+
+  const auto metrics = scrape();
+  int stopped = 0;
+  for (const auto& [key, value] : metrics) {
+    if (key.starts_with("orgd_projection_stopped{") && value == 1) ++stopped;
+    if (key.starts_with("orgd_projection_lag_events{")) {
+      EXPECT_EQ(value, 1) << key;
+    }
+  }
+  EXPECT_GE(stopped, 1) << last_scrape_;
+}
+
+// ---- the orgd binary's logs ---------------------------------------------------------------
+
+struct BinaryRun {
+  std::string stderr_text;
+  int requests{0};  // HTTP requests the script sent
+  std::vector<std::string> secrets;
+  int exit_code{-1};
+};
+
+// Starts the orgd binary, drives a session that handles passwords, tokens and emails in
+// bodies, headers, query strings and paths, stops it, and returns what it wrote on stderr.
+BinaryRun run_orgd_binary(const std::filesystem::path& dir, const std::string& log_format) {
+  BinaryRun run;
+  const std::string admin_email = "root.operator@orgd-logs.test";
+  const std::string admin_password = "admin-Pa55word-never-logged";
+  const std::string owner_email = "founder.person@signup-logs.test";
+  const std::string owner_password = "owner-Pa55word-never-logged";
+  const std::string member_email = "member.person@member-logs.test";
+  const auto stderr_file = dir / ("orgd-" + log_format + ".log");
+  OrgdProcess orgd(ORGD_BINARY,
+                   {"--listen", "127.0.0.1:0", "--data-dir", (dir / ("data-" + log_format)).string(),
+                    "--log-format", log_format, "--log-level", "debug"},
+                   {{"ORGD_ADMIN_EMAIL", admin_email}, {"ORGD_ADMIN_PASSWORD", admin_password}},
+                   stderr_file);
+  const std::uint16_t port = orgd.wait_for_port();
+  if (port == 0) {
+    ADD_FAILURE() << "orgd did not start: " << read_text(stderr_file);
+    return run;
+  }
+  test::HttpClient client(port);
+  const auto send = [&](const std::string& method, const std::string& target,
+                        const std::string& body = {}, test::Headers headers = {}) {
+    ++run.requests;
+    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+    return client.request(method, target, body, headers);
+  };
+  auto admin = send("POST", "/api/v1/sessions",
+                    R"({"email":")" + admin_email + R"(","password":")" + admin_password + R"("})");
+  EXPECT_EQ(admin.status, 201) << admin.body;
+  const std::string admin_token = str(json(admin), "securityToken");
+  const test::Headers as_admin{{"Authorization", "Bearer " + admin_token}};
+  auto signup = send("POST", "/api/v1/signup",
+                     R"({"organizationName":"Logged Org","organizationDescription":"","firstName":"F","lastName":"L","userDescription":"","userEmailAddress":")" +
+                         owner_email + R"(","userPassword":")" + owner_password +
+                         R"(","agreeToTermsAndPolicies":1})");
+  EXPECT_EQ(signup.status, 201) << signup.body;
+  const std::string owner_token = str(json(signup), "securityToken");
+  auto member = send("POST", "/api/v1/customers",
+                     R"({"email":")" + member_email +
+                         R"(","password":"member-Pa55word-never-logged","firstName":"M","lastName":"P"})",
+                     {{"Authorization", "Bearer " + owner_token}});
+  EXPECT_EQ(member.status, 201) << member.body;
+  send("GET", "/api/v1/organizations?q=" + owner_email, {}, as_admin);           // email in a query
+  send("GET", "/api/v1/customers/" + member_email, {}, as_admin);                // email as an id
+  send("GET", "/api/v1/me?token=" + owner_token, {}, {{"Authorization", "Bearer " + owner_token}});
+  send("POST", "/api/v1/sessions",
+       R"({"email":")" + owner_email + R"(","password":"wrong-Pa55word-never-logged"})");
+  send("GET", "/api/v1/me", {}, {{"Authorization", "Bearer " + owner_token + "x"}});  // bad token
+  send("GET", "/healthz", {}, {{"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}});
+  send("POST", "/api/v1/organizations", "{not json", as_admin);
+  send("DELETE", "/api/v1/sessions/current", {}, {{"Authorization", "Bearer " + owner_token}});
+  send("GET", "/metrics");
+  run.exit_code = orgd.stop();
+  run.stderr_text = read_text(stderr_file);
+  const auto secret_of = [](const std::string& token) { return token.substr(token.find('.') + 1); };
+  run.secrets = {admin_password,   owner_password, "member-Pa55word-never-logged",
+                 "wrong-Pa55word-never-logged", admin_email, owner_email, member_email,
+                 "orgd-logs.test", "signup-logs.test", "member-logs.test",
+                 secret_of(admin_token), secret_of(owner_token)};
+  return run;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+class OrgdBinaryLogs : public ::testing::Test {
+ protected:
+  TempDir dir_;
+};
+
+TEST_F(OrgdBinaryLogs, AJsonRunLogsEveryRequestAsOneObjectPerLineWithoutSecrets) {
+  const BinaryRun run = run_orgd_binary(dir_.path(), "json");
+  ASSERT_FALSE(run.stderr_text.empty());
+  EXPECT_EQ(run.exit_code, 0);
+  int access_lines = 0;
+  bool traced = false;
+  std::set<std::string> routes;
+  for (const auto& line : lines_of(run.stderr_text)) {
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(line, ec);
+    ASSERT_FALSE(ec) << "not JSON: " << line;
+    ASSERT_TRUE(parsed.is_object()) << line;
+    const auto& object = parsed.as_object();
+    EXPECT_TRUE(object.contains("time") && object.contains("level") && object.contains("msg"))
+        << line;
+    if (object.contains("logger") && object.at("logger") == "access") {
+      ++access_lines;
+      for (const auto* field : {"method", "route", "status", "duration_ms", "trace_id"}) {
+        EXPECT_TRUE(object.contains(field)) << field << " missing in " << line;
+      }
+      EXPECT_EQ(object.at("trace_id").as_string().size(), 32u) << line;
+      routes.insert(std::string(object.at("route").as_string()));
+      traced = traced || object.at("trace_id") == "0af7651916cd43dd8448eb211c80319c";
+    }
+  }
+  EXPECT_EQ(access_lines, run.requests);
+  EXPECT_TRUE(traced) << "the traceparent's trace id is in the access log";
+  EXPECT_TRUE(routes.contains("/api/v1/customers/{id}"));
+  EXPECT_TRUE(routes.contains("/api/v1/signup"));
+  for (const auto& secret : run.secrets) {
+    EXPECT_EQ(run.stderr_text.find(secret), std::string::npos) << "logged: " << secret;
+  }
+}
+
+TEST_F(OrgdBinaryLogs, ATextRunLogsOneLinePerRequestWithoutSecrets) {
+  const BinaryRun run = run_orgd_binary(dir_.path(), "text");
+  ASSERT_FALSE(run.stderr_text.empty());
+  int access_lines = 0;
+  for (const auto& line : lines_of(run.stderr_text)) {
+    if (line.empty()) continue;
+    EXPECT_NE(line.front(), '{') << line;
+    if (line.find(" access ") != std::string::npos) {
+      ++access_lines;
+      EXPECT_NE(line.find("trace_id="), std::string::npos) << line;
+    }
+  }
+  EXPECT_EQ(access_lines, run.requests);
+  for (const auto& secret : run.secrets) {
+    EXPECT_EQ(run.stderr_text.find(secret), std::string::npos) << "logged: " << secret;
+  }
+}
+
+}  // namespace
+}  // namespace orgd::e2e
