@@ -9,6 +9,7 @@
 #include "api/representations.hpp"
 #include "api/route_support.hpp"
 #include "domain/membership/membership.hpp"
+#include "domain/organization/organization_access.hpp"
 #include "replay/as_of.hpp"
 #include "replay/history.hpp"
 #include "replay/history_entry.hpp"
@@ -19,14 +20,6 @@ namespace {
 
 constexpr std::uint64_t kMaxLimit = 1000;
 constexpr std::uint64_t kDefaultLimit = 100;
-
-// History shows who did what in an organization: the platform roles, and the organization's
-// own owners (the seed's "Creator"), but not its admins or members.
-bool may_read_history(const domain::Caller& caller, std::string_view organization_id) {
-  return caller.platform_role != domain::PlatformRole::none ||
-         (caller.role == domain::OrganizationRole::owner &&
-          caller.organization_id == organization_id);
-}
 
 std::optional<std::uint64_t> parse_u64(std::string_view text) {
   std::uint64_t value = 0;
@@ -103,7 +96,7 @@ HttpResponse organization_history(const ApiContext& context, const HttpRequest& 
   const std::string stream = domain::organization_stream(id);
   auto version = context.store.stream_version(stream);
   if (!version) return unavailable_response(request, version.error().message);
-  if (*version == 0 || !may_read_history(who.caller, id)) return not_found_response(request);
+  if (*version == 0 || !domain::can_read_history(who.caller, id)) return not_found_response(request);
   return history_of(context, request, {stream, domain::members_stream(id)});
 }
 
@@ -112,7 +105,7 @@ HttpResponse customer_history(const ApiContext& context, const HttpRequest& requ
   auto customer = replay::customer_as_of(context.store, id, context.store.head_position());
   if (!customer) return unavailable_response(request, customer.error().message);
   if (customer->state.version == 0 ||
-      !may_read_history(who.caller, customer->state.organization_id)) {
+      !domain::can_read_history(who.caller, customer->state.organization_id)) {
     return not_found_response(request);
   }
   return history_of(context, request, {domain::customer_stream(id), domain::sessions_stream(id)});
@@ -150,7 +143,7 @@ HttpResponse organization_as_of(const ApiContext& context, const HttpRequest& re
                                 const Authenticated& who, const std::string& id,
                                 const QueryParams& query) {
   if (auto ok = only_params(request, query, {"asOf"}); !ok) return std::move(ok.error());
-  if (!may_read_history(who.caller, id)) return not_found_response(request);
+  if (!domain::can_read_history(who.caller, id)) return not_found_response(request);
   auto position = replay::resolve_as_of(context.store, *query.get("asOf"));
   if (!position) {
     if (position.error().code == replay::AsOfErrorCode::storage) {

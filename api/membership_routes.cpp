@@ -9,20 +9,13 @@
 #include "api/ids.hpp"
 #include "api/representations.hpp"
 #include "api/route_support.hpp"
+#include "domain/customer/customer_access.hpp"
 #include "domain/membership/membership_decisions.hpp"
 
 namespace orgd::api {
 namespace {
 
 const std::string kDefault{domain::kDefaultOrganizationId};
-
-// A customer sees the members of its own organization; owners and admins also those waiting
-// in Default; the platform roles all.
-bool may_list_members(const domain::Caller& caller, const std::string& organization_id) {
-  if (caller.platform_role != domain::PlatformRole::none) return true;
-  if (caller.organization_id == organization_id) return true;
-  return organization_id == kDefault && caller.manages_own_organization();
-}
 
 HttpResponse list_members(const ApiContext& context, const HttpRequest& request,
                           const domain::Caller& caller, const std::string& organization_id) {
@@ -46,7 +39,7 @@ HttpResponse list_members(const ApiContext& context, const HttpRequest& request,
   }
   auto organization = context.organizations.get(organization_id);
   if (!organization) return unavailable_response(request, organization.error().message);
-  if (!*organization || !may_list_members(caller, organization_id)) {
+  if (!*organization || !domain::can_list_members(caller, organization_id)) {
     return not_found_response(request);
   }
   auto page = context.customers.members(q);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,10 @@ enum class IndexPageError : std::uint8_t { invalid_cursor, storage };
 [[nodiscard]] std::uint64_t count_prefix(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
                                          const rocksdb::ReadOptions& options,
                                          const std::string& prefix);
+
+// Cursor text: lowercase hex of the cursor's bytes; from_hex is nullopt for anything else.
+[[nodiscard]] std::string to_hex(std::string_view bytes);
+[[nodiscard]] std::optional<std::string> from_hex(std::string_view hex);
 
 // The smallest key greater than every key starting with `prefix`.
 [[nodiscard]] std::string upper_bound_of(std::string prefix);

@@ -21,4 +21,10 @@ bool can_manage(const Caller& caller, const Customer& customer) {
   return caller.role == OrganizationRole::owner || customer.role != OrganizationRole::owner;
 }
 
+bool can_list_members(const Caller& caller, std::string_view organization_id) {
+  if (caller.platform_role != PlatformRole::none) return true;
+  if (caller.organization_id == organization_id) return true;
+  return organization_id == kDefaultOrganizationId && caller.manages_own_organization();
+}
+
 }  // namespace orgd::domain

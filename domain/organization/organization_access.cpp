@@ -34,6 +34,11 @@ bool can_create_under(const Caller& caller, std::string_view parent_id,
          within_reach(caller, parent_id, parent_ancestors);
 }
 
+bool can_read_history(const Caller& caller, std::string_view organization_id) {
+  return caller.platform_role != PlatformRole::none ||
+         (caller.role == OrganizationRole::owner && caller.organization_id == organization_id);
+}
+
 bool can_delete(const Caller& caller, std::string_view organization_id) {
   if (caller.is_superadmin()) return true;
   return caller.platform_role == PlatformRole::none && caller.role == OrganizationRole::owner &&

@@ -20,6 +20,9 @@ namespace orgd::domain {
 // Create a child under `parent_id`: SuperAdmin, or an owner of the parent or an ancestor.
 [[nodiscard]] bool can_create_under(const Caller& caller, std::string_view parent_id,
                                     const AncestorChain& parent_ancestors);
+// Read an organization's history (who did what): the platform roles, or an owner of that very
+// organization (the seed's "Creator") -- not its admins or members.
+[[nodiscard]] bool can_read_history(const Caller& caller, std::string_view organization_id);
 // Delete: SuperAdmin, or an owner of that very organization.
 [[nodiscard]] bool can_delete(const Caller& caller, std::string_view organization_id);
 
