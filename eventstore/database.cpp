@@ -42,6 +42,7 @@ rocksdb::DBOptions db_options(const StoreOptions& options) {
   db.create_missing_column_families = !options.read_only;
   db.max_background_jobs = 2;  // the machine is small and the log is append-mostly
   db.keep_log_file_num = 4;
+  if (options.env) db.env = options.env.get();
   return db;
 }
 
@@ -121,6 +122,7 @@ std::expected<std::unique_ptr<Database>, StoreError> Database::open(const StoreO
   if (!status.ok()) return std::unexpected(to_store_error(status, options.data_dir));
 
   std::unique_ptr<Database> database(new Database());
+  database->env_ = options.env;
   database->db_.reset(raw);
   for (auto* handle : handles) database->handles_.emplace(handle->GetName(), handle);
   database->cfs_ = {database->find(kEventsCf), database->find(kStreamsCf),

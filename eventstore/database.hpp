@@ -40,6 +40,7 @@ class Database {
   Database() = default;
   void close();
 
+  std::shared_ptr<rocksdb::Env> env_;  // outlives db_, which uses it
   std::unique_ptr<rocksdb::DB> db_;
   std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> handles_;
   ColumnFamilies cfs_;

@@ -5,8 +5,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
 
 namespace orgd::eventstore {
 
@@ -43,6 +48,9 @@ struct StoreOptions {
   // not), before that round's callbacks run. Must be cheap, must not block and must not
   // throw; it must stay callable for the store's lifetime. Default: none.
   std::function<void(const BatchWritten&)> on_batch_written;
+  // The file system RocksDB uses; tests inject disk faults through it. Default: none (the
+  // operating system's, rocksdb::Env::Default()).
+  std::shared_ptr<rocksdb::Env> env;
 };
 
 }  // namespace orgd::eventstore

@@ -1,0 +1,109 @@
+// A disk that fills up or turns read-only under the store: appends fail with
+// storage_unavailable and leave nothing behind, reads keep working; after a full disk has
+// space again appends resume without reopening the store, after a read-only file system
+// (which RocksDB treats as fatal) they resume once the store is reopened.
+
+#include <thread>
+
+#include "tests/eventstore/store_fixture.hpp"
+#include "tests/support/disk_faults.hpp"
+
+namespace orgd::eventstore::testing {
+namespace {
+
+class DiskFaultTest : public ::testing::Test {
+ protected:
+  void SetUp() override { open(); }
+
+  void open() {
+    StoreOptions options;
+    options.data_dir = dir_.path() / "db";
+    options.env = faults_.env();
+    auto store = Store::open(options);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    store_ = std::move(*store);
+  }
+
+  // Two acknowledged appends, then the fault, then refused appends and claims; reads work.
+  void append_then_fail(test::DiskFault fault) {
+    ASSERT_TRUE(store_->append(append_to("a", ExpectedVersion::no_stream())).has_value());
+    ASSERT_TRUE(store_->append(claim("names", "taken-before", "a")).has_value());
+    const auto head_before = store_->head_position();
+    const auto hash_before = store_->head_hash();
+
+    faults_.fail(fault);
+    for (int i = 0; i < 5; ++i) {
+      auto refused =
+          store_->append(append_to("b-" + std::to_string(i), ExpectedVersion::no_stream()));
+      ASSERT_FALSE(refused.has_value());
+      EXPECT_EQ(refused.error().code, AppendErrorCode::storage_unavailable);
+    }
+    EXPECT_FALSE(store_->append(claim("names", "refused", "b")).has_value());
+    EXPECT_GT(faults_.refused(), 0u);
+    EXPECT_EQ(store_->head_position(), head_before);
+    EXPECT_EQ(store_->head_hash(), hash_before);
+
+    auto a = store_->read_stream("a");
+    ASSERT_TRUE(a.has_value());
+    EXPECT_EQ(a->size(), 1u);
+    EXPECT_EQ(store_->stream_version("b-0").value(), 0u);
+    EXPECT_EQ(store_->claim_owner("names", "refused").value(), std::nullopt);
+  }
+
+  // Appends until the store accepts writes again (RocksDB checks the disk every 5 s).
+  Store::AppendOutcome append_when_accepted(const AppendRequest& request) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    auto outcome = store_->append(request);
+    while (!outcome && outcome.error().code == AppendErrorCode::storage_unavailable &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      outcome = store_->append(request);
+    }
+    return outcome;
+  }
+
+  // After writes resumed: the chain continues without a gap and, also after a reopen, what was
+  // refused never appears (nothing half-written is replayed).
+  void expect_only_acknowledged_after_reopen() {
+    auto resumed = append_when_accepted(append_to("b-0", ExpectedVersion::no_stream()));
+    ASSERT_TRUE(resumed.has_value()) << resumed.error().message;
+    EXPECT_EQ(resumed->last_position, 2u);
+    ASSERT_TRUE(store_->append(claim("names", "refused", "b-0")).has_value());
+
+    store_.reset();
+    open();
+    EXPECT_EQ(store_->head_position(), 2u);
+    auto all = store_->read_all(1, 100);
+    ASSERT_TRUE(all.has_value());
+    EXPECT_EQ(positions(*all), (std::vector<std::uint64_t>{1, 2}));
+    EXPECT_EQ(all->back().stream_id, "b-0");
+    EXPECT_EQ(store_->stream_version("b-1").value(), 0u);
+    EXPECT_EQ(store_->claim_owner("names", "refused").value(), std::optional<std::string>("b-0"));
+    EXPECT_EQ(store_->claim_owner("names", "taken-before").value(),
+              std::optional<std::string>("a"));
+  }
+
+  test::DiskFaults faults_;  // outlives the store, which writes through it
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(DiskFaultTest, AFullDiskRefusesAppendsAndTheyResumeWithoutReopeningOnceItHasSpace) {
+  append_then_fail(test::DiskFault::full);
+  faults_.heal();
+  expect_only_acknowledged_after_reopen();
+}
+
+TEST_F(DiskFaultTest, AReadOnlyFileSystemRefusesAppendsUntilTheStoreIsReopened) {
+  append_then_fail(test::DiskFault::read_only);
+  faults_.heal();
+  auto still_refused = store_->append(append_to("c", ExpectedVersion::no_stream()));
+  ASSERT_FALSE(still_refused.has_value());
+  EXPECT_EQ(still_refused.error().code, AppendErrorCode::storage_unavailable);
+  store_.reset();
+  open();
+  expect_only_acknowledged_after_reopen();
+}
+
+}  // namespace
+}  // namespace orgd::eventstore::testing
