@@ -112,6 +112,16 @@ class OrgdProcess {
     return 0;
   }
 
+  // SIGKILL now, and reaps the process: a crash at whatever it was doing.
+  void kill_now() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    exit_code_ = -1;
+  }
+
   // SIGTERM, then waits (SIGKILL after 20 s). Returns the exit code (-1 when killed).
   int stop() {
     if (pid_ <= 0) return exit_code_;
