@@ -129,6 +129,10 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
   server_options.port = options.listen_port;
   server_options.threads = options.io_threads;
   server_options.body_limit = options.body_limit;
+  server_options.header_limit = options.header_limit;
+  server_options.request_timeout = options.request_timeout;
+  server_options.idle_timeout = options.idle_timeout;
+  server_options.max_connections = options.max_connections;
   server_options.on_response = [&parts = *parts](const CompletedRequest& completed) {
     const std::string_view route = parts.router->route_template(completed.path);
     parts.metrics->observe_request(completed.method, route, completed.status, completed.duration);

@@ -5,6 +5,8 @@
 //
 // Thread-safety: start/stop from one thread.
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -26,8 +28,18 @@ struct OrgdOptions {
   // RocksDB data directory. Default: ./data.
   std::filesystem::path data_dir{"./data"};
   ApiOptions api;
-  // Largest request body, bytes. Default: 1 MiB.
+  // Largest request body, bytes; larger ones answer 413. Default: 1 MiB.
   std::size_t body_limit{1u << 20};
+  // Largest request head (request line and headers), bytes; larger ones answer 431.
+  // Default: 16 KiB.
+  std::size_t header_limit{16u << 10};
+  // Time to receive a whole request once its first byte arrived (else 408 and close), and to
+  // send a response (else close). Default: 30 s.
+  std::chrono::seconds request_timeout{30};
+  // Time an idle connection (new, or keep-alive between requests) stays open. Default: 60 s.
+  std::chrono::seconds idle_timeout{60};
+  // Open connections beyond this are answered 503 and closed. Default: 10000.
+  std::size_t max_connections{10000};
   // HTTP I/O threads. Default: 0 = one per core.
   unsigned io_threads{0};
   BootstrapOptions bootstrap;

@@ -1,6 +1,7 @@
 // orgd: the server. Every setting is a flag and an ORGD_* environment variable; the flag wins.
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <csignal>
@@ -18,6 +19,10 @@ struct CommandLine {
   std::string signup{"on"};
   std::int64_t token_ttl{86400};
   std::size_t body_limit{1u << 20};
+  std::size_t header_limit{16u << 10};
+  std::int64_t request_timeout{30};
+  std::int64_t idle_timeout{60};
+  std::size_t max_connections{10000};
   std::string log_level{"info"};
   std::string log_format{"json"};
   std::string swagger_ui_dir;
@@ -38,6 +43,19 @@ bool split_listen(const std::string& listen, std::string& address, std::uint16_t
     return false;
   }
   return true;
+}
+
+// Every connection is a file descriptor: raise the soft limit to the hard one, so that
+// --max-connections rather than EMFILE is what bounds them. Returns the effective limit.
+rlim_t raise_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return limit.rlim_cur;
 }
 
 const char* env_or_empty(const char* name) {
@@ -68,6 +86,27 @@ int main(int argc, char** argv) {
       ->envname("ORGD_BODY_LIMIT")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{64u << 20}))
       ->capture_default_str();
+  app.add_option("--header-limit", cli.header_limit,
+                 "largest request line and headers, bytes (larger: 431)")
+      ->envname("ORGD_HEADER_LIMIT")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1u << 20}))
+      ->capture_default_str();
+  app.add_option("--request-timeout", cli.request_timeout,
+                 "seconds to receive a whole request once begun (slower: 408) or to send a "
+                 "response")
+      ->envname("ORGD_REQUEST_TIMEOUT")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600}))
+      ->capture_default_str();
+  app.add_option("--idle-timeout", cli.idle_timeout,
+                 "seconds an idle connection (new or keep-alive) stays open")
+      ->envname("ORGD_IDLE_TIMEOUT")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600}))
+      ->capture_default_str();
+  app.add_option("--max-connections", cli.max_connections,
+                 "open connections beyond this are answered 503 and closed")
+      ->envname("ORGD_MAX_CONNECTIONS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
   app.add_option("--log-level", cli.log_level, "trace|debug|info|warn|error|critical|off")
       ->envname("ORGD_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
@@ -92,6 +131,10 @@ int main(int argc, char** argv) {
   options.api.signup_enabled = cli.signup == "on";
   options.api.token_ttl_seconds = cli.token_ttl;
   options.body_limit = cli.body_limit;
+  options.header_limit = cli.header_limit;
+  options.request_timeout = std::chrono::seconds(cli.request_timeout);
+  options.idle_timeout = std::chrono::seconds(cli.idle_timeout);
+  options.max_connections = cli.max_connections;
   options.bootstrap.admin_email = env_or_empty("ORGD_ADMIN_EMAIL");
   options.bootstrap.admin_password = env_or_empty("ORGD_ADMIN_PASSWORD");
   options.access_log = {loggers.access, cli.log_format == "json"};
@@ -104,6 +147,16 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+
+  const rlim_t file_limit = raise_file_limit();
+  spdlog::info("open file limit {} (--max-connections {})", static_cast<std::uint64_t>(file_limit),
+               options.max_connections);
+  if (file_limit != RLIM_INFINITY && file_limit < options.max_connections + 64) {
+    spdlog::warn(
+        "the open file limit {} is below --max-connections {}: beyond it, connections "
+        "wait in the listen queue instead of being answered 503",
+        static_cast<std::uint64_t>(file_limit), options.max_connections);
+  }
 
   auto application = orgd::api::Application::start(options);
   if (!application) {

@@ -75,11 +75,14 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     backoff_.async_wait(beast::bind_front_handler(&Listener::on_backoff, shared_from_this()));
     return;
   }
-  if (context_->open_connections.load() >= context_->options.max_connections) {
-    beast::error_code ignored;
-    socket.close(ignored);
+  // A refused connection is told why (503) rather than reset; it counts as open until closed,
+  // at most a few seconds (the session's linger), so a flood cannot outgrow the limit by much.
+  const bool full = context_->open_connections.load() >= context_->options.max_connections;
+  auto session = std::make_shared<Session>(std::move(socket), context_);
+  if (full) {
+    session->refuse();
   } else {
-    std::make_shared<Session>(std::move(socket), context_)->run();
+    session->run();
   }
   do_accept();
 }

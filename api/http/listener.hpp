@@ -1,6 +1,6 @@
 #pragma once
 // Accepts connections and starts a Session for each, on its own strand. Connections beyond
-// max_connections are accepted and closed at once. Internal to api/http.
+// max_connections are accepted, answered 503 and closed. Internal to api/http.
 //
 // Threads: runs on its own strand; open() and local_endpoint() from the starting thread.
 

@@ -41,12 +41,15 @@ struct ServerOptions {
   // Largest accepted request head (request line + headers); larger ones answer 431.
   // Default: 16 KiB.
   std::size_t header_limit{16u << 10};
-  // Time allowed to receive one whole request once its first byte arrived, and to send a
-  // response; slower peers are disconnected. Default: 30 s.
+  // Time allowed to receive one whole request once its first byte arrived (slower ones are
+  // answered 408 and disconnected: slowloris), and to send a response (slower readers are
+  // disconnected). Default: 30 s.
   std::chrono::seconds request_timeout{30};
-  // Time an idle keep-alive connection stays open between requests. Default: 60 s.
+  // Time an idle connection (a new one, or keep-alive between requests) stays open; it is
+  // then closed without an answer. Default: 60 s.
   std::chrono::seconds idle_timeout{60};
-  // Open connections beyond this are accepted and closed at once. Default: 10000.
+  // Open connections beyond this are accepted, answered 503 (problem body, Retry-After: 1,
+  // nothing read) and closed. Default: 10000.
   std::size_t max_connections{10000};
   // Told about every response, including those the server makes itself (400 malformed, 413,
   // 431, 500 for a handler that failed). Runs on the connection's strand, on an I/O thread:

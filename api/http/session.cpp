@@ -10,8 +10,10 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <limits>
+#include <vector>
 
 #include "api/http/problem.hpp"
+#include "api/http/request_framing.hpp"
 #include "api/http/trace_context.hpp"
 
 namespace orgd::api::http_detail {
@@ -22,8 +24,8 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-// How much to ask for while waiting for a request; the parser reads the rest.
-constexpr std::size_t kFirstReadSize = 8192;
+// How much to ask for at a time while reading a request head.
+constexpr std::size_t kReadSize = 8192;
 // After a final response we read (and discard) what the client is still sending for a
 // while before closing: closing with unread data makes the kernel send RST, which can
 // destroy our response (a 413, typically) before the client reads it.
@@ -59,6 +61,14 @@ bool is_parse_error(beast::error_code ec) {
   return ec.category() == http::make_error_code(http::error::bad_target).category();
 }
 
+std::expected<void, std::string> check_framing_of(const http::request_header<>& header) {
+  std::vector<std::string_view> transfer_encodings;
+  for (const auto& field : header) {
+    if (field.name() == http::field::transfer_encoding) transfer_encodings.push_back(field.value());
+  }
+  return check_framing({header.version(), transfer_encodings, header.count(http::field::host)});
+}
+
 std::string remote_address_of(const tcp::socket& socket) {
   beast::error_code ec;
   const auto endpoint = socket.remote_endpoint(ec);
@@ -71,6 +81,7 @@ Session::Session(tcp::socket&& socket, std::shared_ptr<ServerContext> context)
     : strand_(socket.get_executor()),
       stream_(std::move(socket)),
       idle_timer_(strand_),
+      request_timer_(strand_),
       context_(std::move(context)),
       remote_address_(remote_address_of(stream_.socket())) {
   ++context_->open_connections;
@@ -83,6 +94,16 @@ Session::~Session() { --context_->open_connections; }
 
 void Session::run() {
   net::dispatch(strand_, beast::bind_front_handler(&Session::do_read, shared_from_this()));
+}
+
+void Session::refuse() {
+  net::dispatch(strand_, [self = shared_from_this()] {
+    self->parser_.emplace();  // reject() reads the (empty) request line from it
+    self->reject(503, "service-unavailable", "Service Unavailable",
+                 "the server has reached its limit of " +
+                     std::to_string(self->context_->options.max_connections) +
+                     " open connections; retry later");
+  });
 }
 
 void Session::post_response(std::uint64_t sequence, std::optional<HttpResponse> response) {
@@ -107,7 +128,7 @@ void Session::do_read() {
       std::min<std::size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
   if (buffer_.size() == 0) return wait_for_request();
   // A pipelined request is already (partly) buffered: its clock starts now.
-  request_deadline_ = std::chrono::steady_clock::now() + options.request_timeout;
+  start_request_clock();
   read_header();
 }
 
@@ -116,7 +137,7 @@ void Session::wait_for_request() {
   // No read deadline while waiting: the idle timer decides, and only when nothing is pending.
   stream_.expires_never();
   if (pending_.empty() && !writing_) arm_idle_timer();
-  stream_.async_read_some(buffer_.prepare(kFirstReadSize),
+  stream_.async_read_some(buffer_.prepare(kReadSize),
                           beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
 }
 
@@ -125,18 +146,68 @@ void Session::on_first_bytes(beast::error_code ec, std::size_t bytes) {
   idle_timer_.cancel();
   if (ec) return on_read_error(ec);
   buffer_.commit(bytes);
-  request_deadline_ = std::chrono::steady_clock::now() + context_->options.request_timeout;
+  start_request_clock();
   read_header();
 }
 
-void Session::read_header() {
-  stream_.expires_at(request_deadline_);
-  http::async_read_header(stream_, buffer_, *parser_,
-                          beast::bind_front_handler(&Session::on_read_header, shared_from_this()));
+// The request timer, not the stream's own expiry, bounds reading a request: an expired
+// tcp_stream closes its socket, and then no 408 could be sent.
+void Session::start_request_clock() {
+  reading_request_ = true;
+  request_deadline_ = std::chrono::steady_clock::now() + context_->options.request_timeout;
+  stream_.expires_never();
+  request_timer_.expires_at(request_deadline_);
+  request_timer_.async_wait(
+      beast::bind_front_handler(&Session::on_request_timer, shared_from_this()));
 }
 
-void Session::on_read_header(beast::error_code ec, std::size_t /*bytes*/) {
+void Session::on_request_timer(beast::error_code ec) {
+  if (ec || closed_ || !reading_request_) return;
+  // A wake-up that was already queued when the timer was re-armed for the next request.
+  if (request_timer_.expiry() > std::chrono::steady_clock::now()) return;
+  timed_out_ = true;
+  // Cancelling would also abort the response being written, which must stay whole.
+  if (writing_) return close_now();
+  stream_.cancel();  // the pending read completes, and its handler answers 408
+}
+
+// Beast's async_read_header would do, but it consumes the raw head, and has_obs_fold needs
+// it: so the head is fed to the parser here, and each part it consumed checked first.
+void Session::read_header() {
+  if (buffer_.size() > 0) {
+    beast::error_code ec;
+    const std::size_t used = parser_->put(buffer_.data(), ec);
+    const bool folded =
+        has_obs_fold(std::string_view(static_cast<const char*>(buffer_.data().data()), used));
+    buffer_.consume(used);
+    if (folded) {
+      return reject(400, "malformed-request", "Malformed Request",
+                    "the request is not valid HTTP/1.1: a header value is folded over lines");
+    }
+    if (ec && ec != http::error::need_more) return on_read_error(ec);
+    if (!ec && parser_->is_header_done()) return on_header();
+  }
+  stream_.expires_never();  // a response written meanwhile may have set it
+  stream_.async_read_some(buffer_.prepare(kReadSize),
+                          beast::bind_front_handler(&Session::on_header_bytes, shared_from_this()));
+}
+
+void Session::on_header_bytes(beast::error_code ec, std::size_t bytes) {
+  if (timed_out_) return on_read_error(ec);
+  if (ec == net::error::eof) {
+    return on_read_error(parser_->got_some() ? http::error::partial_message
+                                             : http::error::end_of_stream);
+  }
   if (ec) return on_read_error(ec);
+  buffer_.commit(bytes);
+  read_header();
+}
+
+void Session::on_header() {
+  if (auto framed = check_framing_of(parser_->get()); !framed) {
+    return reject(400, "malformed-request", "Malformed Request",
+                  "the request is not valid HTTP/1.1: " + framed.error());
+  }
   // curl and others wait for "100 Continue" before sending a large body. Interleaving it
   // with pipelined responses would be ambiguous, so then we let the client time out and
   // send anyway.
@@ -154,29 +225,36 @@ void Session::send_continue() {
 
 void Session::on_continue_sent(beast::error_code ec, std::size_t /*bytes*/) {
   writing_ = false;
-  if (ec) return close_now();
+  if (ec || closed_) return close_now();
   read_body();
 }
 
 void Session::read_body() {
-  stream_.expires_at(request_deadline_);
+  stream_.expires_never();
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&Session::on_read, shared_from_this()));
 }
 
 void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
-  if (ec) return on_read_error(ec);
+  if (ec || timed_out_) return on_read_error(ec);
+  reading_request_ = false;
+  request_timer_.cancel();
   dispatch(parser_->release());
 }
 
 void Session::on_read_error(beast::error_code ec) {
   if (closed_) return;
+  if (timed_out_) {
+    return reject(408, "request-timeout", "Request Timeout",
+                  "the request did not arrive within " +
+                      std::to_string(context_->options.request_timeout.count()) + " s");
+  }
   if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
       ec == net::error::eof) {
     // The client has finished sending: answer what it already asked, then close.
     reading_done_ = true;
-    if (pending_.empty() && !writing_) close_gracefully();
-    return;
+    if (pending_.empty() && !writing_) return close_gracefully();
+    return hold_until_answered();
   }
   if (is_parse_error(ec)) return reject(ec);
   close_now();  // timeout, reset, or cancelled by close
@@ -189,9 +267,14 @@ void Session::dispatch(BeastRequest&& request) {
   const bool head = request.method() == http::verb::head;
   HttpRequest http_request = to_http_request(std::move(request), remote_address_);
   const std::uint64_t sequence = next_sequence_++;
-  pending_.push_back(
-      Pending{sequence, http_request.trace_id, http_request.path, keep_alive, head, {},
-              http_request.method_name, std::chrono::steady_clock::now()});
+  pending_.push_back(Pending{sequence,
+                             http_request.trace_id,
+                             http_request.path,
+                             keep_alive,
+                             head,
+                             {},
+                             http_request.method_name,
+                             std::chrono::steady_clock::now()});
   if (!keep_alive) reading_done_ = true;
 
   Responder respond(std::make_shared<SessionSink>(weak_from_this(), sequence, context_->lifeline));
@@ -202,36 +285,44 @@ void Session::dispatch(BeastRequest&& request) {
     // and keep serving. (If the handler had already responded, its response loses.)
     complete(sequence, std::nullopt, "the request handler failed");
   }
+  if (reading_done_) return hold_until_answered();
   do_read();
 }
 
 void Session::reject(beast::error_code ec) {
-  reading_done_ = true;
   const auto& options = context_->options;
+  if (ec == http::error::body_limit) {
+    return reject(413, "payload-too-large", "Payload Too Large",
+                  "the request body exceeds " + std::to_string(options.body_limit) + " bytes");
+  }
+  if (ec == http::error::header_limit) {
+    return reject(
+        431, "request-header-fields-too-large", "Request Header Fields Too Large",
+        "the request line and headers exceed " + std::to_string(options.header_limit) + " bytes");
+  }
+  reject(400, "malformed-request", "Malformed Request",
+         "the request is not valid HTTP/1.1: " + ec.message());
+}
+
+void Session::reject(int status, std::string_view slug, std::string_view title,
+                     std::string detail) {
+  reading_done_ = true;
+  reading_request_ = false;
+  request_timer_.cancel();
   // Whatever the parser got before failing (target, headers) may already be in its message.
   const std::string_view target = parser_->get().target();
   const std::string path(target.substr(0, target.find('?')));
   std::string trace_id =
       trace_id_from_traceparent(parser_->get()["traceparent"]).value_or(new_trace_id());
-
-  HttpResponse problem;
-  if (ec == http::error::body_limit) {
-    problem = problem_response(
-        413, "payload-too-large", "Payload Too Large",
-        "the request body exceeds " + std::to_string(options.body_limit) + " bytes", path,
-        trace_id);
-  } else if (ec == http::error::header_limit) {
-    problem = problem_response(
-        431, "request-header-fields-too-large", "Request Header Fields Too Large",
-        "the request line and headers exceed " + std::to_string(options.header_limit) + " bytes",
-        path, trace_id);
-  } else {
-    problem =
-        problem_response(400, "malformed-request", "Malformed Request",
-                         "the request is not valid HTTP/1.1: " + ec.message(), path, trace_id);
-  }
+  HttpResponse problem = problem_response(status, slug, title, detail, path, trace_id);
+  if (status == 503) problem.headers.emplace_back("Retry-After", "1");
   const std::uint64_t sequence = next_sequence_++;
-  pending_.push_back(Pending{sequence, trace_id, path, false, false, {},
+  pending_.push_back(Pending{sequence,
+                             trace_id,
+                             path,
+                             false,
+                             false,
+                             {},
                              std::string(parser_->get().method_string()),
                              std::chrono::steady_clock::now()});
   complete(sequence, std::move(problem), "");
@@ -293,6 +384,16 @@ void Session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
 
 // ---- idleness and closing ----------------------------------------------------------------
 
+// A session lives as long as an operation of its own is pending; responders hold only a weak
+// reference. Once reading has stopped ("Connection: close", HTTP/1.0, a half-closed client),
+// a handler still working would otherwise find the session gone and its answer dropped. This
+// wait, cancelled by closing, keeps it until the last response is written.
+void Session::hold_until_answered() {
+  if (closed_) return;
+  idle_timer_.expires_at(std::chrono::steady_clock::time_point::max());
+  idle_timer_.async_wait([self = shared_from_this()](beast::error_code) {});
+}
+
 void Session::arm_idle_timer() {
   idle_timer_.expires_after(context_->options.idle_timeout);
   idle_timer_.async_wait(beast::bind_front_handler(&Session::on_idle_timer, shared_from_this()));
@@ -310,6 +411,7 @@ void Session::close_gracefully() {
   if (closed_) return;
   closed_ = true;
   idle_timer_.cancel();
+  request_timer_.cancel();
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   if (ec) return close_now();
@@ -332,6 +434,7 @@ void Session::on_drain(beast::error_code ec, std::size_t bytes) {
 void Session::close_now() {
   closed_ = true;
   idle_timer_.cancel();
+  request_timer_.cancel();
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   stream_.close();

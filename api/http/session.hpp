@@ -7,8 +7,15 @@
 // request order whatever order the handler completes them in.
 //
 // Timeouts: between requests the connection may stay idle for idle_timeout, but only while
-// no response is pending; once a request's first byte arrives, the whole request must
-// arrive within request_timeout, and each response must be written within request_timeout.
+// no response is pending, and is then closed without an answer; once a request's first byte
+// arrives, the whole request must arrive within request_timeout or is answered 408 and the
+// connection closed (closed at once if a response is being written then); each response
+// must be written within request_timeout.
+//
+// Refusals the server makes itself, each a problem body followed by closing the connection
+// (nothing after them on the connection is read as a request): 400 for what is not valid
+// HTTP/1.1 or has ambiguous framing (request_framing.hpp), 408, 413 over body_limit, 431
+// over header_limit, and 503 for a connection over max_connections (refuse()).
 //
 // Threads: every member runs on the connection's strand, except post_response(), which any
 // thread may call (it posts to the strand). Lifetime: owned by its pending asynchronous
@@ -46,6 +53,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Starts reading (on the strand).
   void run();
+  // Answers 503 at once and closes, reading nothing: the server is at max_connections.
+  void refuse();
   // Completes request number `sequence` with `response`, or with a 500 problem when the
   // handler's Responder was dropped (nullopt). Any thread.
   void post_response(std::uint64_t sequence, std::optional<HttpResponse> response);
@@ -65,8 +74,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void do_read();
   void wait_for_request();
   void on_first_bytes(boost::beast::error_code ec, std::size_t bytes);
+  void start_request_clock();
+  void on_request_timer(boost::beast::error_code ec);
   void read_header();
-  void on_read_header(boost::beast::error_code ec, std::size_t bytes);
+  void on_header_bytes(boost::beast::error_code ec, std::size_t bytes);
+  void on_header();
   void send_continue();
   void on_continue_sent(boost::beast::error_code ec, std::size_t bytes);
   void read_body();
@@ -74,7 +86,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read_error(boost::beast::error_code ec);
 
   void dispatch(BeastRequest&& request);
+  // Answers a request the parser refused (400, 413, 431), then closes.
   void reject(boost::beast::error_code ec);
+  // Answers with a problem the server makes itself, then closes.
+  void reject(int status, std::string_view slug, std::string_view title, std::string detail);
   // Slots a response into its place; nullopt means a 500 explaining `failure`.
   void complete(std::uint64_t sequence, std::optional<HttpResponse> response,
                 std::string_view failure);
@@ -83,6 +98,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
 
+  void hold_until_answered();
   void arm_idle_timer();
   void on_idle_timer(boost::beast::error_code ec);
   void close_gracefully();
@@ -94,6 +110,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   boost::asio::steady_timer idle_timer_;
+  boost::asio::steady_timer request_timer_;  // request_timeout of the request being read
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::deque<Pending> pending_;
   std::shared_ptr<ServerContext> context_;
@@ -102,6 +119,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t next_sequence_{0};
   std::size_t drained_bytes_{0};
   bool awaiting_request_{false};  // a read for the next request's first byte is pending
+  bool reading_request_{false};   // a request has begun and is not wholly read yet
+  bool timed_out_{false};         // its request_timeout passed: answer 408, whatever the read says
   bool read_paused_{false};       // too many pending responses; do_read() when one is written
   bool reading_done_{false};      // no further request will be read
   bool writing_{false};
