@@ -126,6 +126,7 @@ void Session::do_read() {
   parser_->body_limit(options.body_limit);
   parser_->header_limit(static_cast<std::uint32_t>(
       std::min<std::size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
+  head_bytes_ = 0;
   if (buffer_.size() == 0) return wait_for_request();
   // A pipelined request is already (partly) buffered: its clock starts now.
   start_request_clock();
@@ -184,6 +185,10 @@ void Session::read_header() {
       return reject(400, "malformed-request", "Malformed Request",
                     "the request is not valid HTTP/1.1: a header value is folded over lines");
     }
+    // Beast bounds only the part of the head it has not parsed yet; a head arriving in pieces
+    // is parsed line by line, so the whole is counted here.
+    head_bytes_ += used;
+    if (head_bytes_ > context_->options.header_limit) return reject(http::error::header_limit);
     if (ec && ec != http::error::need_more) return on_read_error(ec);
     if (!ec && parser_->is_header_done()) return on_header();
   }

@@ -118,6 +118,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::chrono::steady_clock::time_point request_deadline_;
   std::uint64_t next_sequence_{0};
   std::size_t drained_bytes_{0};
+  std::size_t head_bytes_{0};     // of the request being read, parsed so far
   bool awaiting_request_{false};  // a read for the next request's first byte is pending
   bool reading_request_{false};   // a request has begun and is not wholly read yet
   bool timed_out_{false};         // its request_timeout passed: answer 408, whatever the read says

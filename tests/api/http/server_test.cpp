@@ -16,6 +16,7 @@
 #include "api/http/query_params.hpp"
 #include "api/http/router.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/raw_connection.hpp"
 
 namespace orgd::api {
 namespace {
@@ -237,6 +238,21 @@ TEST_F(ServerTest, HeadOverTheLimitIs431) {
   const auto r = client.request("GET", "/", {}, {{"X-Big", std::string(2000, 'h')}});
   EXPECT_EQ(r.status, 431);
   EXPECT_EQ(json(r).at("type"), "urn:orgd:problem:request-header-fields-too-large");
+}
+
+TEST_F(ServerTest, AHeadArrivingInPiecesIsHeldToTheLimitAsAWhole) {
+  start(echo);
+  test::RawConnection raw(port());
+  const std::string fields(30, 'v');
+  std::string piece;
+  for (int i = 0; i < 20; ++i) piece += "X-" + std::to_string(i) + ": " + fields + "\r\n";
+  ASSERT_LT(piece.size(), 1024u);  // each piece alone is under test_options().header_limit
+  raw.send("GET / HTTP/1.1\r\nHost: x\r\n" + piece);
+  std::this_thread::sleep_for(200ms);  // the server parses the first piece on its own
+  raw.send(piece + "\r\n");
+  const auto answer = test::parse_responses(raw.read_until_close(5s).bytes);
+  ASSERT_EQ(answer.size(), 1u);
+  EXPECT_EQ(answer[0].status, 431);
 }
 
 TEST_F(ServerTest, GarbageIs400AndTheConnectionCloses) {
