@@ -9,6 +9,7 @@
 #include "api/authenticator.hpp"
 #include "api/command_executor.hpp"
 #include "api/command_observer.hpp"
+#include "api/login_throttle.hpp"
 #include "api/worker_pool.hpp"
 #include "projections/customer_queries.hpp"
 #include "projections/directory_queries.hpp"
@@ -21,6 +22,8 @@ struct ApiOptions {
   bool signup_enabled{true};
   // Lifetime of a login token. Default: 86400 s.
   std::int64_t token_ttl_seconds{86400};
+  // Login rate limits (see login_throttle.hpp).
+  LoginLimits login_limits;
 };
 
 struct ApiContext {
@@ -34,7 +37,8 @@ struct ApiContext {
         organizations(s, &p.read_models()),
         customers(s, &p.read_models()),
         directory(s, &p.read_models()),
-        auth(customers) {}
+        auth(customers),
+        login_throttle(o.login_limits) {}
 
   eventstore::Store& store;
   projections::ProjectionRunner& projections;
@@ -46,6 +50,7 @@ struct ApiContext {
   projections::CustomerQueries customers;
   projections::DirectoryQueries directory;  // contracts, groups, invoices
   Authenticator auth;
+  LoginThrottle login_throttle;
   // Told how each command request ended (metrics). Set before serving; may be empty.
   CommandObserver observe_command;
 };

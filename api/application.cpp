@@ -90,6 +90,7 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
   eventstore::StoreOptions store_options;
   store_options.data_dir = options.data_dir;
   store_options.extra_column_families = projections::projection_column_families();
+  store_options.env = options.storage_env;
   store_options.on_batch_written = [metrics = parts->metrics.get()](
                                        const eventstore::BatchWritten& batch) {
     metrics->observe_batch(batch);

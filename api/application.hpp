@@ -18,6 +18,7 @@
 #include "api/access_log.hpp"
 #include "api/api_context.hpp"
 #include "api/bootstrap.hpp"
+#include "eventstore/store_options.hpp"
 
 namespace orgd::api {
 
@@ -49,6 +50,9 @@ struct OrgdOptions {
   // tools/setup installs it into (static_files.hpp); when that is missing /apidocs answers
   // 503. A directory given here that lacks the files fails start().
   std::filesystem::path swagger_ui_dir;
+  // The file system under the store (eventstore::StoreOptions::env); tests inject disk faults
+  // through it. Default: none = the operating system's.
+  std::shared_ptr<rocksdb::Env> storage_env;
 };
 
 class Application {

@@ -26,8 +26,10 @@ HttpResponse domain_error_response(const HttpRequest& request, const domain::Dom
       return problem(request, 400, "validation-failed", "invalid request fields", error.message,
                      fields);
     }
-    case Code::not_found: return not_found_response(request);
-    case Code::forbidden: return problem(request, 403, "forbidden", "not allowed", error.message);
+    case Code::not_found:
+      return not_found_response(request);
+    case Code::forbidden:
+      return problem(request, 403, "forbidden", "not allowed", error.message);
     case Code::version_conflict:
       return problem(request, 409, "version-conflict", "version conflict", error.message);
     case Code::already_exists:
@@ -63,7 +65,8 @@ HttpResponse append_error_response(const HttpRequest& request,
     case Code::storage_unavailable:
     case Code::closed:
       return unavailable_response(request, "the event store cannot accept writes right now");
-    case Code::invalid_request: break;
+    case Code::invalid_request:
+      break;
   }
   return problem(request, 500, "internal-error", "internal error", "the command was malformed");
 }
@@ -76,6 +79,15 @@ HttpResponse not_found_response(const HttpRequest& request) {
 HttpResponse unavailable_response(const HttpRequest& request, std::string_view what) {
   auto response = problem(request, 503, "storage-unavailable", "service unavailable", what);
   response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
+
+HttpResponse too_many_logins_response(const HttpRequest& request, std::chrono::seconds wait) {
+  auto response = problem(request, 429, "too-many-login-attempts", "too many login attempts",
+                          "too many login attempts for this email or from this address; try "
+                          "again in " +
+                              std::to_string(wait.count()) + " s");
+  response.headers.emplace_back("Retry-After", std::to_string(wait.count()));
   return response;
 }
 

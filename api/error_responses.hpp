@@ -1,6 +1,7 @@
 #pragma once
 // The one place where typed errors become HTTP problems (RFC 9457).
 
+#include <chrono>
 #include <string_view>
 
 #include "api/http/http_types.hpp"
@@ -14,8 +15,10 @@ namespace orgd::api {
 [[nodiscard]] HttpResponse append_error_response(const HttpRequest& request,
                                                  const eventstore::AppendError& error);
 [[nodiscard]] HttpResponse not_found_response(const HttpRequest& request);
-[[nodiscard]] HttpResponse unavailable_response(const HttpRequest& request,
-                                                std::string_view what);
+[[nodiscard]] HttpResponse unavailable_response(const HttpRequest& request, std::string_view what);
+// 429 with Retry-After (login rate limiting).
+[[nodiscard]] HttpResponse too_many_logins_response(const HttpRequest& request,
+                                                    std::chrono::seconds wait);
 [[nodiscard]] HttpResponse bad_request_response(const HttpRequest& request, std::string_view field,
                                                 std::string_view message);
 

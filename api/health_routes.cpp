@@ -22,7 +22,8 @@ void add_health_routes(Router& router, ApiContext& context, std::uint64_t ready_
                  entry["name"] = p.name;
                  entry["checkpoint"] = p.checkpoint;
                  if (!p.error.empty()) entry["error"] = p.error;
-                 ready = ready && p.error.empty() && p.checkpoint >= ready_at;
+                 if (!p.stalled.empty()) entry["stalled"] = p.stalled;
+                 ready = ready && p.error.empty() && p.stalled.empty() && p.checkpoint >= ready_at;
                  projections.push_back(std::move(entry));
                }
                body["status"] = ready ? "ready" : "not-ready";

@@ -18,6 +18,8 @@ struct CommandLine {
   std::string data_dir{"./data"};
   std::string signup{"on"};
   std::int64_t token_ttl{86400};
+  unsigned login_failures_per_email{5};
+  unsigned login_attempts_per_ip{60};
   std::size_t body_limit{1u << 20};
   std::size_t header_limit{16u << 10};
   std::int64_t request_timeout{30};
@@ -82,6 +84,16 @@ int main(int argc, char** argv) {
       ->envname("ORGD_TOKEN_TTL")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{31'536'000}))
       ->capture_default_str();
+  app.add_option("--login-failures-per-email", cli.login_failures_per_email,
+                 "failed logins per email per 5 minutes before 429")
+      ->envname("ORGD_LOGIN_FAILURES_PER_EMAIL")
+      ->check(CLI::Range(1u, 1'000'000u))
+      ->capture_default_str();
+  app.add_option("--login-attempts-per-ip", cli.login_attempts_per_ip,
+                 "login attempts per client IP per minute before 429")
+      ->envname("ORGD_LOGIN_ATTEMPTS_PER_IP")
+      ->check(CLI::Range(1u, 1'000'000u))
+      ->capture_default_str();
   app.add_option("--body-limit", cli.body_limit, "largest request body, bytes")
       ->envname("ORGD_BODY_LIMIT")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{64u << 20}))
@@ -130,6 +142,8 @@ int main(int argc, char** argv) {
   options.data_dir = cli.data_dir;
   options.api.signup_enabled = cli.signup == "on";
   options.api.token_ttl_seconds = cli.token_ttl;
+  options.api.login_limits.failures_per_email = cli.login_failures_per_email;
+  options.api.login_limits.attempts_per_ip = cli.login_attempts_per_ip;
   options.body_limit = cli.body_limit;
   options.header_limit = cli.header_limit;
   options.request_timeout = std::chrono::seconds(cli.request_timeout);

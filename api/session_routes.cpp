@@ -28,11 +28,17 @@ void login(ApiContext& context, HttpRequest request, LoginRequest login,
   bool verified = false;
   if (*found) {
     verified = verify_password((*found)->password_hash, login.password);
+    if (verified) {
+      context.login_throttle.record_success(login.email);
+    } else {
+      context.login_throttle.record_failure(login.email, LoginThrottle::Clock::now());
+    }
     auto loaded = context.loader.customer((*found)->id);
     if (!loaded) return (*respond)(unavailable_response(request, loaded.error()));
     customer = std::move(*loaded);
   } else {
     verify_against_dummy(login.password);
+    context.login_throttle.record_failure(login.email, LoginThrottle::Clock::now());
   }
   const CommandMeta meta = command_meta(request, customer.exists() ? customer.id : "anonymous");
   const std::int64_t expires_at = meta.now_ms + context.options.token_ttl_seconds * 1000;
@@ -90,9 +96,13 @@ void add_session_routes(Router& router, ApiContext& context) {
                if (auto ok = reader.finish(request); !ok) {
                  return respond(json_body_problem(request, ok.error()));
                }
+               if (auto wait = context.login_throttle.admit(body.email, request.remote_address,
+                                                            LoginThrottle::Clock::now())) {
+                 return respond(too_many_logins_response(request, *wait));
+               }
                auto shared = std::make_shared<Responder>(std::move(respond));
-               context.workers.post([&context, request = std::move(request),
-                                     body = std::move(body), shared]() mutable {
+               context.workers.post([&context, request = std::move(request), body = std::move(body),
+                                     shared]() mutable {
                  login(context, std::move(request), std::move(body), shared);
                });
              });

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <optional>
 
 #include "domain/event_codec.hpp"
@@ -20,8 +22,18 @@ struct Slot {
   std::unique_ptr<Projection> projection;
   rocksdb::ColumnFamilyHandle* cf{nullptr};
   std::uint64_t checkpoint{0};
-  std::string error;
+  std::string error;    // why it stopped for good (an event it cannot apply)
+  std::string stalled;  // why its last write failed while it retries (the disk refused it)
 };
+
+struct RunFailure {
+  bool storage{false};  // the write failed, not an event: retry
+  std::string message;
+};
+
+// Backoff between retries of a read model write the disk refused.
+constexpr auto kFirstRetry = std::chrono::milliseconds(50);
+constexpr auto kLongestRetry = std::chrono::milliseconds(1000);
 
 std::expected<domain::Event, std::string> decode(const eventstore::Envelope& e) {
   auto event = domain::decode_event(e.type, e.schema_version, e.payload);
@@ -32,10 +44,10 @@ std::expected<domain::Event, std::string> decode(const eventstore::Envelope& e) 
 }
 
 // Applies `envelopes` past the slot's checkpoint and commits them with the new checkpoint.
-std::expected<void, std::string> apply_run(rocksdb::DB* db, Slot& slot,
-                                           std::span<const eventstore::Envelope> envelopes,
-                                           std::span<const std::optional<domain::Event>> events,
-                                           const std::vector<std::string>& decode_errors) {
+std::expected<void, RunFailure> apply_run(rocksdb::DB* db, Slot& slot,
+                                          std::span<const eventstore::Envelope> envelopes,
+                                          std::span<const std::optional<domain::Event>> events,
+                                          const std::vector<std::string>& decode_errors) {
   ReadModelBatch batch(db, slot.cf);
   std::uint64_t last = slot.checkpoint;
   std::string failure;
@@ -56,10 +68,10 @@ std::expected<void, std::string> apply_run(rocksdb::DB* db, Slot& slot,
   }
   if (last != slot.checkpoint) {
     batch.put(kCheckpointKey, encode_u64(last));
-    if (auto r = batch.commit(); !r) return r;
+    if (auto r = batch.commit(); !r) return std::unexpected(RunFailure{true, r.error()});
     slot.checkpoint = last;
   }
-  if (!failure.empty()) return std::unexpected(failure);
+  if (!failure.empty()) return std::unexpected(RunFailure{false, failure});
   return {};
 }
 
@@ -70,8 +82,10 @@ struct ProjectionRunner::State {
   std::vector<Slot> slots;  // touched only under apply_mutex after start
   std::mutex apply_mutex;   // held while applying, and while a rebuild swaps a column family
   mutable std::mutex mutex;
-  std::uint64_t applied{0};           // guarded by mutex
-  bool failed{false};                 // a projection stopped; guarded by mutex
+  std::condition_variable stop_requested;   // with mutex: wakes a retry backoff
+  bool stopping{false};                     // guarded by mutex
+  std::uint64_t applied{0};                 // guarded by mutex
+  bool failed{false};                       // a projection stopped; guarded by mutex
   std::vector<ProjectionStatus> published;  // guarded by mutex
   std::multimap<std::uint64_t, std::function<void(bool)>> waiters;  // guarded by mutex
 
@@ -85,7 +99,7 @@ struct ProjectionRunner::State {
       for (const auto& s : slots) {
         applied = std::min(applied, s.checkpoint);
         failed = failed || !s.error.empty();
-        published.push_back({std::string(s.projection->name()), s.checkpoint, s.error});
+        published.push_back({std::string(s.projection->name()), s.checkpoint, s.error, s.stalled});
       }
       if (slots.empty()) applied = store->head_position();
       ok = !failed;
@@ -112,15 +126,45 @@ struct ProjectionRunner::State {
       std::lock_guard apply_lock(apply_mutex);
       for (auto& slot : slots) {
         if (!slot.error.empty()) continue;
-        if (auto r = apply_run(store->db(), slot, envelopes, events, errors); !r) {
-          slot.error = r.error();
-        } else {
-          any_running = true;
-        }
+        any_running = apply_until_written(slot, envelopes, events, errors) || any_running;
       }
     }
     publish();
     return any_running;
+  }
+
+  // The events are durable, so a read model write the disk refused (full, read-only) is
+  // retried until it succeeds rather than stopping the projection; meanwhile the status says
+  // why it is stalled and waiters keep waiting (RocksDB resumes writes by itself once the
+  // disk has space again). False when the projection stopped (an event it cannot apply) or
+  // the runner is stopping.
+  bool apply_until_written(Slot& slot, std::span<const eventstore::Envelope> envelopes,
+                           std::span<const std::optional<domain::Event>> events,
+                           const std::vector<std::string>& errors) {
+    for (auto delay = kFirstRetry;; delay = std::min(delay * 2, kLongestRetry)) {
+      auto r = apply_run(store->db(), slot, envelopes, events, errors);
+      if (r || !r.error().storage) {
+        slot.stalled.clear();
+        if (!r) slot.error = r.error().message;
+        return r.has_value();
+      }
+      slot.stalled = r.error().message;
+      publish();
+      if (!wait_unless_stopping(delay)) return false;
+    }
+  }
+
+  bool wait_unless_stopping(std::chrono::milliseconds delay) {
+    std::unique_lock lock(mutex);
+    return !stop_requested.wait_for(lock, delay, [this] { return stopping; });
+  }
+
+  void request_stop() {
+    {
+      std::lock_guard lock(mutex);
+      stopping = true;
+    }
+    stop_requested.notify_all();
   }
 };
 
@@ -132,10 +176,9 @@ std::expected<std::uint64_t, std::string> read_checkpoint(eventstore::Store& sto
                            " is not open");
   }
   std::string value;
-  const rocksdb::Status s = store.db()->Get(rocksdb::ReadOptions(), cf,
-                                            rocksdb::Slice(kCheckpointKey.data(),
-                                                           kCheckpointKey.size()),
-                                            &value);
+  const rocksdb::Status s =
+      store.db()->Get(rocksdb::ReadOptions(), cf,
+                      rocksdb::Slice(kCheckpointKey.data(), kCheckpointKey.size()), &value);
   if (s.IsNotFound()) return 0;
   if (!s.ok()) return std::unexpected(s.ToString());
   return decode_u64(value);
@@ -160,8 +203,8 @@ std::expected<std::unique_ptr<ProjectionRunner>, std::string> ProjectionRunner::
   if (from == UINT64_MAX) from = store.head_position();
   state->publish();
   std::unique_ptr<ProjectionRunner> runner(new ProjectionRunner(state, std::move(*handles)));
-  runner->subscription_ = store.subscribe(
-      from + 1, [state](std::span<const eventstore::Envelope> envelopes) {
+  runner->subscription_ =
+      store.subscribe(from + 1, [state](std::span<const eventstore::Envelope> envelopes) {
         return state->on_envelopes(envelopes);
       });
   return runner;
@@ -172,6 +215,7 @@ ProjectionRunner::ProjectionRunner(std::shared_ptr<State> state,
     : handles_(std::move(handles)), state_(std::move(state)) {}
 
 ProjectionRunner::~ProjectionRunner() {
+  state_->request_stop();  // ends a retry backoff, so the subscription thread can be joined
   subscription_.stop();
   // Waiters still pending will never be applied by this runner: tell them.
   std::multimap<std::uint64_t, std::function<void(bool)>> orphans;
@@ -234,8 +278,8 @@ std::expected<std::uint64_t, std::string> rebuild_offline(
   if (cf == nullptr) return std::unexpected("column family not open");
   // Every key of a read model, the checkpoint included, sorts below "\xff\xff".
   rocksdb::Status s = store.db()->DeleteRange(rocksdb::WriteOptions(), cf, "", "\xff\xff");
-  if (!s.ok()) return std::unexpected("clearing " + std::string(projection.name()) + ": " +
-                                      s.ToString());
+  if (!s.ok())
+    return std::unexpected("clearing " + std::string(projection.name()) + ": " + s.ToString());
   const std::uint64_t total = store.head_position();
   constexpr std::size_t kChunk = 4096;
   std::uint64_t done = 0;
@@ -247,7 +291,10 @@ std::expected<std::uint64_t, std::string> rebuild_offline(
     std::vector<std::string> errors(chunk->size());
     for (std::size_t i = 0; i < chunk->size(); ++i) {
       auto e = decode((*chunk)[i]);
-      if (e) events[i] = std::move(*e); else errors[i] = e.error();
+      if (e)
+        events[i] = std::move(*e);
+      else
+        errors[i] = e.error();
     }
     ReadModelBatch batch(store.db(), cf);
     for (std::size_t i = 0; i < chunk->size(); ++i) {

@@ -26,6 +26,7 @@ struct ProjectionStatus {
   std::string name;
   std::uint64_t checkpoint{0};  // last position applied
   std::string error;            // why the projection stopped; empty while it runs
+  std::string stalled;          // why its last write failed while it retries; empty when fine
 };
 
 class ProjectionRunner {

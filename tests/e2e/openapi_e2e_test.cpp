@@ -14,6 +14,7 @@
 #include "api/openapi_document.hpp"
 #include "tests/e2e/openapi_validator.hpp"
 #include "tests/e2e/orgd_fixture.hpp"
+#include "tests/e2e/secret_scan.hpp"
 #include "tests/e2e/subprocess.hpp"
 
 namespace orgd::e2e {
@@ -34,7 +35,8 @@ Seen& seen() {
   return instance;
 }
 
-// Checks every answer of every end-to-end test in this process against the document.
+// Checks every answer of every end-to-end test in this process against the document, and
+// that none carries a secret (secret_scan.hpp).
 class OpenApiConformance : public ::testing::Environment {
  public:
   void SetUp() override {
@@ -43,6 +45,7 @@ class OpenApiConformance : public ::testing::Environment {
       const auto problems = document().check_response(method, target, result.status,
                                                       result.header("Content-Type"), result.body);
       for (const auto& problem : problems) ADD_FAILURE() << "OpenAPI: " << problem;
+      SecretScan::instance().check(method, target, result);
       const std::string_view path = target.substr(0, target.find('?'));
       if (auto templ = document().match_path(path)) {
         std::lock_guard lock(seen().mutex);

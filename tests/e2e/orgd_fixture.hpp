@@ -59,6 +59,7 @@ class OrgdTest : public ::testing::Test {
     options.api = api_options;
     options.io_threads = 2;
     options.bootstrap = {kAdminEmail, kAdminPassword};
+    options.storage_env = storage_env_;
     auto app = api::Application::start(options);
     ASSERT_TRUE(app.has_value()) << app.error();
     app_ = std::move(*app);
@@ -144,6 +145,7 @@ class OrgdTest : public ::testing::Test {
     return client_->request(method, target, body, auth(token));
   }
 
+  std::shared_ptr<rocksdb::Env> storage_env_;  // the operating system's file system when null
   TempDir dir_;
   std::unique_ptr<api::Application> app_;
   std::unique_ptr<test::HttpClient> client_;

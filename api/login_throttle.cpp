@@ -1,0 +1,72 @@
+#include "api/login_throttle.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace orgd::api {
+
+std::string LoginThrottle::email_key(std::string_view email) {
+  std::string key(email);
+  std::ranges::transform(key, key.begin(),
+                         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return key;
+}
+
+std::optional<std::chrono::seconds> LoginThrottle::over_limit(const Windows& windows,
+                                                              const std::string& key,
+                                                              unsigned limit,
+                                                              std::chrono::seconds window,
+                                                              Clock::time_point now) {
+  const auto it = windows.find(key);
+  if (it == windows.end() || now - it->second.start >= window || it->second.count < limit) {
+    return std::nullopt;
+  }
+  const auto left = std::chrono::ceil<std::chrono::seconds>(it->second.start + window - now);
+  return std::max(left, std::chrono::seconds(1));
+}
+
+void LoginThrottle::count(Windows& windows, const std::string& key, std::chrono::seconds window,
+                          Clock::time_point now) {
+  if (windows.size() > kPruneAbove) prune(windows, window, now);
+  auto& entry = windows[key];
+  if (entry.count == 0 || now - entry.start >= window) entry = {now, 0};
+  ++entry.count;
+}
+
+void LoginThrottle::prune(Windows& windows, std::chrono::seconds window, Clock::time_point now) {
+  std::erase_if(windows, [&](const auto& entry) { return now - entry.second.start >= window; });
+}
+
+std::optional<std::chrono::seconds> LoginThrottle::admit(std::string_view email,
+                                                         std::string_view ip,
+                                                         Clock::time_point now) {
+  const std::string address(ip);
+  std::lock_guard lock(mutex_);
+  if (auto wait =
+          over_limit(attempts_by_ip_, address, limits_.attempts_per_ip, limits_.ip_window, now)) {
+    return wait;
+  }
+  if (auto wait = over_limit(failures_by_email_, email_key(email), limits_.failures_per_email,
+                             limits_.email_window, now)) {
+    return wait;
+  }
+  count(attempts_by_ip_, address, limits_.ip_window, now);
+  return std::nullopt;
+}
+
+void LoginThrottle::record_failure(std::string_view email, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  count(failures_by_email_, email_key(email), limits_.email_window, now);
+}
+
+std::size_t LoginThrottle::tracked() const {
+  std::lock_guard lock(mutex_);
+  return failures_by_email_.size() + attempts_by_ip_.size();
+}
+
+void LoginThrottle::record_success(std::string_view email) {
+  std::lock_guard lock(mutex_);
+  failures_by_email_.erase(email_key(email));
+}
+
+}  // namespace orgd::api

@@ -1,0 +1,72 @@
+#pragma once
+// Login rate limiting, against password guessing and against the CPU and memory each login
+// costs (an argon2id verification: ~0.1 s and 64 MiB).
+//
+// Two fixed-window counters: failed logins per email (case-insensitive), and login attempts
+// of any outcome per client IP address. An attempt over either limit is refused before any
+// password is hashed; the caller answers 429 with Retry-After. A successful login clears its
+// email's failures. Counters live in memory only (a restart forgets them) and expired ones are
+// dropped once more than kPruneAbove are held, so memory stays bounded by the request rate.
+//
+// Thread-safety: every method may be called from any thread.
+
+#include <chrono>
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace orgd::api {
+
+struct LoginLimits {
+  // Failed logins per email per window before further attempts for it are refused.
+  // Default: 5 per 300 s.
+  unsigned failures_per_email{5};
+  std::chrono::seconds email_window{300};
+  // Login attempts per client IP address per window. Default: 60 per 60 s.
+  unsigned attempts_per_ip{60};
+  std::chrono::seconds ip_window{60};
+};
+
+class LoginThrottle {
+ public:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::size_t kPruneAbove = 65'536;
+
+  explicit LoginThrottle(LoginLimits limits) : limits_(limits) {}
+
+  // Counts an attempt against `ip`. nullopt when it may proceed; otherwise how long until it
+  // may (whole seconds, at least 1).
+  [[nodiscard]] std::optional<std::chrono::seconds> admit(std::string_view email,
+                                                          std::string_view ip,
+                                                          Clock::time_point now);
+  void record_failure(std::string_view email, Clock::time_point now);
+  void record_success(std::string_view email);
+  // Emails and addresses with a counter held (for tests of the memory bound).
+  [[nodiscard]] std::size_t tracked() const;
+
+ private:
+  struct Window {
+    Clock::time_point start;
+    unsigned count{0};
+  };
+  using Windows = std::unordered_map<std::string, Window>;
+
+  static std::string email_key(std::string_view email);
+  static std::optional<std::chrono::seconds> over_limit(const Windows& windows,
+                                                        const std::string& key, unsigned limit,
+                                                        std::chrono::seconds window,
+                                                        Clock::time_point now);
+  static void count(Windows& windows, const std::string& key, std::chrono::seconds window,
+                    Clock::time_point now);
+  static void prune(Windows& windows, std::chrono::seconds window, Clock::time_point now);
+
+  const LoginLimits limits_;
+  mutable std::mutex mutex_;
+  Windows failures_by_email_;  // guarded by mutex_
+  Windows attempts_by_ip_;     // guarded by mutex_
+};
+
+}  // namespace orgd::api

@@ -1,0 +1,75 @@
+// Login rate limits with a clock the test moves: failures per email, attempts per address.
+
+#include "api/login_throttle.hpp"
+
+#include <gtest/gtest.h>
+
+namespace orgd::api {
+namespace {
+
+using std::chrono::seconds;
+
+class LoginThrottleTest : public ::testing::Test {
+ protected:
+  LoginThrottle throttle_{LoginLimits{.failures_per_email = 3,
+                                      .email_window = seconds(300),
+                                      .attempts_per_ip = 10,
+                                      .ip_window = seconds(60)}};
+  LoginThrottle::Clock::time_point now_{};
+};
+
+TEST_F(LoginThrottleTest, AnEmailIsRefusedAfterItsFailuresUntilTheWindowEnds) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_FALSE(throttle_.admit("ann@example.com", "10.0.0.1", now_)) << i;
+    throttle_.record_failure("ann@example.com", now_);
+  }
+  now_ += seconds(100);
+  auto refused = throttle_.admit("ann@example.com", "10.0.0.2", now_);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(*refused, seconds(200));
+  EXPECT_TRUE(throttle_.admit("ANN@example.com", "10.0.0.3", now_))
+      << "emails match case-insensitively";
+  EXPECT_FALSE(throttle_.admit("bob@example.com", "10.0.0.2", now_))
+      << "other emails are not affected";
+  now_ += seconds(200);
+  EXPECT_FALSE(throttle_.admit("ann@example.com", "10.0.0.2", now_));
+}
+
+TEST_F(LoginThrottleTest, ASuccessfulLoginClearsTheEmailsFailures) {
+  for (int i = 0; i < 2; ++i) throttle_.record_failure("ann@example.com", now_);
+  throttle_.record_success("ann@example.com");
+  for (int i = 0; i < 2; ++i) throttle_.record_failure("ann@example.com", now_);
+  EXPECT_FALSE(throttle_.admit("ann@example.com", "10.0.0.1", now_));
+}
+
+TEST_F(LoginThrottleTest, AnAddressIsRefusedAfterItsAttemptsWhateverTheirOutcome) {
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_FALSE(throttle_.admit("user" + std::to_string(i) + "@example.com", "10.0.0.9", now_));
+  }
+  now_ += seconds(59);
+  auto refused = throttle_.admit("new@example.com", "10.0.0.9", now_);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(*refused, seconds(1));
+  EXPECT_FALSE(throttle_.admit("new@example.com", "10.0.0.10", now_))
+      << "other addresses are not affected";
+  now_ += seconds(1);
+  EXPECT_FALSE(throttle_.admit("new@example.com", "10.0.0.9", now_)) << "a new window";
+}
+
+TEST_F(LoginThrottleTest, ExpiredCountersAreDroppedSoMemoryStaysBounded) {
+  // More distinct emails than the prune threshold, each failing once, a window apart from
+  // the next batch: the old ones must not keep anyone locked out nor pile up.
+  for (std::size_t i = 0; i <= LoginThrottle::kPruneAbove; ++i) {
+    throttle_.record_failure("spray" + std::to_string(i) + "@example.com", now_);
+  }
+  EXPECT_GT(throttle_.tracked(), LoginThrottle::kPruneAbove);
+  now_ += seconds(301);
+  throttle_.record_failure("late@example.com", now_);
+  EXPECT_EQ(throttle_.tracked(), 1u) << "expired counters were dropped";
+  for (int i = 0; i < 2; ++i) throttle_.record_failure("spray1@example.com", now_);
+  EXPECT_FALSE(throttle_.admit("spray1@example.com", "10.0.0.1", now_))
+      << "the first failure expired with its window";
+}
+
+}  // namespace
+}  // namespace orgd::api
