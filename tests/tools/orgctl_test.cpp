@@ -116,6 +116,44 @@ TEST_F(OrgctlTest, SeedStatsExportHistoryAndAsOf) {
   EXPECT_EQ(orgctl("history no-such-stream").code, 1);
 }
 
+TEST_F(OrgctlTest, SeedRegistersCustomersAsMembersOfEachOrganization) {
+  auto r = orgctl(
+      "seed --organizations 10 --events-per-organization 2 "
+      "--customers-per-organization 3");
+  ASSERT_EQ(r.code, 0) << r.output;
+  ASSERT_EQ(orgctl("rebuild all").code, 0);
+  auto stats = orgctl("--json stats");
+  ASSERT_EQ(stats.code, 0) << stats.output;
+  const auto json = boost::json::parse(stats.output);
+  EXPECT_EQ(json.at("events").to_number<int>(), 10 * 2 + 30 * 2);
+  EXPECT_EQ(json.at("eventsByType").at("CustomerRegistered").to_number<int>(), 30);
+  EXPECT_EQ(json.at("eventsByType").at("MemberJoined").to_number<int>(), 30);
+  // Streams: the organizations, their member lists and the customers.
+  EXPECT_EQ(json.at("streams").to_number<int>(), 10 + 10 + 30);
+
+  // The first customer joined the first organization, with an id of its own.
+  auto exported = orgctl("export --out '" + (dir_ / "log.jsonl").string() + "'");
+  ASSERT_EQ(exported.code, 0) << exported.output;
+  std::ifstream lines(dir_ / "log.jsonl");
+  std::string line, organization, customer, member_of;
+  while (std::getline(lines, line) && customer.empty()) {
+    const auto entry = boost::json::parse(line);
+    const auto& data = entry.at("data");
+    if (entry.at("type") == "OrganizationCreated" && organization.empty()) {
+      organization = data.at("id").as_string();
+    } else if (entry.at("type") == "CustomerRegistered") {
+      customer = data.at("id").as_string();
+      member_of = data.at("organizationId").as_string();
+    }
+  }
+  EXPECT_EQ(member_of, organization);
+  EXPECT_NE(customer, organization);
+  auto history = orgctl("--json history " + customer);
+  ASSERT_EQ(history.code, 0) << history.output;
+  EXPECT_EQ(std::count(history.output.begin(), history.output.end(), '\n'), 1);
+  EXPECT_EQ(orgctl("verify").code, 0);
+}
+
 TEST_F(OrgctlTest, VerifyExitsZeroOnlyWhenEverythingChecks) {
   seed(20);
   auto ok = orgctl("verify");

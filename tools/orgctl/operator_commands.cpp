@@ -65,8 +65,8 @@ void run_backup(Globals& globals, const std::string& target) {
                      {"backup", target}, {"head", info->head}, {"bytes", info->bytes}})
               << '\n';
   } else {
-    std::cout << "backed up " << info->head << " events (" << info->bytes << " bytes) to "
-              << target << '\n';
+    std::cout << "backed up " << info->head << " events (" << info->bytes << " bytes) to " << target
+              << '\n';
   }
 }
 
@@ -115,11 +115,15 @@ void add_operator_commands(CLI::App& app, Globals& globals) {
   restore->add_flag("--force", a->force, "replace a data directory that is not empty");
   restore->callback([&globals, a] { run_restore(globals, a->dir, a->force); });
 
-  auto* seed = app.add_subcommand("seed", "Write synthetic organizations (benchmarks, demos)");
+  auto* seed =
+      app.add_subcommand("seed", "Write synthetic organizations and customers (benchmarks, demos)");
   seed->add_option("--organizations", a->seed.organizations, "how many (default 1000)");
   seed->add_option("--events-per-organization", a->seed.events_per_organization,
                    "created + updates per organization (default 10)")
       ->check(CLI::Range(1, 1'000'000));
+  seed->add_option("--customers-per-organization", a->seed.customers_per_organization,
+                   "members registered in each organization (default 0)")
+      ->check(CLI::Range(0, 1'000'000));
   seed->callback([&globals, a] { run_seed(globals, a->seed); });
 }
 
