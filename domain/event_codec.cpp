@@ -1,7 +1,10 @@
 #include "domain/event_codec.hpp"
 
 #include <cereal/archives/portable_binary.hpp>
+#include <cstdint>
 #include <sstream>
+#include <stdexcept>
+#include <type_traits>
 
 namespace orgd::domain {
 namespace {
@@ -16,13 +19,63 @@ std::string encode_payload(const T& event) {
   return std::move(out).str();
 }
 
+// Reads what cereal::PortableBinaryOutputArchive wrote, byte for byte as its input archive
+// does, but refuses what that one would trust: a string length beyond the whole payload
+// (corrupt bytes would otherwise make one decode allocate gigabytes before failing), and a
+// bool stored as anything but 0 or 1 (loading it would be undefined behaviour).
+class PayloadArchive : public cereal::InputArchive<PayloadArchive, cereal::AllowEmptyClassElision> {
+ public:
+  PayloadArchive(std::istream& in, std::size_t payload_size)
+      : InputArchive(this), portable_(in), payload_size_(payload_size) {}
+
+  template <class T>
+  void load_bytes(T* data, std::size_t count) {
+    portable_.loadBinary<sizeof(T)>(data, static_cast<std::streamsize>(count * sizeof(T)));
+  }
+  [[nodiscard]] std::size_t payload_size() const { return payload_size_; }
+
+ private:
+  cereal::PortableBinaryInputArchive portable_;  // reads the endianness marker first
+  std::size_t payload_size_;
+};
+
+template <class T>
+requires std::is_arithmetic_v<T>
+void CEREAL_LOAD_FUNCTION_NAME(PayloadArchive& archive, T& value) {
+  if constexpr (std::is_same_v<T, bool>) {
+    std::uint8_t byte = 0;
+    archive.load_bytes(&byte, 1);
+    if (byte > 1) throw std::runtime_error("a bool is neither 0 nor 1");
+    value = byte == 1;
+  } else {
+    archive.load_bytes(&value, 1);
+  }
+}
+
+template <class T>
+void CEREAL_LOAD_FUNCTION_NAME(PayloadArchive& archive, cereal::BinaryData<T>& data) {
+  using Element = std::remove_pointer_t<T>;
+  archive.load_bytes(static_cast<Element*>(data.data), data.size / sizeof(Element));
+}
+
+template <class T>
+void CEREAL_LOAD_FUNCTION_NAME(PayloadArchive& archive, cereal::SizeTag<T>& tag) {
+  archive(tag.size);
+  if (tag.size > archive.payload_size()) throw std::length_error("a length beyond the payload");
+}
+
+template <class T>
+void CEREAL_LOAD_FUNCTION_NAME(PayloadArchive& archive, cereal::NameValuePair<T>& pair) {
+  archive(pair.value);
+}
+
 template <class T>
 std::expected<Event, std::string> decode_payload(std::string_view payload) {
   // cereal reports truncated or malformed input by throwing; this is the boundary where that
   // becomes a value.
   try {
     std::istringstream in(std::string(payload), std::ios::binary);
-    cereal::PortableBinaryInputArchive archive(in);
+    PayloadArchive archive(in, payload.size());
     T event;
     archive(event);
     if (in.peek() != std::char_traits<char>::eof()) {

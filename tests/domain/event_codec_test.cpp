@@ -108,5 +108,24 @@ TEST(EventCodec, UnknownTypeAndTruncatedBytesAreErrorsNotCrashes) {
       << "trailing bytes are rejected";
 }
 
+// Found by fuzzing (tests/fuzz/event_decoding_fuzz.cpp): a corrupt string length made one
+// decode allocate whatever it claimed before failing, and a bool byte other than 0 or 1 was
+// loaded into a bool (undefined behaviour).
+TEST(EventCodec, CorruptLengthsAndBoolsAreRefusedBeforeUse) {
+  // ChildOrganizationAdded whose one string claims 1 GiB but holds a single byte.
+  std::string payload("\x01" "\x01\x00\x00\x00" "\x00\x00\x00\x40\x00\x00\x00\x00" "c", 14);
+  auto decoded = decode_event("ChildOrganizationAdded", 1, payload);
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_NE(decoded.error().find("a length beyond the payload"), std::string::npos)
+      << decoded.error();
+
+  std::string group = encode_event(GroupCreated{"g", "o", "n", "k", true}).payload;
+  group.back() = '\x02';
+  decoded = decode_event("GroupCreated", 1, group);
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_NE(decoded.error().find("a bool is neither 0 nor 1"), std::string::npos)
+      << decoded.error();
+}
+
 }  // namespace
 }  // namespace orgd::domain
