@@ -27,6 +27,26 @@ TEST(ProblemResponse, HasEveryRfc9457MemberAndOurTraceId) {
   EXPECT_FALSE(body.contains("errors"));
 }
 
+// Found by fuzzing (tests/fuzz/http_request_fuzz.cpp): a request path or a raw query piece
+// with bytes that are not UTF-8 (Beast accepts any byte above 0x7f in a target) made the
+// problem body invalid JSON.
+TEST(ProblemResponse, TextThatIsNotUtf8IsPercentEncoded) {
+  const std::array errors{FieldError{"q\xff", "is not valid UTF-8 or contains NUL"}};
+  const auto response = problem_response(400, "invalid-query", "Invalid Query",
+                                         "query parameter 'q\xff' is not valid UTF-8",
+                                         "/api/\xfb\xff/caf\xc3\xa9", "t", errors);
+  boost::system::error_code ec;
+  const auto body = boost::json::parse(response.body, ec);  // strict: rejects invalid UTF-8
+  ASSERT_FALSE(ec) << response.body;
+  EXPECT_EQ(body.at("instance"), "/api/%FB%FF/caf%C3%A9");
+  EXPECT_EQ(body.at("detail"), "query parameter 'q%FF' is not valid UTF-8");
+  EXPECT_EQ(body.at("errors").at(0).at("field"), "q%FF");
+  // UTF-8 text stays as it is.
+  EXPECT_EQ(parse(problem_response(404, "not-found", "Not Found", "", "/caf\xc3\xa9", "t"))
+                .at("instance"),
+            "/caf\xc3\xa9");
+}
+
 TEST(ProblemResponse, ListsFieldErrors) {
   const std::array errors{FieldError{"name", "is required"},
                           FieldError{"country", "must be 2 letters"}};
