@@ -9,11 +9,9 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <limits>
-#include <vector>
 
 #include "api/http/problem.hpp"
-#include "api/http/request_framing.hpp"
+#include "api/http/request_parser.hpp"
 #include "api/http/trace_context.hpp"
 
 namespace orgd::api::http_detail {
@@ -59,14 +57,6 @@ class SessionSink final : public Responder::Sink {
 
 bool is_parse_error(beast::error_code ec) {
   return ec.category() == http::make_error_code(http::error::bad_target).category();
-}
-
-std::expected<void, std::string> check_framing_of(const http::request_header<>& header) {
-  std::vector<std::string_view> transfer_encodings;
-  for (const auto& field : header) {
-    if (field.name() == http::field::transfer_encoding) transfer_encodings.push_back(field.value());
-  }
-  return check_framing({header.version(), transfer_encodings, header.count(http::field::host)});
 }
 
 std::string remote_address_of(const tcp::socket& socket) {
@@ -121,11 +111,8 @@ void Session::do_read() {
     read_paused_ = true;
     return;
   }
-  const auto& options = context_->options;
   parser_.emplace();
-  parser_->body_limit(options.body_limit);
-  parser_->header_limit(static_cast<std::uint32_t>(
-      std::min<std::size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
+  limit_parser(*parser_, context_->options);
   head_bytes_ = 0;
   if (buffer_.size() == 0) return wait_for_request();
   // A pipelined request is already (partly) buffered: its clock starts now.
@@ -173,24 +160,19 @@ void Session::on_request_timer(beast::error_code ec) {
 }
 
 // Beast's async_read_header would do, but it consumes the raw head, and has_obs_fold needs
-// it: so the head is fed to the parser here, and each part it consumed checked first.
+// it: so the head is fed to the parser here (parse_head), each part it consumed checked.
 void Session::read_header() {
   if (buffer_.size() > 0) {
-    beast::error_code ec;
-    const std::size_t used = parser_->put(buffer_.data(), ec);
-    const bool folded =
-        has_obs_fold(std::string_view(static_cast<const char*>(buffer_.data().data()), used));
-    buffer_.consume(used);
-    if (folded) {
+    const HeadStep step =
+        parse_head(*parser_, {static_cast<const char*>(buffer_.data().data()), buffer_.size()},
+                   head_bytes_, context_->options);
+    buffer_.consume(step.used);
+    if (!step.malformed.empty()) {
       return reject(400, "malformed-request", "Malformed Request",
-                    "the request is not valid HTTP/1.1: a header value is folded over lines");
+                    "the request is not valid HTTP/1.1: " + step.malformed);
     }
-    // Beast bounds only the part of the head it has not parsed yet; a head arriving in pieces
-    // is parsed line by line, so the whole is counted here.
-    head_bytes_ += used;
-    if (head_bytes_ > context_->options.header_limit) return reject(http::error::header_limit);
-    if (ec && ec != http::error::need_more) return on_read_error(ec);
-    if (!ec && parser_->is_header_done()) return on_header();
+    if (step.error) return on_read_error(step.error);
+    if (step.complete) return on_header();
   }
   stream_.expires_never();  // a response written meanwhile may have set it
   stream_.async_read_some(buffer_.prepare(kReadSize),
@@ -209,10 +191,6 @@ void Session::on_header_bytes(beast::error_code ec, std::size_t bytes) {
 }
 
 void Session::on_header() {
-  if (auto framed = check_framing_of(parser_->get()); !framed) {
-    return reject(400, "malformed-request", "Malformed Request",
-                  "the request is not valid HTTP/1.1: " + framed.error());
-  }
   // curl and others wait for "100 Continue" before sending a large body. Interleaving it
   // with pipelined responses would be ambiguous, so then we let the client time out and
   // send anyway.
