@@ -111,18 +111,16 @@ bool submit(eventstore::Store& store, Window& window, std::size_t limit,
   }
   store.append_async(std::move(request),
                      [&window, &progress, events, total](eventstore::Store::AppendOutcome r) {
-                       std::uint64_t done = 0;
-                       bool report = false;
-                       {
-                         std::lock_guard lock(window.mutex);
-                         --window.in_flight;
-                         if (!r && window.failure.empty()) window.failure = r.error().message;
-                         if (r) window.events_done += events;
-                         done = window.events_done;
-                         report = ++window.appends_done % 1024 == 0;
+                       // Everything under the lock: once in_flight reaches 0 and the lock is
+                       // released, seed() may return and take `window` and `progress` with it.
+                       std::lock_guard lock(window.mutex);
+                       --window.in_flight;
+                       if (!r && window.failure.empty()) window.failure = r.error().message;
+                       if (r) window.events_done += events;
+                       if (progress && ++window.appends_done % 1024 == 0) {
+                         progress(window.events_done, total);
                        }
                        window.changed.notify_all();
-                       if (progress && report) progress(done, total);
                      });
   return true;
 }
