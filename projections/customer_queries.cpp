@@ -56,18 +56,17 @@ std::expected<CustomerPage, std::string> CustomerQueries::members(
   options.snapshot = snapshot.snapshot();
   const auto sort = q.by_creation ? CustomerSort::created : CustomerSort::name;
   auto ids = read_index_page(db, customers, options,
-                             {member_index_prefix(q.organization_id, sort), q.descending, q.page,
-                              q.page_size, q.cursor});
+                             {member_index_prefix(q.organization_id, sort),
+                              {},
+                              q.descending,
+                              q.page,
+                              q.page_size,
+                              q.cursor});
   if (!ids) {
     return std::unexpected(ids.error() == IndexPageError::invalid_cursor ? "invalid cursor"
                                                                          : "index unreadable");
   }
-  CustomerPage page{{}, ids->page, 0, ids->next_cursor};
-  std::string count;
-  const rocksdb::Status s =
-      db->Get(options, customers, member_count_key(q.organization_id), &count);
-  if (!s.ok() && !s.IsNotFound()) return std::unexpected("read model unavailable: " + s.ToString());
-  page.total = s.ok() ? decode_u64(count) : 0;
+  CustomerPage page{{}, ids->page, ids->total, ids->next_cursor};
   for (const auto& id : ids->ids) {
     std::string bytes;
     const rocksdb::Status got = db->Get(options, customers, customer_row_key(id), &bytes);

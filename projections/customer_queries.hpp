@@ -25,7 +25,7 @@ struct MemberListQuery {
 struct CustomerPage {
   std::vector<CustomerRow> rows;
   std::uint64_t page{1};
-  std::uint64_t total{0};  // from a counter, never by scanning
+  std::uint64_t total{0};  // from the index's count tree, never by scanning
   std::string next_cursor;
 };
 

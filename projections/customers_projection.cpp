@@ -1,6 +1,7 @@
 #include "projections/customers_projection.hpp"
 
 #include "domain/field_rules.hpp"
+#include "projections/counted_index.hpp"
 #include "projections/customer_row.hpp"
 #include "projections/read_model_batch.hpp"
 #include "projections/row_codec.hpp"
@@ -22,25 +23,38 @@ std::expected<CustomerRow, std::string> load(ReadModelBatch& batch, std::string_
   return decode_with_cereal<CustomerRow>(**bytes);
 }
 
+std::vector<CountedKey> member_keys(const CustomerRow& row) {
+  std::vector<CountedKey> keys;
+  for (auto sort : kSorts) {
+    keys.push_back(
+        {member_index_prefix(row.organization_id, sort), member_index_suffix(row, sort)});
+  }
+  return keys;
+}
+
 Result unindex(ReadModelBatch& batch, const CustomerRow& row) {
   batch.erase(customer_email_key(row.email));
-  for (auto sort : kSorts) batch.erase(member_index_key(row, sort));
-  return batch.add_to_counter(member_count_key(row.organization_id), -1);
+  return replace_counted(batch, member_keys(row), {}, row.id);
 }
 
 Result index(ReadModelBatch& batch, const CustomerRow& row) {
   batch.put(customer_email_key(row.email), row.id);
-  for (auto sort : kSorts) batch.put(member_index_key(row, sort), row.id);
-  return batch.add_to_counter(member_count_key(row.organization_id), 1);
+  return replace_counted(batch, {}, member_keys(row), row.id);
 }
 
+// Only the index entries that change move (most updates change none).
 Result store(ReadModelBatch& batch, const CustomerRow& before, CustomerRow after,
              const eventstore::Envelope& envelope) {
   after.version = envelope.version;
   after.updated_ms = envelope.timestamp_ms;
   after.updated_by = envelope.actor;
-  if (auto r = unindex(batch, before); !r) return r;
-  if (auto r = index(batch, after); !r) return r;
+  if (customer_email_key(before.email) != customer_email_key(after.email)) {
+    batch.erase(customer_email_key(before.email));
+  }
+  batch.put(customer_email_key(after.email), after.id);
+  if (auto r = replace_counted(batch, member_keys(before), member_keys(after), after.id); !r) {
+    return r;
+  }
   batch.put(customer_row_key(after.id), encode_with_cereal(after));
   return {};
 }
@@ -175,8 +189,8 @@ std::string member_index_prefix(std::string_view organization_id, CustomerSort s
   return key;
 }
 
-std::string member_index_key(const CustomerRow& row, CustomerSort sort) {
-  std::string key = member_index_prefix(row.organization_id, sort);
+std::string member_index_suffix(const CustomerRow& row, CustomerSort sort) {
+  std::string key;
   if (sort == CustomerSort::name) {
     key += domain::fold_case(row.last_name);
     key += '\0';
@@ -187,10 +201,6 @@ std::string member_index_key(const CustomerRow& row, CustomerSort sort) {
     key += encode_u64(row.created_position);
   }
   return key;
-}
-
-std::string member_count_key(std::string_view organization_id) {
-  return "k" + std::string(organization_id);
 }
 
 std::expected<void, std::string> CustomersProjection::apply(const eventstore::Envelope& envelope,

@@ -4,7 +4,8 @@
 //   'e' folded email                                 -> id   (login by email)
 //   'm' org '\0' 'n' folded last '\0' first '\0' id   -> id   (members by name)
 //   'm' org '\0' 't' be64(created position)          -> id   (members by creation)
-//   'k' org                                          -> be64 member count
+//   '~' ...                                          count trees of the member indexes
+//                                                    (counted_index.hpp)
 // Session read model ("sessions" column family):
 //   't' token hash               -> SessionRow  (bearer token check; removed at logout)
 //   'c' customer '\0' token hash -> ""          (revoke all on password change or delete)
@@ -22,9 +23,10 @@ inline constexpr std::string_view kSessionsColumnFamily = "sessions";
 
 struct CustomerRow;
 enum class CustomerSort : char { name = 'n', created = 't' };
+// A counted index: an organization's members in `sort` order...
 [[nodiscard]] std::string member_index_prefix(std::string_view organization_id, CustomerSort sort);
-[[nodiscard]] std::string member_index_key(const CustomerRow& row, CustomerSort sort);
-[[nodiscard]] std::string member_count_key(std::string_view organization_id);
+// ... one entry per member, under this suffix.
+[[nodiscard]] std::string member_index_suffix(const CustomerRow& row, CustomerSort sort);
 
 class CustomersProjection final : public Projection {
  public:

@@ -1,6 +1,7 @@
 #include "projections/directory_projections.hpp"
 
 #include "domain/field_rules.hpp"
+#include "projections/counted_index.hpp"
 #include "projections/directory_rows.hpp"
 #include "projections/read_model_batch.hpp"
 #include "projections/row_codec.hpp"
@@ -44,8 +45,7 @@ Result on_contract(ReadModelBatch& batch, const eventstore::Envelope& e,
   const ContractRow row{p.id, p.title, p.text, p.url, p.version, 1, e.timestamp_ms,
                         e.timestamp_ms, e.actor, e.actor, e.version};
   batch.put(contract_row_key(p.id), encode_with_cereal(row));
-  batch.put(contract_list_prefix() + encode_u64(e.position), p.id);
-  return {};
+  return put_counted(batch, contract_list_prefix(), encode_u64(e.position), p.id);
 }
 
 Result on_contract(ReadModelBatch& batch, const eventstore::Envelope& e,
@@ -98,17 +98,16 @@ Result on_contract(ReadModelBatch&, const eventstore::Envelope&, const Other&) {
 
 // --- groups ------------------------------------------------------------------------------
 
-std::string group_index_key(const GroupRow& row) {
-  return organization_groups_prefix(row.organization_id) + domain::fold_case(row.name) + '\0' +
-         row.id;
+std::string group_index_suffix(const GroupRow& row) {
+  return domain::fold_case(row.name) + '\0' + row.id;
 }
 
 Result on_group(ReadModelBatch& batch, const eventstore::Envelope& e, const domain::GroupCreated& c) {
   const GroupRow row{c.id, c.organization_id, c.name, c.kind, c.global, 0, e.timestamp_ms,
                      e.timestamp_ms, e.actor, e.actor, e.version};
   batch.put(group_row_key(c.id), encode_with_cereal(row));
-  batch.put(group_index_key(row), c.id);
-  return batch.add_to_counter(group_count_key(c.organization_id), 1);
+  return put_counted(batch, organization_groups_prefix(c.organization_id), group_index_suffix(row),
+                     c.id);
 }
 
 Result change_members(ReadModelBatch& batch, const eventstore::Envelope& e,
@@ -145,9 +144,9 @@ Result on_group(ReadModelBatch& batch, const eventstore::Envelope& e, const doma
   });
   if (!scanned) return scanned;
   for (const auto& key : members) batch.erase(key);
-  batch.erase(group_index_key(*row));
   batch.erase(group_row_key(id));
-  return batch.add_to_counter(group_count_key(row->organization_id), -1);
+  return erase_counted(batch, organization_groups_prefix(row->organization_id),
+                       group_index_suffix(*row));
 }
 
 template <class Other>
@@ -162,8 +161,8 @@ Result on_invoice(ReadModelBatch& batch, const eventstore::Envelope& e,
   const InvoiceRow row{i.id, i.organization_id, i.period, i.amount_minor, i.currency, "open",
                        e.timestamp_ms, e.timestamp_ms, e.actor, e.actor, e.version};
   batch.put(invoice_row_key(i.id), encode_with_cereal(row));
-  batch.put(organization_invoices_prefix(i.organization_id) + encode_u64(e.position), i.id);
-  return batch.add_to_counter(invoice_count_key(i.organization_id), 1);
+  return put_counted(batch, organization_invoices_prefix(i.organization_id), encode_u64(e.position),
+                     i.id);
 }
 
 Result settle(ReadModelBatch& batch, const eventstore::Envelope& e, const char* status) {
@@ -208,16 +207,10 @@ std::string group_row_key(std::string_view group_id) { return "g" + std::string(
 std::string organization_groups_prefix(std::string_view organization_id) {
   return pair_key('o', organization_id, "");
 }
-std::string group_count_key(std::string_view organization_id) {
-  return "k" + std::string(organization_id);
-}
 std::string group_member_prefix(std::string_view group_id) { return pair_key('m', group_id, ""); }
 std::string invoice_row_key(std::string_view invoice_id) { return "i" + std::string(invoice_id); }
 std::string organization_invoices_prefix(std::string_view organization_id) {
   return pair_key('o', organization_id, "");
-}
-std::string invoice_count_key(std::string_view organization_id) {
-  return "k" + std::string(organization_id);
 }
 
 std::expected<void, std::string> ContractsProjection::apply(const eventstore::Envelope& envelope,

@@ -4,18 +4,19 @@
 // "contracts" column family:
 //   'c' contract                     -> ContractRow
 //   'l' be64(published position)     -> contract id        (all contracts, oldest first)
+//   '~' ...                          count tree of 'l' (counted_index.hpp)
 //   'a' org '\0' contract            -> ""                 (assigned to the organization)
 //   'o' org '\0' contract            -> be64 revision      (accepted by the organization)
 //   'u' customer '\0' contract       -> be64 revision      (accepted by the customer)
 // "groups" column family:
 //   'g' group                        -> GroupRow
 //   'o' org '\0' folded name '\0' id -> group id           (the organization's groups by name)
-//   'k' org                          -> be64 group count
+//   '~' ...                          count trees of each organization's 'o' index
 //   'm' group '\0' member            -> ""
 // "invoices" column family:
 //   'i' invoice                      -> InvoiceRow
 //   'o' org '\0' be64(issued position) -> invoice id       (the organization's, oldest first)
-//   'k' org                          -> be64 invoice count
+//   '~' ...                          count trees of each organization's 'o' index
 
 #include "projections/projection.hpp"
 
@@ -34,11 +35,9 @@ inline constexpr std::string_view kInvoicesColumnFamily = "invoices";
                                                   std::string_view contract_id);
 [[nodiscard]] std::string group_row_key(std::string_view group_id);
 [[nodiscard]] std::string organization_groups_prefix(std::string_view organization_id);
-[[nodiscard]] std::string group_count_key(std::string_view organization_id);
 [[nodiscard]] std::string group_member_prefix(std::string_view group_id);
 [[nodiscard]] std::string invoice_row_key(std::string_view invoice_id);
 [[nodiscard]] std::string organization_invoices_prefix(std::string_view organization_id);
-[[nodiscard]] std::string invoice_count_key(std::string_view organization_id);
 
 class ContractsProjection final : public Projection {
  public:

@@ -54,27 +54,20 @@ std::vector<std::string> suffixes(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* 
 
 template <class Row>
 std::expected<RowPage<Row>, std::string> DirectoryQueries::page_of(
-    std::string_view cf_name, const std::string& prefix, const std::string& count_key,
-    const PageRequest& request, std::string (*row_key)(std::string_view)) const {
+    std::string_view cf_name, const std::string& prefix, const PageRequest& request,
+    std::string (*row_key)(std::string_view)) const {
   rocksdb::DB* db = store_.db();
   auto* family = cf(cf_name);
   rocksdb::ManagedSnapshot snapshot(db);
   rocksdb::ReadOptions options;
   options.snapshot = snapshot.snapshot();
   auto ids = read_index_page(db, family, options,
-                             {prefix, false, request.page, request.page_size, request.cursor});
+                             {prefix, {}, false, request.page, request.page_size, request.cursor});
   if (!ids) {
     return std::unexpected(ids.error() == IndexPageError::invalid_cursor ? "invalid cursor"
                                                                          : "index unreadable");
   }
-  RowPage<Row> page{{}, ids->page, 0, ids->next_cursor};
-  if (count_key.empty()) {
-    page.total = count_prefix(db, family, options, prefix);
-  } else {
-    auto total = read_u64(db, family, options, count_key);
-    if (!total) return std::unexpected(total.error());
-    page.total = *total;
-  }
+  RowPage<Row> page{{}, ids->page, ids->total, ids->next_cursor};
   for (const auto& id : ids->ids) {
     auto row = read_row<Row>(db, family, options, row_key(id));
     if (!row) return std::unexpected(row.error());
@@ -91,7 +84,7 @@ std::expected<std::optional<ContractRow>, std::string> DirectoryQueries::contrac
 
 std::expected<RowPage<ContractRow>, std::string> DirectoryQueries::contracts(
     const PageRequest& page) const {
-  return page_of<ContractRow>(kContractsColumnFamily, contract_list_prefix(), {}, page,
+  return page_of<ContractRow>(kContractsColumnFamily, contract_list_prefix(), page,
                               contract_row_key);
 }
 
@@ -143,8 +136,8 @@ std::expected<std::optional<GroupRow>, std::string> DirectoryQueries::group(
 
 std::expected<RowPage<GroupRow>, std::string> DirectoryQueries::groups(
     std::string_view organization_id, const PageRequest& page) const {
-  return page_of<GroupRow>(kGroupsColumnFamily, organization_groups_prefix(organization_id),
-                           group_count_key(organization_id), page, group_row_key);
+  return page_of<GroupRow>(kGroupsColumnFamily, organization_groups_prefix(organization_id), page,
+                           group_row_key);
 }
 
 std::expected<std::vector<std::string>, std::string> DirectoryQueries::group_members(
@@ -162,7 +155,7 @@ std::expected<std::optional<InvoiceRow>, std::string> DirectoryQueries::invoice(
 std::expected<RowPage<InvoiceRow>, std::string> DirectoryQueries::invoices(
     std::string_view organization_id, const PageRequest& page) const {
   return page_of<InvoiceRow>(kInvoicesColumnFamily, organization_invoices_prefix(organization_id),
-                             invoice_count_key(organization_id), page, invoice_row_key);
+                             page, invoice_row_key);
 }
 
 }  // namespace orgd::projections

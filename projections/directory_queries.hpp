@@ -1,5 +1,7 @@
 #pragma once
-// Reads of the contracts, groups and invoices read models. Thread-safety: any thread.
+// Reads of the contracts, groups and invoices read models. A listing page costs a seek (or,
+// by page number, a walk down the index's count tree) plus the page; its total is the tree's
+// root. Thread-safety: any thread.
 
 #include <cstdint>
 #include <expected>
@@ -72,8 +74,8 @@ class DirectoryQueries {
   }
   template <class Row>
   [[nodiscard]] std::expected<RowPage<Row>, std::string> page_of(
-      std::string_view cf_name, const std::string& prefix, const std::string& count_key,
-      const PageRequest& page, std::string (*row_key)(std::string_view)) const;
+      std::string_view cf_name, const std::string& prefix, const PageRequest& page,
+      std::string (*row_key)(std::string_view)) const;
 
   const eventstore::Store& store_;
   const ReadModelHandles* handles_;

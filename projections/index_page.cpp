@@ -3,37 +3,53 @@
 #include <memory>
 #include <optional>
 
+#include "projections/counted_index_view.hpp"
 #include "projections/read_model_batch.hpp"
 
 namespace orgd::projections {
 namespace {
 
-// An iterator confined to [prefix, upper_bound_of(prefix)); owns its bounds.
-struct RangeIterator {
-  RangeIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-                const rocksdb::ReadOptions& options, const std::string& prefix)
-      : lower(prefix), upper(upper_bound_of(prefix)), lower_slice(lower), upper_slice(upper) {
-    rocksdb::ReadOptions ranged = options;
-    ranged.iterate_lower_bound = &lower_slice;
-    ranged.iterate_upper_bound = &upper_slice;
-    it.reset(db->NewIterator(ranged, cf));
-  }
-  std::string lower, upper;
-  rocksdb::Slice lower_slice, upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it;
+// The range's bounds in ranks of the index: [first, end).
+struct RankRange {
+  std::uint64_t first{0};
+  std::uint64_t end{0};
 };
 
-void position_at_start(rocksdb::Iterator& it, bool descending, const std::string* after) {
-  if (after == nullptr) {
-    descending ? it.SeekToLast() : it.SeekToFirst();
+std::expected<RankRange, std::string> ranks_of(CountedIndexView& index, const std::string& within) {
+  auto size = index.size();
+  if (!size) return std::unexpected(size.error());
+  if (within.empty()) return RankRange{0, *size};
+  auto first = index.rank_of(within);
+  if (!first) return std::unexpected(first.error());
+  const std::string upper = upper_bound_of(within);
+  if (upper.empty()) return RankRange{*first, *size};
+  auto end = index.rank_of(upper);
+  if (!end) return std::unexpected(end.error());
+  return RankRange{*first, *end};
+}
+
+// Positions `it` at the first entry of a page that follows the entry `after`.
+void position_after(rocksdb::Iterator& it, bool descending, const std::string& after) {
+  if (descending) {
+    it.SeekForPrev(after);
+    if (it.Valid() && it.key() == rocksdb::Slice(after)) it.Prev();
+  } else {
+    it.Seek(after);
+    if (it.Valid() && it.key() == rocksdb::Slice(after)) it.Next();
+  }
+}
+
+// Positions `it` at the first entry of the range `range` in the listing's order.
+void position_at_start(rocksdb::Iterator& it, bool descending, const std::string& range) {
+  if (!descending) {
+    it.Seek(range);
     return;
   }
-  if (descending) {
-    it.SeekForPrev(*after);
-    if (it.Valid() && it.key() == rocksdb::Slice(*after)) it.Prev();
+  const std::string upper = upper_bound_of(range);
+  if (upper.empty()) {
+    it.SeekToLast();
   } else {
-    it.Seek(*after);
-    if (it.Valid() && it.key() == rocksdb::Slice(*after)) it.Next();
+    position_after(it, true, upper);
   }
 }
 
@@ -77,41 +93,51 @@ std::expected<IndexPage, IndexPageError> read_index_page(rocksdb::DB* db,
                                                          rocksdb::ColumnFamilyHandle* cf,
                                                          const rocksdb::ReadOptions& options,
                                                          const IndexPageRequest& request) {
+  const std::string range = request.prefix + request.within;
   IndexPage page;
   page.page = request.page;
   std::string after;
   if (!request.cursor.empty()) {
     auto raw = from_hex(request.cursor);
-    if (!raw || raw->size() < 8 || !raw->substr(8).starts_with(request.prefix)) {
+    if (!raw || raw->size() < 8 || !raw->substr(8).starts_with(range)) {
       return std::unexpected(IndexPageError::invalid_cursor);
     }
     page.page = decode_u64(*raw);
     after = raw->substr(8);
   }
-  RangeIterator range(db, cf, options, request.prefix);
-  auto& it = *range.it;
-  position_at_start(it, request.descending, after.empty() ? nullptr : &after);
+  CountedIndexView index(db, cf, options, request.prefix);
+  auto ranks = ranks_of(index, request.within);
+  if (!ranks) return std::unexpected(IndexPageError::storage);
+  page.total = ranks->end - ranks->first;
+  auto& it = index.entries();
+  if (!after.empty()) {
+    position_after(it, request.descending, after);
+  } else if (request.page > 1) {
+    // Division, not multiplication: a huge page number must not wrap around.
+    const std::uint64_t pages_before = request.page - 1;
+    if (request.page_size == 0 || page.total == 0 ||
+        pages_before > (page.total - 1) / request.page_size) {
+      return page;
+    }
+    const std::uint64_t skip = pages_before * request.page_size;
+    const std::uint64_t rank = request.descending ? ranks->end - 1 - skip : ranks->first + skip;
+    auto found = index.seek_to_rank(rank);
+    if (!found || !*found) return std::unexpected(IndexPageError::storage);
+  } else {
+    position_at_start(it, request.descending, range);
+  }
   auto step = [&] { request.descending ? it.Prev() : it.Next(); };
-  std::uint64_t skip = after.empty() ? (page.page - 1) * request.page_size : 0;
-  for (; it.Valid() && skip > 0; --skip) step();
+  auto in_range = [&] { return it.Valid() && it.key().starts_with(range); };
   std::string last_key;
-  for (; it.Valid() && page.ids.size() < request.page_size; step()) {
+  for (; in_range() && page.ids.size() < request.page_size; step()) {
     page.ids.push_back(it.value().ToString());
     last_key = it.key().ToString();
   }
   if (!it.status().ok()) return std::unexpected(IndexPageError::storage);
-  if (it.Valid() && !page.ids.empty()) {
+  if (in_range() && !page.ids.empty()) {
     page.next_cursor = to_hex(encode_u64(page.page + 1) + last_key);
   }
   return page;
-}
-
-std::uint64_t count_prefix(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-                           const rocksdb::ReadOptions& options, const std::string& prefix) {
-  RangeIterator range(db, cf, options, prefix);
-  std::uint64_t count = 0;
-  for (range.it->SeekToFirst(); range.it->Valid(); range.it->Next()) ++count;
-  return count;
 }
 
 }  // namespace orgd::projections

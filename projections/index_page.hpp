@@ -1,10 +1,10 @@
 #pragma once
-// One page of an ordered index range in a column family: the shared walk behind every
-// paginated listing. Keys of the range share `prefix`; values are the ids of the rows.
+// One page of a counted index (counted_index.hpp), or of the part of it whose suffixes start
+// with `within`: the shared walk behind every paginated listing. Values are the rows' ids.
 //
-// A page is reached by number (skipping (page-1)*page_size entries: cost grows with depth) or
-// by cursor (a seek: constant cost). A cursor is opaque hex of be64(the page it leads to) and
-// the last key returned, and is only valid for the same prefix.
+// A page is reached by number (the index's count tree finds its first entry: the same few
+// hundred short reads at any depth) or by cursor (a seek). A cursor is opaque hex of be64(the
+// page it leads to) and the last key returned, and is only valid for the same range.
 
 #include <rocksdb/db.h>
 
@@ -17,7 +17,8 @@
 namespace orgd::projections {
 
 struct IndexPageRequest {
-  std::string prefix;
+  std::string prefix;  // the counted index
+  std::string within;  // only the entries whose suffix starts with this; empty = all
   bool descending{false};
   std::uint64_t page{1};
   std::uint64_t page_size{10};
@@ -27,6 +28,7 @@ struct IndexPageRequest {
 struct IndexPage {
   std::vector<std::string> ids;
   std::uint64_t page{1};
+  std::uint64_t total{0};  // entries in the whole range, counted by the tree
   std::string next_cursor;
 };
 
@@ -36,11 +38,6 @@ enum class IndexPageError : std::uint8_t { invalid_cursor, storage };
 [[nodiscard]] std::expected<IndexPage, IndexPageError> read_index_page(
     rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const rocksdb::ReadOptions& options,
     const IndexPageRequest& request);
-
-// Counts the keys under `prefix` (for filters no counter covers).
-[[nodiscard]] std::uint64_t count_prefix(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-                                         const rocksdb::ReadOptions& options,
-                                         const std::string& prefix);
 
 // Cursor text: lowercase hex of the cursor's bytes; from_hex is nullopt for anything else.
 [[nodiscard]] std::string to_hex(std::string_view bytes);

@@ -44,9 +44,8 @@ std::string organization_index_prefix(std::string_view scope, OrganizationSort s
   return key;
 }
 
-std::string organization_index_key(std::string_view scope, OrganizationSort sort,
-                                   const OrganizationRow& row) {
-  std::string key = organization_index_prefix(scope, sort);
+std::string organization_index_suffix(OrganizationSort sort, const OrganizationRow& row) {
+  std::string key;
   if (sort == OrganizationSort::name) {
     key += domain::fold_case(row.name);
     key += '\0';
@@ -56,7 +55,5 @@ std::string organization_index_key(std::string_view scope, OrganizationSort sort
   }
   return key;
 }
-
-std::string organization_count_key(std::string_view scope) { return "c" + std::string(scope); }
 
 }  // namespace orgd::projections

@@ -3,7 +3,8 @@
 //   'r' id                              -> OrganizationRow
 //   'x' scope '\0' 'n' folded-name '\0' id -> id     (name order)
 //   'x' scope '\0' 't' be64(created position) -> id  (creation order)
-//   'c' scope                           -> be64 count  (totalElements without scanning)
+//   '~' ...                             count trees of both indexes of every scope
+//                                       (counted_index.hpp: page N and totals without scanning)
 // Scopes, one per filter combination a listing can ask for:
 //   "all", "s=<status>", "p=<parent id or empty>", "ps=<parent>|<status>",
 //   "u=<ancestor-or-self id>", "us=<ancestor-or-self id>|<status>"  (a customer's subtree)
@@ -20,11 +21,11 @@ enum class OrganizationSort : char { name = 'n', created = 't' };
 
 [[nodiscard]] std::string organization_row_key(std::string_view id);
 [[nodiscard]] std::vector<std::string> organization_scopes(const OrganizationRow& row);
-[[nodiscard]] std::string organization_index_key(std::string_view scope, OrganizationSort sort,
-                                                 const OrganizationRow& row);
-// Every index key of `scope` in `sort` order starts with this.
+// Every index key of `scope` in `sort` order starts with this (a counted index)...
 [[nodiscard]] std::string organization_index_prefix(std::string_view scope, OrganizationSort sort);
-[[nodiscard]] std::string organization_count_key(std::string_view scope);
+// ... and ends with this.
+[[nodiscard]] std::string organization_index_suffix(OrganizationSort sort,
+                                                    const OrganizationRow& row);
 
 [[nodiscard]] std::string scope_all();
 [[nodiscard]] std::string scope_status(std::string_view status);

@@ -48,14 +48,6 @@ class Reader {
     return std::optional<OrganizationRow>{std::move(*decoded)};
   }
 
-  std::expected<std::uint64_t, QueryError> counter(std::string_view scope) const {
-    std::string bytes;
-    const rocksdb::Status s = db_->Get(options_, cf_, organization_count_key(scope), &bytes);
-    if (s.IsNotFound()) return 0;
-    if (!s.ok()) return std::unexpected(storage_error(s));
-    return decode_u64(bytes);
-  }
-
   [[nodiscard]] rocksdb::DB* db() const { return db_; }
   [[nodiscard]] rocksdb::ColumnFamilyHandle* cf() const { return cf_; }
   [[nodiscard]] const rocksdb::ReadOptions& options() const { return options_; }
@@ -69,14 +61,20 @@ class Reader {
 
 // q with creation order: the name-prefix range holds the matches; they are re-sorted by
 // creation (bounded by the number of matches) and paged by number.
-std::expected<OrganizationPage, QueryError> list_prefix_by_creation(
-    const Reader& reader, const OrganizationListQuery& q, const std::string& range_prefix) {
+std::expected<OrganizationPage, QueryError> list_prefix_by_creation(const Reader& reader,
+                                                                    const OrganizationListQuery& q,
+                                                                    const std::string& scope) {
   if (!q.cursor.empty()) {
     return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,
                                       "q with createdTime order is paged by number only"});
   }
   auto ids = read_index_page(reader.db(), reader.cf(), reader.options(),
-                             {range_prefix, false, 1, UINT64_MAX, {}});
+                             {organization_index_prefix(scope, OrganizationSort::name),
+                              domain::fold_case(q.name_prefix),
+                              false,
+                              1,
+                              UINT64_MAX,
+                              {}});
   if (!ids) return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
   std::vector<OrganizationRow> rows;
   for (const auto& id : ids->ids) {
@@ -126,16 +124,16 @@ std::expected<OrganizationPage, QueryError> OrganizationQueries::list(
     const OrganizationListQuery& q) const {
   Reader reader(store_, handles_);
   const std::string scope = choose_scope(q);
+  // q: the name-order index, narrowed to the names that start with it.
   const bool filtered = !q.name_prefix.empty();
-  const std::string range_prefix =
-      filtered ? organization_index_prefix(scope, OrganizationSort::name) +
-                     domain::fold_case(q.name_prefix)
-               : organization_index_prefix(scope, q.sort);
   if (filtered && q.sort == OrganizationSort::created) {
-    return list_prefix_by_creation(reader, q, range_prefix);
+    return list_prefix_by_creation(reader, q, scope);
   }
-  auto ids = read_index_page(reader.db(), reader.cf(), reader.options(),
-                             {range_prefix, q.descending, q.page, q.page_size, q.cursor});
+  auto ids =
+      read_index_page(reader.db(), reader.cf(), reader.options(),
+                      {organization_index_prefix(scope, filtered ? OrganizationSort::name : q.sort),
+                       filtered ? domain::fold_case(q.name_prefix) : std::string(), q.descending,
+                       q.page, q.page_size, q.cursor});
   if (!ids) {
     if (ids.error() == IndexPageError::invalid_cursor) {
       return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,
@@ -143,14 +141,7 @@ std::expected<OrganizationPage, QueryError> OrganizationQueries::list(
     }
     return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
   }
-  OrganizationPage page{{}, ids->page, 0, ids->next_cursor};
-  if (filtered) {
-    page.total = count_prefix(reader.db(), reader.cf(), reader.options(), range_prefix);
-  } else {
-    auto total = reader.counter(scope);
-    if (!total) return std::unexpected(total.error());
-    page.total = *total;
-  }
+  OrganizationPage page{{}, ids->page, ids->total, ids->next_cursor};
   for (const auto& id : ids->ids) {
     auto row = reader.row(id);
     if (!row) return std::unexpected(row.error());

@@ -1,9 +1,10 @@
 #pragma once
 // Reads of the organization read model. Each call sees one consistent snapshot.
 //
-// Cost: get is one point read; a listing page is a seek plus page_size steps, plus the
-// skipped entries when a page number (not a cursor) is deep; totalElements is one counter
-// read, except with a name prefix `q`, where it counts the matching index range.
+// Cost: get is one point read; a listing page is a seek plus page_size steps, and for a page
+// number past 1 a walk down the index's count tree (the same at any depth); totalElements is
+// the tree's root, or with a name prefix `q` two walks down it. Exception: `q` with creation
+// order reads and sorts every match.
 // Thread-safety: any thread.
 
 #include <cstdint>

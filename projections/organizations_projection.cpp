@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "domain/organization/organization.hpp"
+#include "projections/counted_index.hpp"
 #include "projections/organization_keys.hpp"
 
 namespace orgd::projections {
@@ -30,28 +31,34 @@ std::expected<OrganizationRow, std::string> load_existing(ReadModelBatch& batch,
   return std::move(**row);
 }
 
-Result unindex(ReadModelBatch& batch, const OrganizationRow& row) {
+// Every index entry of the row: both orders of every scope it is listed in.
+std::vector<CountedKey> index_keys(const OrganizationRow& row) {
+  std::vector<CountedKey> keys;
   for (const auto& scope : organization_scopes(row)) {
-    for (auto sort : kSorts) batch.erase(organization_index_key(scope, sort, row));
-    if (auto r = batch.add_to_counter(organization_count_key(scope), -1); !r) return r;
+    for (auto sort : kSorts) {
+      keys.push_back(
+          {organization_index_prefix(scope, sort), organization_index_suffix(sort, row)});
+    }
   }
-  return {};
+  return keys;
+}
+
+Result unindex(ReadModelBatch& batch, const OrganizationRow& row) {
+  return replace_counted(batch, index_keys(row), {}, row.id);
 }
 
 Result index(ReadModelBatch& batch, const OrganizationRow& row) {
-  for (const auto& scope : organization_scopes(row)) {
-    for (auto sort : kSorts) batch.put(organization_index_key(scope, sort, row), row.id);
-    if (auto r = batch.add_to_counter(organization_count_key(scope), 1); !r) return r;
-  }
-  return {};
+  return replace_counted(batch, {}, index_keys(row), row.id);
 }
 
+// Only the entries that change move: a rename leaves the creation-order entries alone.
 Result replace(ReadModelBatch& batch, const OrganizationRow& before, const OrganizationRow& after) {
   const bool reindex = before.name != after.name || before.status != after.status ||
                        before.parent_id != after.parent_id || before.ancestors != after.ancestors;
   if (reindex) {
-    if (auto r = unindex(batch, before); !r) return r;
-    if (auto r = index(batch, after); !r) return r;
+    if (auto r = replace_counted(batch, index_keys(before), index_keys(after), after.id); !r) {
+      return r;
+    }
   }
   batch.put(organization_row_key(after.id), encode_row(after));
   return {};

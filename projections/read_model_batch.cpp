@@ -1,6 +1,7 @@
 #include "projections/read_model_batch.hpp"
 
 #include <memory>
+#include <optional>
 
 namespace orgd::projections {
 
@@ -60,30 +61,74 @@ std::expected<void, std::string> ReadModelBatch::add_to_counter(std::string_view
 }
 
 std::expected<void, std::string> ReadModelBatch::commit() {
+  rocksdb::WriteBatch last_values;
+  if (auto staged = stage_into(last_values); !staged) return staged;
+  iterator_.reset();  // its view of the database ends with this write
   rocksdb::WriteOptions options;
   options.sync = false;
-  const rocksdb::Status s = db_->Write(options, batch_.GetWriteBatch());
+  const rocksdb::Status s = db_->Write(options, &last_values);
   if (!s.ok()) return std::unexpected("read model write failed: " + s.ToString());
   batch_.Clear();
   return {};
 }
 
+std::expected<void, std::string> ReadModelBatch::stage_into(rocksdb::WriteBatch& last_values) {
+  put(kReadModelLayoutKey, encode_u64(kReadModelLayout));
+  // The batch's own WriteBatch holds every put, and a run of events puts the same counters and
+  // count-tree nodes thousands of times: write only the last value of each key (the index has
+  // one entry per key; for the same key it orders them oldest first).
+  std::unique_ptr<rocksdb::WBWIIterator> entries(batch_.NewIterator(cf_));
+  std::optional<rocksdb::WriteEntry> pending;
+  auto write = [&](const rocksdb::WriteEntry& entry) {
+    return entry.type == rocksdb::kPutRecord      ? last_values.Put(cf_, entry.key, entry.value)
+           : entry.type == rocksdb::kDeleteRecord ? last_values.Delete(cf_, entry.key)
+                                                  : rocksdb::Status::NotSupported("write type");
+  };
+  rocksdb::Status s;
+  for (entries->SeekToFirst(); entries->Valid() && s.ok(); entries->Next()) {
+    const rocksdb::WriteEntry entry = entries->Entry();
+    if (pending && pending->key != entry.key) s = write(*pending);
+    pending = entry;
+  }
+  if (s.ok() && pending) s = write(*pending);
+  if (s.ok()) s = entries->status();
+  if (!s.ok()) return std::unexpected("read model batch unreadable: " + s.ToString());
+  return {};
+}
+
+rocksdb::Iterator& ReadModelBatch::iterator() {
+  if (!iterator_) {
+    iterator_.reset(batch_.NewIteratorWithBase(cf_, db_->NewIterator(rocksdb::ReadOptions(), cf_)));
+  }
+  return *iterator_;
+}
+
 std::expected<void, std::string> ReadModelBatch::scan_prefix(
     std::string_view prefix,
     const std::function<bool(std::string_view key, std::string_view value)>& visit) {
-  std::unique_ptr<rocksdb::Iterator> it(
-      batch_.NewIteratorWithBase(cf_, db_->NewIterator(rocksdb::ReadOptions(), cf_)));
-  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
-    const rocksdb::Slice key = it->key();
-    if (!key.starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
-    if (!visit({key.data(), key.size()}, {it->value().data(), it->value().size()})) break;
+  return scan_from(prefix, prefix, visit);
+}
+
+std::expected<void, std::string> ReadModelBatch::scan_from(
+    std::string_view prefix, std::string_view start,
+    const std::function<bool(std::string_view key, std::string_view value)>& visit) {
+  auto& it = iterator();
+  const rocksdb::Slice bound(prefix.data(), prefix.size());
+  for (it.Seek(rocksdb::Slice(start.data(), start.size())); it.Valid(); it.Next()) {
+    const rocksdb::Slice key = it.key();
+    if (!key.starts_with(bound)) break;
+    if (!visit({key.data(), key.size()}, {it.value().data(), it.value().size()})) break;
   }
-  if (!it->status().ok()) return std::unexpected("read model scan failed: " + it->status().ToString());
+  if (!it.status().ok())
+    return std::unexpected("read model scan failed: " + it.status().ToString());
   return {};
 }
 
 void ReadModelBatch::save_point() { batch_.SetSavePoint(); }
 
-void ReadModelBatch::rollback() { (void)batch_.RollbackToSavePoint(); }
+void ReadModelBatch::rollback() {
+  iterator_.reset();  // the rollback rebuilds the batch's index under it
+  (void)batch_.RollbackToSavePoint();
+}
 
 }  // namespace orgd::projections

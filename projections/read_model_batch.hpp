@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,22 +29,46 @@ class ReadModelBatch {
   // Adds `delta` to the unsigned 64-bit counter under `key` (absent = 0).
   [[nodiscard]] std::expected<void, std::string> add_to_counter(std::string_view key,
                                                                 std::int64_t delta);
-  // Writes everything staged (not synced: read models are rebuilt from the synced log).
+  // Writes everything staged (not synced: read models are rebuilt from the synced log), with
+  // the layout version of this code under kReadModelLayoutKey.
   [[nodiscard]] std::expected<void, std::string> commit();
+  // Adds what commit() would write to `out` instead, so several read models are written in one
+  // RocksDB write (each write waits its turn behind the event store's synced ones). The batch
+  // is spent afterwards: clear it or drop it.
+  [[nodiscard]] std::expected<void, std::string> stage_into(rocksdb::WriteBatch& out);
   // Marks the current state; rollback() undoes everything staged after the mark.
   void save_point();
   void rollback();
   // Calls `visit(key, value)` for every key starting with `prefix`, as this batch would leave
-  // them, in key order, until visit returns false.
+  // them, in key order, until visit returns false. `visit` must not use the batch.
   [[nodiscard]] std::expected<void, std::string> scan_prefix(
       std::string_view prefix,
       const std::function<bool(std::string_view key, std::string_view value)>& visit);
+  // Like scan_prefix, starting at the first key >= `start` (which starts with `prefix`).
+  [[nodiscard]] std::expected<void, std::string> scan_from(
+      std::string_view prefix, std::string_view start,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit);
 
  private:
+  // One iterator over the batch and the database, reused by every scan and seek of this batch
+  // (creating one costs more than a seek). Re-seeked before each use, so writes made since
+  // are seen; dropped when the database or the batch's index changes under it.
+  rocksdb::Iterator& iterator();
+
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* cf_;
   rocksdb::WriteBatchWithIndex batch_;
+  std::unique_ptr<rocksdb::Iterator> iterator_;
 };
+
+// Stamped by every commit: the layout of the keys this code writes. A read model stamped with
+// another (or none, written before stamps existed) is emptied and rebuilt from the log when
+// orgd opens it (ReadModelHandles::open). Sorts after every data key, like the checkpoint.
+inline constexpr std::string_view kReadModelLayoutKey =
+    "\xff"
+    "layout";
+// 2: counted indexes (counted_index.hpp) replace the per-listing counters.
+inline constexpr std::uint64_t kReadModelLayout = 2;
 
 // Fixed-width big-endian encodings keep numeric keys in numeric order.
 [[nodiscard]] std::string encode_u64(std::uint64_t value);

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "projections/read_model_rebuild.hpp"
+
 namespace orgd::projections {
 namespace {
 
@@ -33,7 +35,29 @@ std::expected<std::unique_ptr<ReadModelHandles>, std::string> ReadModelHandles::
     return std::unexpected(loaded.error());
   }
   handles->scan_generations(drop_orphans);
+  if (drop_orphans) {
+    if (auto emptied = handles->empty_outdated(); !emptied) return std::unexpected(emptied.error());
+  }
   return handles;
+}
+
+std::expected<void, std::string> ReadModelHandles::empty_outdated() {
+  for (auto& [logical, slot] : slots_) {
+    const ReplayTarget target{store_.db(), slot.cf.load()};
+    auto checkpoint = checkpoint_of(target);
+    if (!checkpoint) return std::unexpected(checkpoint.error());
+    if (*checkpoint == 0) continue;  // never written: nothing to rebuild
+    std::string layout;
+    const rocksdb::Status s = store_.db()->Get(
+        rocksdb::ReadOptions(), target.cf,
+        rocksdb::Slice(kReadModelLayoutKey.data(), kReadModelLayoutKey.size()), &layout);
+    if (s.ok() && decode_u64(layout) == kReadModelLayout) continue;
+    if (!s.ok() && !s.IsNotFound()) {
+      return std::unexpected("reading the layout of read model " + logical + ": " + s.ToString());
+    }
+    if (auto cleared = clear_read_model(target); !cleared) return cleared;
+  }
+  return {};
 }
 
 ReadModelHandles::~ReadModelHandles() {

@@ -39,7 +39,9 @@ class ReadModelHandles {
   };
 
   // Resolves every logical name through the catalog. With `drop_orphans` (a writable store
-  // that serves, never a read-only one), drops generations a crashed rebuild left behind.
+  // that serves, never a read-only one), drops generations a crashed rebuild left behind, and
+  // empties every read model written with another key layout than kReadModelLayout (or
+  // before layouts were stamped), so the runner rebuilds it from the log from position 1.
   // Errors: the catalog names a column family the database does not have; RocksDB errors.
   [[nodiscard]] static std::expected<std::unique_ptr<ReadModelHandles>, std::string> open(
       eventstore::Store& store, const std::vector<std::string>& logical_names,
@@ -75,6 +77,7 @@ class ReadModelHandles {
   [[nodiscard]] std::expected<rocksdb::ColumnFamilyHandle*, std::string> catalog();
   [[nodiscard]] rocksdb::ColumnFamilyHandle* find(const std::string& physical) const;
   void scan_generations(bool drop_orphans);
+  [[nodiscard]] std::expected<void, std::string> empty_outdated();
 
   eventstore::Store& store_;
   std::map<std::string, Slot, std::less<>> slots_;  // keys fixed after open

@@ -59,7 +59,8 @@ struct ReplayJob {
     const eventstore::Store& store, std::span<const ReplayJob> jobs, ReplayRange range,
     const ReplayHooks& hooks = {});
 
-// Deletes every key of a read model (data and checkpoint).
+// Deletes every key of a read model (data and checkpoint), and compacts them away so the
+// replay that follows seeks through no deleted keys.
 [[nodiscard]] std::expected<void, std::string> clear_read_model(ReplayTarget target);
 
 // The checkpoint stored in a read model's column family; 0 when it has none.

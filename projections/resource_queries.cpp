@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "projections/counted_index_view.hpp"
 #include "projections/index_page.hpp"
 #include "projections/read_model_batch.hpp"
 #include "projections/resources_projection.hpp"
@@ -152,6 +153,10 @@ class Reader {
     return Merge(std::move(ranges));
   }
 
+  [[nodiscard]] CountedIndexView index(std::string_view scope, std::string_view kind_tag) const {
+    return CountedIndexView(db_, cf_, options_, resource_index_prefix(scope, kind_tag));
+  }
+
   [[nodiscard]] rocksdb::DB* db() const { return db_; }
   [[nodiscard]] rocksdb::ColumnFamilyHandle* cf() const { return cf_; }
   [[nodiscard]] const rocksdb::ReadOptions& options() const { return options_; }
@@ -163,13 +168,26 @@ class Reader {
   rocksdb::ReadOptions options_;
 };
 
+// With a single range (the platform roles' "everything"), page N starts right after the
+// entry its count tree puts before it: no walk. Nullopt past the last entry.
+std::expected<std::optional<std::uint64_t>, QueryError> position_before_rank(
+    const Reader& reader, std::string_view scope, std::string_view kind_tag, std::uint64_t rank) {
+  CountedIndexView index = reader.index(scope, kind_tag);
+  auto found = index.seek_to_rank(rank);
+  if (!found) return std::unexpected(QueryError{QueryErrorCode::storage, found.error()});
+  if (!*found) return std::optional<std::uint64_t>{};
+  const rocksdb::Slice key = index.entries().key();
+  return std::optional<std::uint64_t>{
+      decode_u64(std::string_view(key.data(), key.size()).substr(key.size() - 8)) - 1};
+}
+
 std::expected<std::uint64_t, QueryError> total_of(const Reader& reader,
                                                   const std::vector<std::string>& scopes,
                                                   std::string_view kind_tag) {
   if (scopes.size() == 1) {
-    auto bytes = reader.value(resource_count_key(scopes.front(), kind_tag));
-    if (!bytes) return std::unexpected(bytes.error());
-    return *bytes ? decode_u64(**bytes) : 0;
+    auto size = reader.index(scopes.front(), kind_tag).size();
+    if (!size) return std::unexpected(QueryError{QueryErrorCode::storage, size.error()});
+    return *size;
   }
   Merge all = reader.merge(scopes, kind_tag, 0);
   std::uint64_t total = 0;
@@ -224,10 +242,18 @@ std::expected<ResourcePage, QueryError> ResourceQueries::list(const ResourceList
     start.page = q.page;
   }
   const std::vector<std::string> scopes = scopes_for(q.viewer);
-  Merge merged = reader.merge(scopes, kind_tag, start.after);
-  if (q.cursor.empty()) {
-    for (std::uint64_t skip = (q.page - 1) * q.page_size; skip > 0 && merged.next(); --skip) {
-    }
+  // A page number: one range is entered at its rank; a merge of several is walked.
+  std::uint64_t skip = q.cursor.empty() ? (q.page - 1) * q.page_size : 0;
+  bool past_end = false;
+  if (skip > 0 && scopes.size() == 1) {
+    auto before = position_before_rank(reader, scopes.front(), kind_tag, skip);
+    if (!before) return std::unexpected(before.error());
+    past_end = !*before;
+    start.after = before->value_or(0);
+    skip = 0;
+  }
+  Merge merged = past_end ? Merge({}) : reader.merge(scopes, kind_tag, start.after);
+  for (; skip > 0 && merged.next(); --skip) {
   }
   ResourcePage page{{}, start.page, 0, {}};
   std::uint64_t last = 0;

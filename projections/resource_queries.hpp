@@ -5,9 +5,10 @@
 // A listing merges the caller's index ranges (owned by it, granted to it, to each of its
 // groups, to its organization, and for owners/admins everything of their organization) in
 // creation order, removing duplicates: a page costs a seek per range plus the entries up to
-// it (a cursor starts right after the previous page; a page number walks from the start).
-// totalElements is one counter read for the platform roles; for everyone else it is counted
-// by that merge, so it grows with the number of resources the caller may see.
+// it (a cursor starts right after the previous page; a page number walks from the start,
+// except for the platform roles, whose single range's count tree finds the page's first
+// entry). totalElements is the tree's root for the platform roles; for everyone else it is
+// counted by that merge, so it grows with the number of resources the caller may see.
 // Thread-safety: any thread.
 
 #include <cstdint>

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "domain/group/group.hpp"
+#include "projections/counted_index.hpp"
 #include "projections/read_model_batch.hpp"
 #include "projections/resource_row.hpp"
 #include "projections/row_codec.hpp"
@@ -29,22 +30,16 @@ std::vector<std::string> scopes_of(const ResourceRow& row) {
   return scopes;
 }
 
-Result change_index(ReadModelBatch& batch, const ResourceRow& row, bool add) {
+// Every index entry of the row: under every scope it is in, for every kind and for its own.
+std::vector<CountedKey> index_keys(const ResourceRow& row) {
   const std::string position = encode_u64(row.created_position);
+  std::vector<CountedKey> keys;
   for (const auto& scope : scopes_of(row)) {
     for (std::string_view tag : {kAllKinds, std::string_view(row.kind)}) {
-      const std::string key = resource_index_prefix(scope, tag) + position;
-      if (add) {
-        batch.put(key, row.id);
-      } else {
-        batch.erase(key);
-      }
-      if (auto r = batch.add_to_counter(resource_count_key(scope, tag), add ? 1 : -1); !r) {
-        return r;
-      }
+      keys.push_back({resource_index_prefix(scope, tag), position});
     }
   }
-  return {};
+  return keys;
 }
 
 std::expected<ResourceRow, std::string> load(ReadModelBatch& batch, std::string_view id) {
@@ -64,9 +59,8 @@ Result update(ReadModelBatch& batch, const eventstore::Envelope& envelope, Chang
   after.version = envelope.version;
   after.updated_ms = envelope.timestamp_ms;
   after.updated_by = envelope.actor;
-  if (scopes_of(*before) != scopes_of(after)) {
-    if (auto r = change_index(batch, *before, false); !r) return r;
-    if (auto r = change_index(batch, after, true); !r) return r;
+  if (auto r = replace_counted(batch, index_keys(*before), index_keys(after), after.id); !r) {
+    return r;
   }
   batch.put(resource_row_key(after.id), encode_with_cereal(after));
   return {};
@@ -91,7 +85,7 @@ Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
                         envelope.version,
                         envelope.position};
   batch.put(resource_row_key(row.id), encode_with_cereal(row));
-  return change_index(batch, row, true);
+  return replace_counted(batch, {}, index_keys(row), row.id);
 }
 
 Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
@@ -138,7 +132,7 @@ Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
           const domain::ResourceDeleted&) {
   auto row = load(batch, id_after(envelope.stream_id, "resource-"));
   if (!row) return std::unexpected(row.error());
-  if (auto r = change_index(batch, *row, false); !r) return r;
+  if (auto r = replace_counted(batch, index_keys(*row), {}, row->id); !r) return r;
   batch.erase(resource_row_key(row->id));
   return {};
 }
@@ -242,10 +236,6 @@ std::string resource_index_prefix(std::string_view scope, std::string_view kind_
   key += kind_tag;
   key += '\0';
   return key;
-}
-
-std::string resource_count_key(std::string_view scope, std::string_view kind_tag) {
-  return "k" + std::string(scope) + '\0' + std::string(kind_tag);
 }
 
 std::string group_facts_key(std::string_view group_id) { return "g" + std::string(group_id); }

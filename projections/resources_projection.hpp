@@ -2,7 +2,8 @@
 // Resource read model ("resources" column family):
 //   'r' id                                          -> ResourceRow (with its grants)
 //   'v' scope '\0' kind-tag '\0' be64(created pos)  -> id   (who may see what, creation order)
-//   'k' scope '\0' kind-tag                         -> be64 count of that index
+//   '~' ...                                         count trees of the 'v' indexes
+//                                                   (counted_index.hpp)
 //   'g' group id                                    -> GroupFactsRow
 //   'm' customer '\0' group id                      -> the group's organization id
 //   'M' group id '\0' customer                      -> ""   (members of a group, for its delete)
@@ -34,9 +35,9 @@ inline constexpr std::string_view kAllKinds = "*";
 [[nodiscard]] std::string scope_belonging_to(std::string_view organization_id);
 [[nodiscard]] std::string scope_granted_to(std::string_view principal_kind,
                                            std::string_view principal_id);
-// Every index key of `scope` and `kind_tag` starts with this; be64(created position) follows.
+// A counted index: every key of `scope` and `kind_tag` starts with this; be64(created
+// position) follows.
 [[nodiscard]] std::string resource_index_prefix(std::string_view scope, std::string_view kind_tag);
-[[nodiscard]] std::string resource_count_key(std::string_view scope, std::string_view kind_tag);
 [[nodiscard]] std::string group_facts_key(std::string_view group_id);
 [[nodiscard]] std::string memberships_prefix(std::string_view customer_id);
 [[nodiscard]] std::string global_group_key(std::string_view organization_id);

@@ -1,8 +1,9 @@
+#include "projections/organizations_projection.hpp"
+
 #include <future>
 
 #include "domain/organization/organization.hpp"
 #include "projections/organization_queries.hpp"
-#include "projections/organizations_projection.hpp"
 #include "tests/projections/projection_fixture.hpp"
 
 namespace orgd::projections::testing {
@@ -27,8 +28,8 @@ void write_history(ProjectionTest& t) {
            {domain::OrganizationUpdated{"Gamma", "", "b", "active", "", "", ""}});
   t.append(organization_stream("a"), {ChildOrganizationRemoved{"c"}});
   t.append(organization_stream("b"), {ChildOrganizationAdded{"c"}});
-  t.append("customer-x", {domain::CustomerRegistered{"x", "x@y.io", "X", "Y", "", "b", "owner",
-                                                     "", "hash", "", ""}});
+  t.append("customer-x", {domain::CustomerRegistered{"x", "x@y.io", "X", "Y", "", "b", "owner", "",
+                                                     "hash", "", ""}});
   t.append("members-b", {domain::MemberJoined{"x", "owner"}});
   t.append(organization_stream("e"), {created("e", "Epsilon")});
   t.append(organization_stream("e"), {domain::OrganizationDeleted{"Epsilon"}});
@@ -68,7 +69,7 @@ TEST_F(ProjectionTest, ListingsUseCountersThatMatchTheIndex) {
   EXPECT_EQ(count({.parent_id = ""}), 2u);       // Alpha, Bravo
   EXPECT_EQ(count({.parent_id = "b"}), 1u);
   EXPECT_EQ(count({.parent_id = "a"}), 0u);
-  EXPECT_EQ(count({.subtree_root = "b"}), 3u);   // Bravo, Gamma, Delta
+  EXPECT_EQ(count({.subtree_root = "b"}), 3u);  // Bravo, Gamma, Delta
   EXPECT_EQ(count({.subtree_root = "a"}), 1u);
   EXPECT_EQ(count({.status = "active", .subtree_root = "b"}), 1u);
   EXPECT_EQ(count({.name_prefix = "G"}), 1u);
@@ -86,8 +87,8 @@ TEST_F(ProjectionTest, CursorsAreBoundToTheirListing) {
   ASSERT_TRUE(second.has_value());
   EXPECT_EQ(second->page, 2u);
   EXPECT_NE(second->rows.at(0).id, first->rows.at(0).id);
-  auto elsewhere = queries.list({.status = "inactive", .page_size = 1,
-                                 .cursor = first->next_cursor});
+  auto elsewhere =
+      queries.list({.status = "inactive", .page_size = 1, .cursor = first->next_cursor});
   ASSERT_FALSE(elsewhere.has_value());
   EXPECT_EQ(elsewhere.error().code, QueryErrorCode::invalid_cursor);
 }
@@ -118,8 +119,8 @@ TEST_F(ProjectionTest, CheckpointsSurviveARestartWithoutReapplying) {
   store_.reset();
   open();
   start_runner();
-  append("customer-z", {domain::CustomerRegistered{"z", "z@y.io", "Z", "Y", "", "b", "member",
-                                                   "", "hash", "", ""}});
+  append("customer-z", {domain::CustomerRegistered{"z", "z@y.io", "Z", "Y", "", "b", "member", "",
+                                                   "hash", "", ""}});
   append("members-b", {domain::MemberJoined{"z", "member"}});
   ASSERT_TRUE(wait_applied());
   for (const auto& status : runner_->status()) {
@@ -132,8 +133,9 @@ TEST_F(ProjectionTest, CheckpointsSurviveARestartWithoutReapplying) {
 TEST_F(ProjectionTest, AFailingEventStopsTheProjectionRightBeforeIt) {
   append(organization_stream("a"), {created("a", "Alpha")});
   // An update for an organization the log never created cannot be projected.
-  const std::uint64_t bad = append(organization_stream("ghost"),
-                                   {domain::OrganizationUpdated{"G", "", "", "active", "", "", ""}});
+  const std::uint64_t bad =
+      append(organization_stream("ghost"),
+             {domain::OrganizationUpdated{"G", "", "", "active", "", "", ""}});
   append(organization_stream("b"), {created("b", "Beta")});
   start_runner();
   EXPECT_FALSE(wait_applied()) << "waiters past the failure learn the model is stopped";

@@ -1,0 +1,153 @@
+#include "projections/counted_index_view.hpp"
+
+#include "projections/index_page.hpp"
+
+namespace orgd::projections {
+
+CountedIndexView::CountedIndexView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                                   const rocksdb::ReadOptions& options, std::string prefix)
+    : db_(db),
+      cf_(cf),
+      options_(options),
+      prefix_(std::move(prefix)),
+      tree_(count_tree_key(prefix_)),
+      entries_upper_(upper_bound_of(prefix_)),
+      nodes_upper_(upper_bound_of(tree_)),
+      entries_lower_slice_(prefix_),
+      entries_upper_slice_(entries_upper_),
+      nodes_lower_slice_(tree_),
+      nodes_upper_slice_(nodes_upper_) {}
+
+// Iterators are created on first use: a first page needs no tree walk, a count no entries.
+rocksdb::Iterator& CountedIndexView::iterator_between(std::unique_ptr<rocksdb::Iterator>& slot,
+                                                      const rocksdb::Slice* lower,
+                                                      const rocksdb::Slice* upper) {
+  if (!slot) {
+    rocksdb::ReadOptions ranged = options_;
+    ranged.iterate_lower_bound = lower;
+    ranged.iterate_upper_bound = upper;
+    slot.reset(db_->NewIterator(ranged, cf_));
+  }
+  return *slot;
+}
+
+rocksdb::Iterator& CountedIndexView::entries() {
+  return iterator_between(entries_, &entries_lower_slice_, &entries_upper_slice_);
+}
+
+rocksdb::Iterator& CountedIndexView::nodes() {
+  return iterator_between(nodes_, &nodes_lower_slice_, &nodes_upper_slice_);
+}
+
+std::string CountedIndexView::broken(std::string_view what) const {
+  return "the count tree of index " + printable_prefix(prefix_) + " " + std::string(what);
+}
+
+std::expected<std::optional<TreeRoot>, std::string> CountedIndexView::root() {
+  if (root_) return *root_;
+  std::string bytes;
+  const rocksdb::Status s = db_->Get(options_, cf_, tree_, &bytes);
+  if (s.IsNotFound()) {
+    root_.emplace();
+    return *root_;
+  }
+  if (!s.ok()) return std::unexpected("read model unavailable: " + s.ToString());
+  auto decoded = decode_tree_root(bytes);
+  if (!decoded) return std::unexpected(broken("has an unreadable root"));
+  root_.emplace(*decoded);
+  return *root_;
+}
+
+std::expected<std::uint64_t, std::string> CountedIndexView::size() {
+  auto r = root();
+  if (!r) return std::unexpected(r.error());
+  if (*r) return (*r)->counts.entries;
+  // A small index without a tree (kUncountedMost): walked.
+  std::uint64_t count = 0;
+  auto& e = entries();
+  for (e.Seek(prefix_); e.Valid(); e.Next()) ++count;
+  if (!e.status().ok()) return std::unexpected("read model unavailable: " + e.status().ToString());
+  return count;
+}
+
+// The node nodes() is at, which must be one of `level`'s.
+std::expected<CountedIndexView::Step, std::string> CountedIndexView::node_here(
+    const std::string& level) {
+  auto& it = nodes();
+  if (!it.status().ok())
+    return std::unexpected("read model unavailable: " + it.status().ToString());
+  if (!it.Valid() || !it.key().starts_with(level)) {
+    return std::unexpected(broken("ends before its count does"));
+  }
+  auto node = decode_tree_node({it.value().data(), it.value().size()});
+  if (!node) return std::unexpected(broken("has an unreadable node"));
+  return Step{std::move(*node),
+              upper_of_node_key({it.key().data(), it.key().size()}, level.size())};
+}
+
+std::expected<CountedIndexView::Step, std::string> CountedIndexView::next_node(
+    const std::string& level) {
+  nodes().Next();
+  return node_here(level);
+}
+
+// Positions nodes() at the first child, at `level`, of the node that starts at `first`: the
+// node of `level` that starts there too (the one ending there belongs to the node before).
+std::expected<CountedIndexView::Step, std::string> CountedIndexView::first_child(
+    std::uint8_t level, const std::string& first) {
+  const std::string at = count_node_key(tree_, level, first);
+  auto& it = nodes();
+  it.Seek(at);
+  if (it.Valid() && it.key() == rocksdb::Slice(at)) it.Next();
+  return node_here(count_level_prefix(tree_, level));
+}
+
+std::expected<std::uint64_t, std::string> CountedIndexView::rank_of(std::string_view suffix) {
+  auto r = root();
+  if (!r) return std::unexpected(r.error());
+  std::uint64_t rank = 0;
+  std::string first;  // where the node holding `suffix` starts, level by level
+  for (auto k = static_cast<std::uint8_t>(*r ? (*r)->height - 1 : 0); k >= 1; --k) {
+    const std::string level = count_level_prefix(tree_, k);
+    // Among the children of the node above, the nodes that end at or before `suffix`.
+    auto here = first_child(k, first);
+    while (here && here->upper && std::string_view(*here->upper) <= suffix) {
+      rank += here->node.counts.entries;
+      here = next_node(level);
+    }
+    if (!here) return std::unexpected(here.error());
+    first = std::move(here->node.first);
+  }
+  const std::string bound = prefix_ + std::string(suffix);
+  auto& e = entries();
+  for (e.Seek(prefix_ + first); e.Valid() && e.key().compare(bound) < 0; e.Next()) ++rank;
+  if (!e.status().ok()) return std::unexpected("read model unavailable: " + e.status().ToString());
+  return rank;
+}
+
+std::expected<bool, std::string> CountedIndexView::seek_to_rank(std::uint64_t rank) {
+  auto r = root();
+  if (!r) return std::unexpected(r.error());
+  if (*r && rank >= (*r)->counts.entries) return false;
+  std::uint64_t rest = rank;  // entries still to pass, from `first` on
+  std::string first;
+  for (auto k = static_cast<std::uint8_t>(*r ? (*r)->height - 1 : 0); k >= 1; --k) {
+    const std::string level = count_level_prefix(tree_, k);
+    auto here = first_child(k, first);
+    while (here && rest >= here->node.counts.entries) {
+      rest -= here->node.counts.entries;
+      here = next_node(level);
+    }
+    if (!here) return std::unexpected(here.error());
+    first = std::move(here->node.first);
+  }
+  auto& e = entries();
+  e.Seek(prefix_ + first);
+  for (; e.Valid() && rest > 0; --rest) e.Next();
+  if (!e.status().ok()) return std::unexpected("read model unavailable: " + e.status().ToString());
+  if (e.Valid()) return true;
+  if (!*r) return false;  // past the end of a small index
+  return std::unexpected(broken("counts more entries than it has"));
+}
+
+}  // namespace orgd::projections

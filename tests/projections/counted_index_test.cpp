@@ -1,0 +1,274 @@
+#include "projections/counted_index.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <random>
+#include <set>
+
+#include "projections/counted_index_check.hpp"
+#include "projections/counted_index_layout.hpp"
+#include "projections/counted_index_view.hpp"
+#include "projections/index_page.hpp"
+#include "projections/read_model_rebuild.hpp"
+#include "tests/projections/projection_fixture.hpp"
+
+namespace orgd::projections::testing {
+namespace {
+
+using Model = std::map<std::string, std::set<std::string>>;  // prefix -> suffixes
+
+// Random index operations against a model, in a column family no projection writes.
+class CountedIndexTest : public ProjectionTest {
+ public:
+  rocksdb::ColumnFamilyHandle* cf() { return store_->column_family("organizations"); }
+
+  static std::string random_suffix(std::mt19937& rng) {
+    static constexpr char kAlphabet[] = {'\0', 'a', 'b', 'c', 'm', 'z', '\x7f', '\xff'};
+    std::string s(std::uniform_int_distribution<int>(0, 7)(rng), ' ');
+    for (auto& c : s) c = kAlphabet[std::uniform_int_distribution<int>(0, 7)(rng)];
+    return s;
+  }
+
+  // Applies `ops` random puts and erases of present entries (`erase_percent` of them),
+  // committing every `chunk` operations, and updates `model` to what the index must hold.
+  void run(Model& model, std::uint32_t seed, int ops, int erase_percent, int chunk,
+           std::uint32_t fanout, const std::vector<std::string>& prefixes) {
+    std::mt19937 rng(seed);
+    auto batch = std::make_unique<ReadModelBatch>(store_->db(), cf());
+    for (int i = 1; i <= ops; ++i) {
+      const auto& prefix = prefixes[rng() % prefixes.size()];
+      auto& present = model[prefix];
+      const bool erase = !present.empty() && static_cast<int>(rng() % 100) < erase_percent;
+      if (erase) {
+        auto victim = present.begin();
+        std::advance(victim, rng() % present.size());
+        const std::string suffix = *victim;
+        present.erase(victim);
+        auto erased = erase_counted(*batch, prefix, suffix, fanout);
+        EXPECT_TRUE(erased.has_value()) << erased.error();
+      } else {
+        const std::string suffix = random_suffix(rng);
+        present.insert(suffix);
+        auto put = put_counted(*batch, prefix, suffix, "v" + suffix, fanout);
+        EXPECT_TRUE(put.has_value()) << put.error();
+      }
+      if (rng() % 50 == 0) {  // erasing what is absent changes nothing
+        EXPECT_TRUE(erase_counted(*batch, prefix, "absent-" + std::to_string(i), fanout));
+      }
+      if (i % chunk == 0) {
+        EXPECT_TRUE(batch->commit().has_value());
+        batch = std::make_unique<ReadModelBatch>(store_->db(), cf());
+      }
+    }
+    EXPECT_TRUE(batch->commit().has_value());
+  }
+
+  // Every rank and a sample of rank_of answers against the model.
+  void expect_matches(const Model& model, std::uint32_t fanout) {
+    const rocksdb::ReadOptions options;
+    const auto all = check_counted_indexes(store_->db(), cf(), options, fanout);
+    EXPECT_TRUE(all.ok()) << all.problem;
+    std::mt19937 rng(7);
+    for (const auto& [prefix, suffixes] : model) {
+      const auto one = check_counted_index(store_->db(), cf(), options, prefix, fanout);
+      EXPECT_TRUE(one.ok()) << one.problem;
+      EXPECT_EQ(one.entries, suffixes.size());
+      CountedIndexView view(store_->db(), cf(), options, prefix);
+      ASSERT_EQ(view.size().value(), suffixes.size());
+      std::uint64_t rank = 0;
+      for (const auto& suffix : suffixes) {
+        // Every rank of small indexes; a sample (both ends included) of big ones.
+        if (suffixes.size() < 2000 || rank % 37 == 0 || rank + 3 > suffixes.size()) {
+          ASSERT_TRUE(view.seek_to_rank(rank).value()) << rank;
+          EXPECT_EQ(view.entries().key().ToString(), prefix + suffix) << "rank " << rank;
+          EXPECT_EQ(view.rank_of(suffix).value(), rank) << "rank of an entry";
+        }
+        ++rank;
+      }
+      EXPECT_FALSE(view.seek_to_rank(rank).value()) << "past the end";
+      for (int i = 0; i < 50; ++i) {
+        const std::string probe = random_suffix(rng);
+        const auto expected = static_cast<std::uint64_t>(
+            std::distance(suffixes.begin(), suffixes.lower_bound(probe)));
+        EXPECT_EQ(view.rank_of(probe).value(), expected) << "rank of a probe";
+      }
+    }
+  }
+};
+
+TEST_F(CountedIndexTest, CountsFollowRandomPutsAndErasesWithTinyNodes) {
+  const std::vector<std::string> prefixes{"x\x01", "y\x01", "yy\x01"};
+  Model model;
+  run(model, 1, 3000, 25, 97, 2, prefixes);
+  expect_matches(model, 2);
+  // The trees grew several levels: a fanout of 2 over hundreds of entries.
+  std::string root;
+  ASSERT_TRUE(store_->db()->Get({}, cf(), count_tree_key("x\x01"), &root).ok());
+  EXPECT_GE(static_cast<unsigned char>(root.back()), 4) << "height";
+  // Shrinking: nodes empty out, parents follow their first children, roots hand over.
+  run(model, 2, 3000, 75, 89, 2, prefixes);
+  expect_matches(model, 2);
+}
+
+TEST_F(CountedIndexTest, CountsFollowRandomPutsAndErasesWithTheDefaultFanout) {
+  Model model;
+  run(model, 3, 20000, 20, 1000, kCountedFanout, {"a\x01"});
+  std::string root;
+  ASSERT_TRUE(store_->db()->Get({}, cf(), count_tree_key("a\x01"), &root).ok());
+  EXPECT_GE(static_cast<unsigned char>(root.back()), 2) << "height";
+  EXPECT_GT(model.at("a\x01").size(), 4000u);
+  expect_matches(model, kCountedFanout);
+  run(model, 4, 20000, 80, 1000, kCountedFanout, {"a\x01"});
+  expect_matches(model, kCountedFanout);
+}
+
+TEST_F(CountedIndexTest, ErasingEverythingLeavesNoTree) {
+  std::mt19937 rng(3);
+  std::vector<std::string> suffixes;
+  ReadModelBatch batch(store_->db(), cf());
+  for (int i = 0; i < 200; ++i) {
+    suffixes.push_back(random_suffix(rng) + std::to_string(i));
+    ASSERT_TRUE(put_counted(batch, "p\x01", suffixes.back(), "", 3).has_value());
+  }
+  ASSERT_TRUE(batch.commit().has_value());
+  std::shuffle(suffixes.begin(), suffixes.end(), rng);
+  for (const auto& s : suffixes) ASSERT_TRUE(erase_counted(batch, "p\x01", s, 3).has_value());
+  ASSERT_TRUE(batch.commit().has_value());
+  for (const auto& [key, value] : dump("organizations")) {
+    EXPECT_NE(key.front(), '~') << "a count-tree key outlived its entries";
+    EXPECT_NE(key.front(), 'p') << "an entry outlived its erase";
+  }
+}
+
+TEST_F(CountedIndexTest, TheSameOperationsGiveTheSameBytesHoweverTheyAreCommitted) {
+  const std::vector<std::string> prefixes{"x\x01", "y\x01"};
+  Model once, again;
+  run(once, 5, 1000, 40, 1, 3, prefixes);
+  const auto one_by_one = dump("organizations");
+  ASSERT_TRUE(clear_read_model({store_->db(), cf()}).has_value());
+  run(again, 5, 1000, 40, 1000, 3, prefixes);
+  EXPECT_EQ(dump("organizations"), one_by_one);
+}
+
+TEST_F(CountedIndexTest, SmallIndexesAreCountedByWalkingThem) {
+  const std::string s = "s\x01";
+  Model model;
+  auto has_tree = [&] {
+    std::string root;
+    return store_->db()->Get({}, cf(), count_tree_key(s), &root).ok();
+  };
+  auto step = [&](std::uint64_t i, bool put) {
+    ReadModelBatch batch(store_->db(), cf());
+    const std::string suffix = std::to_string(100 + i);
+    ASSERT_TRUE(put ? put_counted(batch, s, suffix, "") : erase_counted(batch, s, suffix));
+    ASSERT_TRUE(batch.commit().has_value());
+    put ? (void)model[s].insert(suffix) : (void)model[s].erase(suffix);
+    expect_matches(model, kCountedFanout);
+  };
+  for (std::uint64_t i = 0; i < kUncountedMost; ++i) step(i, true);
+  EXPECT_FALSE(has_tree()) << "no tree up to kUncountedMost entries";
+  step(kUncountedMost, true);
+  EXPECT_TRUE(has_tree()) << "a tree past it";
+  for (std::uint64_t i = 0; i < kUncountedMost - kUncountedMost / 2; ++i) step(i, false);
+  EXPECT_TRUE(has_tree()) << "kept down to half of it, plus one";
+  step(kUncountedMost - kUncountedMost / 2, false);
+  EXPECT_FALSE(has_tree()) << "dropped at half of it";
+  for (auto suffix : std::set<std::string>(model[s])) step(std::stoull(suffix) - 100, false);
+  EXPECT_TRUE(model[s].empty());
+}
+
+TEST_F(CountedIndexTest, CheckFindsACountThatDrifted) {
+  const std::string q = "q\x01";
+  const std::string r = "r\x01";
+  ReadModelBatch batch(store_->db(), cf());
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(put_counted(batch, q, std::to_string(i), "", 2));
+  // Written around the counting: the tree does not know this entry.
+  batch.put(q + "zz", "");
+  ASSERT_TRUE(batch.commit().has_value());
+  EXPECT_FALSE(check_counted_indexes(store_->db(), cf(), {}, 2).ok());
+  EXPECT_FALSE(check_counted_index(store_->db(), cf(), {}, q, 2).ok());
+  for (std::uint64_t i = 0; i <= uncounted_most_for(2); ++i) batch.put(r + std::to_string(i), "");
+  ASSERT_TRUE(batch.commit().has_value());
+  const auto untracked = check_counted_index(store_->db(), cf(), {}, r, 2);
+  EXPECT_NE(untracked.problem.find("no count tree"), std::string::npos) << untracked.problem;
+}
+
+TEST_F(CountedIndexTest, CheckFindsANodeThatMiscounts) {
+  const std::string q = "q\x01";
+  ReadModelBatch batch(store_->db(), cf());
+  for (int i = 0; i < 40; ++i) ASSERT_TRUE(put_counted(batch, q, std::to_string(i), "", 2));
+  ASSERT_TRUE(batch.commit().has_value());
+  ASSERT_TRUE(check_counted_index(store_->db(), cf(), {}, q, 2).ok());
+  const std::string tree = count_tree_key(q);
+  std::string node_key;
+  for (const auto& [key, value] : dump("organizations")) {
+    if (key.starts_with(tree) && key.size() > tree.size()) node_key = key;
+  }
+  ASSERT_FALSE(node_key.empty()) << "a tree of several levels";
+  std::string bytes;
+  ASSERT_TRUE(store_->db()->Get({}, cf(), node_key, &bytes).ok());
+  auto node = decode_tree_node(bytes);
+  ASSERT_TRUE(node.has_value());
+  ++node->counts.entries;
+  ASSERT_TRUE(store_->db()->Put({}, cf(), node_key, encode_tree_node(*node)).ok());
+  const auto check = check_counted_index(store_->db(), cf(), {}, q, 2);
+  EXPECT_NE(check.problem.find("entries"), std::string::npos) << check.problem;
+}
+
+// Page numbers and cursors walk the same entries, forward and backward, in a range and not.
+TEST_F(CountedIndexTest, PagesByNumberEqualPagesByCursor) {
+  ReadModelBatch batch(store_->db(), cf());
+  std::set<std::string> names;
+  std::mt19937 rng(5);
+  for (int i = 0; i < 700; ++i) {
+    const std::string name = std::string(1, "abc"[rng() % 3]) + std::to_string(rng() % 100000);
+    names.insert(name);
+    ASSERT_TRUE(put_counted(batch, "n\x01", name, name).has_value());
+  }
+  ASSERT_TRUE(batch.commit().has_value());
+  for (const std::string within : {"", "b", "c9"}) {
+    std::vector<std::string> expected;
+    for (const auto& n : names) {
+      if (n.starts_with(within)) expected.push_back(n);
+    }
+    for (bool descending : {false, true}) {
+      if (descending) std::reverse(expected.begin(), expected.end());
+      for (std::uint64_t size : {1u, 7u, 20u}) {
+        std::vector<std::string> by_number, by_cursor;
+        std::string cursor;
+        for (std::uint64_t page = 1;; ++page) {
+          auto numbered = read_index_page(store_->db(), cf(), {},
+                                          {"n\x01", within, descending, page, size, {}});
+          ASSERT_TRUE(numbered.has_value());
+          EXPECT_EQ(numbered->total, expected.size());
+          by_number.insert(by_number.end(), numbered->ids.begin(), numbered->ids.end());
+          if (numbered->ids.empty()) break;
+          if (page > 1) {
+            auto cursored = read_index_page(store_->db(), cf(), {},
+                                            {"n\x01", within, descending, 1, size, cursor});
+            ASSERT_TRUE(cursored.has_value());
+            EXPECT_EQ(cursored->ids, numbered->ids) << "page " << page;
+            EXPECT_EQ(cursored->page, page);
+            by_cursor.insert(by_cursor.end(), cursored->ids.begin(), cursored->ids.end());
+          } else {
+            by_cursor = numbered->ids;
+          }
+          cursor = numbered->next_cursor;
+          EXPECT_EQ(cursor.empty(), by_number.size() == expected.size()) << "page " << page;
+        }
+        EXPECT_EQ(by_number, expected) << "within '" << within << "' size " << size;
+        EXPECT_EQ(by_cursor, expected);
+      }
+    }
+  }
+  auto far = read_index_page(store_->db(), cf(), {}, {"n\x01", {}, false, UINT64_MAX, 20, {}});
+  ASSERT_TRUE(far.has_value());
+  EXPECT_TRUE(far->ids.empty());
+  EXPECT_TRUE(far->next_cursor.empty());
+}
+
+}  // namespace
+}  // namespace orgd::projections::testing
