@@ -26,11 +26,6 @@ struct Slot {
   std::string stalled;  // why its last write failed while it retries (the disk refused it)
 };
 
-struct RunFailure {
-  bool storage{false};  // the write failed, not an event: retry
-  std::string message;
-};
-
 // Backoff between retries of a read model write the disk refused.
 constexpr auto kFirstRetry = std::chrono::milliseconds(50);
 constexpr auto kLongestRetry = std::chrono::milliseconds(1000);
@@ -43,14 +38,20 @@ std::expected<domain::Event, std::string> decode(const eventstore::Envelope& e) 
   return event;
 }
 
-// Applies `envelopes` past the slot's checkpoint and commits them with the new checkpoint.
-std::expected<void, RunFailure> apply_run(rocksdb::DB* db, Slot& slot,
-                                          std::span<const eventstore::Envelope> envelopes,
-                                          std::span<const std::optional<domain::Event>> events,
-                                          const std::vector<std::string>& decode_errors) {
+// What applying a run of events to one read model left to do once `out` is written.
+struct StagedRun {
+  std::uint64_t checkpoint{0};
+  std::string failure;  // the event it cannot apply: it stops right before it
+};
+
+// Applies `envelopes` past the slot's checkpoint and adds their writes, with the new
+// checkpoint, to `out`. Errors: the read model could not be staged (storage).
+std::expected<StagedRun, std::string> stage_run(
+    rocksdb::DB* db, const Slot& slot, std::span<const eventstore::Envelope> envelopes,
+    std::span<const std::optional<domain::Event>> events,
+    const std::vector<std::string>& decode_errors, rocksdb::WriteBatch& out) {
   ReadModelBatch batch(db, slot.cf);
-  std::uint64_t last = slot.checkpoint;
-  std::string failure;
+  StagedRun run{slot.checkpoint, {}};
   for (std::size_t i = 0; i < envelopes.size(); ++i) {
     const auto& envelope = envelopes[i];
     if (envelope.position <= slot.checkpoint) continue;
@@ -58,21 +59,19 @@ std::expected<void, RunFailure> apply_run(rocksdb::DB* db, Slot& slot,
     auto applied = events[i] ? slot.projection->apply(envelope, *events[i], batch)
                              : std::expected<void, std::string>(std::unexpect, decode_errors[i]);
     if (!applied) {
-      // Commit what came before the failing event, so the checkpoint stops right before it.
+      // Keep what came before the failing event, so the checkpoint stops right before it.
       batch.rollback();
-      failure = "position " + std::to_string(envelope.position) + " (" + envelope.type +
-                "): " + applied.error();
+      run.failure = "position " + std::to_string(envelope.position) + " (" + envelope.type +
+                    "): " + applied.error();
       break;
     }
-    last = envelope.position;
+    run.checkpoint = envelope.position;
   }
-  if (last != slot.checkpoint) {
-    batch.put(kCheckpointKey, encode_u64(last));
-    if (auto r = batch.commit(); !r) return std::unexpected(RunFailure{true, r.error()});
-    slot.checkpoint = last;
+  if (run.checkpoint != slot.checkpoint) {
+    batch.put(kCheckpointKey, encode_u64(run.checkpoint));
+    if (auto r = batch.stage_into(out); !r) return std::unexpected(r.error());
   }
-  if (!failure.empty()) return std::unexpected(RunFailure{false, failure});
-  return {};
+  return run;
 }
 
 }  // namespace
@@ -124,34 +123,58 @@ struct ProjectionRunner::State {
     bool any_running = false;
     {
       std::lock_guard apply_lock(apply_mutex);
-      for (auto& slot : slots) {
-        if (!slot.error.empty()) continue;
-        any_running = apply_until_written(slot, envelopes, events, errors) || any_running;
-      }
+      any_running = apply_until_written(envelopes, events, errors);
     }
     publish();
     return any_running;
   }
 
-  // The events are durable, so a read model write the disk refused (full, read-only) is
-  // retried until it succeeds rather than stopping the projection; meanwhile the status says
-  // why it is stalled and waiters keep waiting (RocksDB resumes writes by itself once the
-  // disk has space again). False when the projection stopped (an event it cannot apply) or
-  // the runner is stopping.
-  bool apply_until_written(Slot& slot, std::span<const eventstore::Envelope> envelopes,
+  // Every running read model's changes go to the database in ONE unsynced write: each write
+  // queues behind the event store's synced ones, so one per read model would cost a command
+  // several fsync waits before its read-your-writes answer.
+  // The events are durable, so a write the disk refused (full, read-only) is retried until it
+  // succeeds rather than stopping the projections; meanwhile their status says why they are
+  // stalled and waiters keep waiting (RocksDB resumes writes by itself once the disk has space
+  // again). False when every projection stopped (an event it cannot apply) or the runner is
+  // stopping.
+  bool apply_until_written(std::span<const eventstore::Envelope> envelopes,
                            std::span<const std::optional<domain::Event>> events,
                            const std::vector<std::string>& errors) {
     for (auto delay = kFirstRetry;; delay = std::min(delay * 2, kLongestRetry)) {
-      auto r = apply_run(store->db(), slot, envelopes, events, errors);
-      if (r || !r.error().storage) {
-        slot.stalled.clear();
-        if (!r) slot.error = r.error().message;
-        return r.has_value();
+      auto written = apply_once(envelopes, events, errors);
+      if (written) break;
+      for (auto& slot : slots) {
+        if (slot.error.empty()) slot.stalled = written.error();
       }
-      slot.stalled = r.error().message;
       publish();
       if (!wait_unless_stopping(delay)) return false;
     }
+    return std::ranges::any_of(slots, [](const Slot& s) { return s.error.empty(); });
+  }
+
+  std::expected<void, std::string> apply_once(std::span<const eventstore::Envelope> envelopes,
+                                              std::span<const std::optional<domain::Event>> events,
+                                              const std::vector<std::string>& errors) {
+    rocksdb::WriteBatch group;
+    std::vector<std::pair<Slot*, StagedRun>> staged;
+    for (auto& slot : slots) {
+      if (!slot.error.empty()) continue;
+      auto run = stage_run(store->db(), slot, envelopes, events, errors, group);
+      if (!run) return std::unexpected(run.error());
+      staged.emplace_back(&slot, std::move(*run));
+    }
+    if (group.Count() > 0) {
+      rocksdb::WriteOptions options;
+      options.sync = false;  // read models are rebuilt from the synced log
+      const rocksdb::Status s = store->db()->Write(options, &group);
+      if (!s.ok()) return std::unexpected("read model write failed: " + s.ToString());
+    }
+    for (auto& [slot, run] : staged) {
+      slot->checkpoint = run.checkpoint;
+      slot->stalled.clear();
+      if (!run.failure.empty()) slot->error = std::move(run.failure);
+    }
+    return {};
   }
 
   bool wait_unless_stopping(std::chrono::milliseconds delay) {
@@ -264,7 +287,7 @@ std::expected<void, std::string> ProjectionRunner::replace_column_family(std::st
     auto replacement = swap(slot->checkpoint);
     if (!replacement) return std::unexpected(replacement.error());
     slot->cf = replacement->cf;
-    // Events the replacement already holds are skipped by apply_run, never applied twice.
+    // Events the replacement already holds are skipped by stage_run, never applied twice.
     slot->checkpoint = std::max(slot->checkpoint, replacement->checkpoint);
   }
   state_->publish();  // a checkpoint may have moved: release the waiters it covers
