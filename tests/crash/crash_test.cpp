@@ -190,7 +190,7 @@ class Crash : public ::testing::Test {
     Lane& lane = lanes_[w];
     std::mt19937_64 random(seed);
     test::HttpClient client(port_);
-    for (int i = 0; !stop.load(); ++i) {
+    while (!stop.load()) {
       Sent sent;
       sent.trace_id = random_hex(random, 32);
       std::string method = "POST";
