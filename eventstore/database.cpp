@@ -46,13 +46,15 @@ rocksdb::DBOptions db_options(const StoreOptions& options) {
   return db;
 }
 
-// Point-lookup column families (stream heads, claims) get a bloom filter: the writer asks
-// them about streams and values that usually do not exist yet.
+// Every column family but the two the log is scanned from (events by position, streams by
+// stream and version) gets a bloom filter: the writer asks stream heads and claims about
+// streams and values that usually do not exist yet, and the read models' owners (projections
+// staging new index keys, queries) look up keys that often do not exist either.
 rocksdb::ColumnFamilyOptions cf_options(std::string_view name,
                                         const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
-  if (name == kStreamHeadsCf || name == kClaimsCf) {
+  if (name != kEventsCf && name != kStreamsCf) {
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(kBloomBitsPerKey));
   }
   rocksdb::ColumnFamilyOptions cf;
