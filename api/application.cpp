@@ -44,6 +44,9 @@ struct Application::Parts {
     server.reset();
     rebuilds.reset();  // cancels a running rebuild: it uses the runner and the store
     workers.reset();  // runs queued logins/retries to completion
+    // The last appends' callbacks wait on the projection runner (read-your-writes): complete
+    // them while it is alive; its destructor then answers whoever still waits.
+    if (store) store->stop_writing();
     projections.reset();
     context.reset();
     store.reset();  // completes queued appends, then closes

@@ -60,6 +60,10 @@ void Store::append_async(AppendRequest request, AppendCallback done) {
   }
 }
 
+void Store::stop_writing() {
+  if (impl_->writer) impl_->writer->stop();
+}
+
 Store::AppendOutcome Store::append(AppendRequest request) {
   std::promise<AppendOutcome> promise;
   auto outcome = promise.get_future();

@@ -95,6 +95,10 @@ class Store {
   void append_async(AppendRequest request, AppendCallback done);
   // Blocking form of append_async. Must not be called from an AppendCallback (deadlock).
   [[nodiscard]] AppendOutcome append(AppendRequest request);
+  // Completes every queued append (their callbacks run), then refuses new ones with `closed`;
+  // reads and subscriptions go on. For an orderly shutdown: whatever the callbacks call into
+  // must still be alive until this returns. Idempotent; not from an AppendCallback.
+  void stop_writing();
 
   // Readers see acknowledged appends only. Errors: io_error, corruption (naming the key).
   //

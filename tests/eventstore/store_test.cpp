@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include <thread>
+
 #include "eventstore/column_families.hpp"
 #include "store_fixture.hpp"
 
@@ -82,6 +84,31 @@ TEST_F(StoreOpenTest, AReadOnlyStoreReadsButDoesNotAppend) {
   const auto refused = (*reader)->append(append_to("a", ExpectedVersion::any()));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, AppendErrorCode::closed);
+}
+
+TEST_F(StoreOpenTest, StopWritingCompletesWhatIsQueuedThenRefusesAndReadsGoOn) {
+  std::vector<std::future<Store::AppendOutcome>> queued;
+  std::thread stopper;
+  {
+    WriterHold hold(*store_);  // the three below wait in the queue behind it
+    for (const char* stream : {"a", "b", "c"}) {
+      queued.push_back(append_later(*store_, append_to(stream, ExpectedVersion::any())));
+    }
+    stopper = std::thread([this] { store_->stop_writing(); });
+  }  // released: the writer takes the queue, then stops
+  stopper.join();
+  for (auto& outcome : queued) {
+    const auto r = outcome.get();
+    EXPECT_TRUE(r.has_value()) << r.error().message;
+  }
+  const auto refused = append(append_to("d", ExpectedVersion::any()));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, AppendErrorCode::closed);
+  EXPECT_EQ(store_->head_position(), 4u) << "the hold's append and the three queued";
+  EXPECT_EQ(all().size(), 4u);
+  store_->stop_writing();  // again: nothing to do
+  reopen();
+  EXPECT_EQ(store_->head_position(), 4u);
 }
 
 TEST_F(StoreOpenTest, ExtraColumnFamiliesLiveInTheSameDatabase) {

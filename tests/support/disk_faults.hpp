@@ -2,17 +2,20 @@
 // A file system for RocksDB whose disk can be made to fill up or turn read-only on demand:
 // the operating system's file system underneath, with writes refused the way a full
 // (ENOSPC) or read-only (EROFS) disk refuses them, from the moment fail() is called until
-// heal(). Reads always pass through.
+// heal(). Reads always pass through. It can also be made slow: every sync waiting a while.
 //
-// Thread-safety: fail() and heal() may be called from any thread while RocksDB runs.
+// Thread-safety: fail(), heal() and slow_syncs() may be called from any thread while RocksDB
+// runs.
 
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
 
 namespace orgd::test {
 
@@ -23,6 +26,13 @@ enum class DiskFault : std::uint8_t { none, full, read_only };
 struct DiskGate {
   std::atomic<DiskFault> fault{DiskFault::none};
   std::atomic<std::uint64_t> refused{0};
+  std::atomic<std::int64_t> sync_delay_ms{0};  // a slow disk: every sync takes this long
+
+  void delay_sync() const {
+    if (const auto ms = sync_delay_ms.load(); ms > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    }
+  }
 
   rocksdb::IOStatus check() {
     const DiskFault now = fault.load();
@@ -56,11 +66,13 @@ class FaultyFile : public rocksdb::FSWritableFileOwnerWrapper {
   }
   rocksdb::IOStatus Sync(const rocksdb::IOOptions& options, rocksdb::IODebugContext* dbg) override {
     if (auto s = gate_->check(); !s.ok()) return s;
+    gate_->delay_sync();
     return FSWritableFileOwnerWrapper::Sync(options, dbg);
   }
   rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
                           rocksdb::IODebugContext* dbg) override {
     if (auto s = gate_->check(); !s.ok()) return s;
+    gate_->delay_sync();
     return FSWritableFileOwnerWrapper::Fsync(options, dbg);
   }
 
@@ -128,6 +140,8 @@ class DiskFaults {
   [[nodiscard]] std::shared_ptr<rocksdb::Env> env() const { return env_; }
   void fail(DiskFault fault) { gate_->fault.store(fault); }
   void heal() { gate_->fault.store(DiskFault::none); }
+  // Every sync of a written file takes `delay` from now on (zero: as fast as the disk).
+  void slow_syncs(std::chrono::milliseconds delay) { gate_->sync_delay_ms.store(delay.count()); }
   // Write calls refused so far.
   [[nodiscard]] std::uint64_t refused() const { return gate_->refused.load(); }
 
