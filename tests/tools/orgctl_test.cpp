@@ -116,6 +116,22 @@ TEST_F(OrgctlTest, SeedStatsExportHistoryAndAsOf) {
   EXPECT_EQ(orgctl("history no-such-stream").code, 1);
 }
 
+TEST_F(OrgctlTest, RebuildLeavesTheReadModelsCompacted) {
+  seed(200);
+  auto store = hold();
+  ASSERT_NE(store, nullptr);
+  for (const auto& name : projections::projection_column_families()) {
+    auto* cf = store->column_family(name);
+    ASSERT_NE(cf, nullptr) << name;
+    std::string level0;
+    std::uint64_t pending = 1;
+    ASSERT_TRUE(store->db()->GetProperty(cf, "rocksdb.num-files-at-level0", &level0));
+    ASSERT_TRUE(store->db()->GetIntProperty(cf, "rocksdb.compaction-pending", &pending));
+    EXPECT_EQ(level0, "0") << name << ": nothing left for the next orgd to compact";
+    EXPECT_EQ(pending, 0u) << name;
+  }
+}
+
 TEST_F(OrgctlTest, SeedRegistersCustomersAsMembersOfEachOrganization) {
   auto r = orgctl(
       "seed --organizations 10 --events-per-organization 2 "

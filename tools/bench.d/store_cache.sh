@@ -8,7 +8,7 @@
 #   log-<size>-<key>      the seeded event log, no read models; key: seed format version, the
 #                         seeder, the events and their codec (domain/) and eventstore/
 #   store-<size>-<key>    that log plus every read model caught up and the bench's SuperAdmin;
-#                         key: the log's key, projections/ and the bootstrap
+#                         key: the log's key, projections/, the bootstrap and orgctl rebuild
 #   rebuild-<n>-<key>     bench_rebuild's store of n events (it only clears and refills read
 #                         models in it, so reusing it is safe)
 # A directory only gets its final name once complete (built as NAME.partial, then renamed).
@@ -37,7 +37,8 @@ cache_keys() {
       domain/event_codec.cpp domain/event_codec.hpp domain/*/*_events.hpp eventstore)" \
     | sha1sum | cut -c1-12)
   MODELS_KEY=$(printf '%s %s' "$LOG_KEY" \
-    "$(content_key projections api/bootstrap.cpp api/bootstrap.hpp)" | sha1sum | cut -c1-12)
+    "$(content_key projections api/bootstrap.cpp api/bootstrap.hpp \
+      tools/orgctl/operator_commands.cpp)" | sha1sum | cut -c1-12)
 }
 
 # Removes every cache directory matching PATTERN except KEEP.
