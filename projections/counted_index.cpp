@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "eventstore/printable_bytes.hpp"
 #include "projections/counted_index_layout.hpp"
 
 namespace orgd::projections {
@@ -102,7 +103,7 @@ class TreeWriter {
  private:
   std::uint64_t uncounted_most() const { return uncounted_most_for(fanout_); }
 
-  std::string describe() const { return "the count tree of index " + printable_prefix(prefix_); }
+  std::string describe() const { return "the count tree of index " + eventstore::printable_bytes(prefix_); }
 
   std::expected<std::optional<TreeRoot>, std::string> read_root() {
     auto bytes = batch_.get(tree_);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "eventstore/printable_bytes.hpp"
 #include "projections/counted_index_layout.hpp"
 #include "projections/index_page.hpp"
 
@@ -38,12 +39,12 @@ struct Tree {
 };
 
 std::string at(const Tree& tree) {
-  return "the count tree of index " + printable_prefix(tree.prefix);
+  return "the count tree of index " + eventstore::printable_bytes(tree.prefix);
 }
 
 std::string node_name(std::size_t level, const Node& node) {
   return "its node of level " + std::to_string(level) + " from \"" +
-         printable_prefix(node.value.first) + "\"";
+         eventstore::printable_bytes(node.value.first) + "\"";
 }
 
 // Whether `suffix` lies at or after where `node` ends.
@@ -108,7 +109,7 @@ std::string recount(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
     ++total;
   }
   if (!scan.it->status().ok()) {
-    return "the index " + printable_prefix(tree.prefix) + " is unreadable";
+    return "the index " + eventstore::printable_bytes(tree.prefix) + " is unreadable";
   }
   entries += total;
   for (std::size_t k = 1; k < height; ++k) {
@@ -149,7 +150,7 @@ std::expected<Tree, std::string> read_tree(rocksdb::Iterator& it) {
   auto prefix = prefix_of_tree_root(root_key);
   auto root = decode_tree_root({it.value().data(), it.value().size()});
   if (!prefix || !root) {
-    return std::unexpected("a count-tree key " + printable_prefix(root_key) +
+    return std::unexpected("a count-tree key " + eventstore::printable_bytes(root_key) +
                            " that is no tree root");
   }
   Tree tree{*prefix, *root, std::vector<std::vector<Node>>(root->height)};
@@ -213,7 +214,7 @@ CountedIndexCheck check_counted_index(rocksdb::DB* db, rocksdb::ColumnFamilyHand
     PrefixScan entries(db, cf, options, std::string(prefix));
     for (; entries.it->Valid(); entries.it->Next()) ++result.entries;
     if (result.entries > uncounted_most_for(fanout)) {
-      result.problem = "the index " + printable_prefix(prefix) + " has " +
+      result.problem = "the index " + eventstore::printable_bytes(prefix) + " has " +
                        std::to_string(result.entries) + " entries but no count tree";
     }
   }

@@ -71,21 +71,6 @@ std::optional<TreeNode> decode_tree_node(std::string_view bytes) {
   return TreeNode{decode_counts(bytes), std::string(bytes.substr(kCountsBytes))};
 }
 
-std::string printable_prefix(std::string_view prefix) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : prefix) {
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kDigits[c >> 4];
-      out += kDigits[c & 15];
-    }
-  }
-  return out;
-}
-
 std::optional<std::string> prefix_of_tree_root(std::string_view key) {
   if (key.size() < 1 + kLengthBytes || key[0] != kCountTreeTag) return std::nullopt;
   std::size_t length = 0;

@@ -49,9 +49,6 @@ struct TreeNode {
 [[nodiscard]] std::string encode_tree_node(const TreeNode& node);
 [[nodiscard]] std::optional<TreeNode> decode_tree_node(std::string_view bytes);
 
-// `prefix` for messages: printable ASCII as is, other bytes as \xNN.
-[[nodiscard]] std::string printable_prefix(std::string_view prefix);
-
 // The prefix whose root `key` is; nullopt when `key` is not a root key (a node, or no tree).
 [[nodiscard]] std::optional<std::string> prefix_of_tree_root(std::string_view key);
 

@@ -1,5 +1,6 @@
 #include "projections/counted_index_view.hpp"
 
+#include "eventstore/printable_bytes.hpp"
 #include "projections/index_page.hpp"
 
 namespace orgd::projections {
@@ -40,7 +41,7 @@ rocksdb::Iterator& CountedIndexView::nodes() {
 }
 
 std::string CountedIndexView::broken(std::string_view what) const {
-  return "the count tree of index " + printable_prefix(prefix_) + " " + std::string(what);
+  return "the count tree of index " + eventstore::printable_bytes(prefix_) + " " + std::string(what);
 }
 
 std::expected<std::optional<TreeRoot>, std::string> CountedIndexView::root() {

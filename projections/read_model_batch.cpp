@@ -45,21 +45,6 @@ void ReadModelBatch::erase(std::string_view key) {
   (void)batch_.Delete(cf_, rocksdb::Slice(key.data(), key.size()));
 }
 
-std::expected<void, std::string> ReadModelBatch::add_to_counter(std::string_view key,
-                                                                std::int64_t delta) {
-  auto current = get(key);
-  if (!current) return std::unexpected(current.error());
-  const std::uint64_t before = *current ? decode_u64(**current) : 0;
-  const std::int64_t after = static_cast<std::int64_t>(before) + delta;
-  if (after < 0) return std::unexpected("counter " + std::string(key) + " would go negative");
-  if (after == 0) {
-    erase(key);
-  } else {
-    put(key, encode_u64(static_cast<std::uint64_t>(after)));
-  }
-  return {};
-}
-
 std::expected<void, std::string> ReadModelBatch::commit() {
   rocksdb::WriteBatch last_values;
   if (auto staged = stage_into(last_values); !staged) return staged;

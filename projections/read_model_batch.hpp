@@ -26,9 +26,6 @@ class ReadModelBatch {
   [[nodiscard]] std::expected<std::optional<std::string>, std::string> get(std::string_view key);
   void put(std::string_view key, std::string_view value);
   void erase(std::string_view key);
-  // Adds `delta` to the unsigned 64-bit counter under `key` (absent = 0).
-  [[nodiscard]] std::expected<void, std::string> add_to_counter(std::string_view key,
-                                                                std::int64_t delta);
   // Writes everything staged (not synced: read models are rebuilt from the synced log), with
   // the layout version of this code under kReadModelLayoutKey.
   [[nodiscard]] std::expected<void, std::string> commit();

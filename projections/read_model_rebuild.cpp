@@ -65,17 +65,20 @@ std::expected<std::uint64_t, std::string> replay_all_into(const eventstore::Stor
 
 std::expected<void, std::string> clear_read_model(ReplayTarget target) {
   // Every key of a read model, the checkpoint included, sorts below "\xff\xff".
-  const rocksdb::Slice begin("");
-  const rocksdb::Slice end("\xff\xff");
-  rocksdb::Status s = target.db->DeleteRange(rocksdb::WriteOptions(), target.cf, begin, end);
+  const rocksdb::Status s =
+      target.db->DeleteRange(rocksdb::WriteOptions(), target.cf, "", "\xff\xff");
   if (!s.ok()) return std::unexpected("clearing the read model: " + s.ToString());
   // A range tombstone in the memtable makes every seek near the keys it covers in that same
   // memtable step over them one by one (backwards, one skiplist search each), and a replay
   // seeks there all the time (count trees): compact them away before replaying.
+  return compact_read_model(target);
+}
+
+std::expected<void, std::string> compact_read_model(ReplayTarget target) {
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
-  s = target.db->CompactRange(compact, target.cf, &begin, &end);
-  if (!s.ok()) return std::unexpected("compacting the cleared read model: " + s.ToString());
+  const rocksdb::Status s = target.db->CompactRange(compact, target.cf, nullptr, nullptr);
+  if (!s.ok()) return std::unexpected("compacting the read model: " + s.ToString());
   return {};
 }
 

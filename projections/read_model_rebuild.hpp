@@ -63,6 +63,9 @@ struct ReplayJob {
 // replay that follows seeks through no deleted keys.
 [[nodiscard]] std::expected<void, std::string> clear_read_model(ReplayTarget target);
 
+// Compacts the whole read model down to its last level.
+[[nodiscard]] std::expected<void, std::string> compact_read_model(ReplayTarget target);
+
 // The checkpoint stored in a read model's column family; 0 when it has none.
 [[nodiscard]] std::expected<std::uint64_t, std::string> checkpoint_of(ReplayTarget target);
 

@@ -9,6 +9,7 @@
 
 #include "domain/customer/customer.hpp"
 #include "domain/organization/organization.hpp"
+#include "eventstore/printable_bytes.hpp"
 #include "eventstore/store.hpp"
 #include "projections/projection.hpp"
 #include "projections/read_model_handles.hpp"
@@ -53,8 +54,7 @@ class ClaimTracker {
                                            const projections::ReadModelHandles& handles,
                                            const ScratchDb& scratch);
 
-// Bytes as an auditor can read them: printable ASCII as is, the rest as \xNN; long values
-// are cut with their length noted.
-[[nodiscard]] std::string printable(std::string_view bytes);
+// Bytes as an auditor can read them (eventstore/printable_bytes.hpp).
+using eventstore::printable_bytes;
 
 }  // namespace orgd::replay

@@ -45,7 +45,7 @@ std::map<std::string, std::uint64_t> check_stream_entries(const eventstore::Stor
                                                        : eventstore::decode_u64(key.substr(nul + 1));
     const auto position = eventstore::decode_u64(view(it->value()));
     if (!version || !position) {
-      keep_first(result, {0, "stream_id \\0 version -> position", "entry " + printable(key)});
+      keep_first(result, {0, "stream_id \\0 version -> position", "entry " + printable_bytes(key)});
       continue;
     }
     const std::string stream(key.substr(0, nul));
@@ -123,17 +123,17 @@ CheckResult check_claims(const eventstore::Store& store, const LogFacts& facts) 
     present[key] = true;
     const auto want = facts.claims.find(key);
     if (want == facts.claims.end()) {
-      keep_first(result, {last_position(facts, owner), "no claim " + printable(key),
+      keep_first(result, {last_position(facts, owner), "no claim " + printable_bytes(key),
                           "claimed by " + owner});
     } else if (want->second.owner != owner) {
       keep_first(result, {want->second.position,
-                          "claim " + printable(key) + " owned by " + want->second.owner,
+                          "claim " + printable_bytes(key) + " owned by " + want->second.owner,
                           "owned by " + owner});
     }
   }
   for (const auto& [key, want] : facts.claims) {
     if (!present.contains(key)) {
-      keep_first(result, {want.position, "claim " + printable(key) + " owned by " + want.owner,
+      keep_first(result, {want.position, "claim " + printable_bytes(key) + " owned by " + want.owner,
                           "no such claim"});
     }
   }

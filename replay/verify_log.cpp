@@ -24,7 +24,7 @@ class LogWalk {
   bool step(std::string_view key, std::string_view value) {
     const std::uint64_t expected = last_ + 1;
     const auto position = eventstore::decode_u64(key);
-    if (!position) return fail(expected, "an 8-byte position key", "key " + printable(key));
+    if (!position) return fail(expected, "an 8-byte position key", "key " + printable_bytes(key));
     if (*position != expected) {
       return fail(expected, "the event at position " + std::to_string(expected),
                   "no such event; the next stored one is at position " +
@@ -106,24 +106,6 @@ CheckResult check_log(const eventstore::Store& store, LogFacts& facts) {
   if (ok) walk.finish(store);
   facts.claims = walk.claims().expected();
   return result;
-}
-
-std::string printable(std::string_view bytes) {
-  constexpr std::size_t kMax = 160;
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size() && i < kMax; ++i) {
-    const auto c = static_cast<unsigned char>(bytes[i]);
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kDigits[c >> 4];
-      out += kDigits[c & 15];
-    }
-  }
-  if (bytes.size() > kMax) out += "... (" + std::to_string(bytes.size()) + " bytes)";
-  return out;
 }
 
 }  // namespace orgd::replay

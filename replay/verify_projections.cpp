@@ -16,7 +16,7 @@ struct KeyDifference {
 };
 
 std::string describe(const std::optional<std::string>& value) {
-  return value ? printable(*value) : std::string("absent");
+  return value ? printable_bytes(*value) : std::string("absent");
 }
 
 // Walks both column families in key order; the first key where they differ.
@@ -90,7 +90,7 @@ CheckResult check_projection(const eventstore::Store& store, projections::Projec
   auto position = last_writer(store, projection, fresh, *checkpoint, difference->key);
   result.divergence = Divergence{
       position.value_or(0),
-      "key " + printable(difference->key) + " = " + describe(difference->expected),
+      "key " + printable_bytes(difference->key) + " = " + describe(difference->expected),
       describe(difference->found) + " (read model at checkpoint " + std::to_string(*checkpoint) +
           ")"};
   return result;

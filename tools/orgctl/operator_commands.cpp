@@ -1,8 +1,6 @@
 // orgctl's subcommands for operators: rebuild, backup, restore, seed. The ones that write
 // open the data directory writable and so refuse one a running orgd holds.
 
-#include <rocksdb/db.h>
-
 #include <boost/json.hpp>
 #include <iostream>
 
@@ -43,10 +41,9 @@ void rebuild(Globals& globals, eventstore::Store& store,
   // than in the background of the next orgd, under its first requests.
   std::cerr << "compacting the rebuilt read models\n";
   for (const auto& job : jobs) {
-    rocksdb::CompactRangeOptions options;
-    options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
-    const rocksdb::Status s = store.db()->CompactRange(options, job.target.cf, nullptr, nullptr);
-    if (!s.ok()) return fail(globals, kExitFailed, "compacting " + label + ": " + s.ToString());
+    if (auto compacted = projections::compact_read_model(job.target); !compacted) {
+      return fail(globals, kExitFailed, "rebuilding " + label + ": " + compacted.error());
+    }
   }
 }
 
