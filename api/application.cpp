@@ -8,6 +8,7 @@
 #include "api/group_routes.hpp"
 #include "api/health_routes.hpp"
 #include "api/history_routes.hpp"
+#include "api/idempotency.hpp"
 #include "api/projection_routes.hpp"
 #include "api/membership_routes.hpp"
 #include "api/resource_routes.hpp"
@@ -30,6 +31,10 @@ struct Application::Parts {
   std::unique_ptr<Metrics> metrics;
   std::unique_ptr<AccessLog> access_log;
   std::unique_ptr<eventstore::Store> store;
+  // Synced idempotency-record writes (idempotency.hpp). Its own pool: they must not wait
+  // behind password hashing, and commands still completing while the projection runner stops
+  // post to it, so it outlives the runner.
+  std::unique_ptr<WorkerPool> record_writers;
   std::unique_ptr<projections::ProjectionRunner> projections;
   std::unique_ptr<WorkerPool> workers;
   std::unique_ptr<ApiContext> context;
@@ -48,6 +53,7 @@ struct Application::Parts {
     // them while it is alive; its destructor then answers whoever still waits.
     if (store) store->stop_writing();
     projections.reset();
+    record_writers.reset();  // writes the last records; the store is still open
     context.reset();
     store.reset();  // completes queued appends, then closes
   }
@@ -93,6 +99,7 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
   eventstore::StoreOptions store_options;
   store_options.data_dir = options.data_dir;
   store_options.extra_column_families = projections::projection_column_families();
+  store_options.extra_column_families.emplace_back(kIdempotencyColumnFamily);
   store_options.env = options.storage_env;
   store_options.on_batch_written = [metrics = parts->metrics.get()](
                                        const eventstore::BatchWritten& batch) {
@@ -142,8 +149,12 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
     parts.metrics->observe_request(completed.method, route, completed.status, completed.duration);
     parts.access_log->record(completed, route);
   };
-  auto server =
-      HttpServer::start(server_options, with_apidocs_redirect(parts->router->handler()));
+  auto records = IdempotencyRecords::open(*parts->store);
+  if (!records) return std::unexpected(records.error().message);
+  parts->record_writers = std::make_unique<WorkerPool>(2);
+  auto handler = with_idempotency(parts->router->handler(), *parts->context, std::move(*records),
+                                  *parts->record_writers);
+  auto server = HttpServer::start(server_options, with_apidocs_redirect(std::move(handler)));
   if (!server) return std::unexpected("cannot listen on " + options.listen_address + ":" +
                                       std::to_string(options.listen_port) + ": " + server.error());
   parts->server = std::move(*server);

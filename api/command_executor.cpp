@@ -24,6 +24,11 @@ eventstore::AppendRequest to_append_request(const domain::Decision& decision,
     }
     request.streams.push_back(std::move(entry));
   }
+  // First, so that a repeat reports this claim rather than, say, the name its first run took.
+  if (!meta.idempotency_key.empty() && !meta.idempotency_owner.empty()) {
+    request.claims.push_back({std::string(kIdempotencyKeyScope),
+                              meta.actor + ":" + meta.idempotency_key, meta.idempotency_owner});
+  }
   const std::string owner = decision.writes.empty() ? std::string() : decision.writes[0].stream_id;
   for (const auto& claim : decision.claims) {
     request.claims.push_back(

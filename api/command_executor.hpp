@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "domain/decision.hpp"
 #include "eventstore/append_request.hpp"
@@ -21,7 +22,14 @@ struct CommandMeta {
   std::string correlation_id;  // the request's trace id
   std::string idempotency_key;
   std::int64_t now_ms{0};
+  // HttpRequest::request_id. With a non-empty idempotency_key, the append claims
+  // kIdempotencyKeyScope = actor ":" key for it; empty: no claim (anonymous requests).
+  std::string idempotency_owner;
 };
+
+// The claim that stops a command from being appended twice for one Idempotency-Key, should
+// its response not have been recorded (see idempotency.hpp). Claims are never released.
+inline constexpr std::string_view kIdempotencyKeyScope = "idempotency-key";
 
 struct CommandOutcome {
   bool ok{false};

@@ -24,7 +24,8 @@ inline constexpr int kMaxCommandAttempts = 4;
 void run_command(ApiContext& context, const HttpRequest& request, const CommandMeta& meta,
                  CommandAttempt attempt, CommandDone done);
 
-// Meta for a request: actor, the trace id as correlation id, the idempotency key, now.
+// Meta for a request: actor, the trace id as correlation id, the idempotency key and its
+// claim's owner (the request id), now.
 [[nodiscard]] CommandMeta command_meta(const HttpRequest& request, std::string actor);
 
 }  // namespace orgd::api

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "api/command_executor.hpp"
 #include "api/http/problem.hpp"
 #include "domain/customer/customer.hpp"
 #include "domain/organization/organization.hpp"
@@ -56,6 +57,11 @@ HttpResponse append_error_response(const HttpRequest& request,
       if (error.claim_scope == domain::kOrganizationNameScope) {
         return problem(request, 409, "organization-already-exists", "organization already exists",
                        "an organization with this name already exists");
+      }
+      if (error.claim_scope == kIdempotencyKeyScope) {
+        return problem(request, 409, "idempotency-key-in-use", "idempotency key in use",
+                       "a request with this Idempotency-Key is in progress, or was applied but "
+                       "its response was not recorded; it will not be applied again");
       }
       if (error.claim_scope == domain::kCustomerEmailScope) {
         return problem(request, 409, "email-already-registered", "email already registered",

@@ -143,6 +143,8 @@ HttpResponse resource_response(const ApiContext& context, const HttpRequest& req
   response.headers.emplace_back("ETag", etag_of((*row)->version));
   if (status == 201) response.headers.emplace_back("Location", "/api/v1/resources/" + id);
   if (position != 0) set_event_position(response, position);
+  // A secret: no cache keeps it, nor the idempotency records (see idempotency.hpp).
+  if (!api_key.empty()) response.headers.emplace_back("Cache-Control", "no-store");
   return response;
 }
 

@@ -29,6 +29,10 @@ struct HttpRequest {
   std::string body;
   std::string trace_id;     // 32 lowercase hex chars, assigned by the server per request
   std::string remote_address;  // the peer's IP address, e.g. "127.0.0.1" (no port)
+  // A fresh UUID for a request the idempotency decorator let through with its key (never the
+  // trace id, which a client may repeat through traceparent): it owns the key's claim.
+  // Empty otherwise.
+  std::string request_id;
 };
 
 struct HttpResponse {

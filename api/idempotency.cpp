@@ -1,0 +1,216 @@
+#include "api/idempotency.hpp"
+
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <stdexcept>
+#include <string_view>
+
+#include "api/error_responses.hpp"
+#include "api/http/problem.hpp"
+#include "api/ids.hpp"
+
+namespace orgd::api {
+namespace {
+
+// Response headers a replay repeats; the others (Cache-Control, Retry-After...) describe the
+// moment, not the outcome.
+constexpr std::array<std::string_view, 3> kReplayedHeaders = {"ETag", "Location",
+                                                              "X-Event-Position"};
+
+bool iequals(std::string_view a, std::string_view b) {
+  return std::ranges::equal(a, b, [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+bool is_command(HttpMethod method) {
+  return method == HttpMethod::post || method == HttpMethod::put || method == HttpMethod::patch ||
+         method == HttpMethod::del;
+}
+
+bool is_acceptable_key(std::string_view key) {
+  return key.size() <= kMaxIdempotencyKeyBytes && std::ranges::none_of(key, [](char c) {
+           const auto byte = static_cast<unsigned char>(c);
+           return byte < 0x20 || byte == 0x7f;
+         });
+}
+
+bool holds_secret(const HttpResponse& response) {
+  return std::ranges::any_of(response.headers, [](const auto& header) {
+    return iequals(header.first, "Cache-Control") &&
+           header.second.find("no-store") != std::string::npos;
+  });
+}
+
+struct Shared {
+  RequestHandler next;
+  const ApiContext& context;
+  IdempotencyRecords records;
+  WorkerPool& writers;
+  IdempotencyOptions options;
+
+  [[nodiscard]] bool expired(const IdempotencyRecord& record, std::int64_t now) const {
+    return now - record.created_ms >= options.window.count();
+  }
+};
+
+// One request the decorator let through to the route.
+struct Attempt {
+  std::shared_ptr<const Shared> shared;
+  HttpRequest request;  // without its body: for the problems' instance and trace id
+  std::string caller;
+  RequestDigest digest{};
+};
+
+HttpResponse replay(const IdempotencyRecord& record) {
+  HttpResponse response;
+  response.status = record.status;
+  response.content_type = record.content_type;
+  response.body = record.body;
+  response.headers = record.headers;
+  response.headers.emplace_back("Idempotent-Replayed", "true");
+  return response;
+}
+
+// The answer a record gives to a request with the same caller and key.
+HttpResponse answer_from(const IdempotencyRecord& record, const HttpRequest& request,
+                         const RequestDigest& digest) {
+  if (record.digest == digest) return replay(record);
+  return problem_response(request, 422, "idempotency-key-reused", "idempotency key reused",
+                          "this Idempotency-Key was used for a different request (method, path "
+                          "or body) in the last 24 hours; use a new key");
+}
+
+IdempotencyRecord record_of(const Attempt& attempt, const HttpResponse& response,
+                            std::int64_t now) {
+  IdempotencyRecord record;
+  record.digest = attempt.digest;
+  record.created_ms = now;
+  record.status = response.status;
+  record.content_type = response.content_type;
+  for (const auto& header : response.headers) {
+    const bool replayed = std::ranges::any_of(
+        kReplayedHeaders, [&](std::string_view name) { return iequals(header.first, name); });
+    if (replayed) record.headers.push_back(header);
+  }
+  record.body = response.body;
+  return record;
+}
+
+// Stands between the route and the server's responder: records 2xx answers, and answers a 409
+// from a record written meanwhile.
+class RecordingSink : public Responder::Sink {
+ public:
+  RecordingSink(Attempt attempt, Responder next)
+      : attempt_(std::make_shared<Attempt>(std::move(attempt))),
+        next_(std::make_shared<Responder>(std::move(next))) {}
+
+  void send(HttpResponse response) override {
+    const bool success = response.status >= 200 && response.status < 300;
+    if (success && !holds_secret(response)) {
+      attempt_->shared->writers.post(
+          [attempt = attempt_, next = next_, response = std::move(response)]() mutable {
+            const Shared& shared = *attempt->shared;
+            auto saved = shared.records.save(attempt->caller, attempt->request.idempotency_key,
+                                             record_of(*attempt, response, shared.options.clock()));
+            if (!saved) {
+              // The claim still stops a repeat from appending again (it answers 409).
+              spdlog::error("idempotency record not saved ({}): trace {}", saved.error().message,
+                            attempt->request.trace_id);
+            }
+            (*next)(std::move(response));
+          });
+      return;
+    }
+    if (response.status == 409) {
+      attempt_->shared->writers.post(
+          [attempt = attempt_, next = next_, response = std::move(response)]() mutable {
+            const Shared& shared = *attempt->shared;
+            auto found = shared.records.find(attempt->caller, attempt->request.idempotency_key);
+            if (found && *found && !shared.expired(**found, shared.options.clock())) {
+              return (*next)(answer_from(**found, attempt->request, attempt->digest));
+            }
+            (*next)(std::move(response));
+          });
+      return;
+    }
+    (*next_)(std::move(response));
+  }
+
+  // Destroying the route's Responder uncalled lets go of `next_`, whose own sink then answers
+  // 500 with the request's path and trace id.
+  void abandon() override {}
+
+ private:
+  std::shared_ptr<Attempt> attempt_;
+  std::shared_ptr<Responder> next_;
+};
+
+void handle(const std::shared_ptr<const Shared>& shared, HttpRequest request, Responder respond) {
+  if (!is_command(request.method) || request.idempotency_key.empty()) {
+    return shared->next(std::move(request), std::move(respond));
+  }
+  if (!is_acceptable_key(request.idempotency_key)) {
+    return respond(bad_request_response(request, "Idempotency-Key",
+                                        "must be at most 255 characters, without control "
+                                        "characters"));
+  }
+  const std::int64_t now = shared->options.clock();
+  auto who = shared->context.auth.authenticate(request, now);
+  if (!who) return shared->next(std::move(request), std::move(respond));
+
+  Attempt attempt{shared, {}, who->caller.customer_id, request_digest(request)};
+  auto found = shared->records.find(attempt.caller, request.idempotency_key);
+  if (!found) return respond(unavailable_response(request, found.error().message));
+  if (*found && !shared->expired(**found, now)) {
+    return respond(answer_from(**found, request, attempt.digest));
+  }
+  if (*found) {
+    if (auto erased = shared->records.erase(attempt.caller, request.idempotency_key); !erased) {
+      spdlog::warn("expired idempotency record not deleted: {}", erased.error().message);
+    }
+  }
+  request.request_id = new_uuid_v7(now);
+  attempt.request = request;
+  attempt.request.body.clear();
+  auto sink = std::make_shared<RecordingSink>(std::move(attempt), std::move(respond));
+  shared->next(std::move(request), Responder(std::move(sink)));
+}
+
+}  // namespace
+
+RequestDigest request_digest(const HttpRequest& request) {
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, kRequestDigestBytes);
+  const auto add = [&state](std::string_view part) {
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(part.data()),
+                              part.size());
+  };
+  add(request.method_name);
+  add(std::string_view("\0", 1));
+  add(request.target);
+  add(std::string_view("\0", 1));
+  add(request.body);
+  RequestDigest digest{};
+  crypto_generichash_final(&state, digest.data(), digest.size());
+  return digest;
+}
+
+RequestHandler with_idempotency(RequestHandler next, const ApiContext& context,
+                                IdempotencyRecords records, WorkerPool& writers,
+                                IdempotencyOptions options) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
+  if (!options.clock) options.clock = now_ms;
+  auto shared = std::make_shared<const Shared>(
+      Shared{std::move(next), context, std::move(records), writers, std::move(options)});
+  return [shared = std::move(shared)](HttpRequest request, Responder respond) {
+    handle(shared, std::move(request), std::move(respond));
+  };
+}
+
+}  // namespace orgd::api

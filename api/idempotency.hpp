@@ -1,0 +1,58 @@
+#pragma once
+// Idempotency-Key for command requests (SPEC §4 "Idempotency"): a decorator around the
+// router's handler.
+//
+// It acts on POST, PUT, PATCH and DELETE requests with a non-empty Idempotency-Key; all
+// others pass through untouched.
+//  - A key longer than 255 bytes, or holding control characters: 400, nothing runs.
+//  - The caller is the bearer token's customer. A request that does not authenticate passes
+//    through unchanged and nothing is recorded: the route answers 401 itself, and anonymous
+//    commands (signup, login) cannot be told apart, so their key is ignored.
+//  - (caller, key) with a record younger than `window`: the same request (BLAKE2b-256 of
+//    method, target and body) replays the recorded status, content type, body, ETag,
+//    Location and X-Event-Position, plus "Idempotent-Replayed: true"; a different request is
+//    422 idempotency-key-reused. Older records count as absent (deleted when met).
+//  - Otherwise the route runs. A 2xx response is recorded with a synced write before it is
+//    sent (on `writers`: responders may run on the projection thread, which must not block),
+//    unless it carries "Cache-Control: no-store" (it holds a secret, such as a new apiKey or
+//    a login token, which orgd does not keep in clear). Other statuses are not recorded:
+//    nothing was appended, and a retry runs the command again.
+//  - Backstop for a crash between the events' fsync and the record's: the command's append
+//    claims "idempotency-key" = actor:key for HttpRequest::request_id (command_executor.hpp),
+//    so a repeat whose record is missing fails with 409 idempotency-key-in-use instead of
+//    appending twice. On any 409 the decorator looks the record up once more (a concurrent
+//    first request may have finished meanwhile) and answers from it when present. Claims are
+//    permanent: reusing a key after `window` answers 409, it does not run the command again.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+
+#include "api/api_context.hpp"
+#include "api/http/http_types.hpp"
+#include "api/idempotency_records.hpp"
+#include "api/worker_pool.hpp"
+
+namespace orgd::api {
+
+inline constexpr std::size_t kMaxIdempotencyKeyBytes = 255;
+
+struct IdempotencyOptions {
+  // How long a record answers repeats. Default: 24 h (SPEC).
+  std::chrono::milliseconds window{std::chrono::hours(24)};
+  // Unix milliseconds, for records' ages. Default: now_ms (the wall clock).
+  std::function<std::int64_t()> clock;
+};
+
+// Wraps `next`. `context` (its authenticator) and `writers` must outlive the handler and every
+// Responder it hands to `next`; `writers` runs the synced record writes and must therefore
+// outlive whatever may still complete a command (the projection runner). Thread-safety: as
+// RequestHandler. Throws std::runtime_error when libsodium cannot initialize (startup).
+[[nodiscard]] RequestHandler with_idempotency(RequestHandler next, const ApiContext& context,
+                                              IdempotencyRecords records, WorkerPool& writers,
+                                              IdempotencyOptions options = {});
+
+// BLAKE2b-256 of method '\0' target '\0' body (method and target hold no NUL).
+[[nodiscard]] RequestDigest request_digest(const HttpRequest& request);
+
+}  // namespace orgd::api

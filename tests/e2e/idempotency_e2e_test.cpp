@@ -1,0 +1,185 @@
+// Idempotency-Key on command requests (api/idempotency.hpp) against the real server.
+
+#include <string>
+
+#include "api/idempotency_records.hpp"
+#include "eventstore/store.hpp"
+#include "projections/projection_runner.hpp"
+#include "tests/e2e/orgd_fixture.hpp"
+
+namespace orgd::e2e {
+namespace {
+
+class Idempotency : public OrgdTest {
+ protected:
+  test::HttpResult send(const std::string& token, const std::string& method,
+                        const std::string& target, const std::string& body,
+                        const std::string& key) {
+    auto headers = auth(token);
+    headers.emplace_back("Idempotency-Key", key);
+    return client_->request(method, target, body, headers);
+  }
+  test::HttpResult post_org(const std::string& name, const std::string& key) {
+    if (token_.empty()) token_ = login();
+    return send(token_, "POST", "/api/v1/organizations",
+                boost::json::serialize(boost::json::object{{"name", name}}), key);
+  }
+  std::int64_t organization_count() {
+    auto r = call("GET", "/api/v1/organizations");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json(r).at("pageInfo").at("totalElements").as_int64();
+  }
+  std::string my_id() { return str(json(call("GET", "/api/v1/me")), "id"); }
+  // `r` is the problem `slug` with `status`, and the log did not move past `head_before`.
+  void expect_refused(const test::HttpResult& r, int status, const std::string& slug,
+                      std::uint64_t head_before) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(str(json(r), "type"), "urn:orgd:problem:" + slug) << r.body;
+    EXPECT_EQ(head(), head_before) << "nothing may be appended (" << slug << ")";
+  }
+};
+
+TEST_F(Idempotency, SameKeyAndBodyReplaysTheAnswerWithoutAppending) {
+  auto first = post_org("Acme", "key-1");
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_FALSE(first.has_header("Idempotent-Replayed"));
+  const std::uint64_t head_after_first = head();
+
+  auto again = post_org("Acme", "key-1");
+  EXPECT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(again.header("Content-Type"), first.header("Content-Type"));
+  EXPECT_EQ(again.header("ETag"), first.header("ETag"));
+  EXPECT_EQ(again.header("Location"), first.header("Location"));
+  EXPECT_EQ(again.header("X-Event-Position"), first.header("X-Event-Position"));
+  EXPECT_EQ(head(), head_after_first) << "a replay appends nothing";
+  EXPECT_EQ(organization_count(), 2) << "Acme once, and Default";
+}
+
+TEST_F(Idempotency, SameKeyWithAnotherBodyOrPathIs422AndAppendsNothing) {
+  auto created = post_org("Acme", "key-2");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::uint64_t before = head();
+  expect_refused(post_org("Globex", "key-2"), 422, "idempotency-key-reused", before);
+  expect_refused(send(token_, "PUT", "/api/v1/organizations/" + str(json(created), "id"),
+                      R"({"name":"Acme","updateVersion":1})", "key-2"),
+                 422, "idempotency-key-reused", before);
+  EXPECT_EQ(organization_count(), 2);
+}
+
+TEST_F(Idempotency, KeyOver255BytesIs400AndNothingRuns) {
+  token_ = login();  // logging in appends
+  const std::uint64_t before = head();
+  expect_refused(post_org("Acme", std::string(256, 'k')), 400, "validation-failed", before);
+  EXPECT_EQ(organization_count(), 1);
+  EXPECT_EQ(post_org("Acme", std::string(255, 'k')).status, 201) << "255 bytes is the limit";
+}
+
+TEST_F(Idempotency, CallersWithTheSameKeyAreIndependent) {
+  token_ = login();
+  auto globex = signup("Globex", "owner@globex.test");
+  const std::string admin_body =
+      R"({"email":"a@globex.test","password":"password-a","firstName":"A",)"
+      R"("lastName":"A","role":"member","organizationId":")" +
+      globex.organization_id + R"("})";
+  const std::string owner_body =
+      R"({"email":"b@globex.test","password":"password-b","firstName":"B",)"
+      R"("lastName":"B","role":"member"})";
+  auto by_admin = send(token_, "POST", "/api/v1/customers", admin_body, "same-key");
+  ASSERT_EQ(by_admin.status, 201) << by_admin.body;
+  auto by_owner = send(globex.token, "POST", "/api/v1/customers", owner_body, "same-key");
+  ASSERT_EQ(by_owner.status, 201) << by_owner.body;
+  EXPECT_FALSE(by_owner.has_header("Idempotent-Replayed"));
+  EXPECT_NE(str(json(by_owner), "id"), str(json(by_admin), "id"));
+  // Each caller's own repeat is replayed.
+  auto owner_again = send(globex.token, "POST", "/api/v1/customers", owner_body, "same-key");
+  EXPECT_EQ(owner_again.header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(owner_again.body, by_owner.body);
+}
+
+TEST_F(Idempotency, RecordSurvivesARestart) {
+  auto first = post_org("Acme", "key-restart");
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::uint64_t before = head();
+  restart();
+  auto again = post_org("Acme", "key-restart");
+  EXPECT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(head(), before);
+}
+
+TEST_F(Idempotency, StoreOpensWithoutNamingTheColumnFamilyAsOrgctlDoes) {
+  ASSERT_EQ(post_org("Acme", "key-orgctl").status, 201);
+  client_.reset();
+  app_.reset();
+  eventstore::StoreOptions options;  // as replay/backup.cpp and orgctl open it
+  options.data_dir = dir_.path() / "data";
+  options.extra_column_families = projections::projection_column_families();
+  auto store = eventstore::Store::open(options);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  EXPECT_NE((*store)->column_family(api::kIdempotencyColumnFamily), nullptr)
+      << "the existing column family is opened too";
+}
+
+// The crash window: the events are durable but the record is not (deleted here). The repeat
+// runs the command again, and the key's claim stops its append.
+TEST_F(Idempotency, RepeatWithoutRecordIs409KeyInUseByTheClaim) {
+  auto first = post_org("Acme", "key-claim");
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto records = api::IdempotencyRecords::open(app_->store());
+  ASSERT_TRUE(records.has_value()) << records.error().message;
+  ASSERT_TRUE(records->erase(my_id(), "key-claim").has_value());
+  const std::uint64_t before = head();
+
+  expect_refused(post_org("Acme", "key-claim"), 409, "idempotency-key-in-use", before);
+  // A different body with the claimed key does not run either.
+  expect_refused(post_org("Initech", "key-claim"), 409, "idempotency-key-in-use", before);
+  EXPECT_EQ(organization_count(), 2);
+}
+
+TEST_F(Idempotency, FailedRequestIsNotRecordedSoTheFixedRetryRuns) {
+  auto invalid = post_org("", "key-fix");
+  ASSERT_EQ(invalid.status, 400) << invalid.body;
+  const std::uint64_t before = head();
+  auto fixed = post_org("Acme", "key-fix");
+  EXPECT_EQ(fixed.status, 201) << fixed.body;
+  EXPECT_FALSE(fixed.has_header("Idempotent-Replayed"));
+  EXPECT_GT(head(), before);
+  auto repeat = post_org("Acme", "key-fix");
+  EXPECT_EQ(repeat.header("Idempotent-Replayed"), "true");
+}
+
+TEST_F(Idempotency, SecretBearingAnswerIsNotRecordedButNotAppliedTwice) {
+  auto owner = signup("Globex", "owner@globex.test");
+  const std::string body = R"({"kind":"app-backend","name":"backend"})";
+  auto created = send(owner.token, "POST", "/api/v1/resources", body, "key-secret");
+  ASSERT_EQ(created.status, 201) << created.body;
+  ASSERT_TRUE(json(created).as_object().contains("apiKey"));
+  const std::uint64_t before = head();
+  auto again = send(owner.token, "POST", "/api/v1/resources", body, "key-secret");
+  expect_refused(again, 409, "idempotency-key-in-use", before);
+  EXPECT_EQ(again.body.find(str(json(created), "apiKey")), std::string::npos);
+}
+
+TEST_F(Idempotency, AnonymousRequestsIgnoreTheKey) {
+  auto headers = test::Headers{{"Content-Type", "application/json"}, {"Idempotency-Key", "anon"}};
+  const std::string body = R"({"email":"root@orgd.test","password":"correct horse battery"})";
+  auto first = client_->request("POST", "/api/v1/sessions", body, headers);
+  auto second = client_->request("POST", "/api/v1/sessions", body, headers);
+  ASSERT_EQ(first.status, 201) << first.body;
+  ASSERT_EQ(second.status, 201) << second.body;
+  EXPECT_FALSE(second.has_header("Idempotent-Replayed"));
+  EXPECT_NE(str(json(first), "securityToken"), str(json(second), "securityToken"));
+}
+
+TEST_F(Idempotency, ReadsIgnoreTheKey) {
+  if (token_.empty()) token_ = login();
+  auto r = send(token_, "GET", "/api/v1/organizations", "", std::string(300, 'x'));
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(r.has_header("Idempotent-Replayed"));
+}
+
+}  // namespace
+}  // namespace orgd::e2e
