@@ -40,6 +40,6 @@ void fail(Globals& globals, int code, const std::string& message);
 
 // The subcommands, by audience.
 void add_audit_commands(CLI::App& app, Globals& globals);     // history, as-of, export, verify, stats
-void add_operator_commands(CLI::App& app, Globals& globals);  // rebuild, backup, restore, seed
+void add_operator_commands(CLI::App& app, Globals& globals);  // rebuild, compact, backup, restore, seed
 
 }  // namespace orgd::tools
