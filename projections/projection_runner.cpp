@@ -24,6 +24,8 @@ struct Slot {
   std::uint64_t checkpoint{0};
   std::string error;    // why it stopped for good (an event it cannot apply)
   std::string stalled;  // why its last write failed while it retries (the disk refused it)
+  // The count trees of `cf` as committed; replaced with `cf`.
+  std::unique_ptr<CountTreeCache> trees{std::make_unique<CountTreeCache>()};
 };
 
 // Backoff between retries of a read model write the disk refused.
@@ -42,6 +44,7 @@ std::expected<domain::Event, std::string> decode(const eventstore::Envelope& e) 
 struct StagedRun {
   std::uint64_t checkpoint{0};
   std::string failure;  // the event it cannot apply: it stops right before it
+  CountTreeCache::Changes tree_changes;  // for the slot's cache, once `out` is written
 };
 
 // Applies `envelopes` past the slot's checkpoint and adds their writes, with the new
@@ -50,8 +53,8 @@ std::expected<StagedRun, std::string> stage_run(
     rocksdb::DB* db, const Slot& slot, std::span<const eventstore::Envelope> envelopes,
     std::span<const std::optional<domain::Event>> events,
     const std::vector<std::string>& decode_errors, rocksdb::WriteBatch& out) {
-  ReadModelBatch batch(db, slot.cf);
-  StagedRun run{slot.checkpoint, {}};
+  ReadModelBatch batch(db, slot.cf, slot.trees.get());
+  StagedRun run{slot.checkpoint, {}, {}};
   for (std::size_t i = 0; i < envelopes.size(); ++i) {
     const auto& envelope = envelopes[i];
     if (envelope.position <= slot.checkpoint) continue;
@@ -70,6 +73,7 @@ std::expected<StagedRun, std::string> stage_run(
   if (run.checkpoint != slot.checkpoint) {
     batch.put(kCheckpointKey, encode_u64(run.checkpoint));
     if (auto r = batch.stage_into(out); !r) return std::unexpected(r.error());
+    run.tree_changes = batch.take_tree_changes();
   }
   return run;
 }
@@ -170,6 +174,7 @@ struct ProjectionRunner::State {
       if (!s.ok()) return std::unexpected("read model write failed: " + s.ToString());
     }
     for (auto& [slot, run] : staged) {
+      slot->trees->apply(run.tree_changes);
       slot->checkpoint = run.checkpoint;
       slot->stalled.clear();
       if (!run.failure.empty()) slot->error = std::move(run.failure);
@@ -221,7 +226,7 @@ std::expected<std::unique_ptr<ProjectionRunner>, std::string> ProjectionRunner::
     auto checkpoint = checkpoint_of({store.db(), cf});
     if (!checkpoint) return std::unexpected(checkpoint.error());
     from = std::min(from, *checkpoint);
-    state->slots.push_back({std::move(p), cf, *checkpoint, {}});
+    state->slots.push_back({std::move(p), cf, *checkpoint});
   }
   if (from == UINT64_MAX) from = store.head_position();
   state->publish();
@@ -287,6 +292,7 @@ std::expected<void, std::string> ProjectionRunner::replace_column_family(std::st
     auto replacement = swap(slot->checkpoint);
     if (!replacement) return std::unexpected(replacement.error());
     slot->cf = replacement->cf;
+    slot->trees = std::make_unique<CountTreeCache>();
     // Events the replacement already holds are skipped by stage_run, never applied twice.
     slot->checkpoint = std::max(slot->checkpoint, replacement->checkpoint);
   }

@@ -3,6 +3,10 @@
 // the projection reads its own uncommitted writes (an event may touch a row an earlier event
 // of the same run created). Committed together with the projection's checkpoint.
 //
+// Given a CountTreeCache, the count-tree keys (CountTreeCache::is_tree_key) are staged beside
+// the WriteBatchWithIndex in an ordered map and read from it and the cache, never from the
+// database: see count_tree_cache.hpp for why and for the contract.
+//
 // Thread-safety: one batch is used by one thread at a time.
 
 #include <rocksdb/db.h>
@@ -15,12 +19,17 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "projections/count_tree_cache.hpp"
 
 namespace orgd::projections {
 
 class ReadModelBatch {
  public:
-  ReadModelBatch(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf);
+  // `trees` may be null (no count-tree mirror); otherwise it must outlive the batch.
+  ReadModelBatch(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                 CountTreeCache* trees = nullptr);
 
   // The value under `key` as this batch would leave it; nullopt when absent.
   [[nodiscard]] std::expected<std::optional<std::string>, std::string> get(std::string_view key);
@@ -31,8 +40,11 @@ class ReadModelBatch {
   [[nodiscard]] std::expected<void, std::string> commit();
   // Adds what commit() would write to `out` instead, so several read models are written in one
   // RocksDB write (each write waits its turn behind the event store's synced ones). The batch
-  // is spent afterwards: clear it or drop it.
+  // is spent afterwards: clear it or drop it. Once `out` is written, hand
+  // take_tree_changes() to the CountTreeCache.
   [[nodiscard]] std::expected<void, std::string> stage_into(rocksdb::WriteBatch& out);
+  // The count-tree changes staged (empty without a cache); the batch forgets them.
+  [[nodiscard]] CountTreeCache::Changes take_tree_changes();
   // Marks the current state; rollback() undoes everything staged after the mark.
   void save_point();
   void rollback();
@@ -52,10 +64,28 @@ class ReadModelBatch {
   // are seen; dropped when the database or the batch's index changes under it.
   rocksdb::Iterator& iterator();
 
+  [[nodiscard]] bool mirrored(std::string_view key) const {
+    return trees_ != nullptr && CountTreeCache::is_tree_key(key);
+  }
+  void stage_tree_change(std::string_view key, std::optional<std::string> value);
+  [[nodiscard]] std::expected<std::optional<std::string>, std::string> get_tree_key(
+      std::string_view key);
+  [[nodiscard]] std::expected<void, std::string> scan_tree_keys(
+      std::string_view prefix, std::string_view start,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit);
+
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* cf_;
   rocksdb::WriteBatchWithIndex batch_;
   std::unique_ptr<rocksdb::Iterator> iterator_;
+
+  CountTreeCache* trees_;
+  CountTreeCache::Changes tree_changes_;
+  // How to undo each tree change since the oldest save point: the key and what it held
+  // before (outer nullopt: no change staged; inner nullopt: staged as erased).
+  std::vector<std::pair<std::string, std::optional<std::optional<std::string>>>> tree_undo_;
+  std::vector<std::size_t> tree_save_points_;  // sizes of tree_undo_ at each save point
+  std::string tree_error_;                     // a tree that failed to load on a write
 };
 
 // Stamped by every commit: the layout of the keys this code writes. A read model stamped with

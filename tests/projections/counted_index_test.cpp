@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 
+#include "projections/count_tree_cache.hpp"
 #include "projections/counted_index_check.hpp"
 #include "projections/counted_index_layout.hpp"
 #include "projections/counted_index_view.hpp"
@@ -34,10 +35,12 @@ class CountedIndexTest : public ProjectionTest {
 
   // Applies `ops` random puts and erases of present entries (`erase_percent` of them),
   // committing every `chunk` operations, and updates `model` to what the index must hold.
+  // With `trees`, through that mirror of the count trees.
   void run(Model& model, std::uint32_t seed, int ops, int erase_percent, int chunk,
-           std::uint32_t fanout, const std::vector<std::string>& prefixes) {
+           std::uint32_t fanout, const std::vector<std::string>& prefixes,
+           CountTreeCache* trees = nullptr) {
     std::mt19937 rng(seed);
-    auto batch = std::make_unique<ReadModelBatch>(store_->db(), cf());
+    auto batch = std::make_unique<ReadModelBatch>(store_->db(), cf(), trees);
     for (int i = 1; i <= ops; ++i) {
       const auto& prefix = prefixes[rng() % prefixes.size()];
       auto& present = model[prefix];
@@ -60,10 +63,29 @@ class CountedIndexTest : public ProjectionTest {
       }
       if (i % chunk == 0) {
         EXPECT_TRUE(batch->commit().has_value());
-        batch = std::make_unique<ReadModelBatch>(store_->db(), cf());
+        batch = std::make_unique<ReadModelBatch>(store_->db(), cf(), trees);
       }
     }
     EXPECT_TRUE(batch->commit().has_value());
+  }
+
+  // The count-tree keys in the database.
+  std::map<std::string, std::string> stored_trees() {
+    std::map<std::string, std::string> trees;
+    for (const auto& [key, value] : dump("organizations")) {
+      if (CountTreeCache::is_tree_key(key)) trees.emplace(key, value);
+    }
+    return trees;
+  }
+
+  // The mirror holds exactly the stored nodes of every tree it loaded.
+  void expect_mirrors(const CountTreeCache& trees) {
+    std::map<std::string, std::string> loaded;
+    for (const auto& [key, value] : stored_trees()) {
+      if (trees.holds_tree_of(key)) loaded.emplace(key, value);
+    }
+    const std::map<std::string, std::string> mirrored(trees.nodes().begin(), trees.nodes().end());
+    EXPECT_EQ(mirrored, loaded);
   }
 
   // Every rank and a sample of rank_of answers against the model.
@@ -151,6 +173,59 @@ TEST_F(CountedIndexTest, TheSameOperationsGiveTheSameBytesHoweverTheyAreCommitte
   ASSERT_TRUE(clear_read_model({store_->db(), cf()}).has_value());
   run(again, 5, 1000, 40, 1000, 3, prefixes);
   EXPECT_EQ(dump("organizations"), one_by_one);
+}
+
+TEST_F(CountedIndexTest, CountsFollowRandomPutsAndErasesThroughTheTreeCache) {
+  const std::vector<std::string> prefixes{"x\x01", "y\x01", "yy\x01"};
+  Model model;
+  CountTreeCache trees;
+  run(model, 11, 3000, 25, 97, 2, prefixes, &trees);
+  expect_matches(model, 2);
+  EXPECT_GT(trees.nodes().size(), 100u) << "grown trees, all mirrored";
+  expect_mirrors(trees);
+  run(model, 12, 3000, 75, 89, 2, prefixes, &trees);
+  expect_matches(model, 2);
+  expect_mirrors(trees);
+}
+
+TEST_F(CountedIndexTest, TheTreeCacheWritesTheSameBytes) {
+  const std::vector<std::string> prefixes{"x\x01", "y\x01"};
+  Model direct, cached;
+  run(direct, 13, 2000, 40, 50, 3, prefixes);
+  const auto expected = dump("organizations");
+  ASSERT_TRUE(clear_read_model({store_->db(), cf()}).has_value());
+  CountTreeCache trees;
+  run(cached, 13, 2000, 40, 50, 3, prefixes, &trees);
+  EXPECT_EQ(dump("organizations"), expected);
+}
+
+// A rolled-back event's tree changes are gone from the batch, and never reach the mirror.
+TEST_F(CountedIndexTest, RollbackUndoesTreeChangesOfTheCache) {
+  CountTreeCache trees;
+  {
+    ReadModelBatch batch(store_->db(), cf(), &trees);
+    for (int i = 0; i < 100; ++i) {
+      ASSERT_TRUE(put_counted(batch, "r\x01", "k" + std::to_string(i), "", 2).has_value());
+    }
+    ASSERT_TRUE(batch.commit().has_value());
+  }
+  const auto committed = stored_trees();
+  ASSERT_FALSE(committed.empty());
+  ReadModelBatch batch(store_->db(), cf(), &trees);
+  batch.save_point();
+  ASSERT_TRUE(put_counted(batch, "r\x01", "k100", "", 2).has_value());
+  batch.save_point();
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_TRUE(erase_counted(batch, "r\x01", "k" + std::to_string(i), 2).has_value());
+    ASSERT_TRUE(put_counted(batch, "r\x01", "n" + std::to_string(i), "", 2).has_value());
+  }
+  batch.rollback();  // keeps k100 only
+  ASSERT_TRUE(batch.commit().has_value());
+  Model model;
+  for (int i = 0; i <= 100; ++i) model["r\x01"].insert("k" + std::to_string(i));
+  expect_matches(model, 2);
+  expect_mirrors(trees);
+  EXPECT_NE(stored_trees(), committed) << "k100 was counted";
 }
 
 TEST_F(CountedIndexTest, SmallIndexesAreCountedByWalkingThem) {
