@@ -40,6 +40,9 @@ std::expected<void, std::string> CountTreeCache::load_tree_of(std::string_view k
     tree.emplace_hint(tree.end(), it->key().ToString(), it->value().ToString());
   }
   if (!it->status().ok()) return std::unexpected("loading a count tree: " + it->status().ToString());
+  // An index without a tree (most are small: counted by walking them) is not remembered, or
+  // every organization ever created would leave its root key here; its next use looks again.
+  if (tree.empty()) return {};
   nodes_.merge(tree);
   loaded_.emplace(*root);
   return {};

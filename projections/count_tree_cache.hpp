@@ -9,7 +9,7 @@
 // the committed nodes answers those reads exactly.
 //
 // A tree is loaded whole from the database the first time one of its keys is used, so the
-// mirror holds only trees in use. Contract: every write to a mirrored column family's tree
+// mirror holds only trees in use (and no trace of the many indexes too small for one). Contract: every write to a mirrored column family's tree
 // keys goes through a ReadModelBatch holding this cache, and reaches apply() only once it is
 // in the database; a column family replaced under the runner gets a new cache.
 //
