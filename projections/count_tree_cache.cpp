@@ -33,6 +33,15 @@ std::expected<void, std::string> CountTreeCache::load_tree_of(std::string_view k
   const auto root = tree_root_of(key);
   if (!root) return std::unexpected(eventstore::printable_bytes(key) + " is not a count-tree key");
   if (loaded_.contains(*root)) return {};
+  // A tree has a root as long as it has any node, and most indexes have no tree: a point read
+  // (bloom-filtered) settles those without a seek.
+  std::string root_value;
+  const auto found = db->Get(rocksdb::ReadOptions(), cf, rocksdb::Slice(root->data(), root->size()),
+                             &root_value);
+  // An index without a tree is not remembered, or every organization ever created would
+  // leave its root keys here; its next use looks again.
+  if (found.IsNotFound()) return {};
+  if (!found.ok()) return std::unexpected("loading a count tree: " + found.ToString());
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
   const rocksdb::Slice prefix(root->data(), root->size());
   Nodes tree;
@@ -40,9 +49,6 @@ std::expected<void, std::string> CountTreeCache::load_tree_of(std::string_view k
     tree.emplace_hint(tree.end(), it->key().ToString(), it->value().ToString());
   }
   if (!it->status().ok()) return std::unexpected("loading a count tree: " + it->status().ToString());
-  // An index without a tree (most are small: counted by walking them) is not remembered, or
-  // every organization ever created would leave its root key here; its next use looks again.
-  if (tree.empty()) return {};
   nodes_.merge(tree);
   loaded_.emplace(*root);
   return {};
