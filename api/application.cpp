@@ -48,10 +48,13 @@ struct Application::Parts {
     if (server) server->stop();
     server.reset();
     rebuilds.reset();  // cancels a running rebuild: it uses the runner and the store
-    workers.reset();  // runs queued logins/retries to completion
     // The last appends' callbacks wait on the projection runner (read-your-writes): complete
-    // them while it is alive; its destructor then answers whoever still waits.
+    // them while it is alive; its destructor then answers whoever still waits. They may also
+    // post a retry (a version conflict) to the workers, so those are still there.
     if (store) store->stop_writing();
+    // Runs the queued logins and retries: their appends now fail fast as `closed` (their
+    // connections are gone with the server anyway).
+    workers.reset();
     projections.reset();
     record_writers.reset();  // writes the last records; the store is still open
     context.reset();

@@ -67,5 +67,54 @@ TEST_F(Shutdown, StoppingUnderLoadKeepsEveryAcknowledgedCommand) {
   EXPECT_LE(listed, 1u + kRounds * kClients * kPipelined);
 }
 
+// Updates of one organization with the same version: the first to reach the writer wins, the
+// others fail there with a version conflict, and their retries are posted to the worker pool
+// from the writer thread -- also while orgd stops, so the pool must outlive the writer.
+TEST_F(Shutdown, StoppingWhileConflictingUpdatesRetryAnswersAtMostOne) {
+  constexpr int kRounds = 3;
+  constexpr int kClients = 16;
+  constexpr int kPipelined = 8;
+  for (int round = 0; round < kRounds; ++round) {
+    token_ = login();
+    const auto created = create_org("contested-" + std::to_string(round));
+    ASSERT_TRUE(created.contains("id"));
+    ASSERT_EQ(created.at("updateVersion").to_number<std::uint64_t>(), 1u);
+    const std::string id(created.at("id").as_string());
+    std::vector<std::unique_ptr<test::HttpClient>> clients;
+    for (int c = 0; c < kClients; ++c) {
+      clients.push_back(std::make_unique<test::HttpClient>(app_->port()));
+      for (int i = 0; i < kPipelined; ++i) {
+        const std::string description = "by " + std::to_string(c) + "-" + std::to_string(i);
+        clients.back()->send(
+            "PUT", "/api/v1/organizations/" + id,
+            boost::json::serialize(
+                boost::json::object{{"description", description}, {"updateVersion", 1}}),
+            auth(token_));
+      }
+    }
+    faults_.slow_syncs(std::chrono::milliseconds(50));
+    app_->stop();
+    faults_.slow_syncs(std::chrono::milliseconds(0));
+    std::vector<std::string> applied;  // descriptions answered 200
+    for (auto& client : clients) {
+      for (int i = 0; i < kPipelined; ++i) {
+        try {
+          const auto r = client->receive();
+          if (r.status == 200) applied.push_back(str(json(r), "description"));
+        } catch (const std::exception&) {
+          break;
+        }
+      }
+    }
+    EXPECT_LE(applied.size(), 1u) << "one version, one winner";
+    restart();
+    token_ = login();
+    const auto now = call("GET", "/api/v1/organizations/" + id);
+    ASSERT_EQ(now.status, 200) << now.body;
+    EXPECT_LE(json(now).at("updateVersion").to_number<std::uint64_t>(), 2u);
+    if (!applied.empty()) EXPECT_EQ(str(json(now), "description"), applied.front());
+  }
+}
+
 }  // namespace
 }  // namespace orgd::e2e
