@@ -4,6 +4,8 @@
 // writer when the server goes: their callbacks wait on the projection runner, which must
 // still be alive (under the sanitizer build, reaching it after it was torn down aborts).
 
+#include <thread>
+
 #include "tests/e2e/orgd_fixture.hpp"
 #include "tests/support/disk_faults.hpp"
 
@@ -80,6 +82,9 @@ TEST_F(Shutdown, StoppingWhileConflictingUpdatesRetryAnswersAtMostOne) {
     ASSERT_TRUE(created.contains("id"));
     ASSERT_EQ(created.at("updateVersion").to_number<std::uint64_t>(), 1u);
     const std::string id(created.at("id").as_string());
+    // Slow syncs from the start: the updates queue up behind the writer, so the conflicts are
+    // found while it drains.
+    faults_.slow_syncs(std::chrono::milliseconds(50));
     std::vector<std::unique_ptr<test::HttpClient>> clients;
     for (int c = 0; c < kClients; ++c) {
       clients.push_back(std::make_unique<test::HttpClient>(app_->port()));
@@ -92,7 +97,7 @@ TEST_F(Shutdown, StoppingWhileConflictingUpdatesRetryAnswersAtMostOne) {
             auth(token_));
       }
     }
-    faults_.slow_syncs(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // let them be decided
     app_->stop();
     faults_.slow_syncs(std::chrono::milliseconds(0));
     std::vector<std::string> applied;  // descriptions answered 200
