@@ -35,6 +35,9 @@ std::expected<std::uint64_t, std::string> replay_all_into(const eventstore::Stor
                                                           ReplayRange range,
                                                           const ReplayHooks& hooks) {
   std::uint64_t done = range.after;
+  // Only this replay writes the targets while it runs, so their count trees can live in memory
+  // from one chunk to the next (count_tree_cache.hpp), as they do for the live runner.
+  std::vector<CountTreeCache> trees(jobs.size());
   while (done < range.up_to) {
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, range.up_to - done));
     auto chunk = store.read_all(done + 1, want);
@@ -42,7 +45,8 @@ std::expected<std::uint64_t, std::string> replay_all_into(const eventstore::Stor
     if (chunk->empty()) break;
     std::vector<std::unique_ptr<ReadModelBatch>> batches;
     for (const auto& job : jobs) {
-      batches.push_back(std::make_unique<ReadModelBatch>(job.target.db, job.target.cf));
+      batches.push_back(std::make_unique<ReadModelBatch>(job.target.db, job.target.cf,
+                                                         &trees[batches.size()]));
     }
     for (const auto& envelope : *chunk) {
       auto event = domain::decode_event(envelope.type, envelope.schema_version, envelope.payload);

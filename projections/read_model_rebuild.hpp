@@ -54,7 +54,8 @@ struct ReplayJob {
 
 // Like replay_into, for several projections at once: each event is read and decoded once and
 // applied to every job (all jobs share `range`; `hooks.applied` is called once per job with
-// that job's batch). A rebuild of all read models costs one pass over the log.
+// that job's batch). A rebuild of all read models costs one pass over the log. Nothing else
+// may write the targets meanwhile: their count trees stay in memory across chunks.
 [[nodiscard]] std::expected<std::uint64_t, std::string> replay_all_into(
     const eventstore::Store& store, std::span<const ReplayJob> jobs, ReplayRange range,
     const ReplayHooks& hooks = {});
