@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "api/error_responses.hpp"
+#include "api/http/header_text.hpp"
 #include "api/http/problem.hpp"
 #include "api/ids.hpp"
 
@@ -20,13 +21,6 @@ namespace {
 // moment, not the outcome.
 constexpr std::array<std::string_view, 3> kReplayedHeaders = {"ETag", "Location",
                                                               "X-Event-Position"};
-
-bool iequals(std::string_view a, std::string_view b) {
-  return std::ranges::equal(a, b, [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
 
 bool is_command(HttpMethod method) {
   return method == HttpMethod::post || method == HttpMethod::put || method == HttpMethod::patch ||

@@ -130,14 +130,8 @@ std::expected<std::vector<OrganizationRow>, QueryError> OrganizationQueries::anc
   Reader reader(store_, handles_);
   auto row = reader.row(id);
   if (!row) return std::unexpected(row.error());
-  std::vector<OrganizationRow> chain;
-  if (!*row) return chain;
-  for (const auto& ancestor_id : (*row)->ancestors) {
-    auto ancestor = reader.row(ancestor_id);
-    if (!ancestor) return std::unexpected(ancestor.error());
-    if (*ancestor) chain.push_back(std::move(**ancestor));
-  }
-  return chain;
+  if (!*row) return std::vector<OrganizationRow>{};
+  return reader.rows((*row)->ancestors);
 }
 
 std::expected<OrganizationPage, QueryError> OrganizationQueries::list(

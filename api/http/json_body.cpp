@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "api/http/header_text.hpp"
 #include "api/http/json_field_reader.hpp"
 
 namespace orgd::api {
@@ -50,19 +51,6 @@ std::expected<void, JsonBodyError> parse_object(std::string_view body,
   if (errors.size() > kMaxFieldErrors) errors.resize(kMaxFieldErrors);
   return std::unexpected(JsonBodyError{JsonBodyError::Kind::invalid_fields,
                                        "the request body has invalid fields", std::move(errors)});
-}
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return std::ranges::equal(a, b, [](char x, char y) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    return lower(x) == lower(y);
-  });
 }
 
 }  // namespace

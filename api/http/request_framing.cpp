@@ -2,23 +2,9 @@
 
 #include <algorithm>
 
+#include "api/http/header_text.hpp"
+
 namespace orgd::api::http_detail {
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return std::ranges::equal(a, b, [](char x, char y) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    return lower(x) == lower(y);
-  });
-}
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
-
-}  // namespace
 
 bool has_obs_fold(std::string_view head_bytes) {
   for (auto at = head_bytes.find('\n'); at != std::string_view::npos;

@@ -4,6 +4,7 @@
 // writer when the server goes: their callbacks wait on the projection runner, which must
 // still be alive (under the sanitizer build, reaching it after it was torn down aborts).
 
+#include <functional>
 #include <thread>
 
 #include "tests/e2e/orgd_fixture.hpp"
@@ -17,6 +18,22 @@ class Shutdown : public OrgdTest {
   void SetUp() override {
     storage_env_ = faults_.env();
     OrgdTest::SetUp();
+  }
+
+  // Reads what each client was answered after the stop (the kernel keeps it), until its
+  // connection ends: the rest of that connection's requests are unanswered.
+  static void receive_answers(std::vector<std::unique_ptr<test::HttpClient>>& clients,
+                              int pipelined,
+                              const std::function<void(const test::HttpResult&)>& answered) {
+    for (auto& client : clients) {
+      for (int i = 0; i < pipelined; ++i) {
+        try {
+          answered(client->receive());
+        } catch (const std::exception&) {
+          break;
+        }
+      }
+    }
   }
 
   test::DiskFaults faults_;  // outlives the application, whose store writes through it
@@ -40,21 +57,13 @@ TEST_F(Shutdown, StoppingUnderLoadKeepsEveryAcknowledgedCommand) {
                              auth(token));
       }
     }
-    // Stop while the commands are being decided, appended and projected; the clients read
-    // what they were answered afterwards (the kernel keeps it), until their connection ends.
+    // Stop while the commands are being decided, appended and projected.
     faults_.slow_syncs(std::chrono::milliseconds(50));
     app_->stop();
     faults_.slow_syncs(std::chrono::milliseconds(0));
-    for (auto& client : clients) {
-      for (int i = 0; i < kPipelined; ++i) {
-        try {
-          const auto r = client->receive();
-          if (r.status == 201) acknowledged.push_back(str(json(r), "id"));
-        } catch (const std::exception&) {
-          break;  // closed by the stop: the rest of this connection's commands are unanswered
-        }
-      }
-    }
+    receive_answers(clients, kPipelined, [&](const test::HttpResult& r) {
+      if (r.status == 201) acknowledged.push_back(str(json(r), "id"));
+    });
     restart();
   }
   token_ = login();
@@ -101,16 +110,9 @@ TEST_F(Shutdown, StoppingWhileConflictingUpdatesRetryAnswersAtMostOne) {
     app_->stop();
     faults_.slow_syncs(std::chrono::milliseconds(0));
     std::vector<std::string> applied;  // descriptions answered 200
-    for (auto& client : clients) {
-      for (int i = 0; i < kPipelined; ++i) {
-        try {
-          const auto r = client->receive();
-          if (r.status == 200) applied.push_back(str(json(r), "description"));
-        } catch (const std::exception&) {
-          break;
-        }
-      }
-    }
+    receive_answers(clients, kPipelined, [&](const test::HttpResult& r) {
+      if (r.status == 200) applied.push_back(str(json(r), "description"));
+    });
     EXPECT_LE(applied.size(), 1u) << "one version, one winner";
     restart();
     token_ = login();
