@@ -1,24 +1,31 @@
 #pragma once
-// The changes one projection makes for a run of events, staged in a WriteBatchWithIndex so
-// the projection reads its own uncommitted writes (an event may touch a row an earlier event
-// of the same run created). Committed together with the projection's checkpoint.
+// The changes one projection makes for a run of events, staged in memory so the projection
+// reads its own uncommitted writes (an event may touch a row an earlier event of the same run
+// created), then committed together with the projection's checkpoint.
 //
-// Given a CountTreeCache, the count-tree keys (CountTreeCache::is_tree_key) are staged beside
-// the WriteBatchWithIndex in an ordered map and read from it and the cache, never from the
-// database: see count_tree_cache.hpp for why and for the contract.
+// Staged keys live in one ordered map, each with its last value (or as erased), over what is
+// committed: the database, or -- for count-tree keys (CountTreeCache::is_tree_key), when a
+// CountTreeCache is given -- the cache, never read from the database (see
+// count_tree_cache.hpp for why and for the contract). A RocksDB WriteBatchWithIndex did this
+// job before; it keeps every put in its write batch and decodes keys from it at each
+// comparison, and a run rewrites the same counters and tree nodes thousands of times.
+//
+// Reads of committed keys assume nothing else writes the column family while the batch lives
+// (the projection runner and a replay are each their target's only writer).
 //
 // Thread-safety: one batch is used by one thread at a time.
 
 #include <rocksdb/db.h>
-#include <rocksdb/utilities/write_batch_with_index.h>
 
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "projections/count_tree_cache.hpp"
@@ -59,33 +66,37 @@ class ReadModelBatch {
       const std::function<bool(std::string_view key, std::string_view value)>& visit);
 
  private:
-  // One iterator over the batch and the database, reused by every scan and seek of this batch
-  // (creating one costs more than a seek). Re-seeked before each use, so writes made since
-  // are seen; dropped when the database or the batch's index changes under it.
+  using Staged = std::map<std::string, std::optional<std::string>, std::less<>>;
+
+  // One database iterator, reused by every scan of this batch (creating one costs more than
+  // a seek); its view of the column family ends with the batch's commit.
   rocksdb::Iterator& iterator();
 
   [[nodiscard]] bool mirrored(std::string_view key) const {
     return trees_ != nullptr && CountTreeCache::is_tree_key(key);
   }
-  void stage_tree_change(std::string_view key, std::optional<std::string> value);
-  [[nodiscard]] std::expected<std::optional<std::string>, std::string> get_tree_key(
+  void stage(std::string_view key, std::optional<std::string> value);
+  [[nodiscard]] std::expected<std::optional<std::string>, std::string> committed(
       std::string_view key);
   [[nodiscard]] std::expected<void, std::string> scan_tree_keys(
+      std::string_view prefix, std::string_view start,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit);
+  [[nodiscard]] std::expected<void, std::string> scan_database(
       std::string_view prefix, std::string_view start,
       const std::function<bool(std::string_view key, std::string_view value)>& visit);
 
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* cf_;
-  rocksdb::WriteBatchWithIndex batch_;
+  CountTreeCache* trees_;
   std::unique_ptr<rocksdb::Iterator> iterator_;
 
-  CountTreeCache* trees_;
-  CountTreeCache::Changes tree_changes_;
-  // How to undo each tree change since the oldest save point: the key and what it held
-  // before (outer nullopt: no change staged; inner nullopt: staged as erased).
-  std::vector<std::pair<std::string, std::optional<std::optional<std::string>>>> tree_undo_;
-  std::vector<std::size_t> tree_save_points_;  // sizes of tree_undo_ at each save point
-  std::string tree_error_;                     // a tree that failed to load on a write
+  Staged staged_;
+  // How to undo each change since the oldest save point: the staged entry and what it held
+  // before (outer nullopt: nothing was staged; inner nullopt: staged as erased). Entries are
+  // only ever removed by a rollback, newest first, so the iterators stay valid.
+  std::vector<std::pair<Staged::iterator, std::optional<std::optional<std::string>>>> undo_;
+  std::vector<std::size_t> save_points_;  // sizes of undo_ at each save point
+  std::string tree_error_;                // a tree that failed to load on a write
 };
 
 // Stamped by every commit: the layout of the keys this code writes. A read model stamped with
