@@ -33,7 +33,8 @@ struct ReplayHooks {
   // the replay early (cancellation); what was committed stays, with its checkpoint.
   std::function<bool(std::uint64_t done, std::uint64_t total)> progress;
   // After each event is staged, with the batch that holds it (verify uses it to find the
-  // event that last wrote a key).
+  // event that last wrote a key). Called on the thread applying that job: with several jobs,
+  // calls for different jobs may run at the same time.
   std::function<void(const eventstore::Envelope&, ReadModelBatch&)> applied;
 };
 
@@ -54,8 +55,9 @@ struct ReplayJob {
 
 // Like replay_into, for several projections at once: each event is read and decoded once and
 // applied to every job (all jobs share `range`; `hooks.applied` is called once per job with
-// that job's batch). A rebuild of all read models costs one pass over the log. Nothing else
-// may write the targets meanwhile: their count trees stay in memory across chunks.
+// that job's batch). A rebuild of all read models costs one pass over the log, and the jobs of
+// a chunk are applied by up to hardware-concurrency threads while the next chunk is read.
+// Nothing else may write the targets meanwhile: their count trees stay in memory across chunks.
 [[nodiscard]] std::expected<std::uint64_t, std::string> replay_all_into(
     const eventstore::Store& store, std::span<const ReplayJob> jobs, ReplayRange range,
     const ReplayHooks& hooks = {});
