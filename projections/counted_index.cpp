@@ -238,6 +238,19 @@ std::expected<void, std::string> put_counted(ReadModelBatch& batch, std::string_
   return TreeWriter(batch, prefix, fanout).add(suffix);
 }
 
+void start_counted(ReadModelBatch& batch, std::string_view prefix, std::string_view suffix,
+                   std::string_view value) {
+  static_assert(kUncountedMost >= 1, "a one-entry index must need no tree");
+  batch.put(std::string(prefix) + std::string(suffix), value);
+}
+
+std::expected<void, std::string> put_new_counted(ReadModelBatch& batch, std::string_view prefix,
+                                                 std::string_view suffix, std::string_view value,
+                                                 std::uint32_t fanout) {
+  batch.put(std::string(prefix) + std::string(suffix), value);
+  return TreeWriter(batch, prefix, fanout).add(suffix);
+}
+
 std::expected<void, std::string> erase_counted(ReadModelBatch& batch, std::string_view prefix,
                                                std::string_view suffix, std::uint32_t fanout) {
   const std::string key = std::string(prefix) + std::string(suffix);
@@ -267,6 +280,17 @@ std::expected<void, std::string> replace_counted(ReadModelBatch& batch,
   }
   for (const auto& k : added) {
     if (auto r = put_counted(batch, k.prefix, k.suffix, value, fanout); !r) return r;
+  }
+  return {};
+}
+
+std::expected<void, std::string> index_new_counted(ReadModelBatch& batch,
+                                                   std::vector<CountedKey> keys,
+                                                   std::string_view value, std::uint32_t fanout) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  for (const auto& k : keys) {
+    if (auto r = put_new_counted(batch, k.prefix, k.suffix, value, fanout); !r) return r;
   }
   return {};
 }

@@ -59,6 +59,19 @@ inline constexpr std::uint64_t kUncountedMost = 16;
                                                              std::string_view suffix,
                                                              std::uint32_t fanout = kCountedFanout);
 
+// put_counted for an entry the caller knows is absent -- the key of a row the event creates
+// (its suffix holds the row's new id) -- without the read that keeps an entry from being
+// counted twice. A present entry would be counted twice: only for keys that cannot exist yet.
+[[nodiscard]] std::expected<void, std::string> put_new_counted(
+    ReadModelBatch& batch, std::string_view prefix, std::string_view suffix,
+    std::string_view value, std::uint32_t fanout = kCountedFanout);
+
+// Starts an index with its first entry: for an index the event itself brings into being (the
+// subtree of the organization it creates), which holds nothing yet. Reads nothing: an index
+// of one entry has no tree (kUncountedMost), so there is nothing to count.
+void start_counted(ReadModelBatch& batch, std::string_view prefix, std::string_view suffix,
+                   std::string_view value);
+
 struct CountedKey {
   std::string prefix;
   std::string suffix;
@@ -71,5 +84,11 @@ struct CountedKey {
 [[nodiscard]] std::expected<void, std::string> replace_counted(
     ReadModelBatch& batch, std::vector<CountedKey> before, std::vector<CountedKey> after,
     std::string_view value, std::uint32_t fanout = kCountedFanout);
+
+// Lists a new item under every key of `keys` (duplicates count once) with put_new_counted:
+// replace_counted from no keys, for an item the event creates.
+[[nodiscard]] std::expected<void, std::string> index_new_counted(
+    ReadModelBatch& batch, std::vector<CountedKey> keys, std::string_view value,
+    std::uint32_t fanout = kCountedFanout);
 
 }  // namespace orgd::projections

@@ -37,9 +37,10 @@ Result unindex(ReadModelBatch& batch, const CustomerRow& row) {
   return replace_counted(batch, member_keys(row), {}, row.id);
 }
 
-Result index(ReadModelBatch& batch, const CustomerRow& row) {
+// A registered customer's index keys end with its new id or position: none exists yet.
+Result index_new(ReadModelBatch& batch, const CustomerRow& row) {
   batch.put(customer_email_key(row.email), row.id);
-  return replace_counted(batch, {}, member_keys(row), row.id);
+  return index_new_counted(batch, member_keys(row), row.id);
 }
 
 // Only the index entries that change move (most updates change none).
@@ -76,7 +77,7 @@ Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
                         e.country, "active", envelope.timestamp_ms, envelope.timestamp_ms,
                         envelope.actor, envelope.actor, envelope.version, envelope.position};
   batch.put(customer_row_key(row.id), encode_with_cereal(row));
-  return index(batch, row);
+  return index_new(batch, row);
 }
 
 Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,

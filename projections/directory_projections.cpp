@@ -106,8 +106,9 @@ Result on_group(ReadModelBatch& batch, const eventstore::Envelope& e, const doma
   const GroupRow row{c.id, c.organization_id, c.name, c.kind, c.global, 0, e.timestamp_ms,
                      e.timestamp_ms, e.actor, e.actor, e.version};
   batch.put(group_row_key(c.id), encode_with_cereal(row));
-  return put_counted(batch, organization_groups_prefix(c.organization_id), group_index_suffix(row),
-                     c.id);
+  // The suffix ends with the new group's id: it cannot be listed yet.
+  return put_new_counted(batch, organization_groups_prefix(c.organization_id),
+                         group_index_suffix(row), c.id);
 }
 
 Result change_members(ReadModelBatch& batch, const eventstore::Envelope& e,

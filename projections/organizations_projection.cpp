@@ -1,5 +1,6 @@
 #include "projections/organizations_projection.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <optional>
 
@@ -47,8 +48,24 @@ Result unindex(ReadModelBatch& batch, const OrganizationRow& row) {
   return replace_counted(batch, index_keys(row), {}, row.id);
 }
 
-Result index(ReadModelBatch& batch, const OrganizationRow& row) {
-  return replace_counted(batch, {}, index_keys(row), row.id);
+// A created row's keys end with its new id (or creation position): none can be in an index
+// yet. The indexes of its own subtree do not exist yet at all (children come later).
+Result index_new(ReadModelBatch& batch, const OrganizationRow& row) {
+  const std::string own[] = {scope_subtree(row.id), scope_subtree_status(row.id, row.status)};
+  std::vector<CountedKey> listed;
+  for (const auto& scope : organization_scopes(row)) {
+    const bool is_own = std::ranges::find(own, scope) != std::end(own);
+    for (auto sort : kSorts) {
+      auto prefix = organization_index_prefix(scope, sort);
+      auto suffix = organization_index_suffix(sort, row);
+      if (is_own) {
+        start_counted(batch, prefix, suffix, row.id);
+      } else {
+        listed.push_back({std::move(prefix), std::move(suffix)});
+      }
+    }
+  }
+  return index_new_counted(batch, std::move(listed), row.id);
 }
 
 // Only the entries that change move: a rename leaves the creation-order entries alone.
@@ -116,7 +133,7 @@ Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
                       e.thumbnail_url, e.billing_plan, 0, 0, envelope.timestamp_ms,
                       envelope.timestamp_ms, envelope.actor, envelope.actor, envelope.version,
                       envelope.position, std::move(*ancestors)};
-  if (auto r = index(batch, row); !r) return r;
+  if (auto r = index_new(batch, row); !r) return r;
   batch.put(organization_row_key(row.id), encode_row(row));
   return {};
 }

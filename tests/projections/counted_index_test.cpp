@@ -175,6 +175,39 @@ TEST_F(CountedIndexTest, TheSameOperationsGiveTheSameBytesHoweverTheyAreCommitte
   EXPECT_EQ(dump("organizations"), one_by_one);
 }
 
+// What a creation writes without reads (start_counted for a new index's first entry,
+// put_new_counted for a new entry of any index) is what put_counted writes for the same puts.
+TEST_F(CountedIndexTest, PutsOfNewEntriesWriteWhatCheckedPutsWrite) {
+  auto write = [&](bool knowing_they_are_new) {
+    std::mt19937 rng(11);
+    CountTreeCache trees;
+    auto batch = std::make_unique<ReadModelBatch>(store_->db(), cf(), &trees);
+    std::set<std::string> started;
+    for (int i = 0; i < 3000; ++i) {
+      const std::string prefix = "p" + std::to_string(rng() % 40) + '\x01';
+      const std::string suffix = random_suffix(rng) + std::to_string(i);  // never seen before
+      if (!knowing_they_are_new) {
+        ASSERT_TRUE(put_counted(*batch, prefix, suffix, "v", 4).has_value());
+      } else if (started.insert(prefix).second) {
+        start_counted(*batch, prefix, suffix, "v");
+      } else {
+        ASSERT_TRUE(put_new_counted(*batch, prefix, suffix, "v", 4).has_value());
+      }
+      if (i % 250 == 0) {
+        ASSERT_TRUE(batch->commit().has_value());
+        batch = std::make_unique<ReadModelBatch>(store_->db(), cf(), &trees);
+      }
+    }
+    ASSERT_TRUE(batch->commit().has_value());
+  };
+  write(false);
+  const auto checked = dump("organizations");
+  ASSERT_TRUE(clear_read_model({store_->db(), cf()}).has_value());
+  write(true);
+  EXPECT_EQ(dump("organizations"), checked);
+  EXPECT_TRUE(check_counted_indexes(store_->db(), cf(), {}, 4).ok());
+}
+
 TEST_F(CountedIndexTest, CountsFollowRandomPutsAndErasesThroughTheTreeCache) {
   const std::vector<std::string> prefixes{"x\x01", "y\x01", "yy\x01"};
   Model model;
