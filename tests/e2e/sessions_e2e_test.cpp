@@ -21,6 +21,23 @@ TEST_F(Sessions, LoginReturnsATokenThatWorksUntilLogout) {
   EXPECT_EQ(client_->request("GET", "/api/v1/organizations", {}, auth(token)).status, 401);
 }
 
+// A token that worked a moment ago is checked again on every request: its customer part, and
+// its own session (a logout of another session of the same customer leaves it alone).
+TEST_F(Sessions, EveryRequestChecksTheWholeToken) {
+  const std::string first = login();
+  const std::string second = login();
+  for (const auto& token : {first, second}) {
+    ASSERT_EQ(client_->request("GET", "/api/v1/organizations", {}, auth(token)).status, 200);
+  }
+  // The same secret presented for another customer id.
+  const std::string forged = "00000000-0000-7000-8000-00000000dead" + first.substr(first.find('.'));
+  EXPECT_EQ(client_->request("GET", "/api/v1/organizations", {}, auth(forged)).status, 401);
+  EXPECT_EQ(client_->request("GET", "/api/v1/organizations", {}, auth(first)).status, 200);
+  EXPECT_EQ(client_->request("DELETE", "/api/v1/sessions/current", {}, auth(first)).status, 204);
+  EXPECT_EQ(client_->request("GET", "/api/v1/organizations", {}, auth(first)).status, 401);
+  EXPECT_EQ(client_->request("GET", "/api/v1/organizations", {}, auth(second)).status, 200);
+}
+
 TEST_F(Sessions, WrongPasswordAndUnknownEmailAreTheSame401) {
   const std::uint64_t before = head();
   auto wrong = client_->request("POST", "/api/v1/sessions",
