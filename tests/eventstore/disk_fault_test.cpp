@@ -1,7 +1,8 @@
 // A disk that fills up or turns read-only under the store: appends fail with
 // storage_unavailable and leave nothing behind, reads keep working; after a full disk has
 // space again appends resume without reopening the store, after a read-only file system
-// (which RocksDB treats as fatal) they resume once the store is reopened.
+// (which RocksDB treats as fatal) they resume once the store is reopened, and so after an
+// fsync that failed.
 
 #include <thread>
 
@@ -103,6 +104,38 @@ TEST_F(DiskFaultTest, AReadOnlyFileSystemRefusesAppendsUntilTheStoreIsReopened) 
   store_.reset();
   open();
   expect_only_acknowledged_after_reopen();
+}
+
+// The write went through but its fsync failed (EIO): the round may or may not be on disk, so it
+// is refused, nobody sees it counted, and everything after it is refused (RocksDB stops
+// writing after a failed WAL sync) until the store is reopened; then the log is whole (with
+// the refused round or without it, as the disk kept it) and appends continue from its head.
+TEST_F(DiskFaultTest, AFailedSyncStopsAppendsUntilTheStoreIsReopened) {
+  ASSERT_TRUE(store_->append(append_to("a", ExpectedVersion::no_stream())).has_value());
+  const auto head_before = store_->head_position();
+  faults_.fail(test::DiskFault::sync_fails);
+  auto refused = store_->append(append_to("b", ExpectedVersion::no_stream()));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, AppendErrorCode::storage_unavailable);
+  EXPECT_EQ(store_->head_position(), head_before);
+  EXPECT_GT(faults_.refused(), 0u);
+
+  faults_.heal();
+  auto still_refused = store_->append(append_to("c", ExpectedVersion::no_stream()));
+  ASSERT_FALSE(still_refused.has_value());
+  EXPECT_EQ(still_refused.error().code, AppendErrorCode::storage_unavailable);
+
+  store_.reset();
+  open();
+  const auto head = store_->head_position();
+  ASSERT_TRUE(head == head_before || head == head_before + 1) << head;
+  auto all = store_->read_all(1, 100);
+  ASSERT_TRUE(all.has_value());
+  EXPECT_EQ(all->size(), head);
+  EXPECT_EQ(store_->stream_version("c").value(), 0u);
+  auto resumed = store_->append(append_to("c", ExpectedVersion::no_stream()));
+  ASSERT_TRUE(resumed.has_value()) << resumed.error().message;
+  EXPECT_EQ(resumed->last_position, head + 1);
 }
 
 }  // namespace

@@ -19,7 +19,9 @@
 
 namespace orgd::test {
 
-enum class DiskFault : std::uint8_t { none, full, read_only };
+// sync_fails: writes go through, every fsync fails with EIO (a disk that loses what it was
+// asked to persist).
+enum class DiskFault : std::uint8_t { none, full, read_only, sync_fails };
 
 // What the disk currently refuses, shared by the file system and every file it opened (they
 // may outlive the DiskFaults object, inside RocksDB).
@@ -36,10 +38,16 @@ struct DiskGate {
 
   rocksdb::IOStatus check() {
     const DiskFault now = fault.load();
-    if (now == DiskFault::none) return rocksdb::IOStatus::OK();
+    if (now == DiskFault::none || now == DiskFault::sync_fails) return rocksdb::IOStatus::OK();
     refused.fetch_add(1);
     if (now == DiskFault::full) return rocksdb::IOStatus::NoSpace("No space left on device");
     return rocksdb::IOStatus::IOError("Read-only file system");
+  }
+
+  rocksdb::IOStatus check_sync() {
+    if (fault.load() != DiskFault::sync_fails) return check();
+    refused.fetch_add(1);
+    return rocksdb::IOStatus::IOError("Input/output error");
   }
 };
 
@@ -65,13 +73,13 @@ class FaultyFile : public rocksdb::FSWritableFileOwnerWrapper {
     return FSWritableFileOwnerWrapper::PositionedAppend(data, offset, options, dbg);
   }
   rocksdb::IOStatus Sync(const rocksdb::IOOptions& options, rocksdb::IODebugContext* dbg) override {
-    if (auto s = gate_->check(); !s.ok()) return s;
+    if (auto s = gate_->check_sync(); !s.ok()) return s;
     gate_->delay_sync();
     return FSWritableFileOwnerWrapper::Sync(options, dbg);
   }
   rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
                           rocksdb::IODebugContext* dbg) override {
-    if (auto s = gate_->check(); !s.ok()) return s;
+    if (auto s = gate_->check_sync(); !s.ok()) return s;
     gate_->delay_sync();
     return FSWritableFileOwnerWrapper::Fsync(options, dbg);
   }
