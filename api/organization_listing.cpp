@@ -1,6 +1,7 @@
 #include "api/organization_listing.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 
 #include "api/error_responses.hpp"
 #include "api/http/problem.hpp"
@@ -62,8 +63,13 @@ std::expected<std::optional<std::string>, HttpResponse> read_parent(const HttpRe
 }
 
 HttpResponse page_response(const projections::OrganizationPage& page, std::uint64_t page_size) {
-  boost::json::array items;
-  for (const auto& row : page.rows) items.push_back(organization_json(row));
+  // One arena for the whole page: its hundreds of small strings and objects are allocated
+  // by bumping a pointer and freed at once, instead of one malloc and free each.
+  boost::json::monotonic_resource arena;
+  const boost::json::storage_ptr storage(&arena);
+  boost::json::array items(storage);
+  items.reserve(page.rows.size());
+  for (const auto& row : page.rows) items.push_back(organization_json(row, storage));
   return json_response(
       200, page_body("organizations", std::move(items),
                      {page.page, page_size, page.total, page.next_cursor}));

@@ -14,7 +14,9 @@
 
 namespace orgd::api {
 
-[[nodiscard]] boost::json::object organization_json(const projections::OrganizationRow& row);
+// `storage`: where the object's memory comes from (a listing passes one arena for its page).
+[[nodiscard]] boost::json::object organization_json(const projections::OrganizationRow& row,
+                                                    boost::json::storage_ptr storage = {});
 [[nodiscard]] boost::json::object customer_json(const projections::CustomerRow& row);
 // {id, title, text, url, version, revision, createdTime, ..., updateVersion}
 [[nodiscard]] boost::json::object contract_json(const projections::ContractRow& row);
