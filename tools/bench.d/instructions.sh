@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Instructions per request (user space) of one orgd binary, counted by callgrind: unlike
+# throughput on this shared, noisy machine, the count repeats to within ~1 % from run to run,
+# so two builds can be compared one after the other.
+#
+#   tools/bench.d/instructions.sh [--orgd BIN] [--store DIR] [--seconds S] get|list
+#
+# get:  GET /api/v1/organizations/{id}; list: GET /api/v1/organizations?page=1&pageSize=20.
+# Defaults: build-bench-rel/api/orgd, the store tools/bench cached (run tools/bench once), 8 s.
+# orgd runs under valgrind on a private checkpoint of the store; only the measured wrk run
+# (1 thread, 8 connections, after a 2 s warm-up) is counted. Prints one line:
+#   <kind>: <requests> requests, <k> k instructions/request
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+ORGD=build-bench-rel/api/orgd
+ORGCTL=build-bench-rel/tools/orgctl
+STORE=""
+SECONDS_MEASURED=8
+KIND=""
+readonly ADMIN_EMAIL=bench-admin@example.com ADMIN_PASSWORD=bench-password-1234
+
+usage() {
+  echo "usage: tools/bench.d/instructions.sh [--orgd BIN] [--store DIR] [--seconds S] get|list" >&2
+  exit 2
+}
+while (($#)); do
+  case "$1" in
+    --orgd) ORGD=$2; shift ;;
+    --store) STORE=$2; shift ;;
+    --seconds) SECONDS_MEASURED=$2; shift ;;
+    get | list) KIND=$1 ;;
+    *) usage ;;
+  esac
+  shift
+done
+[[ -n $KIND ]] || usage
+if [[ -z $STORE ]]; then
+  STORE=$(find build-bench-rel/bench-cache -maxdepth 1 -name 'store-*' ! -name '*.partial' \
+    -print -quit 2>/dev/null || true)
+fi
+[[ -d $STORE ]] || { echo "no store: run tools/bench once, or pass --store" >&2; exit 1; }
+command -v valgrind >/dev/null || { echo "valgrind is missing: run tools/setup" >&2; exit 1; }
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/orgd-instructions.XXXXXX")
+PID=""
+cleanup() {
+  [[ -z $PID ]] || { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null || true; }
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+"$ORGCTL" --data-dir "$STORE" backup "$TMP/data" >/dev/null
+PORT=$((20000 + RANDOM % 20000))
+# The store's SuperAdmin is the bench's (store_cache.sh bootstrapped it).
+valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$TMP/callgrind.out" \
+  "$ORGD" --listen "127.0.0.1:$PORT" --data-dir "$TMP/data" --log-level warn \
+  >"$TMP/orgd.log" 2>&1 &
+PID=$!
+BASE=http://127.0.0.1:$PORT
+for _ in $(seq 600); do
+  curl -sf "$BASE/readyz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+TOKEN=$(curl -sS -X POST "$BASE/api/v1/sessions" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r .securityToken)
+URL="$BASE/api/v1/organizations?page=1&pageSize=20"
+if [[ $KIND == get ]]; then
+  ID=$(curl -sS "$URL" -H "Authorization: Bearer $TOKEN" | jq -r '.organizations[1].id')
+  URL="$BASE/api/v1/organizations/$ID"
+fi
+LUA=tools/bench.d/get.lua
+wrk -t1 -c8 -d2s -s "$LUA" "$URL" -- "$TOKEN" >/dev/null 2>&1
+callgrind_control -i on "$PID" >/dev/null 2>&1
+out=$(wrk -t1 -c8 -d"${SECONDS_MEASURED}s" -s "$LUA" "$URL" -- "$TOKEN" 2>&1)
+callgrind_control -i off "$PID" >/dev/null 2>&1
+callgrind_control -d "$PID" >/dev/null 2>&1
+sleep 1
+requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+instructions=$(cat "$TMP"/callgrind.out* | awk '/^totals:/ { s += $2 } END { print s + 0 }')
+[[ ${requests:-0} -gt 0 && $instructions -gt 0 ]] || { echo "measurement failed: $out" >&2; exit 1; }
+awk -v k="$KIND" -v n="$requests" -v i="$instructions" \
+  'BEGIN { printf "%s: %d requests, %.1f k instructions/request\n", k, n, i / n / 1000 }'
