@@ -8,6 +8,8 @@
 #include <prometheus/text_serializer.h>
 
 #include <array>
+#include <mutex>
+#include <unordered_map>
 #include <string>
 
 namespace orgd::api {
@@ -104,6 +106,17 @@ struct Metrics::Families {
   prometheus::Histogram& fsync;
   prometheus::Counter& events_appended;
   prometheus::Counter& failed_writes;
+
+  // The two series of each (route, method, status) seen so far, keyed "route\nmethod\nstatus":
+  // a request finds them with one lookup, where prometheus-cpp's Add builds and hashes a label
+  // map (two per request, a tenth of a GET's instructions). Routes are templates and methods
+  // and statuses few, so the map stays small.
+  struct RequestSeries {
+    prometheus::Counter* requests{nullptr};
+    prometheus::Histogram* durations{nullptr};
+  };
+  std::mutex series_mutex;
+  std::unordered_map<std::string, RequestSeries> series;  // guarded by series_mutex
 };
 
 Metrics::Metrics()
@@ -114,13 +127,27 @@ Metrics::~Metrics() = default;
 
 void Metrics::observe_request(std::string_view method, std::string_view route, int status,
                               std::chrono::nanoseconds duration) {
-  const std::string route_label = route.empty() ? std::string("unmatched") : std::string(route);
-  const std::string method_text(method_label(method));
-  families_->requests
-      .Add({{"route", route_label}, {"method", method_text}, {"status", std::to_string(status)}})
-      .Increment();
-  families_->durations.Add({{"route", route_label}, {"method", method_text}}, kDurationBuckets)
-      .Observe(seconds(duration));
+  const std::string_view route_label = route.empty() ? std::string_view("unmatched") : route;
+  const std::string_view method_text = method_label(method);
+  const std::string status_text = std::to_string(status);
+  thread_local std::string key;  // reused: no allocation once it has grown
+  key.assign(route_label).append(1, '\n').append(method_text).append(1, '\n').append(status_text);
+  Families::RequestSeries found;
+  {
+    std::lock_guard lock(families_->series_mutex);
+    auto it = families_->series.find(key);
+    if (it == families_->series.end()) {
+      const std::string r(route_label);
+      const std::string m(method_text);
+      Families::RequestSeries added{
+          &families_->requests.Add({{"route", r}, {"method", m}, {"status", status_text}}),
+          &families_->durations.Add({{"route", r}, {"method", m}}, kDurationBuckets)};
+      it = families_->series.emplace(key, added).first;
+    }
+    found = it->second;
+  }
+  found.requests->Increment();
+  found.durations->Observe(seconds(duration));
 }
 
 void Metrics::observe_command(std::string_view command, CommandResult result) {
