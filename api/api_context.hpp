@@ -37,7 +37,7 @@ struct ApiContext {
         organizations(s, &p.read_models()),
         customers(s, &p.read_models()),
         directory(s, &p.read_models()),
-        auth(customers),
+        auth(customers, [&p] { return p.settled_position(); }),
         login_throttle(o.login_limits) {}
 
   eventstore::Store& store;

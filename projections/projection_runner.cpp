@@ -276,6 +276,12 @@ std::uint64_t ProjectionRunner::applied_position() const {
   return state_->applied;
 }
 
+std::optional<std::uint64_t> ProjectionRunner::settled_position() const {
+  std::lock_guard lock(state_->mutex);
+  if (state_->failed) return std::nullopt;
+  return state_->applied;
+}
+
 std::vector<ProjectionStatus> ProjectionRunner::status() const {
   std::lock_guard lock(state_->mutex);
   return state_->published;

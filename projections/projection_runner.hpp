@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,9 @@ class ProjectionRunner {
   void when_applied(std::uint64_t position, std::function<void(bool applied)> done);
   // The position every projection has applied.
   [[nodiscard]] std::uint64_t applied_position() const;
+  // The same while every projection runs; nullopt once one stopped on an error (the others
+  // go on past it, so the read models change while the applied position stays).
+  [[nodiscard]] std::optional<std::uint64_t> settled_position() const;
   [[nodiscard]] std::vector<ProjectionStatus> status() const;
 
   // Where queries find each read model (it moves when an online rebuild swaps one in).
