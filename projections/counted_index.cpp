@@ -225,6 +225,12 @@ class TreeWriter {
   std::uint32_t fanout_;
 };
 
+// Index keys in order, each once (an item may list the same key twice).
+void sort_unique(std::vector<CountedKey>& keys) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+}
+
 }  // namespace
 
 std::expected<void, std::string> put_counted(ReadModelBatch& batch, std::string_view prefix,
@@ -233,9 +239,9 @@ std::expected<void, std::string> put_counted(ReadModelBatch& batch, std::string_
   const std::string key = std::string(prefix) + std::string(suffix);
   auto existing = batch.get(key);
   if (!existing) return std::unexpected(existing.error());
-  batch.put(key, value);
-  if (*existing) return {};  // already counted
-  return TreeWriter(batch, prefix, fanout).add(suffix);
+  if (!*existing) return put_new_counted(batch, prefix, suffix, value, fanout);
+  batch.put(key, value);  // already counted
+  return {};
 }
 
 void start_counted(ReadModelBatch& batch, std::string_view prefix, std::string_view suffix,
@@ -265,10 +271,8 @@ std::expected<void, std::string> replace_counted(ReadModelBatch& batch,
                                                  std::vector<CountedKey> before,
                                                  std::vector<CountedKey> after,
                                                  std::string_view value, std::uint32_t fanout) {
-  for (auto* keys : {&before, &after}) {
-    std::sort(keys->begin(), keys->end());
-    keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
-  }
+  sort_unique(before);
+  sort_unique(after);
   std::vector<CountedKey> gone;
   std::vector<CountedKey> added;
   std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
@@ -287,8 +291,7 @@ std::expected<void, std::string> replace_counted(ReadModelBatch& batch,
 std::expected<void, std::string> index_new_counted(ReadModelBatch& batch,
                                                    std::vector<CountedKey> keys,
                                                    std::string_view value, std::uint32_t fanout) {
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  sort_unique(keys);
   for (const auto& k : keys) {
     if (auto r = put_new_counted(batch, k.prefix, k.suffix, value, fanout); !r) return r;
   }

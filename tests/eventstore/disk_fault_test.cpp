@@ -25,6 +25,13 @@ class DiskFaultTest : public ::testing::Test {
     store_ = std::move(*store);
   }
 
+  // An append to a new stream, refused as the disk is.
+  void expect_refused(const std::string& stream) {
+    auto refused = store_->append(append_to(stream, ExpectedVersion::no_stream()));
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, AppendErrorCode::storage_unavailable);
+  }
+
   // Two acknowledged appends, then the fault, then refused appends and claims; reads work.
   void append_then_fail(test::DiskFault fault) {
     ASSERT_TRUE(store_->append(append_to("a", ExpectedVersion::no_stream())).has_value());
@@ -33,12 +40,7 @@ class DiskFaultTest : public ::testing::Test {
     const auto hash_before = store_->head_hash();
 
     faults_.fail(fault);
-    for (int i = 0; i < 5; ++i) {
-      auto refused =
-          store_->append(append_to("b-" + std::to_string(i), ExpectedVersion::no_stream()));
-      ASSERT_FALSE(refused.has_value());
-      EXPECT_EQ(refused.error().code, AppendErrorCode::storage_unavailable);
-    }
+    for (int i = 0; i < 5; ++i) expect_refused("b-" + std::to_string(i));
     EXPECT_FALSE(store_->append(claim("names", "refused", "b")).has_value());
     EXPECT_GT(faults_.refused(), 0u);
     EXPECT_EQ(store_->head_position(), head_before);
@@ -98,9 +100,7 @@ TEST_F(DiskFaultTest, AFullDiskRefusesAppendsAndTheyResumeWithoutReopeningOnceIt
 TEST_F(DiskFaultTest, AReadOnlyFileSystemRefusesAppendsUntilTheStoreIsReopened) {
   append_then_fail(test::DiskFault::read_only);
   faults_.heal();
-  auto still_refused = store_->append(append_to("c", ExpectedVersion::no_stream()));
-  ASSERT_FALSE(still_refused.has_value());
-  EXPECT_EQ(still_refused.error().code, AppendErrorCode::storage_unavailable);
+  expect_refused("c");
   store_.reset();
   open();
   expect_only_acknowledged_after_reopen();
@@ -114,16 +114,12 @@ TEST_F(DiskFaultTest, AFailedSyncStopsAppendsUntilTheStoreIsReopened) {
   ASSERT_TRUE(store_->append(append_to("a", ExpectedVersion::no_stream())).has_value());
   const auto head_before = store_->head_position();
   faults_.fail(test::DiskFault::sync_fails);
-  auto refused = store_->append(append_to("b", ExpectedVersion::no_stream()));
-  ASSERT_FALSE(refused.has_value());
-  EXPECT_EQ(refused.error().code, AppendErrorCode::storage_unavailable);
+  expect_refused("b");
   EXPECT_EQ(store_->head_position(), head_before);
   EXPECT_GT(faults_.refused(), 0u);
 
   faults_.heal();
-  auto still_refused = store_->append(append_to("c", ExpectedVersion::no_stream()));
-  ASSERT_FALSE(still_refused.has_value());
-  EXPECT_EQ(still_refused.error().code, AppendErrorCode::storage_unavailable);
+  expect_refused("c");
 
   store_.reset();
   open();
