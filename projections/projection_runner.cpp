@@ -14,6 +14,7 @@
 #include "projections/organizations_projection.hpp"
 #include "projections/read_model_rebuild.hpp"
 #include "projections/resources_projection.hpp"
+#include "projections/waiter_notifier.hpp"
 
 namespace orgd::projections {
 namespace {
@@ -91,6 +92,7 @@ struct ProjectionRunner::State {
   bool failed{false};                       // a projection stopped; guarded by mutex
   std::vector<ProjectionStatus> published;  // guarded by mutex
   std::multimap<std::uint64_t, std::function<void(bool)>> waiters;  // guarded by mutex
+  WaiterNotifier notifier;  // stopped by ~ProjectionRunner, before the read models close
 
   void publish() {
     std::vector<std::function<void(bool)>> ready;
@@ -110,7 +112,7 @@ struct ProjectionRunner::State {
       for (auto it = waiters.begin(); it != end; ++it) ready.push_back(std::move(it->second));
       waiters.erase(waiters.begin(), end);
     }
-    for (auto& done : ready) done(ok);
+    notifier.post(std::move(ready), ok);
   }
 
   bool on_envelopes(std::span<const eventstore::Envelope> envelopes) {
@@ -245,6 +247,8 @@ ProjectionRunner::ProjectionRunner(std::shared_ptr<State> state,
 ProjectionRunner::~ProjectionRunner() {
   state_->request_stop();  // ends a retry backoff, so the subscription thread can be joined
   subscription_.stop();
+  // Waiters already released read the read models, which close with this runner.
+  state_->notifier.stop();
   // Waiters still pending will never be applied by this runner: tell them.
   std::multimap<std::uint64_t, std::function<void(bool)>> orphans;
   {
