@@ -27,7 +27,7 @@ HttpResponse organization_response(const ApiContext& context, const HttpRequest&
   auto row = context.organizations.get(id);
   if (!row) return unavailable_response(request, row.error().message);
   if (!*row) return not_found_response(request);
-  auto response = json_response(200, to_body(organization_json(**row)));
+  auto response = json_response(200, organization_body(**row));
   response.headers.emplace_back("ETag", etag_of((*row)->version));
   set_event_position(response, position);
   return response;

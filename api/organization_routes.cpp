@@ -43,7 +43,7 @@ HttpResponse organization_response(const ApiContext& context, const HttpRequest&
   auto row = context.organizations.get(id);
   if (!row) return unavailable_response(request, row.error().message);
   if (!*row) return not_found_response(request);
-  auto response = json_response(status, to_body(organization_json(**row)));
+  auto response = json_response(status, organization_body(**row));
   response.headers.emplace_back("ETag", etag_of((*row)->version));
   if (status == 201) response.headers.emplace_back("Location", "/api/v1/organizations/" + id);
   if (position != 0) set_event_position(response, position);
@@ -157,7 +157,7 @@ void read_one(ApiContext& context, const HttpRequest& request, const Authenticat
   if (!*row || !visible_to(who.caller, id, (*row)->ancestors)) {
     return respond(not_found_response(request));
   }
-  auto response = json_response(200, to_body(organization_json(**row)));
+  auto response = json_response(200, organization_body(**row));
   response.headers.emplace_back("ETag", etag_of((*row)->version));
   respond(std::move(response));
 }

@@ -17,6 +17,8 @@ namespace orgd::api {
 // `storage`: where the object's memory comes from (a listing passes one arena for its page).
 [[nodiscard]] boost::json::object organization_json(const projections::OrganizationRow& row,
                                                     boost::json::storage_ptr storage = {});
+// organization_json serialized: the body of a response about one organization.
+[[nodiscard]] std::string organization_body(const projections::OrganizationRow& row);
 [[nodiscard]] boost::json::object customer_json(const projections::CustomerRow& row);
 // {id, title, text, url, version, revision, createdTime, ..., updateVersion}
 [[nodiscard]] boost::json::object contract_json(const projections::ContractRow& row);

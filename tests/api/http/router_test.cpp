@@ -140,6 +140,19 @@ TEST_F(RouterTest, RejectsTraversalAndBadEscapesWith400) {
   }
 }
 
+// Unescaped, these take the path's fast lane (checked as a whole, never decoded); escaped,
+// the same bytes are refused segment by segment above.
+TEST_F(RouterTest, RejectsRawNulAndInvalidUtf8With400) {
+  using namespace std::string_literals;
+  for (const std::string& path : {"/api/v1/organizations/a\0b"s, "/api/v1/organizations/\xC3("s,
+                                  "/api/v1/\xFF/organizations"s}) {
+    const auto response = call(HttpMethod::get, path);
+    EXPECT_EQ(response.status, 400);
+    EXPECT_EQ(problem_type(response), "urn:orgd:problem:invalid-path");
+  }
+  EXPECT_EQ(call(HttpMethod::get, "/api/v1/organizations/caf\xC3\xA9").body, "read id=caf\xC3\xA9");
+}
+
 TEST_F(RouterTest, ReportsTheMatchedTemplate) {
   HttpRequest request;
   request.path = "/api/v1/organizations/o1/members/c2";
