@@ -3,12 +3,16 @@
 # throughput on this shared, noisy machine, the count repeats to within ~1 % from run to run,
 # so two builds can be compared one after the other.
 #
-#   tools/bench.d/instructions.sh [--orgd BIN] [--store DIR] [--seconds S] get|list
+#   tools/bench.d/instructions.sh [--orgd BIN] [--store DIR] [--seconds S] [--keep FILE]
+#                                 get|list|create
 #
-# get:  GET /api/v1/organizations/{id}; list: GET /api/v1/organizations?page=1&pageSize=20.
+# get:  GET /api/v1/organizations/{id}; list: GET /api/v1/organizations?page=1&pageSize=20;
+# create: POST /api/v1/organizations with new names (create.lua), every thread's share counted:
+# the writer's, the projections', the notifier's, RocksDB's background flushes if one falls in.
 # Defaults: build-bench-rel/api/orgd, the store tools/bench cached (run tools/bench once), 8 s.
 # orgd runs under valgrind on a private checkpoint of the store; only the measured wrk run
-# (1 thread, 8 connections, after a 2 s warm-up) is counted. Prints one line:
+# (1 thread, 8 connections, after a 2 s warm-up) is counted; --keep FILE keeps callgrind's
+# profile (callgrind_annotate FILE shows where the instructions went). Prints one line:
 #   <kind>: <requests> requests, <k> k instructions/request
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,10 +22,12 @@ ORGCTL=build-bench-rel/tools/orgctl
 STORE=""
 SECONDS_MEASURED=8
 KIND=""
+KEEP=""
 readonly ADMIN_EMAIL=bench-admin@example.com ADMIN_PASSWORD=bench-password-1234
 
 usage() {
-  echo "usage: tools/bench.d/instructions.sh [--orgd BIN] [--store DIR] [--seconds S] get|list" >&2
+  echo "usage: tools/bench.d/instructions.sh [--orgd BIN] [--store DIR] [--seconds S]" \
+    "[--keep FILE] get|list|create" >&2
   exit 2
 }
 while (($#)); do
@@ -29,7 +35,8 @@ while (($#)); do
     --orgd) ORGD=$2; shift ;;
     --store) STORE=$2; shift ;;
     --seconds) SECONDS_MEASURED=$2; shift ;;
-    get | list) KIND=$1 ;;
+    --keep) KEEP=$2; shift ;;
+    get | list | create) KIND=$1 ;;
     *) usage ;;
   esac
   shift
@@ -70,13 +77,23 @@ if [[ $KIND == get ]]; then
   URL="$BASE/api/v1/organizations/$ID"
 fi
 LUA=tools/bench.d/get.lua
-wrk -t1 -c8 -d2s -s "$LUA" "$URL" -- "$TOKEN" >/dev/null 2>&1
+ARGS=("$TOKEN")
+if [[ $KIND == create ]]; then
+  URL="$BASE/api/v1/organizations"
+  LUA=tools/bench.d/create.lua
+  ARGS=("$TOKEN" "warm-up")
+fi
+wrk -t1 -c8 -d2s -s "$LUA" "$URL" -- "${ARGS[@]}" >/dev/null 2>&1
+[[ $KIND != create ]] || ARGS=("$TOKEN" "measured")  # a repeated name would be a quick 409
 callgrind_control -i on "$PID" >/dev/null 2>&1
-out=$(wrk -t1 -c8 -d"${SECONDS_MEASURED}s" -s "$LUA" "$URL" -- "$TOKEN" 2>&1)
+out=$(wrk -t1 -c8 -d"${SECONDS_MEASURED}s" -s "$LUA" "$URL" -- "${ARGS[@]}" 2>&1)
 callgrind_control -i off "$PID" >/dev/null 2>&1
 callgrind_control -d "$PID" >/dev/null 2>&1
 sleep 1
 requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+[[ -z $KEEP ]] || cat "$TMP"/callgrind.out* >"$KEEP"
+failed=$(awk '/^bench_non2xx/ { print $2 }' <<<"$out")
+[[ ${failed:-0} -eq 0 ]] || { echo "measurement failed: $failed responses outside 2xx" >&2; exit 1; }
 instructions=$(cat "$TMP"/callgrind.out* | awk '/^totals:/ { s += $2 } END { print s + 0 }')
 [[ ${requests:-0} -gt 0 && $instructions -gt 0 ]] || { echo "measurement failed: $out" >&2; exit 1; }
 awk -v k="$KIND" -v n="$requests" -v i="$instructions" \
