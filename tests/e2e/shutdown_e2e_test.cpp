@@ -119,7 +119,9 @@ TEST_F(Shutdown, StoppingWhileConflictingUpdatesRetryAnswersAtMostOne) {
     const auto now = call("GET", "/api/v1/organizations/" + id);
     ASSERT_EQ(now.status, 200) << now.body;
     EXPECT_LE(json(now).at("updateVersion").to_number<std::uint64_t>(), 2u);
-    if (!applied.empty()) EXPECT_EQ(str(json(now), "description"), applied.front());
+    if (!applied.empty()) {
+      EXPECT_EQ(str(json(now), "description"), applied.front());
+    }
   }
 }
 
