@@ -1,5 +1,8 @@
+#include <chrono>
 #include <thread>
 
+#include "domain/event_codec.hpp"
+#include "domain/organization/organization.hpp"
 #include "tests/e2e/orgd_fixture.hpp"
 
 namespace orgd::e2e {
@@ -36,6 +39,41 @@ TEST_F(Sessions, EveryRequestChecksTheWholeToken) {
   EXPECT_EQ(client_->request("DELETE", "/api/v1/sessions/current", {}, auth(first)).status, 204);
   EXPECT_EQ(client_->request("GET", "/api/v1/organizations", {}, auth(first)).status, 401);
   EXPECT_EQ(client_->request("GET", "/api/v1/organizations", {}, auth(second)).status, 200);
+}
+
+// Authenticated tokens are remembered until the read models' position moves. Once one read
+// model stopped, the others go on past it while that position stays, so nothing may be
+// reused from memory: a logout must still end the token.
+TEST_F(Sessions, ALogoutEndsTheTokenWhileAnotherReadModelIsStopped) {
+  const std::string token = login();
+  ASSERT_EQ(client_->request("GET", "/api/v1/me", {}, auth(token)).status, 200);  // remembered
+  // An update of an organization the log never created stops the organizations read model
+  // alone; the sessions read model goes on.
+  const auto ghost = domain::encode_event(domain::OrganizationUpdated{"Ghost", "", "", "active", "", "", ""});
+  eventstore::AppendRequest append;
+  append.actor = "system";
+  append.correlation_id = "test";
+  append.streams.push_back({domain::organization_stream("00000000-0000-7000-8000-00000000a605"),
+                            eventstore::ExpectedVersion::any(),
+                            {{ghost.type, ghost.schema_version, ghost.payload}}});
+  ASSERT_TRUE(app_->store().append(std::move(append)));
+  int ready = 200;
+  for (int i = 0; i < 500 && ready != 503; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ready = client_->request("GET", "/readyz").status;
+  }
+  ASSERT_EQ(ready, 503) << "the organizations read model should have stopped";
+  ASSERT_EQ(client_->request("GET", "/api/v1/me", {}, auth(token)).status, 200);
+
+  EXPECT_EQ(client_->request("DELETE", "/api/v1/sessions/current", {}, auth(token)).status, 204);
+  // The logout's answer does not wait for the read models once one stopped: give the sessions
+  // read model a moment to apply it.
+  int status = 200;
+  for (int i = 0; i < 500 && status != 401; ++i) {
+    status = client_->request("GET", "/api/v1/me", {}, auth(token)).status;
+    if (status != 401) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(status, 401) << "a token ended while a read model is stopped was still accepted";
 }
 
 TEST_F(Sessions, WrongPasswordAndUnknownEmailAreTheSame401) {
