@@ -3,6 +3,7 @@
 // Owned by the Application; handlers hold a reference for the server's lifetime.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 
 #include "api/aggregate_loader.hpp"
@@ -24,6 +25,9 @@ struct ApiOptions {
   std::int64_t token_ttl_seconds{86400};
   // Login rate limits (see login_throttle.hpp).
   LoginLimits login_limits;
+  // How long an Idempotency-Key's record answers repeats (idempotency.hpp). SPEC: 24 h; not
+  // a flag, tests shorten it to see a record age.
+  std::chrono::milliseconds idempotency_window{std::chrono::hours(24)};
 };
 
 struct ApiContext {

@@ -156,7 +156,8 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
   if (!records) return std::unexpected(records.error().message);
   parts->record_writers = std::make_unique<WorkerPool>(2);
   auto handler = with_idempotency(parts->router->handler(), *parts->context, std::move(*records),
-                                  *parts->record_writers);
+                                  *parts->record_writers,
+                                  {.window = options.api.idempotency_window, .clock = {}});
   auto server = HttpServer::start(server_options, with_apidocs_redirect(std::move(handler)));
   if (!server) return std::unexpected("cannot listen on " + options.listen_address + ":" +
                                       std::to_string(options.listen_port) + ": " + server.error());

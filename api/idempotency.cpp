@@ -71,13 +71,25 @@ HttpResponse replay(const IdempotencyRecord& record) {
   return response;
 }
 
+std::string count_of(std::int64_t n, std::string_view unit) {
+  return std::to_string(n) + " " + std::string(unit) + (n == 1 ? "" : "s");
+}
+
+// "24 hours"; in seconds when the window is not whole hours.
+std::string describe(std::chrono::milliseconds window) {
+  const auto hours = std::chrono::duration_cast<std::chrono::hours>(window);
+  if (hours.count() > 0 && hours == window) return count_of(hours.count(), "hour");
+  return count_of(std::chrono::duration_cast<std::chrono::seconds>(window).count(), "second");
+}
+
 // The answer a record gives to a request with the same caller and key.
 HttpResponse answer_from(const IdempotencyRecord& record, const HttpRequest& request,
-                         const RequestDigest& digest) {
+                         const RequestDigest& digest, std::chrono::milliseconds window) {
   if (record.digest == digest) return replay(record);
   return problem_response(request, 422, "idempotency-key-reused", "idempotency key reused",
                           "this Idempotency-Key was used for a different request (method, path "
-                          "or body) in the last 24 hours; use a new key");
+                          "or body) in the last " +
+                              describe(window) + "; use a new key");
 }
 
 IdempotencyRecord record_of(const Attempt& attempt, const HttpResponse& response,
@@ -127,7 +139,8 @@ class RecordingSink : public Responder::Sink {
             const Shared& shared = *attempt->shared;
             auto found = shared.records.find(attempt->caller, attempt->request.idempotency_key);
             if (found && *found && !shared.expired(**found, shared.options.clock())) {
-              return (*next)(answer_from(**found, attempt->request, attempt->digest));
+              return (*next)(answer_from(**found, attempt->request, attempt->digest,
+                                         shared.options.window));
             }
             (*next)(std::move(response));
           });
@@ -162,7 +175,7 @@ void handle(const std::shared_ptr<const Shared>& shared, HttpRequest request, Re
   auto found = shared->records.find(attempt.caller, request.idempotency_key);
   if (!found) return respond(unavailable_response(request, found.error().message));
   if (*found && !shared->expired(**found, now)) {
-    return respond(answer_from(**found, request, attempt.digest));
+    return respond(answer_from(**found, request, attempt.digest, shared->options.window));
   }
   if (*found) {
     if (auto erased = shared->records.erase(attempt.caller, request.idempotency_key); !erased) {

@@ -1,6 +1,8 @@
 // Idempotency-Key on command requests (api/idempotency.hpp) against the real server.
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "api/idempotency_records.hpp"
 #include "eventstore/store.hpp"
@@ -108,6 +110,30 @@ TEST_F(Idempotency, RecordSurvivesARestart) {
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(again.header("Idempotent-Replayed"), "true");
   EXPECT_EQ(head(), before);
+}
+
+// SPEC: repeats are answered from the record "within 24 hours". Here the window is 1 s: inside
+// it a repeat replays and another body is 422 (naming the window); past it the record no
+// longer answers, and the key's claim (permanent) refuses to run the command again.
+TEST_F(Idempotency, ARecordAnswersOnlyWithinItsWindow) {
+  api::ApiOptions options;
+  options.idempotency_window = std::chrono::seconds(1);
+  restart(options);
+  auto first = post_org("Acme", "key-window");
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::uint64_t before = head();
+  auto inside = post_org("Acme", "key-window");
+  EXPECT_EQ(inside.header("Idempotent-Replayed"), "true");
+  auto other = post_org("Other", "key-window");
+  expect_refused(other, 422, "idempotency-key-reused", before);
+  EXPECT_NE(str(json(other), "detail").find("in the last 1 second;"), std::string::npos)
+      << other.body;
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto after = post_org("Acme", "key-window");
+  expect_refused(after, 409, "idempotency-key-in-use", before);
+  EXPECT_EQ(after.header("Idempotent-Replayed"), "");
+  EXPECT_EQ(organization_count(), 2) << "Acme once, and Default";
 }
 
 TEST_F(Idempotency, StoreOpensWithoutNamingTheColumnFamilyAsOrgctlDoes) {
