@@ -1,0 +1,77 @@
+#include "api/representations.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+
+#include "api/ids.hpp"
+
+namespace orgd::api {
+namespace {
+
+projections::OrganizationRow distinct_row() {
+  projections::OrganizationRow row;
+  row.id = "the-id";
+  row.name = "the-name";
+  row.description = "the-description";
+  row.parent_id = "the-parent";
+  row.status = "suspended";
+  row.locale = "fr-CA";
+  row.country = "CA";
+  row.thumbnail_url = "https://example.test/t.png";
+  row.billing_plan = "enterprise";
+  row.member_count = 11;
+  row.child_count = 12;
+  row.created_ms = 1'700'000'000'123;
+  row.updated_ms = 1'700'000'999'456;
+  row.created_by = "the-creator";
+  row.updated_by = "the-updater";
+  row.version = 13;
+  return row;
+}
+
+// organization_json fills a copy of its field list by position: every key must carry its own
+// value (each value here is distinct, so a shift or swap shows).
+TEST(OrganizationRepresentation, EveryFieldCarriesItsOwnValue) {
+  const auto row = distinct_row();
+  const boost::json::object expected{{"id", "the-id"},
+                                     {"name", "the-name"},
+                                     {"description", "the-description"},
+                                     {"parentId", "the-parent"},
+                                     {"status", "suspended"},
+                                     {"locale", "fr-CA"},
+                                     {"country", "CA"},
+                                     {"thumbnailUrl", "https://example.test/t.png"},
+                                     {"billingPlan", "enterprise"},
+                                     {"memberCount", 11U},
+                                     {"childCount", 12U},
+                                     {"createdTime", format_iso8601(row.created_ms)},
+                                     {"lastUpdatedTime", format_iso8601(row.updated_ms)},
+                                     {"createdBy", "the-creator"},
+                                     {"lastUpdatedBy", "the-updater"},
+                                     {"updateVersion", 13U}};
+  EXPECT_EQ(organization_json(row), expected);
+  EXPECT_EQ(boost::json::parse(organization_body(row)), expected);
+  boost::json::monotonic_resource arena;
+  EXPECT_EQ(organization_json(row, boost::json::storage_ptr(&arena)), expected);
+}
+
+TEST(OrganizationRepresentation, EmptyOptionalFieldsAreNull) {
+  auto row = distinct_row();
+  row.parent_id.clear();
+  row.locale.clear();
+  row.country.clear();
+  row.thumbnail_url.clear();
+  row.billing_plan.clear();
+  const auto json = organization_json(row);
+  for (const char* key : {"parentId", "locale", "country", "thumbnailUrl", "billingPlan"}) {
+    EXPECT_TRUE(json.at(key).is_null()) << key;
+  }
+  EXPECT_EQ(json.at("description"), "the-description") << "an empty description stays a string";
+  row.description.clear();
+  EXPECT_EQ(organization_json(row).at("description"), "");
+}
+
+}  // namespace
+}  // namespace orgd::api
