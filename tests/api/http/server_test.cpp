@@ -195,6 +195,24 @@ TEST_F(ServerTest, PipelinedResponsesKeepRequestOrderWhenCompletedOutOfOrder) {
   EXPECT_EQ(client.connections_opened(), 1);
 }
 
+// Answers given before the handler returns and answers given later from other threads, mixed
+// on one pipelined connection: the quick ones wait for the late ones before them.
+TEST_F(ServerTest, ImmediateAndLateAnswersKeepRequestOrder) {
+  start([this](HttpRequest request, Responder respond) {
+    const int i = std::stoi(request.path.substr(1));
+    if (i % 2 == 1) return respond(text("response " + std::to_string(i)));
+    in_background([i, respond = std::move(respond)]() mutable {
+      std::this_thread::sleep_for(std::chrono::milliseconds((6 - i) * 20));
+      respond(text("response " + std::to_string(i)));
+    });
+  });
+  HttpClient client(port());
+  for (int i = 0; i < 6; ++i) client.send("GET", "/" + std::to_string(i));
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(client.receive().body, "response " + std::to_string(i));
+  EXPECT_EQ(client.request("GET", "/7").body, "response 7");
+  EXPECT_EQ(client.connections_opened(), 1);
+}
+
 TEST_F(ServerTest, PipeliningBeyondTheQueueLimitPausesReadingAndLosesNothing) {
   start([](HttpRequest request, Responder respond) { respond(text(request.path)); });
   HttpClient client(port());
