@@ -96,6 +96,9 @@ std::expected<void, std::string> observe(Application::Parts& parts, const OrgdOp
 
 std::expected<std::unique_ptr<Application>, std::string> Application::start(
     const OrgdOptions& options) {
+  if (options.api.idempotency_window < std::chrono::seconds(1)) {
+    return std::unexpected("the idempotency window must be at least 1 second");
+  }
   auto parts = std::make_unique<Parts>();
   parts->metrics = std::make_unique<Metrics>();
   parts->access_log = std::make_unique<AccessLog>(options.access_log);

@@ -2,8 +2,9 @@
 // Turns a domain Decision into one atomic, durable event-store append, then waits until every
 // read model includes it (read-your-writes) before reporting back.
 //
-// Thread-safety: any thread. `done` runs on the store's writer thread (failures) or the
-// projection thread (success); it must not block.
+// Thread-safety: any thread. `done` runs on the store's writer thread (failures), the
+// projection runner's notifier thread (success), or the calling thread (success, when the
+// read models already hold the position); it must not block.
 
 #include <cstdint>
 #include <functional>

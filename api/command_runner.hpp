@@ -15,8 +15,8 @@ namespace orgd::api {
 
 // Loads fresh state and decides; an error is the response to send as is.
 using CommandAttempt = std::function<std::expected<domain::Decision, HttpResponse>()>;
-// Receives the log position after the append, or the problem to answer with. Runs on an
-// event-store or projection thread: hand heavy work elsewhere.
+// Receives the log position after the append, or the problem to answer with. Runs on the
+// event store's writer or the projections' notifier thread: hand heavy work elsewhere.
 using CommandDone = std::function<void(std::expected<std::uint64_t, HttpResponse>)>;
 
 inline constexpr int kMaxCommandAttempts = 4;

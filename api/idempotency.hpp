@@ -13,7 +13,8 @@
 //    Location and X-Event-Position, plus "Idempotent-Replayed: true"; a different request is
 //    422 idempotency-key-reused. Older records count as absent (deleted when met).
 //  - Otherwise the route runs. A 2xx response is recorded with a synced write before it is
-//    sent (on `writers`: responders may run on the projection thread, which must not block),
+//    sent (on `writers`: responders may run on the projections' notifier thread, which must
+//    not block),
 //    unless it carries "Cache-Control: no-store" (it holds a secret, such as a new apiKey or
 //    a login token, which orgd does not keep in clear). Other statuses are not recorded:
 //    nothing was appended, and a retry runs the command again.

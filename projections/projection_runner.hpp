@@ -4,9 +4,9 @@
 // (read-your-writes).
 //
 // Thread-safety: all public methods may be called from any thread. Projections run on the
-// store subscription's thread. Waiters' callbacks run on one notifier thread, in the order
-// their positions were applied (or inline, when the position is already applied); they must
-// not block, since the waiters after them wait.
+// store subscription's thread. Waiters' callbacks run on one notifier thread, queued ones in
+// the order their positions were applied (or inline in when_applied, when the position is
+// already applied); they must not block, since the waiters after them wait.
 
 #include <cstdint>
 #include <expected>

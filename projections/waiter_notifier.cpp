@@ -1,6 +1,19 @@
 #include "projections/waiter_notifier.hpp"
 
 namespace orgd::projections {
+namespace {
+
+// Waiters belong to callers. One that throws must not end the process (nothing above this
+// thread would catch it) nor keep the waiters after it from their answers: its exception is
+// deliberately dropped here.
+void call(WaiterNotifier::Waiter& waiter, bool applied) noexcept {
+  try {
+    waiter(applied);
+  } catch (...) {  // NOLINT(bugprone-empty-catch): see above
+  }
+}
+
+}  // namespace
 
 WaiterNotifier::WaiterNotifier() : thread_([this] { run(); }) {}
 
@@ -27,7 +40,7 @@ void WaiterNotifier::post(std::vector<Waiter> waiters, bool applied) {
       return;
     }
   }
-  for (auto& waiter : waiters) waiter(applied);
+  for (auto& waiter : waiters) call(waiter, applied);
 }
 
 void WaiterNotifier::run() {
@@ -40,7 +53,7 @@ void WaiterNotifier::run() {
       rounds.swap(queue_);
     }
     for (auto& round : rounds) {
-      for (auto& waiter : round.waiters) waiter(round.applied);
+      for (auto& waiter : round.waiters) call(waiter, round.applied);
     }
     rounds.clear();
   }

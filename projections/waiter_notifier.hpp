@@ -4,7 +4,9 @@
 // reads its row and builds its response (tens of microseconds each, for every command of a
 // round), and meanwhile the next events would wait.
 //
-// Thread-safety: post() may be called from any thread.
+// Thread-safety: post() may be called from any thread; stop() from any thread but the
+// notifier's own (so never from a waiter). A waiter that throws is dropped, the others still
+// run.
 
 #include <condition_variable>
 #include <functional>
@@ -40,7 +42,7 @@ class WaiterNotifier {
   std::vector<Round> queue_;  // guarded by mutex_
   bool stopping_{false};      // guarded by mutex_
   std::once_flag joined_;
-  std::thread thread_;        // last: starts once everything above is initialised
+  std::thread thread_;  // last: starts once everything above is initialised
 };
 
 }  // namespace orgd::projections

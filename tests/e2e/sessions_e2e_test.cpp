@@ -49,7 +49,8 @@ TEST_F(Sessions, ALogoutEndsTheTokenWhileAnotherReadModelIsStopped) {
   ASSERT_EQ(client_->request("GET", "/api/v1/me", {}, auth(token)).status, 200);  // remembered
   // An update of an organization the log never created stops the organizations read model
   // alone; the sessions read model goes on.
-  const auto ghost = domain::encode_event(domain::OrganizationUpdated{"Ghost", "", "", "active", "", "", ""});
+  const auto ghost =
+      domain::encode_event(domain::OrganizationUpdated{"Ghost", "", "", "active", "", "", ""});
   eventstore::AppendRequest append;
   append.actor = "system";
   append.correlation_id = "test";

@@ -4,6 +4,7 @@
 
 #include <future>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -45,6 +46,17 @@ TEST(WaiterNotifier, ABlockedWaiterDoesNotBlockThePoster) {
   notifier.post({[&](bool) { second.set_value(); }}, true);
   release.set_value();
   second.get_future().wait();
+}
+
+TEST(WaiterNotifier, AThrowingWaiterIsDroppedAndTheOthersStillRun) {
+  std::promise<bool> last;
+  {
+    WaiterNotifier notifier;
+    notifier.post({[](bool) { throw std::runtime_error("a caller's bug"); },
+                   [&](bool applied) { last.set_value(applied); }},
+                  true);
+  }
+  EXPECT_TRUE(last.get_future().get());
 }
 
 TEST(WaiterNotifier, WaitersPostedAfterStopAreCalledInline) {

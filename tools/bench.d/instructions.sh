@@ -92,7 +92,7 @@ callgrind_control -d "$PID" >/dev/null 2>&1
 sleep 1
 requests=$(awk '/requests in/ { print $1 }' <<<"$out")
 [[ -z $KEEP ]] || cat "$TMP"/callgrind.out* >"$KEEP"
-failed=$(awk '/^bench_non2xx/ { print $2 }' <<<"$out")
+failed=$(awk '/^bench_non2xx/ { print $2 }' <<<"$out")  # create.lua reports them
 [[ ${failed:-0} -eq 0 ]] || { echo "measurement failed: $failed responses outside 2xx" >&2; exit 1; }
 instructions=$(cat "$TMP"/callgrind.out* | awk '/^totals:/ { s += $2 } END { print s + 0 }')
 [[ ${requests:-0} -gt 0 && $instructions -gt 0 ]] || { echo "measurement failed: $out" >&2; exit 1; }
