@@ -10,9 +10,13 @@
 namespace orgd::api {
 namespace {
 
-boost::json::value nullable(const std::string& text) {
-  if (text.empty()) return nullptr;
-  return boost::json::value(text);
+// null for an unset optional field; written in the field's own storage (an arena's, say).
+void assign_nullable(boost::json::value& field, const std::string& text) {
+  if (text.empty()) {
+    field = nullptr;
+  } else {
+    field = text;
+  }
 }
 
 // The organization representation's fields, in order. organization_json copies this and fills
@@ -37,14 +41,6 @@ const boost::json::object& organization_prototype() {
                                              {"lastUpdatedBy", nullptr},
                                              {"updateVersion", nullptr}};
   return prototype;
-}
-
-void assign_nullable(boost::json::value& field, const std::string& text) {
-  if (text.empty()) {
-    field = nullptr;
-  } else {
-    field = text;
-  }
 }
 
 }  // namespace
@@ -92,8 +88,8 @@ boost::json::object customer_json(const projections::CustomerRow& row) {
   o["description"] = row.description;
   o["organizationId"] = row.organization_id;
   o["role"] = row.role;
-  o["locale"] = nullable(row.locale);
-  o["country"] = nullable(row.country);
+  assign_nullable(o["locale"], row.locale);
+  assign_nullable(o["country"], row.country);
   o["status"] = row.status;
   o["createdTime"] = format_iso8601(row.created_ms);
   o["lastUpdatedTime"] = format_iso8601(row.updated_ms);
@@ -120,8 +116,8 @@ boost::json::object contract_json(const projections::ContractRow& row) {
   boost::json::object o(11);  // every field: no rehash while filling
   o["id"] = row.id;
   o["title"] = row.title;
-  o["text"] = nullable(row.text);
-  o["url"] = nullable(row.url);
+  assign_nullable(o["text"], row.text);
+  assign_nullable(o["url"], row.url);
   o["version"] = row.version_label;
   o["revision"] = row.revision;
   audit_fields(o, row);
@@ -159,7 +155,7 @@ std::string page_body(std::string_view plural, boost::json::array items, const P
   page["pageSize"] = info.page_size;
   page["totalElements"] = info.total_elements;
   page["totalPages"] = (info.total_elements + info.page_size - 1) / info.page_size;
-  page["nextCursor"] = nullable(info.next_cursor);
+  assign_nullable(page["nextCursor"], info.next_cursor);
   boost::json::object body(2, items.storage());
   body[plural] = std::move(items);
   body["pageInfo"] = std::move(page);
