@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/verb.hpp>
 
 #include "api/http/trace_context.hpp"
@@ -96,6 +99,26 @@ BeastResponse to_beast_response(HttpResponse&& response, const ResponseFraming& 
     out.prepare_payload();
   }
   return out;
+}
+
+std::string to_wire_bytes(HttpResponse&& response, const ResponseFraming& framing) {
+  BeastResponse message = to_beast_response(std::move(response), framing);
+  http::response_serializer<http::string_body> serializer{message};
+  std::string wire;
+  wire.reserve(message.body().size() + 256);
+  boost::beast::error_code ec;
+  // A string body never fails to serialize; the loop ends once head and body are copied.
+  while (!ec && !serializer.is_done()) {
+    serializer.next(ec, [&](boost::beast::error_code&, const auto& buffers) {
+      std::size_t size = 0;
+      for (const auto buffer : boost::beast::buffers_range_ref(buffers)) {
+        wire.append(static_cast<const char*>(buffer.data()), buffer.size());
+        size += buffer.size();
+      }
+      serializer.consume(size);
+    });
+  }
+  return wire;
 }
 
 }  // namespace orgd::api::http_detail

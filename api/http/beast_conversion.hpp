@@ -35,4 +35,10 @@ struct ResponseFraming {
 [[nodiscard]] BeastResponse to_beast_response(HttpResponse&& response,
                                               const ResponseFraming& framing);
 
+// to_beast_response() serialized by Beast into the bytes that go on the wire, head and body
+// in one string. Written as one buffer, a response costs the session a single plain socket
+// write instead of Beast's serializer walking a sequence of a dozen header buffers per
+// write_some (about a fifth of a GET's instructions, measured with callgrind).
+[[nodiscard]] std::string to_wire_bytes(HttpResponse&& response, const ResponseFraming& framing);
+
 }  // namespace orgd::api::http_detail

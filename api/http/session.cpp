@@ -8,7 +8,6 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include "api/http/problem.hpp"
 #include "api/http/request_parser.hpp"
@@ -321,7 +320,7 @@ void Session::complete(std::uint64_t sequence, std::optional<HttpResponse> respo
   }
   const int status = response->status;
   slot->response =
-      to_beast_response(std::move(*response), {slot->trace_id, slot->keep_alive, slot->head});
+      to_wire_bytes(std::move(*response), {slot->trace_id, slot->keep_alive, slot->head});
   report(*slot, status);
   do_write();
 }
@@ -342,8 +341,8 @@ void Session::do_write() {
   if (writing_ || closed_ || pending_.empty() || !pending_.front().response) return;
   writing_ = true;
   stream_.expires_after(context_->options.request_timeout);
-  http::async_write(stream_, *pending_.front().response,
-                    beast::bind_front_handler(&Session::on_write, shared_from_this()));
+  net::async_write(stream_, net::buffer(*pending_.front().response),
+                   beast::bind_front_handler(&Session::on_write, shared_from_this()));
 }
 
 void Session::on_write(beast::error_code ec, std::size_t /*bytes*/) {

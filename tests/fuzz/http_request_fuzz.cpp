@@ -23,7 +23,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -154,11 +153,8 @@ void check_wire_response(HttpResponse response, std::string_view trace_id, bool 
                "a problem's status member must match the response status");
   }
   const std::string body = response.body;
-  const auto wire =
-      orgd::api::http_detail::to_beast_response(std::move(response), {trace_id, keep_alive, head});
-  std::ostringstream out;
-  out << wire;
-  const std::string bytes = std::move(out).str();
+  const std::string bytes =
+      orgd::api::http_detail::to_wire_bytes(std::move(response), {trace_id, keep_alive, head});
 
   http::response_parser<http::string_body> parser;
   parser.skip(head);
