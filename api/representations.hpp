@@ -17,6 +17,8 @@ namespace orgd::api {
 // `storage`: where the object's memory comes from (a listing passes one arena for its page).
 [[nodiscard]] boost::json::object organization_json(const projections::OrganizationRow& row,
                                                     boost::json::storage_ptr storage = {});
+// Appends organization_json(row), serialized, to `out`.
+void append_organization_json(std::string& out, const projections::OrganizationRow& row);
 // organization_json serialized: the body of a response about one organization.
 [[nodiscard]] std::string organization_body(const projections::OrganizationRow& row);
 [[nodiscard]] boost::json::object customer_json(const projections::CustomerRow& row);
@@ -36,6 +38,9 @@ struct PageInfo {
 // {<plural>: items, pageInfo: {page, pageSize, totalElements, totalPages, nextCursor}}
 [[nodiscard]] std::string page_body(std::string_view plural, boost::json::array items,
                                     const PageInfo& info);
+// page_body for items serialized already: `items` is their JSON texts joined by commas.
+[[nodiscard]] std::string page_body_of_texts(std::string_view plural, std::string_view items,
+                                             const PageInfo& info);
 [[nodiscard]] std::string to_body(const boost::json::object& object);
 // A strong ETag for a version: "\"3\"".
 [[nodiscard]] std::string etag_of(std::uint64_t version);

@@ -4,6 +4,7 @@
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "api/ids.hpp"
 
@@ -71,6 +72,48 @@ TEST(OrganizationRepresentation, EmptyOptionalFieldsAreNull) {
   EXPECT_EQ(json.at("description"), "the-description") << "an empty description stays a string";
   row.description.clear();
   EXPECT_EQ(organization_json(row).at("description"), "");
+}
+
+// append_organization_json refills one object per thread: nothing of the row before may show
+// in the next one (a string left over where null is due, a longer value's tail).
+TEST(OrganizationRepresentation, AppendedJsonKeepsNothingOfTheRowBefore) {
+  const auto full = distinct_row();
+  const auto sparse = [] {
+    auto row = distinct_row();
+    row.id = "id2";
+    row.name = "n";
+    row.description.clear();
+    row.parent_id.clear();
+    row.locale.clear();
+    row.thumbnail_url.clear();
+    row.member_count = 0;
+    return row;
+  }();
+  for (const auto* row : {&full, &sparse, &full, &sparse}) {
+    std::string out = "prefix,";
+    append_organization_json(out, *row);
+    ASSERT_TRUE(out.starts_with("prefix,"));
+    EXPECT_EQ(boost::json::parse(std::string_view(out).substr(7)), organization_json(*row));
+  }
+}
+
+// A row longer than one serializer chunk (1 KiB) is written whole.
+TEST(OrganizationRepresentation, AppendedJsonOfALongRowIsWhole) {
+  auto row = distinct_row();
+  row.description = std::string(3000, 'd') + "\"\n\u00e9";
+  std::string out;
+  append_organization_json(out, row);
+  EXPECT_EQ(boost::json::parse(out), organization_json(row));
+}
+
+TEST(PageBody, OfTextsEqualsPageBodyOfTheSameItems) {
+  const PageInfo info{.page = 3, .page_size = 2, .total_elements = 7, .next_cursor = "c"};
+  boost::json::array items{organization_json(distinct_row()), boost::json::object{{"k", 1}}};
+  const std::string texts = boost::json::serialize(items[0]) + "," + boost::json::serialize(items[1]);
+  EXPECT_EQ(boost::json::parse(page_body_of_texts("organizations", texts, info)),
+            boost::json::parse(page_body("organizations", items, info)));
+  EXPECT_EQ(boost::json::parse(page_body_of_texts("organizations", "", info)),
+            boost::json::parse(page_body("organizations", {}, info)));
 }
 
 }  // namespace
