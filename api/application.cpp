@@ -151,7 +151,11 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
   server_options.idle_timeout = options.idle_timeout;
   server_options.max_connections = options.max_connections;
   server_options.on_response = [&parts = *parts](const CompletedRequest& completed) {
-    const std::string_view route = parts.router->route_template(completed.path);
+    // Rejected requests (unparsable, too large) never reached the router: name their route
+    // from the path.
+    const std::string_view route = completed.route.empty()
+                                       ? parts.router->route_template(completed.path)
+                                       : completed.route;
     parts.metrics->observe_request(completed.method, route, completed.status, completed.duration);
     parts.access_log->record(completed, route);
   };

@@ -53,6 +53,9 @@ class Responder {
     // The Responder was destroyed uncalled. Default: send() a bare 500 problem; the server's
     // sink overrides it to fill in the request's path and trace id.
     virtual void abandon();
+    // The route template the request matched (Router::dispatch says so before calling the
+    // route's handler); it must outlive the request. Default: ignored.
+    virtual void matched(std::string_view /*route_template*/) {}
   };
   Responder() = default;
   explicit Responder(std::shared_ptr<Sink> sink) : sink_(std::move(sink)) {}
@@ -63,6 +66,10 @@ class Responder {
   ~Responder();
 
   void operator()(HttpResponse response);
+  // Tells the sink which route template the request matched (for metrics and the access log).
+  void matched(std::string_view route_template) {
+    if (sink_) sink_->matched(route_template);
+  }
   [[nodiscard]] bool done() const { return sink_ == nullptr; }
 
  private:

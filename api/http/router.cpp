@@ -177,6 +177,7 @@ void Router::dispatch(HttpRequest request, Responder respond) const {
                              "no resource is served at this path"));
     return;
   }
+  respond.matched(route->path_template);
   const RouteHandler* handler = handler_for(*route, request.method);
   if (handler == nullptr) {
     auto response = problem_response(request, 405, "method-not-allowed", "Method Not Allowed",

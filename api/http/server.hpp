@@ -24,6 +24,8 @@ struct CompletedRequest {
   std::string_view method;    // as sent; empty when the request line could not be parsed
   std::string_view path;      // the raw request target before '?', not percent-decoded
   std::string_view trace_id;  // the X-Trace-Id sent with the response
+  // The route template the handler reported (Responder::matched); empty when none did.
+  std::string_view route;
   int status{0};
   // From the whole request having arrived to its response being ready to send.
   std::chrono::nanoseconds duration{0};

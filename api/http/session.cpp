@@ -41,17 +41,22 @@ class SessionSink final : public Responder::Sink {
 
   void send(HttpResponse response) override { deliver(std::move(response)); }
   void abandon() override { deliver(std::nullopt); }
+  // Before send() or abandon(), which publish it to the strand with the response.
+  void matched(std::string_view route_template) override { route_ = route_template; }
 
  private:
   void deliver(std::optional<HttpResponse> response) {
     lifeline_->post_unless_stopped([&] {
-      if (auto session = session_.lock()) session->post_response(sequence_, std::move(response));
+      if (auto session = session_.lock()) {
+        session->post_response(sequence_, std::move(response), route_);
+      }
     });
   }
 
   std::weak_ptr<Session> session_;
   std::uint64_t sequence_;
   std::shared_ptr<Lifeline> lifeline_;
+  std::string_view route_;
 };
 
 bool is_parse_error(beast::error_code ec) {
@@ -95,10 +100,12 @@ void Session::refuse() {
   });
 }
 
-void Session::post_response(std::uint64_t sequence, std::optional<HttpResponse> response) {
-  net::post(strand_, [self = shared_from_this(), sequence,
+void Session::post_response(std::uint64_t sequence, std::optional<HttpResponse> response,
+                            std::string_view route) {
+  net::post(strand_, [self = shared_from_this(), sequence, route,
                       response = std::move(response)]() mutable {
-    self->complete(sequence, std::move(response), "the request handler did not produce a response");
+    self->complete(sequence, std::move(response), "the request handler did not produce a response",
+                   route);
   });
 }
 
@@ -311,7 +318,7 @@ void Session::reject(int status, std::string_view slug, std::string_view title,
 }
 
 void Session::complete(std::uint64_t sequence, std::optional<HttpResponse> response,
-                       std::string_view failure) {
+                       std::string_view failure, std::string_view route) {
   const auto slot = std::ranges::find(pending_, sequence, &Pending::sequence);
   if (slot == pending_.end() || slot->response) return;  // connection gone, or answered
   if (!response) {
@@ -321,15 +328,15 @@ void Session::complete(std::uint64_t sequence, std::optional<HttpResponse> respo
   const int status = response->status;
   slot->response =
       to_wire_bytes(std::move(*response), {slot->trace_id, slot->keep_alive, slot->head});
-  report(*slot, status);
+  report(*slot, status, route);
   do_write();
 }
 
-void Session::report(const Pending& pending, int status) const {
+void Session::report(const Pending& pending, int status, std::string_view route) const {
   const auto& observe = context_->options.on_response;
   if (!observe) return;
   try {
-    observe(CompletedRequest{pending.method, pending.path, pending.trace_id, status,
+    observe(CompletedRequest{pending.method, pending.path, pending.trace_id, route, status,
                              std::chrono::steady_clock::now() - pending.arrived});
   } catch (...) {  // NOLINT(bugprone-empty-catch): an observer must not take the connection down
   }

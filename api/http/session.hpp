@@ -56,8 +56,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // Answers 503 at once and closes, reading nothing: the server is at max_connections.
   void refuse();
   // Completes request number `sequence` with `response`, or with a 500 problem when the
-  // handler's Responder was dropped (nullopt). Any thread.
-  void post_response(std::uint64_t sequence, std::optional<HttpResponse> response);
+  // handler's Responder was dropped (nullopt); `route`: the template it matched, if any.
+  // Any thread.
+  void post_response(std::uint64_t sequence, std::optional<HttpResponse> response,
+                     std::string_view route = {});
 
  private:
   struct Pending {
@@ -92,8 +94,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void reject(int status, std::string_view slug, std::string_view title, std::string detail);
   // Slots a response into its place; nullopt means a 500 explaining `failure`.
   void complete(std::uint64_t sequence, std::optional<HttpResponse> response,
-                std::string_view failure);
-  void report(const Pending& pending, int status) const;
+                std::string_view failure, std::string_view route = {});
+  void report(const Pending& pending, int status, std::string_view route) const;
 
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);

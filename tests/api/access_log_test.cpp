@@ -16,7 +16,11 @@ namespace orgd::api {
 namespace {
 
 CompletedRequest request(std::string_view method, std::string_view path, int status) {
-  return {method, path, "4bf92f3577b34da6a3ce929d0e0e4736", status, std::chrono::microseconds(1234)};
+  return {.method = method,
+          .path = path,
+          .trace_id = "4bf92f3577b34da6a3ce929d0e0e4736",
+          .status = status,
+          .duration = std::chrono::microseconds(1234)};
 }
 
 TEST(AccessLog, AJsonLineHasTheFieldsAndNoPath) {

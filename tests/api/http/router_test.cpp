@@ -83,6 +83,41 @@ TEST_F(RouterTest, DispatchesByMethodAndPath) {
             "remove id=o1 customerId=c2");
 }
 
+// The template the router tells the responder is the one route_template() names, and is told
+// before the handler answers (metrics and the access log take it from there).
+TEST_F(RouterTest, TellsTheResponderWhichTemplateMatched) {
+  struct Told {
+    std::string route;
+    bool before_answer{false};
+  };
+  class TemplateSink final : public Responder::Sink {
+   public:
+    explicit TemplateSink(std::shared_ptr<Told> told) : told_(std::move(told)) {}
+    void matched(std::string_view route) override { told_->route = route; }
+    void send(HttpResponse) override { told_->before_answer = !told_->route.empty(); }
+
+   private:
+    std::shared_ptr<Told> told_;
+  };
+  const auto told_for = [this](HttpMethod method, std::string path) {
+    HttpRequest request;
+    request.method = method;
+    request.method_name = "GET";
+    request.path = std::move(path);
+    auto told = std::make_shared<Told>();
+    router_.dispatch(std::move(request), Responder(std::make_shared<TemplateSink>(told)));
+    return *told;
+  };
+  const auto read = told_for(HttpMethod::get, "/api/v1/organizations/o1");
+  EXPECT_EQ(read.route, "/api/v1/organizations/{id}");
+  EXPECT_TRUE(read.before_answer);
+  EXPECT_EQ(read.route, router_.route_template(std::string_view("/api/v1/organizations/o1")));
+  EXPECT_EQ(told_for(HttpMethod::get, "/api/v1/sessions/current").route,
+            "/api/v1/sessions/current")
+      << "a 405 still names its route";
+  EXPECT_EQ(told_for(HttpMethod::get, "/api/v1/nothing/here").route, "") << "404: no route";
+}
+
 TEST_F(RouterTest, PercentDecodesParametersAndLiterals) {
   EXPECT_EQ(call(HttpMethod::get, "/api/v1/organizations/a%20b%C3%A9").body, "read id=a b\xC3\xA9");
   EXPECT_EQ(call(HttpMethod::get, "/api/v1/organizations/a+b").body, "read id=a+b");
