@@ -219,6 +219,9 @@ void Session::on_continue_sent(beast::error_code ec, std::size_t /*bytes*/) {
 }
 
 void Session::read_body() {
+  // A request without a body (most GETs) is whole once its head is: Beast's async_read would
+  // only post its completion back to the strand, a round trip per request for nothing.
+  if (parser_->is_done()) return on_read({}, 0);
   stream_.expires_never();
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&Session::on_read, shared_from_this()));
