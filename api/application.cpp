@@ -151,11 +151,10 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
   server_options.idle_timeout = options.idle_timeout;
   server_options.max_connections = options.max_connections;
   server_options.on_response = [&parts = *parts](const CompletedRequest& completed) {
-    // Rejected requests (unparsable, too large) never reached the router: name their route
-    // from the path.
-    const std::string_view route = completed.route.empty()
-                                       ? parts.router->route_template(completed.path)
-                                       : completed.route;
+    // No template was reported for the server's own 4xx, the router's 400 and 404, answers
+    // given before routing and a handler that threw: routing the path again names it.
+    const std::string_view route =
+        completed.route.empty() ? parts.router->route_template(completed.path) : completed.route;
     parts.metrics->observe_request(completed.method, route, completed.status, completed.duration);
     parts.access_log->record(completed, route);
   };

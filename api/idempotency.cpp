@@ -153,6 +153,8 @@ class RecordingSink : public Responder::Sink {
   // 500 with the request's path and trace id.
   void abandon() override {}
 
+  void matched(std::string_view route_template) override { next_->matched(route_template); }
+
  private:
   std::shared_ptr<Attempt> attempt_;
   std::shared_ptr<Responder> next_;

@@ -1,6 +1,5 @@
 #include "api/organization_listing.hpp"
 
-
 #include "api/error_responses.hpp"
 #include "api/http/problem.hpp"
 #include "api/ids.hpp"
@@ -69,9 +68,9 @@ HttpResponse page_response(const projections::OrganizationPage& page, std::uint6
     if (!items.empty()) items += ',';
     append_organization_json(items, row);
   }
-  return json_response(
-      200, page_body_of_texts("organizations", items,
-                              {page.page, page_size, page.total, page.next_cursor}));
+  return json_response(200,
+                       page_body_of_texts("organizations", items,
+                                          {page.page, page_size, page.total, page.next_cursor}));
 }
 
 }  // namespace

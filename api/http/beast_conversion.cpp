@@ -8,6 +8,7 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <cassert>
 
 #include "api/http/trace_context.hpp"
 
@@ -101,23 +102,25 @@ BeastResponse to_beast_response(HttpResponse&& response, const ResponseFraming& 
   return out;
 }
 
-std::string to_wire_bytes(HttpResponse&& response, const ResponseFraming& framing) {
+WireResponse to_wire(HttpResponse&& response, const ResponseFraming& framing) {
   BeastResponse message = to_beast_response(std::move(response), framing);
   http::response_serializer<http::string_body> serializer{message};
-  std::string wire;
-  wire.reserve(message.body().size() + 256);
+  serializer.split(true);  // the head alone; the body goes out as it is
+  WireResponse wire;
   boost::beast::error_code ec;
-  // A string body never fails to serialize; the loop ends once head and body are copied.
-  while (!ec && !serializer.is_done()) {
+  while (!ec && !serializer.is_header_done()) {
     serializer.next(ec, [&](boost::beast::error_code&, const auto& buffers) {
       std::size_t size = 0;
       for (const auto buffer : boost::beast::buffers_range_ref(buffers)) {
-        wire.append(static_cast<const char*>(buffer.data()), buffer.size());
+        wire.head.append(static_cast<const char*>(buffer.data()), buffer.size());
         size += buffer.size();
       }
       serializer.consume(size);
     });
   }
+  // Writing a head out of fields in memory has no way to fail.
+  assert(!ec && serializer.is_header_done());
+  wire.body = std::move(message.body());
   return wire;
 }
 

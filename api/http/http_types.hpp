@@ -53,8 +53,9 @@ class Responder {
     // The Responder was destroyed uncalled. Default: send() a bare 500 problem; the server's
     // sink overrides it to fill in the request's path and trace id.
     virtual void abandon();
-    // The route template the request matched (Router::dispatch says so before calling the
-    // route's handler); it must outlive the request. Default: ignored.
+    // The route template the request matched: Router::dispatch says so before it answers 405
+    // or calls the route's handler, so before send(). The text lives as long as the router,
+    // which outlives the server. Default: ignored; a sink that wraps another forwards it.
     virtual void matched(std::string_view /*route_template*/) {}
   };
   Responder() = default;
@@ -66,7 +67,8 @@ class Responder {
   ~Responder();
 
   void operator()(HttpResponse response);
-  // Tells the sink which route template the request matched (for metrics and the access log).
+  // Tells the sink which route template the request matched (for metrics and the access log);
+  // ignored once the response is given.
   void matched(std::string_view route_template) {
     if (sink_) sink_->matched(route_template);
   }

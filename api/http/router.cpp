@@ -28,9 +28,9 @@ std::expected<std::string, std::string> decode_segment(std::string_view raw) {
 }
 
 // Splits "/a/b%20c" into {"a", "b c"}, refusing what could smuggle a different path past
-// the handler: escaped slashes, NUL, invalid UTF-8, dot segments. It runs twice for every
-// request (routing, then the metrics' route label), so a path without escapes (nearly all)
-// is checked once as a whole and split without decoding.
+// the handler: escaped slashes, NUL, invalid UTF-8, dot segments. It runs for every request,
+// so a path without escapes (nearly all) is checked once as a whole and split without
+// decoding.
 std::expected<std::vector<std::string>, std::string> decode_path(std::string_view path) {
   if (path.empty() || path.front() != '/') {
     return std::unexpected("the request target must be an absolute path");

@@ -1,6 +1,7 @@
 #include "api/http/session.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -102,11 +103,11 @@ void Session::refuse() {
 
 void Session::post_response(std::uint64_t sequence, std::optional<HttpResponse> response,
                             std::string_view route) {
-  net::post(strand_, [self = shared_from_this(), sequence, route,
-                      response = std::move(response)]() mutable {
-    self->complete(sequence, std::move(response), "the request handler did not produce a response",
-                   route);
-  });
+  net::post(strand_,
+            [self = shared_from_this(), sequence, route, response = std::move(response)]() mutable {
+              self->complete(sequence, std::move(response),
+                             "the request handler did not produce a response", route);
+            });
 }
 
 // ---- reading ---------------------------------------------------------------------------
@@ -221,6 +222,8 @@ void Session::on_continue_sent(beast::error_code ec, std::size_t /*bytes*/) {
 void Session::read_body() {
   // A request without a body (most GETs) is whole once its head is: Beast's async_read would
   // only post its completion back to the strand, a round trip per request for nothing.
+  // Pipelined requests already buffered are then dispatched one inside the other, at most
+  // kMaxPendingResponses deep: do_read() pauses there, as responses are always posted.
   if (parser_->is_done()) return on_read({}, 0);
   stream_.expires_never();
   http::async_read(stream_, buffer_, *parser_,
@@ -329,8 +332,7 @@ void Session::complete(std::uint64_t sequence, std::optional<HttpResponse> respo
                                 slot->trace_id);
   }
   const int status = response->status;
-  slot->response =
-      to_wire_bytes(std::move(*response), {slot->trace_id, slot->keep_alive, slot->head});
+  slot->response = to_wire(std::move(*response), {slot->trace_id, slot->keep_alive, slot->head});
   report(*slot, status, route);
   do_write();
 }
@@ -351,7 +353,10 @@ void Session::do_write() {
   if (writing_ || closed_ || pending_.empty() || !pending_.front().response) return;
   writing_ = true;
   stream_.expires_after(context_->options.request_timeout);
-  net::async_write(stream_, net::buffer(*pending_.front().response),
+  const WireResponse& response = *pending_.front().response;
+  const std::array<net::const_buffer, 2> buffers{net::buffer(response.head),
+                                                 net::buffer(response.body)};
+  net::async_write(stream_, buffers,
                    beast::bind_front_handler(&Session::on_write, shared_from_this()));
 }
 

@@ -68,7 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string path;  // problem `instance` if the handler never answers
     bool keep_alive;
     bool head;
-    std::optional<std::string> response;  // its bytes on the wire, once complete
+    std::optional<WireResponse> response;   // set once complete
     std::string method;                     // for ServerOptions::on_response
     std::chrono::steady_clock::time_point arrived{};
   };

@@ -93,7 +93,8 @@ TEST(OrganizationRepresentation, AppendedJsonKeepsNothingOfTheRowBefore) {
     std::string out = "prefix,";
     append_organization_json(out, *row);
     ASSERT_TRUE(out.starts_with("prefix,"));
-    EXPECT_EQ(boost::json::parse(std::string_view(out).substr(7)), organization_json(*row));
+    // The bytes, not only the value: clients get the fields in this order.
+    EXPECT_EQ(std::string_view(out).substr(7), boost::json::serialize(organization_json(*row)));
   }
 }
 
@@ -103,17 +104,19 @@ TEST(OrganizationRepresentation, AppendedJsonOfALongRowIsWhole) {
   row.description = std::string(3000, 'd') + "\"\n\u00e9";
   std::string out;
   append_organization_json(out, row);
-  EXPECT_EQ(boost::json::parse(out), organization_json(row));
+  EXPECT_EQ(out, boost::json::serialize(organization_json(row)));
 }
 
 TEST(PageBody, OfTextsEqualsPageBodyOfTheSameItems) {
   const PageInfo info{.page = 3, .page_size = 2, .total_elements = 7, .next_cursor = "c"};
   boost::json::array items{organization_json(distinct_row()), boost::json::object{{"k", 1}}};
-  const std::string texts = boost::json::serialize(items[0]) + "," + boost::json::serialize(items[1]);
-  EXPECT_EQ(boost::json::parse(page_body_of_texts("organizations", texts, info)),
-            boost::json::parse(page_body("organizations", items, info)));
-  EXPECT_EQ(boost::json::parse(page_body_of_texts("organizations", "", info)),
-            boost::json::parse(page_body("organizations", {}, info)));
+  const std::string texts =
+      boost::json::serialize(items[0]) + "," + boost::json::serialize(items[1]);
+  EXPECT_EQ(page_body_of_texts("organizations", texts, info),
+            page_body("organizations", items, info));
+  EXPECT_EQ(page_body_of_texts("organizations", "", info), page_body("organizations", {}, info));
+  // A plural that needs escaping moves where the items go.
+  EXPECT_EQ(page_body_of_texts("a\"b", texts, info), page_body("a\"b", items, info));
 }
 
 }  // namespace

@@ -153,8 +153,9 @@ void check_wire_response(HttpResponse response, std::string_view trace_id, bool 
                "a problem's status member must match the response status");
   }
   const std::string body = response.body;
-  const std::string bytes =
-      orgd::api::http_detail::to_wire_bytes(std::move(response), {trace_id, keep_alive, head});
+  const auto wire =
+      orgd::api::http_detail::to_wire(std::move(response), {trace_id, keep_alive, head});
+  const std::string bytes = wire.head + wire.body;
 
   http::response_parser<http::string_body> parser;
   parser.skip(head);

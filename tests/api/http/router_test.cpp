@@ -112,8 +112,7 @@ TEST_F(RouterTest, TellsTheResponderWhichTemplateMatched) {
   EXPECT_EQ(read.route, "/api/v1/organizations/{id}");
   EXPECT_TRUE(read.before_answer);
   EXPECT_EQ(read.route, router_.route_template(std::string_view("/api/v1/organizations/o1")));
-  EXPECT_EQ(told_for(HttpMethod::get, "/api/v1/sessions/current").route,
-            "/api/v1/sessions/current")
+  EXPECT_EQ(told_for(HttpMethod::get, "/api/v1/sessions/current").route, "/api/v1/sessions/current")
       << "a 405 still names its route";
   EXPECT_EQ(told_for(HttpMethod::get, "/api/v1/nothing/here").route, "") << "404: no route";
 }

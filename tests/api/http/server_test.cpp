@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -287,6 +288,49 @@ TEST_F(ServerTest, GarbageIs400AndTheConnectionCloses) {
   }
   // The server is still fine.
   EXPECT_EQ(HttpClient(port()).request("GET", "/").status, 200);
+}
+
+// What a handler names with Responder::matched reaches on_response with its response, also
+// when the answer comes later from another thread; a request no handler named, or that the
+// server refused itself, is reported without a route.
+TEST_F(ServerTest, ReportsEachResponseWithTheRouteItsHandlerNamed) {
+  struct Seen {
+    std::string path;
+    std::string route;
+    int status;
+  };
+  auto mutex = std::make_shared<std::mutex>();
+  auto seen = std::make_shared<std::vector<Seen>>();
+  auto options = test_options();
+  options.on_response = [mutex, seen](const CompletedRequest& completed) {
+    std::lock_guard lock(*mutex);
+    seen->push_back({std::string(completed.path), std::string(completed.route), completed.status});
+  };
+  start(
+      [this](HttpRequest request, Responder respond) {
+        if (request.path == "/unnamed") return respond(text("unnamed"));
+        respond.matched(request.path == "/now" ? "/now-template" : "/later-template");
+        if (request.path == "/now") return respond(text("now"));
+        in_background([respond = std::move(respond)]() mutable { respond(text("later")); });
+      },
+      options);
+  HttpClient client(port());
+  EXPECT_EQ(client.request("GET", "/now").body, "now");
+  EXPECT_EQ(client.request("GET", "/later").body, "later");
+  EXPECT_EQ(client.request("GET", "/unnamed").body, "unnamed");
+  EXPECT_TRUE(send_raw(port(), "GARBAGE\r\n\r\n").starts_with("HTTP/1.1 400"));
+
+  std::lock_guard lock(*mutex);  // each was reported before its response was written
+  ASSERT_EQ(seen->size(), 4U);
+  const auto route_of = [&](std::string_view path) {
+    const auto it = std::ranges::find(*seen, path, &Seen::path);
+    return it == seen->end() ? std::string("<not reported>") : it->route;
+  };
+  EXPECT_EQ(route_of("/now"), "/now-template");
+  EXPECT_EQ(route_of("/later"), "/later-template");
+  EXPECT_EQ(route_of("/unnamed"), "");
+  EXPECT_EQ(std::ranges::count(*seen, 400, &Seen::status), 1);
+  EXPECT_EQ(std::ranges::find(*seen, 400, &Seen::status)->route, "");
 }
 
 TEST_F(ServerTest, UnknownMethodsReachTheHandlerAsOther) {
