@@ -4,11 +4,12 @@
 # so two builds can be compared one after the other.
 #
 #   tools/bench.d/instructions.sh [--orgd BIN] [--store DIR] [--seconds S] [--keep FILE]
-#                                 get|list|create
+#                                 get|list|create|bare
 #
 # get:  GET /api/v1/organizations/{id}; list: GET /api/v1/organizations?page=1&pageSize=20;
 # create: POST /api/v1/organizations with new names (create.lua), every thread's share counted:
 # the writer's, the projections', the notifier's, RocksDB's background flushes if one falls in.
+# bare: the bench's anchor (bench_bare_server, GET /), for orgd's counts to be read against.
 # Defaults: build-bench-rel/api/orgd, the store tools/bench cached (run tools/bench once), 8 s.
 # orgd runs under valgrind on a private checkpoint of the store; only the measured wrk run
 # (1 thread, 8 connections, after a 2 s warm-up) is counted; --keep FILE keeps callgrind's
@@ -19,6 +20,7 @@ cd "$(dirname "$0")/../.."
 
 ORGD=build-bench-rel/api/orgd
 ORGCTL=build-bench-rel/tools/orgctl
+BARE=build-bench-rel/tools/bench_bare_server
 STORE=""
 SECONDS_MEASURED=8
 KIND=""
@@ -27,7 +29,7 @@ readonly ADMIN_EMAIL=bench-admin@example.com ADMIN_PASSWORD=bench-password-1234
 
 usage() {
   echo "usage: tools/bench.d/instructions.sh [--orgd BIN] [--store DIR] [--seconds S]" \
-    "[--keep FILE] get|list|create" >&2
+    "[--keep FILE] get|list|create|bare" >&2
   exit 2
 }
 while (($#)); do
@@ -36,7 +38,7 @@ while (($#)); do
     --store) STORE=$2; shift ;;
     --seconds) SECONDS_MEASURED=$2; shift ;;
     --keep) KEEP=$2; shift ;;
-    get | list | create) KIND=$1 ;;
+    get | list | create | bare) KIND=$1 ;;
     *) usage ;;
   esac
   shift
@@ -46,7 +48,10 @@ if [[ -z $STORE ]]; then
   STORE=$(find build-bench-rel/bench-cache -maxdepth 1 -name 'store-*' ! -name '*.partial' \
     -print -quit 2>/dev/null || true)
 fi
-[[ -d $STORE ]] || { echo "no store: run tools/bench once, or pass --store" >&2; exit 1; }
+[[ $KIND == bare || -d $STORE ]] || {
+  echo "no store: run tools/bench once, or pass --store" >&2
+  exit 1
+}
 command -v valgrind >/dev/null || { echo "valgrind is missing: run tools/setup" >&2; exit 1; }
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/orgd-instructions.XXXXXX")
@@ -57,36 +62,47 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$ORGCTL" --data-dir "$STORE" backup "$TMP/data" >/dev/null
 PORT=$((20000 + RANDOM % 20000))
-# The store's SuperAdmin is the bench's (store_cache.sh bootstrapped it).
-valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$TMP/callgrind.out" \
-  "$ORGD" --listen "127.0.0.1:$PORT" --data-dir "$TMP/data" --log-level warn \
-  >"$TMP/orgd.log" 2>&1 &
-PID=$!
 BASE=http://127.0.0.1:$PORT
-for _ in $(seq 600); do
-  curl -sf "$BASE/readyz" >/dev/null 2>&1 && break
-  sleep 0.2
-done
-TOKEN=$(curl -sS -X POST "$BASE/api/v1/sessions" -H 'Content-Type: application/json' \
-  -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r .securityToken)
-URL="$BASE/api/v1/organizations?page=1&pageSize=20"
-if [[ $KIND == get ]]; then
-  ID=$(curl -sS "$URL" -H "Authorization: Bearer $TOKEN" | jq -r '.organizations[1].id')
-  URL="$BASE/api/v1/organizations/$ID"
+callgrind() {
+  valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$TMP/callgrind.out" "$@" \
+    >"$TMP/server.log" 2>&1 &
+  PID=$!
+}
+# Polls PATH until the server answers it.
+wait_for() {
+  for _ in $(seq 600); do
+    curl -sf "$BASE$1" >/dev/null 2>&1 && return
+    sleep 0.2
+  done
+}
+
+if [[ $KIND == bare ]]; then
+  callgrind "$BARE" --port "$PORT" --threads 2
+  wait_for /
+  WRK=("$BASE/")
+else
+  "$ORGCTL" --data-dir "$STORE" backup "$TMP/data" >/dev/null
+  callgrind "$ORGD" --listen "127.0.0.1:$PORT" --data-dir "$TMP/data" --log-level warn
+  wait_for /readyz
+  # The store's SuperAdmin is the bench's (store_cache.sh bootstrapped it).
+  TOKEN=$(curl -sS -X POST "$BASE/api/v1/sessions" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r .securityToken)
+  URL="$BASE/api/v1/organizations?page=1&pageSize=20"
+  if [[ $KIND == get ]]; then
+    ID=$(curl -sS "$URL" -H "Authorization: Bearer $TOKEN" | jq -r '.organizations[1].id')
+    URL="$BASE/api/v1/organizations/$ID"
+  fi
+  WRK=(-s tools/bench.d/get.lua "$URL" -- "$TOKEN")
+  if [[ $KIND == create ]]; then
+    URL="$BASE/api/v1/organizations"
+    WRK=(-s tools/bench.d/create.lua "$URL" -- "$TOKEN" "warm-up")
+  fi
 fi
-LUA=tools/bench.d/get.lua
-ARGS=("$TOKEN")
-if [[ $KIND == create ]]; then
-  URL="$BASE/api/v1/organizations"
-  LUA=tools/bench.d/create.lua
-  ARGS=("$TOKEN" "warm-up")
-fi
-wrk -t1 -c8 -d2s -s "$LUA" "$URL" -- "${ARGS[@]}" >/dev/null 2>&1
-[[ $KIND != create ]] || ARGS=("$TOKEN" "measured")  # a repeated name would be a quick 409
+wrk -t1 -c8 -d2s "${WRK[@]}" >/dev/null 2>&1
+[[ $KIND != create ]] || WRK[-1]=measured  # a repeated name would be a quick 409
 callgrind_control -i on "$PID" >/dev/null 2>&1
-out=$(wrk -t1 -c8 -d"${SECONDS_MEASURED}s" -s "$LUA" "$URL" -- "${ARGS[@]}" 2>&1)
+out=$(wrk -t1 -c8 -d"${SECONDS_MEASURED}s" "${WRK[@]}" 2>&1)
 callgrind_control -i off "$PID" >/dev/null 2>&1
 callgrind_control -d "$PID" >/dev/null 2>&1
 sleep 1
