@@ -14,15 +14,6 @@ namespace {
 // Serializer output is appended to a string this many bytes at a time; one organization fits.
 constexpr std::size_t kSerializeChunk = 1024;
 
-// null for an unset optional field; written in the field's own storage.
-void assign_nullable(boost::json::value& field, const std::string& text) {
-  if (text.empty()) {
-    field = nullptr;
-  } else {
-    field = text;
-  }
-}
-
 // The organization representation's fields, in order. Objects are copied from this and their
 // values filled in place: inserting the fields one by one looked every key up first
 // (Boost.JSON searches a small object's keys linearly). tests/api/representations_test.cpp
@@ -57,7 +48,7 @@ void fill_string(boost::json::value& field, std::string_view text) {
   }
 }
 
-// null for an unset optional field.
+// null for an unset optional field; written in the field's own storage.
 void fill_nullable(boost::json::value& field, std::string_view text) {
   if (text.empty()) {
     field = nullptr;
@@ -131,8 +122,8 @@ boost::json::object customer_json(const projections::CustomerRow& row) {
   o["description"] = row.description;
   o["organizationId"] = row.organization_id;
   o["role"] = row.role;
-  assign_nullable(o["locale"], row.locale);
-  assign_nullable(o["country"], row.country);
+  fill_nullable(o["locale"], row.locale);
+  fill_nullable(o["country"], row.country);
   o["status"] = row.status;
   o["createdTime"] = format_iso8601(row.created_ms);
   o["lastUpdatedTime"] = format_iso8601(row.updated_ms);
@@ -159,8 +150,8 @@ boost::json::object contract_json(const projections::ContractRow& row) {
   boost::json::object o(11);  // every field: no rehash while filling
   o["id"] = row.id;
   o["title"] = row.title;
-  assign_nullable(o["text"], row.text);
-  assign_nullable(o["url"], row.url);
+  fill_nullable(o["text"], row.text);
+  fill_nullable(o["url"], row.url);
   o["version"] = row.version_label;
   o["revision"] = row.revision;
   audit_fields(o, row);
@@ -198,7 +189,7 @@ std::string page_body(std::string_view plural, boost::json::array items, const P
   page["pageSize"] = info.page_size;
   page["totalElements"] = info.total_elements;
   page["totalPages"] = (info.total_elements + info.page_size - 1) / info.page_size;
-  assign_nullable(page["nextCursor"], info.next_cursor);
+  fill_nullable(page["nextCursor"], info.next_cursor);
   boost::json::object body(2, items.storage());
   body[plural] = std::move(items);
   body["pageInfo"] = std::move(page);

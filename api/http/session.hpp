@@ -59,7 +59,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // handler's Responder was dropped (nullopt); `route`: the template it matched, if any.
   // Any thread.
   void post_response(std::uint64_t sequence, std::optional<HttpResponse> response,
-                     std::string_view route = {});
+                     std::string_view route);
 
  private:
   struct Pending {
