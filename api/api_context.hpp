@@ -11,6 +11,7 @@
 #include "api/command_executor.hpp"
 #include "api/command_observer.hpp"
 #include "api/login_throttle.hpp"
+#include "api/organization_reads.hpp"
 #include "api/worker_pool.hpp"
 #include "projections/customer_queries.hpp"
 #include "projections/directory_queries.hpp"
@@ -42,6 +43,7 @@ struct ApiContext {
         customers(s, &p.read_models()),
         directory(s, &p.read_models()),
         auth(customers, [&p] { return p.settled_position(); }),
+        organization_reads(organizations, [&p] { return p.settled_position(); }),
         login_throttle(o.login_limits) {}
 
   eventstore::Store& store;
@@ -54,6 +56,7 @@ struct ApiContext {
   projections::CustomerQueries customers;
   projections::DirectoryQueries directory;  // contracts, groups, invoices
   Authenticator auth;
+  OrganizationReads organization_reads;  // GET by id: organizations with their JSON
   LoginThrottle login_throttle;
   // Told how each command request ended (metrics). Set before serving; may be empty.
   CommandObserver observe_command;

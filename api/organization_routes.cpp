@@ -152,13 +152,13 @@ void read_one(ApiContext& context, const HttpRequest& request, const Authenticat
   } else if (auto ok = only_params(request, *query, {}); !ok) {
     return respond(std::move(ok.error()));
   }
-  auto row = context.organizations.get(id);
-  if (!row) return respond(unavailable_response(request, row.error().message));
-  if (!*row || !visible_to(who.caller, id, (*row)->ancestors)) {
+  auto found = context.organization_reads.read(id);
+  if (!found) return respond(unavailable_response(request, found.error().message));
+  if (!*found || !visible_to(who.caller, id, (*found)->row.ancestors)) {
     return respond(not_found_response(request));
   }
-  auto response = json_response(200, organization_body(**row));
-  response.headers.emplace_back("ETag", etag_of((*row)->version));
+  auto response = json_response(200, (*found)->body);
+  response.headers.emplace_back("ETag", (*found)->etag);
   respond(std::move(response));
 }
 

@@ -135,6 +135,10 @@ TEST_F(Organizations, UpdateNeedsAVersionAndHonoursIfMatch) {
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(put.header("ETag"), "\"2\"");
   EXPECT_FALSE(put.header("X-Event-Position").empty());
+  // The GET above was remembered (organization_reads.hpp); the update must not read it back.
+  auto after = call("GET", "/api/v1/organizations/" + id);
+  EXPECT_EQ(after.header("ETag"), "\"2\"");
+  EXPECT_EQ(json(after).at("description").as_string(), "y");
   auto stale = client_->request("PUT", "/api/v1/organizations/" + id, R"({"description":"z"})",
                                 headers);
   EXPECT_EQ(stale.status, 409);
