@@ -137,8 +137,7 @@ void Session::wait_for_request() {
 }
 
 void Session::on_first_bytes(beast::error_code ec, std::size_t bytes) {
-  awaiting_request_ = false;
-  idle_timer_.cancel();
+  awaiting_request_ = false;  // the idle timer, when it wakes, leaves the session alone
   if (ec) return on_read_error(ec);
   buffer_.commit(bytes);
   start_request_clock();
@@ -151,15 +150,22 @@ void Session::start_request_clock() {
   reading_request_ = true;
   request_deadline_ = std::chrono::steady_clock::now() + context_->options.request_timeout;
   stream_.expires_never();
+  // A timer still waiting wakes at an earlier request's deadline (deadlines only move later)
+  // and then waits on.
+  if (!request_timer_waiting_) wait_for_request_deadline();
+}
+
+void Session::wait_for_request_deadline() {
+  request_timer_waiting_ = true;
   request_timer_.expires_at(request_deadline_);
   request_timer_.async_wait(
       beast::bind_front_handler(&Session::on_request_timer, shared_from_this()));
 }
 
 void Session::on_request_timer(beast::error_code ec) {
+  request_timer_waiting_ = false;
   if (ec || closed_ || !reading_request_) return;
-  // A wake-up that was already queued when the timer was re-armed for the next request.
-  if (request_timer_.expiry() > std::chrono::steady_clock::now()) return;
+  if (request_deadline_ > std::chrono::steady_clock::now()) return wait_for_request_deadline();
   timed_out_ = true;
   // Cancelling would also abort the response being written, which must stay whole.
   if (writing_) return close_now();
@@ -232,8 +238,7 @@ void Session::read_body() {
 
 void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   if (ec || timed_out_) return on_read_error(ec);
-  reading_request_ = false;
-  request_timer_.cancel();
+  reading_request_ = false;  // the request timer, when it wakes, stops
   dispatch(parser_->release());
 }
 
@@ -303,7 +308,6 @@ void Session::reject(int status, std::string_view slug, std::string_view title,
                      std::string detail) {
   reading_done_ = true;
   reading_request_ = false;
-  request_timer_.cancel();
   // Whatever the parser got before failing (target, headers) may already be in its message.
   const std::string_view target = parser_->get().target();
   const std::string path(target.substr(0, target.find('?')));
@@ -385,22 +389,30 @@ void Session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
 // reference. Once reading has stopped ("Connection: close", HTTP/1.0, a half-closed client),
 // a handler still working would otherwise find the session gone and its answer dropped. This
 // wait, cancelled by closing, keeps it until the last response is written.
+// No request is read after this, so arm_idle_timer() is not called again: the deadline stays.
 void Session::hold_until_answered() {
   if (closed_) return;
-  idle_timer_.expires_at(std::chrono::steady_clock::time_point::max());
-  idle_timer_.async_wait([self = shared_from_this()](beast::error_code) {});
+  idle_deadline_ = std::chrono::steady_clock::time_point::max();
+  if (!idle_timer_waiting_) wait_for_idle_deadline();
 }
 
 void Session::arm_idle_timer() {
-  idle_timer_.expires_after(context_->options.idle_timeout);
+  idle_deadline_ = std::chrono::steady_clock::now() + context_->options.idle_timeout;
+  // A timer still waiting wakes at an earlier deadline, and then waits on.
+  if (!idle_timer_waiting_) wait_for_idle_deadline();
+}
+
+void Session::wait_for_idle_deadline() {
+  idle_timer_waiting_ = true;
+  idle_timer_.expires_at(idle_deadline_);
   idle_timer_.async_wait(beast::bind_front_handler(&Session::on_idle_timer, shared_from_this()));
 }
 
 void Session::on_idle_timer(beast::error_code ec) {
+  idle_timer_waiting_ = false;
   if (ec || closed_) return;
-  // A wake-up that was already queued when the timer was re-armed or a request arrived.
-  const bool stale = idle_timer_.expiry() > std::chrono::steady_clock::now();
-  if (stale || !awaiting_request_ || !pending_.empty() || writing_) return;
+  if (idle_deadline_ > std::chrono::steady_clock::now()) return wait_for_idle_deadline();
+  if (!awaiting_request_ || !pending_.empty() || writing_) return;
   close_now();
 }
 

@@ -472,6 +472,21 @@ TEST_F(ServerTest, IdleConnectionsAreClosedAfterTheIdleTimeout) {
   EXPECT_LE(idle, 3s);
 }
 
+// The idle timer is armed lazily (session.hpp): one armed before a request must not close the
+// connection at its old deadline, and the next idle period still ends the connection.
+TEST_F(ServerTest, TheIdleTimeoutCountsFromTheLastResponse) {
+  start(echo);
+  HttpClient client(port());
+  for (int i = 0; i < 5; ++i) {  // 2 s of requests, against a 1 s idle timeout
+    ASSERT_EQ(client.request("GET", "/").status, 200);
+    std::this_thread::sleep_for(400ms);
+  }
+  EXPECT_EQ(client.connections_opened(), 1);
+  const auto before = std::chrono::steady_clock::now();
+  EXPECT_TRUE(client.wait_for_close(5s));
+  EXPECT_GE(std::chrono::steady_clock::now() - before, 400ms);  // 1 s less the last sleep
+}
+
 TEST_F(ServerTest, SlowHandlersAreNotCutOffByTheIdleTimeout) {
   start([this](HttpRequest, Responder respond) {
     in_background([respond = std::move(respond)]() mutable {
@@ -511,6 +526,26 @@ TEST_F(ServerTest, IncompleteRequestsAreAnswered408) {
     EXPECT_NE(raw.find("urn:orgd:problem:request-timeout"), std::string::npos) << raw;
     EXPECT_LE(std::chrono::steady_clock::now() - before, 3s);
   }
+}
+
+// The request timer is armed lazily too: still waiting for the first request's deadline when
+// the second starts, it must wait on to the second's.
+TEST_F(ServerTest, EachRequestGetsTheWholeRequestTimeout) {
+  auto options = test_options();
+  options.request_timeout = std::chrono::seconds(1);
+  start(echo, options);
+  test::RawConnection raw(port());
+  raw.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(600ms);
+  const auto before = std::chrono::steady_clock::now();
+  raw.send("GET / HTTP/1.1\r\nHost: x\r\n");  // never finished
+  const auto answers = test::parse_responses(raw.read_until_close(5s).bytes);
+  const auto waited = std::chrono::steady_clock::now() - before;
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0].status, 200);
+  EXPECT_EQ(answers[1].status, 408);
+  EXPECT_GE(waited, 800ms) << "timed out at the first request's deadline";
+  EXPECT_LE(waited, 3s);
 }
 
 TEST_F(ServerTest, HonoursAValidTraceparent) {
