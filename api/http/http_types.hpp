@@ -80,6 +80,6 @@ class Responder {
 
 // The application's entry point. Called on the connection's strand; must not block (hand
 // long work to another thread and complete `respond` from there). Must not throw.
-using RequestHandler = std::function<void(HttpRequest request, Responder respond)>;
+using RequestHandler = std::function<void(HttpRequest&& request, Responder&& respond)>;
 
 }  // namespace orgd::api

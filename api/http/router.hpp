@@ -29,7 +29,8 @@
 
 namespace orgd::api {
 
-using RouteHandler = std::function<void(HttpRequest request, PathParams params, Responder respond)>;
+using RouteHandler =
+    std::function<void(HttpRequest&& request, PathParams params, Responder&& respond)>;
 
 class Router {
  public:
