@@ -86,31 +86,64 @@ wrk_once() {
   echo "$rps $(to_ms "$p50") $(to_ms "$p99") ${non2xx:-0} ${errors:-0}"
 }
 
-# Runs wrk RUNS times and keeps the median run by requests/s (its p50/p99 go with it).
-# Non-2xx and socket errors are summed over all runs: any of them taints the figure.
+# One logged wrk run of NAME (number RUN); prints its wrk_once line.
+# usage: wrk_logged NAME RUN [wrk_once args after OUTFILE...]
+wrk_logged() {
+  local name=$1 run=$2 out line
+  shift 2
+  log "$name: wrk run $run/$RUNS ($DURATION, $CONNECTIONS connections)"
+  out="$TMP/wrk-$name-$run.txt"
+  line=$(wrk_once "$out" "${@//\{run\}/$run}")
+  log "$name: run $run: $line  (req/s p50_ms p99_ms non2xx socket_errors)"
+  if grep -q '^bench_first_failure ' "$out"; then
+    log "$name: first non-2xx response: $(sed -n 's/^bench_first_failure //p' "$out")"
+  fi
+  echo "$line"
+}
+
+# Sets RESULT_<NAME> from wrk_once lines: the median run by requests/s (its p50/p99 go with
+# it), non-2xx and socket errors summed over all runs (any of them taints the figure).
+set_result() {
+  local name=$1 median non2xx errors rps p50 p99
+  shift
+  median=$(printf '%s\n' "$@" | sort -g -k1,1 | sed -n "$((($# + 1) / 2))p")
+  non2xx=$(printf '%s\n' "$@" | awk '{ s += $4 } END { print s + 0 }')
+  errors=$(printf '%s\n' "$@" | awk '{ s += $5 } END { print s + 0 }')
+  read -r rps p50 p99 _ _ <<<"$median"
+  printf -v "RESULT_$name" '%s %s %s %s %s' "$rps" "$p50" "$p99" "$non2xx" "$errors"
+}
+
+# Runs wrk RUNS times and keeps the median (set_result).
 # An argument "{run}" is replaced by the run number (the create script needs a fresh tag
 # per run so that names stay unique across runs against the same server).
 # Sets RESULT_<NAME>="req_per_s p50_ms p99_ms non2xx socket_errors".
 # usage: wrk_median NAME URL [wrk args...] [-- script args]
 wrk_median() {
-  local name=$1 run line lines=() out
+  local name=$1 run lines=()
   shift
+  for ((run = 1; run <= RUNS; run++)); do lines+=("$(wrk_logged "$name" "$run" "$@")"); done
+  set_result "$name" "${lines[@]}"
+}
+
+# wrk_median with each run right after a run against the anchor at ANCHOR_URL, so that the
+# machine's drift (±30 % from one minute to the next here) reaches both alike. Sets
+# RESULT_<NAME> and RESULT_<NAME>_anchor (set_result) and RATIO_<NAME>: the median of the
+# runs' ratios, each run to the anchor run before it.
+# usage: wrk_median_beside NAME ANCHOR_URL URL [wrk args...] [-- script args]
+wrk_median_beside() {
+  local name=$1 anchor_url=$2 run line anchor lines=() anchors=() ratios=()
+  shift 2
   for ((run = 1; run <= RUNS; run++)); do
-    log "$name: wrk run $run/$RUNS ($DURATION, $CONNECTIONS connections)"
-    out="$TMP/wrk-$name-$run.txt"
-    line=$(wrk_once "$out" "${@//\{run\}/$run}")
-    log "$name: run $run: $line  (req/s p50_ms p99_ms non2xx socket_errors)"
-    if grep -q '^bench_first_failure ' "$out"; then
-      log "$name: first non-2xx response: $(sed -n 's/^bench_first_failure //p' "$out")"
-    fi
+    anchor=$(wrk_logged "${name}_anchor" "$run" "$anchor_url")
+    line=$(wrk_logged "$name" "$run" "$@")
+    anchors+=("$anchor")
     lines+=("$line")
+    ratios+=("$(awk -v a="${line%% *}" -v b="${anchor%% *}" \
+      'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }')")
   done
-  local median non2xx errors rps p50 p99
-  median=$(printf '%s\n' "${lines[@]}" | sort -g -k1,1 | sed -n "$(((RUNS + 1) / 2))p")
-  non2xx=$(printf '%s\n' "${lines[@]}" | awk '{ s += $4 } END { print s + 0 }')
-  errors=$(printf '%s\n' "${lines[@]}" | awk '{ s += $5 } END { print s + 0 }')
-  read -r rps p50 p99 _ _ <<<"$median"
-  printf -v "RESULT_$name" '%s %s %s %s %s' "$rps" "$p50" "$p99" "$non2xx" "$errors"
+  set_result "$name" "${lines[@]}"
+  set_result "${name}_anchor" "${anchors[@]}"
+  printf -v "RATIO_$name" '%s' "$(median_of "${ratios[@]}")"
 }
 
 # The median of numbers given as arguments (the lower middle one for an even count).
