@@ -1,5 +1,7 @@
 #include "api/authenticator.hpp"
 
+#include <memory>
+
 #include "api/credentials.hpp"
 #include "api/error_responses.hpp"
 #include "api/http/problem.hpp"
@@ -24,24 +26,16 @@ std::expected<Authenticated, HttpResponse> Authenticator::authenticate(
   }
   auto token = parse_bearer(request.authorization);
   if (!token) return std::unexpected(unauthorized(request, token.error()));
-  // Read before the read models: an answer is never stamped with a later position than the
-  // state it was worked out from.
-  const std::optional<std::uint64_t> position = position_();
-  if (position) {
-    std::lock_guard lock(mutex_);
-    if (auto it = remembered_.find(token->token_hash);
-        it != remembered_.end() && it->second.position == *position) {
-      return check(request, *token, it->second, now_ms);
-    }
+  const std::optional<std::uint64_t> position = remembered_.position();  // before the reads
+  if (auto known = remembered_.find(token->token_hash, position)) {
+    return check(request, *token, *known, now_ms);
   }
   auto found = look_up(request, *token);
   if (!found) return std::unexpected(std::move(found.error()));
-  found->position = position.value_or(0);
   auto answer = check(request, *token, *found, now_ms);
-  if (answer && position) {
-    std::lock_guard lock(mutex_);
-    if (remembered_.size() >= kRemembered) remembered_.clear();
-    remembered_.insert_or_assign(token->token_hash, std::move(*found));
+  if (answer) {
+    remembered_.remember(token->token_hash, position,
+                         std::make_shared<const Remembered>(std::move(*found)));
   }
   return answer;
 }
@@ -64,7 +58,7 @@ std::expected<Authenticator::Remembered, HttpResponse> Authenticator::look_up(
                         row.organization_id,
                         domain::organization_role_from(row.role)
                             .value_or(domain::OrganizationRole::member)};
-  return Remembered{0, (*session)->customer_id, (*session)->expires_at_ms,
+  return Remembered{(*session)->customer_id, (*session)->expires_at_ms,
                     Authenticated{std::move(caller), (*session)->session_id, token.token_hash}};
 }
 

@@ -1,14 +1,13 @@
 #pragma once
 // Bearer-token authentication: "Authorization: Bearer <customerId>.<secret>".
 //
-// A token that authenticated is remembered in memory with the read models' position at the
-// time (`position`: the projection runner's settled position). Until that position moves, no
-// event has changed any session or customer, so the same answer holds and the two read-model
-// reads (session, customer) are skipped; they were a fifth of a GET's instructions. Expiry and
-// the customer part of the token are still checked on every request. Nothing is remembered or
-// reused while `position` has no answer (a projection stopped). Only successes are
-// remembered, at most kRemembered tokens (all forgotten when full), by the token's hash, like
-// the sessions read model keeps them.
+// A token that authenticated is remembered in memory at the read models' position
+// (remembered_at_position.hpp: `position` is the projection runner's settled position). Until
+// that position moves, no event has changed any session or customer, so the same answer holds
+// and the two read-model reads (session, customer) are skipped; they were a fifth of a GET's
+// instructions. Expiry and the customer part of the token are still checked on every request.
+// Only successes are remembered, at most kRemembered tokens, by the token's hash, like the
+// sessions read model keeps them.
 //
 // Thread-safety: any thread.
 
@@ -16,13 +15,12 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "api/credentials.hpp"
 #include "api/http/http_types.hpp"
+#include "api/remembered_at_position.hpp"
 #include "domain/caller.hpp"
 #include "projections/customer_queries.hpp"
 
@@ -40,16 +38,15 @@ class Authenticator {
 
   Authenticator(const projections::CustomerQueries& customers,
                 std::function<std::optional<std::uint64_t>()> position)
-      : customers_(customers), position_(std::move(position)) {}
+      : customers_(customers), remembered_(std::move(position), kRemembered) {}
 
   // The caller, or the 401 (missing, malformed, unknown, expired or revoked token) or 503
   // problem to answer with.
-  [[nodiscard]] std::expected<Authenticated, HttpResponse> authenticate(
-      const HttpRequest& request, std::int64_t now_ms) const;
+  [[nodiscard]] std::expected<Authenticated, HttpResponse> authenticate(const HttpRequest& request,
+                                                                        std::int64_t now_ms) const;
 
  private:
   struct Remembered {
-    std::uint64_t position{0};  // the read models' position when looked up
     std::string customer_id;
     std::int64_t expires_at_ms{0};
     Authenticated authenticated;
@@ -63,9 +60,7 @@ class Authenticator {
                                                                  std::int64_t now_ms) const;
 
   const projections::CustomerQueries& customers_;
-  std::function<std::optional<std::uint64_t>()> position_;
-  mutable std::mutex mutex_;
-  mutable std::unordered_map<std::string, Remembered> remembered_;  // by token hash
+  RememberedAtPosition<Remembered> remembered_;  // by token hash
 };
 
 }  // namespace orgd::api
