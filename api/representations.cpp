@@ -182,31 +182,43 @@ boost::json::object invoice_json(const projections::InvoiceRow& row) {
   return o;
 }
 
-std::string page_body(std::string_view plural, boost::json::array items, const PageInfo& info) {
-  // The items' storage for the envelope too, so they move into it instead of being copied.
-  boost::json::object page(5, items.storage());
+namespace {
+
+boost::json::object page_info_json(const PageInfo& info, boost::json::storage_ptr storage) {
+  boost::json::object page(5, std::move(storage));
   page["page"] = info.page;
   page["pageSize"] = info.page_size;
   page["totalElements"] = info.total_elements;
   page["totalPages"] = (info.total_elements + info.page_size - 1) / info.page_size;
   fill_nullable(page["nextCursor"], info.next_cursor);
+  return page;
+}
+
+}  // namespace
+
+std::string page_body(std::string_view plural, boost::json::array items, const PageInfo& info) {
+  // The items' storage for the envelope too, so they move into it instead of being copied.
+  boost::json::object page = page_info_json(info, items.storage());
   boost::json::object body(2, items.storage());
   body[plural] = std::move(items);
   body["pageInfo"] = std::move(page);
   return boost::json::serialize(body);
 }
 
+PageBodyFrame page_body_frame(std::string_view plural, const PageInfo& info) {
+  PageBodyFrame frame;
+  frame.head = "{" + boost::json::serialize(boost::json::string(plural)) + ":[";
+  frame.tail = "],\"pageInfo\":" + boost::json::serialize(page_info_json(info, {})) + "}";
+  return frame;
+}
+
 std::string page_body_of_texts(std::string_view plural, std::string_view items,
                                const PageInfo& info) {
-  std::string body = page_body(plural, boost::json::array(), info);
-  // page_body writes the items first: '{', the plural as a JSON string, ':', '[', then ']'.
-  const std::size_t opening = 1 + boost::json::serialize(boost::json::string(plural)).size() + 1;
-  if (body.compare(opening, 2, "[]") != 0) {
-    // Not where page_body puts them: the slow way, never wrong.
-    return page_body(plural, boost::json::parse("[" + std::string(items) + "]").as_array(), info);
-  }
-  body.reserve(body.size() + items.size());
-  body.insert(opening + 1, items);
+  PageBodyFrame frame = page_body_frame(plural, info);
+  std::string body = std::move(frame.head);
+  body.reserve(body.size() + items.size() + frame.tail.size());
+  body += items;
+  body += frame.tail;
   return body;
 }
 

@@ -39,6 +39,13 @@ struct PageInfo {
 // {<plural>: items, pageInfo: {page, pageSize, totalElements, totalPages, nextCursor}}
 [[nodiscard]] std::string page_body(std::string_view plural, boost::json::array items,
                                     const PageInfo& info);
+// page_body around items serialized already: head, the items' JSON texts joined by commas,
+// tail. Lets a listing write its items straight into the body.
+struct PageBodyFrame {
+  std::string head;
+  std::string tail;
+};
+[[nodiscard]] PageBodyFrame page_body_frame(std::string_view plural, const PageInfo& info);
 // page_body for items serialized already: `items` is their JSON texts joined by commas.
 [[nodiscard]] std::string page_body_of_texts(std::string_view plural, std::string_view items,
                                              const PageInfo& info);

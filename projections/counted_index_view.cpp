@@ -6,7 +6,8 @@
 namespace orgd::projections {
 
 CountedIndexView::CountedIndexView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-                                   const rocksdb::ReadOptions& options, std::string prefix)
+                                   const rocksdb::ReadOptions& options, std::string prefix,
+                                   const RowsAtSnapshot* remembered)
     : db_(db),
       cf_(cf),
       options_(options),
@@ -17,7 +18,8 @@ CountedIndexView::CountedIndexView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle*
       entries_lower_slice_(prefix_),
       entries_upper_slice_(entries_upper_),
       nodes_lower_slice_(tree_),
-      nodes_upper_slice_(nodes_upper_) {}
+      nodes_upper_slice_(nodes_upper_),
+      remembered_(options.snapshot ? remembered : nullptr) {}
 
 // Iterators are created on first use: a first page needs no tree walk, a count no entries.
 rocksdb::Iterator& CountedIndexView::iterator_between(std::unique_ptr<rocksdb::Iterator>& slot,
@@ -47,7 +49,7 @@ std::string CountedIndexView::broken(std::string_view what) const {
 std::expected<std::optional<TreeRoot>, std::string> CountedIndexView::root() {
   if (root_) return *root_;
   std::string bytes;
-  const rocksdb::Status s = db_->Get(options_, cf_, tree_, &bytes);
+  const rocksdb::Status s = read_root(bytes);
   if (s.IsNotFound()) {
     root_.emplace();
     return *root_;
@@ -57,6 +59,19 @@ std::expected<std::optional<TreeRoot>, std::string> CountedIndexView::root() {
   if (!decoded) return std::unexpected(broken("has an unreadable root"));
   root_.emplace(*decoded);
   return *root_;
+}
+
+// Absent roots are not remembered: an index without one is small, and its size is walked.
+rocksdb::Status CountedIndexView::read_root(std::string& bytes) const {
+  if (!remembered_) return db_->Get(options_, cf_, tree_, &bytes);
+  const ReadModelVersion version{cf_->GetID(), options_.snapshot->GetSequenceNumber()};
+  if (auto known = remembered_->find(std::span(&tree_, 1), version).front()) {
+    bytes = std::move(*known);
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status s = db_->Get(options_, cf_, tree_, &bytes);
+  if (s.ok()) remembered_->remember(tree_, version, bytes);
+  return s;
 }
 
 std::expected<std::uint64_t, std::string> CountedIndexView::size() {

@@ -19,14 +19,18 @@
 #include <string_view>
 
 #include "projections/counted_index_layout.hpp"
+#include "projections/rows_at_snapshot.hpp"
 
 namespace orgd::projections {
 
 class CountedIndexView {
  public:
-  // Reads with `options` (give it a snapshot for a consistent page and total).
+  // Reads with `options` (give it a snapshot for a consistent page and total). With a
+  // snapshot and `remembered`, the tree's root is looked up there first and remembered there
+  // once read (a point read every page would otherwise repeat).
   CountedIndexView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-                   const rocksdb::ReadOptions& options, std::string prefix);
+                   const rocksdb::ReadOptions& options, std::string prefix,
+                   const RowsAtSnapshot* remembered = nullptr);
 
   // An iterator over exactly the index's entries (keys prefix + suffix), unpositioned.
   [[nodiscard]] rocksdb::Iterator& entries();
@@ -45,6 +49,7 @@ class CountedIndexView {
     std::optional<std::string> upper;
   };
   [[nodiscard]] std::expected<std::optional<TreeRoot>, std::string> root();
+  [[nodiscard]] rocksdb::Status read_root(std::string& bytes) const;
   [[nodiscard]] rocksdb::Iterator& nodes();
   [[nodiscard]] rocksdb::Iterator& iterator_between(std::unique_ptr<rocksdb::Iterator>& slot,
                                                     const rocksdb::Slice* lower,
@@ -65,6 +70,7 @@ class CountedIndexView {
   std::unique_ptr<rocksdb::Iterator> entries_;
   std::unique_ptr<rocksdb::Iterator> nodes_;
   std::optional<std::optional<TreeRoot>> root_;  // outer: read yet; inner: the index has one
+  const RowsAtSnapshot* remembered_;
 };
 
 }  // namespace orgd::projections

@@ -92,7 +92,8 @@ std::string upper_bound_of(std::string prefix) {
 std::expected<IndexPage, IndexPageError> read_index_page(rocksdb::DB* db,
                                                          rocksdb::ColumnFamilyHandle* cf,
                                                          const rocksdb::ReadOptions& options,
-                                                         const IndexPageRequest& request) {
+                                                         const IndexPageRequest& request,
+                                                         const RowsAtSnapshot* remembered) {
   const std::string range = request.prefix + request.within;
   IndexPage page;
   page.page = request.page;
@@ -105,7 +106,7 @@ std::expected<IndexPage, IndexPageError> read_index_page(rocksdb::DB* db,
     page.page = decode_u64(*raw);
     after = raw->substr(8);
   }
-  CountedIndexView index(db, cf, options, request.prefix);
+  CountedIndexView index(db, cf, options, request.prefix, remembered);
   auto ranks = ranks_of(index, request.within);
   if (!ranks) return std::unexpected(IndexPageError::storage);
   page.total = ranks->end - ranks->first;
@@ -130,8 +131,8 @@ std::expected<IndexPage, IndexPageError> read_index_page(rocksdb::DB* db,
   auto in_range = [&] { return it.Valid() && it.key().starts_with(range); };
   std::string last_key;
   for (; in_range() && page.ids.size() < request.page_size; step()) {
-    page.ids.push_back(it.value().ToString());
-    last_key = it.key().ToString();
+    page.ids.emplace_back(it.value().data(), it.value().size());
+    last_key.assign(it.key().data(), it.key().size());
   }
   if (!it.status().ok()) return std::unexpected(IndexPageError::storage);
   if (in_range() && !page.ids.empty()) {

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "projections/rows_at_snapshot.hpp"
+
 namespace orgd::projections {
 
 struct IndexPageRequest {
@@ -34,10 +36,11 @@ struct IndexPage {
 
 enum class IndexPageError : std::uint8_t { invalid_cursor, storage };
 
-// Reads with `options` (give it a snapshot to pair the page with a consistent total).
+// Reads with `options` (give it a snapshot to pair the page with a consistent total);
+// `remembered`: see CountedIndexView.
 [[nodiscard]] std::expected<IndexPage, IndexPageError> read_index_page(
     rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const rocksdb::ReadOptions& options,
-    const IndexPageRequest& request);
+    const IndexPageRequest& request, const RowsAtSnapshot* remembered = nullptr);
 
 // Cursor text: lowercase hex of the cursor's bytes; from_hex is nullopt for anything else.
 [[nodiscard]] std::string to_hex(std::string_view bytes);

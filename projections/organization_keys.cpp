@@ -12,7 +12,13 @@ std::expected<OrganizationRow, std::string> decode_organization_row(std::string_
   return decode_with_cereal<OrganizationRow>(bytes);
 }
 
-std::string organization_row_key(std::string_view id) { return "r" + std::string(id); }
+std::string organization_row_key(std::string_view id) {
+  std::string key;
+  key.reserve(1 + id.size());
+  key += 'r';
+  key += id;
+  return key;
+}
 
 std::string scope_all() { return "all"; }
 std::string scope_status(std::string_view status) { return "s=" + std::string(status); }

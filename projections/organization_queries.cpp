@@ -7,8 +7,8 @@
 #include <memory>
 
 #include "domain/field_rules.hpp"
-#include "projections/organizations_projection.hpp"
 #include "projections/index_page.hpp"
+#include "projections/organizations_projection.hpp"
 #include "projections/read_model_batch.hpp"
 
 namespace orgd::projections {
@@ -29,12 +29,31 @@ std::string choose_scope(const OrganizationListQuery& q) {
   return q.status ? scope_status(*q.status) : scope_all();
 }
 
+std::expected<std::vector<OrganizationRow>, QueryError> decode_rows(
+    const std::vector<std::string>& encoded) {
+  std::vector<OrganizationRow> rows;
+  rows.reserve(encoded.size());
+  for (const auto& bytes : encoded) {
+    auto decoded = decode_organization_row(bytes);
+    if (!decoded) return std::unexpected(QueryError{QueryErrorCode::storage, decoded.error()});
+    rows.push_back(std::move(*decoded));
+  }
+  return rows;
+}
+
+// Rows remembered at a snapshot (rows_at_snapshot.hpp): enough for several pages of the
+// largest size; reads of more rows than a page at once (q in creation order) bypass them.
+constexpr std::size_t kRememberedRows = 4096;
+constexpr std::size_t kMostRowsRemembered = 100;
+
 class Reader {
  public:
-  Reader(const eventstore::Store& store, const ReadModelHandles* handles)
+  Reader(const eventstore::Store& store, const ReadModelHandles* handles,
+         const RowsAtSnapshot& remembered)
       : db_(store.db()),
         cf_(live_column_family(store, handles, kOrganizationsColumnFamily)),
-        snapshot_(db_) {
+        snapshot_(db_),
+        remembered_(remembered) {
     options_.snapshot = snapshot_.snapshot();
   }
 
@@ -48,45 +67,83 @@ class Reader {
     return std::optional<OrganizationRow>{std::move(*decoded)};
   }
 
-  // The rows of `ids` that exist, in that order: one MultiGet, which shares the lookup work
-  // (the version, bloom probes, index blocks) a Get per row would repeat.
-  std::expected<std::vector<OrganizationRow>, QueryError> rows(
+  // The encoded rows of `ids` that exist, in that order: those remembered at this snapshot's
+  // sequence number, and the others from one MultiGet, which shares the lookup work (the version,
+  // bloom probes, index blocks) a Get per row would repeat.
+  std::expected<std::vector<std::string>, QueryError> encoded_rows(
       const std::vector<std::string>& ids) const {
     std::vector<std::string> keys;
     keys.reserve(ids.size());
     for (const auto& id : ids) keys.push_back(organization_row_key(id));
-    std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
-    std::vector<rocksdb::PinnableSlice> values(keys.size());
-    std::vector<rocksdb::Status> statuses(keys.size());
-    db_->MultiGet(options_, cf_, keys.size(), slices.data(), values.data(), statuses.data());
-    std::vector<OrganizationRow> rows;
+    auto version =
+        ids.size() <= kMostRowsRemembered ? this->version() : std::optional<ReadModelVersion>{};
+    auto found = version ? remembered_.find(keys, *version)
+                         : std::vector<std::optional<std::string>>(keys.size());
+    if (auto read = read_missing(keys, found, version); !read) {
+      return std::unexpected(std::move(read.error()));
+    }
+    std::vector<std::string> rows;
     rows.reserve(keys.size());
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (statuses[i].IsNotFound()) continue;
-      if (!statuses[i].ok()) return std::unexpected(storage_error(statuses[i]));
-      auto decoded = decode_organization_row(values[i].ToStringView());
-      if (!decoded) return std::unexpected(QueryError{QueryErrorCode::storage, decoded.error()});
-      rows.push_back(std::move(*decoded));
+    for (auto& row : found) {
+      if (row) rows.push_back(std::move(*row));
     }
     return rows;
+  }
+
+  std::expected<std::vector<OrganizationRow>, QueryError> rows(
+      const std::vector<std::string>& ids) const {
+    auto encoded = encoded_rows(ids);
+    if (!encoded) return std::unexpected(std::move(encoded.error()));
+    return decode_rows(*encoded);
   }
 
   [[nodiscard]] rocksdb::DB* db() const { return db_; }
   [[nodiscard]] rocksdb::ColumnFamilyHandle* cf() const { return cf_; }
   [[nodiscard]] const rocksdb::ReadOptions& options() const { return options_; }
+  [[nodiscard]] const RowsAtSnapshot& remembered() const { return remembered_; }
 
  private:
+  [[nodiscard]] ReadModelVersion version() const {
+    return {cf_->GetID(), options_.snapshot->GetSequenceNumber()};
+  }
+
+  // Reads the rows `found` lacks into it (absent ones stay nullopt), remembering them at
+  // `version` when there is one.
+  std::expected<void, QueryError> read_missing(const std::vector<std::string>& keys,
+                                               std::vector<std::optional<std::string>>& found,
+                                               std::optional<ReadModelVersion> version) const {
+    std::vector<rocksdb::Slice> slices;
+    std::vector<std::size_t> at;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (!found[i]) {
+        slices.emplace_back(keys[i]);
+        at.push_back(i);
+      }
+    }
+    if (slices.empty()) return {};
+    std::vector<rocksdb::PinnableSlice> values(slices.size());
+    std::vector<rocksdb::Status> statuses(slices.size());
+    db_->MultiGet(options_, cf_, slices.size(), slices.data(), values.data(), statuses.data());
+    for (std::size_t j = 0; j < slices.size(); ++j) {
+      if (statuses[j].IsNotFound()) continue;
+      if (!statuses[j].ok()) return std::unexpected(storage_error(statuses[j]));
+      found[at[j]].emplace(values[j].ToStringView());
+      if (version) remembered_.remember(keys[at[j]], *version, *found[at[j]]);
+    }
+    return {};
+  }
+
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* cf_;
   rocksdb::ManagedSnapshot snapshot_;
   rocksdb::ReadOptions options_;
+  const RowsAtSnapshot& remembered_;
 };
 
 // q with creation order: the name-prefix range holds the matches; they are re-sorted by
 // creation (bounded by the number of matches) and paged by number.
-std::expected<OrganizationPage, QueryError> list_prefix_by_creation(const Reader& reader,
-                                                                    const OrganizationListQuery& q,
-                                                                    const std::string& scope) {
+std::expected<EncodedOrganizationPage, QueryError> list_prefix_by_creation(
+    const Reader& reader, const OrganizationListQuery& q, const std::string& scope) {
   if (!q.cursor.empty()) {
     return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,
                                       "q with createdTime order is paged by number only"});
@@ -99,17 +156,21 @@ std::expected<OrganizationPage, QueryError> list_prefix_by_creation(const Reader
                               UINT64_MAX,
                               {}});
   if (!ids) return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
-  auto found = reader.rows(ids->ids);
-  if (!found) return std::unexpected(found.error());
-  std::vector<OrganizationRow> rows = std::move(*found);
-  std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
-    return q.descending ? a.created_position > b.created_position
-                        : a.created_position < b.created_position;
+  auto encoded = reader.encoded_rows(ids->ids);
+  if (!encoded) return std::unexpected(encoded.error());
+  auto rows = decode_rows(*encoded);
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<std::size_t> order(rows->size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const auto pa = (*rows)[a].created_position;
+    const auto pb = (*rows)[b].created_position;
+    return q.descending ? pa > pb : pa < pb;
   });
-  OrganizationPage page{{}, q.page, rows.size(), {}};
+  EncodedOrganizationPage page{{}, q.page, order.size(), {}};
   const std::uint64_t first = (q.page - 1) * q.page_size;
-  for (std::uint64_t i = first; i < rows.size() && page.rows.size() < q.page_size; ++i) {
-    page.rows.push_back(std::move(rows[i]));
+  for (std::uint64_t i = first; i < order.size() && page.rows.size() < q.page_size; ++i) {
+    page.rows.push_back(std::move((*encoded)[order[i]]));
   }
   return page;
 }
@@ -118,16 +179,16 @@ std::expected<OrganizationPage, QueryError> list_prefix_by_creation(const Reader
 
 OrganizationQueries::OrganizationQueries(const eventstore::Store& store,
                                          const ReadModelHandles* handles)
-    : store_(store), handles_(handles) {}
+    : store_(store), handles_(handles), remembered_rows_(kRememberedRows) {}
 
 std::expected<std::optional<OrganizationRow>, QueryError> OrganizationQueries::get(
     std::string_view id) const {
-  return Reader(store_, handles_).row(id);
+  return Reader(store_, handles_, remembered_rows_).row(id);
 }
 
 std::expected<std::vector<OrganizationRow>, QueryError> OrganizationQueries::ancestors(
     std::string_view id) const {
-  Reader reader(store_, handles_);
+  Reader reader(store_, handles_, remembered_rows_);
   auto row = reader.row(id);
   if (!row) return std::unexpected(row.error());
   if (!*row) return std::vector<OrganizationRow>{};
@@ -136,7 +197,17 @@ std::expected<std::vector<OrganizationRow>, QueryError> OrganizationQueries::anc
 
 std::expected<OrganizationPage, QueryError> OrganizationQueries::list(
     const OrganizationListQuery& q) const {
-  Reader reader(store_, handles_);
+  auto encoded = list_encoded(q);
+  if (!encoded) return std::unexpected(std::move(encoded.error()));
+  auto rows = decode_rows(encoded->rows);
+  if (!rows) return std::unexpected(std::move(rows.error()));
+  return OrganizationPage{std::move(*rows), encoded->page, encoded->total,
+                          std::move(encoded->next_cursor)};
+}
+
+std::expected<EncodedOrganizationPage, QueryError> OrganizationQueries::list_encoded(
+    const OrganizationListQuery& q) const {
+  Reader reader(store_, handles_, remembered_rows_);
   const std::string scope = choose_scope(q);
   // q: the name-order index, narrowed to the names that start with it.
   const bool filtered = !q.name_prefix.empty();
@@ -147,7 +218,8 @@ std::expected<OrganizationPage, QueryError> OrganizationQueries::list(
       read_index_page(reader.db(), reader.cf(), reader.options(),
                       {organization_index_prefix(scope, filtered ? OrganizationSort::name : q.sort),
                        filtered ? domain::fold_case(q.name_prefix) : std::string(), q.descending,
-                       q.page, q.page_size, q.cursor});
+                       q.page, q.page_size, q.cursor},
+                      &reader.remembered());
   if (!ids) {
     if (ids.error() == IndexPageError::invalid_cursor) {
       return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,
@@ -155,9 +227,10 @@ std::expected<OrganizationPage, QueryError> OrganizationQueries::list(
     }
     return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
   }
-  auto rows = reader.rows(ids->ids);
+  auto rows = reader.encoded_rows(ids->ids);
   if (!rows) return std::unexpected(rows.error());
-  return OrganizationPage{std::move(*rows), ids->page, ids->total, ids->next_cursor};
+  return EncodedOrganizationPage{std::move(*rows), ids->page, ids->total,
+                                 std::move(ids->next_cursor)};
 }
 
 }  // namespace orgd::projections

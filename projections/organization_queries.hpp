@@ -4,7 +4,9 @@
 // Cost: get is one point read; a listing page is a seek plus page_size steps, and for a page
 // number past 1 a walk down the index's count tree (the same at any depth); totalElements is
 // the tree's root, or with a name prefix `q` two walks down it. Exception: `q` with creation
-// order reads and sorts every match.
+// order reads and sorts every match. A page's rows are remembered with the snapshot they were
+// read from (rows_at_snapshot.hpp): a page repeated before anything is written skips their
+// lookups.
 // Thread-safety: any thread.
 
 #include <cstdint>
@@ -17,6 +19,7 @@
 #include "projections/organization_keys.hpp"
 #include "projections/organization_row.hpp"
 #include "projections/read_model_handles.hpp"
+#include "projections/rows_at_snapshot.hpp"
 
 namespace orgd::projections {
 
@@ -32,12 +35,17 @@ struct OrganizationListQuery {
   std::string cursor;           // from a previous page's next_cursor
 };
 
-struct OrganizationPage {
-  std::vector<OrganizationRow> rows;
+template <class Row>
+struct BasicOrganizationPage {
+  std::vector<Row> rows;
   std::uint64_t page{1};
   std::uint64_t total{0};
   std::string next_cursor;  // empty on the last page
 };
+using OrganizationPage = BasicOrganizationPage<OrganizationRow>;
+// Rows as the read model stores them (encode_row's bytes; decode_organization_row reads
+// them): a caller that renders rows can tell an unchanged row by its bytes, undecoded.
+using EncodedOrganizationPage = BasicOrganizationPage<std::string>;
 
 enum class QueryErrorCode : std::uint8_t { invalid_cursor, storage };
 struct QueryError {
@@ -55,6 +63,11 @@ class OrganizationQueries {
       std::string_view id) const;
   [[nodiscard]] std::expected<OrganizationPage, QueryError> list(
       const OrganizationListQuery& query) const;
+  // The same page, its rows left encoded.
+  [[nodiscard]] std::expected<EncodedOrganizationPage, QueryError> list_encoded(
+      const OrganizationListQuery& query) const;
+  // The rows listings remembered (their hits tell how often a page's lookups were skipped).
+  [[nodiscard]] const RowsAtSnapshot& remembered_rows() const { return remembered_rows_; }
   // The organization's ancestors, parent first. Empty for a top-level or unknown organization.
   [[nodiscard]] std::expected<std::vector<OrganizationRow>, QueryError> ancestors(
       std::string_view id) const;
@@ -62,6 +75,7 @@ class OrganizationQueries {
  private:
   const eventstore::Store& store_;
   const ReadModelHandles* handles_;
+  RowsAtSnapshot remembered_rows_;  // listing pages' rows
 };
 
 }  // namespace orgd::projections

@@ -149,6 +149,27 @@ TEST_F(Organizations, UpdateNeedsAVersionAndHonoursIfMatch) {
   EXPECT_EQ(echoed.status, 200) << echoed.body;
 }
 
+// A listing remembers its rows' bytes and JSON (rows_at_snapshot.hpp,
+// rendered_organizations.hpp); an update must show in the next page all the same.
+TEST_F(Organizations, ListingsShowAnUpdateAtOnce) {
+  const std::string id = str(create_org("Listed"), "id");
+  const std::string url = "/api/v1/organizations?q=listed";
+  auto description_listed = [&] {
+    auto r = call("GET", url);
+    EXPECT_EQ(r.status, 200) << r.body;
+    const auto body = json(r);
+    const auto& items = body.at("organizations").as_array();
+    EXPECT_EQ(items.size(), 1u) << r.body;
+    return items.empty() ? std::string("<none>") : str(items.at(0), "description");
+  };
+  EXPECT_EQ(description_listed(), "");
+  EXPECT_EQ(description_listed(), "") << "the same page twice";
+  auto put =
+      call("PUT", "/api/v1/organizations/" + id, R"({"description":"changed","updateVersion":1})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(description_listed(), "changed");
+}
+
 TEST_F(Organizations, NamesAreUniqueCaseInsensitivelyAndFreedOnDelete) {
   const std::string id = str(create_org("Unique Name"), "id");
   auto dup = call("POST", "/api/v1/organizations", R"({"name":"UNIQUE name"})");

@@ -4,9 +4,10 @@
 # so two builds can be compared one after the other.
 #
 #   tools/bench.d/instructions.sh [--orgd BIN] [--store DIR] [--seconds S] [--keep FILE]
-#                                 get|list|create|bare
+#                                 get|list|random|create|bare
 #
 # get:  GET /api/v1/organizations/{id}; list: GET /api/v1/organizations?page=1&pageSize=20;
+# random: pages of 20 at random over the whole listing (random_page.lua: rows rarely repeat);
 # create: POST /api/v1/organizations with new names (create.lua), every thread's share counted:
 # the writer's, the projections', the notifier's, RocksDB's background flushes if one falls in.
 # bare: the bench's anchor (bench_bare_server, GET /), for orgd's counts to be read against.
@@ -29,7 +30,7 @@ readonly ADMIN_EMAIL=bench-admin@example.com ADMIN_PASSWORD=bench-password-1234
 
 usage() {
   echo "usage: tools/bench.d/instructions.sh [--orgd BIN] [--store DIR] [--seconds S]" \
-    "[--keep FILE] get|list|create|bare" >&2
+    "[--keep FILE] get|list|random|create|bare" >&2
   exit 2
 }
 while (($#)); do
@@ -38,7 +39,7 @@ while (($#)); do
     --store) STORE=$2; shift ;;
     --seconds) SECONDS_MEASURED=$2; shift ;;
     --keep) KEEP=$2; shift ;;
-    get | list | create | bare) KIND=$1 ;;
+    get | list | random | create | bare) KIND=$1 ;;
     *) usage ;;
   esac
   shift
@@ -94,6 +95,10 @@ else
     URL="$BASE/api/v1/organizations/$ID"
   fi
   WRK=(-s tools/bench.d/get.lua "$URL" -- "$TOKEN")
+  if [[ $KIND == random ]]; then
+    PAGES=$(($(curl -sS "$URL" -H "Authorization: Bearer $TOKEN" | jq -r .pageInfo.totalElements) / 20))
+    WRK=(-s tools/bench.d/random_page.lua "$BASE/api/v1/organizations" -- "$TOKEN" "$PAGES" 20)
+  fi
   if [[ $KIND == create ]]; then
     URL="$BASE/api/v1/organizations"
     WRK=(-s tools/bench.d/create.lua "$URL" -- "$TOKEN" "warm-up")

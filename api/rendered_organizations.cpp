@@ -1,0 +1,27 @@
+#include "api/rendered_organizations.hpp"
+
+#include "api/representations.hpp"
+#include "projections/organization_row.hpp"
+
+namespace orgd::api {
+
+std::expected<void, std::string> RenderedOrganizations::append_json(
+    std::string& out, std::string_view encoded) const {
+  {
+    std::lock_guard lock(mutex_);
+    if (const auto it = json_.find(encoded); it != json_.end()) {
+      out += it->second;
+      return {};
+    }
+  }
+  auto row = projections::decode_organization_row(encoded);
+  if (!row) return std::unexpected(std::move(row.error()));
+  std::string json = organization_body(*row);
+  out += json;
+  std::lock_guard lock(mutex_);
+  if (json_.size() >= kRemembered) json_.clear();
+  json_.try_emplace(std::string(encoded), std::move(json));
+  return {};
+}
+
+}  // namespace orgd::api

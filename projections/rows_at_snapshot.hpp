@@ -1,0 +1,60 @@
+#pragma once
+// Encoded read-model rows by key, each remembered with where it was read: the column family
+// and the sequence number of the RocksDB snapshot it came from. Two snapshots with the same
+// sequence number see the same data, so a remembered row is exact for any later snapshot of
+// the same column family at that number, and a page can mix remembered rows with rows read
+// from its snapshot and still be that one snapshot's page.
+//
+// Why: a listing page reads each of its rows with a point lookup (MultiGet), the half of a
+// page's instructions that remained once its JSON was remembered (README, Architecture).
+// While nothing is written (reads between commands), a repeated page skips them. Every write
+// to the database (any command's events, a login) moves the sequence number, so under a
+// stream of commands most lookups miss, at the cost of one map lookup per row.
+//
+// At most `capacity` rows, all forgotten when full.
+// Thread-safety: any thread.
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace orgd::projections {
+
+// Where a row was read: a column family's id and the snapshot's sequence number.
+struct ReadModelVersion {
+  std::uint32_t column_family{0};
+  std::uint64_t sequence{0};
+  bool operator==(const ReadModelVersion&) const = default;
+};
+
+class RowsAtSnapshot {
+ public:
+  explicit RowsAtSnapshot(std::size_t capacity) : capacity_(capacity) {}
+
+  // For each key, the row remembered at `version`, or nullopt.
+  [[nodiscard]] std::vector<std::optional<std::string>> find(std::span<const std::string> keys,
+                                                             ReadModelVersion version) const;
+  void remember(const std::string& key, ReadModelVersion version, std::string_view row) const;
+  // How many rows find() has answered.
+  [[nodiscard]] std::uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Entry {
+    ReadModelVersion version;
+    std::string row;
+  };
+
+  std::size_t capacity_;
+  mutable std::atomic<std::uint64_t> hits_{0};
+  mutable std::mutex mutex_;
+  mutable std::unordered_map<std::string, Entry> entries_;
+};
+
+}  // namespace orgd::projections

@@ -1,0 +1,98 @@
+#include "projections/rows_at_snapshot.hpp"
+
+#include <gtest/gtest.h>
+
+#include "domain/organization/organization.hpp"
+#include "projections/organization_queries.hpp"
+#include "projections/organizations_projection.hpp"
+#include "tests/projections/projection_fixture.hpp"
+
+namespace orgd::projections::testing {
+namespace {
+
+TEST(RowsAtSnapshot, AnswersOnlyAtTheVersionARowWasRememberedAt) {
+  RowsAtSnapshot rows(8);
+  rows.remember("k", {1, 7}, "seven");
+  const std::vector<std::string> keys{"k", "other"};
+  auto found = rows.find(keys, {1, 7});
+  EXPECT_EQ(found.at(0), "seven");
+  EXPECT_FALSE(found.at(1).has_value());
+  EXPECT_FALSE(rows.find(keys, {1, 8}).at(0).has_value()) << "another checkpoint";
+  EXPECT_FALSE(rows.find(keys, {2, 7}).at(0).has_value()) << "another column family";
+  rows.remember("k", {1, 8}, "eight");
+  EXPECT_EQ(rows.find(keys, {1, 8}).at(0), "eight");
+  EXPECT_FALSE(rows.find(keys, {1, 7}).at(0).has_value()) << "one version per key";
+}
+
+TEST(RowsAtSnapshot, ForgetsEverythingWhenFull) {
+  RowsAtSnapshot rows(2);
+  rows.remember("a", {1, 1}, "A");
+  rows.remember("b", {1, 1}, "B");
+  rows.remember("b", {1, 1}, "B again");  // not a new key: nothing forgotten
+  EXPECT_EQ(rows.find(std::vector<std::string>{"a"}, {1, 1}).at(0), "A");
+  rows.remember("c", {1, 1}, "C");
+  const auto found = rows.find(std::vector<std::string>{"a", "b", "c"}, {1, 1});
+  EXPECT_FALSE(found.at(0).has_value());
+  EXPECT_FALSE(found.at(1).has_value());
+  EXPECT_EQ(found.at(2), "C");
+}
+
+class RememberedListingRows : public ProjectionTest {
+ protected:
+  void SetUp() override {
+    ProjectionTest::SetUp();
+    append(domain::organization_stream("a"), {created("a", "Alpha")});
+    append(domain::organization_stream("b"), {created("b", "Beta")});
+    start_runner();
+    ASSERT_TRUE(wait_applied());
+  }
+
+  static std::vector<std::string> names(const OrganizationQueries& queries) {
+    auto page = queries.list({});
+    EXPECT_TRUE(page.has_value());
+    std::vector<std::string> out;
+    if (page) {
+      for (const auto& row : page->rows) out.push_back(row.name);
+    }
+    return out;
+  }
+};
+
+TEST_F(RememberedListingRows, ARepeatedPageReadsNoRowAgain) {
+  OrganizationQueries queries(*store_);
+  EXPECT_EQ(names(queries), (std::vector<std::string>{"Alpha", "Beta"}));
+  EXPECT_EQ(queries.remembered_rows().hits(), 0u);
+  EXPECT_EQ(names(queries), (std::vector<std::string>{"Alpha", "Beta"}));
+  EXPECT_EQ(queries.remembered_rows().hits(), 2u) << "both rows came from memory";
+}
+
+TEST_F(RememberedListingRows, AnyWriteMovesTheSnapshotAndTheRowsAreReadAgain) {
+  OrganizationQueries queries(*store_);
+  EXPECT_EQ(names(queries), (std::vector<std::string>{"Alpha", "Beta"}));
+  append(domain::organization_stream("a"),
+         {domain::OrganizationUpdated{"Aleph", "described", "", "active", "", "", ""}});
+  ASSERT_TRUE(wait_applied());
+  auto page = queries.list({});
+  ASSERT_TRUE(page.has_value());
+  ASSERT_EQ(page->rows.size(), 2u);
+  EXPECT_EQ(page->rows[0].name, "Aleph");
+  EXPECT_EQ(page->rows[0].description, "described");
+  EXPECT_EQ(page->rows[0].version, 2u);
+  EXPECT_EQ(queries.remembered_rows().hits(), 0u) << "the unchanged Beta was read again too";
+}
+
+TEST_F(RememberedListingRows, EncodedPagesHoldTheRowsAsStored) {
+  OrganizationQueries queries(*store_);
+  auto encoded = queries.list_encoded({});
+  auto decoded = queries.list({});
+  ASSERT_TRUE(encoded.has_value() && decoded.has_value());
+  ASSERT_EQ(encoded->rows.size(), decoded->rows.size());
+  for (std::size_t i = 0; i < encoded->rows.size(); ++i) {
+    EXPECT_EQ(encoded->rows[i], encode_row(decoded->rows[i]));
+  }
+  EXPECT_EQ(encoded->total, decoded->total);
+  EXPECT_EQ(encoded->next_cursor, decoded->next_cursor);
+}
+
+}  // namespace
+}  // namespace orgd::projections::testing
