@@ -4,10 +4,10 @@
 # so two builds can be compared one after the other.
 #
 #   tools/bench.d/instructions.sh [--orgd BIN] [--store DIR] [--seconds S] [--keep FILE]
-#                                 get|list|random|create|bare
+#                                 get|list|deep|random|create|bare
 #
 # get:  GET /api/v1/organizations/{id}; list: GET /api/v1/organizations?page=1&pageSize=20;
-# random: pages of 20 at random over the whole listing (random_page.lua: rows rarely repeat);
+# deep: page 2,500 of 20 (the count tree's walk); random: pages of 20 at random over the whole listing (random_page.lua: rows rarely repeat);
 # create: POST /api/v1/organizations with new names (create.lua), every thread's share counted:
 # the writer's, the projections', the notifier's, RocksDB's background flushes if one falls in.
 # bare: the bench's anchor (bench_bare_server, GET /), for orgd's counts to be read against.
@@ -30,7 +30,7 @@ readonly ADMIN_EMAIL=bench-admin@example.com ADMIN_PASSWORD=bench-password-1234
 
 usage() {
   echo "usage: tools/bench.d/instructions.sh [--orgd BIN] [--store DIR] [--seconds S]" \
-    "[--keep FILE] get|list|random|create|bare" >&2
+    "[--keep FILE] get|list|deep|random|create|bare" >&2
   exit 2
 }
 while (($#)); do
@@ -39,7 +39,7 @@ while (($#)); do
     --store) STORE=$2; shift ;;
     --seconds) SECONDS_MEASURED=$2; shift ;;
     --keep) KEEP=$2; shift ;;
-    get | list | random | create | bare) KIND=$1 ;;
+    get | list | deep | random | create | bare) KIND=$1 ;;
     *) usage ;;
   esac
   shift
@@ -94,6 +94,7 @@ else
     ID=$(curl -sS "$URL" -H "Authorization: Bearer $TOKEN" | jq -r '.organizations[1].id')
     URL="$BASE/api/v1/organizations/$ID"
   fi
+  [[ $KIND != deep ]] || URL="$BASE/api/v1/organizations?page=2500&pageSize=20"
   WRK=(-s tools/bench.d/get.lua "$URL" -- "$TOKEN")
   if [[ $KIND == random ]]; then
     PAGES=$(($(curl -sS "$URL" -H "Authorization: Bearer $TOKEN" | jq -r .pageInfo.totalElements) / 20))
