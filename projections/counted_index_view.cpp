@@ -1,9 +1,27 @@
 #include "projections/counted_index_view.hpp"
 
+#include <algorithm>
+
 #include "eventstore/printable_bytes.hpp"
 #include "projections/index_page.hpp"
 
 namespace orgd::projections {
+namespace {
+
+std::string encode_u32(std::uint32_t value) {
+  std::string out(4, '\0');
+  for (int i = 3; i >= 0; --i, value >>= 8)
+    out[static_cast<std::size_t>(i)] = static_cast<char>(value & 0xff);
+  return out;
+}
+
+std::uint32_t decode_u32(std::string_view bytes) {
+  std::uint32_t value = 0;
+  for (std::size_t i = 0; i < 4; ++i) value = (value << 8) | static_cast<unsigned char>(bytes[i]);
+  return value;
+}
+
+}  // namespace
 
 CountedIndexView::CountedIndexView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
                                    const rocksdb::ReadOptions& options, std::string prefix,
@@ -141,21 +159,66 @@ std::expected<std::uint64_t, std::string> CountedIndexView::rank_of(std::string_
   return rank;
 }
 
+std::expected<TreeNode, std::string> CountedIndexView::child_holding(std::uint8_t level,
+                                                                     const std::string& first,
+                                                                     std::uint64_t count,
+                                                                     std::uint64_t& rest) {
+  if (remembered_) return remembered_child_holding(level, first, count, rest);
+  const std::string level_prefix = count_level_prefix(tree_, level);
+  auto here = first_child(level, first);
+  while (here && rest >= here->node.counts.entries) {
+    rest -= here->node.counts.entries;
+    here = next_node(level_prefix);
+  }
+  if (!here) return std::unexpected(here.error());
+  return std::move(here->node);
+}
+
+// A run of siblings is remembered as their nodes' values one after another, each after its
+// length (be32), under a key no read-model key has (they never start with '\0').
+std::expected<TreeNode, std::string> CountedIndexView::remembered_child_holding(
+    std::uint8_t level, const std::string& first, std::uint64_t count, std::uint64_t& rest) {
+  const ReadModelVersion version{cf_->GetID(), options_.snapshot->GetSequenceNumber()};
+  const std::string key = std::string(1, '\0') + count_node_key(tree_, level, first);
+  std::string run;
+  if (auto known = remembered_->find(std::span(&key, 1), version).front()) {
+    run = std::move(*known);
+  } else {
+    if (count == 0) return std::unexpected(broken("has a node without children"));
+    const std::string level_prefix = count_level_prefix(tree_, level);
+    auto here = first_child(level, first);
+    for (std::uint64_t i = 0; here; here = next_node(level_prefix)) {
+      const rocksdb::Slice value = nodes().value();
+      run += encode_u32(static_cast<std::uint32_t>(value.size()));
+      run.append(value.data(), value.size());
+      if (++i == count) break;
+    }
+    if (!here) return std::unexpected(here.error());
+    remembered_->remember(key, version, run);
+  }
+  for (std::string_view left = run; left.size() >= 4;) {
+    const std::uint32_t size = decode_u32(left);
+    auto node = decode_tree_node(left.substr(4, size));
+    if (!node) return std::unexpected(broken("has an unreadable node"));
+    if (rest < node->counts.entries) return std::move(*node);
+    rest -= node->counts.entries;
+    left.remove_prefix(std::min<std::size_t>(left.size(), 4 + size));
+  }
+  return std::unexpected(broken("ends before its count does"));
+}
+
 std::expected<bool, std::string> CountedIndexView::seek_to_rank(std::uint64_t rank) {
   auto r = root();
   if (!r) return std::unexpected(r.error());
   if (*r && rank >= (*r)->counts.entries) return false;
   std::uint64_t rest = rank;  // entries still to pass, from `first` on
   std::string first;
+  std::uint64_t count = *r ? (*r)->counts.children : 0;  // children of the node above
   for (auto k = static_cast<std::uint8_t>(*r ? (*r)->height - 1 : 0); k >= 1; --k) {
-    const std::string level = count_level_prefix(tree_, k);
-    auto here = first_child(k, first);
-    while (here && rest >= here->node.counts.entries) {
-      rest -= here->node.counts.entries;
-      here = next_node(level);
-    }
-    if (!here) return std::unexpected(here.error());
-    first = std::move(here->node.first);
+    auto child = child_holding(k, first, count, rest);
+    if (!child) return std::unexpected(child.error());
+    first = std::move(child->first);
+    count = child->counts.children;
   }
   auto& e = entries();
   e.Seek(prefix_ + first);

@@ -26,8 +26,10 @@ namespace orgd::projections {
 class CountedIndexView {
  public:
   // Reads with `options` (give it a snapshot for a consistent page and total). With a
-  // snapshot and `remembered`, the tree's root is looked up there first and remembered there
-  // once read (a point read every page would otherwise repeat).
+  // snapshot and `remembered`, the tree's root, and for seek_to_rank each level's run of
+  // sibling nodes it passes through, are looked up there first and remembered there once read:
+  // a walk at the same snapshot then reads no tree node from RocksDB (a point read and, per
+  // level, a seek and up to 2·fanout steps otherwise). A run is read whole to be remembered.
   CountedIndexView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
                    const rocksdb::ReadOptions& options, std::string prefix,
                    const RowsAtSnapshot* remembered = nullptr);
@@ -58,6 +60,15 @@ class CountedIndexView {
   [[nodiscard]] std::expected<Step, std::string> next_node(const std::string& level);
   [[nodiscard]] std::expected<Step, std::string> first_child(std::uint8_t level,
                                                              const std::string& first);
+  // The child, at `level`, of the node that starts at `first` and has `count` children, that
+  // holds the entry `rest` entries on from `first`; `rest` becomes its offset in that child.
+  [[nodiscard]] std::expected<TreeNode, std::string> child_holding(std::uint8_t level,
+                                                                   const std::string& first,
+                                                                   std::uint64_t count,
+                                                                   std::uint64_t& rest);
+  // The same from those children remembered, or read whole and remembered (see above).
+  [[nodiscard]] std::expected<TreeNode, std::string> remembered_child_holding(
+      std::uint8_t level, const std::string& first, std::uint64_t count, std::uint64_t& rest);
   [[nodiscard]] std::string broken(std::string_view what) const;
 
   rocksdb::DB* db_;

@@ -44,6 +44,9 @@ std::expected<std::vector<OrganizationRow>, QueryError> decode_rows(
 // Rows remembered at a snapshot (rows_at_snapshot.hpp): enough for several pages of the
 // largest size; reads of more rows than a page at once (q in creation order) bypass them.
 constexpr std::size_t kRememberedRows = 4096;
+// Count-tree roots and runs of siblings (one run per node above the lowest level: ~110 for the
+// largest index of 1,000,000 organizations, ~8 KiB each).
+constexpr std::size_t kRememberedTreeParts = 1024;
 constexpr std::size_t kMostRowsRemembered = 100;
 
 class Reader {
@@ -100,7 +103,6 @@ class Reader {
   [[nodiscard]] rocksdb::DB* db() const { return db_; }
   [[nodiscard]] rocksdb::ColumnFamilyHandle* cf() const { return cf_; }
   [[nodiscard]] const rocksdb::ReadOptions& options() const { return options_; }
-  [[nodiscard]] const RowsAtSnapshot& remembered() const { return remembered_; }
 
  private:
   [[nodiscard]] ReadModelVersion version() const {
@@ -179,7 +181,10 @@ std::expected<EncodedOrganizationPage, QueryError> list_prefix_by_creation(
 
 OrganizationQueries::OrganizationQueries(const eventstore::Store& store,
                                          const ReadModelHandles* handles)
-    : store_(store), handles_(handles), remembered_rows_(kRememberedRows) {}
+    : store_(store),
+      handles_(handles),
+      remembered_rows_(kRememberedRows),
+      remembered_trees_(kRememberedTreeParts) {}
 
 std::expected<std::optional<OrganizationRow>, QueryError> OrganizationQueries::get(
     std::string_view id) const {
@@ -219,7 +224,7 @@ std::expected<EncodedOrganizationPage, QueryError> OrganizationQueries::list_enc
                       {organization_index_prefix(scope, filtered ? OrganizationSort::name : q.sort),
                        filtered ? domain::fold_case(q.name_prefix) : std::string(), q.descending,
                        q.page, q.page_size, q.cursor},
-                      &reader.remembered());
+                      &remembered_trees_);
   if (!ids) {
     if (ids.error() == IndexPageError::invalid_cursor) {
       return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,

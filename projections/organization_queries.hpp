@@ -76,6 +76,7 @@ class OrganizationQueries {
   const eventstore::Store& store_;
   const ReadModelHandles* handles_;
   RowsAtSnapshot remembered_rows_;  // listing pages' rows
+  RowsAtSnapshot remembered_trees_;  // the count trees' roots and runs of sibling nodes
 };
 
 }  // namespace orgd::projections

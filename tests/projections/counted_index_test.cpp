@@ -88,6 +88,35 @@ class CountedIndexTest : public ProjectionTest {
     EXPECT_EQ(mirrored, loaded);
   }
 
+  // The same ranks through one snapshot with remembered tree parts: read and remembered by a
+  // first view, then taken from memory by a second. The memory lives as long as the test, so
+  // a later check (after more puts and erases) finds parts of older snapshots in it.
+  void expect_remembered_walks_match(const std::string& prefix,
+                                     const std::set<std::string>& suffixes, std::uint32_t fanout) {
+    RowsAtSnapshot& remembered = remembered_trees_;
+    rocksdb::ManagedSnapshot snapshot(store_->db());
+    rocksdb::ReadOptions at_snapshot;
+    at_snapshot.snapshot = snapshot.snapshot();
+    for (int pass = 0; pass < 2; ++pass) {
+      CountedIndexView view(store_->db(), cf(), at_snapshot, prefix, &remembered);
+      std::uint64_t rank = 0;
+      for (const auto& suffix : suffixes) {
+        if (suffixes.size() < 2000 || rank % 37 == 0 || rank + 3 > suffixes.size()) {
+          ASSERT_TRUE(view.seek_to_rank(rank).value()) << "pass " << pass << ", rank " << rank;
+          EXPECT_EQ(view.entries().key().ToString(), prefix + suffix)
+              << "pass " << pass << ", rank " << rank;
+        }
+        ++rank;
+      }
+      EXPECT_FALSE(view.seek_to_rank(rank).value()) << "past the end, pass " << pass;
+    }
+    if (suffixes.size() > uncounted_most_for(fanout)) {
+      EXPECT_GT(remembered.hits(), 0u) << "the second view took the tree from memory";
+    }
+  }
+
+  RowsAtSnapshot remembered_trees_{1024};
+
   // Every rank and a sample of rank_of answers against the model.
   void expect_matches(const Model& model, std::uint32_t fanout) {
     const rocksdb::ReadOptions options;
@@ -111,6 +140,7 @@ class CountedIndexTest : public ProjectionTest {
         ++rank;
       }
       EXPECT_FALSE(view.seek_to_rank(rank).value()) << "past the end";
+      expect_remembered_walks_match(prefix, suffixes, fanout);
       for (int i = 0; i < 50; ++i) {
         const std::string probe = random_suffix(rng);
         const auto expected = static_cast<std::uint64_t>(
