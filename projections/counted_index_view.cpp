@@ -4,24 +4,9 @@
 
 #include "eventstore/printable_bytes.hpp"
 #include "projections/index_page.hpp"
+#include "projections/read_model_batch.hpp"
 
 namespace orgd::projections {
-namespace {
-
-std::string encode_u32(std::uint32_t value) {
-  std::string out(4, '\0');
-  for (int i = 3; i >= 0; --i, value >>= 8)
-    out[static_cast<std::size_t>(i)] = static_cast<char>(value & 0xff);
-  return out;
-}
-
-std::uint32_t decode_u32(std::string_view bytes) {
-  std::uint32_t value = 0;
-  for (std::size_t i = 0; i < 4; ++i) value = (value << 8) | static_cast<unsigned char>(bytes[i]);
-  return value;
-}
-
-}  // namespace
 
 CountedIndexView::CountedIndexView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
                                    const rocksdb::ReadOptions& options, std::string prefix,
@@ -37,7 +22,8 @@ CountedIndexView::CountedIndexView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle*
       entries_upper_slice_(entries_upper_),
       nodes_lower_slice_(tree_),
       nodes_upper_slice_(nodes_upper_),
-      remembered_(options.snapshot ? remembered : nullptr) {}
+      remembered_(options.snapshot ? remembered : nullptr),
+      version_(remembered_ ? version_at(*cf, *options.snapshot) : ReadModelVersion{}) {}
 
 // Iterators are created on first use: a first page needs no tree walk, a count no entries.
 rocksdb::Iterator& CountedIndexView::iterator_between(std::unique_ptr<rocksdb::Iterator>& slot,
@@ -82,13 +68,12 @@ std::expected<std::optional<TreeRoot>, std::string> CountedIndexView::root() {
 // Absent roots are not remembered: an index without one is small, and its size is walked.
 rocksdb::Status CountedIndexView::read_root(std::string& bytes) const {
   if (!remembered_) return db_->Get(options_, cf_, tree_, &bytes);
-  const ReadModelVersion version{cf_->GetID(), options_.snapshot->GetSequenceNumber()};
-  if (auto known = remembered_->find(std::span(&tree_, 1), version).front()) {
+  if (auto known = remembered_->find(tree_, version_)) {
     bytes = std::move(*known);
     return rocksdb::Status::OK();
   }
   rocksdb::Status s = db_->Get(options_, cf_, tree_, &bytes);
-  if (s.ok()) remembered_->remember(tree_, version, bytes);
+  if (s.ok()) remembered_->remember(tree_, version_, bytes);
   return s;
 }
 
@@ -175,13 +160,12 @@ std::expected<TreeNode, std::string> CountedIndexView::child_holding(std::uint8_
 }
 
 // A run of siblings is remembered as their nodes' values one after another, each after its
-// length (be32), under a key no read-model key has (they never start with '\0').
+// length (be64), under a key no read-model key has (they never start with '\0').
 std::expected<TreeNode, std::string> CountedIndexView::remembered_child_holding(
     std::uint8_t level, const std::string& first, std::uint64_t count, std::uint64_t& rest) {
-  const ReadModelVersion version{cf_->GetID(), options_.snapshot->GetSequenceNumber()};
   const std::string key = std::string(1, '\0') + count_node_key(tree_, level, first);
   std::string run;
-  if (auto known = remembered_->find(std::span(&key, 1), version).front()) {
+  if (auto known = remembered_->find(key, version_)) {
     run = std::move(*known);
   } else {
     if (count == 0) return std::unexpected(broken("has a node without children"));
@@ -189,20 +173,21 @@ std::expected<TreeNode, std::string> CountedIndexView::remembered_child_holding(
     auto here = first_child(level, first);
     for (std::uint64_t i = 0; here; here = next_node(level_prefix)) {
       const rocksdb::Slice value = nodes().value();
-      run += encode_u32(static_cast<std::uint32_t>(value.size()));
+      run += encode_u64(value.size());
       run.append(value.data(), value.size());
       if (++i == count) break;
     }
     if (!here) return std::unexpected(here.error());
-    remembered_->remember(key, version, run);
+    remembered_->remember(key, version_, run);
   }
-  for (std::string_view left = run; left.size() >= 4;) {
-    const std::uint32_t size = decode_u32(left);
-    auto node = decode_tree_node(left.substr(4, size));
+  constexpr std::size_t kLength = sizeof(std::uint64_t);
+  for (std::string_view left = run; left.size() >= kLength;) {
+    const std::uint64_t size = decode_u64(left);
+    auto node = decode_tree_node(left.substr(kLength, size));
     if (!node) return std::unexpected(broken("has an unreadable node"));
     if (rest < node->counts.entries) return std::move(*node);
     rest -= node->counts.entries;
-    left.remove_prefix(std::min<std::size_t>(left.size(), 4 + size));
+    left.remove_prefix(std::min<std::uint64_t>(left.size(), kLength + size));
   }
   return std::unexpected(broken("ends before its count does"));
 }

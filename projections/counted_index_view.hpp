@@ -82,6 +82,7 @@ class CountedIndexView {
   std::unique_ptr<rocksdb::Iterator> nodes_;
   std::optional<std::optional<TreeRoot>> root_;  // outer: read yet; inner: the index has one
   const RowsAtSnapshot* remembered_;
+  ReadModelVersion version_;  // of options_'s snapshot, when remembered_ is set
 };
 
 }  // namespace orgd::projections

@@ -105,9 +105,7 @@ class Reader {
   [[nodiscard]] const rocksdb::ReadOptions& options() const { return options_; }
 
  private:
-  [[nodiscard]] ReadModelVersion version() const {
-    return {cf_->GetID(), options_.snapshot->GetSequenceNumber()};
-  }
+  [[nodiscard]] ReadModelVersion version() const { return version_at(*cf_, *options_.snapshot); }
 
   // Reads the rows `found` lacks into it (absent ones stay nullopt), remembering them at
   // `version` when there is one.

@@ -2,6 +2,11 @@
 
 namespace orgd::projections {
 
+ReadModelVersion version_at(const rocksdb::ColumnFamilyHandle& cf,
+                            const rocksdb::Snapshot& snapshot) {
+  return {cf.GetID(), snapshot.GetSequenceNumber()};
+}
+
 std::vector<std::optional<std::string>> RowsAtSnapshot::find(std::span<const std::string> keys,
                                                              ReadModelVersion version) const {
   std::vector<std::optional<std::string>> rows(keys.size());

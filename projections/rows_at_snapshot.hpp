@@ -14,6 +14,8 @@
 // At most `capacity` rows, all forgotten when full.
 // Thread-safety: any thread.
 
+#include <rocksdb/db.h>
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -34,6 +36,10 @@ struct ReadModelVersion {
   bool operator==(const ReadModelVersion&) const = default;
 };
 
+// The version of what a read of `cf` through `snapshot` sees.
+[[nodiscard]] ReadModelVersion version_at(const rocksdb::ColumnFamilyHandle& cf,
+                                          const rocksdb::Snapshot& snapshot);
+
 class RowsAtSnapshot {
  public:
   explicit RowsAtSnapshot(std::size_t capacity) : capacity_(capacity) {}
@@ -41,6 +47,10 @@ class RowsAtSnapshot {
   // For each key, the row remembered at `version`, or nullopt.
   [[nodiscard]] std::vector<std::optional<std::string>> find(std::span<const std::string> keys,
                                                              ReadModelVersion version) const;
+  [[nodiscard]] std::optional<std::string> find(const std::string& key,
+                                                ReadModelVersion version) const {
+    return std::move(find(std::span(&key, 1), version).front());
+  }
   void remember(const std::string& key, ReadModelVersion version, std::string_view row) const;
   // How many rows find() has answered.
   [[nodiscard]] std::uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
