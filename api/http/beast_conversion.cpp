@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <boost/asio/buffer.hpp>
-#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
-#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
-#include <cassert>
+#include <string>
 
 #include "api/http/trace_context.hpp"
 
@@ -79,48 +78,36 @@ HttpRequest to_http_request(BeastRequest&& request, std::string_view remote_addr
   return out;
 }
 
-BeastResponse to_beast_response(HttpResponse&& response, const ResponseFraming& framing) {
-  const int status = response.status >= 200 && response.status <= 599 ? response.status : 500;
-  BeastResponse out;
-  out.version(11);
-  out.result(static_cast<unsigned>(status));
-  out.set(http::field::server, "orgd");
-  out.set("X-Trace-Id", framing.trace_id);
-  out.keep_alive(framing.keep_alive);
-  for (auto& [name, value] : response.headers) {
-    if (is_acceptable_extra_header(name, value)) out.insert(name, value);
-  }
-  if (status == 204 || status == 304) return out;  // no content: no body, no length, no type
-
-  out.set(http::field::content_type, response.content_type);
-  if (framing.head) {
-    out.content_length(response.body.size());
-  } else {
-    out.body() = std::move(response.body);
-    out.prepare_payload();
-  }
-  return out;
-}
-
 WireResponse to_wire(HttpResponse&& response, const ResponseFraming& framing) {
-  BeastResponse message = to_beast_response(std::move(response), framing);
-  http::response_serializer<http::string_body> serializer{message};
-  serializer.split(true);  // the head alone; the body goes out as it is
+  const int status = response.status >= 200 && response.status <= 599 ? response.status : 500;
+  const auto reason = http::obsolete_reason(static_cast<http::status>(status));
   WireResponse wire;
-  boost::beast::error_code ec;
-  while (!ec && !serializer.is_header_done()) {
-    serializer.next(ec, [&](boost::beast::error_code&, const auto& buffers) {
-      std::size_t size = 0;
-      for (const auto buffer : boost::beast::buffers_range_ref(buffers)) {
-        wire.head.append(static_cast<const char*>(buffer.data()), buffer.size());
-        size += buffer.size();
-      }
-      serializer.consume(size);
-    });
+  std::string& head = wire.head;
+  head.reserve(128 + framing.trace_id.size() + response.content_type.size());
+  head += "HTTP/1.1 ";
+  head += std::to_string(status);
+  head += ' ';
+  head.append(reason.data(), reason.size());
+  head += "\r\nServer: orgd\r\nX-Trace-Id: ";
+  head += framing.trace_id;
+  head += "\r\n";
+  if (!framing.keep_alive) head += "Connection: close\r\n";
+  for (const auto& [name, value] : response.headers) {
+    if (!is_acceptable_extra_header(name, value)) continue;
+    head += name;
+    head += ": ";
+    head += value;
+    head += "\r\n";
   }
-  // Writing a head out of fields in memory has no way to fail.
-  assert(!ec && serializer.is_header_done());
-  wire.body = std::move(message.body());
+  if (status != 204 && status != 304) {  // no content: no body, no length, no type
+    head += "Content-Type: ";
+    head += response.content_type;
+    head += "\r\nContent-Length: ";
+    head += std::to_string(response.body.size());
+    head += "\r\n";
+    if (!framing.head) wire.body = std::move(response.body);
+  }
+  head += "\r\n";
   return wire;
 }
 
