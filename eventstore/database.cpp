@@ -42,6 +42,7 @@ rocksdb::DBOptions db_options(const StoreOptions& options) {
   db.create_missing_column_families = !options.read_only;
   db.max_background_jobs = 2;  // the machine is small and the log is append-mostly
   db.keep_log_file_num = 4;
+  db.db_write_buffer_size = options.write_buffer_budget_bytes;
   if (options.env) db.env = options.env.get();
   return db;
 }

@@ -41,6 +41,10 @@ struct StoreOptions {
   bool sync{true};
   // RocksDB block cache shared by all column families, bytes. Default: 64 MiB.
   std::size_t block_cache_bytes{64u << 20};
+  // Memtables of all column families together, bytes: past it RocksDB flushes the largest.
+  // Without a bound each column family written keeps up to two 64 MiB memtables; 50,000
+  // creates left 230 MB of them. Default: 64 MiB.
+  std::size_t write_buffer_budget_bytes{64u << 20};
   // Open read-only (orgctl on a live directory). Appends then fail with `closed`.
   // Default: false.
   bool read_only{false};

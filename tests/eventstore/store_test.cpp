@@ -155,5 +155,37 @@ TEST_F(StoreOpenTest, AHeadRecordThatDisagreesWithTheLogIsCorruption) {
   EXPECT_EQ(reopened.error().code, StoreErrorCode::corruption) << reopened.error().message;
 }
 
+// Memtables of every column family together stay near write_buffer_budget_bytes: RocksDB
+// flushes once they pass it (in steps of its arena blocks, an eighth of a column family's
+// 64 MiB write buffer). Appends of ~24 MiB with an 8 MiB budget leave well under 24 MiB;
+// with the default budget they all stay in memory.
+std::uint64_t memtable_bytes_after_appends(Store& store) {
+  const std::string payload(2048, 'p');
+  for (int round = 0; round < 240; ++round) {
+    AppendRequest request = append_to("stream-" + std::to_string(round), ExpectedVersion::any());
+    request.streams.back().events.assign(50, event("Tested", payload));
+    EXPECT_TRUE(append_later(store, std::move(request)).get());
+  }
+  std::uint64_t running = 1;
+  for (int wait = 0; wait < 500 && running > 0; ++wait) {
+    EXPECT_TRUE(store.db()->GetIntProperty("rocksdb.num-running-flushes", &running));
+    if (running > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::uint64_t bytes = 0;
+  EXPECT_TRUE(store.db()->GetAggregatedIntProperty("rocksdb.cur-size-all-mem-tables", &bytes));
+  return bytes;
+}
+
+TEST_F(StoreOpenTest, MemtablesStayWithinTheWriteBufferBudget) {
+  const auto unbounded = memtable_bytes_after_appends(*store_);
+  EXPECT_GT(unbounded, 24u << 20);
+
+  auto bounded = options();
+  bounded.data_dir = dir_.path() / "bounded";
+  bounded.write_buffer_budget_bytes = 8u << 20;
+  reopen(bounded);
+  EXPECT_LT(memtable_bytes_after_appends(*store_), 18u << 20);
+}
+
 }  // namespace
 }  // namespace orgd::eventstore::testing
