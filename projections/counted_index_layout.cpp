@@ -71,6 +71,11 @@ std::optional<TreeNode> decode_tree_node(std::string_view bytes) {
   return TreeNode{decode_counts(bytes), std::string(bytes.substr(kCountsBytes))};
 }
 
+std::optional<TreeCounts> decode_tree_node_counts(std::string_view bytes) {
+  if (bytes.size() < kCountsBytes) return std::nullopt;
+  return decode_counts(bytes);
+}
+
 std::optional<std::string> prefix_of_tree_root(std::string_view key) {
   if (key.size() < 1 + kLengthBytes || key[0] != kCountTreeTag) return std::nullopt;
   std::size_t length = 0;

@@ -48,6 +48,8 @@ struct TreeNode {
 [[nodiscard]] std::optional<TreeRoot> decode_tree_root(std::string_view bytes);
 [[nodiscard]] std::string encode_tree_node(const TreeNode& node);
 [[nodiscard]] std::optional<TreeNode> decode_tree_node(std::string_view bytes);
+// A node's counts alone, without copying where it starts.
+[[nodiscard]] std::optional<TreeCounts> decode_tree_node_counts(std::string_view bytes);
 
 // The prefix whose root `key` is; nullopt when `key` is not a root key (a node, or no tree).
 [[nodiscard]] std::optional<std::string> prefix_of_tree_root(std::string_view key);

@@ -60,15 +60,20 @@ class CountedIndexView {
   [[nodiscard]] std::expected<Step, std::string> next_node(const std::string& level);
   [[nodiscard]] std::expected<Step, std::string> first_child(std::uint8_t level,
                                                              const std::string& first);
-  // The child, at `level`, of the node that starts at `first` and has `count` children, that
-  // holds the entry `rest` entries on from `first`; `rest` becomes its offset in that child.
-  [[nodiscard]] std::expected<TreeNode, std::string> child_holding(std::uint8_t level,
-                                                                   const std::string& first,
-                                                                   std::uint64_t count,
-                                                                   std::uint64_t& rest);
+  // The child, at `level`, of the node that starts at `first`, ends at `upper` (nullopt: at
+  // the end) and has `count` children, that holds the entry `rest` entries on from `first`;
+  // `rest` becomes its offset in that child. The child comes with where it ends.
+  [[nodiscard]] std::expected<Step, std::string> child_holding(
+      std::uint8_t level, const std::string& first, const std::optional<std::string>& upper,
+      std::uint64_t count, std::uint64_t& rest);
   // The same from those children remembered, or read whole and remembered (see above).
-  [[nodiscard]] std::expected<TreeNode, std::string> remembered_child_holding(
-      std::uint8_t level, const std::string& first, std::uint64_t count, std::uint64_t& rest);
+  [[nodiscard]] std::expected<Step, std::string> remembered_child_holding(
+      std::uint8_t level, const std::string& first, const std::optional<std::string>& upper,
+      std::uint64_t count, std::uint64_t& rest);
+  // Positions entries() `rest` entries on from `first`, in a lowest node of `count` entries
+  // that ends at `upper`: forward from its first entry, or back from its last when nearer.
+  void step_to(const std::string& first, const std::optional<std::string>& upper,
+               std::uint64_t count, std::uint64_t rest);
   [[nodiscard]] std::string broken(std::string_view what) const;
 
   rocksdb::DB* db_;
