@@ -158,31 +158,36 @@ std::expected<CountedIndexView::Step, std::string> CountedIndexView::child_holdi
 }
 
 // A run of siblings is remembered as their nodes' values one after another, each after its
-// length (be64), under a key no read-model key has (they never start with '\0'). Only the
-// node holding the entry is decoded whole; the others are passed by their counts.
+// length (be64), under a key no read-model key has (they never start with '\0').
+std::expected<std::string, std::string> CountedIndexView::remembered_run(std::uint8_t level,
+                                                                         const std::string& first,
+                                                                         std::uint64_t count) {
+  const std::string key = std::string(1, '\0') + count_node_key(tree_, level, first);
+  if (auto known = remembered_->find(key, version_)) return std::move(*known);
+  if (count == 0) return std::unexpected(broken("has a node without children"));
+  const std::string level_prefix = count_level_prefix(tree_, level);
+  std::string run;
+  auto here = first_child(level, first);
+  for (std::uint64_t i = 0; here; here = next_node(level_prefix)) {
+    const rocksdb::Slice value = nodes().value();
+    run += encode_u64(value.size());
+    run.append(value.data(), value.size());
+    if (++i == count) break;
+  }
+  if (!here) return std::unexpected(here.error());
+  remembered_->remember(key, version_, run);
+  return run;
+}
+
+// Only the node holding the entry is decoded whole; the others are passed by their counts.
 std::expected<CountedIndexView::Step, std::string> CountedIndexView::remembered_child_holding(
     std::uint8_t level, const std::string& first, const std::optional<std::string>& upper,
     std::uint64_t count, std::uint64_t& rest) {
-  const std::string key = std::string(1, '\0') + count_node_key(tree_, level, first);
-  std::string run;
-  if (auto known = remembered_->find(key, version_)) {
-    run = std::move(*known);
-  } else {
-    if (count == 0) return std::unexpected(broken("has a node without children"));
-    const std::string level_prefix = count_level_prefix(tree_, level);
-    auto here = first_child(level, first);
-    for (std::uint64_t i = 0; here; here = next_node(level_prefix)) {
-      const rocksdb::Slice value = nodes().value();
-      run += encode_u64(value.size());
-      run.append(value.data(), value.size());
-      if (++i == count) break;
-    }
-    if (!here) return std::unexpected(here.error());
-    remembered_->remember(key, version_, run);
-  }
+  auto run = remembered_run(level, first, count);
+  if (!run) return std::unexpected(std::move(run.error()));
   constexpr std::size_t kLength = sizeof(std::uint64_t);
   std::optional<TreeNode> holding;
-  for (std::string_view left = run; left.size() >= kLength;) {
+  for (std::string_view left = *run; left.size() >= kLength;) {
     const std::uint64_t size = std::min<std::uint64_t>(decode_u64(left), left.size() - kLength);
     const std::string_view value = left.substr(kLength, size);
     left.remove_prefix(kLength + size);
