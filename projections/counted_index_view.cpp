@@ -211,50 +211,122 @@ std::expected<CountedIndexView::Step, std::string> CountedIndexView::remembered_
   return std::unexpected(broken("ends before its count does"));
 }
 
-void CountedIndexView::step_to(const std::string& first, const std::optional<std::string>& upper,
-                               std::uint64_t count, std::uint64_t rest) {
+namespace {
+
+// Costs of moving entries(), in halves of a step forward (callgrind, page 2,500 of the bench's
+// store): a step back costs about one and a half steps forward; turning round (a step back
+// right after a seek) and seeking again cost about six steps each.
+constexpr std::uint64_t kForward = 2;
+constexpr std::uint64_t kBack = 3;
+constexpr std::uint64_t kTurn = 12;
+constexpr std::uint64_t kSeek = 12;
+
+}  // namespace
+
+void CountedIndexView::seek_to_last_of(const Lowest& node) {
   auto& e = entries();
-  // A step back costs about one and a half steps forward, and turning round (here, then again
-  // for the page read after) about a dozen (callgrind, page 2,500 of the bench's store).
-  constexpr std::uint64_t kTurningSteps = 12;
-  const std::uint64_t back = count > rest ? count - 1 - rest : 0;
-  if (count > rest && 3 * back + 2 * kTurningSteps < 2 * rest) {
-    // The node's last entry: the one before where the next node starts.
-    if (upper) e.Seek(prefix_ + *upper);
-    if (upper && e.Valid()) {
+  if (node.upper) {
+    // The node's last entry is the one before the first entry at or after where it ends.
+    e.Seek(prefix_ + *node.upper);
+    if (e.Valid()) {
       e.Prev();
-    } else {
-      e.SeekToLast();
+      return;
     }
+  }
+  e.SeekToLast();
+}
+
+void CountedIndexView::step_to(const Lowest& at) {
+  auto& e = entries();
+  const std::uint64_t back = at.count > at.rest ? at.count - 1 - at.rest : 0;
+  // Turning round twice: here, then again for the page read forward after.
+  if (at.count > at.rest && kBack * back + 2 * kTurn < kForward * at.rest) {
+    seek_to_last_of(at);
     for (std::uint64_t i = 0; e.Valid() && i < back; ++i) e.Prev();
     return;
   }
-  e.Seek(prefix_ + first);
-  for (; e.Valid() && rest > 0; --rest) e.Next();
+  e.Seek(prefix_ + at.first);
+  for (std::uint64_t rest = at.rest; e.Valid() && rest > 0; --rest) e.Next();
+}
+
+void CountedIndexView::append_forward(std::vector<Entry>& out, std::uint64_t count) {
+  auto& e = entries();
+  for (; e.Valid() && count > 0; --count, e.Next()) {
+    out.push_back({e.key().ToString(), e.value().ToString()});
+  }
+}
+
+void CountedIndexView::read_backward(std::vector<Entry>& out, const Lowest& at,
+                                     std::uint64_t count) {
+  auto& e = entries();
+  const std::size_t before = out.size();
+  const std::uint64_t in_node = std::min(count, at.count - at.rest);
+  seek_to_last_of(at);
+  for (std::uint64_t offset = at.count - 1; e.Valid(); e.Prev(), --offset) {
+    if (offset < at.rest + in_node) out.push_back({e.key().ToString(), e.value().ToString()});
+    if (offset == at.rest) break;
+  }
+  std::reverse(out.begin() + static_cast<std::ptrdiff_t>(before), out.end());
+  if (out.size() - before < in_node || count == in_node || !at.upper) return;
+  entries().Seek(prefix_ + *at.upper);
+  append_forward(out, count - in_node);
+}
+
+std::expected<std::optional<CountedIndexView::Lowest>, std::string>
+CountedIndexView::lowest_holding(std::uint64_t rank) {
+  auto r = root();
+  if (!r) return std::unexpected(r.error());
+  if (*r && rank >= (*r)->counts.entries) return std::nullopt;
+  // A small index without a tree: count stays 0, and the walk goes forward from its start.
+  Lowest at{.first = {}, .upper = {}, .count = *r ? (*r)->counts.children : 0, .rest = rank};
+  for (auto k = static_cast<std::uint8_t>(*r ? (*r)->height - 1 : 0); k >= 1; --k) {
+    auto child = child_holding(k, at.first, at.upper, at.count, at.rest);
+    if (!child) return std::unexpected(child.error());
+    at.first = std::move(child->node.first);
+    at.upper = std::move(child->upper);
+    at.count = child->node.counts.children;
+  }
+  return at;
 }
 
 std::expected<bool, std::string> CountedIndexView::seek_to_rank(std::uint64_t rank) {
-  auto r = root();
-  if (!r) return std::unexpected(r.error());
-  if (*r && rank >= (*r)->counts.entries) return false;
-  std::uint64_t rest = rank;  // entries still to pass, from `first` on
-  std::string first;
-  std::optional<std::string> upper;  // where the node holding the rank ends; nullopt: the end
-  std::uint64_t count = *r ? (*r)->counts.children : 0;  // children of the node above
-  for (auto k = static_cast<std::uint8_t>(*r ? (*r)->height - 1 : 0); k >= 1; --k) {
-    auto child = child_holding(k, first, upper, count, rest);
-    if (!child) return std::unexpected(child.error());
-    first = std::move(child->node.first);
-    upper = std::move(child->upper);
-    count = child->node.counts.children;
-  }
-  // A small index without a tree: count is 0, and the walk goes forward from its start.
-  step_to(first, upper, count, rest);
+  auto at = lowest_holding(rank);
+  if (!at) return std::unexpected(std::move(at.error()));
+  if (!*at) return false;
+  step_to(**at);
   auto& e = entries();
   if (!e.status().ok()) return std::unexpected("read model unavailable: " + e.status().ToString());
   if (e.Valid()) return true;
-  if (!*r) return false;  // past the end of a small index
+  if ((*at)->count == 0) return false;  // past the end of a small index
   return std::unexpected(broken("counts more entries than it has"));
+}
+
+std::expected<std::vector<CountedIndexView::Entry>, std::string> CountedIndexView::entries_at(
+    std::uint64_t first, std::uint64_t count) {
+  std::vector<Entry> out;
+  auto at = lowest_holding(first);
+  if (!at) return std::unexpected(std::move(at.error()));
+  if (!*at || count == 0) return out;
+  const Lowest& l = **at;
+  const std::uint64_t in_node = l.count > l.rest ? l.count - l.rest : 0;
+  const std::uint64_t past = count > in_node ? count - in_node : 0;
+  const std::uint64_t backward =
+      kBack * (in_node - 1) + kTurn + (past > 0 ? kSeek + kForward * past : 0);
+  if (in_node > 0 && backward < kForward * (l.rest + count - 1)) {
+    read_backward(out, l, count);
+  } else {
+    entries().Seek(prefix_ + l.first);
+    for (std::uint64_t rest = l.rest; entries().Valid() && rest > 0; --rest) entries().Next();
+    append_forward(out, count);
+  }
+  auto& e = entries();
+  if (!e.status().ok()) return std::unexpected("read model unavailable: " + e.status().ToString());
+  // With a tree, the counts say how many there are.
+  auto r = root();
+  if (r && *r && out.size() != std::min(count, (*r)->counts.entries - first)) {
+    return std::unexpected(broken("counts more entries than it has"));
+  }
+  return out;
 }
 
 }  // namespace orgd::projections

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "projections/counted_index_layout.hpp"
 #include "projections/rows_at_snapshot.hpp"
@@ -43,6 +44,17 @@ class CountedIndexView {
   // Positions entries() at the entry of `rank` (0 is the first). False, and entries() left
   // unpositioned, when rank >= size().
   [[nodiscard]] std::expected<bool, std::string> seek_to_rank(std::uint64_t rank);
+
+  struct Entry {
+    std::string key;  // prefix + suffix
+    std::string value;
+  };
+  // The entries of ranks [first, first + count), in order: fewer when the index ends sooner.
+  // Read forward from the start of the lowest tree node holding `first`, or back from that
+  // node's last entry when nearer, keeping the range's entries on the way: a page taken on
+  // the way back costs no turning round and no second pass over it.
+  [[nodiscard]] std::expected<std::vector<Entry>, std::string> entries_at(std::uint64_t first,
+                                                                          std::uint64_t count);
 
  private:
   // A node of a level and where it ends (nullopt: the last of its level).
@@ -75,10 +87,26 @@ class CountedIndexView {
   [[nodiscard]] std::expected<Step, std::string> remembered_child_holding(
       std::uint8_t level, const std::string& first, const std::optional<std::string>& upper,
       std::uint64_t count, std::uint64_t& rest);
-  // Positions entries() `rest` entries on from `first`, in a lowest node of `count` entries
-  // that ends at `upper`: forward from its first entry, or back from its last when nearer.
-  void step_to(const std::string& first, const std::optional<std::string>& upper,
-               std::uint64_t count, std::uint64_t rest);
+  // The lowest node holding an entry, and where the entry is in it.
+  struct Lowest {
+    std::string first;                 // where the node starts
+    std::optional<std::string> upper;  // where it ends; nullopt: at the end
+    std::uint64_t count{0};            // its entries; 0 for a small index without a tree
+    std::uint64_t rest{0};             // entries before the one sought, from `first` on
+  };
+  // The lowest node holding the entry of `rank`; nullopt when the tree counts fewer entries.
+  [[nodiscard]] std::expected<std::optional<Lowest>, std::string> lowest_holding(
+      std::uint64_t rank);
+  // Positions entries() at the node's last entry (unpositioned for an empty index).
+  void seek_to_last_of(const Lowest& node);
+  // Positions entries() at the entry `at` is about: forward from the node's first entry, or
+  // back from its last when nearer.
+  void step_to(const Lowest& at);
+  // Appends, in order, `count` entries from the one entries() is at, moving forward.
+  void append_forward(std::vector<Entry>& out, std::uint64_t count);
+  // The range [at's entry, + count) read back from the node's last entry; the part past the
+  // node's end read forward from where the next one starts.
+  void read_backward(std::vector<Entry>& out, const Lowest& at, std::uint64_t count);
   [[nodiscard]] std::string broken(std::string_view what) const;
 
   rocksdb::DB* db_;

@@ -1,5 +1,6 @@
 #include "projections/index_page.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -51,6 +52,32 @@ void position_at_start(rocksdb::Iterator& it, bool descending, const std::string
   } else {
     position_after(it, true, upper);
   }
+}
+
+// Page `request.page` (> 1) of `ranks` by number: its entries found by rank through the count
+// tree, never by walking the pages before it.
+std::expected<IndexPage, IndexPageError> numbered_page(CountedIndexView& index,
+                                                       const IndexPageRequest& request,
+                                                       RankRange ranks, IndexPage page) {
+  // Division, not multiplication: a huge page number must not wrap around.
+  const std::uint64_t pages_before = request.page - 1;
+  if (request.page_size == 0 || page.total == 0 ||
+      pages_before > (page.total - 1) / request.page_size) {
+    return page;
+  }
+  const std::uint64_t skip = pages_before * request.page_size;
+  const std::uint64_t count = std::min(request.page_size, page.total - skip);
+  // In the index's order, the page's entries are ranks [first, first + count).
+  const std::uint64_t first = request.descending ? ranks.end - skip - count : ranks.first + skip;
+  auto entries = index.entries_at(first, count);
+  if (!entries || entries->size() != count) return std::unexpected(IndexPageError::storage);
+  if (request.descending) std::reverse(entries->begin(), entries->end());
+  page.ids.reserve(count);
+  for (auto& entry : *entries) page.ids.push_back(std::move(entry.value));
+  if (skip + count < page.total) {
+    page.next_cursor = to_hex(encode_u64(page.page + 1) + entries->back().key);
+  }
+  return page;
 }
 
 }  // namespace
@@ -110,20 +137,10 @@ std::expected<IndexPage, IndexPageError> read_index_page(rocksdb::DB* db,
   auto ranks = ranks_of(index, request.within);
   if (!ranks) return std::unexpected(IndexPageError::storage);
   page.total = ranks->end - ranks->first;
+  if (after.empty() && request.page > 1) return numbered_page(index, request, *ranks, page);
   auto& it = index.entries();
   if (!after.empty()) {
     position_after(it, request.descending, after);
-  } else if (request.page > 1) {
-    // Division, not multiplication: a huge page number must not wrap around.
-    const std::uint64_t pages_before = request.page - 1;
-    if (request.page_size == 0 || page.total == 0 ||
-        pages_before > (page.total - 1) / request.page_size) {
-      return page;
-    }
-    const std::uint64_t skip = pages_before * request.page_size;
-    const std::uint64_t rank = request.descending ? ranks->end - 1 - skip : ranks->first + skip;
-    auto found = index.seek_to_rank(rank);
-    if (!found || !*found) return std::unexpected(IndexPageError::storage);
   } else {
     position_at_start(it, request.descending, range);
   }

@@ -17,14 +17,6 @@ std::string encode_u64(std::uint64_t value) {
   return out;
 }
 
-std::uint64_t decode_u64(std::string_view bytes) {
-  std::uint64_t value = 0;
-  for (std::size_t i = 0; i < 8 && i < bytes.size(); ++i) {
-    value = (value << 8) | static_cast<unsigned char>(bytes[i]);
-  }
-  return value;
-}
-
 ReadModelBatch::ReadModelBatch(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
                                CountTreeCache* trees)
     : db_(db), cf_(cf), trees_(trees) {}

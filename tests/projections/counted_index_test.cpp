@@ -88,6 +88,26 @@ class CountedIndexTest : public ProjectionTest {
     EXPECT_EQ(mirrored, loaded);
   }
 
+  // Runs of entries by rank (CountedIndexView::entries_at): short and long, within a lowest
+  // node and across several, from a sample of first ranks (both ends included).
+  static void expect_runs_match(CountedIndexView& view, const std::string& prefix,
+                                const std::set<std::string>& suffixes) {
+    const std::vector<std::string> ordered(suffixes.begin(), suffixes.end());
+    const std::uint64_t stride = ordered.size() < 300 ? 1 : 29;
+    for (std::uint64_t first = 0; first <= ordered.size() + 1;
+         first += first + 3 > ordered.size() ? 1 : stride) {
+      for (const std::uint64_t count : {1u, 20u, 150u}) {
+        auto run = view.entries_at(first, count);
+        ASSERT_TRUE(run.has_value()) << run.error();
+        const std::uint64_t end = std::min<std::uint64_t>(ordered.size(), first + count);
+        ASSERT_EQ(run->size(), first < end ? end - first : 0) << first << "+" << count;
+        for (std::size_t i = 0; i < run->size(); ++i) {
+          EXPECT_EQ((*run)[i].key, prefix + ordered[first + i]) << first << "+" << count;
+        }
+      }
+    }
+  }
+
   // The same ranks through one snapshot with remembered tree parts: read and remembered by a
   // first view, then taken from memory by a second. The memory lives as long as the test, so
   // a later check (after more puts and erases) finds parts of older snapshots in it.
@@ -109,6 +129,7 @@ class CountedIndexTest : public ProjectionTest {
         ++rank;
       }
       EXPECT_FALSE(view.seek_to_rank(rank).value()) << "past the end, pass " << pass;
+      expect_runs_match(view, prefix, suffixes);
     }
     if (suffixes.size() > uncounted_most_for(fanout)) {
       EXPECT_GT(remembered.hits(), 0u) << "the second view took the tree from memory";
@@ -140,6 +161,7 @@ class CountedIndexTest : public ProjectionTest {
         ++rank;
       }
       EXPECT_FALSE(view.seek_to_rank(rank).value()) << "past the end";
+      expect_runs_match(view, prefix, suffixes);
       expect_remembered_walks_match(prefix, suffixes, fanout);
       for (int i = 0; i < 50; ++i) {
         const std::string probe = random_suffix(rng);

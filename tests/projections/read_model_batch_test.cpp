@@ -56,6 +56,18 @@ class ReadModelBatchTest : public ProjectionTest {
   }
 };
 
+// Numbers in keys are big-endian, so they sort as numbers; decoding reads the first 8 bytes.
+TEST(U64EncodingTest, RoundTripsAndReadsTheFirstEightBytes) {
+  for (const std::uint64_t n : {0ULL, 1ULL, 255ULL, 256ULL, 0x0102030405060708ULL, ~0ULL}) {
+    EXPECT_EQ(decode_u64(encode_u64(n)), n);
+  }
+  EXPECT_EQ(encode_u64(0x0102030405060708ULL), std::string("\x01\x02\x03\x04\x05\x06\x07\x08"));
+  EXPECT_LT(encode_u64(255), encode_u64(256)) << "byte order is numeric order";
+  EXPECT_EQ(decode_u64(encode_u64(42) + "tail"), 42u);
+  EXPECT_EQ(decode_u64(std::string("\x01\x02", 2)), 0x0102u) << "fewer bytes: all of them";
+  EXPECT_EQ(decode_u64(""), 0u);
+}
+
 TEST_F(ReadModelBatchTest, ReadsItsOwnWritesOverWhatIsCommitted) {
   put_committed("a1", "db");
   put_committed("a2", "db");
