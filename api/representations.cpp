@@ -212,16 +212,6 @@ PageBodyFrame page_body_frame(std::string_view plural, const PageInfo& info) {
   return frame;
 }
 
-std::string page_body_of_texts(std::string_view plural, std::string_view items,
-                               const PageInfo& info) {
-  PageBodyFrame frame = page_body_frame(plural, info);
-  std::string body = std::move(frame.head);
-  body.reserve(body.size() + items.size() + frame.tail.size());
-  body += items;
-  body += frame.tail;
-  return body;
-}
-
 std::string to_body(const boost::json::object& object) { return boost::json::serialize(object); }
 
 std::string etag_of(std::uint64_t version) { return "\"" + std::to_string(version) + "\""; }

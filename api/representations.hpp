@@ -46,9 +46,6 @@ struct PageBodyFrame {
   std::string tail;
 };
 [[nodiscard]] PageBodyFrame page_body_frame(std::string_view plural, const PageInfo& info);
-// page_body for items serialized already: `items` is their JSON texts joined by commas.
-[[nodiscard]] std::string page_body_of_texts(std::string_view plural, std::string_view items,
-                                             const PageInfo& info);
 [[nodiscard]] std::string to_body(const boost::json::object& object);
 // A strong ETag for a version: "\"3\"".
 [[nodiscard]] std::string etag_of(std::uint64_t version);

@@ -107,16 +107,21 @@ TEST(OrganizationRepresentation, AppendedJsonOfALongRowIsWhole) {
   EXPECT_EQ(out, boost::json::serialize(organization_json(row)));
 }
 
-TEST(PageBody, OfTextsEqualsPageBodyOfTheSameItems) {
+// A page's body as a listing writes it: the frame around its items' JSON texts, joined by commas.
+std::string framed(std::string_view plural, std::string_view items, const PageInfo& info) {
+  const PageBodyFrame frame = page_body_frame(plural, info);
+  return frame.head + std::string(items) + frame.tail;
+}
+
+TEST(PageBody, FrameAroundTextsEqualsPageBodyOfTheSameItems) {
   const PageInfo info{.page = 3, .page_size = 2, .total_elements = 7, .next_cursor = "c"};
   boost::json::array items{organization_json(distinct_row()), boost::json::object{{"k", 1}}};
   const std::string texts =
       boost::json::serialize(items[0]) + "," + boost::json::serialize(items[1]);
-  EXPECT_EQ(page_body_of_texts("organizations", texts, info),
-            page_body("organizations", items, info));
-  EXPECT_EQ(page_body_of_texts("organizations", "", info), page_body("organizations", {}, info));
+  EXPECT_EQ(framed("organizations", texts, info), page_body("organizations", items, info));
+  EXPECT_EQ(framed("organizations", "", info), page_body("organizations", {}, info));
   // A plural that needs escaping moves where the items go.
-  EXPECT_EQ(page_body_of_texts("a\"b", texts, info), page_body("a\"b", items, info));
+  EXPECT_EQ(framed("a\"b", texts, info), page_body("a\"b", items, info));
 }
 
 }  // namespace
