@@ -252,7 +252,7 @@ void CountedIndexView::step_to(const Lowest& at) {
 void CountedIndexView::append_forward(std::vector<Entry>& out, std::uint64_t count) {
   auto& e = entries();
   for (; e.Valid() && count > 0; --count, e.Next()) {
-    out.push_back({e.key().ToString(), e.value().ToString()});
+    out.emplace_back(e.key().ToString(), e.value().ToString());
   }
 }
 
@@ -263,7 +263,7 @@ void CountedIndexView::read_backward(std::vector<Entry>& out, const Lowest& at,
   const std::uint64_t in_node = std::min(count, at.count - at.rest);
   seek_to_last_of(at);
   for (std::uint64_t offset = at.count - 1; e.Valid(); e.Prev(), --offset) {
-    if (offset < at.rest + in_node) out.push_back({e.key().ToString(), e.value().ToString()});
+    if (offset < at.rest + in_node) out.emplace_back(e.key().ToString(), e.value().ToString());
     if (offset == at.rest) break;
   }
   std::reverse(out.begin() + static_cast<std::ptrdiff_t>(before), out.end());
@@ -308,6 +308,7 @@ std::expected<std::vector<CountedIndexView::Entry>, std::string> CountedIndexVie
   if (!at) return std::unexpected(std::move(at.error()));
   if (!*at || count == 0) return out;
   const Lowest& l = **at;
+  out.reserve(std::min<std::uint64_t>(count, 1024));
   const std::uint64_t in_node = l.count > l.rest ? l.count - l.rest : 0;
   const std::uint64_t past = count > in_node ? count - in_node : 0;
   const std::uint64_t backward =
