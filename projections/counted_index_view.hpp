@@ -1,11 +1,12 @@
 #pragma once
 // Reading one counted index (counted_index.hpp): its entries in order, its size, the rank of
-// a key and the entry at a rank, all from the same view of the read model.
+// a key, and the entry (or a run of entries) at a rank, all from the same view of the read
+// model.
 //
 // Cost: size() is one point read (cached), or a walk of a small index's few entries;
-// rank_of and seek_to_rank read the root, then at most 2·fanout nodes per level of the tree
-// and 2·fanout entries: a few hundred short, sequential reads for 1,000,000 entries, whatever
-// the rank.
+// rank_of, seek_to_rank and entries_at read the root, then at most 2·fanout nodes per level
+// of the tree and 2·fanout entries (entries_at: plus the run's own): a few hundred short,
+// sequential reads for 1,000,000 entries, whatever the rank.
 // Errors: storage, or a tree that contradicts its entries (the message says which index).
 // Thread-safety: one thread at a time.
 
