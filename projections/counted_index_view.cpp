@@ -10,7 +10,8 @@ namespace orgd::projections {
 
 CountedIndexView::CountedIndexView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
                                    const rocksdb::ReadOptions& options, std::string prefix,
-                                   const RowsAtSnapshot* remembered)
+                                   const RowsAtSnapshot* remembered,
+                                   const RowsAtSnapshot* positions)
     : db_(db),
       cf_(cf),
       options_(options),
@@ -23,7 +24,8 @@ CountedIndexView::CountedIndexView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle*
       nodes_lower_slice_(tree_),
       nodes_upper_slice_(nodes_upper_),
       remembered_(options.snapshot ? remembered : nullptr),
-      version_(remembered_ ? version_at(*cf, *options.snapshot) : ReadModelVersion{}) {}
+      positions_(options.snapshot ? positions : nullptr),
+      version_(options.snapshot ? version_at(*cf, *options.snapshot) : ReadModelVersion{}) {}
 
 // Iterators are created on first use: a first page needs no tree walk, a count no entries.
 rocksdb::Iterator& CountedIndexView::iterator_between(std::unique_ptr<rocksdb::Iterator>& slot,
@@ -301,9 +303,22 @@ std::expected<bool, std::string> CountedIndexView::seek_to_rank(std::uint64_t ra
   return std::unexpected(broken("counts more entries than it has"));
 }
 
+// The key of the entry at a rank is remembered under tree be64(rank).
+std::string CountedIndexView::remembered_rank_key(std::uint64_t rank) const {
+  return tree_ + encode_u64(rank);
+}
+
 std::expected<std::vector<CountedIndexView::Entry>, std::string> CountedIndexView::entries_at(
     std::uint64_t first, std::uint64_t count) {
   std::vector<Entry> out;
+  if (positions_ && count > 0) {
+    if (auto key = positions_->find(remembered_rank_key(first), version_)) {
+      out.reserve(std::min<std::uint64_t>(count, 1024));
+      entries().Seek(*key);
+      append_forward(out, count);
+      return checked_run(std::move(out), first, count);
+    }
+  }
   auto at = lowest_holding(first);
   if (!at) return std::unexpected(std::move(at.error()));
   if (!*at || count == 0) return out;
@@ -320,11 +335,21 @@ std::expected<std::vector<CountedIndexView::Entry>, std::string> CountedIndexVie
     for (std::uint64_t rest = l.rest; entries().Valid() && rest > 0; --rest) entries().Next();
     append_forward(out, count);
   }
+  auto run = checked_run(std::move(out), first, count);
+  if (run && positions_ && !run->empty()) {
+    positions_->remember(remembered_rank_key(first), version_, run->front().key);
+  }
+  return run;
+}
+
+std::expected<std::vector<CountedIndexView::Entry>, std::string> CountedIndexView::checked_run(
+    std::vector<Entry> out, std::uint64_t first, std::uint64_t count) {
   auto& e = entries();
   if (!e.status().ok()) return std::unexpected("read model unavailable: " + e.status().ToString());
   // With a tree, the counts say how many there are.
   auto r = root();
-  if (r && *r && out.size() != std::min(count, (*r)->counts.entries - first)) {
+  if (!r) return std::unexpected(r.error());
+  if (*r && out.size() != std::min(count, (*r)->counts.entries - first)) {
     return std::unexpected(broken("counts more entries than it has"));
   }
   return out;

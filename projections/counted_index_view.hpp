@@ -32,9 +32,11 @@ class CountedIndexView {
   // sibling nodes it passes through, are looked up there first and remembered there once read:
   // a walk at the same snapshot then reads no tree node from RocksDB (a point read and, per
   // level, a seek and up to 2·fanout steps otherwise). A run is read whole to be remembered.
+  // `positions`: see entries_at.
   CountedIndexView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
                    const rocksdb::ReadOptions& options, std::string prefix,
-                   const RowsAtSnapshot* remembered = nullptr);
+                   const RowsAtSnapshot* remembered = nullptr,
+                   const RowsAtSnapshot* positions = nullptr);
 
   // An iterator over exactly the index's entries (keys prefix + suffix), unpositioned.
   [[nodiscard]] rocksdb::Iterator& entries();
@@ -53,7 +55,11 @@ class CountedIndexView {
   // The entries of ranks [first, first + count), in order: fewer when the index ends sooner.
   // Read forward from the start of the lowest tree node holding `first`, or back from that
   // node's last entry when nearer, keeping the range's entries on the way: a page taken on
-  // the way back costs no turning round and no second pass over it.
+  // the way back costs no turning round and no second pass over it. With a snapshot and
+  // `positions`, the key of the entry at `first` is remembered there, and a later run from
+  // the same rank at the same snapshot seeks straight to it (a page number then costs what
+  // its cursor does). Apart from `remembered`: pages nobody asks for again must not push the
+  // tree's runs out.
   [[nodiscard]] std::expected<std::vector<Entry>, std::string> entries_at(std::uint64_t first,
                                                                           std::uint64_t count);
 
@@ -108,6 +114,11 @@ class CountedIndexView {
   // The range [at's entry, + count) read back from the node's last entry; the part past the
   // node's end read forward from where the next one starts.
   void read_backward(std::vector<Entry>& out, const Lowest& at, std::uint64_t count);
+  [[nodiscard]] std::string remembered_rank_key(std::uint64_t rank) const;
+  // `out`, unless the iterator failed or the tree counts another number of entries from `first`.
+  [[nodiscard]] std::expected<std::vector<Entry>, std::string> checked_run(std::vector<Entry> out,
+                                                                           std::uint64_t first,
+                                                                           std::uint64_t count);
   [[nodiscard]] std::string broken(std::string_view what) const;
 
   rocksdb::DB* db_;
@@ -121,7 +132,8 @@ class CountedIndexView {
   std::unique_ptr<rocksdb::Iterator> nodes_;
   std::optional<std::optional<TreeRoot>> root_;  // outer: read yet; inner: the index has one
   const RowsAtSnapshot* remembered_;
-  ReadModelVersion version_;  // of options_'s snapshot, when remembered_ is set
+  const RowsAtSnapshot* positions_;
+  ReadModelVersion version_;  // of options_'s snapshot, when there is one
 };
 
 }  // namespace orgd::projections

@@ -120,7 +120,8 @@ std::expected<IndexPage, IndexPageError> read_index_page(rocksdb::DB* db,
                                                          rocksdb::ColumnFamilyHandle* cf,
                                                          const rocksdb::ReadOptions& options,
                                                          const IndexPageRequest& request,
-                                                         const RowsAtSnapshot* remembered) {
+                                                         const RowsAtSnapshot* remembered,
+                                                         const RowsAtSnapshot* positions) {
   const std::string range = request.prefix + request.within;
   IndexPage page;
   page.page = request.page;
@@ -133,7 +134,7 @@ std::expected<IndexPage, IndexPageError> read_index_page(rocksdb::DB* db,
     page.page = decode_u64(*raw);
     after = raw->substr(8);
   }
-  CountedIndexView index(db, cf, options, request.prefix, remembered);
+  CountedIndexView index(db, cf, options, request.prefix, remembered, positions);
   auto ranks = ranks_of(index, request.within);
   if (!ranks) return std::unexpected(IndexPageError::storage);
   page.total = ranks->end - ranks->first;

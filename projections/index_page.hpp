@@ -37,10 +37,11 @@ struct IndexPage {
 enum class IndexPageError : std::uint8_t { invalid_cursor, storage };
 
 // Reads with `options` (give it a snapshot to pair the page with a consistent total);
-// `remembered`: see CountedIndexView.
+// `remembered` and `positions`: see CountedIndexView.
 [[nodiscard]] std::expected<IndexPage, IndexPageError> read_index_page(
     rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const rocksdb::ReadOptions& options,
-    const IndexPageRequest& request, const RowsAtSnapshot* remembered = nullptr);
+    const IndexPageRequest& request, const RowsAtSnapshot* remembered = nullptr,
+    const RowsAtSnapshot* positions = nullptr);
 
 // Cursor text: lowercase hex of the cursor's bytes; from_hex is nullopt for anything else.
 [[nodiscard]] std::string to_hex(std::string_view bytes);

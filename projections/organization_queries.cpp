@@ -47,6 +47,8 @@ constexpr std::size_t kRememberedRows = 4096;
 // Count-tree roots and runs of siblings (one run per node above the lowest level: ~110 for the
 // largest index of 1,000,000 organizations, ~8 KiB each).
 constexpr std::size_t kRememberedTreeParts = 1024;
+// Where pages by number start (the key of their first entry), by rank.
+constexpr std::size_t kRememberedPositions = 1024;
 constexpr std::size_t kMostRowsRemembered = 100;
 
 class Reader {
@@ -182,7 +184,8 @@ OrganizationQueries::OrganizationQueries(const eventstore::Store& store,
     : store_(store),
       handles_(handles),
       remembered_rows_(kRememberedRows),
-      remembered_trees_(kRememberedTreeParts) {}
+      remembered_trees_(kRememberedTreeParts),
+      remembered_positions_(kRememberedPositions) {}
 
 std::expected<std::optional<OrganizationRow>, QueryError> OrganizationQueries::get(
     std::string_view id) const {
@@ -222,7 +225,7 @@ std::expected<EncodedOrganizationPage, QueryError> OrganizationQueries::list_enc
                       {organization_index_prefix(scope, filtered ? OrganizationSort::name : q.sort),
                        filtered ? domain::fold_case(q.name_prefix) : std::string(), q.descending,
                        q.page, q.page_size, q.cursor},
-                      &remembered_trees_);
+                      &remembered_trees_, &remembered_positions_);
   if (!ids) {
     if (ids.error() == IndexPageError::invalid_cursor) {
       return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,

@@ -77,6 +77,7 @@ class OrganizationQueries {
   const ReadModelHandles* handles_;
   RowsAtSnapshot remembered_rows_;  // listing pages' rows
   RowsAtSnapshot remembered_trees_;  // the count trees' roots and runs of sibling nodes
+  RowsAtSnapshot remembered_positions_;  // where pages by number start
 };
 
 }  // namespace orgd::projections

@@ -117,8 +117,10 @@ class CountedIndexTest : public ProjectionTest {
     rocksdb::ManagedSnapshot snapshot(store_->db());
     rocksdb::ReadOptions at_snapshot;
     at_snapshot.snapshot = snapshot.snapshot();
+    const std::uint64_t positions_known = remembered_positions_.hits();
     for (int pass = 0; pass < 2; ++pass) {
-      CountedIndexView view(store_->db(), cf(), at_snapshot, prefix, &remembered);
+      CountedIndexView view(store_->db(), cf(), at_snapshot, prefix, &remembered,
+                            &remembered_positions_);
       std::uint64_t rank = 0;
       for (const auto& suffix : suffixes) {
         if (suffixes.size() < 2000 || rank % 37 == 0 || rank + 3 > suffixes.size()) {
@@ -134,9 +136,14 @@ class CountedIndexTest : public ProjectionTest {
     if (suffixes.size() > uncounted_most_for(fanout)) {
       EXPECT_GT(remembered.hits(), 0u) << "the second view took the tree from memory";
     }
+    if (!suffixes.empty()) {
+      EXPECT_GT(remembered_positions_.hits(), positions_known)
+          << "the second view's runs started from memory";
+    }
   }
 
   RowsAtSnapshot remembered_trees_{1024};
+  RowsAtSnapshot remembered_positions_{1 << 16};
 
   // Every rank and a sample of rank_of answers against the model.
   void expect_matches(const Model& model, std::uint32_t fanout) {
