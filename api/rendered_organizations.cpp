@@ -19,9 +19,15 @@ std::expected<void, std::string> RenderedOrganizations::append_json(
   std::string json = organization_body(*row);
   out += json;
   std::lock_guard lock(mutex_);
+  if (!offered_.seen_again(BytesHash{}(encoded))) return {};
   if (json_.size() >= kRemembered) json_.clear();
   json_.try_emplace(std::string(encoded), std::move(json));
   return {};
+}
+
+std::size_t RenderedOrganizations::remembered() const {
+  std::lock_guard lock(mutex_);
+  return json_.size();
 }
 
 }  // namespace orgd::api

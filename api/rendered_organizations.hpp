@@ -6,8 +6,10 @@
 //
 // Unlike the answers remembered at the read models' position (remembered_at_position.hpp), an
 // entry stays good across writes to other organizations. At most kRemembered rows, all
-// forgotten when full (so a listing over far more distinct rows than that pays a map insert
-// per row more than rendering directly).
+// forgotten when full. A row's JSON is kept when the same bytes are rendered the second time
+// (projections/second_sight.hpp), so rows seen once, as on pages read at random, cost no copy
+// or insert; a listing over far more distinct rows than that pays one hash per row more than
+// rendering directly.
 //
 // Thread-safety: any thread.
 
@@ -17,6 +19,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "projections/second_sight.hpp"
 
 namespace orgd::api {
 
@@ -28,6 +32,8 @@ class RenderedOrganizations {
   // row (a damaged read model); `out` is then unchanged.
   [[nodiscard]] std::expected<void, std::string> append_json(std::string& out,
                                                              std::string_view encoded) const;
+  // How many rows' JSON is kept now.
+  [[nodiscard]] std::size_t remembered() const;
 
  private:
   // Heterogeneous lookup: the bytes are looked up as they came, without a copy. Hashes the
@@ -42,6 +48,7 @@ class RenderedOrganizations {
   };
 
   mutable std::mutex mutex_;
+  mutable projections::SecondSight offered_{2 * kRemembered};
   mutable std::unordered_map<std::string, std::string, BytesHash, std::equal_to<>> json_;
 };
 

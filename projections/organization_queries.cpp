@@ -42,7 +42,8 @@ std::expected<std::vector<OrganizationRow>, QueryError> decode_rows(
 }
 
 // Rows remembered at a snapshot (rows_at_snapshot.hpp): enough for several pages of the
-// largest size; reads of more rows than a page at once (q in creation order) bypass them.
+// largest size; reads of more rows than a page at once (q in creation order) bypass them. A row
+// is kept when offered the second time at its snapshot: pages read once cost no copies.
 constexpr std::size_t kRememberedRows = 4096;
 // Count-tree roots and runs of siblings (one run per node above the lowest level: ~110 for the
 // largest index of 1,000,000 organizations, ~8 KiB each).
@@ -183,7 +184,7 @@ OrganizationQueries::OrganizationQueries(const eventstore::Store& store,
                                          const ReadModelHandles* handles)
     : store_(store),
       handles_(handles),
-      remembered_rows_(kRememberedRows),
+      remembered_rows_(kRememberedRows, Admission::second_offer),
       remembered_trees_(kRememberedTreeParts),
       remembered_positions_(kRememberedPositions) {}
 

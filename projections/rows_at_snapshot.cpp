@@ -1,6 +1,21 @@
 #include "projections/rows_at_snapshot.hpp"
 
 namespace orgd::projections {
+namespace {
+
+std::uint64_t hash_of(const std::string& key, ReadModelVersion version) {
+  // The sequence number is spread over the word (golden-ratio multiplier) so that versions of
+  // one key land in different slots.
+  return std::hash<std::string_view>{}(key) ^ (version.sequence * 0x9e3779b97f4a7c15ULL) ^
+         version.column_family;
+}
+
+}  // namespace
+
+RowsAtSnapshot::RowsAtSnapshot(std::size_t capacity, Admission admission)
+    : capacity_(capacity),
+      admission_(admission),
+      offered_(admission == Admission::second_offer ? 2 * capacity : 1) {}
 
 ReadModelVersion version_at(const rocksdb::ColumnFamilyHandle& cf,
                             const rocksdb::Snapshot& snapshot) {
@@ -27,6 +42,7 @@ std::vector<std::optional<std::string>> RowsAtSnapshot::find(std::span<const std
 void RowsAtSnapshot::remember(const std::string& key, ReadModelVersion version,
                               std::string_view row) const {
   std::lock_guard lock(mutex_);
+  if (admission_ == Admission::second_offer && !offered_.seen_again(hash_of(key, version))) return;
   if (entries_.size() >= capacity_ && !entries_.contains(key)) entries_.clear();
   auto& entry = entries_[key];
   entry.version = version;

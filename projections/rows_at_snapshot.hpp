@@ -11,7 +11,9 @@
 // to the database (any command's events, a login) moves the sequence number, so under a
 // stream of commands most lookups miss, at the cost of one map lookup per row.
 //
-// At most `capacity` rows, all forgotten when full.
+// At most `capacity` rows, all forgotten when full. A memory of rows for pages admits a row on
+// its second offer at the same version only (second_sight.hpp): pages read once, as at random,
+// then cost no copies; a page asked twice is remembered, and hits from its third time on.
 // Thread-safety: any thread.
 
 #include <rocksdb/db.h>
@@ -27,6 +29,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "projections/second_sight.hpp"
+
 namespace orgd::projections {
 
 // Where a row was read: a column family's id and the snapshot's sequence number.
@@ -40,9 +44,13 @@ struct ReadModelVersion {
 [[nodiscard]] ReadModelVersion version_at(const rocksdb::ColumnFamilyHandle& cf,
                                           const rocksdb::Snapshot& snapshot);
 
+// Whether a memory keeps what it is offered the first time (count-tree parts, shared by many
+// walks) or only the second (a page's rows).
+enum class Admission { first_offer, second_offer };
+
 class RowsAtSnapshot {
  public:
-  explicit RowsAtSnapshot(std::size_t capacity) : capacity_(capacity) {}
+  explicit RowsAtSnapshot(std::size_t capacity, Admission admission = Admission::first_offer);
 
   // For each key, the row remembered at `version`, or nullopt.
   [[nodiscard]] std::vector<std::optional<std::string>> find(std::span<const std::string> keys,
@@ -71,6 +79,8 @@ class RowsAtSnapshot {
   };
 
   std::size_t capacity_;
+  Admission admission_;
+  mutable SecondSight offered_;
   mutable std::atomic<std::uint64_t> hits_{0};
   mutable std::mutex mutex_;
   mutable std::unordered_map<std::string, Entry, KeyHash> entries_;
