@@ -16,12 +16,13 @@ std::expected<void, std::string> RenderedOrganizations::append_json(
   }
   auto row = projections::decode_organization_row(encoded);
   if (!row) return std::unexpected(std::move(row.error()));
-  std::string json = organization_body(*row);
-  out += json;
+  // Written straight into `out`; copied out only when kept, which most rows seen once are not.
+  const std::size_t start = out.size();
+  append_organization_json(out, *row);
   std::lock_guard lock(mutex_);
   if (!offered_.seen_again(BytesHash{}(encoded))) return {};
   if (json_.size() >= kRemembered) json_.clear();
-  json_.try_emplace(std::string(encoded), std::move(json));
+  json_.try_emplace(std::string(encoded), std::string_view(out).substr(start));
   return {};
 }
 
