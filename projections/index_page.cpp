@@ -80,7 +80,60 @@ std::expected<IndexPage, IndexPageError> numbered_page(CountedIndexView& index,
   return page;
 }
 
+// The request's identity in a memory of pages: every field, each length-prefixed.
+std::string page_request_key(const IndexPageRequest& request) {
+  std::string key;
+  key.reserve(request.prefix.size() + request.within.size() + request.cursor.size() + 41);
+  for (const std::string* text : {&request.prefix, &request.within, &request.cursor}) {
+    key += encode_u64(text->size());
+    key += *text;
+  }
+  key += encode_u64(request.page);
+  key += encode_u64(request.page_size);
+  key += request.descending ? '\1' : '\0';
+  return key;
+}
+
+// Takes a length-prefixed text off the front of `bytes`.
+std::optional<std::string> take_text(std::string_view& bytes) {
+  if (bytes.size() < 8) return std::nullopt;
+  const std::uint64_t size = decode_u64(bytes);
+  bytes.remove_prefix(8);
+  if (size > bytes.size()) return std::nullopt;
+  std::string text(bytes.substr(0, size));
+  bytes.remove_prefix(size);
+  return text;
+}
+
 }  // namespace
+
+std::string encode_index_page(const IndexPage& page) {
+  std::string bytes = encode_u64(page.page) + encode_u64(page.total);
+  bytes += encode_u64(page.next_cursor.size());
+  bytes += page.next_cursor;
+  for (const auto& id : page.ids) {
+    bytes += encode_u64(id.size());
+    bytes += id;
+  }
+  return bytes;
+}
+
+std::optional<IndexPage> decode_index_page(std::string_view bytes) {
+  if (bytes.size() < 16) return std::nullopt;
+  IndexPage page;
+  page.page = decode_u64(bytes);
+  page.total = decode_u64(bytes.substr(8));
+  bytes.remove_prefix(16);
+  auto cursor = take_text(bytes);
+  if (!cursor) return std::nullopt;
+  page.next_cursor = std::move(*cursor);
+  while (!bytes.empty()) {
+    auto id = take_text(bytes);
+    if (!id) return std::nullopt;
+    page.ids.push_back(std::move(*id));
+  }
+  return page;
+}
 
 std::string to_hex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -116,12 +169,13 @@ std::string upper_bound_of(std::string prefix) {
   return prefix;
 }
 
-std::expected<IndexPage, IndexPageError> read_index_page(rocksdb::DB* db,
-                                                         rocksdb::ColumnFamilyHandle* cf,
-                                                         const rocksdb::ReadOptions& options,
-                                                         const IndexPageRequest& request,
-                                                         const RowsAtSnapshot* remembered,
-                                                         const RowsAtSnapshot* positions) {
+namespace {
+
+std::expected<IndexPage, IndexPageError> walk_to_page(rocksdb::DB* db,
+                                                      rocksdb::ColumnFamilyHandle* cf,
+                                                      const rocksdb::ReadOptions& options,
+                                                      const IndexPageRequest& request,
+                                                      const IndexPageMemories& memories) {
   const std::string range = request.prefix + request.within;
   IndexPage page;
   page.page = request.page;
@@ -134,7 +188,7 @@ std::expected<IndexPage, IndexPageError> read_index_page(rocksdb::DB* db,
     page.page = decode_u64(*raw);
     after = raw->substr(8);
   }
-  CountedIndexView index(db, cf, options, request.prefix, remembered, positions);
+  CountedIndexView index(db, cf, options, request.prefix, memories.tree_parts, memories.positions);
   auto ranks = ranks_of(index, request.within);
   if (!ranks) return std::unexpected(IndexPageError::storage);
   page.total = ranks->end - ranks->first;
@@ -156,6 +210,26 @@ std::expected<IndexPage, IndexPageError> read_index_page(rocksdb::DB* db,
   if (in_range() && !page.ids.empty()) {
     page.next_cursor = to_hex(encode_u64(page.page + 1) + last_key);
   }
+  return page;
+}
+
+}  // namespace
+
+std::expected<IndexPage, IndexPageError> read_index_page(rocksdb::DB* db,
+                                                         rocksdb::ColumnFamilyHandle* cf,
+                                                         const rocksdb::ReadOptions& options,
+                                                         const IndexPageRequest& request,
+                                                         const IndexPageMemories& memories) {
+  if (!memories.pages || !options.snapshot) {
+    return walk_to_page(db, cf, options, request, memories);
+  }
+  const ReadModelVersion version = version_at(*cf, *options.snapshot);
+  const std::string key = page_request_key(request);
+  if (auto bytes = memories.pages->find(key, version)) {
+    if (auto page = decode_index_page(*bytes)) return std::move(*page);
+  }
+  auto page = walk_to_page(db, cf, options, request, memories);
+  if (page) memories.pages->remember(key, version, encode_index_page(*page));
   return page;
 }
 

@@ -36,12 +36,24 @@ struct IndexPage {
 
 enum class IndexPageError : std::uint8_t { invalid_cursor, storage };
 
-// Reads with `options` (give it a snapshot to pair the page with a consistent total);
-// `remembered` and `positions`: see CountedIndexView.
+// What a listing's walks may remember at a snapshot's sequence number (rows_at_snapshot.hpp);
+// each is optional, and none is used without a snapshot in the read options.
+struct IndexPageMemories {
+  const RowsAtSnapshot* tree_parts{nullptr};  // count-tree roots and runs: see CountedIndexView
+  const RowsAtSnapshot* positions{nullptr};   // pages' first entries by rank: see CountedIndexView
+  // Whole pages (ids, total, next cursor) by request: a page asked again before the next write
+  // reads no index entry at all. Give it second-offer admission (pages nobody asks twice).
+  const RowsAtSnapshot* pages{nullptr};
+};
+
+// Reads with `options` (give it a snapshot to pair the page with a consistent total).
 [[nodiscard]] std::expected<IndexPage, IndexPageError> read_index_page(
     rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const rocksdb::ReadOptions& options,
-    const IndexPageRequest& request, const RowsAtSnapshot* remembered = nullptr,
-    const RowsAtSnapshot* positions = nullptr);
+    const IndexPageRequest& request, const IndexPageMemories& memories = {});
+
+// A page as bytes, for a memory of pages; decode_index_page is nullopt for other bytes.
+[[nodiscard]] std::string encode_index_page(const IndexPage& page);
+[[nodiscard]] std::optional<IndexPage> decode_index_page(std::string_view bytes);
 
 // Cursor text: lowercase hex of the cursor's bytes; from_hex is nullopt for anything else.
 [[nodiscard]] std::string to_hex(std::string_view bytes);

@@ -50,6 +50,9 @@ constexpr std::size_t kRememberedRows = 4096;
 constexpr std::size_t kRememberedTreeParts = 1024;
 // Where pages by number start (the key of their first entry), by rank.
 constexpr std::size_t kRememberedPositions = 1024;
+// Whole pages by request (ids, total, next cursor; ~1 KiB for 20 rows), kept on their second
+// offer at a snapshot.
+constexpr std::size_t kRememberedPages = 512;
 constexpr std::size_t kMostRowsRemembered = 100;
 
 class Reader {
@@ -186,7 +189,8 @@ OrganizationQueries::OrganizationQueries(const eventstore::Store& store,
       handles_(handles),
       remembered_rows_(kRememberedRows, Admission::second_offer),
       remembered_trees_(kRememberedTreeParts),
-      remembered_positions_(kRememberedPositions) {}
+      remembered_positions_(kRememberedPositions),
+      remembered_pages_(kRememberedPages, Admission::second_offer) {}
 
 std::expected<std::optional<OrganizationRow>, QueryError> OrganizationQueries::get(
     std::string_view id) const {
@@ -226,7 +230,7 @@ std::expected<EncodedOrganizationPage, QueryError> OrganizationQueries::list_enc
                       {organization_index_prefix(scope, filtered ? OrganizationSort::name : q.sort),
                        filtered ? domain::fold_case(q.name_prefix) : std::string(), q.descending,
                        q.page, q.page_size, q.cursor},
-                      &remembered_trees_, &remembered_positions_);
+                      {&remembered_trees_, &remembered_positions_, &remembered_pages_});
   if (!ids) {
     if (ids.error() == IndexPageError::invalid_cursor) {
       return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,

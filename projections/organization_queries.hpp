@@ -68,6 +68,8 @@ class OrganizationQueries {
       const OrganizationListQuery& query) const;
   // The rows listings remembered (their hits tell how often a page's lookups were skipped).
   [[nodiscard]] const RowsAtSnapshot& remembered_rows() const { return remembered_rows_; }
+  // The pages listings remembered (ids, totals and cursors by request).
+  [[nodiscard]] const RowsAtSnapshot& remembered_pages() const { return remembered_pages_; }
   // The organization's ancestors, parent first. Empty for a top-level or unknown organization.
   [[nodiscard]] std::expected<std::vector<OrganizationRow>, QueryError> ancestors(
       std::string_view id) const;
@@ -78,6 +80,7 @@ class OrganizationQueries {
   RowsAtSnapshot remembered_rows_;  // listing pages' rows
   RowsAtSnapshot remembered_trees_;  // the count trees' roots and runs of sibling nodes
   RowsAtSnapshot remembered_positions_;  // where pages by number start
+  RowsAtSnapshot remembered_pages_;      // listing pages' ids, totals and cursors, by request
 };
 
 }  // namespace orgd::projections

@@ -437,5 +437,72 @@ TEST_F(CountedIndexTest, PagesByNumberEqualPagesByCursor) {
   EXPECT_TRUE(far->next_cursor.empty());
 }
 
+// A page asked for a third time at one snapshot comes from the memory of pages, and is the
+// page walked: by number and by cursor, forward and backward, in a range and not. A write
+// moves the snapshot's sequence number, and the next page is walked again.
+TEST_F(CountedIndexTest, RememberedPagesAreThePagesWalked) {
+  ReadModelBatch batch(store_->db(), cf());
+  for (int i = 0; i < 500; ++i) {
+    const std::string name = std::string(1, "ab"[i % 2]) + std::to_string(i * 7919 % 1000);
+    ASSERT_TRUE(put_counted(batch, "n\x01", name, name).has_value());
+  }
+  ASSERT_TRUE(batch.commit().has_value());
+  const RowsAtSnapshot pages(64, Admission::second_offer);
+  auto read = [&](const IndexPageRequest& request, const RowsAtSnapshot* memory) {
+    rocksdb::ManagedSnapshot snapshot(store_->db());
+    rocksdb::ReadOptions at_snapshot;
+    at_snapshot.snapshot = snapshot.snapshot();
+    auto page = read_index_page(store_->db(), cf(), at_snapshot, request, {.pages = memory});
+    EXPECT_TRUE(page.has_value());
+    return page.value_or(IndexPage{});
+  };
+  auto cursor_of = [&](std::uint64_t page, bool descending) {
+    return read({"n\x01", "b", descending, page, 7, {}}, nullptr).next_cursor;
+  };
+  std::vector<IndexPageRequest> requests{{"n\x01", {}, false, 1, 20, {}},
+                                         {"n\x01", {}, true, 9, 20, {}},
+                                         {"n\x01", "b", false, 3, 7, {}},
+                                         {"n\x01", "b", true, 1, 7, cursor_of(2, true)},
+                                         {"n\x01", "b", false, 1, 7, cursor_of(4, false)},
+                                         {"n\x01", {}, false, 400, 20, {}}};
+  for (const auto& request : requests) {
+    const IndexPage walked = read(request, nullptr);
+    for (int ask = 0; ask < 3; ++ask) {
+      const IndexPage page = read(request, &pages);
+      EXPECT_EQ(page.ids, walked.ids) << "ask " << ask;
+      EXPECT_EQ(page.page, walked.page);
+      EXPECT_EQ(page.total, walked.total);
+      EXPECT_EQ(page.next_cursor, walked.next_cursor);
+    }
+  }
+  EXPECT_EQ(pages.hits(), requests.size()) << "each request's third ask, and only that";
+
+  ReadModelBatch more(store_->db(), cf());
+  ASSERT_TRUE(put_counted(more, "n\x01", "a", "a").has_value());
+  ASSERT_TRUE(more.commit().has_value());
+  const IndexPage after = read(requests.front(), &pages);
+  EXPECT_EQ(pages.hits(), requests.size()) << "another snapshot";
+  EXPECT_EQ(after.ids.front(), "a");
+  EXPECT_EQ(after.total, 501u);
+}
+
+TEST(IndexPageEncoding, RoundTripsAndRefusesTruncatedBytes) {
+  const IndexPage page{{"id-1", "", std::string("\0x", 2)}, 7, 1234, "cafe"};
+  const std::string bytes = encode_index_page(page);
+  const auto decoded = decode_index_page(bytes);
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->ids, page.ids);
+  EXPECT_EQ(decoded->page, 7u);
+  EXPECT_EQ(decoded->total, 1234u);
+  EXPECT_EQ(decoded->next_cursor, "cafe");
+  for (std::size_t cut = 1; cut < bytes.size(); ++cut) {
+    const auto truncated = decode_index_page(std::string_view(bytes).substr(0, bytes.size() - cut));
+    if (truncated) {
+      EXPECT_NE(truncated->ids, page.ids) << "cut " << cut;
+    }
+  }
+  EXPECT_FALSE(decode_index_page("short").has_value());
+}
+
 }  // namespace
 }  // namespace orgd::projections::testing

@@ -76,6 +76,7 @@ TEST_F(RememberedListingRows, APageAskedTwiceIsRememberedAndNotReadAgain) {
   EXPECT_EQ(queries.remembered_rows().hits(), 0u) << "kept only on the second read";
   EXPECT_EQ(names(queries), (std::vector<std::string>{"Alpha", "Beta"}));
   EXPECT_EQ(queries.remembered_rows().hits(), 2u) << "both rows came from memory";
+  EXPECT_EQ(queries.remembered_pages().hits(), 1u) << "and the page's ids";
 }
 
 TEST_F(RememberedListingRows, AnyWriteMovesTheSnapshotAndTheRowsAreReadAgain) {
@@ -93,6 +94,7 @@ TEST_F(RememberedListingRows, AnyWriteMovesTheSnapshotAndTheRowsAreReadAgain) {
   EXPECT_EQ(page->rows[0].description, "described");
   EXPECT_EQ(page->rows[0].version, 2u);
   EXPECT_EQ(queries.remembered_rows().hits(), 0u) << "the unchanged Beta was read again too";
+  EXPECT_EQ(queries.remembered_pages().hits(), 0u);
 }
 
 TEST_F(RememberedListingRows, EncodedPagesHoldTheRowsAsStored) {
