@@ -239,6 +239,8 @@ const std::vector<RocksDbGauge>& rocksdb_gauges() {
        "Bytes RocksDB estimates compaction must rewrite to settle the levels"},
       {"rocksdb.cur-size-all-mem-tables", "orgd_rocksdb_cur_size_all_mem_tables_bytes",
        "Size of the active and unflushed immutable memtables (all column families)"},
+      {"rocksdb.estimate-table-readers-mem", "orgd_rocksdb_estimate_table_readers_mem_bytes",
+       "Memory of the open SST files' readers: index and filter blocks (all column families)"},
   };
   return kGauges;
 }

@@ -97,6 +97,8 @@ TEST(Metrics, ScrapeTimeSourcesAreReadAtEachScrape) {
   EXPECT_EQ(samples.at("orgd_rocksdb_live_sst_files_size_bytes"),
             std::string_view("rocksdb.live-sst-files-size").size());
   EXPECT_FALSE(samples.contains("orgd_rocksdb_estimate_pending_compaction_bytes"));
+  EXPECT_EQ(samples.at("orgd_rocksdb_estimate_table_readers_mem_bytes"),
+            std::string_view("rocksdb.estimate-table-readers-mem").size());
   connections = 5;
   samples = parse_metrics(metrics.serialize());
   EXPECT_EQ(samples.at("orgd_http_open_connections"), 5);
