@@ -167,11 +167,11 @@ std::vector<std::pair<std::string, std::uint64_t>> filters_of(rocksdb::DB& db,
   return filters;
 }
 
-// A read model's files hold filters (its owners look up keys that often do not exist). A flush
-// builds a bloom filter, faster to build; a compaction's output, long-lived and holding most
-// keys, a ribbon filter, ~30 % smaller for the same false-positive rate. The log's scanned
-// column families carry none.
-TEST_F(StoreOpenTest, CompactedReadModelFilesCarrySmallerRibbonFilters) {
+// A read model's files hold bloom filters of ~10 bits per key (its owners look up keys that
+// often do not exist), compacted files too: ribbon filters, ~30 % smaller, raised RSS under
+// creates while the compactions built them (README). The log's scanned column families carry
+// none.
+TEST_F(StoreOpenTest, ReadModelFilesCarryBloomFiltersAndTheLogNone) {
   StoreOptions with_extra = options();
   with_extra.extra_column_families = {"read_model"};
   reopen(with_extra);
@@ -181,18 +181,13 @@ TEST_F(StoreOpenTest, CompactedReadModelFilesCarrySmallerRibbonFilters) {
     ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), read_model, "key-" + std::to_string(i), "v").ok());
   }
   ASSERT_TRUE(db.Flush(rocksdb::FlushOptions(), read_model).ok());
-  const auto flushed = filters_of(db, read_model);
-  ASSERT_EQ(flushed.size(), 1u);
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   ASSERT_TRUE(db.CompactRange(compact, read_model, nullptr, nullptr).ok());
   const auto compacted = filters_of(db, read_model);
   ASSERT_EQ(compacted.size(), 1u);
-
-  EXPECT_EQ(compacted[0].first, "ribbonfilter");
-  EXPECT_GT(flushed[0].second, 5000u * 9 / 8) << "~10 bits per key";
-  EXPECT_LT(compacted[0].second * 10, flushed[0].second * 8)
-      << "ribbon " << compacted[0].second << " bytes, bloom " << flushed[0].second;
+  EXPECT_EQ(compacted[0].first, "bloomfilter");
+  EXPECT_GT(compacted[0].second, 5000u * 9 / 8) << "~10 bits per key";
   std::string value;
   EXPECT_TRUE(db.Get(rocksdb::ReadOptions(), read_model, "key-4999", &value).ok());
   EXPECT_TRUE(db.Get(rocksdb::ReadOptions(), read_model, "key-5000", &value).IsNotFound());
