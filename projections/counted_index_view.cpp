@@ -172,8 +172,7 @@ std::expected<std::string, std::string> CountedIndexView::remembered_run(std::ui
   auto here = first_child(level, first);
   for (std::uint64_t i = 0; here; here = next_node(level_prefix)) {
     const rocksdb::Slice value = nodes().value();
-    run += encode_u64(value.size());
-    run.append(value.data(), value.size());
+    append_length_prefixed(run, {value.data(), value.size()});
     if (++i == count) break;
   }
   if (!here) return std::unexpected(here.error());
@@ -187,25 +186,22 @@ std::expected<CountedIndexView::Step, std::string> CountedIndexView::remembered_
     std::uint64_t count, std::uint64_t& rest) {
   auto run = remembered_run(level, first, count);
   if (!run) return std::unexpected(std::move(run.error()));
-  constexpr std::size_t kLength = sizeof(std::uint64_t);
   std::optional<TreeNode> holding;
-  for (std::string_view left = *run; left.size() >= kLength;) {
-    const std::uint64_t size = std::min<std::uint64_t>(decode_u64(left), left.size() - kLength);
-    const std::string_view value = left.substr(kLength, size);
-    left.remove_prefix(kLength + size);
+  std::string_view left = *run;
+  while (const auto value = take_length_prefixed(left)) {
     if (holding) {
       // The next sibling starts where the node holding the entry ends.
-      auto next = decode_tree_node(value);
+      auto next = decode_tree_node(*value);
       if (!next) return std::unexpected(broken("has an unreadable node"));
       return Step{std::move(*holding), std::move(next->first)};
     }
-    auto counts = decode_tree_node_counts(value);
+    auto counts = decode_tree_node_counts(*value);
     if (!counts) return std::unexpected(broken("has an unreadable node"));
     if (rest >= counts->entries) {
       rest -= counts->entries;
       continue;
     }
-    holding = decode_tree_node(value);
+    holding = decode_tree_node(*value);
     if (!holding) return std::unexpected(broken("has an unreadable node"));
   }
   // The last of its siblings ends where they all do.

@@ -80,13 +80,12 @@ std::expected<IndexPage, IndexPageError> numbered_page(CountedIndexView& index,
   return page;
 }
 
-// The request's identity in a memory of pages: every field, each length-prefixed.
+// The request's identity in a memory of pages: every field, the texts length-prefixed.
 std::string page_request_key(const IndexPageRequest& request) {
   std::string key;
   key.reserve(request.prefix.size() + request.within.size() + request.cursor.size() + 41);
   for (const std::string* text : {&request.prefix, &request.within, &request.cursor}) {
-    key += encode_u64(text->size());
-    key += *text;
+    append_length_prefixed(key, *text);
   }
   key += encode_u64(request.page);
   key += encode_u64(request.page_size);
@@ -94,27 +93,12 @@ std::string page_request_key(const IndexPageRequest& request) {
   return key;
 }
 
-// Takes a length-prefixed text off the front of `bytes`.
-std::optional<std::string> take_text(std::string_view& bytes) {
-  if (bytes.size() < 8) return std::nullopt;
-  const std::uint64_t size = decode_u64(bytes);
-  bytes.remove_prefix(8);
-  if (size > bytes.size()) return std::nullopt;
-  std::string text(bytes.substr(0, size));
-  bytes.remove_prefix(size);
-  return text;
-}
-
 }  // namespace
 
 std::string encode_index_page(const IndexPage& page) {
   std::string bytes = encode_u64(page.page) + encode_u64(page.total);
-  bytes += encode_u64(page.next_cursor.size());
-  bytes += page.next_cursor;
-  for (const auto& id : page.ids) {
-    bytes += encode_u64(id.size());
-    bytes += id;
-  }
+  append_length_prefixed(bytes, page.next_cursor);
+  for (const auto& id : page.ids) append_length_prefixed(bytes, id);
   return bytes;
 }
 
@@ -124,13 +108,13 @@ std::optional<IndexPage> decode_index_page(std::string_view bytes) {
   page.page = decode_u64(bytes);
   page.total = decode_u64(bytes.substr(8));
   bytes.remove_prefix(16);
-  auto cursor = take_text(bytes);
+  auto cursor = take_length_prefixed(bytes);
   if (!cursor) return std::nullopt;
-  page.next_cursor = std::move(*cursor);
+  page.next_cursor = *cursor;
   while (!bytes.empty()) {
-    auto id = take_text(bytes);
+    auto id = take_length_prefixed(bytes);
     if (!id) return std::nullopt;
-    page.ids.push_back(std::move(*id));
+    page.ids.emplace_back(*id);
   }
   return page;
 }
@@ -229,7 +213,7 @@ std::expected<IndexPage, IndexPageError> read_index_page(rocksdb::DB* db,
     if (auto page = decode_index_page(*bytes)) return std::move(*page);
   }
   auto page = walk_to_page(db, cf, options, request, memories);
-  if (page) memories.pages->remember(key, version, encode_index_page(*page));
+  if (page) memories.pages->remember_made(key, version, [&] { return encode_index_page(*page); });
   return page;
 }
 

@@ -126,4 +126,20 @@ inline constexpr std::uint64_t kReadModelLayout = 2;
   return value;
 }
 
+// A text after its length (encode_u64): for values that hold several texts one after another.
+inline void append_length_prefixed(std::string& out, std::string_view text) {
+  out += encode_u64(text.size());
+  out += text;
+}
+// Takes a text written by append_length_prefixed off the front of `bytes`; nullopt (and
+// `bytes` unchanged) when they do not start with a whole one.
+[[nodiscard]] inline std::optional<std::string_view> take_length_prefixed(std::string_view& bytes) {
+  if (bytes.size() < sizeof(std::uint64_t)) return std::nullopt;
+  const std::uint64_t size = decode_u64(bytes);
+  if (size > bytes.size() - sizeof(std::uint64_t)) return std::nullopt;
+  const std::string_view text = bytes.substr(sizeof(std::uint64_t), size);
+  bytes.remove_prefix(sizeof(std::uint64_t) + size);
+  return text;
+}
+
 }  // namespace orgd::projections

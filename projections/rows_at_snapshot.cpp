@@ -39,10 +39,12 @@ std::vector<std::optional<std::string>> RowsAtSnapshot::find(std::span<const std
   return rows;
 }
 
-void RowsAtSnapshot::remember(const std::string& key, ReadModelVersion version,
-                              std::string_view row) const {
-  std::lock_guard lock(mutex_);
-  if (admission_ == Admission::second_offer && !offered_.seen_again(hash_of(key, version))) return;
+bool RowsAtSnapshot::admits(const std::string& key, ReadModelVersion version) const {
+  return admission_ == Admission::first_offer || offered_.seen_again(hash_of(key, version));
+}
+
+void RowsAtSnapshot::keep(const std::string& key, ReadModelVersion version,
+                          std::string_view row) const {
   if (entries_.size() >= capacity_ && !entries_.contains(key)) entries_.clear();
   auto& entry = entries_[key];
   entry.version = version;

@@ -19,6 +19,7 @@
 #include <rocksdb/db.h>
 
 #include <atomic>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -59,7 +60,17 @@ class RowsAtSnapshot {
                                                 ReadModelVersion version) const {
     return std::move(find(std::span(&key, 1), version).front());
   }
-  void remember(const std::string& key, ReadModelVersion version, std::string_view row) const;
+  void remember(const std::string& key, ReadModelVersion version, std::string_view row) const {
+    remember_made(key, version, [row] { return row; });
+  }
+  // The same, the row built by make() only when it is kept: with second-offer admission most
+  // offers are not, and building the row would be wasted on them.
+  template <std::invocable MakeRow>
+  void remember_made(const std::string& key, ReadModelVersion version, MakeRow make) const {
+    std::lock_guard lock(mutex_);
+    if (!admits(key, version)) return;
+    keep(key, version, make());
+  }
   // How many rows find() has answered.
   [[nodiscard]] std::uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
 
@@ -77,6 +88,10 @@ class RowsAtSnapshot {
       return std::hash<std::string_view>{}(key);
     }
   };
+
+  // Under mutex_: whether this offer is kept, and keeping it.
+  [[nodiscard]] bool admits(const std::string& key, ReadModelVersion version) const;
+  void keep(const std::string& key, ReadModelVersion version, std::string_view row) const;
 
   std::size_t capacity_;
   Admission admission_;
