@@ -22,7 +22,8 @@ namespace {
 struct Slot {
   std::unique_ptr<Projection> projection;
   rocksdb::ColumnFamilyHandle* cf{nullptr};
-  std::uint64_t checkpoint{0};
+  std::uint64_t checkpoint{0};  // the last position applied
+  std::uint64_t stored{0};      // the checkpoint in the column family (kCheckpointLagMost)
   std::string error;    // why it stopped for good (an event it cannot apply)
   std::string stalled;  // why its last write failed while it retries (the disk refused it)
   // The count trees of `cf` as committed; replaced with `cf`.
@@ -44,6 +45,7 @@ std::expected<domain::Event, std::string> decode(const eventstore::Envelope& e) 
 // What applying a run of events to one read model left to do once `out` is written.
 struct StagedRun {
   std::uint64_t checkpoint{0};
+  std::uint64_t stored{0};  // the checkpoint in the column family once `out` is written
   std::string failure;  // the event it cannot apply: it stops right before it
   CountTreeCache::Changes tree_changes;  // for the slot's cache, once `out` is written
 };
@@ -55,7 +57,7 @@ std::expected<StagedRun, std::string> stage_run(
     std::span<const std::optional<domain::Event>> events,
     const std::vector<std::string>& decode_errors, rocksdb::WriteBatch& out) {
   ReadModelBatch batch(db, slot.cf, slot.trees.get());
-  StagedRun run{slot.checkpoint, {}, {}};
+  StagedRun run{slot.checkpoint, slot.stored, {}, {}};
   for (std::size_t i = 0; i < envelopes.size(); ++i) {
     const auto& envelope = envelopes[i];
     if (envelope.position <= slot.checkpoint) continue;
@@ -71,10 +73,11 @@ std::expected<StagedRun, std::string> stage_run(
     }
     run.checkpoint = envelope.position;
   }
-  if (run.checkpoint != slot.checkpoint) {
+  if (!batch.empty() || run.checkpoint - slot.stored >= kCheckpointLagMost) {
     batch.put(kCheckpointKey, encode_u64(run.checkpoint));
     if (auto r = batch.stage_into(out); !r) return std::unexpected(r.error());
     run.tree_changes = batch.take_tree_changes();
+    run.stored = run.checkpoint;
   }
   return run;
 }
@@ -178,6 +181,7 @@ struct ProjectionRunner::State {
     for (auto& [slot, run] : staged) {
       slot->trees->apply(run.tree_changes);
       slot->checkpoint = run.checkpoint;
+      slot->stored = run.stored;
       slot->stalled.clear();
       if (!run.failure.empty()) slot->error = std::move(run.failure);
     }
@@ -187,6 +191,18 @@ struct ProjectionRunner::State {
   bool wait_unless_stopping(std::chrono::milliseconds delay) {
     std::unique_lock lock(mutex);
     return !stop_requested.wait_for(lock, delay, [this] { return stopping; });
+  }
+
+  // A clean stop leaves every stored checkpoint at what its read model applied. One that
+  // cannot be written is only applied again on the next start.
+  void store_checkpoints() {
+    std::lock_guard apply_lock(apply_mutex);
+    for (auto& slot : slots) {
+      if (slot.stored == slot.checkpoint) continue;
+      ReadModelBatch batch(store->db(), slot.cf);
+      batch.put(kCheckpointKey, encode_u64(slot.checkpoint));
+      if (batch.commit()) slot.stored = slot.checkpoint;
+    }
   }
 
   void request_stop() {
@@ -228,7 +244,7 @@ std::expected<std::unique_ptr<ProjectionRunner>, std::string> ProjectionRunner::
     auto checkpoint = checkpoint_of({store.db(), cf});
     if (!checkpoint) return std::unexpected(checkpoint.error());
     from = std::min(from, *checkpoint);
-    state->slots.push_back({std::move(p), cf, *checkpoint});
+    state->slots.push_back({std::move(p), cf, *checkpoint, *checkpoint});
   }
   if (from == UINT64_MAX) from = store.head_position();
   state->publish();
@@ -247,6 +263,7 @@ ProjectionRunner::ProjectionRunner(std::shared_ptr<State> state,
 ProjectionRunner::~ProjectionRunner() {
   state_->request_stop();  // ends a retry backoff, so the subscription thread can be joined
   subscription_.stop();
+  state_->store_checkpoints();
   // Waiters already released read the read models, which close with this runner.
   state_->notifier.stop();
   // Waiters still pending will never be applied by this runner: tell them.
@@ -305,6 +322,7 @@ std::expected<void, std::string> ProjectionRunner::replace_column_family(std::st
     slot->trees = std::make_unique<CountTreeCache>();
     // Events the replacement already holds are skipped by stage_run, never applied twice.
     slot->checkpoint = std::max(slot->checkpoint, replacement->checkpoint);
+    slot->stored = replacement->checkpoint;
   }
   state_->publish();  // a checkpoint may have moved: release the waiters it covers
   return {};

@@ -44,6 +44,8 @@ class ReadModelBatch {
   [[nodiscard]] std::expected<std::optional<std::string>, std::string> get(std::string_view key);
   void put(std::string_view key, std::string_view value);
   void erase(std::string_view key);
+  // Whether nothing is staged (or everything staged was rolled back).
+  [[nodiscard]] bool empty() const { return staged_.empty(); }
   // Writes everything staged (not synced: read models are rebuilt from the synced log), with
   // the layout version of this code under kReadModelLayoutKey.
   [[nodiscard]] std::expected<void, std::string> commit();

@@ -1,0 +1,92 @@
+// A read model that a run of events leaves unchanged does not store its checkpoint with every
+// run (kCheckpointLagMost); a clean stop stores them all, and a start from checkpoints that
+// trail (a crash) applies those events again without changing anything.
+#include <rocksdb/utilities/checkpoint.h>
+
+#include "domain/organization/organization.hpp"
+#include "projections/customers_projection.hpp"
+#include "projections/directory_projections.hpp"
+#include "projections/organizations_projection.hpp"
+#include "tests/projections/projection_fixture.hpp"
+
+namespace orgd::projections::testing {
+namespace {
+
+std::uint64_t stored_checkpoint(eventstore::Store& store, const Projection& projection) {
+  auto checkpoint = read_checkpoint(store, projection);
+  EXPECT_TRUE(checkpoint.has_value()) << (checkpoint ? "" : checkpoint.error());
+  return checkpoint.value_or(UINT64_MAX);
+}
+
+std::uint64_t applied_by(const ProjectionRunner& runner, std::string_view name) {
+  for (const auto& status : runner.status()) {
+    if (status.name == name) return status.checkpoint;
+  }
+  ADD_FAILURE() << "no projection " << name;
+  return 0;
+}
+
+TEST_F(ProjectionTest, AnIdleReadModelStoresItsCheckpointOnlyWhenStopped) {
+  start_runner();
+  append(domain::organization_stream("a"), {created("a", "Alpha")});
+  append(domain::organization_stream("b"), {created("b", "Beta")});
+  ASSERT_TRUE(wait_applied());
+  const std::uint64_t head = store_->head_position();
+  const InvoicesProjection invoices;
+  const OrganizationsProjection organizations;
+  // Applied by both, stored by the one the events changed.
+  EXPECT_EQ(applied_by(*runner_, invoices.name()), head);
+  EXPECT_EQ(stored_checkpoint(*store_, invoices), 0u);
+  EXPECT_EQ(stored_checkpoint(*store_, organizations), head);
+
+  runner_.reset();
+  EXPECT_EQ(stored_checkpoint(*store_, invoices), head);
+  EXPECT_EQ(stored_checkpoint(*store_, organizations), head);
+}
+
+TEST_F(ProjectionTest, AnIdleReadModelsCheckpointTrailsByLessThanTheLimit) {
+  start_runner();
+  // Session ends the invoices never hear of: kCheckpointLagMost of them and a few more.
+  std::vector<domain::Event> ends(kCheckpointLagMost + 10,
+                                  domain::SessionEnded{"s", "hash", "logout"});
+  append("sessions-x", std::move(ends));
+  ASSERT_TRUE(wait_applied());
+  const std::uint64_t stored = stored_checkpoint(*store_, InvoicesProjection{});
+  EXPECT_GE(stored, kCheckpointLagMost);
+  EXPECT_LE(stored, store_->head_position());
+}
+
+TEST_F(ProjectionTest, AStartFromTrailingCheckpointsAppliesAgainAndChangesNothing) {
+  start_runner();
+  append(domain::organization_stream("a"), {created("a", "Alpha")});
+  append("customer-x", {domain::CustomerRegistered{"x", "x@y.io", "X", "Y", "", "a", "owner", "",
+                                                   "hash", "", ""}});
+  append("members-a", {domain::MemberJoined{"x", "owner"}});
+  append(domain::organization_stream("b"), {created("b", "Beta")});
+  ASSERT_TRUE(wait_applied());
+  // A copy taken while orgd runs holds what a crash would leave: stored checkpoints that trail.
+  const auto copy = dir_.string() + "-copy";
+  rocksdb::Checkpoint* raw = nullptr;
+  ASSERT_TRUE(rocksdb::Checkpoint::Create(store_->db(), &raw).ok());
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  ASSERT_TRUE(checkpoint->CreateCheckpoint(copy, 0).ok());
+  const std::uint64_t head = store_->head_position();
+  ASSERT_LT(stored_checkpoint(*store_, CustomersProjection{}), head);
+
+  runner_.reset();  // the original stops cleanly
+  std::map<std::string, std::map<std::string, std::string>> clean;
+  for (const auto& cf : projection_column_families()) clean[cf] = dump(cf);
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::rename(copy, dir_);
+  open();
+  start_runner();
+  ASSERT_TRUE(wait_applied());
+  runner_.reset();
+  for (const auto& cf : projection_column_families()) {
+    EXPECT_EQ(dump(cf), clean[cf]) << cf << " differs after applying again";
+  }
+}
+
+}  // namespace
+}  // namespace orgd::projections::testing
