@@ -62,6 +62,8 @@ TEST_F(ProjectionTest, AStartFromTrailingCheckpointsAppliesAgainAndChangesNothin
   append("customer-x", {domain::CustomerRegistered{"x", "x@y.io", "X", "Y", "", "a", "owner", "",
                                                    "hash", "", ""}});
   append("members-a", {domain::MemberJoined{"x", "owner"}});
+  ASSERT_TRUE(wait_applied());
+  // Alone in its run, so the customers' stored checkpoint stays before it.
   append(domain::organization_stream("b"), {created("b", "Beta")});
   ASSERT_TRUE(wait_applied());
   // A copy taken while orgd runs holds what a crash would leave: stored checkpoints that trail.
