@@ -32,7 +32,9 @@ class Projection {
   [[nodiscard]] virtual std::string_view name() const = 0;
   [[nodiscard]] virtual std::string_view column_family() const = 0;
   // Stages the changes for one event. An error stops the projection at this event: it is
-  // never skipped silently.
+  // never skipped silently. Depends only on the event and this projection's own column family
+  // (no clock, no other read model): after a crash the events past the stored checkpoint are
+  // applied again, and must stage exactly what they staged the first time.
   [[nodiscard]] virtual std::expected<void, std::string> apply(
       const eventstore::Envelope& envelope, const domain::Event& event,
       ReadModelBatch& batch) = 0;

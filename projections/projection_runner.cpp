@@ -87,7 +87,8 @@ std::expected<StagedRun, std::string> stage_run(
 struct ProjectionRunner::State {
   eventstore::Store* store{nullptr};
   std::vector<Slot> slots;  // touched only under apply_mutex after start
-  std::mutex apply_mutex;   // held while applying, and while a rebuild swaps a column family
+  std::mutex apply_mutex;   // held while applying or publishing, and while a rebuild swaps a
+                            // column family; taken before `mutex`
   mutable std::mutex mutex;
   std::condition_variable stop_requested;   // with mutex: wakes a retry backoff
   bool stopping{false};                     // guarded by mutex
@@ -129,11 +130,9 @@ struct ProjectionRunner::State {
         errors[i] = e.error();
       }
     }
-    bool any_running = false;
-    {
-      std::lock_guard apply_lock(apply_mutex);
-      any_running = apply_until_written(envelopes, events, errors);
-    }
+    // publish() reads the slots, which a rebuild's swap may change once apply_mutex is free.
+    std::lock_guard apply_lock(apply_mutex);
+    const bool any_running = apply_until_written(envelopes, events, errors);
     publish();
     return any_running;
   }
@@ -323,8 +322,8 @@ std::expected<void, std::string> ProjectionRunner::replace_column_family(std::st
     // Events the replacement already holds are skipped by stage_run, never applied twice.
     slot->checkpoint = std::max(slot->checkpoint, replacement->checkpoint);
     slot->stored = replacement->checkpoint;
+    state_->publish();  // a checkpoint may have moved: release the waiters it covers
   }
-  state_->publish();  // a checkpoint may have moved: release the waiters it covers
   return {};
 }
 

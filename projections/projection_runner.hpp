@@ -76,7 +76,8 @@ class ProjectionRunner {
   eventstore::Subscription subscription_;
 };
 
-// Reads a projection's checkpoint (0 when it has never run).
+// Reads a projection's stored checkpoint (0 when it has never run). While orgd runs it may
+// trail what the projection applied by up to kCheckpointLagMost events that changed nothing.
 [[nodiscard]] std::expected<std::uint64_t, std::string> read_checkpoint(
     eventstore::Store& store, const Projection& projection);
 

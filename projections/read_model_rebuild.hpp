@@ -39,7 +39,8 @@ struct ReplayHooks {
 };
 
 // Applies the events in `range` to `projection` in `target`, committing the checkpoint
-// (kCheckpointKey) with each chunk of changes, exactly like the live runner. Returns the last
+// (kCheckpointKey) with each chunk of changes (the live runner stores it only with a change, see
+// kCheckpointLagMost: the data is the same either way). Returns the last
 // position applied (range.after when there was nothing to do).
 // Errors: the log cannot be read, an event does not decode, or the projection refuses one
 // ("position N (Type): why").
