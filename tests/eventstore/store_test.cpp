@@ -18,6 +18,14 @@ namespace {
 
 class StoreOpenTest : public StoreTest {
  protected:
+  // Reopens the store with one extra column family, "read_model", and returns it.
+  rocksdb::ColumnFamilyHandle* reopen_with_read_model() {
+    StoreOptions with_extra = options();
+    with_extra.extra_column_families = {"read_model"};
+    reopen(with_extra);
+    return store_->column_family("read_model");
+  }
+
   // Recomputes the chain from 32 zero bytes, as an auditor would, and returns its end.
   Hash verified_chain() {
     Hash previous{};
@@ -114,10 +122,7 @@ TEST_F(StoreOpenTest, StopWritingCompletesWhatIsQueuedThenRefusesAndReadsGoOn) {
 }
 
 TEST_F(StoreOpenTest, ExtraColumnFamiliesLiveInTheSameDatabase) {
-  StoreOptions with_extra = options();
-  with_extra.extra_column_families = {"read_model"};
-  reopen(with_extra);
-  auto* read_model = store_->column_family("read_model");
+  auto* read_model = reopen_with_read_model();
   ASSERT_NE(read_model, nullptr);
   EXPECT_NE(store_->column_family(kEventsCf), nullptr);
   EXPECT_NE(store_->column_family("default"), nullptr);
@@ -174,11 +179,8 @@ std::vector<std::pair<std::string, std::uint64_t>> filters_of(rocksdb::DB& db,
 // creates while the compactions built them (README). The log's scanned column families carry
 // none.
 TEST_F(StoreOpenTest, ReadModelFilesCarryBloomFiltersAndTheLogNone) {
-  StoreOptions with_extra = options();
-  with_extra.extra_column_families = {"read_model"};
-  reopen(with_extra);
+  auto* read_model = reopen_with_read_model();
   auto& db = *store_->db();
-  auto* read_model = store_->column_family("read_model");
   for (int i = 0; i < 5000; ++i) {
     ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), read_model, "key-" + std::to_string(i), "v").ok());
   }
@@ -227,11 +229,8 @@ void wait_for_compactions(rocksdb::DB& db) {
 // the large sorted run below them (leveled compaction rewrote that run every fourth
 // flush: ~40 % of orgd's CPU during creates). The log, appended in key order, stays leveled.
 TEST_F(StoreOpenTest, KeysWrittenAllOverAreMergedWithoutRewritingTheLargestRun) {
-  StoreOptions with_extra = options();
-  with_extra.extra_column_families = {"read_model"};
-  reopen(with_extra);
+  auto* read_model = reopen_with_read_model();
   auto& db = *store_->db();
-  auto* read_model = store_->column_family("read_model");
   const auto key = [](int i) {
     char text[16];
     std::snprintf(text, sizeof text, "key-%06d", i);
