@@ -12,7 +12,6 @@
 #include "api/command_observer.hpp"
 #include "api/login_throttle.hpp"
 #include "api/organization_reads.hpp"
-#include "api/rendered_organizations.hpp"
 #include "api/worker_pool.hpp"
 #include "projections/customer_queries.hpp"
 #include "projections/directory_queries.hpp"
@@ -58,7 +57,6 @@ struct ApiContext {
   projections::DirectoryQueries directory;  // contracts, groups, invoices
   Authenticator auth;
   OrganizationReads organization_reads;  // GET by id: organizations with their JSON
-  RenderedOrganizations rendered_organizations;  // listings: organizations' JSON by their bytes
   LoginThrottle login_throttle;
   // Told how each command request ended (metrics). Set before serving; may be empty.
   CommandObserver observe_command;

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "domain/iso8601.hpp"
+
 namespace orgd::api {
 
 // A UUID version 7 (RFC 9562): 48-bit Unix milliseconds, then random bits. Time-ordered ids keep
@@ -14,6 +16,6 @@ namespace orgd::api {
 // Wall-clock UTC milliseconds.
 [[nodiscard]] std::int64_t now_ms();
 // "2026-11-23T13:17:22.123Z".
-[[nodiscard]] std::string format_iso8601(std::int64_t unix_ms);
+using domain::format_iso8601;
 
 }  // namespace orgd::api

@@ -15,8 +15,6 @@ using projections::OrganizationListQuery;
 using projections::OrganizationSort;
 
 constexpr std::size_t kMaxQueryPoints = 100;
-// About what one organization's JSON takes, to size a page's text once.
-constexpr std::size_t kOrganizationJsonBytes = 640;
 
 std::expected<void, HttpResponse> read_filters(const HttpRequest& request, const QueryParams& query,
                                                OrganizationListQuery& q) {
@@ -61,18 +59,18 @@ std::expected<std::optional<std::string>, HttpResponse> read_parent(const HttpRe
   return std::optional<std::string>{std::string(*parent)};
 }
 
-HttpResponse page_response(const ApiContext& context, const HttpRequest& request,
-                           const projections::EncodedOrganizationPage& page,
+// The stored documents joined into the page's body: nothing is decoded or rendered.
+HttpResponse page_response(const projections::OrganizationDocumentPage& page,
                            std::uint64_t page_size) {
   auto frame =
       page_body_frame("organizations", {page.page, page_size, page.total, page.next_cursor});
+  std::size_t size = frame.head.size() + page.rows.size() + frame.tail.size();
+  for (const auto& document : page.rows) size += document.size();
   std::string body = std::move(frame.head);
-  body.reserve(body.size() + page.rows.size() * kOrganizationJsonBytes + frame.tail.size());
+  body.reserve(size);
   for (std::size_t i = 0; i < page.rows.size(); ++i) {
     if (i > 0) body += ',';
-    if (auto written = context.rendered_organizations.append_json(body, page.rows[i]); !written) {
-      return unavailable_response(request, "read model unreadable: " + written.error());
-    }
+    body += page.rows[i];
   }
   body += frame.tail;
   return json_response(200, std::move(body));
@@ -118,7 +116,7 @@ HttpResponse list_organizations(const ApiContext& context, const HttpRequest& re
       auto parent = context.organizations.get(*q.parent_id);
       if (!parent) return unavailable_response(request, parent.error().message);
       if (!*parent || !visible_to(caller, (*parent)->id, (*parent)->ancestors)) {
-        return page_response(context, request, {{}, q.page, 0, {}}, q.page_size);
+        return page_response({{}, q.page, 0, {}}, q.page_size);
       }
     } else {
       // "Top-level within my reach" is my own organization if it is top-level; the subtree
@@ -126,28 +124,28 @@ HttpResponse list_organizations(const ApiContext& context, const HttpRequest& re
       if (q.parent_id) {
         auto own = context.organizations.get(caller.organization_id);
         if (!own) return unavailable_response(request, own.error().message);
-        projections::EncodedOrganizationPage page{{}, q.page, 0, {}};
+        projections::OrganizationDocumentPage page{{}, q.page, 0, {}};
         const bool matches = *own && (*own)->parent_id.empty() &&
                              (!q.status || (*own)->status == *q.status) &&
                              domain::fold_case((*own)->name).starts_with(
                                  domain::fold_case(q.name_prefix));
         if (matches) {
           page.total = 1;
-          if (q.page == 1 && q.cursor.empty()) page.rows.push_back(projections::encode_row(**own));
+          if (q.page == 1 && q.cursor.empty()) page.rows.push_back(organization_body(**own));
         }
-        return page_response(context, request, page, q.page_size);
+        return page_response(page, q.page_size);
       }
       q.subtree_root = caller.organization_id;
     }
   }
-  auto page = context.organizations.list_encoded(q);
+  auto page = context.organizations.list_documents(q);
   if (!page) {
     if (page.error().code == projections::QueryErrorCode::invalid_cursor) {
       return bad_request_response(request, "cursor", page.error().message);
     }
     return unavailable_response(request, page.error().message);
   }
-  return page_response(context, request, *page, q.page_size);
+  return page_response(*page, q.page_size);
 }
 
 }  // namespace orgd::api

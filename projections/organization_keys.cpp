@@ -12,13 +12,20 @@ std::expected<OrganizationRow, std::string> decode_organization_row(std::string_
   return decode_with_cereal<OrganizationRow>(bytes);
 }
 
-std::string organization_row_key(std::string_view id) {
+namespace {
+
+std::string tagged(char tag, std::string_view id) {
   std::string key;
   key.reserve(1 + id.size());
-  key += 'r';
+  key += tag;
   key += id;
   return key;
 }
+
+}  // namespace
+
+std::string organization_row_key(std::string_view id) { return tagged('r', id); }
+std::string organization_document_key(std::string_view id) { return tagged('j', id); }
 
 std::string scope_all() { return "all"; }
 std::string scope_status(std::string_view status) { return "s=" + std::string(status); }

@@ -1,5 +1,6 @@
 #pragma once
 // Key layout of the "organizations" column family:
+//   'j' id                              -> the organization's JSON (organization_document.hpp)
 //   'r' id                              -> OrganizationRow
 //   'x' scope '\0' 'n' folded-name '\0' id -> id     (name order)
 //   'x' scope '\0' 't' be64(created position) -> id  (creation order)
@@ -20,6 +21,7 @@ namespace orgd::projections {
 enum class OrganizationSort : char { name = 'n', created = 't' };
 
 [[nodiscard]] std::string organization_row_key(std::string_view id);
+[[nodiscard]] std::string organization_document_key(std::string_view id);
 [[nodiscard]] std::vector<std::string> organization_scopes(const OrganizationRow& row);
 // Every index key of `scope` in `sort` order starts with this (a counted index)...
 [[nodiscard]] std::string organization_index_prefix(std::string_view scope, OrganizationSort sort);

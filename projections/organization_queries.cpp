@@ -76,14 +76,15 @@ class Reader {
     return std::optional<OrganizationRow>{std::move(*decoded)};
   }
 
-  // The encoded rows of `ids` that exist, in that order: those remembered at this snapshot's
-  // sequence number, and the others from one MultiGet, which shares the lookup work (the version,
-  // bloom probes, index blocks) a Get per row would repeat.
-  std::expected<std::vector<std::string>, QueryError> encoded_rows(
-      const std::vector<std::string>& ids) const {
+  // The stored values of `ids` that exist, in that order, under the keys key_of(id) gives:
+  // those remembered at this snapshot's sequence number, and the others from one MultiGet,
+  // which shares the lookup work (the version, bloom probes, index blocks) a Get per key would
+  // repeat.
+  std::expected<std::vector<std::string>, QueryError> values(
+      const std::vector<std::string>& ids, std::string (*key_of)(std::string_view)) const {
     std::vector<std::string> keys;
     keys.reserve(ids.size());
-    for (const auto& id : ids) keys.push_back(organization_row_key(id));
+    for (const auto& id : ids) keys.push_back(key_of(id));
     auto version =
         ids.size() <= kMostRowsRemembered ? this->version() : std::optional<ReadModelVersion>{};
     auto found = version ? remembered_.find(keys, *version)
@@ -91,19 +92,24 @@ class Reader {
     if (auto read = read_missing(keys, found, version); !read) {
       return std::unexpected(std::move(read.error()));
     }
-    std::vector<std::string> rows;
-    rows.reserve(keys.size());
-    for (auto& row : found) {
-      if (row) rows.push_back(std::move(*row));
+    std::vector<std::string> values;
+    values.reserve(keys.size());
+    for (auto& value : found) {
+      if (value) values.push_back(std::move(*value));
     }
-    return rows;
+    return values;
   }
 
   std::expected<std::vector<OrganizationRow>, QueryError> rows(
       const std::vector<std::string>& ids) const {
-    auto encoded = encoded_rows(ids);
+    auto encoded = values(ids, organization_row_key);
     if (!encoded) return std::unexpected(std::move(encoded.error()));
     return decode_rows(*encoded);
+  }
+
+  std::expected<std::vector<std::string>, QueryError> documents(
+      const std::vector<std::string>& ids) const {
+    return values(ids, organization_document_key);
   }
 
   [[nodiscard]] rocksdb::DB* db() const { return db_; }
@@ -148,8 +154,9 @@ class Reader {
 
 // q with creation order: the name-prefix range holds the matches; they are re-sorted by
 // creation (bounded by the number of matches) and paged by number.
-std::expected<EncodedOrganizationPage, QueryError> list_prefix_by_creation(
-    const Reader& reader, const OrganizationListQuery& q, const std::string& scope) {
+std::expected<OrganizationIdPage, QueryError> prefix_by_creation(const Reader& reader,
+                                                                 const OrganizationListQuery& q,
+                                                                 const std::string& scope) {
   if (!q.cursor.empty()) {
     return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,
                                       "q with createdTime order is paged by number only"});
@@ -162,23 +169,43 @@ std::expected<EncodedOrganizationPage, QueryError> list_prefix_by_creation(
                               UINT64_MAX,
                               {}});
   if (!ids) return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
-  auto encoded = reader.encoded_rows(ids->ids);
-  if (!encoded) return std::unexpected(encoded.error());
-  auto rows = decode_rows(*encoded);
+  auto rows = reader.rows(ids->ids);
   if (!rows) return std::unexpected(rows.error());
-  std::vector<std::size_t> order(rows->size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const auto pa = (*rows)[a].created_position;
-    const auto pb = (*rows)[b].created_position;
-    return q.descending ? pa > pb : pa < pb;
+  std::sort(rows->begin(), rows->end(), [&](const OrganizationRow& a, const OrganizationRow& b) {
+    return q.descending ? a.created_position > b.created_position
+                        : a.created_position < b.created_position;
   });
-  EncodedOrganizationPage page{{}, q.page, order.size(), {}};
+  OrganizationIdPage page{{}, q.page, rows->size(), {}};
   const std::uint64_t first = (q.page - 1) * q.page_size;
-  for (std::uint64_t i = first; i < order.size() && page.rows.size() < q.page_size; ++i) {
-    page.rows.push_back(std::move((*encoded)[order[i]]));
+  for (std::uint64_t i = first; i < rows->size() && page.rows.size() < q.page_size; ++i) {
+    page.rows.push_back(std::move((*rows)[i].id));
   }
   return page;
+}
+
+// The ids of the page `q` asks for, in order.
+std::expected<OrganizationIdPage, QueryError> page_ids(const Reader& reader,
+                                                       const OrganizationListQuery& q,
+                                                       const IndexPageMemories& memories) {
+  const std::string scope = choose_scope(q);
+  // q: the name-order index, narrowed to the names that start with it.
+  const bool filtered = !q.name_prefix.empty();
+  if (filtered && q.sort == OrganizationSort::created) return prefix_by_creation(reader, q, scope);
+  auto ids =
+      read_index_page(reader.db(), reader.cf(), reader.options(),
+                      {organization_index_prefix(scope, filtered ? OrganizationSort::name : q.sort),
+                       filtered ? domain::fold_case(q.name_prefix) : std::string(), q.descending,
+                       q.page, q.page_size, q.cursor},
+                      memories);
+  if (!ids) {
+    if (ids.error() == IndexPageError::invalid_cursor) {
+      return std::unexpected(
+          QueryError{QueryErrorCode::invalid_cursor, "the cursor does not belong to this listing"});
+    }
+    return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
+  }
+  return OrganizationIdPage{std::move(ids->ids), ids->page, ids->total,
+                            std::move(ids->next_cursor)};
 }
 
 }  // namespace
@@ -208,40 +235,27 @@ std::expected<std::vector<OrganizationRow>, QueryError> OrganizationQueries::anc
 
 std::expected<OrganizationPage, QueryError> OrganizationQueries::list(
     const OrganizationListQuery& q) const {
-  auto encoded = list_encoded(q);
-  if (!encoded) return std::unexpected(std::move(encoded.error()));
-  auto rows = decode_rows(encoded->rows);
+  Reader reader(store_, handles_, remembered_rows_);
+  auto ids = page_ids(reader, q, memories());
+  if (!ids) return std::unexpected(std::move(ids.error()));
+  auto rows = reader.rows(ids->rows);
   if (!rows) return std::unexpected(std::move(rows.error()));
-  return OrganizationPage{std::move(*rows), encoded->page, encoded->total,
-                          std::move(encoded->next_cursor)};
+  return OrganizationPage{std::move(*rows), ids->page, ids->total, std::move(ids->next_cursor)};
 }
 
-std::expected<EncodedOrganizationPage, QueryError> OrganizationQueries::list_encoded(
+std::expected<OrganizationDocumentPage, QueryError> OrganizationQueries::list_documents(
     const OrganizationListQuery& q) const {
   Reader reader(store_, handles_, remembered_rows_);
-  const std::string scope = choose_scope(q);
-  // q: the name-order index, narrowed to the names that start with it.
-  const bool filtered = !q.name_prefix.empty();
-  if (filtered && q.sort == OrganizationSort::created) {
-    return list_prefix_by_creation(reader, q, scope);
-  }
-  auto ids =
-      read_index_page(reader.db(), reader.cf(), reader.options(),
-                      {organization_index_prefix(scope, filtered ? OrganizationSort::name : q.sort),
-                       filtered ? domain::fold_case(q.name_prefix) : std::string(), q.descending,
-                       q.page, q.page_size, q.cursor},
-                      {&remembered_trees_, &remembered_positions_, &remembered_pages_});
-  if (!ids) {
-    if (ids.error() == IndexPageError::invalid_cursor) {
-      return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,
-                                        "the cursor does not belong to this listing"});
-    }
-    return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
-  }
-  auto rows = reader.encoded_rows(ids->ids);
-  if (!rows) return std::unexpected(rows.error());
-  return EncodedOrganizationPage{std::move(*rows), ids->page, ids->total,
-                                 std::move(ids->next_cursor)};
+  auto ids = page_ids(reader, q, memories());
+  if (!ids) return std::unexpected(std::move(ids.error()));
+  auto documents = reader.documents(ids->rows);
+  if (!documents) return std::unexpected(std::move(documents.error()));
+  return OrganizationDocumentPage{std::move(*documents), ids->page, ids->total,
+                                  std::move(ids->next_cursor)};
+}
+
+IndexPageMemories OrganizationQueries::memories() const {
+  return {&remembered_trees_, &remembered_positions_, &remembered_pages_};
 }
 
 }  // namespace orgd::projections

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "eventstore/store.hpp"
+#include "projections/index_page.hpp"
 #include "projections/organization_keys.hpp"
 #include "projections/organization_row.hpp"
 #include "projections/read_model_handles.hpp"
@@ -43,9 +44,10 @@ struct BasicOrganizationPage {
   std::string next_cursor;  // empty on the last page
 };
 using OrganizationPage = BasicOrganizationPage<OrganizationRow>;
-// Rows as the read model stores them (encode_row's bytes; decode_organization_row reads
-// them): a caller that renders rows can tell an unchanged row by its bytes, undecoded.
-using EncodedOrganizationPage = BasicOrganizationPage<std::string>;
+// The organizations' JSON documents as the read model stores them (organization_document.hpp).
+using OrganizationDocumentPage = BasicOrganizationPage<std::string>;
+// The organizations' ids.
+using OrganizationIdPage = BasicOrganizationPage<std::string>;
 
 enum class QueryErrorCode : std::uint8_t { invalid_cursor, storage };
 struct QueryError {
@@ -63,8 +65,8 @@ class OrganizationQueries {
       std::string_view id) const;
   [[nodiscard]] std::expected<OrganizationPage, QueryError> list(
       const OrganizationListQuery& query) const;
-  // The same page, its rows left encoded.
-  [[nodiscard]] std::expected<EncodedOrganizationPage, QueryError> list_encoded(
+  // The same page as the organizations' stored JSON documents, ready to send.
+  [[nodiscard]] std::expected<OrganizationDocumentPage, QueryError> list_documents(
       const OrganizationListQuery& query) const;
   // The rows listings remembered (their hits tell how often a page's lookups were skipped).
   [[nodiscard]] const RowsAtSnapshot& remembered_rows() const { return remembered_rows_; }
@@ -75,6 +77,8 @@ class OrganizationQueries {
       std::string_view id) const;
 
  private:
+  [[nodiscard]] IndexPageMemories memories() const;
+
   const eventstore::Store& store_;
   const ReadModelHandles* handles_;
   RowsAtSnapshot remembered_rows_;  // listing pages' rows

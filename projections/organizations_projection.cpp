@@ -6,6 +6,7 @@
 
 #include "domain/organization/organization.hpp"
 #include "projections/counted_index.hpp"
+#include "projections/organization_document.hpp"
 #include "projections/organization_keys.hpp"
 
 namespace orgd::projections {
@@ -30,6 +31,12 @@ std::expected<OrganizationRow, std::string> load_existing(ReadModelBatch& batch,
   if (!row) return std::unexpected(row.error());
   if (!*row) return std::unexpected("organization " + std::string(id) + " has no row");
   return std::move(**row);
+}
+
+// The row and, next to it, its document: the two always change together.
+void put_row(ReadModelBatch& batch, const OrganizationRow& row) {
+  batch.put(organization_row_key(row.id), encode_row(row));
+  batch.put(organization_document_key(row.id), organization_document(row));
 }
 
 // Every index entry of the row: both orders of every scope it is listed in.
@@ -77,7 +84,7 @@ Result replace(ReadModelBatch& batch, const OrganizationRow& before, const Organ
       return r;
     }
   }
-  batch.put(organization_row_key(after.id), encode_row(after));
+  put_row(batch, after);
   return {};
 }
 
@@ -134,7 +141,7 @@ Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
                       envelope.timestamp_ms, envelope.actor, envelope.actor, envelope.version,
                       envelope.position, std::move(*ancestors)};
   if (auto r = index_new(batch, row); !r) return r;
-  batch.put(organization_row_key(row.id), encode_row(row));
+  put_row(batch, row);
   return {};
 }
 
@@ -172,6 +179,7 @@ Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
   if (!row) return std::unexpected(row.error());
   if (auto r = unindex(batch, *row); !r) return r;
   batch.erase(organization_row_key(row->id));
+  batch.erase(organization_document_key(row->id));
   return {};
 }
 
@@ -180,7 +188,7 @@ Result adjust_children(ReadModelBatch& batch, const eventstore::Envelope& envelo
   if (!row) return std::unexpected(row.error());
   row->child_count = static_cast<std::uint64_t>(static_cast<std::int64_t>(row->child_count) + delta);
   touch(*row, envelope);
-  batch.put(organization_row_key(row->id), encode_row(*row));
+  put_row(batch, *row);
   return {};
 }
 
@@ -204,7 +212,7 @@ Result adjust_members(ReadModelBatch& batch, const eventstore::Envelope& envelop
   if (!*row) return {};
   (*row)->member_count =
       static_cast<std::uint64_t>(static_cast<std::int64_t>((*row)->member_count) + delta);
-  batch.put(organization_row_key((*row)->id), encode_row(**row));
+  put_row(batch, **row);
   return {};
 }
 
@@ -222,7 +230,7 @@ Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
   if (!row) return std::unexpected(row.error());
   row->billing_plan = e.billing_plan;
   touch(*row, envelope);
-  batch.put(organization_row_key(row->id), encode_row(*row));
+  put_row(batch, *row);
   return {};
 }
 

@@ -110,7 +110,8 @@ inline constexpr std::string_view kReadModelLayoutKey =
     "\xff"
     "layout";
 // 2: counted indexes (counted_index.hpp) replace the per-listing counters.
-inline constexpr std::uint64_t kReadModelLayout = 2;
+// 3: each organization's JSON document is stored next to its row (organization_document.hpp).
+inline constexpr std::uint64_t kReadModelLayout = 3;
 
 // Fixed-width big-endian encodings keep numeric keys in numeric order.
 [[nodiscard]] std::string encode_u64(std::uint64_t value);

@@ -149,8 +149,8 @@ TEST_F(Organizations, UpdateNeedsAVersionAndHonoursIfMatch) {
   EXPECT_EQ(echoed.status, 200) << echoed.body;
 }
 
-// A listing remembers its rows' bytes and JSON (rows_at_snapshot.hpp,
-// rendered_organizations.hpp); an update must show in the next page all the same.
+// A listing remembers its documents at a snapshot (rows_at_snapshot.hpp) and its pages
+// (index_page.hpp); an update must show in the next page all the same.
 TEST_F(Organizations, ListingsShowAnUpdateAtOnce) {
   const std::string id = str(create_org("Listed"), "id");
   const std::string url = "/api/v1/organizations?q=listed";

@@ -1,8 +1,11 @@
 #include "projections/organizations_projection.hpp"
 
+#include <boost/json/parse.hpp>
 #include <future>
 
 #include "domain/organization/organization.hpp"
+#include "projections/organization_document.hpp"
+#include "projections/organization_keys.hpp"
 #include "projections/organization_queries.hpp"
 #include "tests/projections/projection_fixture.hpp"
 
@@ -50,6 +53,38 @@ TEST_F(ProjectionTest, RowsReflectTheHistory) {
   EXPECT_EQ((*b)->version, 3u);
   EXPECT_EQ((*queries.get("a"))->child_count, 0u);
   EXPECT_FALSE(queries.get("e")->has_value()) << "deleted organizations have no row";
+}
+
+// A listing sends the stored documents as they are, so each must be its row's, whatever
+// changed the row: a rename, a move, a child, a member, a plan; and a delete takes both.
+TEST_F(ProjectionTest, EveryRowHasItsDocumentAndNoDocumentOutlivesItsRow) {
+  write_history(*this);
+  append(organization_stream("d"), {domain::BillingPlanChanged{"pro"}});
+  start_runner();
+  ASSERT_TRUE(wait_applied());
+  const auto stored = dump(kOrganizationsColumnFamily);
+  std::size_t rows = 0;
+  std::size_t documents = 0;
+  for (const auto& [key, value] : stored) {
+    if (key.starts_with('j')) ++documents;
+    if (!key.starts_with('r')) continue;
+    ++rows;
+    auto row = decode_organization_row(value);
+    ASSERT_TRUE(row.has_value()) << key;
+    const auto document = stored.find(organization_document_key(row->id));
+    ASSERT_NE(document, stored.end()) << "no document for " << row->id;
+    EXPECT_EQ(document->second, organization_document(*row)) << row->id;
+  }
+  EXPECT_EQ(rows, 4u) << "a, b, c and d; e was deleted";
+  EXPECT_EQ(documents, rows);
+  EXPECT_FALSE(stored.contains(organization_document_key("e")));
+  const auto b = boost::json::parse(stored.at(organization_document_key("b"))).as_object();
+  EXPECT_EQ(b.at("name"), "Bravo");
+  EXPECT_EQ(b.at("memberCount"), 1);
+  EXPECT_EQ(b.at("childCount"), 1);
+  const auto d = boost::json::parse(stored.at(organization_document_key("d"))).as_object();
+  EXPECT_EQ(d.at("billingPlan"), "pro");
+  EXPECT_EQ(d.at("parentId"), "c");
 }
 
 TEST_F(ProjectionTest, ListingsUseCountersThatMatchTheIndex) {
