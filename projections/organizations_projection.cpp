@@ -33,10 +33,10 @@ std::expected<OrganizationRow, std::string> load_existing(ReadModelBatch& batch,
   return std::move(**row);
 }
 
-// The row and, next to it, its document: the two always change together.
+// The row; its document follows in finish().
 void put_row(ReadModelBatch& batch, const OrganizationRow& row) {
   batch.put(organization_row_key(row.id), encode_row(row));
-  batch.put(organization_document_key(row.id), organization_document(row));
+  batch.touch(row.id);
 }
 
 // Every index entry of the row: both orders of every scope it is listed in.
@@ -179,7 +179,7 @@ Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
   if (!row) return std::unexpected(row.error());
   if (auto r = unindex(batch, *row); !r) return r;
   batch.erase(organization_row_key(row->id));
-  batch.erase(organization_document_key(row->id));
+  batch.touch(row->id);
   return {};
 }
 
@@ -244,6 +244,20 @@ Result on(ReadModelBatch&, const eventstore::Envelope&, const Other&) {
 std::expected<void, std::string> OrganizationsProjection::apply(
     const eventstore::Envelope& envelope, const domain::Event& event, ReadModelBatch& batch) {
   return std::visit([&](const auto& e) { return on(batch, envelope, e); }, event);
+}
+
+// Each changed row's document, rendered once from the row as the run leaves it.
+std::expected<void, std::string> OrganizationsProjection::finish(ReadModelBatch& batch) {
+  for (const auto& id : batch.take_touched()) {
+    auto row = load(batch, id);
+    if (!row) return std::unexpected(row.error());
+    if (*row) {
+      batch.put(organization_document_key(id), organization_document(**row));
+    } else {
+      batch.erase(organization_document_key(id));
+    }
+  }
+  return {};
 }
 
 }  // namespace orgd::projections

@@ -17,6 +17,8 @@ class OrganizationsProjection final : public Projection {
   [[nodiscard]] std::expected<void, std::string> apply(const eventstore::Envelope& envelope,
                                                        const domain::Event& event,
                                                        ReadModelBatch& batch) override;
+  // The JSON documents of the organizations whose rows changed (organization_document.hpp).
+  [[nodiscard]] std::expected<void, std::string> finish(ReadModelBatch& batch) override;
 };
 
 }  // namespace orgd::projections

@@ -38,6 +38,13 @@ class Projection {
   [[nodiscard]] virtual std::expected<void, std::string> apply(
       const eventstore::Envelope& envelope, const domain::Event& event,
       ReadModelBatch& batch) = 0;
+  // Stages what the projection derives from the rows its events changed since the last call
+  // (the organizations' JSON documents): once per run of events rather than once per event,
+  // since a run often changes one row many times (a rebuild: every member joining). Called
+  // before every batch of changes is written, and after each event while a replay's hook
+  // watches the batch (orgctl verify finds the event that last wrote a key). Depends only on
+  // what the batch holds, like apply.
+  [[nodiscard]] virtual std::expected<void, std::string> finish(ReadModelBatch&) { return {}; }
 };
 
 }  // namespace orgd::projections

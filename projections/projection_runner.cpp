@@ -73,6 +73,9 @@ std::expected<StagedRun, std::string> stage_run(
     }
     run.checkpoint = envelope.position;
   }
+  if (auto finished = slot.projection->finish(batch); !finished) {
+    return std::unexpected(finished.error());
+  }
   if (!batch.empty() || run.checkpoint - slot.stored >= kCheckpointLagMost) {
     batch.put(kCheckpointKey, encode_u64(run.checkpoint));
     if (auto r = batch.stage_into(out); !r) return std::unexpected(r.error());
@@ -359,6 +362,9 @@ std::expected<std::uint64_t, std::string> rebuild_offline(
         return std::unexpected("position " + std::to_string((*chunk)[i].position) + ": " +
                                r.error());
       }
+    }
+    if (auto finished = projection.finish(batch); !finished) {
+      return std::unexpected(finished.error());
     }
     done = chunk->back().position;
     batch.put(kCheckpointKey, encode_u64(done));

@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -56,6 +57,11 @@ class ReadModelBatch {
   [[nodiscard]] std::expected<void, std::string> stage_into(rocksdb::WriteBatch& out);
   // The count-tree changes staged (empty without a cache); the batch forgets them.
   [[nodiscard]] CountTreeCache::Changes take_tree_changes();
+  // Remembers `key` until take_touched(): how a projection notes the rows whose derived keys it
+  // stages once, in Projection::finish, however many events changed them. A rollback keeps
+  // the notes (finish reads each row as the batch holds it, so a note too many costs nothing).
+  void touch(std::string_view key) { touched_.emplace(key); }
+  [[nodiscard]] std::set<std::string, std::less<>> take_touched() { return std::move(touched_); }
   // Marks the current state; rollback() undoes everything staged after the mark.
   void save_point();
   void rollback();
@@ -101,6 +107,7 @@ class ReadModelBatch {
   std::vector<std::pair<Staged::iterator, std::optional<std::optional<std::string>>>> undo_;
   std::vector<std::size_t> save_points_;  // sizes of undo_ at each save point
   std::string tree_error_;                // a tree that failed to load on a write
+  std::set<std::string, std::less<>> touched_;
 };
 
 // Stamped by every commit: the layout of the keys this code writes. A read model stamped with

@@ -55,8 +55,12 @@ std::expected<void, std::string> apply_chunk(const ReplayJob& job, CountTreeCach
     if (auto r = apply_one(*job.projection, chunk.envelopes[i], chunk.events[i], batch); !r) {
       return r;
     }
-    if (hooks.applied) hooks.applied(chunk.envelopes[i], batch);
+    if (hooks.applied) {
+      if (auto r = job.projection->finish(batch); !r) return r;
+      hooks.applied(chunk.envelopes[i], batch);
+    }
   }
+  if (auto r = job.projection->finish(batch); !r) return r;
   batch.put(kCheckpointKey, encode_u64(chunk.envelopes.back().position));
   return batch.commit();
 }

@@ -111,6 +111,20 @@ TEST_F(VerifyTest, ACorruptedProjectionRowFailsNamingTheEventThatWroteIt) {
   EXPECT_TRUE(check(report, "projection:customers").ok());
 }
 
+// Documents are staged once per run (Projection::finish), yet verify still names the event
+// that last changed one.
+TEST_F(VerifyTest, ACorruptedDocumentFailsNamingTheEventThatChangedIt) {
+  const auto key = projections::organization_document_key(kOrgA);
+  auto* organizations = cf(projections::kOrganizationsColumnFamily);
+  std::string document;
+  ASSERT_TRUE(db().Get({}, organizations, key, &document).ok());
+  ASSERT_TRUE(db().Put({}, organizations, key, document + " ").ok());
+  const auto report = run();
+  const auto& projection = check(report, "projection:organizations");
+  ASSERT_TRUE(projection.divergence.has_value());
+  EXPECT_EQ(projection.divergence->position, joined_at_) << "memberCount changed last";
+}
+
 TEST_F(VerifyTest, AnExtraProjectionRowIsReported) {
   ASSERT_TRUE(db().Put({}, cf(projections::kOrganizationsColumnFamily), "r-not-an-org", "x").ok());
   const auto report = run();
