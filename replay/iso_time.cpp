@@ -1,7 +1,6 @@
 #include "replay/iso_time.hpp"
 
 #include <chrono>
-#include <cstdio>
 
 namespace orgd::replay {
 namespace {
@@ -53,21 +52,6 @@ std::optional<int> take_zone(std::string_view text) {
 }
 
 }  // namespace
-
-std::string format_iso8601(std::int64_t unix_ms) {
-  using namespace std::chrono;
-  const sys_time<milliseconds> t{milliseconds(unix_ms)};
-  const auto day = floor<days>(t);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{t - day};
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
-                static_cast<int>(hms.subseconds().count()));
-  return buffer;
-}
 
 std::optional<std::int64_t> parse_iso8601(std::string_view text) {
   using namespace std::chrono;

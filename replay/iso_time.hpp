@@ -1,7 +1,7 @@
 #pragma once
 // ISO-8601 UTC timestamps as history shows them and auditors type them.
 //
-// replay/ does not depend on api/, so it keeps its own formatter; both print the same shape.
+// Formatting is domain/iso8601.hpp's, shared with the API and the read models' documents.
 // Thread-safety: pure functions.
 
 #include <cstdint>
@@ -9,10 +9,12 @@
 #include <string>
 #include <string_view>
 
+#include "domain/iso8601.hpp"
+
 namespace orgd::replay {
 
 // "2026-11-23T13:17:22.123Z" (always milliseconds and Z).
-[[nodiscard]] std::string format_iso8601(std::int64_t unix_ms);
+using domain::format_iso8601;
 
 // Unix milliseconds of "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)". Digits of the fraction
 // past milliseconds are truncated. nullopt for anything else (a date alone, no zone, a
