@@ -2,9 +2,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <boost/json/serializer.hpp>
 #include <boost/json/string.hpp>
-#include <cassert>
 
 #include "api/ids.hpp"
 #include "projections/organization_document.hpp"

@@ -154,9 +154,9 @@ class Reader {
 
 // q with creation order: the name-prefix range holds the matches; they are re-sorted by
 // creation (bounded by the number of matches) and paged by number.
-std::expected<OrganizationIdPage, QueryError> prefix_by_creation(const Reader& reader,
-                                                                 const OrganizationListQuery& q,
-                                                                 const std::string& scope) {
+std::expected<IndexPage, QueryError> prefix_by_creation(const Reader& reader,
+                                                        const OrganizationListQuery& q,
+                                                        const std::string& scope) {
   if (!q.cursor.empty()) {
     return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,
                                       "q with createdTime order is paged by number only"});
@@ -175,18 +175,17 @@ std::expected<OrganizationIdPage, QueryError> prefix_by_creation(const Reader& r
     return q.descending ? a.created_position > b.created_position
                         : a.created_position < b.created_position;
   });
-  OrganizationIdPage page{{}, q.page, rows->size(), {}};
+  IndexPage page{{}, q.page, rows->size(), {}};
   const std::uint64_t first = (q.page - 1) * q.page_size;
-  for (std::uint64_t i = first; i < rows->size() && page.rows.size() < q.page_size; ++i) {
-    page.rows.push_back(std::move((*rows)[i].id));
+  for (std::uint64_t i = first; i < rows->size() && page.ids.size() < q.page_size; ++i) {
+    page.ids.push_back(std::move((*rows)[i].id));
   }
   return page;
 }
 
 // The ids of the page `q` asks for, in order.
-std::expected<OrganizationIdPage, QueryError> page_ids(const Reader& reader,
-                                                       const OrganizationListQuery& q,
-                                                       const IndexPageMemories& memories) {
+std::expected<IndexPage, QueryError> page_ids(const Reader& reader, const OrganizationListQuery& q,
+                                              const IndexPageMemories& memories) {
   const std::string scope = choose_scope(q);
   // q: the name-order index, narrowed to the names that start with it.
   const bool filtered = !q.name_prefix.empty();
@@ -204,8 +203,7 @@ std::expected<OrganizationIdPage, QueryError> page_ids(const Reader& reader,
     }
     return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
   }
-  return OrganizationIdPage{std::move(ids->ids), ids->page, ids->total,
-                            std::move(ids->next_cursor)};
+  return std::move(*ids);
 }
 
 }  // namespace
@@ -238,7 +236,7 @@ std::expected<OrganizationPage, QueryError> OrganizationQueries::list(
   Reader reader(store_, handles_, remembered_rows_);
   auto ids = page_ids(reader, q, memories());
   if (!ids) return std::unexpected(std::move(ids.error()));
-  auto rows = reader.rows(ids->rows);
+  auto rows = reader.rows(ids->ids);
   if (!rows) return std::unexpected(std::move(rows.error()));
   return OrganizationPage{std::move(*rows), ids->page, ids->total, std::move(ids->next_cursor)};
 }
@@ -248,7 +246,7 @@ std::expected<OrganizationDocumentPage, QueryError> OrganizationQueries::list_do
   Reader reader(store_, handles_, remembered_rows_);
   auto ids = page_ids(reader, q, memories());
   if (!ids) return std::unexpected(std::move(ids.error()));
-  auto documents = reader.documents(ids->rows);
+  auto documents = reader.documents(ids->ids);
   if (!documents) return std::unexpected(std::move(documents.error()));
   return OrganizationDocumentPage{std::move(*documents), ids->page, ids->total,
                                   std::move(ids->next_cursor)};

@@ -46,8 +46,6 @@ struct BasicOrganizationPage {
 using OrganizationPage = BasicOrganizationPage<OrganizationRow>;
 // The organizations' JSON documents as the read model stores them (organization_document.hpp).
 using OrganizationDocumentPage = BasicOrganizationPage<std::string>;
-// The organizations' ids.
-using OrganizationIdPage = BasicOrganizationPage<std::string>;
 
 enum class QueryErrorCode : std::uint8_t { invalid_cursor, storage };
 struct QueryError {
@@ -81,7 +79,7 @@ class OrganizationQueries {
 
   const eventstore::Store& store_;
   const ReadModelHandles* handles_;
-  RowsAtSnapshot remembered_rows_;  // listing pages' rows
+  RowsAtSnapshot remembered_rows_;   // listing pages' rows and documents
   RowsAtSnapshot remembered_trees_;  // the count trees' roots and runs of sibling nodes
   RowsAtSnapshot remembered_positions_;  // where pages by number start
   RowsAtSnapshot remembered_pages_;      // listing pages' ids, totals and cursors, by request

@@ -40,7 +40,7 @@ class Projection {
       ReadModelBatch& batch) = 0;
   // Stages what the projection derives from the rows its events changed since the last call
   // (the organizations' JSON documents): once per run of events rather than once per event,
-  // since a run often changes one row many times (a rebuild: every member joining). Called
+  // since a run often changes one row many times (a rebuild: every update of it). Called
   // before every batch of changes is written, and after each event while a replay's hook
   // watches the batch (orgctl verify finds the event that last wrote a key). Depends only on
   // what the batch holds, like apply.
