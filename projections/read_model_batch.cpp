@@ -18,8 +18,8 @@ std::string encode_u64(std::uint64_t value) {
 }
 
 ReadModelBatch::ReadModelBatch(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-                               CountTreeCache* trees)
-    : db_(db), cf_(cf), trees_(trees) {}
+                               CountTreeCache* trees, const Layer* beneath)
+    : db_(db), cf_(cf), trees_(trees), beneath_(beneath) {}
 
 std::expected<std::optional<std::string>, std::string> ReadModelBatch::get(std::string_view key) {
   if (auto staged = staged_.find(key); staged != staged_.end()) return staged->second;
@@ -37,6 +37,9 @@ std::expected<std::optional<std::string>, std::string> ReadModelBatch::committed
       return std::optional<std::string>(node->second);
     }
     return std::optional<std::string>{};
+  }
+  if (beneath_ != nullptr) {
+    if (auto handed = beneath_->find(key); handed != beneath_->end()) return handed->second;
   }
   std::string value;
   const rocksdb::Status s =
@@ -95,6 +98,15 @@ std::expected<void, std::string> ReadModelBatch::stage_into(rocksdb::WriteBatch&
   return {};
 }
 
+std::expected<ReadModelBatch::Layer, std::string> ReadModelBatch::hand_off(
+    rocksdb::WriteBatch& out) {
+  if (auto staged = stage_into(out); !staged) return std::unexpected(staged.error());
+  auto trees = take_tree_changes();
+  if (trees_ != nullptr) trees_->apply(trees);
+  iterator_.reset();
+  return std::exchange(staged_, {});
+}
+
 CountTreeCache::Changes ReadModelBatch::take_tree_changes() {
   undo_.clear();
   save_points_.clear();
@@ -128,47 +140,92 @@ std::expected<void, std::string> ReadModelBatch::scan_from(
 
 namespace {
 
-// Visits the staged entries over the committed ones (a cursor with valid/key/value/next),
-// merged in key order, for the keys from `start` on that start with `prefix`: a staged entry
-// hides the committed one of its key, and a staged erase hides it without a visit.
-template <class Committed, class Staged>
-void merge_scan(std::string_view prefix, std::string_view start, Committed& committed,
-                const Staged& staged,
-                const std::function<bool(std::string_view key, std::string_view value)>& visit) {
-  auto next_staged = staged.lower_bound(start);
-  for (;;) {
-    const bool has_committed = committed.valid() && committed.key().starts_with(prefix);
-    const bool has_staged =
-        next_staged != staged.end() && std::string_view(next_staged->first).starts_with(prefix);
-    if (!has_committed && !has_staged) return;
-    if (has_staged && (!has_committed || std::string_view(next_staged->first) <= committed.key())) {
-      if (has_committed && std::string_view(next_staged->first) == committed.key()) {
-        committed.next();
-      }
-      const auto& [key, value] = *next_staged++;
-      if (value && !visit(key, *value)) return;
-    } else {
-      if (!visit(committed.key(), committed.value())) return;
-      committed.next();
-    }
+// Cursors over one source of a scan (valid/key/value/next), each ending where keys stop
+// starting with the scan's prefix.
+
+// A staged map's entries; an erase is an entry too (erased()).
+struct StagedCursor {
+  ReadModelBatch::Layer::const_iterator at, end;
+  std::string_view prefix;
+  [[nodiscard]] bool valid() const {
+    return at != end && std::string_view(at->first).starts_with(prefix);
   }
-}
+  [[nodiscard]] std::string_view key() const { return at->first; }
+  [[nodiscard]] bool erased() const { return !at->second; }
+  [[nodiscard]] std::string_view value() const { return *at->second; }
+  void next() { ++at; }
+};
 
 struct NodesCursor {
   CountTreeCache::Nodes::const_iterator at, end;
-  [[nodiscard]] bool valid() const { return at != end; }
+  std::string_view prefix;
+  [[nodiscard]] bool valid() const {
+    return at != end && std::string_view(at->first).starts_with(prefix);
+  }
   [[nodiscard]] std::string_view key() const { return at->first; }
   [[nodiscard]] std::string_view value() const { return at->second; }
   void next() { ++at; }
 };
 
 struct DatabaseCursor {
-  rocksdb::Iterator& it;
-  [[nodiscard]] bool valid() const { return it.Valid(); }
-  [[nodiscard]] std::string_view key() const { return {it.key().data(), it.key().size()}; }
-  [[nodiscard]] std::string_view value() const { return {it.value().data(), it.value().size()}; }
-  void next() { it.Next(); }
+  rocksdb::Iterator* it;
+  std::string_view prefix;
+  [[nodiscard]] bool valid() const { return it->Valid() && key().starts_with(prefix); }
+  [[nodiscard]] std::string_view key() const { return {it->key().data(), it->key().size()}; }
+  [[nodiscard]] std::string_view value() const { return {it->value().data(), it->value().size()}; }
+  void next() { it->Next(); }
 };
+
+// Staged entries over what lies beneath them, merged in key order: a staged entry hides the
+// lower one of its key, and a staged erase hides it and shows nothing.
+template <class Lower>
+class Overlay {
+ public:
+  Overlay(StagedCursor upper, Lower lower) : upper_(upper), lower_(lower) { settle(); }
+  [[nodiscard]] bool valid() const { return on_upper_ || lower_.valid(); }
+  [[nodiscard]] std::string_view key() const { return on_upper_ ? upper_.key() : lower_.key(); }
+  [[nodiscard]] std::string_view value() const {
+    return on_upper_ ? upper_.value() : lower_.value();
+  }
+  void next() {
+    if (on_upper_) {
+      upper_.next();
+    } else {
+      lower_.next();
+    }
+    settle();
+  }
+
+ private:
+  void settle() {
+    for (;;) {
+      on_upper_ = false;
+      if (!upper_.valid()) return;
+      if (lower_.valid()) {
+        const int order = lower_.key().compare(upper_.key());
+        if (order < 0) return;
+        if (order == 0) lower_.next();
+      }
+      if (!upper_.erased()) {
+        on_upper_ = true;
+        return;
+      }
+      upper_.next();
+    }
+  }
+
+  StagedCursor upper_;
+  Lower lower_;
+  bool on_upper_{false};
+};
+
+template <class Cursor>
+void visit_all(Cursor cursor,
+               const std::function<bool(std::string_view key, std::string_view value)>& visit) {
+  for (; cursor.valid(); cursor.next()) {
+    if (!visit(cursor.key(), cursor.value())) return;
+  }
+}
 
 }  // namespace
 
@@ -179,8 +236,9 @@ std::expected<void, std::string> ReadModelBatch::scan_tree_keys(
     return std::unexpected(loaded.error());
   }
   const auto& nodes = trees_->nodes();
-  NodesCursor committed{nodes.lower_bound(start), nodes.end()};
-  merge_scan(prefix, start, committed, staged_, visit);
+  visit_all(Overlay(StagedCursor{staged_.lower_bound(start), staged_.end(), prefix},
+                    NodesCursor{nodes.lower_bound(start), nodes.end(), prefix}),
+            visit);
   return {};
 }
 
@@ -189,8 +247,14 @@ std::expected<void, std::string> ReadModelBatch::scan_database(
     const std::function<bool(std::string_view key, std::string_view value)>& visit) {
   auto& it = iterator();
   it.Seek(rocksdb::Slice(start.data(), start.size()));
-  DatabaseCursor committed{it};
-  merge_scan(prefix, start, committed, staged_, visit);
+  const StagedCursor staged{staged_.lower_bound(start), staged_.end(), prefix};
+  const DatabaseCursor committed{&it, prefix};
+  if (beneath_ == nullptr) {
+    visit_all(Overlay(staged, committed), visit);
+  } else {
+    const StagedCursor handed{beneath_->lower_bound(start), beneath_->end(), prefix};
+    visit_all(Overlay(staged, Overlay(handed, committed)), visit);
+  }
   if (!it.status().ok()) return std::unexpected("read model scan failed: " + it.status().ToString());
   return {};
 }

@@ -37,9 +37,15 @@ namespace orgd::projections {
 
 class ReadModelBatch {
  public:
+  // What a batch staged and handed to a write that may not have landed yet (hand_off): each
+  // key's last value, nullopt for an erase.
+  using Layer = std::map<std::string, std::optional<std::string>, std::less<>>;
+
   // `trees` may be null (no count-tree mirror); otherwise it must outlive the batch.
-  ReadModelBatch(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-                 CountTreeCache* trees = nullptr);
+  // `beneath` (may be null) is read as if committed, over the database: the layer an earlier
+  // batch handed off, whose write may still be on its way. It must outlive the batch.
+  ReadModelBatch(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, CountTreeCache* trees = nullptr,
+                 const Layer* beneath = nullptr);
 
   // The value under `key` as this batch would leave it; nullopt when absent.
   [[nodiscard]] std::expected<std::optional<std::string>, std::string> get(std::string_view key);
@@ -55,6 +61,12 @@ class ReadModelBatch {
   // is spent afterwards: clear it or drop it. Once `out` is written, hand
   // take_tree_changes() to the CountTreeCache.
   [[nodiscard]] std::expected<void, std::string> stage_into(rocksdb::WriteBatch& out);
+  // For a replay that is its target's only reader and writer: adds what commit() would write
+  // to `out`, hands the count-tree changes to the cache at once (before `out` is written, which
+  // the cache's contract allows only there), and returns the rest as the layer the next batch
+  // reads through until `out` is written. So a replay's thread can stage the next run while
+  // another writes this one. The batch is spent afterwards.
+  [[nodiscard]] std::expected<Layer, std::string> hand_off(rocksdb::WriteBatch& out);
   // The count-tree changes staged (empty without a cache); the batch forgets them.
   [[nodiscard]] CountTreeCache::Changes take_tree_changes();
   // Remembers `key` until take_touched(): how a projection notes the rows whose derived keys it
@@ -76,7 +88,7 @@ class ReadModelBatch {
       const std::function<bool(std::string_view key, std::string_view value)>& visit);
 
  private:
-  using Staged = std::map<std::string, std::optional<std::string>, std::less<>>;
+  using Staged = Layer;
 
   // One database iterator, reused by every scan of this batch (creating one costs more than
   // a seek); its view of the column family ends with the batch's commit.
@@ -98,6 +110,7 @@ class ReadModelBatch {
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* cf_;
   CountTreeCache* trees_;
+  const Layer* beneath_;
   std::unique_ptr<rocksdb::Iterator> iterator_;
 
   Staged staged_;

@@ -29,8 +29,9 @@ struct ReplayRange {
 };
 
 struct ReplayHooks {
-  // After each committed chunk: (last position applied, range.up_to). Returning false stops
-  // the replay early (cancellation); what was committed stays, with its checkpoint.
+  // After each chunk: (last position applied, range.up_to). A chunk's changes are written while
+  // the next one is applied, and by the time the replay returns. Returning false stops the
+  // replay early (cancellation); what was applied is written, with its checkpoint.
   std::function<bool(std::uint64_t done, std::uint64_t total)> progress;
   // After each event is staged, with the batch that holds it (verify uses it to find the
   // event that last wrote a key). Called on the thread applying that job: with several jobs,

@@ -45,6 +45,37 @@ class ReadModelBatchTest : public ProjectionTest {
     return seen;
   }
 
+  static std::string random_key(std::mt19937& rng) {
+    static constexpr char kAlphabet[] = {'a', 'b', '\0', '\xff'};
+    std::string k(1 + rng() % 3, ' ');
+    for (auto& c : k) c = kAlphabet[rng() % 4];
+    return k;
+  }
+
+  // The random operations both model tests make for a `choice` (of 100) below kReadsAndWrites:
+  // a put, an erase, a get or a scan of a random key, checked against `view` (what the batch
+  // must show). `where` names the operation in failures, and in the values it writes.
+  static constexpr unsigned kReadsAndWrites = 80;
+  static void random_read_or_write(ReadModelBatch& batch, Rows& view, std::mt19937& rng,
+                                   unsigned choice, const std::string& where) {
+    const std::string k = random_key(rng);
+    if (choice < 35) {
+      batch.put(k, where);
+      view[k] = where;
+    } else if (choice < 50) {
+      batch.erase(k);
+      view.erase(k);
+    } else if (choice < 65) {
+      const auto it = view.find(k);
+      const auto want = it == view.end() ? std::nullopt : std::optional<std::string>(it->second);
+      ASSERT_EQ(batch.get(k).value(), want) << where;
+    } else {
+      const std::string prefix = k.substr(0, rng() % k.size());
+      const std::size_t most = 1 + rng() % 6;
+      ASSERT_EQ(scan(batch, prefix, k, most), expected_scan(view, prefix, k, most)) << where;
+    }
+  }
+
   static Rows expected_scan(const Rows& rows, const std::string& prefix, const std::string& start,
                             std::size_t most = SIZE_MAX) {
     Rows out;
@@ -126,12 +157,6 @@ TEST_F(ReadModelBatchTest, NestedRollbacksRestoreEachSavePoint) {
 TEST_F(ReadModelBatchTest, RandomOperationsMatchAModel) {
   for (std::uint32_t seed = 1; seed <= 20; ++seed) {
     std::mt19937 rng(seed);
-    auto key = [&] {
-      static constexpr char kAlphabet[] = {'a', 'b', '\0', '\xff'};
-      std::string k(1 + rng() % 3, ' ');
-      for (auto& c : k) c = kAlphabet[rng() % 4];
-      return k;
-    };
     // Each commit stamps the layout key, which scans then see like any committed key.
     Rows committed = dump("groups");
     Rows view = committed;
@@ -139,23 +164,10 @@ TEST_F(ReadModelBatchTest, RandomOperationsMatchAModel) {
     auto batch = std::make_unique<ReadModelBatch>(store_->db(), cf());
     for (int op = 0; op < 600; ++op) {
       const auto choice = rng() % 100;
-      const std::string k = key();
-      if (choice < 35) {
-        const std::string v = "v" + std::to_string(op);
-        batch->put(k, v);
-        view[k] = v;
-      } else if (choice < 50) {
-        batch->erase(k);
-        view.erase(k);
-      } else if (choice < 65) {
-        const auto it = view.find(k);
-        const auto want = it == view.end() ? std::nullopt : std::optional<std::string>(it->second);
-        ASSERT_EQ(batch->get(k).value(), want) << "seed " << seed << " op " << op;
-      } else if (choice < 80) {
-        const std::string prefix = k.substr(0, rng() % k.size());
-        const std::size_t most = 1 + rng() % 6;
-        ASSERT_EQ(scan(*batch, prefix, k, most), expected_scan(view, prefix, k, most))
-            << "seed " << seed << " op " << op;
+      if (choice < kReadsAndWrites) {
+        random_read_or_write(*batch, view, rng, choice,
+                             "seed " + std::to_string(seed) + " op " + std::to_string(op));
+        if (HasFatalFailure()) return;
       } else if (choice < 87) {
         batch->save_point();
         saves.push_back(view);
@@ -174,6 +186,51 @@ TEST_F(ReadModelBatchTest, RandomOperationsMatchAModel) {
         batch = std::make_unique<ReadModelBatch>(store_->db(), cf());
       }
     }
+  }
+}
+
+// A replay stages each run over the layer the run before handed off, while another thread
+// writes that run (read_model_rebuild.cpp): reads and scans must show the same before, during and
+// after that write, and the writes must leave what the batches showed.
+TEST_F(ReadModelBatchTest, HandedOffLayersReadAsCommittedWhetherOrNotTheirWriteLanded) {
+  put_committed("a", "db");
+  put_committed("b\xff", "db");
+  for (std::uint32_t seed = 1; seed <= 20; ++seed) {
+    std::mt19937 rng(seed);
+    Rows view = dump("groups");
+    ReadModelBatch::Layer layer;
+    rocksdb::WriteBatch unwritten;  // the layer's write, until it lands
+    auto land = [&] {
+      ASSERT_TRUE(store_->db()->Write(rocksdb::WriteOptions(), &unwritten).ok());
+      unwritten.Clear();
+    };
+    auto batch = std::make_unique<ReadModelBatch>(store_->db(), cf(), nullptr, &layer);
+    // This batch's changes become the layer the next one reads through; the old layer goes
+    // only once its write is in.
+    auto handoff = [&] {
+      land();
+      auto handed = batch->hand_off(unwritten);
+      ASSERT_TRUE(handed.has_value()) << handed.error();
+      batch.reset();
+      layer = std::move(*handed);
+      view[std::string(kReadModelLayoutKey)] = encode_u64(kReadModelLayout);
+      batch = std::make_unique<ReadModelBatch>(store_->db(), cf(), nullptr, &layer);
+    };
+    for (int op = 0; op < 600; ++op) {
+      const auto choice = rng() % 100;
+      if (choice < kReadsAndWrites) {
+        random_read_or_write(*batch, view, rng, choice,
+                             "seed " + std::to_string(seed) + " op " + std::to_string(op));
+        if (HasFatalFailure()) return;
+      } else if (choice < 90) {
+        land();  // the last layer's write lands while this batch is staging
+      } else {
+        handoff();
+      }
+    }
+    handoff();
+    land();
+    ASSERT_EQ(dump("groups"), view) << "seed " << seed;
   }
 }
 
