@@ -26,10 +26,6 @@ boost::json::object organization_json(const projections::OrganizationRow& row,
   return projections::organization_document_object(row, std::move(storage));
 }
 
-void append_organization_json(std::string& out, const projections::OrganizationRow& row) {
-  projections::append_organization_document(out, row);
-}
-
 std::string organization_body(const projections::OrganizationRow& row) {
   return projections::organization_document(row);
 }

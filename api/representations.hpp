@@ -17,9 +17,6 @@ namespace orgd::api {
 // `storage`: where the object's memory comes from (default: the heap).
 [[nodiscard]] boost::json::object organization_json(const projections::OrganizationRow& row,
                                                     boost::json::storage_ptr storage = {});
-// Appends organization_json(row), serialized, to `out`. Any thread: each keeps its own
-// object and serializer for this, refilled for every row.
-void append_organization_json(std::string& out, const projections::OrganizationRow& row);
 // organization_json serialized: the body of a response about one organization.
 [[nodiscard]] std::string organization_body(const projections::OrganizationRow& row);
 [[nodiscard]] boost::json::object customer_json(const projections::CustomerRow& row);

@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/ids.hpp"
+#include "projections/organization_document.hpp"
 
 namespace orgd::api {
 namespace {
@@ -74,8 +75,9 @@ TEST(OrganizationRepresentation, EmptyOptionalFieldsAreNull) {
   EXPECT_EQ(organization_json(row).at("description"), "");
 }
 
-// append_organization_json refills one object per thread: nothing of the row before may show
-// in the next one (a string left over where null is due, a longer value's tail).
+// The stored documents a listing joins are organization_json's bytes. They are written by
+// append_organization_document, which refills one object per thread: nothing of the row before
+// may show in the next one (a string left over where null is due, a longer value's tail).
 TEST(OrganizationRepresentation, AppendedJsonKeepsNothingOfTheRowBefore) {
   const auto full = distinct_row();
   const auto sparse = [] {
@@ -91,7 +93,7 @@ TEST(OrganizationRepresentation, AppendedJsonKeepsNothingOfTheRowBefore) {
   }();
   for (const auto* row : {&full, &sparse, &full, &sparse}) {
     std::string out = "prefix,";
-    append_organization_json(out, *row);
+    projections::append_organization_document(out, *row);
     ASSERT_TRUE(out.starts_with("prefix,"));
     // The bytes, not only the value: clients get the fields in this order.
     EXPECT_EQ(std::string_view(out).substr(7), boost::json::serialize(organization_json(*row)));
@@ -103,7 +105,7 @@ TEST(OrganizationRepresentation, AppendedJsonOfALongRowIsWhole) {
   auto row = distinct_row();
   row.description = std::string(3000, 'd') + "\"\n\u00e9";
   std::string out;
-  append_organization_json(out, row);
+  projections::append_organization_document(out, row);
   EXPECT_EQ(out, boost::json::serialize(organization_json(row)));
 }
 
