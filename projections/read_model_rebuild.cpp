@@ -106,8 +106,9 @@ class Lanes {
       : jobs_(jobs),
         hooks_(hooks),
         states_(jobs.size()),
+        // One job gets a helper too: it applies while this thread reads and writes.
         helper_count_(std::min<std::size_t>(std::max(1U, std::thread::hardware_concurrency()),
-                                            std::max<std::size_t>(jobs.size(), 1)) -
+                                            jobs.size() + 1) -
                       1),
         sync_(static_cast<std::ptrdiff_t>(helper_count_ + 1)) {
     for (std::size_t h = 0; h < helper_count_; ++h) helpers_.emplace_back([this] { help(); });
