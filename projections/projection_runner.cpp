@@ -335,43 +335,18 @@ std::expected<std::uint64_t, std::string> rebuild_offline(
     const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   auto* cf = store.column_family(projection.column_family());
   if (cf == nullptr) return std::unexpected("column family not open");
-  // Every key of a read model, the checkpoint included, sorts below "\xff\xff".
-  rocksdb::Status s = store.db()->DeleteRange(rocksdb::WriteOptions(), cf, "", "\xff\xff");
-  if (!s.ok())
-    return std::unexpected("clearing " + std::string(projection.name()) + ": " + s.ToString());
-  const std::uint64_t total = store.head_position();
-  constexpr std::size_t kChunk = 4096;
-  std::uint64_t done = 0;
-  while (done < total) {
-    auto chunk = store.read_all(done + 1, kChunk);
-    if (!chunk) return std::unexpected(chunk.error().message);
-    if (chunk->empty()) break;
-    std::vector<std::optional<domain::Event>> events(chunk->size());
-    std::vector<std::string> errors(chunk->size());
-    for (std::size_t i = 0; i < chunk->size(); ++i) {
-      auto e = decode((*chunk)[i]);
-      if (e)
-        events[i] = std::move(*e);
-      else
-        errors[i] = e.error();
-    }
-    ReadModelBatch batch(store.db(), cf);
-    for (std::size_t i = 0; i < chunk->size(); ++i) {
-      if (!events[i]) return std::unexpected(errors[i]);
-      if (auto r = projection.apply((*chunk)[i], *events[i], batch); !r) {
-        return std::unexpected("position " + std::to_string((*chunk)[i].position) + ": " +
-                               r.error());
-      }
-    }
-    if (auto finished = projection.finish(batch); !finished) {
-      return std::unexpected(finished.error());
-    }
-    done = chunk->back().position;
-    batch.put(kCheckpointKey, encode_u64(done));
-    if (auto r = batch.commit(); !r) return std::unexpected(r.error());
-    if (progress) progress(done, total);
+  const ReplayTarget target{store.db(), cf};
+  if (auto cleared = clear_read_model(target); !cleared) {
+    return std::unexpected("clearing " + std::string(projection.name()) + ": " + cleared.error());
   }
-  return done;
+  ReplayHooks hooks;
+  if (progress) {
+    hooks.progress = [&progress](std::uint64_t done, std::uint64_t total) {
+      progress(done, total);
+      return true;
+    };
+  }
+  return replay_into(store, projection, target, {0, store.head_position()}, hooks);
 }
 
 std::vector<std::string> projection_column_families() {

@@ -81,9 +81,10 @@ class ProjectionRunner {
 [[nodiscard]] std::expected<std::uint64_t, std::string> read_checkpoint(
     eventstore::Store& store, const Projection& projection);
 
-// Offline rebuild: empties the projection's column family and replays the whole log into it.
-// Nothing else may write to that column family meanwhile. `progress(done, total)` is called
-// after each chunk. Returns the number of events replayed.
+// Offline rebuild: empties the projection's column family and replays the whole log into it
+// (clear_read_model, then replay_into). Nothing else may write to that column family
+// meanwhile. `progress(done, total)` is called after each chunk. Returns the number of events
+// replayed (the log's positions start at 1 and have no gaps).
 [[nodiscard]] std::expected<std::uint64_t, std::string> rebuild_offline(
     eventstore::Store& store, Projection& projection,
     const std::function<void(std::uint64_t done, std::uint64_t total)>& progress = {});

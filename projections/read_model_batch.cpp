@@ -143,28 +143,26 @@ namespace {
 // Cursors over one source of a scan (valid/key/value/next), each ending where keys stop
 // starting with the scan's prefix.
 
-// A staged map's entries; an erase is an entry too (erased()).
-struct StagedCursor {
-  ReadModelBatch::Layer::const_iterator at, end;
+// An ordered map's entries.
+template <class Map>
+struct MapCursor {
+  typename Map::const_iterator at, end;
   std::string_view prefix;
   [[nodiscard]] bool valid() const {
     return at != end && std::string_view(at->first).starts_with(prefix);
   }
   [[nodiscard]] std::string_view key() const { return at->first; }
-  [[nodiscard]] bool erased() const { return !at->second; }
-  [[nodiscard]] std::string_view value() const { return *at->second; }
   void next() { ++at; }
 };
 
-struct NodesCursor {
-  CountTreeCache::Nodes::const_iterator at, end;
-  std::string_view prefix;
-  [[nodiscard]] bool valid() const {
-    return at != end && std::string_view(at->first).starts_with(prefix);
-  }
-  [[nodiscard]] std::string_view key() const { return at->first; }
+// A staged map's entries; an erase is an entry too (erased()).
+struct StagedCursor : MapCursor<ReadModelBatch::Layer> {
+  [[nodiscard]] bool erased() const { return !at->second; }
+  [[nodiscard]] std::string_view value() const { return *at->second; }
+};
+
+struct NodesCursor : MapCursor<CountTreeCache::Nodes> {
   [[nodiscard]] std::string_view value() const { return at->second; }
-  void next() { ++at; }
 };
 
 struct DatabaseCursor {
@@ -236,8 +234,8 @@ std::expected<void, std::string> ReadModelBatch::scan_tree_keys(
     return std::unexpected(loaded.error());
   }
   const auto& nodes = trees_->nodes();
-  visit_all(Overlay(StagedCursor{staged_.lower_bound(start), staged_.end(), prefix},
-                    NodesCursor{nodes.lower_bound(start), nodes.end(), prefix}),
+  visit_all(Overlay(StagedCursor{{staged_.lower_bound(start), staged_.end(), prefix}},
+                    NodesCursor{{nodes.lower_bound(start), nodes.end(), prefix}}),
             visit);
   return {};
 }
@@ -247,12 +245,12 @@ std::expected<void, std::string> ReadModelBatch::scan_database(
     const std::function<bool(std::string_view key, std::string_view value)>& visit) {
   auto& it = iterator();
   it.Seek(rocksdb::Slice(start.data(), start.size()));
-  const StagedCursor staged{staged_.lower_bound(start), staged_.end(), prefix};
+  const StagedCursor staged{{staged_.lower_bound(start), staged_.end(), prefix}};
   const DatabaseCursor committed{&it, prefix};
   if (beneath_ == nullptr) {
     visit_all(Overlay(staged, committed), visit);
   } else {
-    const StagedCursor handed{beneath_->lower_bound(start), beneath_->end(), prefix};
+    const StagedCursor handed{{beneath_->lower_bound(start), beneath_->end(), prefix}};
     visit_all(Overlay(staged, Overlay(handed, committed)), visit);
   }
   if (!it.status().ok()) return std::unexpected("read model scan failed: " + it.status().ToString());
