@@ -250,6 +250,11 @@ void start_counted(ReadModelBatch& batch, std::string_view prefix, std::string_v
   batch.put(std::string(prefix) + std::string(suffix), value);
 }
 
+void revalue_counted(ReadModelBatch& batch, std::string_view prefix, std::string_view suffix,
+                     std::string_view value) {
+  batch.put(std::string(prefix) + std::string(suffix), value);
+}
+
 std::expected<void, std::string> put_new_counted(ReadModelBatch& batch, std::string_view prefix,
                                                  std::string_view suffix, std::string_view value,
                                                  std::uint32_t fanout) {

@@ -72,6 +72,11 @@ inline constexpr std::uint64_t kUncountedMost = 16;
 void start_counted(ReadModelBatch& batch, std::string_view prefix, std::string_view suffix,
                    std::string_view value);
 
+// Gives the entry prefix+suffix, which the caller knows is there (staged or stored), a new
+// value: it counts nothing and reads nothing. An absent entry would be written uncounted.
+void revalue_counted(ReadModelBatch& batch, std::string_view prefix, std::string_view suffix,
+                     std::string_view value);
+
 struct CountedKey {
   std::string prefix;
   std::string suffix;

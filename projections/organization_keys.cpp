@@ -25,7 +25,43 @@ std::string tagged(char tag, std::string_view id) {
 }  // namespace
 
 std::string organization_row_key(std::string_view id) { return tagged('r', id); }
-std::string organization_document_key(std::string_view id) { return tagged('j', id); }
+
+std::string documented_index_prefix() {
+  return organization_index_prefix(scope_all(), OrganizationSort::name);
+}
+
+bool index_carries_documents(std::string_view index_prefix) {
+  return index_prefix == documented_index_prefix();
+}
+
+std::string organization_document_key(const OrganizationRow& row) {
+  return organization_document_key(organization_index_suffix(OrganizationSort::name, row));
+}
+
+std::string organization_document_key(std::string_view document_suffix) {
+  return documented_index_prefix() + std::string(document_suffix);
+}
+
+std::string_view id_of_document_suffix(std::string_view document_suffix) {
+  // Folded names hold no '\0' (no control characters): the last one ends the name.
+  const auto separator = document_suffix.rfind('\0');
+  return separator == std::string_view::npos ? document_suffix
+                                             : document_suffix.substr(separator + 1);
+}
+
+std::string documented_entry(std::string_view id, std::string_view document) {
+  std::string value;
+  value.reserve(8 + id.size() + document.size());
+  append_length_prefixed(value, id);
+  value += document;
+  return value;
+}
+
+std::optional<DocumentedEntry> read_documented_entry(std::string_view value) {
+  auto id = take_length_prefixed(value);
+  if (!id) return std::nullopt;
+  return DocumentedEntry{*id, value};
+}
 
 std::string scope_all() { return "all"; }
 std::string scope_status(std::string_view status) { return "s=" + std::string(status); }

@@ -41,6 +41,30 @@ std::expected<std::vector<OrganizationRow>, QueryError> decode_rows(
   return rows;
 }
 
+// The ids (or the documents) that entries of the documented index hold, in place.
+std::expected<void, QueryError> keep_part(std::vector<std::string>& values, bool documents) {
+  for (auto& value : values) {
+    auto entry = read_documented_entry(value);
+    if (!entry) {
+      return std::unexpected(QueryError{QueryErrorCode::storage, "index entry unreadable"});
+    }
+    value = std::string(documents ? entry->document : entry->id);
+  }
+  return {};
+}
+
+// The ids of a page's entries, in place: its values are documented entries when `documented`,
+// else where the documents are (organization_keys.hpp), which ends with the id.
+std::expected<void, QueryError> to_ids(std::vector<std::string>& values, bool documented) {
+  if (documented) return keep_part(values, false);
+  for (auto& value : values) value = std::string(id_of_document_suffix(value));
+  return {};
+}
+
+std::string document_key_of(std::string_view document_suffix) {
+  return organization_document_key(document_suffix);
+}
+
 // Rows remembered at a snapshot (rows_at_snapshot.hpp): enough for several pages of the
 // largest size; reads of more rows than a page at once (q in creation order) bypass them. A row
 // is kept when offered the second time at its snapshot: pages read once cost no copies.
@@ -53,6 +77,10 @@ constexpr std::size_t kRememberedPositions = 1024;
 // Whole pages by request (ids, total, next cursor; ~1 KiB for 20 rows), kept on their second
 // offer at a snapshot.
 constexpr std::size_t kRememberedPages = 512;
+// The pages of the index that carries documents hold them (up to 100 of up to a few KiB each),
+// so both memories that can hold documents are bounded in bytes too.
+constexpr std::size_t kRememberedPageBytes = std::size_t{8} << 20;
+constexpr std::size_t kRememberedRowBytes = std::size_t{8} << 20;
 constexpr std::size_t kMostRowsRemembered = 100;
 
 class Reader {
@@ -76,7 +104,8 @@ class Reader {
     return std::optional<OrganizationRow>{std::move(*decoded)};
   }
 
-  // The stored values of `ids` that exist, in that order, under the keys key_of(id) gives:
+  // The stored values of `ids` that exist, in that order, under the keys key_of(id) gives
+  // (ids: or any other name of a row the key says where to find):
   // those remembered at this snapshot's sequence number, and the others from one MultiGet,
   // which shares the lookup work (the version, bloom probes, index blocks) a Get per key would
   // repeat.
@@ -107,9 +136,14 @@ class Reader {
     return decode_rows(*encoded);
   }
 
+  // The documents found where `document_suffixes` say (the values of indexes but the
+  // documented one).
   std::expected<std::vector<std::string>, QueryError> documents(
-      const std::vector<std::string>& ids) const {
-    return values(ids, organization_document_key);
+      const std::vector<std::string>& document_suffixes) const {
+    auto entries = values(document_suffixes, document_key_of);
+    if (!entries) return std::unexpected(std::move(entries.error()));
+    if (auto kept = keep_part(*entries, true); !kept) return std::unexpected(kept.error());
+    return entries;
   }
 
   [[nodiscard]] rocksdb::DB* db() const { return db_; }
@@ -161,14 +195,13 @@ std::expected<IndexPage, QueryError> prefix_by_creation(const Reader& reader,
     return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,
                                       "q with createdTime order is paged by number only"});
   }
+  const std::string prefix = organization_index_prefix(scope, OrganizationSort::name);
   auto ids = read_index_page(reader.db(), reader.cf(), reader.options(),
-                             {organization_index_prefix(scope, OrganizationSort::name),
-                              domain::fold_case(q.name_prefix),
-                              false,
-                              1,
-                              UINT64_MAX,
-                              {}});
+                             {prefix, domain::fold_case(q.name_prefix), false, 1, UINT64_MAX, {}});
   if (!ids) return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
+  if (auto kept = to_ids(ids->ids, index_carries_documents(prefix)); !kept) {
+    return std::unexpected(kept.error());
+  }
   auto rows = reader.rows(ids->ids);
   if (!rows) return std::unexpected(rows.error());
   std::sort(rows->begin(), rows->end(), [&](const OrganizationRow& a, const OrganizationRow& b) {
@@ -183,27 +216,38 @@ std::expected<IndexPage, QueryError> prefix_by_creation(const Reader& reader,
   return page;
 }
 
-// The ids of the page `q` asks for, in order.
-std::expected<IndexPage, QueryError> page_ids(const Reader& reader, const OrganizationListQuery& q,
-                                              const IndexPageMemories& memories) {
+// The page `q` asks for, in order: its index page, whose values say where the documents are, or,
+// when `documented`, are ids with their documents (documented_entry).
+struct ListingPage {
+  IndexPage index;
+  bool documented{false};
+};
+
+std::expected<ListingPage, QueryError> listing_page(const Reader& reader,
+                                                    const OrganizationListQuery& q,
+                                                    const IndexPageMemories& memories) {
   const std::string scope = choose_scope(q);
   // q: the name-order index, narrowed to the names that start with it.
   const bool filtered = !q.name_prefix.empty();
-  if (filtered && q.sort == OrganizationSort::created) return prefix_by_creation(reader, q, scope);
-  auto ids =
-      read_index_page(reader.db(), reader.cf(), reader.options(),
-                      {organization_index_prefix(scope, filtered ? OrganizationSort::name : q.sort),
-                       filtered ? domain::fold_case(q.name_prefix) : std::string(), q.descending,
-                       q.page, q.page_size, q.cursor},
-                      memories);
-  if (!ids) {
-    if (ids.error() == IndexPageError::invalid_cursor) {
+  if (filtered && q.sort == OrganizationSort::created) {
+    auto page = prefix_by_creation(reader, q, scope);
+    if (!page) return std::unexpected(std::move(page.error()));
+    return ListingPage{std::move(*page), false};
+  }
+  const std::string prefix =
+      organization_index_prefix(scope, filtered ? OrganizationSort::name : q.sort);
+  auto page = read_index_page(reader.db(), reader.cf(), reader.options(),
+                              {prefix, filtered ? domain::fold_case(q.name_prefix) : std::string(),
+                               q.descending, q.page, q.page_size, q.cursor},
+                              memories);
+  if (!page) {
+    if (page.error() == IndexPageError::invalid_cursor) {
       return std::unexpected(
           QueryError{QueryErrorCode::invalid_cursor, "the cursor does not belong to this listing"});
     }
     return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
   }
-  return std::move(*ids);
+  return ListingPage{std::move(*page), index_carries_documents(prefix)};
 }
 
 }  // namespace
@@ -212,10 +256,10 @@ OrganizationQueries::OrganizationQueries(const eventstore::Store& store,
                                          const ReadModelHandles* handles)
     : store_(store),
       handles_(handles),
-      remembered_rows_(kRememberedRows, Admission::second_offer),
+      remembered_rows_(kRememberedRows, Admission::second_offer, kRememberedRowBytes),
       remembered_trees_(kRememberedTreeParts),
       remembered_positions_(kRememberedPositions),
-      remembered_pages_(kRememberedPages, Admission::second_offer) {}
+      remembered_pages_(kRememberedPages, Admission::second_offer, kRememberedPageBytes) {}
 
 std::expected<std::optional<OrganizationRow>, QueryError> OrganizationQueries::get(
     std::string_view id) const {
@@ -234,22 +278,31 @@ std::expected<std::vector<OrganizationRow>, QueryError> OrganizationQueries::anc
 std::expected<OrganizationPage, QueryError> OrganizationQueries::list(
     const OrganizationListQuery& q) const {
   Reader reader(store_, handles_, remembered_rows_);
-  auto ids = page_ids(reader, q, memories());
-  if (!ids) return std::unexpected(std::move(ids.error()));
-  auto rows = reader.rows(ids->ids);
+  auto page = listing_page(reader, q, memories());
+  if (!page) return std::unexpected(std::move(page.error()));
+  auto& ids = page->index.ids;
+  if (auto kept = to_ids(ids, page->documented); !kept) return std::unexpected(kept.error());
+  auto rows = reader.rows(ids);
   if (!rows) return std::unexpected(std::move(rows.error()));
-  return OrganizationPage{std::move(*rows), ids->page, ids->total, std::move(ids->next_cursor)};
+  return OrganizationPage{std::move(*rows), page->index.page, page->index.total,
+                          std::move(page->index.next_cursor)};
 }
 
 std::expected<OrganizationDocumentPage, QueryError> OrganizationQueries::list_documents(
     const OrganizationListQuery& q) const {
   Reader reader(store_, handles_, remembered_rows_);
-  auto ids = page_ids(reader, q, memories());
-  if (!ids) return std::unexpected(std::move(ids.error()));
-  auto documents = reader.documents(ids->ids);
-  if (!documents) return std::unexpected(std::move(documents.error()));
-  return OrganizationDocumentPage{std::move(*documents), ids->page, ids->total,
-                                  std::move(ids->next_cursor)};
+  auto page = listing_page(reader, q, memories());
+  if (!page) return std::unexpected(std::move(page.error()));
+  auto& values = page->index.ids;
+  if (page->documented) {
+    if (auto kept = keep_part(values, true); !kept) return std::unexpected(kept.error());
+  } else {
+    auto documents = reader.documents(values);
+    if (!documents) return std::unexpected(std::move(documents.error()));
+    values = std::move(*documents);
+  }
+  return OrganizationDocumentPage{std::move(values), page->index.page, page->index.total,
+                                  std::move(page->index.next_cursor)};
 }
 
 IndexPageMemories OrganizationQueries::memories() const {

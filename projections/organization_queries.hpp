@@ -4,9 +4,10 @@
 // Cost: get is one point read; a listing page is a seek plus page_size steps, and for a page
 // number past 1 a walk down the index's count tree (the same at any depth); totalElements is
 // the tree's root, or with a name prefix `q` two walks down it. Exception: `q` with creation
-// order reads and sorts every match. A page's rows are remembered with the snapshot they were
-// read from (rows_at_snapshot.hpp): a page repeated before anything is written skips their
-// lookups.
+// order reads and sorts every match. Then one MultiGet of the page's rows or documents, except
+// for the documents of a page of every organization in name order: that index carries them
+// (index_carries_documents). A page's rows are remembered with the snapshot they were read
+// from (rows_at_snapshot.hpp): a page repeated before anything is written skips their lookups.
 // Thread-safety: any thread.
 
 #include <cstdint>

@@ -51,14 +51,21 @@ std::vector<CountedKey> index_keys(const OrganizationRow& row) {
   return keys;
 }
 
+// What every index entry of the row holds: where its document is (organization_keys.hpp). The
+// documented index's own entry gets its document in finish().
+std::string document_suffix(const OrganizationRow& row) {
+  return organization_index_suffix(OrganizationSort::name, row);
+}
+
 Result unindex(ReadModelBatch& batch, const OrganizationRow& row) {
-  return replace_counted(batch, index_keys(row), {}, row.id);
+  return replace_counted(batch, index_keys(row), {}, document_suffix(row));
 }
 
 // A created row's keys end with its new id (or creation position): none can be in an index
 // yet. The indexes of its own subtree do not exist yet at all (children come later).
 Result index_new(ReadModelBatch& batch, const OrganizationRow& row) {
   const std::string own[] = {scope_subtree(row.id), scope_subtree_status(row.id, row.status)};
+  const std::string where = document_suffix(row);
   std::vector<CountedKey> listed;
   for (const auto& scope : organization_scopes(row)) {
     const bool is_own = std::ranges::find(own, scope) != std::end(own);
@@ -66,13 +73,13 @@ Result index_new(ReadModelBatch& batch, const OrganizationRow& row) {
       auto prefix = organization_index_prefix(scope, sort);
       auto suffix = organization_index_suffix(sort, row);
       if (is_own) {
-        start_counted(batch, prefix, suffix, row.id);
+        start_counted(batch, prefix, suffix, where);
       } else {
         listed.push_back({std::move(prefix), std::move(suffix)});
       }
     }
   }
-  return index_new_counted(batch, std::move(listed), row.id);
+  return index_new_counted(batch, std::move(listed), where);
 }
 
 // Only the entries that change move: a rename leaves the creation-order entries alone.
@@ -80,8 +87,12 @@ Result replace(ReadModelBatch& batch, const OrganizationRow& before, const Organ
   const bool reindex = before.name != after.name || before.status != after.status ||
                        before.parent_id != after.parent_id || before.ancestors != after.ancestors;
   if (reindex) {
-    if (auto r = replace_counted(batch, index_keys(before), index_keys(after), after.id); !r) {
-      return r;
+    const std::string where = document_suffix(after);
+    auto kept = index_keys(after);
+    if (auto r = replace_counted(batch, index_keys(before), kept, where); !r) return r;
+    // A rename moves the document: the entries that stay must say where it went.
+    if (document_suffix(before) != where) {
+      for (const auto& key : kept) revalue_counted(batch, key.prefix, key.suffix, where);
     }
   }
   put_row(batch, after);
@@ -107,8 +118,8 @@ Result reparent_descendants(ReadModelBatch& batch, const OrganizationRow& root) 
     std::vector<std::string> child_ids;
     const std::string prefix =
         organization_index_prefix(scope_parent(parent.id), OrganizationSort::created);
-    auto scanned = batch.scan_prefix(prefix, [&](std::string_view, std::string_view id) {
-      child_ids.emplace_back(id);
+    auto scanned = batch.scan_prefix(prefix, [&](std::string_view, std::string_view where) {
+      child_ids.emplace_back(id_of_document_suffix(where));
       return true;
     });
     if (!scanned) return scanned;
@@ -246,16 +257,17 @@ std::expected<void, std::string> OrganizationsProjection::apply(
   return std::visit([&](const auto& e) { return on(batch, envelope, e); }, event);
 }
 
-// Each changed row's document, rendered once from the row as the run leaves it.
+// Each changed row's document, rendered once from the row as the run leaves it, into its entry
+// of the documented index (organization_keys.hpp). Every row is listed there (its scope holds
+// every organization), so apply() put or kept the entry; a deleted row's went with it.
 std::expected<void, std::string> OrganizationsProjection::finish(ReadModelBatch& batch) {
+  const std::string documented = documented_index_prefix();
   for (const auto& id : batch.take_touched()) {
     auto row = load(batch, id);
     if (!row) return std::unexpected(row.error());
-    if (*row) {
-      batch.put(organization_document_key(id), organization_document(**row));
-    } else {
-      batch.erase(organization_document_key(id));
-    }
+    if (!*row) continue;
+    revalue_counted(batch, documented, document_suffix(**row),
+                    documented_entry(id, organization_document(**row)));
   }
   return {};
 }

@@ -12,9 +12,10 @@ std::uint64_t hash_of(const std::string& key, ReadModelVersion version) {
 
 }  // namespace
 
-RowsAtSnapshot::RowsAtSnapshot(std::size_t capacity, Admission admission)
+RowsAtSnapshot::RowsAtSnapshot(std::size_t capacity, Admission admission, std::size_t byte_budget)
     : capacity_(capacity),
       admission_(admission),
+      byte_budget_(byte_budget),
       offered_(admission == Admission::second_offer ? 2 * capacity : 1) {}
 
 ReadModelVersion version_at(const rocksdb::ColumnFamilyHandle& cf,
@@ -45,10 +46,18 @@ bool RowsAtSnapshot::admits(const std::string& key, ReadModelVersion version) co
 
 void RowsAtSnapshot::keep(const std::string& key, ReadModelVersion version,
                           std::string_view row) const {
-  if (entries_.size() >= capacity_ && !entries_.contains(key)) entries_.clear();
+  if (row.size() > byte_budget_) return;
+  const auto it = entries_.find(key);
+  const bool added = it == entries_.end();
+  std::size_t others = bytes_ - (added ? 0 : it->second.row.size());
+  if ((added && entries_.size() >= capacity_) || others + row.size() > byte_budget_) {
+    entries_.clear();
+    others = 0;
+  }
   auto& entry = entries_[key];
   entry.version = version;
   entry.row.assign(row);
+  bytes_ = others + row.size();
 }
 
 }  // namespace orgd::projections

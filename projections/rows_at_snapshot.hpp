@@ -11,7 +11,8 @@
 // to the database (any command's events, a login) moves the sequence number, so under a
 // stream of commands most lookups miss, at the cost of one map lookup per row.
 //
-// At most `capacity` rows, all forgotten when full. A memory of rows for pages admits a row on
+// At most `capacity` rows of at most `byte_budget` bytes in all, all forgotten when either is
+// reached (a row larger than the budget is never kept). A memory of rows for pages admits a row on
 // its second offer at the same version only (second_sight.hpp): pages read once, as at random,
 // then cost no copies; a page asked twice is remembered, and hits from its third time on.
 // Thread-safety: any thread.
@@ -51,7 +52,8 @@ enum class Admission { first_offer, second_offer };
 
 class RowsAtSnapshot {
  public:
-  explicit RowsAtSnapshot(std::size_t capacity, Admission admission = Admission::first_offer);
+  explicit RowsAtSnapshot(std::size_t capacity, Admission admission = Admission::first_offer,
+                          std::size_t byte_budget = SIZE_MAX);
 
   // For each key, the row remembered at `version`, or nullopt.
   [[nodiscard]] std::vector<std::optional<std::string>> find(std::span<const std::string> keys,
@@ -95,6 +97,8 @@ class RowsAtSnapshot {
 
   std::size_t capacity_;
   Admission admission_;
+  std::size_t byte_budget_;
+  mutable std::size_t bytes_{0};  // the rows' bytes
   mutable SecondSight offered_;
   mutable std::atomic<std::uint64_t> hits_{0};
   mutable std::mutex mutex_;

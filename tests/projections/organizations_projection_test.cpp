@@ -67,25 +67,51 @@ TEST_F(ProjectionTest, EveryRowHasItsDocumentAndNoDocumentOutlivesItsRow) {
   std::size_t rows = 0;
   std::size_t documents = 0;
   for (const auto& [key, value] : stored) {
-    if (key.starts_with('j')) ++documents;
+    if (key.starts_with(documented_index_prefix())) ++documents;
     if (!key.starts_with('r')) continue;
     ++rows;
     auto row = decode_organization_row(value);
     ASSERT_TRUE(row.has_value()) << key;
-    const auto document = stored.find(organization_document_key(row->id));
-    ASSERT_NE(document, stored.end()) << "no document for " << row->id;
-    EXPECT_EQ(document->second, organization_document(*row)) << row->id;
+    const auto entry = stored.find(organization_document_key(*row));
+    ASSERT_NE(entry, stored.end()) << "no document for " << row->id;
+    EXPECT_EQ(entry->second, documented_entry(row->id, organization_document(*row))) << row->id;
   }
   EXPECT_EQ(rows, 4u) << "a, b, c and d; e was deleted";
-  EXPECT_EQ(documents, rows);
-  EXPECT_FALSE(stored.contains(organization_document_key("e")));
-  const auto b = boost::json::parse(stored.at(organization_document_key("b"))).as_object();
+  EXPECT_EQ(documents, rows) << "a renamed row leaves no document under its old name";
+  auto document_of = [&](const std::string& id) {
+    auto row = decode_organization_row(stored.at(organization_row_key(id)));
+    EXPECT_TRUE(row.has_value());
+    auto entry = read_documented_entry(stored.at(organization_document_key(*row)));
+    EXPECT_TRUE(entry.has_value());
+    EXPECT_EQ(entry->id, id);
+    return boost::json::parse(entry->document).as_object();
+  };
+  const auto b = document_of("b");
   EXPECT_EQ(b.at("name"), "Bravo");
   EXPECT_EQ(b.at("memberCount"), 1);
   EXPECT_EQ(b.at("childCount"), 1);
-  const auto d = boost::json::parse(stored.at(organization_document_key("d"))).as_object();
+  const auto d = document_of("d");
   EXPECT_EQ(d.at("billingPlan"), "pro");
   EXPECT_EQ(d.at("parentId"), "c");
+}
+
+// Every other index entry says where its organization's document is: after a rename, the
+// new place, in every scope and both orders.
+TEST_F(ProjectionTest, EveryIndexEntryPointsAtItsOrganizationsDocument) {
+  write_history(*this);
+  start_runner();
+  ASSERT_TRUE(wait_applied());
+  const auto stored = dump(kOrganizationsColumnFamily);
+  std::size_t entries = 0;
+  for (const auto& [key, value] : stored) {
+    if (!key.starts_with('x') || key.starts_with(documented_index_prefix())) continue;
+    ++entries;
+    const auto id = std::string(id_of_document_suffix(value));
+    const auto row = decode_organization_row(stored.at(organization_row_key(id)));
+    ASSERT_TRUE(row.has_value()) << id;
+    EXPECT_EQ(organization_document_key(value), organization_document_key(*row)) << key;
+  }
+  EXPECT_GT(entries, 20u);
 }
 
 TEST_F(ProjectionTest, ListingsUseCountersThatMatchTheIndex) {
@@ -213,7 +239,9 @@ TEST_F(ProjectionTest, ARebuildOverManyChunksStoppedAndResumedIsByteIdentical) {
     EXPECT_EQ(without_checkpoint(cf), live[cf]) << cf << " differs after the replay";
   }
   EXPECT_EQ(dump("organizations").count(organization_row_key("o1")), 0u) << "deleted";
-  EXPECT_EQ(dump("organizations").count(organization_document_key("o2")), 1u);
+  const auto o2 = decode_organization_row(dump("organizations").at(organization_row_key("o2")));
+  ASSERT_TRUE(o2.has_value());
+  EXPECT_EQ(dump("organizations").count(organization_document_key(*o2)), 1u);
 }
 
 TEST_F(ProjectionTest, CheckpointsSurviveARestartWithoutReapplying) {

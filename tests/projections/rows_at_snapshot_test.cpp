@@ -38,6 +38,23 @@ TEST(RowsAtSnapshot, ForgetsEverythingWhenFull) {
   EXPECT_EQ(found.at(2), "C");
 }
 
+TEST(RowsAtSnapshot, ForgetsEverythingPastItsBytesAndNeverKeepsARowLargerThanThem) {
+  RowsAtSnapshot rows(100, Admission::first_offer, 10);
+  rows.remember("a", {1, 1}, "aaaa");
+  rows.remember("b", {1, 1}, "bbbb");
+  rows.remember("b", {1, 1}, "bbbbbb");  // replaces its 4 bytes: 10 in all, still within
+  EXPECT_EQ(rows.find(std::vector<std::string>{"a"}, {1, 1}).at(0), "aaaa");
+  rows.remember("c", {1, 1}, "c");  // 11 bytes: everything else is forgotten
+  auto found = rows.find(std::vector<std::string>{"a", "b", "c"}, {1, 1});
+  EXPECT_FALSE(found.at(0).has_value());
+  EXPECT_FALSE(found.at(1).has_value());
+  EXPECT_EQ(found.at(2), "c");
+  rows.remember("d", {1, 1}, "ddddddddddd");  // 11 bytes alone: never kept, nothing forgotten
+  found = rows.find(std::vector<std::string>{"c", "d"}, {1, 1});
+  EXPECT_EQ(found.at(0), "c");
+  EXPECT_FALSE(found.at(1).has_value());
+}
+
 TEST(RowsAtSnapshot, OnSecondOfferKeepsARowOfferedTwiceAtOneVersion) {
   RowsAtSnapshot rows(8, Admission::second_offer);
   const std::vector<std::string> key{"k"};

@@ -114,8 +114,12 @@ TEST_F(VerifyTest, ACorruptedProjectionRowFailsNamingTheEventThatWroteIt) {
 // Documents are staged once per run (Projection::finish), yet verify still names the event
 // that last changed one.
 TEST_F(VerifyTest, ACorruptedDocumentFailsNamingTheEventThatChangedIt) {
-  const auto key = projections::organization_document_key(kOrgA);
   auto* organizations = cf(projections::kOrganizationsColumnFamily);
+  std::string row;
+  ASSERT_TRUE(db().Get({}, organizations, projections::organization_row_key(kOrgA), &row).ok());
+  const auto decoded = projections::decode_organization_row(row);
+  ASSERT_TRUE(decoded.has_value());
+  const auto key = projections::organization_document_key(*decoded);
   std::string document;
   ASSERT_TRUE(db().Get({}, organizations, key, &document).ok());
   ASSERT_TRUE(db().Put({}, organizations, key, document + " ").ok());
