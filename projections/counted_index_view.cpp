@@ -161,11 +161,10 @@ std::expected<CountedIndexView::Step, std::string> CountedIndexView::child_holdi
 
 // A run of siblings is remembered as their nodes' values one after another, each after its
 // length (be64), under a key no read-model key has (they never start with '\0').
-std::expected<std::string, std::string> CountedIndexView::remembered_run(std::uint8_t level,
-                                                                         const std::string& first,
-                                                                         std::uint64_t count) {
+std::expected<std::shared_ptr<const std::string>, std::string> CountedIndexView::remembered_run(
+    std::uint8_t level, const std::string& first, std::uint64_t count) {
   const std::string key = std::string(1, '\0') + count_node_key(tree_, level, first);
-  if (auto known = remembered_->find(key, version_)) return std::move(*known);
+  if (auto known = remembered_->find_shared(key, version_)) return known;
   if (count == 0) return std::unexpected(broken("has a node without children"));
   const std::string level_prefix = count_level_prefix(tree_, level);
   std::string run;
@@ -176,8 +175,9 @@ std::expected<std::string, std::string> CountedIndexView::remembered_run(std::ui
     if (++i == count) break;
   }
   if (!here) return std::unexpected(here.error());
-  remembered_->remember(key, version_, run);
-  return run;
+  auto shared = std::make_shared<const std::string>(std::move(run));
+  remembered_->remember_shared(key, version_, shared);
+  return shared;
 }
 
 // Only the node holding the entry is decoded whole; the others are passed by their counts.
@@ -187,7 +187,7 @@ std::expected<CountedIndexView::Step, std::string> CountedIndexView::remembered_
   auto run = remembered_run(level, first, count);
   if (!run) return std::unexpected(std::move(run.error()));
   std::optional<TreeNode> holding;
-  std::string_view left = *run;
+  std::string_view left = **run;
   while (const auto value = take_length_prefixed(left)) {
     if (holding) {
       // The next sibling starts where the node holding the entry ends.

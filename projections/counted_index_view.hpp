@@ -87,9 +87,8 @@ class CountedIndexView {
       std::uint64_t count, std::uint64_t& rest);
   // The values of the `count` children of the node that starts at `first`, at `level`, as
   // remembered, or read whole and remembered (see above).
-  [[nodiscard]] std::expected<std::string, std::string> remembered_run(std::uint8_t level,
-                                                                       const std::string& first,
-                                                                       std::uint64_t count);
+  [[nodiscard]] std::expected<std::shared_ptr<const std::string>, std::string> remembered_run(
+      std::uint8_t level, const std::string& first, std::uint64_t count);
   // child_holding from those children remembered, or read whole and remembered (see above).
   [[nodiscard]] std::expected<Step, std::string> remembered_child_holding(
       std::uint8_t level, const std::string& first, const std::optional<std::string>& upper,

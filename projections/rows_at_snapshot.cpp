@@ -32,7 +32,7 @@ std::vector<std::optional<std::string>> RowsAtSnapshot::find(std::span<const std
     for (std::size_t i = 0; i < keys.size(); ++i) {
       const auto it = entries_.find(keys[i]);
       if (it == entries_.end() || it->second.version != version) continue;
-      rows[i] = it->second.row;
+      rows[i] = *it->second.row;
       ++hits;
     }
   }
@@ -40,24 +40,38 @@ std::vector<std::optional<std::string>> RowsAtSnapshot::find(std::span<const std
   return rows;
 }
 
+std::shared_ptr<const std::string> RowsAtSnapshot::find_shared(const std::string& key,
+                                                               ReadModelVersion version) const {
+  std::shared_ptr<const std::string> row;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = entries_.find(key);
+    if (it == entries_.end() || it->second.version != version) return row;
+    row = it->second.row;
+  }
+  hits_.fetch_add(1, std::memory_order_relaxed);
+  return row;
+}
+
 bool RowsAtSnapshot::admits(const std::string& key, ReadModelVersion version) const {
   return admission_ == Admission::first_offer || offered_.seen_again(hash_of(key, version));
 }
 
 void RowsAtSnapshot::keep(const std::string& key, ReadModelVersion version,
-                          std::string_view row) const {
-  if (row.size() > byte_budget_) return;
+                          std::shared_ptr<const std::string> row) const {
+  const std::size_t size = row->size();
+  if (size > byte_budget_) return;
   const auto it = entries_.find(key);
   const bool added = it == entries_.end();
-  std::size_t others = bytes_ - (added ? 0 : it->second.row.size());
-  if ((added && entries_.size() >= capacity_) || others + row.size() > byte_budget_) {
+  std::size_t others = bytes_ - (added ? 0 : it->second.row->size());
+  if ((added && entries_.size() >= capacity_) || others + size > byte_budget_) {
     entries_.clear();
     others = 0;
   }
   auto& entry = entries_[key];
   entry.version = version;
-  entry.row.assign(row);
-  bytes_ = others + row.size();
+  entry.row = std::move(row);
+  bytes_ = others + size;
 }
 
 }  // namespace orgd::projections

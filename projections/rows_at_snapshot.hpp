@@ -23,6 +23,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -62,6 +63,10 @@ class RowsAtSnapshot {
                                                 ReadModelVersion version) const {
     return std::move(find(std::span(&key, 1), version).front());
   }
+  // The same without a copy, shared with the memory: for large rows read in place (a count
+  // tree's run of siblings, ~8 KiB, read by every page's walk).
+  [[nodiscard]] std::shared_ptr<const std::string> find_shared(const std::string& key,
+                                                               ReadModelVersion version) const;
   void remember(const std::string& key, ReadModelVersion version, std::string_view row) const {
     remember_made(key, version, [row] { return row; });
   }
@@ -71,7 +76,12 @@ class RowsAtSnapshot {
   void remember_made(const std::string& key, ReadModelVersion version, MakeRow make) const {
     std::lock_guard lock(mutex_);
     if (!admits(key, version)) return;
-    keep(key, version, make());
+    keep(key, version, std::make_shared<const std::string>(make()));
+  }
+  void remember_shared(const std::string& key, ReadModelVersion version,
+                       std::shared_ptr<const std::string> row) const {
+    std::lock_guard lock(mutex_);
+    if (admits(key, version)) keep(key, version, std::move(row));
   }
   // How many rows find() has answered.
   [[nodiscard]] std::uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
@@ -79,7 +89,7 @@ class RowsAtSnapshot {
  private:
   struct Entry {
     ReadModelVersion version;
-    std::string row;
+    std::shared_ptr<const std::string> row;
   };
 
   // std::hash<std::string> itself makes libstdc++ compare a key with every entry, one by one,
@@ -93,7 +103,8 @@ class RowsAtSnapshot {
 
   // Under mutex_: whether this offer is kept, and keeping it.
   [[nodiscard]] bool admits(const std::string& key, ReadModelVersion version) const;
-  void keep(const std::string& key, ReadModelVersion version, std::string_view row) const;
+  void keep(const std::string& key, ReadModelVersion version,
+            std::shared_ptr<const std::string> row) const;
 
   std::size_t capacity_;
   Admission admission_;

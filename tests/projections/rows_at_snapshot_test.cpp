@@ -38,6 +38,18 @@ TEST(RowsAtSnapshot, ForgetsEverythingWhenFull) {
   EXPECT_EQ(found.at(2), "C");
 }
 
+TEST(RowsAtSnapshot, SharesARowItRemembersOnlyAtItsVersion) {
+  RowsAtSnapshot rows(8);
+  auto run = std::make_shared<const std::string>(std::string(8192, 'n'));
+  rows.remember_shared("run", {1, 7}, run);
+  const auto found = rows.find_shared("run", {1, 7});
+  EXPECT_EQ(found.get(), run.get()) << "the same bytes, not a copy";
+  EXPECT_EQ(rows.find_shared("run", {1, 8}), nullptr) << "another checkpoint";
+  EXPECT_EQ(rows.find_shared("other", {1, 7}), nullptr);
+  EXPECT_EQ(rows.find(std::string("run"), {1, 7}), *run) << "and copied by find";
+  EXPECT_EQ(rows.hits(), 2u);
+}
+
 TEST(RowsAtSnapshot, ForgetsEverythingPastItsBytesAndNeverKeepsARowLargerThanThem) {
   RowsAtSnapshot rows(100, Admission::first_offer, 10);
   rows.remember("a", {1, 1}, "aaaa");
