@@ -3,8 +3,8 @@
 //   'r' id                              -> OrganizationRow
 //   'x' "all" '\0' 'n' folded-name '\0' id -> the id and the organization's JSON document
 //                                       (documented_entry; organization_document.hpp)
-//   'x' scope '\0' 'n' folded-name '\0' id -> 'n' folded-name '\0' id   (name order)
-//   'x' scope '\0' 't' be64(created position) -> the same                (creation order)
+//   'x' scope '\0' 'n' folded-name '\0' id -> folded-name '\0' id   (name order)
+//   'x' scope '\0' 't' be64(created position) -> the same            (creation order)
 //   '~' ...                             count trees of both indexes of every scope
 //                                       (counted_index.hpp: page N and totals without scanning)
 // Scopes, one per filter combination a listing can ask for:

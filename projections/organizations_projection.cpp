@@ -82,7 +82,8 @@ Result index_new(ReadModelBatch& batch, const OrganizationRow& row) {
   return index_new_counted(batch, std::move(listed), where);
 }
 
-// Only the entries that change move: a rename leaves the creation-order entries alone.
+// Only the entries that change move: a rename leaves the creation-order entries where they
+// are, and only tells them where the document went.
 Result replace(ReadModelBatch& batch, const OrganizationRow& before, const OrganizationRow& after) {
   const bool reindex = before.name != after.name || before.status != after.status ||
                        before.parent_id != after.parent_id || before.ancestors != after.ancestors;
