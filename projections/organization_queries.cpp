@@ -61,6 +61,7 @@ std::expected<void, QueryError> to_ids(std::vector<std::string>& values, bool do
   return {};
 }
 
+// organization_document_key of a suffix, as one function Reader::values can take.
 std::string document_key_of(std::string_view document_suffix) {
   return organization_document_key(document_suffix);
 }
