@@ -66,9 +66,9 @@ rocksdb::ColumnFamilyOptions cf_options(std::string_view name,
     // positives, but built by the compactions that creates bring they raised orgd's RSS right
     // after 10 s of creates from 253-267 MB to 346-353 MB (README, the eighth session).
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(kBloomBitsPerKey));
-    // Their iterators read short runs (a listing's page, a walk through part of a count-tree
-    // node): RocksDB's automatic readahead, from an iterator's third block read on, only
-    // added a readahead call to the many pages that read a few blocks more.
+    // Other layers read these through short iterators (a few blocks each): RocksDB's automatic
+    // readahead, from an iterator's third block read on, only added a readahead call to
+    // them. The log's long scans keep it.
     table.max_auto_readahead_size = 0;
   }
   rocksdb::ColumnFamilyOptions cf;
