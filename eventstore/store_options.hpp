@@ -39,11 +39,13 @@ struct StoreOptions {
   // fsync the WAL before acknowledging. Only tests of non-durability paths turn this off.
   // Default: true.
   bool sync{true};
-  // RocksDB block cache shared by all column families, bytes. Default: 64 MiB.
-  std::size_t block_cache_bytes{64u << 20};
+  // RocksDB block cache shared by all column families, bytes, with the memtables' memory
+  // charged to it: blocks get what the memtables leave (at least 32 MiB by default). Default:
+  // 96 MiB.
+  std::size_t block_cache_bytes{96u << 20};
   // Memtables of all column families together, bytes: past it RocksDB flushes the largest.
   // Without a bound each column family written keeps up to two 64 MiB memtables; 50,000
-  // creates left 230 MB of them. Default: 64 MiB.
+  // creates left 230 MB of them. Charged to the block cache. Default: 64 MiB.
   std::size_t write_buffer_budget_bytes{64u << 20};
   // Open read-only (orgctl on a live directory). Appends then fail with `closed`.
   // Default: false.
