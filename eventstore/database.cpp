@@ -27,12 +27,12 @@ constexpr int kBloomBitsPerKey = 10;
 // one but the log's two). A run not in the block cache takes one read and one decompression of
 // a 16 KiB block where 4 KiB blocks took ~4, and the index blocks are a quarter as large (the
 // bench's store: table readers 71 -> 60 MB). Measured side by side (README, the thirteenth
-// session): 1.17x the requests/s of a page at random over 4 KiB (32 KiB: the same as 16;
-// 64 KiB: 0.97x of 16); reads whose blocks stay cached unchanged.
+// session): 1.17x the requests/s of the bench's reads of uncached runs over 4 KiB (32 KiB: the
+// same as 16; 64 KiB: 0.97x of 16); reads whose blocks stay cached unchanged.
 constexpr std::size_t kShortRunBlockBytes = 16 * 1024;
 
-// LZ4 decompresses faster than snappy at the same size on disk: 1.07x the requests/s of a page
-// at random side by side, creates unchanged (README). Snappy where RocksDB lacks LZ4.
+// LZ4 decompresses faster than snappy at the same size on disk: 1.07x the requests/s of those
+// reads side by side, writes unchanged (README). Snappy where RocksDB lacks LZ4.
 rocksdb::CompressionType short_run_compression() {
   const auto supported = rocksdb::GetSupportedCompressions();
   const bool lz4 =
@@ -68,8 +68,8 @@ rocksdb::DBOptions db_options(const StoreOptions& options,
   // The memtables of all column families flush past one budget, and take their memory from
   // the block cache: blocks get what the memtables leave, so the two together stay within
   // the cache's capacity. Apart, a cache filled by reads and memtables filled by writes took
-  // both whole: pages at random then creates, as the bench runs them, left RSS at 266-276 MB
-  // with 64 MiB of each; charged to a cache of 96 MiB, at 197-204 MB (README).
+  // both whole: the bench's reads and then its writes left RSS at 266-276 MB with 64 MiB of
+  // each; charged to a cache of 96 MiB, at 197-204 MB (README).
   db.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(
       options.write_buffer_budget_bytes, std::move(cache));
   if (options.env) db.env = options.env.get();
