@@ -86,10 +86,29 @@ std::expected<void, std::string> apply_chunk(const ReplayJob& job, JobState& sta
   return {};
 }
 
+// Around the WAL: a replay's changes are derived from the log, and a replay makes them durable
+// by flushing its targets before it returns (flush_targets). Through the WAL, a rebuild wrote
+// every read model twice (1,000,000 events: 274k events/s with it, 291-295k without).
 std::expected<void, std::string> write(const ReplayJob& job, rocksdb::WriteBatch& changes) {
   if (changes.Count() == 0) return {};
-  const rocksdb::Status s = job.target.db->Write(rocksdb::WriteOptions(), &changes);
+  rocksdb::WriteOptions options;
+  options.disableWAL = true;
+  const rocksdb::Status s = job.target.db->Write(options, &changes);
   if (!s.ok()) return std::unexpected("read model write failed: " + s.ToString());
+  return {};
+}
+
+// A crash must not leave a target without the replay's changes (in memtables only, as they
+// skipped the WAL) but with later writes through the WAL on top of them (the live runner's,
+// after an online rebuild's swap): what the replay wrote goes to table files first.
+std::expected<void, std::string> flush_targets(std::span<const ReplayJob> jobs) {
+  rocksdb::FlushOptions options;
+  options.wait = true;
+  options.allow_write_stall = true;
+  for (const auto& job : jobs) {
+    const rocksdb::Status s = job.target.db->Flush(options, job.target.cf);
+    if (!s.ok()) return std::unexpected("flushing the read model: " + s.ToString());
+  }
   return {};
 }
 
@@ -197,12 +216,13 @@ std::expected<std::uint64_t, std::string> replay_into(const eventstore::Store& s
   return replay_all_into(store, std::span<const ReplayJob>(&job, 1), range, hooks);
 }
 
-std::expected<std::uint64_t, std::string> replay_all_into(const eventstore::Store& store,
-                                                          std::span<const ReplayJob> jobs,
-                                                          ReplayRange range,
-                                                          const ReplayHooks& hooks) {
+namespace {
+
+std::expected<std::uint64_t, std::string> replay_chunks(const eventstore::Store& store,
+                                                        std::span<const ReplayJob> jobs,
+                                                        ReplayRange range,
+                                                        const ReplayHooks& hooks) {
   std::uint64_t done = range.after;
-  if (done >= range.up_to) return done;
   auto chunk = read_chunk(store, done, range.up_to);
   Lanes lanes(jobs, hooks);
   while (chunk && !chunk->envelopes.empty()) {
@@ -218,6 +238,20 @@ std::expected<std::uint64_t, std::string> replay_all_into(const eventstore::Stor
   }
   if (!chunk) return std::unexpected(chunk.error());
   if (auto written = lanes.write_handed(); !written) return std::unexpected(written.error());
+  return done;
+}
+
+}  // namespace
+
+std::expected<std::uint64_t, std::string> replay_all_into(const eventstore::Store& store,
+                                                          std::span<const ReplayJob> jobs,
+                                                          ReplayRange range,
+                                                          const ReplayHooks& hooks) {
+  if (range.after >= range.up_to) return range.after;
+  auto done = replay_chunks(store, jobs, range, hooks);
+  // Also after a failure: whatever it wrote must not wait in memtables under later writes.
+  auto flushed = flush_targets(jobs);
+  if (done && !flushed) return std::unexpected(flushed.error());
   return done;
 }
 

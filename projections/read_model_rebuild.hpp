@@ -2,6 +2,10 @@
 // Replaying the log into a read model that lives anywhere: the live column family (offline
 // rebuild), a fresh one beside it (online rebuild), or a scratch database (verify).
 //
+// A replay writes its targets around the WAL (its changes come from the log) and flushes them
+// before it returns, also when stopped early or failing: what it applied is durable then, and
+// later writes through the WAL (the live runner's) never land on changes a crash could lose.
+//
 // Thread-safety: one call per target column family at a time; the source store may be used
 // concurrently by anyone.
 

@@ -4,13 +4,15 @@
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
+#include <rocksdb/utilities/checkpoint.h>
 
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
-#include <future>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "domain/event_codec.hpp"
 #include "eventstore/store.hpp"
@@ -74,6 +76,29 @@ class ProjectionTest : public ::testing::Test {
         store_->db()->NewIterator(rocksdb::ReadOptions(), store_->column_family(cf_name)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) all[it->key().ToString()] = it->value().ToString();
     return all;
+  }
+
+  // A copy of the data directory as a crash now would leave it: the table files and the WAL as
+  // they are, no memtable flushed.
+  std::filesystem::path crash_copy() {
+    auto copy = dir_;
+    copy += "-crash";
+    rocksdb::Checkpoint* raw = nullptr;
+    EXPECT_TRUE(rocksdb::Checkpoint::Create(store_->db(), &raw).ok());
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    EXPECT_TRUE(checkpoint->CreateCheckpoint(copy.string(), UINT64_MAX).ok());
+    return copy;
+  }
+  // Stops, takes `copy` as the data directory, starts there and stops once caught up.
+  void restart_from(const std::filesystem::path& copy) {
+    runner_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::rename(copy, dir_);
+    open();
+    start_runner();
+    ASSERT_TRUE(wait_applied());
+    runner_.reset();
   }
 
   std::filesystem::path dir_;

@@ -1,7 +1,6 @@
 // A read model that a run of events leaves unchanged does not store its checkpoint with every
 // run (kCheckpointLagMost); a clean stop stores them all, and a start from checkpoints that
 // trail (a crash) applies those events again without changing anything.
-#include <rocksdb/utilities/checkpoint.h>
 
 #include "domain/organization/organization.hpp"
 #include "projections/customers_projection.hpp"
@@ -67,24 +66,14 @@ TEST_F(ProjectionTest, AStartFromTrailingCheckpointsAppliesAgainAndChangesNothin
   append(domain::organization_stream("b"), {created("b", "Beta")});
   ASSERT_TRUE(wait_applied());
   // A copy taken while orgd runs holds what a crash would leave: stored checkpoints that trail.
-  const auto copy = dir_.string() + "-copy";
-  rocksdb::Checkpoint* raw = nullptr;
-  ASSERT_TRUE(rocksdb::Checkpoint::Create(store_->db(), &raw).ok());
-  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-  ASSERT_TRUE(checkpoint->CreateCheckpoint(copy, 0).ok());
+  const auto copy = crash_copy();
   const std::uint64_t head = store_->head_position();
   ASSERT_LT(stored_checkpoint(*store_, CustomersProjection{}), head);
 
   runner_.reset();  // the original stops cleanly
   std::map<std::string, std::map<std::string, std::string>> clean;
   for (const auto& cf : projection_column_families()) clean[cf] = dump(cf);
-  store_.reset();
-  std::filesystem::remove_all(dir_);
-  std::filesystem::rename(copy, dir_);
-  open();
-  start_runner();
-  ASSERT_TRUE(wait_applied());
-  runner_.reset();
+  restart_from(copy);
   for (const auto& cf : projection_column_families()) {
     EXPECT_EQ(dump(cf), clean[cf]) << cf << " differs after applying again";
   }
