@@ -1,18 +1,23 @@
 // Rebuild throughput: seeds a store with at least --events events (through the event store, as
 // orgctl seed does), then times, --runs times each, a raw scan of the log (read and decode
 // every event, nothing else) and a rebuild of every projection from position 0 (one pass,
-// like `orgctl rebuild all`). Prints the medians as the lines tools/bench reads:
+// like `orgctl rebuild all`). Each measurement opens the store afresh, as orgctl does, and
+// starts once RocksDB has no flush or compaction left to run (settle). Kept open across runs,
+// a scan found in the block cache whatever log blocks the rebuild before it had left there
+// (410k to 770k events/s on the same log), while a rebuild's own writes churn that cache.
+// Prints the medians as the lines tools/bench reads:
 //   raw_scan_events_per_s N
 //   rebuild_all_events_per_s N
 // Progress and details go to stderr.
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "domain/event_codec.hpp"
@@ -30,7 +35,30 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
+// Waits until RocksDB runs and owes no flush or compaction, so that neither measurement pays
+// for background work the one before it left (a rebuild's last flushes set off merges of its
+// read models, which took a core from the raw scan after it).
+void settle(const orgd::eventstore::Store& store) {
+  auto& db = *store.db();
+  const auto started = Clock::now();
+  for (;;) {
+    std::uint64_t compactions = 0, flushes = 0, pending_bytes = 0, flush_pending = 0;
+    db.GetIntProperty(rocksdb::DB::Properties::kNumRunningCompactions, &compactions);
+    db.GetIntProperty(rocksdb::DB::Properties::kNumRunningFlushes, &flushes);
+    db.GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
+                                &pending_bytes);
+    db.GetAggregatedIntProperty(rocksdb::DB::Properties::kMemTableFlushPending, &flush_pending);
+    if (compactions + flushes + pending_bytes + flush_pending == 0) break;
+    if (Clock::now() - started > std::chrono::minutes(2)) {
+      std::fprintf(stderr, "background work still running after 2 minutes; measuring anyway\n");
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 double raw_scan(const orgd::eventstore::Store& store) {
+  settle(store);
   const auto started = Clock::now();
   std::uint64_t decoded = 0;
   auto scanned = orgd::replay::scan_log(store, 1, [&](const orgd::eventstore::Envelope& e) {
@@ -54,6 +82,7 @@ double rebuild_all(orgd::eventstore::Store& store) {
     if (!orgd::projections::clear_read_model(target)) std::exit(1);
     jobs.push_back({p.get(), target});
   }
+  settle(store);
   const auto started = Clock::now();
   auto done = orgd::projections::replay_all_into(store, jobs, {0, store.head_position()});
   const std::chrono::duration<double> took = Clock::now() - started;
@@ -62,6 +91,20 @@ double rebuild_all(orgd::eventstore::Store& store) {
     std::exit(1);
   }
   return static_cast<double>(*done) / took.count();
+}
+
+// Opens the store at `options.data_dir`, after closing `open` (the same store) if given.
+std::unique_ptr<orgd::eventstore::Store> open_store(
+    const orgd::eventstore::StoreOptions& options,
+    std::unique_ptr<orgd::eventstore::Store> open = nullptr) {
+  open.reset();
+  auto store = orgd::eventstore::Store::open(options);
+  if (!store) {
+    std::fprintf(stderr, "cannot open %s: %s\n", options.data_dir.c_str(),
+                 store.error().message.c_str());
+    std::exit(1);
+  }
+  return std::move(*store);
 }
 
 }  // namespace
@@ -86,16 +129,12 @@ int main(int argc, char** argv) {
   orgd::eventstore::StoreOptions options;
   options.data_dir = dir;
   options.extra_column_families = orgd::projections::projection_column_families();
-  auto store = orgd::eventstore::Store::open(options);
-  if (!store) {
-    std::fprintf(stderr, "cannot open %s: %s\n", dir.c_str(), store.error().message.c_str());
-    return 1;
-  }
-  if ((*store)->head_position() < events) {
+  auto store = open_store(options);
+  if (store->head_position() < events) {
     orgd::tools::SeedOptions seed;
     seed.events_per_organization = 10;
-    seed.organizations = (events - (*store)->head_position() + 9) / 10;
-    auto seeded = orgd::tools::seed(**store, seed);
+    seed.organizations = (events - store->head_position() + 9) / 10;
+    auto seeded = orgd::tools::seed(*store, seed);
     if (!seeded) {
       std::fprintf(stderr, "seed failed: %s\n", seeded.error().c_str());
       return 1;
@@ -105,15 +144,17 @@ int main(int argc, char** argv) {
   }
   std::vector<double> scans, rebuilds;
   for (int i = 0; i < runs; ++i) {
-    scans.push_back(raw_scan(**store));
-    rebuilds.push_back(rebuild_all(**store));
+    store = open_store(options, std::move(store));
+    scans.push_back(raw_scan(*store));
+    store = open_store(options, std::move(store));
+    rebuilds.push_back(rebuild_all(*store));
     std::fprintf(stderr, "run %d: raw scan %.0f events/s, rebuild all %.0f events/s\n", i + 1,
                  scans.back(), rebuilds.back());
   }
-  std::printf("events %llu\n", static_cast<unsigned long long>((*store)->head_position()));
+  std::printf("events %llu\n", static_cast<unsigned long long>(store->head_position()));
   std::printf("raw_scan_events_per_s %.0f\n", median(scans));
   std::printf("rebuild_all_events_per_s %.0f\n", median(rebuilds));
-  store->reset();
+  store.reset();
   if (temporary) std::filesystem::remove_all(dir);
   return 0;
 }
