@@ -2,6 +2,8 @@
 
 #include <cereal/archives/portable_binary.hpp>
 #include <cstdint>
+#include <span>
+#include <spanstream>
 #include <sstream>
 #include <stdexcept>
 #include <type_traits>
@@ -69,12 +71,23 @@ void CEREAL_LOAD_FUNCTION_NAME(PayloadArchive& archive, cereal::NameValuePair<T>
   archive(pair.value);
 }
 
+// Building an input stream (its locale) and copying the payload into it for every event made a
+// third of a payload's decoding (6.6k -> 4.4k instructions without, callgrind over a replay),
+// and every replay decodes every event: so each thread keeps one stream, pointed at each
+// payload in turn without copying it.
+std::istream& stream_over(std::string_view payload) {
+  thread_local std::ispanstream in(std::span<const char>{});
+  in.clear();
+  in.span(std::span<const char>(payload.data(), payload.size()));
+  return in;
+}
+
 template <class T>
 std::expected<Event, std::string> decode_payload(std::string_view payload) {
   // cereal reports truncated or malformed input by throwing; this is the boundary where that
   // becomes a value.
   try {
-    std::istringstream in(std::string(payload), std::ios::binary);
+    std::istream& in = stream_over(payload);
     PayloadArchive archive(in, payload.size());
     T event;
     archive(event);

@@ -109,7 +109,11 @@ std::expected<Envelope, std::string> decode_envelope(std::string_view value) {
   const std::string_view fields = value.substr(1, value.size() - 1 - kHashBytes);
   Envelope envelope;
   try {
-    std::ispanstream in(std::span<const char>(fields.data(), fields.size()));
+    // One stream per thread, pointed at each envelope in turn: building one (its locale) for
+    // every event made a third of an envelope's decoding (3.5k -> 2.3k instructions without).
+    thread_local std::ispanstream in(std::span<const char>{});
+    in.clear();
+    in.span(std::span<const char>(fields.data(), fields.size()));
     {
       cereal::PortableBinaryInputArchive archive(in);
       visit_fields(FieldReader{archive, fields.size()}, envelope);

@@ -108,6 +108,22 @@ TEST(EventCodec, UnknownTypeAndTruncatedBytesAreErrorsNotCrashes) {
       << "trailing bytes are rejected";
 }
 
+// Each thread decodes through one stream (event_codec.cpp): a decode, failed or not, must
+// leave nothing behind for the next one on the same thread (a stream left at its end would
+// no longer see trailing bytes).
+TEST(EventCodec, EachDecodeOnAThreadStartsClean) {
+  const auto encoded = encode_event(samples()[0]);
+  const std::string trailing = encoded.payload + "x";
+  for (std::size_t cut = 0; cut < encoded.payload.size(); cut += 7) {
+    auto decoded = decode_event(encoded.type, encoded.schema_version, encoded.payload);
+    ASSERT_TRUE(decoded.has_value()) << decoded.error();
+    EXPECT_EQ(encode_event(*decoded).payload, encoded.payload);
+    EXPECT_FALSE(decode_event(encoded.type, encoded.schema_version, trailing).has_value())
+        << "trailing bytes after a decode that read to the end";
+    EXPECT_FALSE(decode_event(encoded.type, 1, encoded.payload.substr(0, cut)).has_value());
+  }
+}
+
 // Found by fuzzing (tests/fuzz/event_decoding_fuzz.cpp): a corrupt string length made one
 // decode allocate whatever it claimed before failing, and a bool byte other than 0 or 1 was
 // loaded into a bool (undefined behaviour).

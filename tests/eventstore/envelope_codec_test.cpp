@@ -88,6 +88,23 @@ TEST(EnvelopeCodec, ChainHashDependsOnThePreviousHash) {
   EXPECT_EQ(chain_hash(other, sample()), chain_hash(other, sample()));
 }
 
+// Each thread decodes through one stream (envelope_codec.cpp): a decode, failed or not, must
+// leave nothing behind for the next one on the same thread.
+TEST(EnvelopeCodec, EachDecodeOnAThreadStartsClean) {
+  Envelope envelope = sample();
+  const std::string value = seal_envelope(envelope, Hash{});
+  std::string trailing = value;
+  trailing.insert(value.size() - 32, "x");
+  for (std::size_t cut = 33; cut < value.size(); cut += 5) {
+    const auto decoded = decode_envelope(value);
+    ASSERT_TRUE(decoded) << decoded.error();
+    EXPECT_EQ(decoded->stream_id, envelope.stream_id);
+    EXPECT_EQ(decoded->hash, envelope.hash);
+    EXPECT_FALSE(decode_envelope(trailing));
+    EXPECT_FALSE(decode_envelope(value.substr(0, cut)));
+  }
+}
+
 TEST(EnvelopeCodec, RejectsBytesThatAreNotAnEnvelope) {
   Envelope envelope = sample();
   const std::string value = seal_envelope(envelope, Hash{});
