@@ -166,8 +166,9 @@ std::expected<ReadModelHandles::Generation, std::string> ReadModelHandles::insta
   if (it == slots_.end()) return std::unexpected("unknown read model " + std::string(logical));
   auto catalog_cf = catalog();
   if (!catalog_cf) return std::unexpected(catalog_cf.error());
-  // Synced: the WAL keeps writes in order, so once this entry is durable so is every write
-  // of the new generation before it.
+  // Synced, and after the new generation's replay flushed it to table files (a replay writes
+  // around the WAL, read_model_rebuild.hpp): once this entry is durable, so is everything it
+  // points at.
   rocksdb::WriteOptions sync;
   sync.sync = true;
   const rocksdb::Status s = store_.db()->Put(sync, *catalog_cf, std::string(logical), next.name);

@@ -104,7 +104,10 @@ std::expected<void, std::string> write(const ReplayJob& job, rocksdb::WriteBatch
 std::expected<void, std::string> flush_targets(std::span<const ReplayJob> jobs) {
   rocksdb::FlushOptions options;
   options.wait = true;
-  options.allow_write_stall = true;
+  // Wait for a flush already running rather than stack a memtable on it: a write stall
+  // would hold every write of the database, the log's synced appends included (an online
+  // rebuild flushes while orgd serves).
+  options.allow_write_stall = false;
   for (const auto& job : jobs) {
     const rocksdb::Status s = job.target.db->Flush(options, job.target.cf);
     if (!s.ok()) return std::unexpected("flushing the read model: " + s.ToString());

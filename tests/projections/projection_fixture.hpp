@@ -32,6 +32,7 @@ class ProjectionTest : public ::testing::Test {
     runner_.reset();
     store_.reset();
     std::filesystem::remove_all(dir_);
+    std::filesystem::remove_all(crash_copy_path());  // left by a test that failed midway
   }
   void open() {
     eventstore::StoreOptions options;
@@ -80,9 +81,13 @@ class ProjectionTest : public ::testing::Test {
 
   // A copy of the data directory as a crash now would leave it: the table files and the WAL as
   // they are, no memtable flushed.
-  std::filesystem::path crash_copy() {
+  std::filesystem::path crash_copy_path() const {
     auto copy = dir_;
     copy += "-crash";
+    return copy;
+  }
+  std::filesystem::path crash_copy() {
+    const auto copy = crash_copy_path();
     rocksdb::Checkpoint* raw = nullptr;
     EXPECT_TRUE(rocksdb::Checkpoint::Create(store_->db(), &raw).ok());
     std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
