@@ -9,27 +9,13 @@
 
 #include <cereal/archives/portable_binary.hpp>
 #include <expected>
-#include <istream>
+#include <span>
+#include <spanstream>
 #include <sstream>
-#include <streambuf>
 #include <string>
 #include <string_view>
 
 namespace orgd::projections {
-
-namespace row_codec_detail {
-
-// A read-only stream buffer over bytes it does not own.
-class ViewBuffer : public std::streambuf {
- public:
-  void view(std::string_view bytes) {
-    // The get area is never written through: std::streambuf only wants non-const pointers.
-    char* first = const_cast<char*>(bytes.data());  // NOLINT(cppcoreguidelines-pro-type-const-cast)
-    setg(first, first, first + bytes.size());
-  }
-};
-
-}  // namespace row_codec_detail
 
 template <class Row>
 std::string encode_with_cereal(const Row& row) {
@@ -45,10 +31,9 @@ std::string encode_with_cereal(const Row& row) {
 
 template <class Row>
 std::expected<Row, std::string> decode_with_cereal(std::string_view bytes) {
-  thread_local row_codec_detail::ViewBuffer buffer;
-  thread_local std::istream in(&buffer);
-  buffer.view(bytes);
+  thread_local std::ispanstream in(std::span<const char>{});
   in.clear();
+  in.span(std::span<const char>(bytes.data(), bytes.size()));
   try {
     cereal::PortableBinaryInputArchive archive(in);
     Row row;

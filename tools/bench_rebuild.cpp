@@ -96,11 +96,7 @@ double rebuild_all(orgd::eventstore::Store& store) {
   return static_cast<double>(*done) / took.count();
 }
 
-// Opens the store at `options.data_dir`, after closing `open` (the same store) if given.
-std::unique_ptr<orgd::eventstore::Store> open_store(
-    const orgd::eventstore::StoreOptions& options,
-    std::unique_ptr<orgd::eventstore::Store> open = nullptr) {
-  open.reset();
+std::unique_ptr<orgd::eventstore::Store> open_store(const orgd::eventstore::StoreOptions& options) {
   auto store = orgd::eventstore::Store::open(options);
   if (!store) {
     std::fprintf(stderr, "cannot open %s: %s\n", options.data_dir.c_str(),
@@ -147,9 +143,11 @@ int main(int argc, char** argv) {
   }
   std::vector<double> scans, rebuilds;
   for (int i = 0; i < runs; ++i) {
-    store = open_store(options, std::move(store));
+    store.reset();  // RocksDB's lock: closed before it opens again
+    store = open_store(options);
     scans.push_back(raw_scan(*store));
-    store = open_store(options, std::move(store));
+    store.reset();
+    store = open_store(options);
     rebuilds.push_back(rebuild_all(*store));
     std::fprintf(stderr, "run %d: raw scan %.0f events/s, rebuild all %.0f events/s\n", i + 1,
                  scans.back(), rebuilds.back());

@@ -79,13 +79,13 @@ class ProjectionTest : public ::testing::Test {
     return all;
   }
 
-  // A copy of the data directory as a crash now would leave it: the table files and the WAL as
-  // they are, no memtable flushed.
   std::filesystem::path crash_copy_path() const {
     auto copy = dir_;
     copy += "-crash";
     return copy;
   }
+  // A copy of the data directory as a crash now would leave it: the table files and the WAL as
+  // they are, no memtable flushed.
   std::filesystem::path crash_copy() {
     const auto copy = crash_copy_path();
     rocksdb::Checkpoint* raw = nullptr;
