@@ -8,6 +8,7 @@
 #include "api/organization_listing.hpp"
 #include "api/representations.hpp"
 #include "domain/contract/contract_decisions.hpp"
+#include "domain/customer/customer_access.hpp"
 
 namespace orgd::api {
 namespace {
@@ -230,7 +231,8 @@ void status(ApiContext& context, const HttpRequest& request, const Authenticated
             const std::string& organization_id, Responder respond) {
   auto row = context.organizations.get(organization_id);
   if (!row) return respond(unavailable_response(request, row.error().message));
-  if (!*row || !visible_to(who.caller, organization_id, (*row)->ancestors)) {
+  if (!*row ||
+      !domain::can_follow_members(who.caller, organization_id, ancestor_chain((*row)->ancestors))) {
     return respond(not_found_response(request));
   }
   auto assigned = context.directory.assigned(organization_id);

@@ -99,6 +99,8 @@ std::expected<projections::CustomerRow, HttpResponse> visible_customer(const Api
   domain::Customer seen;
   seen.id = (*row)->id;
   seen.organization_id = (*row)->organization_id;
+  seen.platform_role =
+      domain::platform_role_from((*row)->platform_role).value_or(domain::PlatformRole::none);
   if (!domain::can_view(caller, seen)) return std::unexpected(not_found_response(request));
   return std::move(**row);
 }

@@ -8,6 +8,7 @@
 #include "api/ids.hpp"
 #include "api/representations.hpp"
 #include "api/route_support.hpp"
+#include "domain/customer/customer_access.hpp"
 #include "domain/membership/membership.hpp"
 #include "domain/organization/organization_access.hpp"
 #include "replay/as_of.hpp"
@@ -104,7 +105,7 @@ HttpResponse customer_history(const ApiContext& context, const HttpRequest& requ
                               const Authenticated& who, const std::string& id) {
   auto customer = replay::customer_as_of(context.store, id, context.store.head_position());
   if (!customer) return unavailable_response(request, customer.error().message);
-  if (customer->state.version == 0 ||
+  if (customer->state.version == 0 || !domain::can_view(who.caller, customer->state) ||
       !domain::can_read_history(who.caller, customer->state.organization_id)) {
     return not_found_response(request);
   }

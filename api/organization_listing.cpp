@@ -78,11 +78,15 @@ HttpResponse page_response(const projections::OrganizationDocumentPage& page,
 
 }  // namespace
 
-bool visible_to(const domain::Caller& caller, const std::string& id,
-                const std::vector<std::string>& ancestor_ids) {
+domain::AncestorChain ancestor_chain(const std::vector<std::string>& ancestor_ids) {
   domain::AncestorChain chain;
   for (const auto& a : ancestor_ids) chain.push_back(domain::Organization{.id = a});
-  return domain::can_view(caller, id, chain);
+  return chain;
+}
+
+bool visible_to(const domain::Caller& caller, const std::string& id,
+                const std::vector<std::string>& ancestor_ids) {
+  return domain::can_view(caller, id, ancestor_chain(ancestor_ids));
 }
 
 HttpResponse list_organizations(const ApiContext& context, const HttpRequest& request,

@@ -23,8 +23,11 @@ std::expected<CustomerRow, std::string> load(ReadModelBatch& batch, std::string_
   return decode_with_cereal<CustomerRow>(**bytes);
 }
 
+// Platform accounts answer to the platform alone (domain/customer/customer_access.hpp): no
+// organization lists them among its members, Default included.
 std::vector<CountedKey> member_keys(const CustomerRow& row) {
   std::vector<CountedKey> keys;
+  if (!row.platform_role.empty()) return keys;
   for (auto sort : kSorts) {
     keys.push_back(
         {member_index_prefix(row.organization_id, sort), member_index_suffix(row, sort)});

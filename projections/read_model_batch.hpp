@@ -133,7 +133,8 @@ inline constexpr std::string_view kReadModelLayoutKey =
 // 3: each organization's JSON document is stored next to its row (organization_document.hpp).
 // 4: the documents move into the entries of the index of every organization in name order,
 //    and every other organization index entry says where its document is (organization_keys.hpp).
-inline constexpr std::uint64_t kReadModelLayout = 4;
+// 5: platform accounts (SuperAdmin, auditors) are in no organization's member indexes.
+inline constexpr std::uint64_t kReadModelLayout = 5;
 
 // Fixed-width big-endian encodings keep numeric keys in numeric order.
 [[nodiscard]] std::string encode_u64(std::uint64_t value);

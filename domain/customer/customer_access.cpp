@@ -1,12 +1,14 @@
 #include "domain/customer/customer_access.hpp"
 
 #include "domain/organization/organization.hpp"
+#include "domain/organization/organization_access.hpp"
 
 namespace orgd::domain {
 
 bool can_view(const Caller& caller, const Customer& customer) {
   if (caller.platform_role != PlatformRole::none) return true;
   if (caller.customer_id == customer.id) return true;
+  if (customer.platform_role != PlatformRole::none) return false;
   if (caller.organization_id == customer.organization_id) return true;
   return customer.organization_id == kDefaultOrganizationId &&
          caller.manages_own_organization();
@@ -15,6 +17,7 @@ bool can_view(const Caller& caller, const Customer& customer) {
 bool can_manage(const Caller& caller, const Customer& customer) {
   if (caller.is_superadmin()) return true;
   if (caller.platform_role != PlatformRole::none) return false;
+  if (customer.platform_role != PlatformRole::none) return false;
   if (caller.organization_id != customer.organization_id || !caller.manages_own_organization()) {
     return false;
   }
@@ -25,6 +28,12 @@ bool can_list_members(const Caller& caller, std::string_view organization_id) {
   if (caller.platform_role != PlatformRole::none) return true;
   if (caller.organization_id == organization_id) return true;
   return organization_id == kDefaultOrganizationId && caller.manages_own_organization();
+}
+
+bool can_follow_members(const Caller& caller, std::string_view organization_id,
+                        const AncestorChain& ancestors) {
+  return can_list_members(caller, organization_id) ||
+         can_manage(caller, organization_id, ancestors);
 }
 
 }  // namespace orgd::domain

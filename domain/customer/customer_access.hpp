@@ -5,21 +5,33 @@
 // the customers in Default, because adding a customer means picking one from there (seed 000:
 // "only customers that are in the logged in organization or in the default organization get
 // listed"). SuperAdmin and auditor see everyone.
+//
+// Platform accounts (the SuperAdmin, auditors) answer to the platform alone: no organization's
+// customers see them and no owner or admin changes them, wherever they sit. Seen from Default,
+// an owner could otherwise pull the SuperAdmin into its own organization and change its email.
 
 #include <string_view>
 
 #include "domain/caller.hpp"
 #include "domain/customer/customer.hpp"
+#include "domain/organization/organization_commands.hpp"
 
 namespace orgd::domain {
 
 [[nodiscard]] bool can_view(const Caller& caller, const Customer& customer);
 // Change another customer's profile, role or membership, or delete it: a SuperAdmin, or an
-// owner/admin of the customer's organization -- but only owners touch owners.
+// owner/admin of the customer's organization -- but only owners touch owners, and only a
+// SuperAdmin touches a platform account.
 [[nodiscard]] bool can_manage(const Caller& caller, const Customer& customer);
 
 // List an organization's members: its own customers, owners and admins also Default's, and
 // the platform roles any.
 [[nodiscard]] bool can_list_members(const Caller& caller, std::string_view organization_id);
+
+// Follow which of an organization's members still have to accept its contracts: whoever may
+// list its members, and the owners and admins of it or above it, who assign it contracts.
+// Plain members above it see the organization, not its customers.
+[[nodiscard]] bool can_follow_members(const Caller& caller, std::string_view organization_id,
+                                      const AncestorChain& ancestors);
 
 }  // namespace orgd::domain

@@ -87,10 +87,20 @@ std::expected<Decision, DomainError> decide(const Customer& existing, const Regi
   }
   if (c.password_hash.empty()) problems.push_back({"password", "must be set"});
   if (!problems.empty()) return std::unexpected(invalid(std::move(problems)));
+  // Before the organization's existence: another tenant's organization must answer as an
+  // unknown one does.
+  if (caller.platform_role == PlatformRole::none && c.organization_id != caller.organization_id) {
+    return std::unexpected(invalid(
+        {{"organizationId", "must be your own organization: only a SuperAdmin names another"}}));
+  }
   if (!organization.exists()) {
     return std::unexpected(invalid({{"organizationId", "no such organization"}}));
   }
   if (auto refusal = check_registration_rights(c, caller)) return std::unexpected(*refusal);
+  if (!c.platform_role.empty() && !organization.is_default()) {
+    return std::unexpected(invalid(
+        {{"platformRole", "platform accounts belong to Default: leave organizationId out"}}));
+  }
   if (existing.version != 0) {
     return std::unexpected(refused(DomainErrorCode::already_exists, "customer-id-taken",
                                    "a customer with id " + c.id + " already exists"));

@@ -47,6 +47,11 @@ std::expected<Decision, DomainError> decide(const Customer& customer, const Move
                                    "customers return to Default by being removed from their "
                                    "organization"));
   }
+  if (customer.platform_role != PlatformRole::none) {
+    return std::unexpected(refused(DomainErrorCode::rule_violated, "platform-account",
+                                   "platform accounts (SuperAdmin, auditor) join no "
+                                   "organization: they stay in Default"));
+  }
   if (customer.organization_id != kDefault) {
     return std::unexpected(refused(DomainErrorCode::rule_violated, "customer-not-in-default",
                                    "only customers in the Default organization can be added; "

@@ -49,6 +49,13 @@ std::string no_such(PrincipalKind kind) { return "no such " + std::string(to_str
 // The principal a grant names must exist and be of a kind that can hold access.
 std::optional<DomainError> check_principal(const Resource& current, PrincipalKind kind,
                                            const GrantAccess& c, const PrincipalFacts& facts) {
+  // Before existence: an organization grant naming another tenant's organization must answer
+  // as one naming no organization does.
+  if (kind == PrincipalKind::organization && c.principal_id != current.organization_id) {
+    return refused(DomainErrorCode::rule_violated, "cross-organization-grant",
+                   "an organization grant can only name the resource's own organization; "
+                   "share with another organization's customer or group instead");
+  }
   if (!facts.exists) return invalid({{"principalId", no_such(kind)}});
   switch (kind) {
     case PrincipalKind::customer:
@@ -62,11 +69,6 @@ std::optional<DomainError> check_principal(const Resource& current, PrincipalKin
       }
       break;
     case PrincipalKind::organization:
-      if (c.principal_id != current.organization_id) {
-        return refused(DomainErrorCode::rule_violated, "cross-organization-grant",
-                       "an organization grant can only name the resource's own organization; "
-                       "share with another organization's customer or group instead");
-      }
       if (current.organization_id == kDefaultOrganizationId) {
         return refused(DomainErrorCode::rule_violated, "default-organization",
                        "resources in Default cannot be shared with all of Default");

@@ -49,6 +49,35 @@ TEST(RegisterCustomer, ValidatesEmailAndOrganization) {
             "organizationId");
 }
 
+RegisterCustomer member_command(std::string organization) {
+  return {"c2", "new@example.org", "New", "Member", "", std::move(organization), "member",
+          "",   "$argon2id$...",   "",    ""};
+}
+
+TEST(RegisterCustomer, OwnersRegisterIntoTheirOwnOrganizationOnly) {
+  const auto owner = testing::member_of("acme", OrganizationRole::owner);
+  EXPECT_TRUE(decide(Customer{}, member_command("acme"), owner, testing::org("acme", "Acme")));
+  auto foreign =
+      decide(Customer{}, member_command("globex"), owner, testing::org("globex", "Globex"));
+  auto unknown = decide(Customer{}, member_command("nowhere"), owner, Organization{});
+  ASSERT_FALSE(foreign.has_value());
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(foreign.error().code, DomainErrorCode::invalid);
+  EXPECT_EQ(foreign.error().fields.at(0).message, unknown.error().fields.at(0).message)
+      << "whether another tenant's organization exists does not show";
+  EXPECT_TRUE(decide(Customer{}, member_command("globex"), testing::superadmin(),
+                     testing::org("globex", "Globex")))
+      << "a SuperAdmin names any organization";
+}
+
+TEST(RegisterCustomer, PlatformAccountsBelongToDefault) {
+  auto cmd = admin_command();
+  cmd.organization_id = "acme";
+  auto d = decide(Customer{}, cmd, testing::superadmin(), testing::org("acme", "Acme"));
+  ASSERT_FALSE(d.has_value());
+  EXPECT_EQ(d.error().fields.at(0).field, "platformRole");
+}
+
 TEST(StartSession, WrongPasswordAndUnknownCustomerAreTheSameError) {
   auto def = testing::org(std::string(kDefaultOrganizationId), "Default");
   auto reg = decide(Customer{}, admin_command(), system_caller(), def);

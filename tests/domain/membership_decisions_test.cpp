@@ -45,6 +45,27 @@ TEST(MoveCustomer, OnlyCustomersInDefault) {
   EXPECT_EQ(d.error().rule, "customer-not-in-default");
 }
 
+Customer platform_account(std::string id, std::string role) {
+  Customer c;
+  return apply(
+      c, CustomerRegistered{id, id + "@x.io", "F", "L", "", kDefault, "member", role, "h", "", ""},
+      {1, 10, "t"});
+}
+
+TEST(MoveCustomer, PlatformAccountsStayInDefault) {
+  for (const auto* role : {"superadmin", "auditor"}) {
+    auto by_superadmin = decide(platform_account("p", role), MoveCustomer{"p", "a"}, superadmin(),
+                                org("a", "A"), {});
+    ASSERT_FALSE(by_superadmin.has_value()) << role;
+    EXPECT_EQ(by_superadmin.error().rule, "platform-account");
+    auto by_owner = decide(platform_account("p", role), MoveCustomer{"p", "a"},
+                           member_of("a", OrganizationRole::owner), org("a", "A"), {});
+    ASSERT_FALSE(by_owner.has_value()) << role;
+    EXPECT_EQ(by_owner.error().code, DomainErrorCode::not_found)
+        << "an owner does not even see a platform account";
+  }
+}
+
 TEST(MoveCustomer, MembersCannotAddAndOutsidersSeeNothing) {
   auto by_member = decide(customer("c", kDefault), MoveCustomer{"c", "a"},
                           member_of("a", OrganizationRole::member), org("a", "A"), {});
@@ -201,10 +222,11 @@ TEST(RegisterCustomer, OwnersAndAdminsRegisterIntoTheirOwnOrganizationOnly) {
                 .code,
             DomainErrorCode::forbidden);
   cmd.role = "member";
-  EXPECT_EQ(decide(Customer{}, cmd, member_of("b", OrganizationRole::owner), org("a", "A"))
-                .error()
-                .code,
-            DomainErrorCode::forbidden);
+  auto elsewhere = decide(Customer{}, cmd, member_of("b", OrganizationRole::owner), org("a", "A"));
+  ASSERT_FALSE(elsewhere.has_value());
+  EXPECT_EQ(elsewhere.error().code, DomainErrorCode::invalid)
+      << "the same answer as for an organization that does not exist";
+  EXPECT_EQ(elsewhere.error().fields.at(0).field, "organizationId");
   EXPECT_EQ(decide(Customer{}, cmd, member_of("a", OrganizationRole::member), org("a", "A"))
                 .error()
                 .code,

@@ -281,6 +281,11 @@ TEST(GrantAccess, ToTheOrganizationOnlyTheResourcesOwn) {
                       existing_organization("globex"));
   ASSERT_FALSE(other.has_value());
   EXPECT_EQ(other.error().rule, "cross-organization-grant");
+  auto unknown =
+      decide(plugin(), grant("organization", "nowhere", "read"), alice(), PrincipalFacts{});
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().rule, "cross-organization-grant")
+      << "another tenant's organization answers as a missing one does";
   const Resource in_default = given({created("plugin", "alice", kDefault)});
   EXPECT_EQ(decide(in_default, grant("organization", kDefault, "read"), alice(),
                    existing_organization(kDefault))

@@ -78,6 +78,24 @@ TEST_F(Contracts, TheGateOpensOnlyWhenOrganizationAndCustomerAccepted) {
   EXPECT_EQ(entry.at("pendingMembers").at(0).as_string(), acme_.customer_id);
 }
 
+// Who still has to accept names customers: those above a child organization who may not list
+// its members (a plain member of the parent) see the child, not that list.
+TEST_F(Contracts, AChildsAcceptanceStatusIsForThoseWhoManageIt) {
+  auto child = as(acme_.token, "POST", "/api/v1/organizations",
+                  R"({"name":"Acme Labs","parentId":")" + acme_.organization_id + "\"}");
+  ASSERT_EQ(child.status, 201) << child.body;
+  const std::string labs = "/api/v1/organizations/" + str(json(child), "id");
+  EXPECT_EQ(as(member_.token, "GET", labs).status, 200) << "the member sees the child";
+  auto by_member = as(member_.token, "GET", labs + "/contracts");
+  EXPECT_EQ(by_member.status, 404) << by_member.body;
+  EXPECT_EQ(as(acme_.token, "GET", labs + "/contracts").status, 200) << "the parent's owner";
+  EXPECT_EQ(
+      as(member_.token, "GET", "/api/v1/organizations/" + acme_.organization_id + "/contracts")
+          .status,
+      200)
+      << "a member follows its own organization";
+}
+
 TEST_F(Contracts, ANewVersionLocksAgainAndMovedCustomersMustAccept) {
   const std::string terms = publish("1.0");
   assign(terms);

@@ -56,15 +56,18 @@ TEST_F(Isolation, OtherTenantsGetNotFoundOrForbiddenAndChangeNothing) {
       {"PUT", org, R"({"description":"pwned","updateVersion":2})", {404}},
       {"DELETE", org, "", {404}},
       {"DELETE", child, "", {404}},
-      {"POST", "/api/v1/organizations",
-       R"({"name":"Intruder","parentId":")" + a_.owner.organization_id + "\"}", {400}},
+      {"POST",
+       "/api/v1/organizations",
+       R"({"name":"Intruder","parentId":")" + a_.owner.organization_id + "\"}",
+       {400}},
       {"POST", org + "/members", join, {404}},
       {"PUT", org + "/members/" + a_.member.customer_id + "/role", R"({"role":"owner"})", {404}},
       {"DELETE", org + "/members/" + a_.member.customer_id, "", {404}},
-      {"POST", "/api/v1/customers",
+      {"POST",
+       "/api/v1/customers",
        R"({"email":"x@evil.io","password":"password1","firstName":"X","lastName":"X","organizationId":")" +
            a_.owner.organization_id + "\"}",
-       {403}},
+       {400}},
   };
   for (const auto* victim : {&a_.owner, &a_.admin, &a_.member}) {
     const std::string customer = "/api/v1/customers/" + victim->customer_id;
@@ -90,6 +93,59 @@ TEST_F(Isolation, OtherTenantsGetNotFoundOrForbiddenAndChangeNothing) {
     EXPECT_EQ(by_parent.at("pageInfo").at("totalElements").as_int64(), 0);
   }
   EXPECT_EQ(head(), before) << "no refused request appended anything";
+}
+
+TEST_F(Isolation, NamingAnotherTenantsOrganizationAnswersAsNamingNoneDoes) {
+  auto register_in = [&](const std::string& organization) {
+    boost::json::object body{{"email", "x@evil.io"},
+                             {"password", "password1"},
+                             {"firstName", "X"},
+                             {"lastName", "X"},
+                             {"organizationId", organization}};
+    return as(b_.owner.token, "POST", "/api/v1/customers", boost::json::serialize(body));
+  };
+  auto foreign = register_in(a_.owner.organization_id);
+  auto unknown = register_in("00000000-0000-4000-8000-000000000000");
+  EXPECT_EQ(foreign.status, 400) << foreign.body;
+  EXPECT_EQ(foreign.status, unknown.status);
+  EXPECT_EQ(json(foreign).at("errors"), json(unknown).at("errors"))
+      << "whether the organization exists does not show";
+}
+
+// The SuperAdmin sits in Default, where owners pick new members from: it must be neither listed
+// there nor movable into an owner's organization, where its email could be changed and its
+// account taken.
+TEST_F(Isolation, PlatformAccountsAreOutOfEveryOwnersReach) {
+  const std::string superadmin = str(json(call("GET", "/api/v1/me")), "id");
+  ASSERT_FALSE(superadmin.empty());
+  const std::string org = "/api/v1/organizations/" + a_.owner.organization_id;
+  const auto before = head();
+  auto listing = json(as(a_.owner.token, "GET",
+                         "/api/v1/organizations/" + std::string(domain::kDefaultOrganizationId) +
+                             "/members?pageSize=100"));
+  bool waiting_listed = false;
+  for (const auto& m : listing.at("members").as_array()) {
+    EXPECT_NE(str(m, "id"), superadmin) << "Default's member list leaves platform accounts out";
+    waiting_listed = waiting_listed || str(m, "id") == waiting_;
+  }
+  EXPECT_TRUE(waiting_listed) << "ordinary customers waiting in Default are listed";
+  const std::string customer = "/api/v1/customers/" + superadmin;
+  const std::string join = boost::json::serialize(boost::json::object{{"customerId", superadmin}});
+  EXPECT_EQ(as(a_.owner.token, "GET", customer).status, 404);
+  EXPECT_EQ(as(a_.owner.token, "PATCH", customer, R"({"email":"mine@alpha.io","updateVersion":1})")
+                .status,
+            404);
+  EXPECT_EQ(as(a_.owner.token, "DELETE", customer).status, 404);
+  EXPECT_EQ(as(a_.owner.token, "GET", customer + "/history").status, 404);
+  auto moved = as(a_.owner.token, "POST", org + "/members", join);
+  EXPECT_EQ(moved.status, 404) << moved.body;
+  EXPECT_EQ(head(), before) << "nothing was appended";
+  // Even the SuperAdmin cannot make a platform account a member of an organization.
+  auto self_move = call("POST", org + "/members", join);
+  EXPECT_EQ(self_move.status, 409) << self_move.body;
+  EXPECT_EQ(str(json(self_move), "type").find("platform-account") != std::string::npos, true)
+      << self_move.body;
+  EXPECT_FALSE(login().empty()) << "the SuperAdmin still logs in";
 }
 
 TEST_F(Isolation, InsideATenantRolesDecide) {
