@@ -16,7 +16,12 @@
 
 namespace orgd::api {
 
-inline constexpr std::size_t kMaxPasswordBytes = 1024;
+// In characters (Unicode code points), as every string limit is counted.
+inline constexpr std::size_t kMaxPasswordLength = 1024;
+// Password hashes and checks waiting for a worker past which a request that needs one is
+// answered 503 at once: at ~0.1 s each on two workers, about 3 s of waiting. Without a bound a
+// flood of signups would hold every login up for as long as the flood lasts.
+inline constexpr std::size_t kMaxQueuedPasswordWork = 64;
 
 [[nodiscard]] std::expected<std::string, std::string> hash_password(std::string_view password);
 // Constant time in the password; false for a malformed hash.

@@ -17,7 +17,7 @@ namespace orgd::api {
 namespace {
 
 constexpr StringRule kText{.max_len = 10'000};
-constexpr StringRule kPassword{.min_len = kMinPasswordBytes, .max_len = kMaxPasswordBytes};
+constexpr StringRule kPassword{.min_len = kMinPasswordLength, .max_len = kMaxPasswordLength};
 constexpr std::string_view kReadOnlyFields[] = {"id",          "organizationId", "role",
                                                 "status",      "createdTime",    "lastUpdatedTime",
                                                 "createdBy",   "lastUpdatedBy"};
@@ -42,8 +42,8 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
   std::optional<std::string> organization_id, role;
   JsonObjectReader reader;
   reader.string("email", command.email, {.required = true, .max_len = 254})
-      .string("password", password, {.required = true, .min_len = kMinPasswordBytes,
-                                     .max_len = kMaxPasswordBytes})
+      .string("password", password,
+              {.required = true, .min_len = kMinPasswordLength, .max_len = kMaxPasswordLength})
       .string("firstName", command.first_name, {.required = true, .max_len = 10'000})
       .string("lastName", command.last_name, {.required = true, .max_len = 10'000})
       .optional_string("description", description, kText)
@@ -66,6 +66,7 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
   command.locale = value_or_empty(locale);
   command.country = value_or_empty(country);
   command.platform_role = value_or_empty(platform_role);
+  if (context.workers.queued() >= kMaxQueuedPasswordWork) return respond(busy_response(request));
   auto shared = std::make_shared<Responder>(std::move(respond));
   // argon2id takes ~0.1 s: never on an I/O thread.
   context.workers.post([&context, request = std::move(request), command, password, caller,
@@ -133,7 +134,7 @@ std::expected<ProfileBody, HttpResponse> read_profile_body(const HttpRequest& re
       .optional_string("locale", locale, kText)
       .optional_string("country", country, kText)
       .string("password", body.password, kPassword)
-      .string("currentPassword", body.current_password, {.max_len = kMaxPasswordBytes})
+      .string("currentPassword", body.current_password, {.max_len = kMaxPasswordLength})
       .integer("updateVersion", body.version, {.min = 1});
   for (auto field : kReadOnlyFields) reader.ignore(field);
   if (auto ok = reader.finish(request); !ok) {
@@ -181,6 +182,9 @@ void update(ApiContext& context, HttpRequest request, const Authenticated& who,
   if (!version) return respond(std::move(version.error()));
   auto shared = std::make_shared<Responder>(std::move(respond));
   if (body->password) {
+    if (context.workers.queued() >= kMaxQueuedPasswordWork) {
+      return (*shared)(busy_response(request));
+    }
     return change_password(context, std::move(request), who.caller, std::move(*body), *version,
                            shared);
   }

@@ -13,7 +13,8 @@ void add_customer_routes(Router& router, ApiContext& context);
                                              const std::string& id, int status,
                                              std::uint64_t position);
 
-// Passwords: 8 to 1024 bytes (libsodium's argon2id accepts far longer; 1 KiB bounds the work).
-inline constexpr std::size_t kMinPasswordBytes = 8;
+// Passwords: 8 to 1024 characters (code points, so at most 4 KiB; libsodium's argon2id accepts
+// far longer, the bound keeps the work small).
+inline constexpr std::size_t kMinPasswordLength = 8;
 
 }  // namespace orgd::api

@@ -88,6 +88,13 @@ HttpResponse unavailable_response(const HttpRequest& request, std::string_view w
   return response;
 }
 
+HttpResponse busy_response(const HttpRequest& request) {
+  auto response = problem(request, 503, "server-busy", "server busy",
+                          "too many logins, signups and password changes are waiting; try again");
+  response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
+
 HttpResponse too_many_logins_response(const HttpRequest& request, std::chrono::seconds wait) {
   auto response = problem(request, 429, "too-many-login-attempts", "too many login attempts",
                           "too many login attempts for this email or from this address; try "

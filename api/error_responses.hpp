@@ -16,6 +16,8 @@ namespace orgd::api {
                                                  const eventstore::AppendError& error);
 [[nodiscard]] HttpResponse not_found_response(const HttpRequest& request);
 [[nodiscard]] HttpResponse unavailable_response(const HttpRequest& request, std::string_view what);
+// 503 `server-busy` with Retry-After: too much password work is already waiting.
+[[nodiscard]] HttpResponse busy_response(const HttpRequest& request);
 // 429 with Retry-After (login rate limiting).
 [[nodiscard]] HttpResponse too_many_logins_response(const HttpRequest& request,
                                                     std::chrono::seconds wait);

@@ -92,13 +92,16 @@ void add_session_routes(Router& router, ApiContext& context) {
                JsonObjectReader reader;
                reader.string("email", body.email, {.required = true, .max_len = 254})
                    .string("password", body.password,
-                           {.required = true, .min_len = 1, .max_len = kMaxPasswordBytes});
+                           {.required = true, .min_len = 1, .max_len = kMaxPasswordLength});
                if (auto ok = reader.finish(request); !ok) {
                  return respond(json_body_problem(request, ok.error()));
                }
                if (auto wait = context.login_throttle.admit(body.email, request.remote_address,
                                                             LoginThrottle::Clock::now())) {
                  return respond(too_many_logins_response(request, *wait));
+               }
+               if (context.workers.queued() >= kMaxQueuedPasswordWork) {
+                 return respond(busy_response(request));
                }
                auto shared = std::make_shared<Responder>(std::move(respond));
                context.workers.post([&context, request = std::move(request), body = std::move(body),

@@ -29,10 +29,13 @@ std::expected<std::pair<domain::Signup, std::string>, HttpResponse> read_body(
       .string("userDescription", signup.user_description, kText)
       .string("userEmailAddress", signup.email, {.required = true, .max_len = 254})
       .string("userPassword", password,
-              {.required = true, .min_len = kMinPasswordBytes, .max_len = kMaxPasswordBytes})
+              {.required = true, .min_len = kMinPasswordLength, .max_len = kMaxPasswordLength})
       .integer("agreeToTermsAndPolicies", signup.agree_to_terms_and_policies, {.required = true});
   if (auto ok = reader.finish(request); !ok) {
     return std::unexpected(json_body_problem(request, ok.error()));
+  }
+  if (auto problems = domain::signup_field_problems(signup); !problems.empty()) {
+    return std::unexpected(domain_error_response(request, domain::invalid(std::move(problems))));
   }
   return std::pair{std::move(signup), std::move(password)};
 }
@@ -87,6 +90,7 @@ void handle_signup(ApiContext& context, HttpRequest request, Responder respond) 
   if (!context.options.signup_enabled) return respond(not_found_response(request));
   auto body = read_body(request);
   if (!body) return respond(std::move(body.error()));
+  if (context.workers.queued() >= kMaxQueuedPasswordWork) return respond(busy_response(request));
   auto shared = std::make_shared<Responder>(std::move(respond));
   context.workers.post([&context, request = std::move(request), body = std::move(*body),
                         shared]() mutable {

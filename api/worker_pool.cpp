@@ -23,6 +23,11 @@ void WorkerPool::post(std::function<void()> task) {
   wake_.notify_one();
 }
 
+std::size_t WorkerPool::queued() const {
+  std::lock_guard lock(mutex_);
+  return tasks_.size();
+}
+
 void WorkerPool::run() {
   for (;;) {
     std::function<void()> task;

@@ -5,6 +5,7 @@
 // Thread-safety: post() from any thread. The destructor runs every queued task, then joins.
 
 #include <condition_variable>
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -22,10 +23,12 @@ class WorkerPool {
 
   // Tasks must not throw (an escaping exception is caught and dropped).
   void post(std::function<void()> task);
+  // Tasks posted and not yet started: what a caller bounds before posting more.
+  [[nodiscard]] std::size_t queued() const;
 
  private:
   void run();
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::function<void()>> tasks_;
   bool stopping_{false};

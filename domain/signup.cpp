@@ -20,8 +20,7 @@ void add_global_groups(Decision& decision, const std::string& organization_id,
                                            std::string(kThingsGroupKind), true}}});
 }
 
-std::expected<Decision, DomainError> decide(const Organization& existing_organization,
-                                            const Customer& existing_customer, const Signup& c) {
+FieldProblems signup_field_problems(const Signup& c) {
   FieldProblems problems;
   check_name(problems, "organizationName", c.organization_name, 100);
   check_text(problems, "organizationDescription", c.organization_description, 0, 1000);
@@ -29,10 +28,16 @@ std::expected<Decision, DomainError> decide(const Organization& existing_organiz
   check_name(problems, "lastName", c.last_name, 100);
   check_text(problems, "userDescription", c.user_description, 0, 1000);
   check_email(problems, "userEmailAddress", c.email);
-  if (c.password_hash.empty()) problems.push_back({"userPassword", "must be set"});
   if (c.agree_to_terms_and_policies != 1) {
     problems.push_back({"agreeToTermsAndPolicies", "must be 1: the terms must be accepted"});
   }
+  return problems;
+}
+
+std::expected<Decision, DomainError> decide(const Organization& existing_organization,
+                                            const Customer& existing_customer, const Signup& c) {
+  FieldProblems problems = signup_field_problems(c);
+  if (c.password_hash.empty()) problems.push_back({"userPassword", "must be set"});
   if (!problems.empty()) return std::unexpected(invalid(std::move(problems)));
   if (existing_organization.version != 0 || existing_customer.version != 0) {
     return std::unexpected(refused(DomainErrorCode::already_exists, "id-taken",

@@ -10,6 +10,7 @@
 #include "domain/customer/customer.hpp"
 #include "domain/decision.hpp"
 #include "domain/domain_error.hpp"
+#include "domain/field_rules.hpp"
 #include "domain/organization/organization.hpp"
 
 namespace orgd::domain {
@@ -33,6 +34,10 @@ struct Signup {
   std::string password_hash;
   std::int64_t agree_to_terms_and_policies{0};  // must be 1
 };
+
+// What is wrong with the fields a client sent, all but the password (whose hash decide
+// checks): the route checks them before spending ~0.1 s of a worker on hashing it.
+[[nodiscard]] FieldProblems signup_field_problems(const Signup& command);
 
 // `existing_organization` / `existing_customer` are what the chosen ids' streams hold.
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Organization& existing_organization,

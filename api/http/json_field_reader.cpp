@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "api/http/json_body.hpp"
+
 namespace orgd::api::json_detail {
 
 // Lets a nested object's reader hand its declarations to read_members().
@@ -137,7 +139,9 @@ Walk read_members(ondemand::object& object, const Fields& fields, std::string_vi
     std::string path = std::string(prefix) + std::string(key);
     const auto it = std::ranges::find_if(fields, [key](const auto& f) { return f->name() == key; });
     if (it == fields.end()) {
-      if (std::ranges::find(unknown, key) == unknown.end()) {
+      // Capped like the report itself: a body of 100k distinct unknown keys must not make this
+      // search quadratic on an I/O thread.
+      if (errors.size() < kMaxFieldErrors && std::ranges::find(unknown, key) == unknown.end()) {
         errors.push_back({path, "is not a known field"});
         unknown.emplace_back(key);
       }
@@ -146,7 +150,7 @@ Walk read_members(ondemand::object& object, const Fields& fields, std::string_vi
     }
     const auto index = static_cast<std::size_t>(it - fields.begin());
     if (seen[index]) {
-      errors.push_back({path, "appears more than once"});
+      if (errors.size() < kMaxFieldErrors) errors.push_back({path, "appears more than once"});
       if (auto walk = consume(field.value(), context.level); !walk) return walk;
       continue;
     }

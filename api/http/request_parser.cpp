@@ -5,7 +5,9 @@
 #include <boost/beast/http/error.hpp>
 #include <cstdint>
 #include <expected>
+#include <iterator>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 #include "api/http/request_framing.hpp"
@@ -23,7 +25,33 @@ std::expected<void, std::string> check_framing_of(const http::request_header<>& 
   return check_framing({header.version(), transfer_encodings, header.count(http::field::host)});
 }
 
+// Beast's fields keep 16-bit sizes and throw std::length_error for a longer name or value,
+// which header_limit does not prevent in a trailer, or at all when set above 64 KiB.
+std::size_t put_bounded(RequestParser& parser, std::string_view bytes,
+                        boost::beast::error_code& ec) {
+  try {
+    return parser.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
+  } catch (const std::length_error&) {
+    ec = http::error::buffer_overflow;
+    return 0;
+  }
+}
+
+std::size_t field_count(const http::request_header<>& header) {
+  return static_cast<std::size_t>(std::distance(header.begin(), header.end()));
+}
+
+void drop_fields_after(http::request_header<>& header, std::size_t kept) {
+  auto field = header.begin();
+  std::advance(field, static_cast<std::ptrdiff_t>(std::min(kept, field_count(header))));
+  while (field != header.end()) field = header.erase(field);
+}
+
 }  // namespace
+
+std::size_t unparsed_limit(const ServerOptions& options) {
+  return options.header_limit + kBodyReadSize;
+}
 
 void limit_parser(RequestParser& parser, const ServerOptions& options) {
   parser.body_limit(options.body_limit);
@@ -35,7 +63,7 @@ HeadStep parse_head(RequestParser& parser, std::string_view bytes, std::size_t& 
                     const ServerOptions& options) {
   HeadStep step;
   boost::beast::error_code ec;
-  step.used = parser.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
+  step.used = put_bounded(parser, bytes, ec);
   if (has_obs_fold(bytes.substr(0, step.used))) {
     step.malformed = "a header value is folded over lines";
     return step;
@@ -55,6 +83,32 @@ HeadStep parse_head(RequestParser& parser, std::string_view bytes, std::size_t& 
     return step;
   }
   step.complete = true;
+  step.header_fields = field_count(parser.get());
+  return step;
+}
+
+BodyStep parse_body(RequestParser& parser, std::string_view bytes, bool buffer_full,
+                    std::size_t header_fields) {
+  BodyStep step;
+  // Beast parses a piece at a time (a chunk header, a chunk's data, the trailer): go on while
+  // it makes progress.
+  while (!parser.is_done() && step.used < bytes.size()) {
+    boost::beast::error_code ec;
+    const std::size_t used = put_bounded(parser, bytes.substr(step.used), ec);
+    step.used += used;
+    if (ec == http::error::need_more) break;
+    if (ec) {
+      step.error = ec;
+      return step;
+    }
+    if (used == 0) break;
+  }
+  if (parser.is_done()) {
+    if (parser.chunked()) drop_fields_after(parser.get(), header_fields);
+    step.complete = true;
+  } else if (buffer_full && step.used == 0) {
+    step.error = http::error::buffer_overflow;
+  }
   return step;
 }
 

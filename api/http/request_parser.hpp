@@ -24,17 +24,38 @@ using RequestParser = boost::beast::http::request_parser<boost::beast::http::str
 // http::error::header_limit (431).
 void limit_parser(RequestParser& parser, const ServerOptions& options);
 
+// How much a session asks the socket for at a time while reading a body.
+inline constexpr std::size_t kBodyReadSize = 64u << 10;
+
+// The most a session buffers of a request it has not parsed yet: the head within
+// options.header_limit, and each chunk header (with its extensions) and the trailer fields
+// within kBodyReadSize more. Beast bounds neither of the latter two itself.
+[[nodiscard]] std::size_t unparsed_limit(const ServerOptions& options);
+
 // What feeding buffered bytes to a parser whose head is not complete came to.
 struct HeadStep {
   // Bytes the parser consumed; the caller drops them from its buffer.
   std::size_t used{0};
   // The head is complete and acceptable: read the body next.
   bool complete{false};
-  // Refused by the parser or by a limit (a parse error, or http::error::header_limit), to
-  // be answered as such. http::error::need_more is not an error: read more and call again.
+  // Refused by the parser or by a limit (a parse error, http::error::header_limit, or
+  // http::error::buffer_overflow for a field over Beast's 65,535 bytes), to be answered as such.
+  // http::error::need_more is not an error: read more and call again.
   boost::beast::error_code error;
   // Refused by a rule of ours (request_framing.hpp): the reason, for a 400's detail.
   std::string malformed;
+  // Once complete: how many header fields the head has (parse_body drops what follows).
+  std::size_t header_fields{0};
+};
+
+// What feeding buffered bytes to a parser whose head is complete came to.
+struct BodyStep {
+  std::size_t used{0};
+  // The request is whole: release the parser's message.
+  bool complete{false};
+  // As HeadStep::error; http::error::buffer_overflow when a chunk header or the trailer
+  // fields do not fit in unparsed_limit, or a field is over 65,535 bytes (answered 431).
+  boost::beast::error_code error;
 };
 
 // Feeds `bytes` (buffered, not yet parsed) to `parser` and applies, in this order: no header
@@ -43,5 +64,12 @@ struct HeadStep {
 // part it has not parsed yet); and, once the head is complete, unambiguous framing.
 [[nodiscard]] HeadStep parse_head(RequestParser& parser, std::string_view bytes,
                                   std::size_t& head_bytes, const ServerOptions& options);
+
+// Feeds `bytes` (buffered, not yet parsed; `buffer_full` when they fill unparsed_limit) to
+// `parser` until the request is whole or more is needed. Trailer fields are dropped once the
+// request is whole: a chunked body's trailer must not set Authorization or If-Match after
+// the head was checked (RFC 9110 6.5.1 lets a recipient discard them).
+[[nodiscard]] BodyStep parse_body(RequestParser& parser, std::string_view bytes, bool buffer_full,
+                                  std::size_t header_fields);
 
 }  // namespace orgd::api::http_detail

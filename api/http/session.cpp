@@ -6,9 +6,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 
 #include "api/http/problem.hpp"
 #include "api/http/request_parser.hpp"
@@ -75,6 +75,7 @@ std::string remote_address_of(const tcp::socket& socket) {
 Session::Session(tcp::socket&& socket, std::shared_ptr<ServerContext> context)
     : strand_(socket.get_executor()),
       stream_(std::move(socket)),
+      buffer_(unparsed_limit(context->options)),
       idle_timer_(strand_),
       request_timer_(strand_),
       context_(std::move(context)),
@@ -185,10 +186,14 @@ void Session::read_header() {
                     "the request is not valid HTTP/1.1: " + step.malformed);
     }
     if (step.error) return on_read_error(step.error);
-    if (step.complete) return on_header();
+    if (step.complete) {
+      header_fields_ = step.header_fields;
+      return on_header();
+    }
   }
   stream_.expires_never();  // a response written meanwhile may have set it
-  stream_.async_read_some(buffer_.prepare(kReadSize),
+  // Never empty: parse_head fails past header_limit, and the buffer holds that and more.
+  stream_.async_read_some(buffer_.prepare(beast::read_size(buffer_, kReadSize)),
                           beast::bind_front_handler(&Session::on_header_bytes, shared_from_this()));
 }
 
@@ -208,7 +213,10 @@ void Session::on_header() {
   // with pipelined responses would be ambiguous, so then we let the client time out and
   // send anyway.
   const bool expects_continue = beast::iequals(parser_->get()[http::field::expect], "100-continue");
-  if (expects_continue && pending_.empty() && !writing_) return send_continue();
+  // An HTTP/1.0 client does not know 100 Continue (RFC 9110 10.1.1).
+  if (expects_continue && parser_->get().version() >= 11 && pending_.empty() && !writing_) {
+    return send_continue();
+  }
   read_body();
 }
 
@@ -225,15 +233,31 @@ void Session::on_continue_sent(beast::error_code ec, std::size_t /*bytes*/) {
   read_body();
 }
 
+// The body is fed to the parser here rather than by Beast's async_read, which would buffer a
+// chunk header or trailer of any size and let Beast's std::length_error for a field over
+// 64 KiB escape into the I/O thread (parse_body bounds both). A request whose body is already
+// buffered (most are, and a GET has none) is also whole at once, without async_read's round
+// trip through the strand. Pipelined requests already buffered are then dispatched one
+// inside the other, at most kMaxPendingResponses deep: do_read() pauses there, as responses
+// are always posted.
 void Session::read_body() {
-  // A request without a body (most GETs) is whole once its head is: Beast's async_read would
-  // only post its completion back to the strand, a round trip per request for nothing.
-  // Pipelined requests already buffered are then dispatched one inside the other, at most
-  // kMaxPendingResponses deep: do_read() pauses there, as responses are always posted.
-  if (parser_->is_done()) return on_read({}, 0);
+  const BodyStep step =
+      parse_body(*parser_, {static_cast<const char*>(buffer_.data().data()), buffer_.size()},
+                 buffer_.size() >= buffer_.max_size(), header_fields_);
+  buffer_.consume(step.used);
+  if (step.error) return on_read_error(step.error);
+  if (step.complete) return on_read({}, 0);
   stream_.expires_never();
-  http::async_read(stream_, buffer_, *parser_,
-                   beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  stream_.async_read_some(buffer_.prepare(beast::read_size(buffer_, kBodyReadSize)),
+                          beast::bind_front_handler(&Session::on_body_bytes, shared_from_this()));
+}
+
+void Session::on_body_bytes(beast::error_code ec, std::size_t bytes) {
+  if (timed_out_) return on_read_error(ec);
+  if (ec == net::error::eof) return on_read_error(http::error::partial_message);
+  if (ec) return on_read_error(ec);
+  buffer_.commit(bytes);
+  read_body();
 }
 
 void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
@@ -299,6 +323,12 @@ void Session::reject(beast::error_code ec) {
     return reject(
         431, "request-header-fields-too-large", "Request Header Fields Too Large",
         "the request line and headers exceed " + std::to_string(options.header_limit) + " bytes");
+  }
+  if (ec == http::error::buffer_overflow) {
+    return reject(431, "request-header-fields-too-large", "Request Header Fields Too Large",
+                  "a header or trailer field exceeds 65535 bytes, or a chunk header with its "
+                  "extensions or the trailer fields exceed " +
+                      std::to_string(kBodyReadSize) + " bytes");
   }
   reject(400, "malformed-request", "Malformed Request",
          "the request is not valid HTTP/1.1: " + ec.message());

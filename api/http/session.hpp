@@ -15,7 +15,8 @@
 // Refusals the server makes itself, each a problem body followed by closing the connection
 // (nothing after them on the connection is read as a request): 400 for what is not valid
 // HTTP/1.1 or has ambiguous framing (request_framing.hpp), 408, 413 over body_limit, 431
-// over header_limit, and 503 for a connection over max_connections (refuse()).
+// over header_limit (or a chunk header or trailer over kBodyReadSize), and 503 for a connection
+// over max_connections (refuse()).
 //
 // Threads: every member runs on the connection's strand, except post_response(), which any
 // thread may call (it posts to the strand). Lifetime: owned by its pending asynchronous
@@ -85,6 +86,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void send_continue();
   void on_continue_sent(boost::beast::error_code ec, std::size_t bytes);
   void read_body();
+  void on_body_bytes(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void on_read_error(boost::beast::error_code ec);
 
@@ -112,7 +114,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   const boost::asio::any_io_executor strand_;  // copy of stream_'s, for other threads
   boost::beast::tcp_stream stream_;
-  boost::beast::flat_buffer buffer_;
+  boost::beast::flat_buffer buffer_;  // at most unparsed_limit(): what parse_* has not taken
   // Both timers are armed lazily: a request moves a deadline, and a timer that wakes before
   // its deadline waits again until it. Re-arming and cancelling them for every request (each
   // cancel a completion through the strand) was ~6 % of a GET's instructions. Only closing
@@ -128,6 +130,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t next_sequence_{0};
   std::size_t drained_bytes_{0};
   std::size_t head_bytes_{0};     // of the request being read, parsed so far
+  std::size_t header_fields_{0};  // in its head, once complete (its trailer's are dropped)
   bool awaiting_request_{false};  // a read for the next request's first byte is pending
   bool reading_request_{false};   // a request has begun and is not wholly read yet
   bool timed_out_{false};         // its request_timeout passed: answer 408, whatever the read says

@@ -11,6 +11,7 @@
 #include <random>
 #include <thread>
 
+#include "api/credentials.hpp"
 #include "api/http/json_body.hpp"
 #include "tests/e2e/orgd_fixture.hpp"
 #include "tests/support/metrics_text.hpp"
@@ -225,6 +226,15 @@ TEST_F(HostileInput, UnknownFieldsAre400AndTheirListIsBounded) {
   const auto r = call("POST", std::string(kOrgs), body);
   expect_problem(r, 400, "validation-failed", "1,000 unknown fields");
   EXPECT_EQ(json(r).at("errors").as_array().size(), api::kMaxFieldErrors);
+  // 80,000 distinct unknown keys, before any token is checked: each looked up among those
+  // already reported once took ~16 s of an I/O thread in all.
+  std::string keys = "{";
+  for (int i = 0; i < 80'000; ++i) keys += (i == 0 ? "\"" : ",\"") + std::to_string(i) + "\":0";
+  keys += "}";
+  const auto login_flood =
+      client_->request("POST", "/api/v1/sessions", keys, {{"Content-Type", "application/json"}});
+  expect_problem(login_flood, 400, "validation-failed", "80,000 unknown fields");
+  EXPECT_EQ(json(login_flood).at("errors").as_array().size(), api::kMaxFieldErrors);
   expect_problem(call("PUT", std::string(kOrgs) + "/" + id_,
                       R"({"description":"x","updateVersion":1,"__proto__":{"admin":true}})"),
                  400, "validation-failed", "__proto__");
@@ -417,6 +427,54 @@ class Dripper {
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
+
+// Each signup, login and password change costs ~0.1 s of one of two workers (argon2id): past
+// api::kMaxQueuedPasswordWork waiting, more are answered 503 at once instead of queueing for
+// as long as a flood lasts, and logins are served again as soon as it has been answered.
+TEST_F(HostileInput, PasswordWorkBeyondItsQueueIs503AndLoginsGoOn) {
+  constexpr int kConnections = 6;
+  constexpr int kPerConnection = 16;  // Session::kMaxPendingResponses: all are read at once
+  std::vector<std::unique_ptr<RawConnection>> connections;
+  for (int c = 0; c < kConnections; ++c) {
+    std::string requests;
+    for (int i = 0; i < kPerConnection; ++i) {
+      const std::string n = std::to_string(c * kPerConnection + i);
+      const std::string body =
+          boost::json::serialize(boost::json::object{{"organizationName", "Flood " + n},
+                                                     {"organizationDescription", ""},
+                                                     {"firstName", "F"},
+                                                     {"lastName", "L"},
+                                                     {"userDescription", ""},
+                                                     {"userEmailAddress", "flood-" + n + "@x.io"},
+                                                     {"userPassword", "password-" + n},
+                                                     {"agreeToTermsAndPolicies", 1}});
+      requests += "POST /api/v1/signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"s +
+                  (i + 1 == kPerConnection ? "Connection: close\r\n" : "") +
+                  "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    }
+    connections.push_back(std::make_unique<RawConnection>(port()));
+    connections.back()->send(requests);
+  }
+  int created = 0;
+  int busy = 0;
+  for (auto& raw : connections) {
+    const auto responses = test::parse_responses(raw->read_until_close(120s).bytes);
+    EXPECT_EQ(responses.size(), static_cast<std::size_t>(kPerConnection));
+    for (const auto& r : responses) {
+      if (r.status == 201) {
+        ++created;
+        continue;
+      }
+      expect_problem(r.status, r.header("Content-Type"), r.body, 503, "server-busy", "flood");
+      EXPECT_EQ(r.header("Retry-After"), "1");
+      ++busy;
+    }
+  }
+  EXPECT_GT(busy, 0) << "more than the queue holds arrived at once";
+  EXPECT_GE(created, static_cast<int>(api::kMaxQueuedPasswordWork)) << "the queue was served";
+  EXPECT_EQ(created + busy, kConnections * kPerConnection);
+  EXPECT_FALSE(login().empty());
+}
 
 TEST_F(HostileInput, SlowlorisIsAnswered408AfterTheRequestTimeoutWhileOthersAreServed) {
   // One drips its head, the other a body after a complete head: both within one timeout.

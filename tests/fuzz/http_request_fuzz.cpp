@@ -1,10 +1,10 @@
 // Fuzz target: bytes as a client sends them on one connection -> the session's parse steps
 // (api/http/request_parser.hpp: the parser with the server's limits, the head step with
-// obs-fold, whole-head limit and framing rules, then Beast's body read) -> HttpRequest
-// (beast_conversion) -> the router's path decoding and the query-string parser -> the wire
-// response, which must parse back as the response we meant. A refused request's problem
-// answer is checked the same way. Pipelined requests in one input are read one after another
-// from one buffer, as a session reads them.
+// obs-fold, whole-head limit and framing rules, then the body step with its bounded buffer) ->
+// HttpRequest (beast_conversion) -> the router's path decoding and the query-string parser -> the
+// wire response, which must parse back as the response we meant. A refused request's problem answer
+// is checked the same way. Pipelined requests in one input are read one after another from one
+// buffer, as a session reads them.
 //
 // Input: byte 0 picks how the bytes arrive (in pieces of 1..127 bytes, or all at once) and
 // whether the server's default limits apply or small ones (so that 413 and 431 are reached
@@ -14,8 +14,8 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -199,25 +199,21 @@ void check_rejection(const RequestParser& parser, int status, std::string_view d
 void check_rejection(const RequestParser& parser, beast::error_code ec) {
   fuzz_check(ec.category() == http::make_error_code(http::error::bad_target).category(),
              "a read from memory failed with something else than a parse error");
-  const int status = ec == http::error::body_limit     ? 413
-                     : ec == http::error::header_limit ? 431
-                                                       : 400;
+  const int status = ec == http::error::body_limit                                           ? 413
+                     : ec == http::error::header_limit || ec == http::error::buffer_overflow ? 431
+                                                                                             : 400;
   check_rejection(parser, status, ec.message());
-}
-
-bool is_end_of_input(beast::error_code ec) {
-  return ec == http::error::end_of_stream || ec == http::error::partial_message ||
-         ec == net::error::eof;
 }
 
 enum class Read : std::uint8_t { request, refused, ended };
 
-// One request as Session reads it: the head through parse_head, fed what is buffered and
-// then what the connection gives, the body through Beast's read.
+// One request as Session reads it: the head through parse_head, then the body through
+// parse_body, each fed what is buffered and then what the connection gives.
 Read read_request(InputStream& stream, beast::flat_buffer& buffer, RequestParser& parser,
                   const ServerOptions& options) {
   orgd::api::http_detail::limit_parser(parser, options);
   std::size_t head_bytes = 0;
+  std::size_t header_fields = 0;
   for (;;) {
     if (buffer.size() > 0) {
       const auto step = orgd::api::http_detail::parse_head(
@@ -232,21 +228,33 @@ Read read_request(InputStream& stream, beast::flat_buffer& buffer, RequestParser
         check_rejection(parser, step.error);
         return Read::refused;
       }
-      if (step.complete) break;
+      if (step.complete) {
+        header_fields = step.header_fields;
+        break;
+      }
     }
     beast::error_code ec;
-    const std::size_t bytes = stream.read_some(buffer.prepare(kReadSize), ec);
+    const std::size_t bytes =
+        stream.read_some(buffer.prepare(beast::read_size(buffer, kReadSize)), ec);
     if (ec) return Read::ended;  // the client stopped sending: nothing more to answer
     buffer.commit(bytes);
   }
-  beast::error_code ec;
-  http::read(stream, buffer, parser, ec);
-  if (is_end_of_input(ec)) return Read::ended;
-  if (ec) {
-    check_rejection(parser, ec);
-    return Read::refused;
+  for (;;) {
+    const auto step = orgd::api::http_detail::parse_body(
+        parser, {static_cast<const char*>(buffer.data().data()), buffer.size()},
+        buffer.size() >= buffer.max_size(), header_fields);
+    buffer.consume(step.used);
+    if (step.error) {
+      check_rejection(parser, step.error);
+      return Read::refused;
+    }
+    if (step.complete) return Read::request;
+    beast::error_code ec;
+    const std::size_t bytes = stream.read_some(
+        buffer.prepare(beast::read_size(buffer, orgd::api::http_detail::kBodyReadSize)), ec);
+    if (ec) return Read::ended;
+    buffer.commit(bytes);
   }
-  return Read::request;
 }
 
 void check_request(orgd::api::http_detail::BeastRequest&& request,
@@ -290,7 +298,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     options.body_limit = 64;
   }
   InputStream stream({reinterpret_cast<const char*>(data) + 1, size - 1}, piece);
-  beast::flat_buffer buffer;
+  beast::flat_buffer buffer(orgd::api::http_detail::unparsed_limit(options));
   for (int i = 0; i < kMaxRequestsPerInput; ++i) {
     RequestParser parser;
     // After a refusal the session closes the connection; at the end there is nothing to do.

@@ -579,6 +579,77 @@ TEST_F(ServerTest, AnswersExpectContinue) {
   EXPECT_TRUE(raw.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200")) << raw;
 }
 
+TEST_F(ServerTest, AnHttp10ClientGetsNo100Continue) {
+  start(echo);
+  const auto raw = send_raw(port(),
+                            "POST /x HTTP/1.0\r\nHost: x\r\nExpect: 100-continue\r\n"
+                            "Content-Length: 2\r\n\r\nhi");
+  EXPECT_TRUE(raw.starts_with("HTTP/1.1 200")) << raw;
+}
+
+// A trailer comes after the head was checked: it must not supply Authorization or If-Match.
+TEST_F(ServerTest, ChunkedTrailerFieldsAreDropped) {
+  start(echo);
+  const auto raw = send_raw(port(),
+                            "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                            "Connection: close\r\n\r\n2\r\nhi\r\n0\r\n"
+                            "Authorization: Bearer smuggled\r\nIf-Match: \"3\"\r\n"
+                            "Content-Type: application/json\r\nIdempotency-Key: k\r\n\r\n");
+  ASSERT_TRUE(raw.starts_with("HTTP/1.1 200")) << raw;
+  const auto seen = boost::json::parse(raw.substr(raw.find("\r\n\r\n") + 4)).as_object();
+  EXPECT_EQ(seen.at("body"), "hi");
+  EXPECT_EQ(seen.at("authorization"), "");
+  EXPECT_EQ(seen.at("ifMatch"), "");
+  EXPECT_EQ(seen.at("contentType"), "");
+  EXPECT_EQ(seen.at("idempotencyKey"), "");
+}
+
+// Beast buffers a chunk header and the trailer whole, whatever their size, and throws for a
+// field over 64 KiB: each must be answered 431, the connection closed, and serving go on.
+TEST_F(ServerTest, ChunkExtensionsAndTrailersAreBounded) {
+  std::atomic<int> calls{0};
+  auto options = test_options();
+  options.header_limit = 16u << 10;  // room for a 70 kB trailer field in the buffer
+  options.body_limit = 1u << 20;
+  start(
+      [&calls](HttpRequest request, Responder respond) {
+        ++calls;
+        echo(std::move(request), std::move(respond));
+      },
+      options);
+  const std::string head = "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"a 200 kB chunk extension", "2;x=" + std::string(200'000, 'e') + "\r\nhi\r\n0\r\n\r\n"},
+      {"a 200 kB trailer", "2\r\nhi\r\n0\r\n" +
+                               [] {
+                                 std::string many;
+                                 for (int i = 0; i < 10'000; ++i)
+                                   many += "X-T" + std::to_string(i) + ": 1234567890\r\n";
+                                 return many;
+                               }() +
+                               "\r\n"},
+      {"a 70 kB trailer field", "2\r\nhi\r\n0\r\nX-Big: " + std::string(70'000, 't') + "\r\n\r\n"},
+  };
+  for (const auto& [what, body] : cases) {
+    const auto raw = send_raw(port(), head + body);
+    EXPECT_TRUE(raw.starts_with("HTTP/1.1 431")) << what << ": " << raw.substr(0, 200);
+    EXPECT_NE(raw.find("request-header-fields-too-large"), std::string::npos) << what;
+  }
+  EXPECT_EQ(calls.load(), 0);
+  EXPECT_EQ(HttpClient(port()).request("GET", "/").status, 200) << "serving goes on";
+}
+
+// With header_limit above 64 KiB a head field can outgrow Beast's 16-bit field sizes.
+TEST_F(ServerTest, AHeadFieldOver64KiBIs431EvenUnderAHigherLimit) {
+  auto options = test_options();
+  options.header_limit = 200'000;
+  start(echo, options);
+  const auto raw = send_raw(
+      port(), "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(70'000, 'h') + "\r\n\r\n");
+  EXPECT_TRUE(raw.starts_with("HTTP/1.1 431")) << raw.substr(0, 200);
+  EXPECT_EQ(HttpClient(port()).request("GET", "/").status, 200) << "serving goes on";
+}
+
 TEST_F(ServerTest, DropsExtraHeadersThatWouldBreakFraming) {
   start([](HttpRequest, Responder respond) {
     auto response = text("ok");
