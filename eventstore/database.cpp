@@ -26,8 +26,8 @@ constexpr int kBloomBitsPerKey = 10;
 // Blocks of the column families other layers read by short runs of neighbouring keys (every
 // one but the log's two). A run not in the block cache takes one read and one decompression of
 // a 16 KiB block where 4 KiB blocks took ~4, and the index blocks are a quarter as large (the
-// bench's store: table readers 71 -> 60 MB). Measured side by side (README, the thirteenth
-// session): 1.17x the requests/s of the bench's reads of uncached runs over 4 KiB (32 KiB: the
+// bench's store: table readers 71 -> 60 MB). Measured side by side (tools/bench.d/HISTORY.md,
+// the thirteenth session): 1.17x the requests/s of the bench's reads of uncached runs over 4 KiB (32 KiB: the
 // same as 16; 64 KiB: 0.97x of 16); reads whose blocks stay cached unchanged.
 constexpr std::size_t kShortRunBlockBytes = 16 * 1024;
 
@@ -92,7 +92,8 @@ rocksdb::ColumnFamilyOptions cf_options(std::string_view name,
   if (name != kEventsCf && name != kStreamsCf) {
     // Bloom, not ribbon: ribbon filters would take ~30 % less memory for the same false
     // positives, but built by the compactions that creates bring they raised orgd's RSS right
-    // after 10 s of creates from 253-267 MB to 346-353 MB (README, the eighth session).
+    // after 10 s of creates from 253-267 MB to 346-353 MB (tools/bench.d/HISTORY.md, the eighth
+    // session).
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(kBloomBitsPerKey));
     // Other layers read these through short iterators (a few blocks each): RocksDB's automatic
     // readahead, from an iterator's third block read on, only added a readahead call to
