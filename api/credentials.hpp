@@ -18,9 +18,13 @@ namespace orgd::api {
 
 // In characters (Unicode code points), as every string limit is counted.
 inline constexpr std::size_t kMaxPasswordLength = 1024;
-// Password hashes and checks waiting for a worker past which a request that needs one is
-// answered 503 at once: at ~0.1 s each on two workers, about 3 s of waiting. Without a bound a
-// flood of signups would hold every login up for as long as the flood lasts.
+// Password work waiting for a worker (~0.1 s each on two workers) past which a request that
+// needs more is answered 503 at once. Without a bound a flood of signups held every login up
+// for as long as the flood lasted; with one bound for both, it would make logins fail. So a
+// new password (signup, a new customer, a password change) is refused once 32 wait, and a
+// login once 64 do: logins wait at most ~3 s behind any flood of the others, and are refused
+// only by a flood of logins.
+inline constexpr std::size_t kMaxQueuedNewPasswords = 32;
 inline constexpr std::size_t kMaxQueuedPasswordWork = 64;
 
 [[nodiscard]] std::expected<std::string, std::string> hash_password(std::string_view password);

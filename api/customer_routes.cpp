@@ -66,7 +66,10 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
   command.locale = value_or_empty(locale);
   command.country = value_or_empty(country);
   command.platform_role = value_or_empty(platform_role);
-  if (context.workers.queued() >= kMaxQueuedPasswordWork) return respond(busy_response(request));
+  if (auto refusal = domain::check_registration(command, caller)) {
+    return respond(domain_error_response(request, *refusal));
+  }
+  if (context.workers.queued() >= kMaxQueuedNewPasswords) return respond(busy_response(request));
   auto shared = std::make_shared<Responder>(std::move(respond));
   // argon2id takes ~0.1 s: never on an I/O thread.
   context.workers.post([&context, request = std::move(request), command, password, caller,
@@ -182,7 +185,7 @@ void update(ApiContext& context, HttpRequest request, const Authenticated& who,
   if (!version) return respond(std::move(version.error()));
   auto shared = std::make_shared<Responder>(std::move(respond));
   if (body->password) {
-    if (context.workers.queued() >= kMaxQueuedPasswordWork) {
+    if (context.workers.queued() >= kMaxQueuedNewPasswords) {
       return (*shared)(busy_response(request));
     }
     return change_password(context, std::move(request), who.caller, std::move(*body), *version,

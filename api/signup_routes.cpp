@@ -90,7 +90,7 @@ void handle_signup(ApiContext& context, HttpRequest request, Responder respond) 
   if (!context.options.signup_enabled) return respond(not_found_response(request));
   auto body = read_body(request);
   if (!body) return respond(std::move(body.error()));
-  if (context.workers.queued() >= kMaxQueuedPasswordWork) return respond(busy_response(request));
+  if (context.workers.queued() >= kMaxQueuedNewPasswords) return respond(busy_response(request));
   auto shared = std::make_shared<Responder>(std::move(respond));
   context.workers.post([&context, request = std::move(request), body = std::move(*body),
                         shared]() mutable {

@@ -41,12 +41,6 @@ std::size_t field_count(const http::request_header<>& header) {
   return static_cast<std::size_t>(std::distance(header.begin(), header.end()));
 }
 
-void drop_fields_after(http::request_header<>& header, std::size_t kept) {
-  auto field = header.begin();
-  std::advance(field, static_cast<std::ptrdiff_t>(std::min(kept, field_count(header))));
-  while (field != header.end()) field = header.erase(field);
-}
-
 }  // namespace
 
 std::size_t unparsed_limit(const ServerOptions& options) {
@@ -104,7 +98,12 @@ BodyStep parse_body(RequestParser& parser, std::string_view bytes, bool buffer_f
     if (used == 0) break;
   }
   if (parser.is_done()) {
-    if (parser.chunked()) drop_fields_after(parser.get(), header_fields);
+    // Beast files trailer fields among the head's (next to a field of the same name), where
+    // they could not be told apart and dropped: a trailer with fields is refused instead.
+    if (parser.chunked() && field_count(parser.get()) != header_fields) {
+      step.malformed = "a chunked body's trailer carries fields: none are accepted";
+      return step;
+    }
     step.complete = true;
   } else if (buffer_full && step.used == 0) {
     step.error = http::error::buffer_overflow;

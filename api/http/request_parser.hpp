@@ -39,12 +39,12 @@ struct HeadStep {
   // The head is complete and acceptable: read the body next.
   bool complete{false};
   // Refused by the parser or by a limit (a parse error, http::error::header_limit, or
-  // http::error::buffer_overflow for a field over Beast's 65,535 bytes), to be answered as such.
+  // http::error::buffer_overflow for a field over Beast's 65,533 bytes), to be answered as such.
   // http::error::need_more is not an error: read more and call again.
   boost::beast::error_code error;
   // Refused by a rule of ours (request_framing.hpp): the reason, for a 400's detail.
   std::string malformed;
-  // Once complete: how many header fields the head has (parse_body drops what follows).
+  // Once complete: how many header fields the head has (for parse_body).
   std::size_t header_fields{0};
 };
 
@@ -54,8 +54,10 @@ struct BodyStep {
   // The request is whole: release the parser's message.
   bool complete{false};
   // As HeadStep::error; http::error::buffer_overflow when a chunk header or the trailer
-  // fields do not fit in unparsed_limit, or a field is over 65,535 bytes (answered 431).
+  // do not fit in unparsed_limit, or a field is over 65,533 bytes (answered 431).
   boost::beast::error_code error;
+  // As HeadStep::malformed: a trailer with fields.
+  std::string malformed;
 };
 
 // Feeds `bytes` (buffered, not yet parsed) to `parser` and applies, in this order: no header
@@ -66,9 +68,9 @@ struct BodyStep {
                                   std::size_t& head_bytes, const ServerOptions& options);
 
 // Feeds `bytes` (buffered, not yet parsed; `buffer_full` when they fill unparsed_limit) to
-// `parser` until the request is whole or more is needed. Trailer fields are dropped once the
-// request is whole: a chunked body's trailer must not set Authorization or If-Match after
-// the head was checked (RFC 9110 6.5.1 lets a recipient discard them).
+// `parser` until the request is whole or more is needed. A chunked body's trailer must carry
+// no fields (`header_fields`: the head's, from HeadStep): Beast would merge them into the
+// head's, where a trailer could add Authorization or If-Match after the head was checked.
 [[nodiscard]] BodyStep parse_body(RequestParser& parser, std::string_view bytes, bool buffer_full,
                                   std::size_t header_fields);
 

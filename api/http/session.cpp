@@ -245,6 +245,9 @@ void Session::read_body() {
       parse_body(*parser_, {static_cast<const char*>(buffer_.data().data()), buffer_.size()},
                  buffer_.size() >= buffer_.max_size(), header_fields_);
   buffer_.consume(step.used);
+  if (!step.malformed.empty()) {
+    return reject(400, "malformed-request", "Malformed Request", step.malformed);
+  }
   if (step.error) return on_read_error(step.error);
   if (step.complete) return on_read({}, 0);
   stream_.expires_never();
@@ -326,9 +329,9 @@ void Session::reject(beast::error_code ec) {
   }
   if (ec == http::error::buffer_overflow) {
     return reject(431, "request-header-fields-too-large", "Request Header Fields Too Large",
-                  "a header or trailer field exceeds 65535 bytes, or a chunk header with its "
-                  "extensions or the trailer fields exceed " +
-                      std::to_string(kBodyReadSize) + " bytes");
+                  "a header or trailer field exceeds 65533 bytes, or a chunk header with its "
+                  "extensions or the trailer exceed the " +
+                      std::to_string(unparsed_limit(options)) + " bytes buffered");
   }
   reject(400, "malformed-request", "Malformed Request",
          "the request is not valid HTTP/1.1: " + ec.message());

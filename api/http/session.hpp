@@ -15,7 +15,8 @@
 // Refusals the server makes itself, each a problem body followed by closing the connection
 // (nothing after them on the connection is read as a request): 400 for what is not valid
 // HTTP/1.1 or has ambiguous framing (request_framing.hpp), 408, 413 over body_limit, 431
-// over header_limit (or a chunk header or trailer over kBodyReadSize), and 503 for a connection
+// over header_limit (or a chunk header or trailer over unparsed_limit(), or a field over 65,533
+// bytes), 400 for a trailer with fields, and 503 for a connection
 // over max_connections (refuse()).
 //
 // Threads: every member runs on the connection's strand, except post_response(), which any
@@ -130,7 +131,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t next_sequence_{0};
   std::size_t drained_bytes_{0};
   std::size_t head_bytes_{0};     // of the request being read, parsed so far
-  std::size_t header_fields_{0};  // in its head, once complete (its trailer's are dropped)
+  std::size_t header_fields_{0};  // in its head, once complete (a trailer must add none)
   bool awaiting_request_{false};  // a read for the next request's first byte is pending
   bool reading_request_{false};   // a request has begun and is not wholly read yet
   bool timed_out_{false};         // its request_timeout passed: answer 408, whatever the read says

@@ -76,27 +76,31 @@ void check_email(std::vector<FieldProblem>& out, std::string_view field, std::st
   if (!shaped) out.push_back({std::string(field), "must be an email address"});
 }
 
-std::expected<Decision, DomainError> decide(const Customer& existing, const RegisterCustomer& c,
-                                            const Caller& caller,
-                                            const Organization& organization) {
+std::optional<DomainError> check_registration(const RegisterCustomer& c, const Caller& caller) {
   FieldProblems problems;
   check_profile(problems, {c.email, c.first_name, c.last_name, c.description, c.locale, c.country});
   if (!organization_role_from(c.role)) problems.push_back({"role", "must be owner, admin or member"});
   if (!platform_role_from(c.platform_role)) {
     problems.push_back({"platformRole", "must be superadmin, auditor or null"});
   }
-  if (c.password_hash.empty()) problems.push_back({"password", "must be set"});
-  if (!problems.empty()) return std::unexpected(invalid(std::move(problems)));
+  if (!problems.empty()) return invalid(std::move(problems));
   // Before the organization's existence: another tenant's organization must answer as an
   // unknown one does.
   if (caller.platform_role == PlatformRole::none && c.organization_id != caller.organization_id) {
-    return std::unexpected(invalid(
-        {{"organizationId", "must be your own organization: only a SuperAdmin names another"}}));
+    return invalid(
+        {{"organizationId", "must be your own organization: only a SuperAdmin names another"}});
   }
+  return check_registration_rights(c, caller);
+}
+
+std::expected<Decision, DomainError> decide(const Customer& existing, const RegisterCustomer& c,
+                                            const Caller& caller,
+                                            const Organization& organization) {
+  if (auto refusal = check_registration(c, caller)) return std::unexpected(*refusal);
+  if (c.password_hash.empty()) return std::unexpected(invalid({{"password", "must be set"}}));
   if (!organization.exists()) {
     return std::unexpected(invalid({{"organizationId", "no such organization"}}));
   }
-  if (auto refusal = check_registration_rights(c, caller)) return std::unexpected(*refusal);
   if (!c.platform_role.empty() && !organization.is_default()) {
     return std::unexpected(invalid(
         {{"platformRole", "platform accounts belong to Default: leave organizationId out"}}));

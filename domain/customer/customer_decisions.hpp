@@ -2,6 +2,7 @@
 // Customer and session rules.
 
 #include <expected>
+#include <optional>
 
 #include "domain/caller.hpp"
 #include "domain/customer/customer.hpp"
@@ -20,6 +21,12 @@ namespace orgd::domain {
                                                           const RegisterCustomer& command,
                                                           const Caller& caller,
                                                           const Organization& organization);
+
+// What decide(RegisterCustomer) checks before it needs the organization or the password's hash:
+// the fields, the caller's rights and that a caller other than the platform's names its own
+// organization. The route checks it before spending ~0.1 s of a worker on hashing.
+[[nodiscard]] std::optional<DomainError> check_registration(const RegisterCustomer& command,
+                                                            const Caller& caller);
 
 // Login. Unknown customer and wrong password are the same error, so callers cannot probe
 // which emails exist.

@@ -70,6 +70,28 @@ TEST(RegisterCustomer, OwnersRegisterIntoTheirOwnOrganizationOnly) {
       << "a SuperAdmin names any organization";
 }
 
+// The route runs check_registration before hashing the password: whatever it refuses costs
+// no worker time, and decide refuses the same.
+TEST(RegisterCustomer, WhatNeedsNoOrganizationIsCheckedBeforeTheHash) {
+  auto cmd = member_command("acme");
+  cmd.password_hash.clear();
+  EXPECT_FALSE(check_registration(cmd, testing::member_of("acme", OrganizationRole::owner)));
+  const auto by_member =
+      check_registration(cmd, testing::member_of("acme", OrganizationRole::member));
+  ASSERT_TRUE(by_member.has_value());
+  EXPECT_EQ(by_member->code, DomainErrorCode::forbidden);
+  cmd.email = "nope";
+  const auto bad_email = check_registration(cmd, testing::superadmin());
+  ASSERT_TRUE(bad_email.has_value());
+  EXPECT_EQ(bad_email->fields.at(0).field, "email");
+  const auto auditor = Caller{"aud", PlatformRole::auditor, "", OrganizationRole::member};
+  EXPECT_EQ(check_registration(member_command("acme"), auditor)->code, DomainErrorCode::forbidden);
+  EXPECT_EQ(decide(Customer{}, member_command("acme"), auditor, testing::org("acme", "Acme"))
+                .error()
+                .code,
+            DomainErrorCode::forbidden);
+}
+
 TEST(RegisterCustomer, PlatformAccountsBelongToDefault) {
   auto cmd = admin_command();
   cmd.organization_id = "acme";

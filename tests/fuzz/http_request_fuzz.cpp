@@ -244,6 +244,10 @@ Read read_request(InputStream& stream, beast::flat_buffer& buffer, RequestParser
         parser, {static_cast<const char*>(buffer.data().data()), buffer.size()},
         buffer.size() >= buffer.max_size(), header_fields);
     buffer.consume(step.used);
+    if (!step.malformed.empty()) {
+      check_rejection(parser, 400, step.malformed);
+      return Read::refused;
+    }
     if (step.error) {
       check_rejection(parser, step.error);
       return Read::refused;

@@ -587,21 +587,31 @@ TEST_F(ServerTest, AnHttp10ClientGetsNo100Continue) {
   EXPECT_TRUE(raw.starts_with("HTTP/1.1 200")) << raw;
 }
 
-// A trailer comes after the head was checked: it must not supply Authorization or If-Match.
-TEST_F(ServerTest, ChunkedTrailerFieldsAreDropped) {
-  start(echo);
-  const auto raw = send_raw(port(),
-                            "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-                            "Connection: close\r\n\r\n2\r\nhi\r\n0\r\n"
-                            "Authorization: Bearer smuggled\r\nIf-Match: \"3\"\r\n"
-                            "Content-Type: application/json\r\nIdempotency-Key: k\r\n\r\n");
+// A trailer comes after the head was checked: Beast would merge its fields into the head's,
+// next to a field of the same name. A trailer with fields is refused; an empty one is fine.
+TEST_F(ServerTest, ChunkedTrailerFieldsAreRefused) {
+  std::atomic<int> calls{0};
+  start([&calls](HttpRequest request, Responder respond) {
+    ++calls;
+    echo(std::move(request), std::move(respond));
+  });
+  const std::string head =
+      "POST /x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer mine\r\n"
+      "Transfer-Encoding: chunked\r\nIdempotency-Key: k\r\nConnection: close\r\n\r\n"
+      "2\r\nhi\r\n0\r\n";
+  for (const char* trailer :
+       {"Authorization: Bearer smuggled\r\n", "If-Match: \"3\"\r\n", "Host: y\r\n"}) {
+    const auto raw = send_raw(port(), head + trailer + "\r\n");
+    EXPECT_TRUE(raw.starts_with("HTTP/1.1 400")) << trailer << raw;
+    EXPECT_NE(raw.find("trailer"), std::string::npos) << raw;
+  }
+  EXPECT_EQ(calls.load(), 0);
+  const auto raw = send_raw(port(), head + "\r\n");
   ASSERT_TRUE(raw.starts_with("HTTP/1.1 200")) << raw;
   const auto seen = boost::json::parse(raw.substr(raw.find("\r\n\r\n") + 4)).as_object();
   EXPECT_EQ(seen.at("body"), "hi");
-  EXPECT_EQ(seen.at("authorization"), "");
-  EXPECT_EQ(seen.at("ifMatch"), "");
-  EXPECT_EQ(seen.at("contentType"), "");
-  EXPECT_EQ(seen.at("idempotencyKey"), "");
+  EXPECT_EQ(seen.at("authorization"), "Bearer mine");
+  EXPECT_EQ(seen.at("idempotencyKey"), "k");
 }
 
 // Beast buffers a chunk header and the trailer whole, whatever their size, and throws for a
