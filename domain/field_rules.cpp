@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <utility>
 
 namespace orgd::domain {
 namespace {
@@ -22,6 +23,39 @@ constexpr std::string_view kCountryCodes =
 bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
 bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
+// The code point starting at utf8[i] (valid UTF-8: the JSON parser checked it) and its size.
+std::pair<char32_t, std::size_t> code_point_at(std::string_view utf8, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(utf8[i + k]); };
+  const unsigned char lead = byte(0);
+  const std::size_t size = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+  if (size == 1 || i + size > utf8.size()) return {lead, 1};
+  char32_t point = lead & (0x7F >> size);
+  for (std::size_t k = 1; k < size; ++k) point = (point << 6) | (byte(k) & 0x3F);
+  return {point, size};
+}
+
+// Characters that show nothing or turn the text around them: C1 controls, the soft hyphen,
+// the Arabic letter mark, the Mongolian vowel separator, zero-width spaces and direction
+// marks, line and paragraph separators, embeddings and overrides, invisible operators,
+// isolates and deprecated format characters, and U+FEFF. In a name they make "Acme" and
+// "Ac\u200bme" two organizations that look alike, or reverse what a listing shows. The
+// zero-width joiner and non-joiner (U+200C, U+200D) stay: Persian and Indic names and emoji
+// sequences need them.
+bool is_hidden(char32_t c) {
+  return (c >= 0x80 && c <= 0x9F) || c == 0xAD || c == 0x61C || c == 0x180E || c == 0x200B ||
+         c == 0x200E || c == 0x200F || (c >= 0x2028 && c <= 0x202E) ||
+         (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206F) || c == 0xFEFF;
+}
+
+bool has_hidden_characters(std::string_view utf8) {
+  for (std::size_t i = 0; i < utf8.size();) {
+    const auto [point, size] = code_point_at(utf8, i);
+    if (is_hidden(point)) return true;
+    i += size;
+  }
+  return false;
+}
 
 void add(FieldProblems& out, std::string_view field, std::string message) {
   out.push_back({std::string(field), std::move(message)});
@@ -81,6 +115,8 @@ void check_name(FieldProblems& out, std::string_view field, std::string_view val
   if (std::any_of(value.begin(), value.end(),
                   [](char c) { return is_control(static_cast<unsigned char>(c)); })) {
     add(out, field, "must not contain control characters");
+  } else if (has_hidden_characters(value)) {
+    add(out, field, "must not contain invisible or text-direction characters");
   } else if (value.front() == ' ' || value.back() == ' ') {
     add(out, field, "must not start or end with a space");
   }

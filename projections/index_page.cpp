@@ -170,6 +170,9 @@ std::expected<IndexPage, IndexPageError> walk_to_page(rocksdb::DB* db,
       return std::unexpected(IndexPageError::invalid_cursor);
     }
     page.page = decode_u64(*raw);
+    if (page.page < 2 || page.page > kMaxCursorPage) {
+      return std::unexpected(IndexPageError::invalid_cursor);
+    }
     after = raw->substr(8);
   }
   CountedIndexView index(db, cf, options, request.prefix, memories.tree_parts, memories.positions);

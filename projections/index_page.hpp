@@ -55,6 +55,11 @@ struct IndexPageMemories {
 [[nodiscard]] std::string encode_index_page(const IndexPage& page);
 [[nodiscard]] std::optional<IndexPage> decode_index_page(std::string_view bytes);
 
+// The largest page number a cursor may carry: 2^53, beyond any count of entries and still exact
+// in a JavaScript client's number. Cursors are opaque but not signed, so whoever reads one
+// checks it (and page + 1 in the next cursor then cannot wrap).
+inline constexpr std::uint64_t kMaxCursorPage = std::uint64_t{1} << 53;
+
 // Cursor text: lowercase hex of the cursor's bytes; from_hex is nullopt for anything else.
 [[nodiscard]] std::string to_hex(std::string_view bytes);
 [[nodiscard]] std::optional<std::string> from_hex(std::string_view hex);

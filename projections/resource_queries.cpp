@@ -35,7 +35,9 @@ std::optional<Cursor> parse_cursor(std::string_view text, std::string_view kind_
     return std::nullopt;
   const Cursor cursor{decode_u64(std::string_view(*raw).substr(0, 8)),
                       decode_u64(std::string_view(*raw).substr(8, 8))};
-  if (cursor.page < 2) return std::nullopt;
+  if (cursor.page < 2 || cursor.page > kMaxCursorPage || cursor.after == UINT64_MAX) {
+    return std::nullopt;
+  }
   return cursor;
 }
 

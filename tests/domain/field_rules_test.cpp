@@ -47,5 +47,23 @@ TEST(FieldRules, NamesRejectControlCharactersAndOuterSpaces) {
   EXPECT_EQ(p.size(), 3u);
 }
 
+TEST(FieldRules, NamesRejectInvisibleAndTextDirectionCharacters) {
+  for (const char* hidden :
+       {"\u0085", "\u009f", "\u00ad", "\u061c", "\u180e", "\u200b", "\u200e", "\u200f", "\u2028",
+        "\u2029", "\u202a", "\u202e", "\u2060", "\u2064", "\u2066", "\u2069", "\u206f", "\ufeff"}) {
+    FieldProblems p;
+    check_name(p, "name", std::string("Ac") + hidden + "me", 100);
+    ASSERT_EQ(p.size(), 1u) << "U+" << hidden;
+    EXPECT_EQ(p[0].message, "must not contain invisible or text-direction characters");
+  }
+  for (const char* visible :
+       {"\u00a0x", "\u00e9", "\u0600", "\u2010", "\u200c", "\u200d", "\u2065", "\u2070", "\u202f",
+        "\ufefe", "\u4e2d\u6587", "\U0001f600", "\U0001f469\u200d\U0001f4bb"}) {
+    FieldProblems p;
+    check_name(p, "name", std::string("Ac") + visible + "me", 100);
+    EXPECT_TRUE(p.empty()) << visible;
+  }
+}
+
 }  // namespace
 }  // namespace orgd::domain

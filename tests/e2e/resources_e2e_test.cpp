@@ -393,6 +393,14 @@ TEST_F(Resources, ListingFiltersByKindAndPages) {
   const std::string cursor(first.at("pageInfo").at("nextCursor").as_string());
   EXPECT_EQ(as(creator_.token, "GET", "/api/v1/resources?kind=thing&cursor=" + cursor).status, 400)
       << "a cursor belongs to its listing";
+  // Its first 16 hex digits are the page it leads to, the next 16 the last position shown.
+  for (const std::string& forged :
+       {"ffffffffffffffff" + cursor.substr(16), "0020000000000001" + cursor.substr(16),
+        cursor.substr(0, 16) + "ffffffffffffffff" + cursor.substr(32)}) {
+    EXPECT_EQ(as(creator_.token, "GET", "/api/v1/resources?pageSize=4&cursor=" + forged).status,
+              400)
+        << forged;
+  }
   EXPECT_EQ(as(creator_.token, "GET", "/api/v1/resources?kind=robot").status, 400);
   EXPECT_EQ(as(creator_.token, "GET", "/api/v1/resources?owner=me").status, 400);
   auto all = json(call("GET", "/api/v1/resources?pageSize=100"));

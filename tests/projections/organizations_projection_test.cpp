@@ -154,6 +154,17 @@ TEST_F(ProjectionTest, CursorsAreBoundToTheirListing) {
       queries.list({.status = "inactive", .page_size = 1, .cursor = first->next_cursor});
   ASSERT_FALSE(elsewhere.has_value());
   EXPECT_EQ(elsewhere.error().code, QueryErrorCode::invalid_cursor);
+  // The page number a cursor carries (its first 8 bytes, 16 hex digits) is checked too.
+  for (const char* page :
+       {"0000000000000000", "0000000000000001", "ffffffffffffffff", "0020000000000001"}) {
+    auto tampered = queries.list({.page_size = 1, .cursor = page + first->next_cursor.substr(16)});
+    ASSERT_FALSE(tampered.has_value()) << page;
+    EXPECT_EQ(tampered.error().code, QueryErrorCode::invalid_cursor) << page;
+  }
+  auto far =
+      queries.list({.page_size = 1, .cursor = "0000000000000007" + first->next_cursor.substr(16)});
+  ASSERT_TRUE(far.has_value()) << "a page number a listing can reach";
+  EXPECT_EQ(far->page, 7u);
 }
 
 TEST_F(ProjectionTest, RebuildFromZeroIsByteIdentical) {
