@@ -155,8 +155,28 @@ std::expected<ProfileBody, HttpResponse> read_profile_body(const HttpRequest& re
   return body;
 }
 
+void run_password_change(ApiContext& context, const HttpRequest& request,
+                         const domain::Caller& caller, domain::ChangePassword command,
+                         std::shared_ptr<Responder> respond) {
+  run_command(
+      context, request, command_meta(request, caller.customer_id),
+      [&context, request, command, caller]() -> std::expected<domain::Decision, HttpResponse> {
+        auto customer = context.loader.customer(command.id);
+        if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
+        return decided(request, domain::decide(*customer, command, caller));
+      },
+      answer_with_customer(context, request, command.id, 200, std::move(respond)));
+}
+
 void change_password(ApiContext& context, HttpRequest request, const domain::Caller& caller,
                      ProfileBody body, std::uint64_t version, std::shared_ptr<Responder> respond) {
+  // Whoever may not set this password is refused by decide before the hash matters: no worker
+  // time is spent verifying or hashing for them.
+  if (!domain::can_set_password(caller, body.profile.id)) {
+    return run_password_change(context, request, caller, {body.profile.id, version, "", false},
+                               std::move(respond));
+  }
+  if (context.workers.queued() >= kMaxQueuedNewPasswords) return (*respond)(busy_response(request));
   context.workers.post([&context, request = std::move(request), caller, body = std::move(body),
                         version, respond]() {
     auto current = context.customers.get(body.profile.id);
@@ -165,15 +185,8 @@ void change_password(ApiContext& context, HttpRequest request, const domain::Cal
                           verify_password((*current)->password_hash, *body.current_password);
     auto hash = hash_password(*body.password);
     if (!hash) return (*respond)(unavailable_response(request, hash.error()));
-    const domain::ChangePassword command{body.profile.id, version, *hash, verified};
-    run_command(
-        context, request, command_meta(request, caller.customer_id),
-        [&context, request, command, caller]() -> std::expected<domain::Decision, HttpResponse> {
-          auto customer = context.loader.customer(command.id);
-          if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
-          return decided(request, domain::decide(*customer, command, caller));
-        },
-        answer_with_customer(context, request, command.id, 200, respond));
+    run_password_change(context, request, caller, {body.profile.id, version, *hash, verified},
+                        respond);
   });
 }
 
@@ -185,9 +198,6 @@ void update(ApiContext& context, HttpRequest request, const Authenticated& who,
   if (!version) return respond(std::move(version.error()));
   auto shared = std::make_shared<Responder>(std::move(respond));
   if (body->password) {
-    if (context.workers.queued() >= kMaxQueuedNewPasswords) {
-      return (*shared)(busy_response(request));
-    }
     return change_password(context, std::move(request), who.caller, std::move(*body), *version,
                            shared);
   }

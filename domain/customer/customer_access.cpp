@@ -24,6 +24,10 @@ bool can_manage(const Caller& caller, const Customer& customer) {
   return caller.role == OrganizationRole::owner || customer.role != OrganizationRole::owner;
 }
 
+bool can_set_password(const Caller& caller, std::string_view customer_id) {
+  return caller.customer_id == customer_id || caller.is_superadmin();
+}
+
 bool can_list_members(const Caller& caller, std::string_view organization_id) {
   if (caller.platform_role != PlatformRole::none) return true;
   if (caller.organization_id == organization_id) return true;

@@ -24,6 +24,9 @@ namespace orgd::domain {
 // SuperAdmin touches a platform account.
 [[nodiscard]] bool can_manage(const Caller& caller, const Customer& customer);
 
+// Set a customer's password: the customer itself (with its current password) or a SuperAdmin.
+[[nodiscard]] bool can_set_password(const Caller& caller, std::string_view customer_id);
+
 // List an organization's members: its own customers, owners and admins also Default's, and
 // the platform roles any.
 [[nodiscard]] bool can_list_members(const Caller& caller, std::string_view organization_id);

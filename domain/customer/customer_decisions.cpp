@@ -190,7 +190,7 @@ std::expected<Decision, DomainError> decide(const Customer& customer, const Chan
     return std::unexpected(customer_not_found(c.id));
   }
   const bool self = caller.customer_id == customer.id;
-  if (!self && !caller.is_superadmin()) {
+  if (!can_set_password(caller, customer.id)) {
     return std::unexpected(forbidden("only the customer itself or a SuperAdmin may set a password"));
   }
   if (self && !c.current_password_verified) {

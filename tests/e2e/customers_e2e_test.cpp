@@ -159,6 +159,18 @@ TEST_F(Customers, PasswordChangeAndDeletionRevokeSessions) {
   auto wrong = as(bob.token, "PATCH", path,
                   R"({"password":"new-password","currentPassword":"nope","updateVersion":1})");
   EXPECT_EQ(wrong.status, 400);
+  // Refused before any hashing: the owner may not set it, an outsider does not see bob.
+  const auto before = head();
+  EXPECT_EQ(
+      as(owner.token, "PATCH", path, R"({"password":"owners-choice","updateVersion":1})").status,
+      403);
+  auto outsider = signup("Globex", "eve@globex.io");
+  const auto after_signup = head();
+  EXPECT_EQ(
+      as(outsider.token, "PATCH", path, R"({"password":"eves-choice","updateVersion":1})").status,
+      404);
+  EXPECT_GT(after_signup, before);
+  EXPECT_EQ(head(), after_signup) << "refused password changes append nothing";
   auto changed = as(bob.token, "PATCH", path,
                     R"({"password":"new-password","currentPassword":"password-bob@acme.io","updateVersion":1})");
   ASSERT_EQ(changed.status, 200) << changed.body;
