@@ -360,7 +360,8 @@ std::expected<domain::PrincipalFacts, HttpResponse> principal_facts(const ApiCon
                                     customer->organization_id,
                                     {},
                                     domain::customer_stream(c.principal_id),
-                                    customer->version};
+                                    customer->version,
+                                    customer->platform_role != domain::PlatformRole::none};
     }
     case domain::PrincipalKind::group: {
       auto group = context.loader.group(c.principal_id);
@@ -455,7 +456,8 @@ void transfer(ApiContext& context, HttpRequest request, const Authenticated& who
         if (is_uuid(command.new_owner_id)) {
           auto customer = context.loader.customer(command.new_owner_id);
           if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
-          facts = {customer->exists(), customer->organization_id, customer->version};
+          facts = {customer->exists(), customer->organization_id, customer->version,
+                   customer->platform_role != domain::PlatformRole::none};
         }
         return decided(request, domain::decide(current, command, accessor, facts));
       },

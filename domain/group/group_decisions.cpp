@@ -93,6 +93,12 @@ std::expected<Decision, DomainError> decide(const Group& group, const AddGroupMe
       (!customer.exists() || customer.organization_id != group.organization_id)) {
     return std::unexpected(invalid({{"memberId", "no such customer in the group's organization"}}));
   }
+  // Platform accounts join no organization (customer_access.hpp), nor a group of Default where
+  // its customers would see them listed.
+  if (group.kind == kCustomersGroupKind && customer.platform_role != PlatformRole::none) {
+    return std::unexpected(refused(DomainErrorCode::rule_violated, "platform-account",
+                                   "platform accounts (SuperAdmin, auditor) join no group"));
+  }
   Decision d;
   if (group.members.contains(c.member_id)) return d;
   d.writes.push_back({group_stream(group.id), group.version, {GroupMemberAdded{c.member_id}}});

@@ -58,6 +58,8 @@ struct PrincipalFacts {
   std::string group_kind;       // groups: "customers" | "things"
   std::string stream_id;
   std::uint64_t version{0};
+  // A customer with a platform role: answers to the platform alone (customer_access.hpp).
+  bool platform_account{false};
 };
 
 struct GrantAccess {
@@ -83,6 +85,7 @@ struct NewOwnerFacts {
   bool exists{false};
   std::string organization_id;
   std::uint64_t version{0};
+  bool platform_account{false};  // as in PrincipalFacts
 };
 
 }  // namespace orgd::domain

@@ -48,7 +48,8 @@ std::string no_such(PrincipalKind kind) { return "no such " + std::string(to_str
 
 // The principal a grant names must exist and be of a kind that can hold access.
 std::optional<DomainError> check_principal(const Resource& current, PrincipalKind kind,
-                                           const GrantAccess& c, const PrincipalFacts& facts) {
+                                           const GrantAccess& c, const PrincipalFacts& facts,
+                                           const Caller& caller) {
   // Before existence: an organization grant naming another tenant's organization must answer
   // as one naming no organization does.
   if (kind == PrincipalKind::organization && c.principal_id != current.organization_id) {
@@ -56,7 +57,9 @@ std::optional<DomainError> check_principal(const Resource& current, PrincipalKin
                    "an organization grant can only name the resource's own organization; "
                    "share with another organization's customer or group instead");
   }
-  if (!facts.exists) return invalid({{"principalId", no_such(kind)}});
+  // A platform account is out of a tenant's reach: named by one, it answers as no customer.
+  const bool hidden = facts.platform_account && caller.platform_role == PlatformRole::none;
+  if (!facts.exists || hidden) return invalid({{"principalId", no_such(kind)}});
   switch (kind) {
     case PrincipalKind::customer:
       if (c.principal_id == current.owner_id) {
@@ -184,7 +187,7 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Grant
   if (!kind) problems.push_back({"principalType", "must be customer, group or organization"});
   if (!permission) problems.push_back({"permission", "must be read, write or admin"});
   if (!problems.empty()) return std::unexpected(invalid(std::move(problems)));
-  if (auto problem = check_principal(current, *kind, c, principal)) {
+  if (auto problem = check_principal(current, *kind, c, principal, who.caller)) {
     return std::unexpected(*problem);
   }
   std::vector<Event> events;
@@ -237,8 +240,11 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Trans
   }
   // A customer of another organization is reported exactly like an unknown one: a transfer
   // must not reveal who exists elsewhere.
-  const bool reachable = new_owner.exists && (who.caller.is_superadmin() ||
-                                              new_owner.organization_id == current.organization_id);
+  // A platform account, which sits in Default, is out of reach the same way.
+  const bool reachable =
+      new_owner.exists &&
+      (who.caller.is_superadmin() ||
+       (new_owner.organization_id == current.organization_id && !new_owner.platform_account));
   if (!reachable) {
     return std::unexpected(
         invalid({{"customerId", "no such customer in the resource's organization"}}));

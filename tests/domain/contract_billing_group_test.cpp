@@ -165,6 +165,19 @@ TEST(Groups, OwnersAndAdminsCreateAndFillGroupsOfTheirOrganization) {
   EXPECT_TRUE(decide(with_bob, DeleteGroup{"g"}, admin));
 }
 
+TEST(Groups, PlatformAccountsJoinNoGroup) {
+  const std::string def(kDefaultOrganizationId);
+  auto group = fold<Group>({GroupCreated{"g", def, "Helpers", "customers", false}});
+  Customer auditor;
+  auditor = apply(
+      auditor,
+      CustomerRegistered{"au", "au@x.io", "A", "U", "", def, "member", "auditor", "h", "", ""},
+      {1, 0, "t"});
+  auto d = decide(group, AddGroupMember{"g", "au"}, superadmin(), auditor);
+  ASSERT_FALSE(d.has_value());
+  EXPECT_EQ(d.error().rule, "platform-account");
+}
+
 TEST(Groups, GlobalGroupsAreNeitherEditedNorDeleted) {
   auto global = fold<Group>({GroupCreated{"g", "a", "All customers", "customers", true}});
   EXPECT_EQ(decide(global, DeleteGroup{"g"}, superadmin()).error().rule, "global-group");

@@ -294,6 +294,29 @@ TEST(GrantAccess, ToTheOrganizationOnlyTheResourcesOwn) {
             "default-organization");
 }
 
+// A platform account answers to the platform alone: a tenant naming one learns nothing and
+// changes nothing (it sits in Default, like the customers waiting there).
+TEST(GrantAccess, APlatformAccountIsNoCustomerToATenant) {
+  PrincipalFacts platform = existing_customer(kDefault);
+  platform.platform_account = true;
+  auto by_tenant = decide(plugin(), grant("customer", "sa", "read"), alice(), platform);
+  auto unknown = decide(plugin(), grant("customer", "sa", "read"), alice(), PrincipalFacts{});
+  ASSERT_FALSE(by_tenant.has_value());
+  EXPECT_EQ(by_tenant.error().fields, unknown.error().fields);
+  EXPECT_TRUE(decide(plugin(), grant("customer", "sa", "read"), superadmin(), platform));
+}
+
+TEST(TransferOwnership, NeverToAPlatformAccountExceptByASuperAdmin) {
+  const Resource in_default = given({created("plugin", "alice", kDefault)});
+  const auto alice_in_default = customer("alice", kDefault);
+  NewOwnerFacts platform{true, kDefault, 1, true};
+  auto d = decide(in_default, TransferOwnership{"r", "sa"}, alice_in_default, platform);
+  ASSERT_FALSE(d.has_value());
+  EXPECT_EQ(d.error().fields.at(0).field, "customerId");
+  NewOwnerFacts ordinary{true, kDefault, 1, false};
+  EXPECT_TRUE(decide(in_default, TransferOwnership{"r", "bob"}, alice_in_default, ordinary));
+}
+
 TEST(GrantAccess, UnknownPrincipalsKindsAndPermissionsAreInvalid) {
   auto unknown = decide(plugin(), grant("customer", "nobody", "read"), alice(), PrincipalFacts{});
   EXPECT_EQ(unknown.error().fields.at(0).message, "no such customer");
