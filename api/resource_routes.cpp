@@ -361,7 +361,7 @@ std::expected<domain::PrincipalFacts, HttpResponse> principal_facts(const ApiCon
                                     {},
                                     domain::customer_stream(c.principal_id),
                                     customer->version,
-                                    customer->platform_role != domain::PlatformRole::none};
+                                    customer->is_platform_account()};
     }
     case domain::PrincipalKind::group: {
       auto group = context.loader.group(c.principal_id);
@@ -457,7 +457,7 @@ void transfer(ApiContext& context, HttpRequest request, const Authenticated& who
           auto customer = context.loader.customer(command.new_owner_id);
           if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
           facts = {customer->exists(), customer->organization_id, customer->version,
-                   customer->platform_role != domain::PlatformRole::none};
+                   customer->is_platform_account()};
         }
         return decided(request, domain::decide(current, command, accessor, facts));
       },

@@ -44,7 +44,7 @@ struct HeadStep {
   boost::beast::error_code error;
   // Refused by a rule of ours (request_framing.hpp): the reason, for a 400's detail.
   std::string malformed;
-  // Once complete: how many header fields the head has (for parse_body).
+  // Once complete, for a chunked body: how many header fields the head has (for parse_body).
   std::size_t header_fields{0};
 };
 

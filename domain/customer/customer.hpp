@@ -38,6 +38,8 @@ struct Customer {
   std::string updated_by;
 
   [[nodiscard]] bool exists() const { return version > 0 && !deleted; }
+  // A SuperAdmin or auditor: answers to the platform alone (customer_access.hpp).
+  [[nodiscard]] bool is_platform_account() const { return platform_role != PlatformRole::none; }
   [[nodiscard]] Caller as_caller() const {
     return {id, platform_role, organization_id, role};
   }

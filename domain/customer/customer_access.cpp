@@ -8,7 +8,7 @@ namespace orgd::domain {
 bool can_view(const Caller& caller, const Customer& customer) {
   if (caller.platform_role != PlatformRole::none) return true;
   if (caller.customer_id == customer.id) return true;
-  if (customer.platform_role != PlatformRole::none) return false;
+  if (customer.is_platform_account()) return false;
   if (caller.organization_id == customer.organization_id) return true;
   return customer.organization_id == kDefaultOrganizationId &&
          caller.manages_own_organization();
@@ -17,7 +17,7 @@ bool can_view(const Caller& caller, const Customer& customer) {
 bool can_manage(const Caller& caller, const Customer& customer) {
   if (caller.is_superadmin()) return true;
   if (caller.platform_role != PlatformRole::none) return false;
-  if (customer.platform_role != PlatformRole::none) return false;
+  if (customer.is_platform_account()) return false;
   if (caller.organization_id != customer.organization_id || !caller.manages_own_organization()) {
     return false;
   }

@@ -216,7 +216,7 @@ std::expected<Decision, DomainError> decide(const Customer& customer, const Dele
     return std::unexpected(forbidden("only the customer, its organization's owners and admins, "
                                      "or a SuperAdmin may delete it"));
   }
-  if (customer.platform_role != PlatformRole::none) {
+  if (customer.is_platform_account()) {
     return std::unexpected(refused(DomainErrorCode::rule_violated, "platform-account",
                                    "platform accounts (SuperAdmin, auditor) cannot be deleted "
                                    "over the API"));

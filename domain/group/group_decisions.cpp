@@ -95,7 +95,7 @@ std::expected<Decision, DomainError> decide(const Group& group, const AddGroupMe
   }
   // Platform accounts join no organization (customer_access.hpp), nor a group of Default where
   // its customers would see them listed.
-  if (group.kind == kCustomersGroupKind && customer.platform_role != PlatformRole::none) {
+  if (group.kind == kCustomersGroupKind && customer.is_platform_account()) {
     return std::unexpected(refused(DomainErrorCode::rule_violated, "platform-account",
                                    "platform accounts (SuperAdmin, auditor) join no group"));
   }

@@ -47,7 +47,7 @@ std::expected<Decision, DomainError> decide(const Customer& customer, const Move
                                    "customers return to Default by being removed from their "
                                    "organization"));
   }
-  if (customer.platform_role != PlatformRole::none) {
+  if (customer.is_platform_account()) {
     return std::unexpected(refused(DomainErrorCode::rule_violated, "platform-account",
                                    "platform accounts (SuperAdmin, auditor) join no "
                                    "organization: they stay in Default"));

@@ -207,8 +207,34 @@ void check_rejection(const RequestParser& parser, beast::error_code ec) {
 
 enum class Read : std::uint8_t { request, refused, ended };
 
+// A HeadStep or BodyStep that refused the request has its answer checked, as the session
+// would give it.
+template <class Step>
+bool refused(const RequestParser& parser, const Step& step) {
+  if (!step.malformed.empty()) {
+    check_rejection(parser, 400, step.malformed);
+  } else if (step.error) {
+    check_rejection(parser, step.error);
+  }
+  return !step.malformed.empty() || step.error;
+}
+
+std::string_view buffered(const beast::flat_buffer& buffer) {
+  return {static_cast<const char*>(buffer.data().data()), buffer.size()};
+}
+
+// Reads up to `size` more bytes into `buffer`; false once the client stopped sending.
+bool read_more(InputStream& stream, beast::flat_buffer& buffer, std::size_t size) {
+  beast::error_code ec;
+  const std::size_t bytes = stream.read_some(buffer.prepare(beast::read_size(buffer, size)), ec);
+  if (ec) return false;
+  buffer.commit(bytes);
+  return true;
+}
+
 // One request as Session reads it: the head through parse_head, then the body through
-// parse_body, each fed what is buffered and then what the connection gives.
+// parse_body, each fed what is buffered and then what the connection gives. When the client
+// stops sending there is nothing more to answer.
 Read read_request(InputStream& stream, beast::flat_buffer& buffer, RequestParser& parser,
                   const ServerOptions& options) {
   orgd::api::http_detail::limit_parser(parser, options);
@@ -216,48 +242,24 @@ Read read_request(InputStream& stream, beast::flat_buffer& buffer, RequestParser
   std::size_t header_fields = 0;
   for (;;) {
     if (buffer.size() > 0) {
-      const auto step = orgd::api::http_detail::parse_head(
-          parser, {static_cast<const char*>(buffer.data().data()), buffer.size()}, head_bytes,
-          options);
+      const auto step =
+          orgd::api::http_detail::parse_head(parser, buffered(buffer), head_bytes, options);
       buffer.consume(step.used);
-      if (!step.malformed.empty()) {
-        check_rejection(parser, 400, step.malformed);
-        return Read::refused;
-      }
-      if (step.error) {
-        check_rejection(parser, step.error);
-        return Read::refused;
-      }
+      if (refused(parser, step)) return Read::refused;
       if (step.complete) {
         header_fields = step.header_fields;
         break;
       }
     }
-    beast::error_code ec;
-    const std::size_t bytes =
-        stream.read_some(buffer.prepare(beast::read_size(buffer, kReadSize)), ec);
-    if (ec) return Read::ended;  // the client stopped sending: nothing more to answer
-    buffer.commit(bytes);
+    if (!read_more(stream, buffer, kReadSize)) return Read::ended;
   }
   for (;;) {
     const auto step = orgd::api::http_detail::parse_body(
-        parser, {static_cast<const char*>(buffer.data().data()), buffer.size()},
-        buffer.size() >= buffer.max_size(), header_fields);
+        parser, buffered(buffer), buffer.size() >= buffer.max_size(), header_fields);
     buffer.consume(step.used);
-    if (!step.malformed.empty()) {
-      check_rejection(parser, 400, step.malformed);
-      return Read::refused;
-    }
-    if (step.error) {
-      check_rejection(parser, step.error);
-      return Read::refused;
-    }
+    if (refused(parser, step)) return Read::refused;
     if (step.complete) return Read::request;
-    beast::error_code ec;
-    const std::size_t bytes = stream.read_some(
-        buffer.prepare(beast::read_size(buffer, orgd::api::http_detail::kBodyReadSize)), ec);
-    if (ec) return Read::ended;
-    buffer.commit(bytes);
+    if (!read_more(stream, buffer, orgd::api::http_detail::kBodyReadSize)) return Read::ended;
   }
 }
 

@@ -16,6 +16,7 @@
 #include "api/http/problem.hpp"
 #include "api/http/query_params.hpp"
 #include "api/http/router.hpp"
+#include "tests/api/http/server_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/raw_connection.hpp"
 
@@ -23,53 +24,9 @@ namespace orgd::api {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace server_testing;
 using test::HttpClient;
 using test::send_raw;
-
-ServerOptions test_options() {
-  ServerOptions options;
-  options.address = "127.0.0.1";
-  options.port = 0;
-  options.threads = 2;
-  options.body_limit = 1024;
-  options.header_limit = 1024;
-  options.request_timeout = std::chrono::seconds(5);
-  options.idle_timeout = std::chrono::seconds(1);
-  return options;
-}
-
-HttpResponse text(std::string body, int status = 200) {
-  HttpResponse response;
-  response.status = status;
-  response.content_type = "text/plain";
-  response.body = std::move(body);
-  return response;
-}
-
-// Answers with what it received, as JSON.
-void echo(HttpRequest request, Responder respond) {
-  const boost::json::object seen{{"method", static_cast<int>(request.method)},
-                                 {"methodName", request.method_name},
-                                 {"target", request.target},
-                                 {"path", request.path},
-                                 {"query", request.query},
-                                 {"authorization", request.authorization},
-                                 {"contentType", request.content_type},
-                                 {"ifMatch", request.if_match},
-                                 {"idempotencyKey", request.idempotency_key},
-                                 {"body", request.body},
-                                 {"traceId", request.trace_id},
-                                 {"remoteAddress", request.remote_address}};
-  HttpResponse response;
-  response.body = boost::json::serialize(seen);
-  respond(std::move(response));
-}
-
-boost::json::object json(const test::HttpResult& result) {
-  return boost::json::parse(result.body).as_object();
-}
-
-std::string string_of(const boost::json::value& value) { return std::string(value.as_string()); }
 
 // Responders a handler parked, to be completed by the test.
 class Parked {
@@ -92,30 +49,6 @@ class Parked {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<std::pair<HttpRequest, Responder>> entries_;
-};
-
-class ServerTest : public ::testing::Test {
- protected:
-  void start(RequestHandler handler, ServerOptions options = test_options()) {
-    auto server = HttpServer::start(options, std::move(handler));
-    ASSERT_TRUE(server) << server.error();
-    server_ = std::move(*server);
-  }
-  void TearDown() override {
-    for (auto& worker : workers_) worker.join();
-    if (server_) server_->stop();
-  }
-  // Runs `work` on another thread, joined at teardown.
-  template <class Work>
-  void in_background(Work work) {
-    std::lock_guard lock(workers_mutex_);
-    workers_.emplace_back(std::move(work));
-  }
-  std::uint16_t port() const { return server_->port(); }
-
-  std::unique_ptr<HttpServer> server_;
-  std::mutex workers_mutex_;
-  std::vector<std::thread> workers_;
 };
 
 TEST_F(ServerTest, StartsOnAFreePortAndReportsIt) {
@@ -219,75 +152,6 @@ TEST_F(ServerTest, PipeliningBeyondTheQueueLimitPausesReadingAndLosesNothing) {
   HttpClient client(port());
   for (int i = 0; i < 60; ++i) client.send("GET", "/" + std::to_string(i));
   for (int i = 0; i < 60; ++i) EXPECT_EQ(client.receive().body, "/" + std::to_string(i));
-}
-
-TEST_F(ServerTest, BodyOverTheLimitIs413AndNeverReachesTheHandler) {
-  std::atomic<int> calls{0};
-  start([&calls](HttpRequest request, Responder respond) {
-    ++calls;
-    echo(std::move(request), std::move(respond));
-  });
-  HttpClient client(port());
-  const auto r = client.request("POST", "/upload", std::string(4096, 'x'),
-                                {{"Content-Type", "application/json"}});
-  EXPECT_EQ(r.status, 413);
-  EXPECT_EQ(r.header("Content-Type"), "application/problem+json");
-  const auto problem = json(r);
-  EXPECT_EQ(problem.at("type"), "urn:orgd:problem:payload-too-large");
-  EXPECT_EQ(problem.at("instance"), "/upload");
-  EXPECT_EQ(string_of(problem.at("traceId")), r.header("X-Trace-Id"));
-  EXPECT_FALSE(r.keep_alive);
-
-  // Chunked bodies are counted as they arrive.
-  const auto raw = send_raw(port(),
-                            "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                            "800\r\n" +
-                                std::string(0x800, 'y') + "\r\n0\r\n\r\n");
-  EXPECT_TRUE(raw.starts_with("HTTP/1.1 413")) << raw;
-  EXPECT_EQ(calls.load(), 0);
-
-  // A body exactly at the limit is fine.
-  EXPECT_EQ(HttpClient(port()).request("POST", "/upload", std::string(1024, 'x')).status, 200);
-  EXPECT_EQ(calls.load(), 1);
-}
-
-TEST_F(ServerTest, HeadOverTheLimitIs431) {
-  start(echo);
-  HttpClient client(port());
-  const auto r = client.request("GET", "/", {}, {{"X-Big", std::string(2000, 'h')}});
-  EXPECT_EQ(r.status, 431);
-  EXPECT_EQ(json(r).at("type"), "urn:orgd:problem:request-header-fields-too-large");
-}
-
-TEST_F(ServerTest, AHeadArrivingInPiecesIsHeldToTheLimitAsAWhole) {
-  start(echo);
-  test::RawConnection raw(port());
-  const std::string fields(30, 'v');
-  std::string piece;
-  for (int i = 0; i < 20; ++i) piece += "X-" + std::to_string(i) + ": " + fields + "\r\n";
-  ASSERT_LT(piece.size(), 1024u);  // each piece alone is under test_options().header_limit
-  raw.send("GET / HTTP/1.1\r\nHost: x\r\n" + piece);
-  std::this_thread::sleep_for(200ms);  // the server parses the first piece on its own
-  raw.send(piece + "\r\n");
-  const auto answer = test::parse_responses(raw.read_until_close(5s).bytes);
-  ASSERT_EQ(answer.size(), 1u);
-  EXPECT_EQ(answer[0].status, 431);
-}
-
-TEST_F(ServerTest, GarbageIs400AndTheConnectionCloses) {
-  start(echo);
-  for (const char* garbage :
-       {"GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "GET / HTTP/1.1\r\nBad Header\r\n\r\n",
-        "POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n", "\x01\x02\x03\r\n\r\n",
-        "GET / HTTP/1.1\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n b\r\n\r\n",
-        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n"}) {
-    const auto raw = send_raw(port(), garbage);
-    EXPECT_TRUE(raw.starts_with("HTTP/1.1 400")) << garbage << " -> " << raw;
-    EXPECT_NE(raw.find("urn:orgd:problem:malformed-request"), std::string::npos) << raw;
-    EXPECT_NE(raw.find("Connection: close"), std::string::npos) << raw;
-  }
-  // The server is still fine.
-  EXPECT_EQ(HttpClient(port()).request("GET", "/").status, 200);
 }
 
 // What a handler names with Responder::matched reaches on_response with its response, also
@@ -569,95 +433,6 @@ TEST_F(ServerTest, ConnectionCloseIsHonoured) {
   EXPECT_FALSE(r.keep_alive);
   EXPECT_EQ(r.header("Connection"), "close");
   EXPECT_FALSE(client.connected());
-}
-
-TEST_F(ServerTest, AnswersExpectContinue) {
-  start(echo);
-  const auto raw = send_raw(port(),
-                            "POST /x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
-                            "Content-Length: 2\r\nConnection: close\r\n\r\nhi");
-  EXPECT_TRUE(raw.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200")) << raw;
-}
-
-TEST_F(ServerTest, AnHttp10ClientGetsNo100Continue) {
-  start(echo);
-  const auto raw = send_raw(port(),
-                            "POST /x HTTP/1.0\r\nHost: x\r\nExpect: 100-continue\r\n"
-                            "Content-Length: 2\r\n\r\nhi");
-  EXPECT_TRUE(raw.starts_with("HTTP/1.1 200")) << raw;
-}
-
-// A trailer comes after the head was checked: Beast would merge its fields into the head's,
-// next to a field of the same name. A trailer with fields is refused; an empty one is fine.
-TEST_F(ServerTest, ChunkedTrailerFieldsAreRefused) {
-  std::atomic<int> calls{0};
-  start([&calls](HttpRequest request, Responder respond) {
-    ++calls;
-    echo(std::move(request), std::move(respond));
-  });
-  const std::string head =
-      "POST /x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer mine\r\n"
-      "Transfer-Encoding: chunked\r\nIdempotency-Key: k\r\nConnection: close\r\n\r\n"
-      "2\r\nhi\r\n0\r\n";
-  for (const char* trailer :
-       {"Authorization: Bearer smuggled\r\n", "If-Match: \"3\"\r\n", "Host: y\r\n"}) {
-    const auto raw = send_raw(port(), head + trailer + "\r\n");
-    EXPECT_TRUE(raw.starts_with("HTTP/1.1 400")) << trailer << raw;
-    EXPECT_NE(raw.find("trailer"), std::string::npos) << raw;
-  }
-  EXPECT_EQ(calls.load(), 0);
-  const auto raw = send_raw(port(), head + "\r\n");
-  ASSERT_TRUE(raw.starts_with("HTTP/1.1 200")) << raw;
-  const auto seen = boost::json::parse(raw.substr(raw.find("\r\n\r\n") + 4)).as_object();
-  EXPECT_EQ(seen.at("body"), "hi");
-  EXPECT_EQ(seen.at("authorization"), "Bearer mine");
-  EXPECT_EQ(seen.at("idempotencyKey"), "k");
-}
-
-// Beast buffers a chunk header and the trailer whole, whatever their size, and throws for a
-// field over 64 KiB: each must be answered 431, the connection closed, and serving go on.
-TEST_F(ServerTest, ChunkExtensionsAndTrailersAreBounded) {
-  std::atomic<int> calls{0};
-  auto options = test_options();
-  options.header_limit = 16u << 10;  // room for a 70 kB trailer field in the buffer
-  options.body_limit = 1u << 20;
-  start(
-      [&calls](HttpRequest request, Responder respond) {
-        ++calls;
-        echo(std::move(request), std::move(respond));
-      },
-      options);
-  const std::string head = "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
-  const std::vector<std::pair<std::string, std::string>> cases{
-      {"a 200 kB chunk extension", "2;x=" + std::string(200'000, 'e') + "\r\nhi\r\n0\r\n\r\n"},
-      {"a 200 kB trailer", "2\r\nhi\r\n0\r\n" +
-                               [] {
-                                 std::string many;
-                                 for (int i = 0; i < 10'000; ++i)
-                                   many += "X-T" + std::to_string(i) + ": 1234567890\r\n";
-                                 return many;
-                               }() +
-                               "\r\n"},
-      {"a 70 kB trailer field", "2\r\nhi\r\n0\r\nX-Big: " + std::string(70'000, 't') + "\r\n\r\n"},
-  };
-  for (const auto& [what, body] : cases) {
-    const auto raw = send_raw(port(), head + body);
-    EXPECT_TRUE(raw.starts_with("HTTP/1.1 431")) << what << ": " << raw.substr(0, 200);
-    EXPECT_NE(raw.find("request-header-fields-too-large"), std::string::npos) << what;
-  }
-  EXPECT_EQ(calls.load(), 0);
-  EXPECT_EQ(HttpClient(port()).request("GET", "/").status, 200) << "serving goes on";
-}
-
-// With header_limit above 64 KiB a head field can outgrow Beast's 16-bit field sizes.
-TEST_F(ServerTest, AHeadFieldOver64KiBIs431EvenUnderAHigherLimit) {
-  auto options = test_options();
-  options.header_limit = 200'000;
-  start(echo, options);
-  const auto raw = send_raw(
-      port(), "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(70'000, 'h') + "\r\n\r\n");
-  EXPECT_TRUE(raw.starts_with("HTTP/1.1 431")) << raw.substr(0, 200);
-  EXPECT_EQ(HttpClient(port()).request("GET", "/").status, 200) << "serving goes on";
 }
 
 TEST_F(ServerTest, DropsExtraHeadersThatWouldBreakFraming) {
