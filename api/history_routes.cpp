@@ -152,7 +152,9 @@ HttpResponse organization_as_of(const ApiContext& context, const HttpRequest& re
     }
     return bad_request_response(request, "asOf", position.error().message);
   }
-  auto state = replay::organization_as_of(context.store, id, *position);
+  auto platform_accounts = context.organizations.platform_accounts();
+  if (!platform_accounts) return unavailable_response(request, platform_accounts.error().message);
+  auto state = replay::organization_as_of(context.store, id, *position, *platform_accounts);
   if (!state) return unavailable_response(request, state.error().message);
   if (state->state.version == 0) return not_found_response(request);
   return json_response(200, to_body(replay::organization_state_json(*state)));

@@ -25,6 +25,7 @@ std::string tagged(char tag, std::string_view id) {
 }  // namespace
 
 std::string organization_row_key(std::string_view id) { return tagged('r', id); }
+std::string platform_account_key(std::string_view customer_id) { return tagged('a', customer_id); }
 
 std::string documented_index_prefix() {
   return organization_index_prefix(scope_all(), OrganizationSort::name);

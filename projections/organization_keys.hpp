@@ -7,6 +7,8 @@
 //   'x' scope '\0' 't' be64(created position) -> the same            (creation order)
 //   '~' ...                             count trees of both indexes of every scope
 //                                       (counted_index.hpp: page N and totals without scanning)
+//   'a' id                              -> "" (a platform account: its membership of Default
+//                                       is not counted in Default's memberCount)
 // Scopes, one per filter combination a listing can ask for:
 //   "all", "s=<status>", "p=<parent id or empty>", "ps=<parent>|<status>",
 //   "u=<ancestor-or-self id>", "us=<ancestor-or-self id>|<status>"  (a customer's subtree)
@@ -28,6 +30,9 @@ namespace orgd::projections {
 enum class OrganizationSort : char { name = 'n', created = 't' };
 
 [[nodiscard]] std::string organization_row_key(std::string_view id);
+// Marks a customer registered with a platform role (SuperAdmin, auditor). Such accounts are
+// members of no organization in any listing, so no memberCount counts them either.
+[[nodiscard]] std::string platform_account_key(std::string_view customer_id);
 [[nodiscard]] std::vector<std::string> organization_scopes(const OrganizationRow& row);
 // Every index key of `scope` in `sort` order starts with this (a counted index)...
 [[nodiscard]] std::string organization_index_prefix(std::string_view scope, OrganizationSort sort);

@@ -276,6 +276,25 @@ std::expected<std::vector<OrganizationRow>, QueryError> OrganizationQueries::anc
   return reader.rows((*row)->ancestors);
 }
 
+std::expected<std::set<std::string, std::less<>>, QueryError>
+OrganizationQueries::platform_accounts() const {
+  auto* db = store_.db();
+  const std::string prefix = platform_account_key("");
+  std::string upper = prefix;
+  upper.back() = static_cast<char>(upper.back() + 1);
+  const rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions options;
+  options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(options, live_column_family(store_, handles_, kOrganizationsColumnFamily)));
+  std::set<std::string, std::less<>> ids;
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    ids.emplace(it->key().ToStringView().substr(prefix.size()));
+  }
+  if (!it->status().ok()) return std::unexpected(storage_error(it->status()));
+  return ids;
+}
+
 std::expected<OrganizationPage, QueryError> OrganizationQueries::list(
     const OrganizationListQuery& q) const {
   Reader reader(store_, handles_, remembered_rows_);

@@ -12,7 +12,9 @@
 
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -74,6 +76,10 @@ class OrganizationQueries {
   // The organization's ancestors, parent first. Empty for a top-level or unknown organization.
   [[nodiscard]] std::expected<std::vector<OrganizationRow>, QueryError> ancestors(
       std::string_view id) const;
+  // The ids of the platform accounts (SuperAdmin, auditors): a handful, kept apart so no
+  // memberCount counts them (organization_keys.hpp).
+  [[nodiscard]] std::expected<std::set<std::string, std::less<>>, QueryError> platform_accounts()
+      const;
 
  private:
   [[nodiscard]] IndexPageMemories memories() const;

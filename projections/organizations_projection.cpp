@@ -214,9 +214,20 @@ Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
   return adjust_children(batch, envelope, -1);
 }
 
+// Platform accounts register with their role, and never change it nor leave Default.
+Result on(ReadModelBatch& batch, const eventstore::Envelope&, const domain::CustomerRegistered& e) {
+  if (!e.platform_role.empty()) batch.put(platform_account_key(e.id), "");
+  return {};
+}
+
 // Membership lives on "members-<id>", not the organization's own stream: no version bump.
-Result adjust_members(ReadModelBatch& batch, const eventstore::Envelope& envelope, int delta) {
+// A platform account's membership of Default is not counted: no listing shows it as a member.
+Result adjust_members(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+                      std::string_view customer_id, int delta) {
   constexpr std::string_view kPrefix = "members-";
+  auto platform_account = batch.get(platform_account_key(customer_id));
+  if (!platform_account) return std::unexpected(platform_account.error());
+  if (*platform_account) return {};
   auto row = load(batch, std::string_view(envelope.stream_id).substr(kPrefix.size()));
   if (!row) return std::unexpected(row.error());
   // Members leaving a deleted organization (moved to Default in the same append) have no row
@@ -228,12 +239,14 @@ Result adjust_members(ReadModelBatch& batch, const eventstore::Envelope& envelop
   return {};
 }
 
-Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope, const domain::MemberJoined&) {
-  return adjust_members(batch, envelope, 1);
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+          const domain::MemberJoined& e) {
+  return adjust_members(batch, envelope, e.customer_id, 1);
 }
 
-Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope, const domain::MemberLeft&) {
-  return adjust_members(batch, envelope, -1);
+Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+          const domain::MemberLeft& e) {
+  return adjust_members(batch, envelope, e.customer_id, -1);
 }
 
 Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,

@@ -134,7 +134,8 @@ inline constexpr std::string_view kReadModelLayoutKey =
 // 4: the documents move into the entries of the index of every organization in name order,
 //    and every other organization index entry says where its document is (organization_keys.hpp).
 // 5: platform accounts (SuperAdmin, auditors) are in no organization's member indexes.
-inline constexpr std::uint64_t kReadModelLayout = 5;
+// 6: ... nor in Default's memberCount (organization_keys.hpp: platform account marks).
+inline constexpr std::uint64_t kReadModelLayout = 6;
 
 // Fixed-width big-endian encodings keep numeric keys in numeric order.
 [[nodiscard]] std::string encode_u64(std::uint64_t value);

@@ -87,9 +87,9 @@ std::expected<std::uint64_t, AsOfError> resolve_as_of(const eventstore::Store& s
   return *found;
 }
 
-std::expected<OrganizationAsOf, StoreError> organization_as_of(const eventstore::Store& store,
-                                                               std::string_view organization_id,
-                                                               std::uint64_t position) {
+std::expected<OrganizationAsOf, StoreError> organization_as_of(
+    const eventstore::Store& store, std::string_view organization_id, std::uint64_t position,
+    const std::set<std::string, std::less<>>& platform_accounts) {
   auto state = fold<domain::Organization>(store, domain::organization_stream(organization_id),
                                           position);
   if (!state) return std::unexpected(state.error());
@@ -98,7 +98,10 @@ std::expected<OrganizationAsOf, StoreError> organization_as_of(const eventstore:
   if (!members) return std::unexpected(members.error());
   auto time = time_of(store, position);
   if (!time) return std::unexpected(time.error());
-  return OrganizationAsOf{std::move(*state), members->members.size(), position, *time};
+  const auto counted = std::ranges::count_if(members->members, [&](const auto& member) {
+    return !platform_accounts.contains(member.first);
+  });
+  return OrganizationAsOf{std::move(*state), static_cast<std::uint64_t>(counted), position, *time};
 }
 
 std::expected<CustomerAsOf, StoreError> customer_as_of(const eventstore::Store& store,

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <expected>
+#include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -39,7 +41,8 @@ struct AsOfError {
 
 struct OrganizationAsOf {
   domain::Organization state;     // version 0: it did not exist yet
-  std::uint64_t member_count{0};  // from its membership stream, as of the same position
+  std::uint64_t member_count{0};  // from its membership stream, as of the same position,
+                                  // platform accounts left out
   std::uint64_t position{0};      // the position asked for
   std::int64_t time_ms{0};        // that position's time (0 for position 0)
 };
@@ -50,9 +53,13 @@ struct CustomerAsOf {
   std::int64_t time_ms{0};
 };
 
+// `platform_accounts`: the ids of the platform accounts (SuperAdmin, auditors), which live in
+// Default without being counted as its members (the read model's memberCount leaves them out
+// too). Their role never changes and they never leave, so today's ids are those of any past.
 // Errors: io_error, corruption (also: an event of the stream that does not decode).
 [[nodiscard]] std::expected<OrganizationAsOf, eventstore::StoreError> organization_as_of(
-    const eventstore::Store& store, std::string_view organization_id, std::uint64_t position);
+    const eventstore::Store& store, std::string_view organization_id, std::uint64_t position,
+    const std::set<std::string, std::less<>>& platform_accounts);
 [[nodiscard]] std::expected<CustomerAsOf, eventstore::StoreError> customer_as_of(
     const eventstore::Store& store, std::string_view customer_id, std::uint64_t position);
 

@@ -206,6 +206,31 @@ TEST_F(Customers, AuditorsReadEverythingAndChangeNothing) {
   EXPECT_EQ(head(), before);
 }
 
+// Default's memberCount counts what its member list shows: customers, not the platform
+// accounts (the SuperAdmin, auditors) that live there too.
+TEST_F(Customers, DefaultsMemberCountLeavesPlatformAccountsOut) {
+  token_ = login();
+  ASSERT_EQ(
+      call(
+          "POST", "/api/v1/customers",
+          R"({"email":"audit@x.io","password":"password1","firstName":"A","lastName":"A","platformRole":"auditor"})")
+          .status,
+      201);
+  ASSERT_EQ(call("POST", "/api/v1/customers",
+                 R"({"email":"cy@x.io","password":"password1","firstName":"C","lastName":"Y"})")
+                .status,
+            201);
+  auto members = json(call("GET", member_path(kDefault)));
+  EXPECT_EQ(members.at("pageInfo").at("totalElements").as_int64(), 1);
+  auto org = json(call("GET", "/api/v1/organizations/" + kDefault));
+  EXPECT_EQ(org.at("memberCount").as_int64(), 1) << "Cy alone, not the SuperAdmin or the auditor";
+  auto listed = json(call("GET", "/api/v1/organizations?q=default"));
+  EXPECT_EQ(listed.at("organizations").at(0).at("memberCount").as_int64(), 1);
+  auto as_of =
+      json(call("GET", "/api/v1/organizations/" + kDefault + "?asOf=" + std::to_string(head())));
+  EXPECT_EQ(as_of.at("memberCount").as_int64(), 1) << "history counts as the read model does";
+}
+
 // Folds the whole log and checks, after every command (a run of one correlation id), that each
 // customer is in exactly one organization and in that organization's membership only.
 TEST_F(Customers, EveryCustomerIsInExactlyOneOrganizationAtEveryCommand) {

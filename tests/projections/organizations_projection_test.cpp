@@ -57,6 +57,28 @@ TEST_F(ProjectionTest, RowsReflectTheHistory) {
   EXPECT_FALSE(queries.get("e")->has_value()) << "deleted organizations have no row";
 }
 
+// Platform accounts live in Default but are no organization's members: Default's count and
+// document leave them out, and count every other customer.
+TEST_F(ProjectionTest, PlatformAccountsAreInNoMemberCount) {
+  append(organization_stream("b"), {created("b", "Beta")});
+  append("customer-s", {domain::CustomerRegistered{"s", "s@y.io", "S", "A", "", "b", "member",
+                                                   "superadmin", "hash", "", ""}});
+  append("members-b", {domain::MemberJoined{"s", "member"}});
+  append("customer-x", {domain::CustomerRegistered{"x", "x@y.io", "X", "Y", "", "b", "member", "",
+                                                   "hash", "", ""}});
+  append("members-b", {domain::MemberJoined{"x", "member"}});
+  start_runner();
+  ASSERT_TRUE(wait_applied());
+  OrganizationQueries queries(*store_);
+  auto b = queries.get("b");
+  ASSERT_TRUE(b.has_value() && b->has_value());
+  EXPECT_EQ((*b)->member_count, 1u);
+  const auto stored = dump(kOrganizationsColumnFamily);
+  auto entry = read_documented_entry(stored.at(organization_document_key(**b)));
+  ASSERT_TRUE(entry.has_value());
+  EXPECT_EQ(boost::json::parse(entry->document).as_object().at("memberCount"), 1);
+}
+
 // A listing sends the stored documents as they are, so each must be its row's, whatever
 // changed the row: a rename, a move, a child, a member, a plan; and a delete takes both.
 TEST_F(ProjectionTest, EveryRowHasItsDocumentAndNoDocumentOutlivesItsRow) {

@@ -36,7 +36,7 @@ TEST_F(AsOfTest, ExactStateAfterEachUpdateByPositionAndByTime) {
   }
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const auto& step = steps[i];
-    auto by_position = organization_as_of(*store_, kOrg, step.position);
+    auto by_position = organization_as_of(*store_, kOrg, step.position, {});
     ASSERT_TRUE(by_position.has_value()) << by_position.error().message;
     EXPECT_EQ(by_position->state.name, step.name);
     EXPECT_EQ(by_position->state.description, step.description);
@@ -49,7 +49,7 @@ TEST_F(AsOfTest, ExactStateAfterEachUpdateByPositionAndByTime) {
     for (const std::int64_t t : {step.time, step.time + 30'000}) {
       auto position = resolve_as_of(*store_, format_iso8601(t));
       ASSERT_TRUE(position.has_value()) << position.error().message;
-      auto by_time = organization_as_of(*store_, kOrg, *position);
+      auto by_time = organization_as_of(*store_, kOrg, *position, {});
       ASSERT_TRUE(by_time.has_value());
       EXPECT_EQ(by_time->state, by_position->state) << "at " << format_iso8601(t);
     }
@@ -59,7 +59,7 @@ TEST_F(AsOfTest, ExactStateAfterEachUpdateByPositionAndByTime) {
 TEST_F(AsOfTest, BeforeItExistedItHasNoVersion) {
   create_org("0190a000-0000-7000-8000-0000000000b1", "First", kT0);
   const auto created = create_org(kOrg, "Acme", kT0 + 1000);
-  auto before = organization_as_of(*store_, kOrg, created - 1);
+  auto before = organization_as_of(*store_, kOrg, created - 1, {});
   ASSERT_TRUE(before.has_value());
   EXPECT_EQ(before->state.version, 0u);
   auto by_time = resolve_as_of(*store_, format_iso8601(kT0 - 1));
@@ -71,7 +71,7 @@ TEST_F(AsOfTest, DeletedOrganizationShowsAsItWasWithDeletedTrue) {
   create_org(kOrg, "Acme", kT0);
   update_org(kOrg, "Acme", "Acme", "last words", kT0 + 1);
   const auto deleted = delete_org(kOrg, "Acme", kT0 + 2);
-  auto state = organization_as_of(*store_, kOrg, deleted);
+  auto state = organization_as_of(*store_, kOrg, deleted, {});
   ASSERT_TRUE(state.has_value());
   EXPECT_TRUE(state->state.deleted);
   EXPECT_EQ(state->state.description, "last words");
@@ -86,8 +86,12 @@ TEST_F(AsOfTest, MemberCountComesFromTheMembershipStreamAsOfThePosition) {
   create_org(kOrg, "Acme", kT0);
   const auto one = register_customer("0190a000-0000-7000-8000-0000000000c1", "a@x.test", kOrg);
   const auto two = register_customer("0190a000-0000-7000-8000-0000000000c2", "b@x.test", kOrg);
-  EXPECT_EQ(organization_as_of(*store_, kOrg, one)->member_count, 1u);
-  EXPECT_EQ(organization_as_of(*store_, kOrg, two)->member_count, 2u);
+  EXPECT_EQ(organization_as_of(*store_, kOrg, one, {})->member_count, 1u);
+  EXPECT_EQ(organization_as_of(*store_, kOrg, two, {})->member_count, 2u);
+  EXPECT_EQ(organization_as_of(*store_, kOrg, two, {"0190a000-0000-7000-8000-0000000000c1"})
+                ->member_count,
+            1u)
+      << "platform accounts are not counted";
   auto customer = customer_as_of(*store_, "0190a000-0000-7000-8000-0000000000c2", two);
   ASSERT_TRUE(customer.has_value());
   EXPECT_EQ(customer->state.email, "b@x.test");

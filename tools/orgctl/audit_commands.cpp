@@ -12,6 +12,8 @@
 #include "domain/membership/membership.hpp"
 #include "domain/organization/organization.hpp"
 #include "eventstore/column_families.hpp"
+#include "projections/organization_queries.hpp"
+#include "projections/projection_runner.hpp"
 #include "replay/as_of.hpp"
 #include "replay/backup.hpp"
 #include "replay/history.hpp"
@@ -66,12 +68,27 @@ void run_history(Globals& globals, const std::string& target, std::uint64_t from
   }
 }
 
+// The platform accounts the organizations' read model knows (see replay::organization_as_of),
+// wherever its live column family is: read only, nothing emptied or rebuilt.
+std::expected<std::set<std::string, std::less<>>, std::string> platform_accounts_of(
+    eventstore::Store& store) {
+  std::vector<std::string> names;
+  for (const auto& p : projections::make_projections()) names.emplace_back(p->column_family());
+  auto handles = projections::ReadModelHandles::open(store, names);
+  if (!handles) return std::unexpected(handles.error());
+  auto ids = projections::OrganizationQueries(store, handles->get()).platform_accounts();
+  if (!ids) return std::unexpected(ids.error().message);
+  return std::move(*ids);
+}
+
 void run_as_of(Globals& globals, const std::string& id, const std::string& when) {
   auto store = open_store(globals, false);
   if (!store) return;
   auto position = replay::resolve_as_of(*store, when);
   if (!position) return fail(globals, kExitUsage, "as-of " + when + ": " + position.error().message);
-  auto organization = replay::organization_as_of(*store, id, *position);
+  auto platform_accounts = platform_accounts_of(*store);
+  if (!platform_accounts) return fail(globals, kExitFailed, platform_accounts.error());
+  auto organization = replay::organization_as_of(*store, id, *position, *platform_accounts);
   if (!organization) return fail(globals, kExitFailed, organization.error().message);
   if (organization->state.version > 0) {
     std::cout << boost::json::serialize(replay::organization_state_json(*organization)) << '\n';
