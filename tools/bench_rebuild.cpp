@@ -2,12 +2,18 @@
 // orgctl seed does), then times, --runs times each, a raw scan of the log (read and decode
 // every event, nothing else) and a rebuild of every projection from position 0 (one pass,
 // like `orgctl rebuild all`). Each measurement opens the store afresh, as orgctl does, and
-// starts once RocksDB has no flush or compaction left to run (settle). Kept open across runs,
+// starts once RocksDB has no flush or compaction left to run (settle), after one scan not
+// counted (the log into the kernel's page cache). Kept open across runs,
 // a scan found in the block cache whatever log blocks the rebuild before it had left there
 // (410k to 770k events/s on the same log), while a rebuild's own writes churn that cache.
 // Prints the medians as the lines tools/bench reads:
 //   raw_scan_events_per_s N
 //   rebuild_all_events_per_s N
+//   rebuild_to_scan_ratio R
+// R is the median of each run's rebuild over the scan right before it, as the HTTP rows' ratios
+// are pairs of runs side by side: this machine's speed drifts between runs (scans of the same
+// log have measured 410k to 880k events/s), and a ratio of two medians can pair a scan of a
+// fast minute with a rebuild of a slow one.
 // Progress and details go to stderr.
 
 #include <CLI/CLI.hpp>
@@ -141,7 +147,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "seeded %llu events in %.1f s\n",
                  static_cast<unsigned long long>(seeded->events), seeded->seconds);
   }
-  std::vector<double> scans, rebuilds;
+  // One scan first, not counted: the first read of a log not read for a while comes from the
+  // disk rather than the kernel's page cache (a scan at ~400k events/s against ~780k after it).
+  store.reset();
+  store = open_store(options);
+  std::fprintf(stderr, "warm-up: raw scan %.0f events/s (not counted)\n", raw_scan(*store));
+  std::vector<double> scans, rebuilds, ratios;
   for (int i = 0; i < runs; ++i) {
     store.reset();  // RocksDB's lock: closed before it opens again
     store = open_store(options);
@@ -149,12 +160,14 @@ int main(int argc, char** argv) {
     store.reset();
     store = open_store(options);
     rebuilds.push_back(rebuild_all(*store));
-    std::fprintf(stderr, "run %d: raw scan %.0f events/s, rebuild all %.0f events/s\n", i + 1,
-                 scans.back(), rebuilds.back());
+    ratios.push_back(scans.back() > 0 ? rebuilds.back() / scans.back() : 0);
+    std::fprintf(stderr, "run %d: raw scan %.0f events/s, rebuild all %.0f events/s (%.3f)\n",
+                 i + 1, scans.back(), rebuilds.back(), ratios.back());
   }
   std::printf("events %llu\n", static_cast<unsigned long long>(store->head_position()));
   std::printf("raw_scan_events_per_s %.0f\n", median(scans));
   std::printf("rebuild_all_events_per_s %.0f\n", median(rebuilds));
+  std::printf("rebuild_to_scan_ratio %.4f\n", median(ratios));
   store.reset();
   if (temporary) std::filesystem::remove_all(dir);
   return 0;
