@@ -33,7 +33,11 @@ void list(ApiContext& context, const HttpRequest& request, const Authenticated& 
           const std::string& organization_id, Responder respond) {
   auto paging = listing_params(request);
   if (!paging) return respond(std::move(paging.error()));
-  if (!domain::can_view_group(who.caller, organization_id)) return respond(not_found_response(request));
+  auto organization = context.organizations.get(organization_id);
+  if (!organization) return respond(unavailable_response(request, organization.error().message));
+  if (!*organization || !domain::can_view_group(who.caller, organization_id)) {
+    return respond(not_found_response(request));
+  }
   auto page = context.directory.groups(organization_id, {paging->page, paging->page_size, paging->cursor});
   if (!page) {
     return respond(page.error() == "invalid cursor"

@@ -366,8 +366,10 @@ std::expected<domain::PrincipalFacts, HttpResponse> principal_facts(const ApiCon
     case domain::PrincipalKind::group: {
       auto group = context.loader.group(c.principal_id);
       if (!group) return std::unexpected(unavailable_response(request, group.error()));
-      return domain::PrincipalFacts{group->exists(), group->organization_id, group->kind,
-                                    domain::group_stream(c.principal_id), group->version};
+      domain::PrincipalFacts facts{group->exists(), group->organization_id, group->kind,
+                                   domain::group_stream(c.principal_id), group->version};
+      facts.global_group = group->global;
+      return facts;
     }
     case domain::PrincipalKind::organization: {
       auto organization = context.loader.organization(c.principal_id);

@@ -73,6 +73,13 @@ std::expected<Decision, DomainError> decide(const Contract& contract, const Assi
                                      "assign contracts"));
   }
   if (!contract.exists()) return std::unexpected(contract_not_found(c.contract_id));
+  // Customers wait for their organization's acceptance too, and Default never has an owner to
+  // give it: every customer in Default would be held up for good.
+  if (organization.is_default()) {
+    return std::unexpected(refused(DomainErrorCode::rule_violated, "default-organization",
+                                   "contracts are not assigned to Default: it has no owner to "
+                                   "accept them for it"));
+  }
   Decision d;
   if (assignments.assigned(c.contract_id)) return d;
   d.writes.push_back({contract_assignments_stream(organization.id), assignments.version,

@@ -38,7 +38,9 @@ std::expected<Decision, DomainError> decide(const Customer& customer, const Move
   if (!customer.exists() || !can_view(caller, customer)) {
     return std::unexpected(not_found("customer " + c.customer_id));
   }
-  if (!can_manage(caller, target.id, target_ancestors)) {
+  // Its own owners and admins, not an ancestor's: a parent's managers manage the child
+  // organization, not its customers.
+  if (!can_manage(caller, target.id, {})) {
     return std::unexpected(
         forbidden("only the organization's owners and admins, or a SuperAdmin, may add members"));
   }

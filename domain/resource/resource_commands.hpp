@@ -60,6 +60,7 @@ struct PrincipalFacts {
   std::uint64_t version{0};
   // A customer with a platform role: answers to the platform alone (customer_access.hpp).
   bool platform_account{false};
+  bool global_group{false};  // a group: one of its organization's two global groups
 };
 
 struct GrantAccess {

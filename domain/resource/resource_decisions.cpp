@@ -70,6 +70,12 @@ std::optional<DomainError> check_principal(const Resource& current, PrincipalKin
       if (facts.group_kind != kCustomersGroupKind) {
         return invalid({{"principalId", "must be a customers group: things hold no access"}});
       }
+      // Default's global group stands for every customer in Default, as an organization grant
+      // to Default would (refused below).
+      if (facts.global_group && facts.organization_id == kDefaultOrganizationId) {
+        return refused(DomainErrorCode::rule_violated, "default-organization",
+                       "nothing is shared with all of Default");
+      }
       break;
     case PrincipalKind::organization:
       if (current.organization_id == kDefaultOrganizationId) {

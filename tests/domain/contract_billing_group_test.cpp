@@ -47,6 +47,16 @@ TEST(Contracts, ANewVersionIsTheNextRevision) {
       << "the version label must change";
 }
 
+// Default never has an owner to accept for it: a contract there would hold up every customer
+// in Default for good.
+TEST(Contracts, NotAssignableToDefault) {
+  Organization default_organization = org(std::string(kDefaultOrganizationId), "Default");
+  auto d = decide(contract(), AssignContract{std::string(kDefaultOrganizationId), "k"},
+                  superadmin(), default_organization, {}, ContractAssignments{});
+  ASSERT_FALSE(d.has_value());
+  EXPECT_EQ(d.error().rule, "default-organization");
+}
+
 TEST(Contracts, OwnersAndAdminsAssignToTheirOrganization) {
   auto a = org("a", "A");
   auto d = decide(contract(), AssignContract{"a", "k"}, member_of("a", OrganizationRole::admin), a,

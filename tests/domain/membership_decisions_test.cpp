@@ -39,6 +39,19 @@ TEST(MoveCustomer, FromDefaultIntoAnOrganizationByItsAdmin) {
   EXPECT_EQ(d->writes[0].expected_version, 1u) << "two organizations racing for one customer";
 }
 
+// A parent's owners and admins manage the child organization, not its customers.
+TEST(MoveCustomer, NotByTheManagersOfAParentOrganization) {
+  const AncestorChain child_of_a{org("a", "A")};
+  auto by_parent_admin =
+      decide(customer("c", kDefault), MoveCustomer{"c", "child"},
+             member_of("a", OrganizationRole::admin), org("child", "Child"), child_of_a);
+  ASSERT_FALSE(by_parent_admin.has_value());
+  EXPECT_EQ(by_parent_admin.error().code, DomainErrorCode::forbidden);
+  EXPECT_TRUE(decide(customer("c", kDefault), MoveCustomer{"c", "child"},
+                     member_of("child", OrganizationRole::admin), org("child", "Child"),
+                     child_of_a));
+}
+
 TEST(MoveCustomer, OnlyCustomersInDefault) {
   auto d = decide(customer("c", "b"), MoveCustomer{"c", "a"}, superadmin(), org("a", "A"), {});
   ASSERT_FALSE(d.has_value());

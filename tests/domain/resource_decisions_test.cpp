@@ -294,6 +294,23 @@ TEST(GrantAccess, ToTheOrganizationOnlyTheResourcesOwn) {
             "default-organization");
 }
 
+// Default's global customers group is all of Default: what an organization grant to Default
+// would be, and the same refusal; an ordinary group of Default, or another tenant's global
+// group, names whom it names.
+TEST(GrantAccess, NotToAllOfDefaultThroughItsGlobalGroup) {
+  PrincipalFacts everyone_in_default = existing_group(kDefault);
+  everyone_in_default.global_group = true;
+  auto refused = decide(plugin(), grant("group", "all", "read"), alice(), everyone_in_default);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().rule, "default-organization");
+  EXPECT_FALSE(decide(plugin(), grant("group", "all", "read"), superadmin(), everyone_in_default))
+      << "nor for a SuperAdmin";
+  EXPECT_TRUE(decide(plugin(), grant("group", "few", "read"), alice(), existing_group(kDefault)));
+  PrincipalFacts everyone_in_globex = existing_group("globex");
+  everyone_in_globex.global_group = true;
+  EXPECT_TRUE(decide(plugin(), grant("group", "all", "read"), alice(), everyone_in_globex));
+}
+
 // A platform account answers to the platform alone: a tenant naming one learns nothing and
 // changes nothing (it sits in Default, like the customers waiting there).
 TEST(GrantAccess, APlatformAccountIsNoCustomerToATenant) {

@@ -96,6 +96,17 @@ TEST_F(Contracts, AChildsAcceptanceStatusIsForThoseWhoManageIt) {
       << "a member follows its own organization";
 }
 
+// Default has no owner to accept for it: a contract there would hold up everyone in Default.
+TEST_F(Contracts, NoneIsAssignedToDefault) {
+  const std::string terms = publish("1.0");
+  const auto before = head();
+  auto r = call("POST", "/api/v1/organizations/00000000-0000-7000-8000-000000000001/contracts",
+                R"({"contractId":")" + terms + "\"}");
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_TRUE(str(json(r), "type").ends_with("default-organization")) << r.body;
+  EXPECT_EQ(head(), before);
+}
+
 TEST_F(Contracts, ANewVersionLocksAgainAndMovedCustomersMustAccept) {
   const std::string terms = publish("1.0");
   assign(terms);
@@ -167,6 +178,22 @@ TEST_F(GroupsAndBilling, GroupsOfAnOrganization) {
   EXPECT_EQ(as(acme.token, "DELETE", ops + "/members/" + bob.customer_id).status, 204);
   EXPECT_EQ(as(acme.token, "DELETE", ops).status, 204);
   EXPECT_EQ(as(acme.token, "GET", ops).status, 404);
+}
+
+// An organization that does not exist (or no longer does) has no groups and no invoices to
+// list, for a SuperAdmin too: 404, as for every unknown id.
+TEST_F(GroupsAndBilling, UnknownOrganizationsListNothing) {
+  token_ = login();
+  const std::string unknown = "/api/v1/organizations/0190a000-0000-7000-8000-000000000000";
+  EXPECT_EQ(call("GET", unknown + "/groups").status, 404);
+  EXPECT_EQ(call("GET", unknown + "/invoices").status, 404);
+  auto acme = signup("Acme", "owner@acme.io");
+  const std::string org = "/api/v1/organizations/" + acme.organization_id;
+  EXPECT_EQ(call("GET", org + "/groups").status, 200);
+  EXPECT_EQ(call("GET", org + "/invoices").status, 200);
+  ASSERT_EQ(call("DELETE", org).status, 204);
+  EXPECT_EQ(call("GET", org + "/groups").status, 404);
+  EXPECT_EQ(call("GET", org + "/invoices").status, 404);
 }
 
 TEST_F(GroupsAndBilling, PlansAndInvoices) {

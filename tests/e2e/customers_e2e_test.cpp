@@ -206,6 +206,28 @@ TEST_F(Customers, AuditorsReadEverythingAndChangeNothing) {
   EXPECT_EQ(head(), before);
 }
 
+// A parent's owners manage the child organization, not its customers: they add none to it.
+TEST_F(Customers, AParentsOwnerAddsNoMembersToItsChild) {
+  auto acme = signup("Acme", "ada@acme.io");
+  auto child = as(acme.token, "POST", "/api/v1/organizations",
+                  R"({"name":"Acme Labs","parentId":")" + acme.organization_id + "\"}");
+  ASSERT_EQ(child.status, 201) << child.body;
+  token_ = login();
+  auto dan =
+      json(call("POST", "/api/v1/customers",
+                R"({"email":"dan@x.io","password":"password1","firstName":"D","lastName":"N"})"));
+  const auto before = head();
+  auto added = as(acme.token, "POST", member_path(str(json(child), "id")),
+                  R"({"customerId":")" + str(dan, "id") + "\"}");
+  EXPECT_EQ(added.status, 403) << added.body;
+  EXPECT_EQ(head(), before);
+  EXPECT_EQ(as(acme.token, "POST", member_path(acme.organization_id),
+               R"({"customerId":")" + str(dan, "id") + "\"}")
+                .status,
+            201)
+      << "into its own organization";
+}
+
 // Default's memberCount counts what its member list shows: customers, not the platform
 // accounts (the SuperAdmin, auditors) that live there too.
 TEST_F(Customers, DefaultsMemberCountLeavesPlatformAccountsOut) {

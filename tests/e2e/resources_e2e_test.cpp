@@ -221,6 +221,25 @@ TEST_F(Resources, TheGlobalCustomersGroupStandsForTheWholeOrganization) {
   EXPECT_EQ(read(stranger_.token, id), 404);
 }
 
+// Default's global customers group would share with every customer waiting in Default, as an
+// organization grant to Default would: refused alike.
+TEST_F(Resources, NothingIsSharedWithAllOfDefaultThroughItsGlobalGroup) {
+  const std::string id = str(create(creator_.token, "dashboard", "KPIs"), "id");
+  token_ = login();  // SuperAdmin
+  auto groups =
+      json(call("GET", "/api/v1/organizations/00000000-0000-7000-8000-000000000001/groups"));
+  std::string everyone;
+  for (const auto& g : groups.at("groups").as_array()) {
+    if (g.at("global").as_bool() && str(g, "kind") == "customers") everyone = str(g, "id");
+  }
+  ASSERT_FALSE(everyone.empty()) << serialize(groups);
+  const auto before = head();
+  auto refused = grant(creator_.token, id, "group", everyone, "read");
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_TRUE(str(json(refused), "type").ends_with("default-organization")) << refused.body;
+  EXPECT_EQ(head(), before);
+}
+
 TEST_F(Resources, OwnershipTransferTakesEffectOnTheNextRequest) {
   const std::string id = str(create(creator_.token, "module", "Billing"), "id");
   auto outside = as(creator_.token, "POST", "/api/v1/resources/" + id + "/owner",
