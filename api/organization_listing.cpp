@@ -147,6 +147,9 @@ HttpResponse list_organizations(const ApiContext& context, const HttpRequest& re
     if (page.error().code == projections::QueryErrorCode::invalid_cursor) {
       return bad_request_response(request, "cursor", page.error().message);
     }
+    if (page.error().code == projections::QueryErrorCode::too_many_matches) {
+      return bad_request_response(request, "q", page.error().message);
+    }
     return unavailable_response(request, page.error().message);
   }
   return page_response(*page, q.page_size);

@@ -187,32 +187,88 @@ class Reader {
   const RowsAtSnapshot& remembered_;
 };
 
-// q with creation order: the name-prefix range holds the matches; they are re-sorted by
-// creation (bounded by the number of matches) and paged by number.
+// A cursor of a name search in creation order: hex of be64(the page it leads to), the order,
+// be64(the creation position of the last row returned) and the name range searched, so it is
+// only valid for the same search.
+std::string creation_cursor(std::uint64_t page, bool descending, std::uint64_t last_position,
+                            std::string_view range) {
+  return to_hex(encode_u64(page) + (descending ? 'd' : 'a') + encode_u64(last_position) +
+                std::string(range));
+}
+
+struct CreationCursor {
+  std::uint64_t page{0};
+  std::uint64_t last_position{0};
+};
+
+std::optional<CreationCursor> read_creation_cursor(std::string_view cursor, bool descending,
+                                                   std::string_view range) {
+  constexpr std::size_t kHead = 8 + 1 + 8;
+  auto raw = from_hex(cursor);
+  if (!raw || raw->size() < kHead || (*raw)[8] != (descending ? 'd' : 'a') ||
+      std::string_view(*raw).substr(kHead) != range) {
+    return std::nullopt;
+  }
+  const CreationCursor read{decode_u64(*raw), decode_u64(std::string_view(*raw).substr(9))};
+  if (read.page < 2 || read.page > kMaxCursorPage) return std::nullopt;
+  return read;
+}
+
+// q with creation order: the name-prefix range holds the matches (at most
+// q.most_matches_by_creation); they are sorted by creation and paged by number or by cursor (the
+// creation position of the last row returned: rows created since sort after it).
 std::expected<IndexPage, QueryError> prefix_by_creation(const Reader& reader,
                                                         const OrganizationListQuery& q,
                                                         const std::string& scope) {
-  if (!q.cursor.empty()) {
-    return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,
-                                      "q with createdTime order is paged by number only"});
-  }
   const std::string prefix = organization_index_prefix(scope, OrganizationSort::name);
+  const std::string within = domain::fold_case(q.name_prefix);
+  const std::string range = prefix + within;
+  std::optional<CreationCursor> cursor;
+  if (!q.cursor.empty()) {
+    cursor = read_creation_cursor(q.cursor, q.descending, range);
+    if (!cursor) {
+      return std::unexpected(
+          QueryError{QueryErrorCode::invalid_cursor, "the cursor does not belong to this listing"});
+    }
+  }
   auto ids = read_index_page(reader.db(), reader.cf(), reader.options(),
-                             {prefix, domain::fold_case(q.name_prefix), false, 1, UINT64_MAX, {}});
+                             {prefix, within, false, 1, q.most_matches_by_creation + 1, {}});
   if (!ids) return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
+  if (ids->total > q.most_matches_by_creation) {
+    return std::unexpected(QueryError{QueryErrorCode::too_many_matches,
+                                      "matches " + std::to_string(ids->total) +
+                                          " organizations; in creation order at most " +
+                                          std::to_string(q.most_matches_by_creation) +
+                                          " can be sorted: narrow q or sort by name"});
+  }
   if (auto kept = to_ids(ids->ids, index_carries_documents(prefix)); !kept) {
     return std::unexpected(kept.error());
   }
   auto rows = reader.rows(ids->ids);
   if (!rows) return std::unexpected(rows.error());
+  const auto before = [&](std::uint64_t a, std::uint64_t b) {
+    return q.descending ? a > b : a < b;
+  };
   std::sort(rows->begin(), rows->end(), [&](const OrganizationRow& a, const OrganizationRow& b) {
-    return q.descending ? a.created_position > b.created_position
-                        : a.created_position < b.created_position;
+    return before(a.created_position, b.created_position);
   });
-  IndexPage page{{}, q.page, rows->size(), {}};
-  const std::uint64_t first = (q.page - 1) * q.page_size;
-  for (std::uint64_t i = first; i < rows->size() && page.ids.size() < q.page_size; ++i) {
-    page.ids.push_back(std::move((*rows)[i].id));
+  IndexPage page{{}, cursor ? cursor->page : q.page, rows->size(), {}};
+  auto next = rows->begin();
+  if (cursor) {
+    next = std::find_if(rows->begin(), rows->end(), [&](const OrganizationRow& row) {
+      return before(cursor->last_position, row.created_position);
+    });
+  } else {
+    next += static_cast<std::ptrdiff_t>(
+        std::min<std::uint64_t>((q.page - 1) * q.page_size, rows->size()));
+  }
+  std::uint64_t last_position = 0;
+  for (; next != rows->end() && page.ids.size() < q.page_size; ++next) {
+    page.ids.push_back(std::move(next->id));
+    last_position = next->created_position;
+  }
+  if (next != rows->end() && !page.ids.empty() && page.page < kMaxCursorPage) {
+    page.next_cursor = creation_cursor(page.page + 1, q.descending, last_position, range);
   }
   return page;
 }

@@ -27,6 +27,10 @@
 
 namespace orgd::projections {
 
+// A name search (`q`) in creation order sorts its matches by creation in memory (the indexes
+// order names, or creation, not both): at most this many, else too_many_matches.
+inline constexpr std::uint64_t kMostMatchesByCreation = 10'000;
+
 struct OrganizationListQuery {
   std::optional<std::string> parent_id;     // "" = top-level organizations only
   std::optional<std::string> status;
@@ -37,6 +41,8 @@ struct OrganizationListQuery {
   std::uint64_t page{1};        // 1-based; ignored when `cursor` is set
   std::uint64_t page_size{10};
   std::string cursor;           // from a previous page's next_cursor
+  // Tests lower it rather than create ten thousand organizations.
+  std::uint64_t most_matches_by_creation{kMostMatchesByCreation};
 };
 
 template <class Row>
@@ -50,7 +56,9 @@ using OrganizationPage = BasicOrganizationPage<OrganizationRow>;
 // The organizations' JSON documents as the read model stores them (organization_document.hpp).
 using OrganizationDocumentPage = BasicOrganizationPage<std::string>;
 
-enum class QueryErrorCode : std::uint8_t { invalid_cursor, storage };
+// too_many_matches: `q` with creation order matched more than kMostMatchesByCreation.
+enum class QueryErrorCode : std::uint8_t { invalid_cursor, storage, too_many_matches };
+
 struct QueryError {
   QueryErrorCode code{QueryErrorCode::storage};
   std::string message;

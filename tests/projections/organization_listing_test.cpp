@@ -101,7 +101,6 @@ TEST_F(OrganizationListingTest, PageNumbersCursorsAndTotalsAgree) {
   };
   for (auto filter : filters) {
     for (auto sort : {OrganizationSort::name, OrganizationSort::created}) {
-      if (!filter.name_prefix.empty() && sort == OrganizationSort::created) continue;
       for (bool descending : {false, true}) {
         filter.sort = sort;
         filter.descending = descending;
@@ -133,8 +132,57 @@ TEST_F(OrganizationListingTest, PageNumbersCursorsAndTotalsAgree) {
         EXPECT_EQ(numbered, want) << "scope of filter " << filter.name_prefix << " sort "
                                   << static_cast<char>(sort) << (descending ? " desc" : "");
         EXPECT_EQ(cursored, want);
+        if (sort == OrganizationSort::created) {
+          // In creation order: the same organizations as in name order, sorted by creation.
+          OrganizationListQuery named = one;
+          named.sort = OrganizationSort::name;
+          auto by_name = ids(queries.list(named)->rows);
+          std::vector<std::string> sorted_want = want;
+          std::sort(by_name.begin(), by_name.end());
+          std::sort(sorted_want.begin(), sorted_want.end());
+          EXPECT_EQ(sorted_want, by_name);
+          EXPECT_TRUE(std::is_sorted(all->rows.begin(), all->rows.end(),
+                                     [&](const OrganizationRow& a, const OrganizationRow& b) {
+                                       return descending ? a.created_position > b.created_position
+                                                         : a.created_position < b.created_position;
+                                     }));
+        }
       }
     }
+  }
+}
+
+// A name search in creation order sorts its matches in memory: past its bound it refuses
+// rather than sort them all, and its cursors are its own.
+TEST_F(OrganizationListingTest, ANameSearchInCreationOrderIsBounded) {
+  write_history();
+  start_runner();
+  ASSERT_TRUE(wait_applied());
+  OrganizationQueries queries(*store_);
+  OrganizationListQuery q{.name_prefix = "b", .sort = OrganizationSort::created};
+  auto matches = queries.list(q);
+  ASSERT_TRUE(matches.has_value());
+  ASSERT_GT(matches->total, 5u);
+  q.most_matches_by_creation = matches->total;
+  EXPECT_TRUE(queries.list(q).has_value()) << "exactly at the bound";
+  q.most_matches_by_creation = matches->total - 1;
+  auto refused = queries.list(q);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, QueryErrorCode::too_many_matches);
+
+  OrganizationListQuery first{
+      .name_prefix = "b", .sort = OrganizationSort::created, .page_size = 2};
+  auto page = queries.list(first);
+  ASSERT_TRUE(page.has_value());
+  ASSERT_FALSE(page->next_cursor.empty());
+  for (auto other : {OrganizationListQuery{.name_prefix = "a", .sort = OrganizationSort::created},
+                     OrganizationListQuery{
+                         .name_prefix = "b", .sort = OrganizationSort::created, .descending = true},
+                     OrganizationListQuery{.name_prefix = "b"}}) {
+    other.cursor = page->next_cursor;
+    auto wrong = queries.list(other);
+    ASSERT_FALSE(wrong.has_value()) << "a cursor of another listing";
+    EXPECT_EQ(wrong.error().code, QueryErrorCode::invalid_cursor);
   }
 }
 
