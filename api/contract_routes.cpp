@@ -112,10 +112,16 @@ void list_contracts(ApiContext& context, const HttpRequest& request, const Authe
     for (const auto& row : page->rows) items.push_back(contract_json(row));
     info = {page->page, paging->page_size, page->total, page->next_cursor};
   } else {
-    // A customer's organization has a handful of contracts: one page holds them all.
+    // A customer's organization has a handful of contracts: paged by number from one read.
+    if (!paging->cursor.empty()) {
+      return respond(bad_request_response(request, "cursor", "not a cursor of this listing"));
+    }
     auto assigned = context.directory.assigned(who.caller.organization_id);
     if (!assigned) return respond(unavailable_response(request, assigned.error()));
-    for (const auto& s : *assigned) items.push_back(contract_json(s.contract));
+    const std::uint64_t first = (paging->page - 1) * paging->page_size;
+    for (std::uint64_t i = first; i < assigned->size() && items.size() < paging->page_size; ++i) {
+      items.push_back(contract_json((*assigned)[i].contract));
+    }
     info.total_elements = assigned->size();
   }
   respond(json_response(200, page_body("contracts", std::move(items), info)));
@@ -229,6 +235,7 @@ void unassign(ApiContext& context, const HttpRequest& request, const Authenticat
 // members still have to.
 void status(ApiContext& context, const HttpRequest& request, const Authenticated& who,
             const std::string& organization_id, Responder respond) {
+  if (auto ok = no_params(request); !ok) return respond(std::move(ok.error()));
   auto row = context.organizations.get(organization_id);
   if (!row) return respond(unavailable_response(request, row.error().message));
   if (!*row ||
@@ -249,9 +256,12 @@ void status(ApiContext& context, const HttpRequest& request, const Authenticated
       if (!mine) return respond(unavailable_response(request, mine.error()));
       if (*mine != s.contract.revision) pending.emplace_back(member.id);
     }
-    items.push_back(boost::json::object{{"contract", contract_json(s.contract)},
-                                        {"organizationAccepted", s.accepted_by_organization},
-                                        {"pendingMembers", std::move(pending)}});
+    // Past kMaxPendingMembersListed members the list is of the first ones (by name) only.
+    items.push_back(
+        boost::json::object{{"contract", contract_json(s.contract)},
+                            {"organizationAccepted", s.accepted_by_organization},
+                            {"pendingMembers", std::move(pending)},
+                            {"pendingMembersComplete", members->total <= members->rows.size()}});
   }
   const auto count = static_cast<std::uint64_t>(items.size());
   respond(json_response(200, page_body("contracts", std::move(items),

@@ -236,6 +236,7 @@ void remove(ApiContext& context, HttpRequest request, const Authenticated& who,
 
 void ancestors(ApiContext& context, const HttpRequest& request, const Authenticated& who,
                const std::string& id, Responder respond) {
+  if (auto ok = no_params(request); !ok) return respond(std::move(ok.error()));
   auto row = context.organizations.get(id);
   if (!row) return respond(unavailable_response(request, row.error().message));
   if (!*row || !visible_to(who.caller, id, (*row)->ancestors)) {

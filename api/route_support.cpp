@@ -137,6 +137,12 @@ std::expected<void, HttpResponse> only_params(const HttpRequest& request, const 
   return {};
 }
 
+std::expected<void, HttpResponse> no_params(const HttpRequest& request) {
+  auto query = query_of(request);
+  if (!query) return std::unexpected(std::move(query.error()));
+  return only_params(request, *query, {});
+}
+
 std::expected<QueryParams, HttpResponse> query_of(const HttpRequest& request) {
   auto query = parse_query(request.query);
   if (!query) return std::unexpected(query_error_response(request, query.error()));

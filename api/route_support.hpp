@@ -53,5 +53,7 @@ struct PageParams {
     const HttpRequest& request, const QueryParams& query,
     std::initializer_list<std::string_view> allowed);
 [[nodiscard]] std::expected<QueryParams, HttpResponse> query_of(const HttpRequest& request);
+// For endpoints that take no query parameters: any is a 400, as on every listing.
+[[nodiscard]] std::expected<void, HttpResponse> no_params(const HttpRequest& request);
 
 }  // namespace orgd::api

@@ -76,6 +76,23 @@ TEST_F(Contracts, TheGateOpensOnlyWhenOrganizationAndCustomerAccepted) {
   EXPECT_TRUE(entry.at("organizationAccepted").as_bool());
   ASSERT_EQ(entry.at("pendingMembers").as_array().size(), 1u);
   EXPECT_EQ(entry.at("pendingMembers").at(0).as_string(), acme_.customer_id);
+  EXPECT_TRUE(entry.at("pendingMembersComplete").as_bool()) << "two members, all checked";
+  EXPECT_EQ(
+      call("GET", "/api/v1/organizations/" + acme_.organization_id + "/contracts?page=2").status,
+      400)
+      << "this status takes no parameters";
+}
+
+// A customer's own listing of its organization's contracts pages like every listing.
+TEST_F(Contracts, ACustomersListingPages) {
+  for (const char* version : {"1.0", "2.0", "3.0"}) assign(publish(version));
+  auto all = json(as(member_.token, "GET", "/api/v1/contracts"));
+  EXPECT_EQ(all.at("contracts").as_array().size(), 3u);
+  auto second = json(as(member_.token, "GET", "/api/v1/contracts?pageSize=2&page=2"));
+  EXPECT_EQ(second.at("contracts").as_array().size(), 1u);
+  EXPECT_EQ(second.at("pageInfo").at("totalElements").as_int64(), 3);
+  EXPECT_EQ(second.at("pageInfo").at("totalPages").as_int64(), 2);
+  EXPECT_EQ(as(member_.token, "GET", "/api/v1/contracts?cursor=00").status, 400);
 }
 
 // Who still has to accept names customers: those above a child organization who may not list

@@ -202,6 +202,8 @@ TEST_F(Organizations, HierarchyRulesHoldOverHttp) {
   ASSERT_EQ(moved.status, 200) << moved.body;
   auto ancestors = json(call("GET", "/api/v1/organizations/" + chain[15] + "/ancestors"));
   EXPECT_EQ(ancestors.at("organizations").as_array().size(), 13u);
+  EXPECT_EQ(call("GET", "/api/v1/organizations/" + chain[15] + "/ancestors?page=2").status, 400)
+      << "no parameters, and an unknown one is a 400";
   EXPECT_EQ(json(call("GET", "/api/v1/organizations/" + chain[1])).at("childCount").as_int64(), 0);
   // A cycle is refused: level 3 under its own descendant.
   auto now3 = json(call("GET", "/api/v1/organizations/" + chain[2]));
