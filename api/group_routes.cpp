@@ -6,21 +6,47 @@
 #include "api/http/json_body.hpp"
 #include "api/ids.hpp"
 #include "api/representations.hpp"
+#include "domain/group/group.hpp"
 #include "domain/group/group_decisions.hpp"
 
 namespace orgd::api {
 namespace {
+
+// An organization's global customers group is every customer it has, as its membership says
+// (the group's own events name only who was added by hand, as the signup owner was): that
+// many members, of which the first kMaxGlobalMembersListed by name are listed.
+constexpr std::uint64_t kMaxGlobalMembersListed = 1000;
+
+bool follows_organization(const projections::GroupRow& row) {
+  return row.global && row.kind == domain::kCustomersGroupKind;
+}
+
+std::expected<projections::CustomerPage, HttpResponse> organization_members(
+    const ApiContext& context, const HttpRequest& request, const std::string& organization_id,
+    std::uint64_t listed) {
+  auto page = context.customers.members({organization_id, false, false, 1, listed, {}});
+  if (!page) return std::unexpected(unavailable_response(request, page.error()));
+  return std::move(*page);
+}
 
 HttpResponse group_response(const ApiContext& context, const HttpRequest& request,
                             const std::string& id, int status, std::uint64_t position) {
   auto row = context.directory.group(id);
   if (!row) return unavailable_response(request, row.error());
   if (!*row) return not_found_response(request);
-  auto members = context.directory.group_members(id);
-  if (!members) return unavailable_response(request, members.error());
-  auto body = group_json(**row);
   boost::json::array ids;
-  for (const auto& m : *members) ids.emplace_back(m);
+  auto body = group_json(**row);
+  if (follows_organization(**row)) {
+    auto members =
+        organization_members(context, request, (*row)->organization_id, kMaxGlobalMembersListed);
+    if (!members) return std::move(members.error());
+    for (const auto& m : members->rows) ids.emplace_back(m.id);
+    body["memberCount"] = members->total;
+  } else {
+    auto members = context.directory.group_members(id);
+    if (!members) return unavailable_response(request, members.error());
+    for (const auto& m : *members) ids.emplace_back(m);
+  }
   body["members"] = std::move(ids);
   auto response = json_response(status, to_body(body));
   response.headers.emplace_back("ETag", etag_of((*row)->version));
@@ -45,7 +71,15 @@ void list(ApiContext& context, const HttpRequest& request, const Authenticated& 
                        : unavailable_response(request, page.error()));
   }
   boost::json::array items;
-  for (const auto& row : page->rows) items.push_back(group_json(row));
+  for (const auto& row : page->rows) {
+    auto item = group_json(row);
+    if (follows_organization(row)) {
+      auto members = organization_members(context, request, organization_id, 1);
+      if (!members) return respond(std::move(members.error()));
+      item["memberCount"] = members->total;
+    }
+    items.push_back(std::move(item));
+  }
   respond(json_response(200, page_body("groups", std::move(items),
                                        {page->page, paging->page_size, page->total,
                                         page->next_cursor})));

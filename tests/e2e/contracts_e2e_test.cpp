@@ -1,5 +1,7 @@
 // Contracts and the acceptance gate, groups and billing, end to end.
 
+#include <set>
+
 #include "tests/e2e/orgd_fixture.hpp"
 
 namespace orgd::e2e {
@@ -199,6 +201,35 @@ TEST_F(GroupsAndBilling, GroupsOfAnOrganization) {
 
 // An organization that does not exist (or no longer does) has no groups and no invoices to
 // list, for a SuperAdmin too: 404, as for every unknown id.
+// The global customers group is every customer of its organization, whoever added them and
+// however they left: its members follow the organization's membership.
+TEST_F(GroupsAndBilling, TheGlobalCustomersGroupFollowsTheOrganization) {
+  auto acme = signup("Acme", "owner@acme.io");
+  auto bob = add_customer(acme, "bob@acme.io");
+  const std::string groups = "/api/v1/organizations/" + acme.organization_id + "/groups";
+  std::string everyone;
+  const auto listed = json(as(acme.token, "GET", groups));  // kept alive: the loop walks into it
+  for (const auto& g : listed.at("groups").as_array()) {
+    if (g.at("global").as_bool() && str(g, "kind") == "customers") {
+      everyone = str(g, "id");
+      EXPECT_EQ(g.at("memberCount").as_int64(), 2) << "in the listing too";
+    }
+  }
+  ASSERT_FALSE(everyone.empty());
+  auto group = json(as(acme.token, "GET", "/api/v1/groups/" + everyone));
+  EXPECT_EQ(group.at("memberCount").as_int64(), 2);
+  std::set<std::string> members;
+  for (const auto& m : group.at("members").as_array()) members.emplace(m.as_string());
+  EXPECT_EQ(members, (std::set<std::string>{acme.customer_id, bob.customer_id}));
+  ASSERT_EQ(as(acme.token, "DELETE",
+               "/api/v1/organizations/" + acme.organization_id + "/members/" + bob.customer_id)
+                .status,
+            204);
+  group = json(as(acme.token, "GET", "/api/v1/groups/" + everyone));
+  EXPECT_EQ(group.at("memberCount").as_int64(), 1);
+  EXPECT_EQ(group.at("members").as_array().size(), 1u);
+}
+
 TEST_F(GroupsAndBilling, UnknownOrganizationsListNothing) {
   token_ = login();
   const std::string unknown = "/api/v1/organizations/0190a000-0000-7000-8000-000000000000";
