@@ -63,6 +63,12 @@ std::expected<domain::Group, std::string> AggregateLoader::group(std::string_vie
   return fold_stream(store_, domain::group_stream(id), std::move(initial));
 }
 
+std::expected<domain::Resource, std::string> AggregateLoader::resource(std::string_view id) const {
+  domain::Resource initial;
+  initial.id = std::string(id);
+  return fold_stream(store_, domain::resource_stream(id), std::move(initial));
+}
+
 std::expected<domain::Invoice, std::string> AggregateLoader::invoice(std::string_view id) const {
   domain::Invoice initial;
   initial.id = std::string(id);

@@ -36,6 +36,7 @@ class AggregateLoader {
       std::string_view customer_id) const;
   [[nodiscard]] std::expected<domain::Group, std::string> group(std::string_view id) const;
   [[nodiscard]] std::expected<domain::Invoice, std::string> invoice(std::string_view id) const;
+  [[nodiscard]] std::expected<domain::Resource, std::string> resource(std::string_view id) const;
   // `id` first, then its parent, and so on up to the top (at most the depth limit + 1 entries).
   // For an unknown id the chain is just that one unknown organization.
   [[nodiscard]] std::expected<domain::AncestorChain, std::string> chain_from(

@@ -140,18 +140,27 @@ void add_member(ApiContext& context, const HttpRequest& request, const Authentic
   if (auto ok = reader.finish(request); !ok) return respond(json_body_problem(request, ok.error()));
   if (!is_uuid(member_id)) return respond(bad_request_response(request, "memberId", "not an id"));
   const domain::Caller caller = who.caller;
-  group_command(context, request, who, group_id,
-                [&context, caller, group_id, member_id](const domain::Group& group)
-                    -> std::expected<domain::Decision, domain::DomainError> {
-                  auto customer = context.loader.customer(member_id);
-                  if (!customer) {
-                    return std::unexpected(domain::refused(domain::DomainErrorCode::not_found,
-                                                           "not-found", customer.error()));
-                  }
-                  return domain::decide(group, domain::AddGroupMember{group_id, member_id}, caller,
-                                        *customer);
-                },
-                false, std::move(respond));
+  group_command(
+      context, request, who, group_id,
+      [&context, caller, group_id, member_id](
+          const domain::Group& group) -> std::expected<domain::Decision, domain::DomainError> {
+        if (group.kind == domain::kThingsGroupKind) {
+          auto thing = context.loader.resource(member_id);
+          if (!thing) {
+            return std::unexpected(
+                domain::refused(domain::DomainErrorCode::not_found, "not-found", thing.error()));
+          }
+          return domain::decide(group, domain::AddGroupMember{group_id, member_id}, caller, *thing);
+        }
+        auto customer = context.loader.customer(member_id);
+        if (!customer) {
+          return std::unexpected(
+              domain::refused(domain::DomainErrorCode::not_found, "not-found", customer.error()));
+        }
+        return domain::decide(group, domain::AddGroupMember{group_id, member_id}, caller,
+                              *customer);
+      },
+      false, std::move(respond));
 }
 
 template <class Handler>

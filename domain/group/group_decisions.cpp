@@ -89,23 +89,36 @@ std::expected<Decision, DomainError> decide(const Group& existing, const CreateG
 std::expected<Decision, DomainError> decide(const Group& group, const AddGroupMember& c,
                                             const Caller& caller, const Customer& customer) {
   if (auto refusal = check_editable(group, c.group_id, caller)) return std::unexpected(*refusal);
-  if (group.kind == kCustomersGroupKind &&
-      (!customer.exists() || customer.organization_id != group.organization_id)) {
+  if (group.kind != kCustomersGroupKind || !customer.exists() ||
+      customer.organization_id != group.organization_id) {
     return std::unexpected(invalid({{"memberId", "no such customer in the group's organization"}}));
   }
   // Platform accounts join no organization (customer_access.hpp), nor a group of Default where
   // its customers would see them listed.
-  if (group.kind == kCustomersGroupKind && customer.is_platform_account()) {
+  if (customer.is_platform_account()) {
     return std::unexpected(refused(DomainErrorCode::rule_violated, "platform-account",
                                    "platform accounts (SuperAdmin, auditor) join no group"));
   }
   Decision d;
   if (group.members.contains(c.member_id)) return d;
   d.writes.push_back({group_stream(group.id), group.version, {GroupMemberAdded{c.member_id}}});
-  if (group.kind == kCustomersGroupKind) {
-    // The customer must still be in the organization when this commits.
-    d.writes.push_back({customer_stream(customer.id), customer.version, {}});
+  // The customer must still be in the organization when this commits.
+  d.writes.push_back({customer_stream(customer.id), customer.version, {}});
+  return d;
+}
+
+std::expected<Decision, DomainError> decide(const Group& group, const AddGroupMember& c,
+                                            const Caller& caller, const Resource& thing) {
+  if (auto refusal = check_editable(group, c.group_id, caller)) return std::unexpected(*refusal);
+  if (group.kind != kThingsGroupKind || !thing.exists() ||
+      thing.organization_id != group.organization_id) {
+    return std::unexpected(invalid({{"memberId", "no such resource in the group's organization"}}));
   }
+  Decision d;
+  if (group.members.contains(c.member_id)) return d;
+  d.writes.push_back({group_stream(group.id), group.version, {GroupMemberAdded{c.member_id}}});
+  // The resource must still be there, and in the organization, when this commits.
+  d.writes.push_back({resource_stream(thing.id), thing.version, {}});
   return d;
 }
 

@@ -18,6 +18,7 @@
 #include "domain/event_meta.hpp"
 #include "domain/group/group.hpp"
 #include "domain/organization/organization_commands.hpp"
+#include "domain/resource/resource.hpp"
 
 namespace orgd::domain {
 
@@ -58,12 +59,16 @@ struct DeleteGroup {
                                                           const Caller& caller,
                                                           const Organization& organization,
                                                           const AncestorChain& ancestors);
-// `customer` is the member for a customers group (ignored for things groups, whose members
-// are thing ids).
+// A customers group takes a customer of its organization...
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Group& group,
                                                           const AddGroupMember& command,
                                                           const Caller& caller,
                                                           const Customer& customer);
+// ... and a things group a resource of its organization.
+[[nodiscard]] std::expected<Decision, DomainError> decide(const Group& group,
+                                                          const AddGroupMember& command,
+                                                          const Caller& caller,
+                                                          const Resource& thing);
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Group& group,
                                                           const RemoveGroupMember& command,
                                                           const Caller& caller);

@@ -3,6 +3,8 @@
 #include "domain/billing/billing.hpp"
 #include "domain/contract/contract_decisions.hpp"
 #include "domain/group/group_decisions.hpp"
+#include "domain/resource/resource.hpp"
+#include "domain/resource/resource_events.hpp"
 #include "tests/domain/organization_fixture.hpp"
 
 namespace orgd::domain {
@@ -186,6 +188,38 @@ TEST(Groups, PlatformAccountsJoinNoGroup) {
   auto d = decide(group, AddGroupMember{"g", "au"}, superadmin(), auditor);
   ASSERT_FALSE(d.has_value());
   EXPECT_EQ(d.error().rule, "platform-account");
+}
+
+// A things group takes resources of its own organization, and nothing else.
+TEST(Groups, AThingsGroupTakesTheOrganizationsResources) {
+  auto things = fold<Group>({GroupCreated{"g", "a", "Devices", "things", false}});
+  auto resource_in = [](std::string id, std::string organization) {
+    Resource r;
+    return apply(r, ResourceCreated{id, "thing", "Sensor", "", "bob", organization, "", {}},
+                 {1, 0, "t"});
+  };
+  const auto admin = member_of("a", OrganizationRole::admin);
+  auto added = decide(things, AddGroupMember{"g", "t1"}, admin, resource_in("t1", "a"));
+  ASSERT_TRUE(added.has_value());
+  EXPECT_EQ(added->writes.at(1).stream_id, resource_stream("t1")) << "it must still exist";
+  EXPECT_EQ(decide(things, AddGroupMember{"g", "t2"}, admin, resource_in("t2", "b")).error().code,
+            DomainErrorCode::invalid)
+      << "another organization's";
+  Resource unknown;
+  EXPECT_EQ(decide(things, AddGroupMember{"g", "t3"}, admin, unknown).error().code,
+            DomainErrorCode::invalid);
+  Customer bob;
+  bob =
+      apply(bob, CustomerRegistered{"bob", "b@x.io", "B", "B", "", "a", "member", "", "h", "", ""},
+            {1, 0, "t"});
+  EXPECT_EQ(decide(things, AddGroupMember{"g", "bob"}, admin, bob).error().code,
+            DomainErrorCode::invalid)
+      << "a customer is no thing";
+  auto customers = fold<Group>({GroupCreated{"c", "a", "Ops", "customers", false}});
+  EXPECT_EQ(
+      decide(customers, AddGroupMember{"c", "t1"}, admin, resource_in("t1", "a")).error().code,
+      DomainErrorCode::invalid)
+      << "a resource is no customer";
 }
 
 TEST(Groups, GlobalGroupsAreNeitherEditedNorDeleted) {

@@ -230,6 +230,30 @@ TEST_F(GroupsAndBilling, TheGlobalCustomersGroupFollowsTheOrganization) {
   EXPECT_EQ(group.at("members").as_array().size(), 1u);
 }
 
+// A things group holds the organization's resources: not ids from anywhere.
+TEST_F(GroupsAndBilling, AThingsGroupHoldsTheOrganizationsResources) {
+  auto acme = signup("Acme", "owner@acme.io");
+  auto other = signup("Other", "o@other.io");
+  const std::string groups = "/api/v1/organizations/" + acme.organization_id + "/groups";
+  auto created = as(acme.token, "POST", groups, R"({"name":"Devices","kind":"things"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string devices = "/api/v1/groups/" + str(json(created), "id") + "/members";
+  auto own = as(acme.token, "POST", "/api/v1/resources", R"({"kind":"thing","name":"Sensor"})");
+  ASSERT_EQ(own.status, 201) << own.body;
+  auto foreign = as(other.token, "POST", "/api/v1/resources", R"({"kind":"thing","name":"Cam"})");
+  ASSERT_EQ(foreign.status, 201) << foreign.body;
+  const auto member = [](const std::string& id) { return R"({"memberId":")" + id + "\"}"; };
+  const auto before = head();
+  EXPECT_EQ(as(acme.token, "POST", devices, member(str(json(foreign), "id"))).status, 400);
+  EXPECT_EQ(as(acme.token, "POST", devices, member(acme.customer_id)).status, 400);
+  EXPECT_EQ(as(acme.token, "POST", devices, member("0190a000-0000-7000-8000-000000000000")).status,
+            400);
+  EXPECT_EQ(head(), before);
+  auto added = as(acme.token, "POST", devices, member(str(json(own), "id")));
+  ASSERT_EQ(added.status, 200) << added.body;
+  EXPECT_EQ(json(added).at("memberCount").as_int64(), 1);
+}
+
 TEST_F(GroupsAndBilling, UnknownOrganizationsListNothing) {
   token_ = login();
   const std::string unknown = "/api/v1/organizations/0190a000-0000-7000-8000-000000000000";
