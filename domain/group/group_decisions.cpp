@@ -34,6 +34,17 @@ std::optional<DomainError> check_editable(const Group& group, std::string_view i
   return std::nullopt;
 }
 
+// Adds `member_id` (nothing when it is a member already), guarded by the version of the stream
+// that says the member may join.
+Decision member_added(const Group& group, const std::string& member_id, std::string guard_stream,
+                      std::uint64_t guard_version) {
+  Decision d;
+  if (group.members.contains(member_id)) return d;
+  d.writes.push_back({group_stream(group.id), group.version, {GroupMemberAdded{member_id}}});
+  d.writes.push_back({std::move(guard_stream), guard_version, {}});
+  return d;
+}
+
 }  // namespace
 
 Group apply(Group state, const Event& event, const EventMeta& meta) {
@@ -99,12 +110,8 @@ std::expected<Decision, DomainError> decide(const Group& group, const AddGroupMe
     return std::unexpected(refused(DomainErrorCode::rule_violated, "platform-account",
                                    "platform accounts (SuperAdmin, auditor) join no group"));
   }
-  Decision d;
-  if (group.members.contains(c.member_id)) return d;
-  d.writes.push_back({group_stream(group.id), group.version, {GroupMemberAdded{c.member_id}}});
   // The customer must still be in the organization when this commits.
-  d.writes.push_back({customer_stream(customer.id), customer.version, {}});
-  return d;
+  return member_added(group, c.member_id, customer_stream(customer.id), customer.version);
 }
 
 std::expected<Decision, DomainError> decide(const Group& group, const AddGroupMember& c,
@@ -114,12 +121,8 @@ std::expected<Decision, DomainError> decide(const Group& group, const AddGroupMe
       thing.organization_id != group.organization_id) {
     return std::unexpected(invalid({{"memberId", "no such resource in the group's organization"}}));
   }
-  Decision d;
-  if (group.members.contains(c.member_id)) return d;
-  d.writes.push_back({group_stream(group.id), group.version, {GroupMemberAdded{c.member_id}}});
   // The resource must still be there, and in the organization, when this commits.
-  d.writes.push_back({resource_stream(thing.id), thing.version, {}});
-  return d;
+  return member_added(group, c.member_id, resource_stream(thing.id), thing.version);
 }
 
 std::expected<Decision, DomainError> decide(const Group& group, const RemoveGroupMember& c,
