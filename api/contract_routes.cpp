@@ -256,7 +256,7 @@ void status(ApiContext& context, const HttpRequest& request, const Authenticated
       if (!mine) return respond(unavailable_response(request, mine.error()));
       if (*mine != s.contract.revision) pending.emplace_back(member.id);
     }
-    // Past kMaxPendingMembersListed members the list is of the first ones (by name) only.
+    // Past kMaxPendingMembersListed members the list is of the oldest ones (by creation) only.
     items.push_back(
         boost::json::object{{"contract", contract_json(s.contract)},
                             {"organizationAccepted", s.accepted_by_organization},

@@ -152,6 +152,11 @@ HttpResponse organization_as_of(const ApiContext& context, const HttpRequest& re
     }
     return bad_request_response(request, "asOf", position.error().message);
   }
+  // The platform accounts come from the organizations' read model, which must have applied
+  // the position asked for: it has, but while it catches up after a start or an upgrade.
+  if (context.projections.applied_position() < *position) {
+    return unavailable_response(request, "the read models are catching up with the log");
+  }
   auto platform_accounts = context.organizations.platform_accounts();
   if (!platform_accounts) return unavailable_response(request, platform_accounts.error().message);
   auto state = replay::organization_as_of(context.store, id, *position, *platform_accounts);

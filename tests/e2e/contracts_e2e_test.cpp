@@ -199,8 +199,6 @@ TEST_F(GroupsAndBilling, GroupsOfAnOrganization) {
   EXPECT_EQ(as(acme.token, "GET", ops).status, 404);
 }
 
-// An organization that does not exist (or no longer does) has no groups and no invoices to
-// list, for a SuperAdmin too: 404, as for every unknown id.
 // The global customers group is every customer of its organization, whoever added them and
 // however they left: its members follow the organization's membership.
 TEST_F(GroupsAndBilling, TheGlobalCustomersGroupFollowsTheOrganization) {
@@ -254,6 +252,8 @@ TEST_F(GroupsAndBilling, AThingsGroupHoldsTheOrganizationsResources) {
   EXPECT_EQ(json(added).at("memberCount").as_int64(), 1);
 }
 
+// An organization that does not exist (or no longer does) has no groups and no invoices to
+// list, for a SuperAdmin too: 404, as for every unknown id.
 TEST_F(GroupsAndBilling, UnknownOrganizationsListNothing) {
   token_ = login();
   const std::string unknown = "/api/v1/organizations/0190a000-0000-7000-8000-000000000000";
