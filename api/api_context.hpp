@@ -29,6 +29,12 @@ struct ApiOptions {
   // How long an Idempotency-Key's record answers repeats (idempotency.hpp). SPEC: 24 h; not
   // a flag, tests shorten it to see a record age.
   std::chrono::milliseconds idempotency_window{std::chrono::hours(24)};
+  // How many members a contract status checks (the oldest) and a global customers group lists
+  // (the first by name). Not a flag: tests lower it to see the limit.
+  std::uint64_t most_members_listed{1000};
+  // How many matches a name search in creation order sorts (400 on `q` beyond). Not a flag:
+  // tests lower it rather than create ten thousand organizations.
+  std::uint64_t most_matches_by_creation{projections::kMostMatchesByCreation};
 };
 
 struct ApiContext {

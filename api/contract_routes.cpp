@@ -14,7 +14,6 @@ namespace orgd::api {
 namespace {
 
 constexpr StringRule kText{.max_len = 200'000};
-constexpr std::size_t kMaxPendingMembersListed = 1000;
 
 // Platform roles see every contract; a customer those assigned to its organization.
 std::expected<bool, HttpResponse> may_read_contract(const ApiContext& context,
@@ -244,8 +243,8 @@ void status(ApiContext& context, const HttpRequest& request, const Authenticated
   }
   auto assigned = context.directory.assigned(organization_id);
   if (!assigned) return respond(unavailable_response(request, assigned.error()));
-  projections::MemberListQuery members_query{organization_id, true, false, 1,
-                                             kMaxPendingMembersListed, {}};
+  projections::MemberListQuery members_query{
+      organization_id, true, false, 1, context.options.most_members_listed, {}};
   auto members = context.customers.members(members_query);
   if (!members) return respond(unavailable_response(request, members.error()));
   boost::json::array items;
@@ -256,7 +255,7 @@ void status(ApiContext& context, const HttpRequest& request, const Authenticated
       if (!mine) return respond(unavailable_response(request, mine.error()));
       if (*mine != s.contract.revision) pending.emplace_back(member.id);
     }
-    // Past kMaxPendingMembersListed members the list is of the oldest ones (by creation) only.
+    // Past ApiOptions::most_members_listed members the list is of the oldest ones only.
     items.push_back(
         boost::json::object{{"contract", contract_json(s.contract)},
                             {"organizationAccepted", s.accepted_by_organization},

@@ -14,8 +14,7 @@ namespace {
 
 // An organization's global customers group is every customer it has, as its membership says
 // (the group's own events name only who was added by hand, as the signup owner was): that
-// many members, of which the first kMaxGlobalMembersListed by name are listed.
-constexpr std::uint64_t kMaxGlobalMembersListed = 1000;
+// many members, of which the first ApiOptions::most_members_listed by name are listed.
 
 bool follows_organization(const projections::GroupRow& row) {
   return row.global && row.kind == domain::kCustomersGroupKind;
@@ -37,8 +36,8 @@ HttpResponse group_response(const ApiContext& context, const HttpRequest& reques
   boost::json::array ids;
   auto body = group_json(**row);
   if (follows_organization(**row)) {
-    auto members =
-        organization_members(context, request, (*row)->organization_id, kMaxGlobalMembersListed);
+    auto members = organization_members(context, request, (*row)->organization_id,
+                                        context.options.most_members_listed);
     if (!members) return std::move(members.error());
     for (const auto& m : members->rows) ids.emplace_back(m.id);
     body["memberCount"] = members->total;

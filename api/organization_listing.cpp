@@ -105,6 +105,7 @@ HttpResponse list_organizations(const ApiContext& context, const HttpRequest& re
   q.page = paging->page;
   q.page_size = paging->page_size;
   q.cursor = paging->cursor;
+  q.most_matches_by_creation = context.options.most_matches_by_creation;
   if (auto filters = read_filters(request, *query, q); !filters) return filters.error();
   if (fixed_parent) {
     q.parent_id = fixed_parent;

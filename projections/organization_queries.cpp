@@ -263,8 +263,10 @@ std::expected<IndexPage, QueryError> prefix_by_creation(const Reader& reader,
         std::min<std::uint64_t>((q.page - 1) * q.page_size, rows->size()));
   }
   std::uint64_t last_position = 0;
+  // Each as the other listings' index entries say it: where its document is (which ends with
+  // its id), so the documents' page finds them (a page of bare ids found none).
   for (; next != rows->end() && page.ids.size() < q.page_size; ++next) {
-    page.ids.push_back(std::move(next->id));
+    page.ids.push_back(organization_index_suffix(OrganizationSort::name, *next));
     last_position = next->created_position;
   }
   if (next != rows->end() && !page.ids.empty() && page.page < kMaxCursorPage) {

@@ -85,6 +85,19 @@ TEST_F(Contracts, TheGateOpensOnlyWhenOrganizationAndCustomerAccepted) {
       << "this status takes no parameters";
 }
 
+// Past its limit of members checked, the status says its list is not complete.
+TEST_F(Contracts, AStatusPastItsLimitSaysItIsIncomplete) {
+  assign(publish("1.0"));
+  api::ApiOptions options;
+  options.most_members_listed = 1;
+  restart(options);
+  token_ = login();
+  auto status = json(call("GET", "/api/v1/organizations/" + acme_.organization_id + "/contracts"));
+  const auto& entry = status.at("contracts").at(0);
+  EXPECT_EQ(entry.at("pendingMembers").as_array().size(), 1u) << "of two members, one checked";
+  EXPECT_FALSE(entry.at("pendingMembersComplete").as_bool());
+}
+
 // A customer's own listing of its organization's contracts pages like every listing.
 TEST_F(Contracts, ACustomersListingPages) {
   for (const char* version : {"1.0", "2.0", "3.0"}) assign(publish(version));
@@ -225,6 +238,14 @@ TEST_F(GroupsAndBilling, TheGlobalCustomersGroupFollowsTheOrganization) {
             204);
   group = json(as(acme.token, "GET", "/api/v1/groups/" + everyone));
   EXPECT_EQ(group.at("memberCount").as_int64(), 1);
+  EXPECT_EQ(group.at("members").as_array().size(), 1u);
+  // Past the limit of members listed, memberCount still counts them all.
+  add_customer(acme, "cy@acme.io");
+  api::ApiOptions options;
+  options.most_members_listed = 1;
+  restart(options);
+  group = json(as(acme.token, "GET", "/api/v1/groups/" + everyone));
+  EXPECT_EQ(group.at("memberCount").as_int64(), 2);
   EXPECT_EQ(group.at("members").as_array().size(), 1u);
 }
 

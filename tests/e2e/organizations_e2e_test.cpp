@@ -45,6 +45,28 @@ TEST_F(Organizations, ReadYourWritesEveryCreateIsVisibleAtOnce) {
   }
 }
 
+// A name search in creation order sorts its matches in memory: past its bound (lowered here
+// from 10,000) it is a 400 on q, not a sort of everything.
+TEST_F(Organizations, ANameSearchInCreationOrderIsBounded) {
+  api::ApiOptions options;
+  options.most_matches_by_creation = 2;
+  restart(options);
+  token_ = login();
+  for (const char* name : {"Acme One", "Acme Two", "Acme Three", "Beta"}) create_org(name);
+  auto refused = call("GET", "/api/v1/organizations?q=acme&sort=createdTime");
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_NE(refused.body.find("\"q\""), std::string::npos) << refused.body;
+  auto narrow = call("GET", "/api/v1/organizations?q=acme%20t&sort=-createdTime&pageSize=1");
+  ASSERT_EQ(narrow.status, 200) << narrow.body;
+  EXPECT_EQ(str(json(narrow).at("organizations").at(0), "name"), "Acme Three");
+  const std::string cursor(json(narrow).at("pageInfo").at("nextCursor").as_string());
+  auto next =
+      call("GET", "/api/v1/organizations?q=acme%20t&sort=-createdTime&pageSize=1&cursor=" + cursor);
+  ASSERT_EQ(next.status, 200) << next.body;
+  EXPECT_EQ(str(json(next).at("organizations").at(0), "name"), "Acme Two");
+  EXPECT_TRUE(json(next).at("pageInfo").at("nextCursor").is_null());
+}
+
 TEST_F(Organizations, PagesByNumberAndByCursorAgree) {
   for (int i = 0; i < 23; ++i) {
     char name[16];
