@@ -20,7 +20,7 @@ namespace orgd::api {
 
 struct CommandMeta {
   std::string actor;           // customer id, or "system"
-  std::string correlation_id;  // the request's trace id
+  std::string correlation_id;  // HttpRequest::correlation_id (one per command)
   std::string idempotency_key;
   std::int64_t now_ms{0};
   // HttpRequest::request_id. With a non-empty idempotency_key, the append claims

@@ -75,6 +75,7 @@ HttpRequest to_http_request(BeastRequest&& request, std::string_view remote_addr
   out.remote_address = std::string(remote_address);
   auto chosen = trace_id_from_traceparent(out.traceparent);
   out.trace_id = chosen ? std::move(*chosen) : new_trace_id();
+  out.correlation_id = correlation_id_for(out.trace_id, chosen.has_value());
   return out;
 }
 

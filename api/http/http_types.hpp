@@ -28,6 +28,9 @@ struct HttpRequest {
   std::string traceparent;
   std::string body;
   std::string trace_id;     // 32 lowercase hex chars, assigned by the server per request
+  // The events' correlationId for a command (trace_context.hpp: correlation_id_for); empty for
+  // requests not built from the wire, which then use trace_id.
+  std::string correlation_id;
   std::string remote_address;  // the peer's IP address, e.g. "127.0.0.1" (no port)
   // A fresh UUID for a request the idempotency decorator let through with its key (never the
   // trace id, which a client may repeat through traceparent): it owns the key's claim.

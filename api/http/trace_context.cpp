@@ -32,6 +32,14 @@ std::mt19937_64& generator() {
 
 }  // namespace
 
+std::string correlation_id_for(const std::string& trace_id, bool client_chose_it) {
+  if (!client_chose_it) return trace_id;
+  std::string id = trace_id + '-';
+  std::uint64_t bits = generator()();
+  for (std::size_t i = 0; i < 16; ++i, bits >>= 4) id += kHexDigits[bits & 0xF];
+  return id;
+}
+
 std::string new_trace_id() {
   std::string id(32, '0');
   do {

@@ -166,6 +166,36 @@ TEST_F(Observability, TraceparentBecomesTheTraceId) {
   EXPECT_NE(invalid.header("X-Trace-Id"), "4bf92f3577b34da6a3ce929d0e0e4736");
 }
 
+// A client may send one traceparent with many commands (one trace, many operations); each
+// command still gets a correlation id of its own, which starts with the trace id. Without a
+// traceparent the correlation id is the request's own trace id.
+TEST_F(Observability, EveryCommandHasItsOwnCorrelationIdUnderOneTrace) {
+  const std::string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+  const std::string traceparent = "00-" + trace + "-00f067aa0ba902b7-01";
+  const auto first_position = head() + 1;
+  std::vector<std::string> traces;
+  for (const char* name : {"Acme", "Globex"}) {
+    auto headers = auth(login());
+    headers.emplace_back("traceparent", traceparent);
+    auto r = client_->request("POST", "/api/v1/organizations",
+                              R"({"name":")" + std::string(name) + "\"}", headers);
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(r.header("X-Trace-Id"), trace);
+  }
+  auto plain = call("POST", "/api/v1/organizations", R"({"name":"Initech"})");
+  ASSERT_EQ(plain.status, 201) << plain.body;
+  auto log = app_->store().read_all(first_position, 1000);
+  ASSERT_TRUE(log.has_value());
+  std::set<std::string> under_trace;
+  bool plain_seen = false;
+  for (const auto& e : *log) {
+    if (e.correlation_id.starts_with(trace + "-")) under_trace.insert(e.correlation_id);
+    if (e.correlation_id == plain.header("X-Trace-Id")) plain_seen = true;
+  }
+  EXPECT_EQ(under_trace.size(), 2u) << "one correlation id per command";
+  EXPECT_TRUE(plain_seen) << "without a traceparent, the trace id itself";
+}
+
 TEST_F(Observability, AStoppedProjectionShowsInReadyzAndMetrics) {
   EXPECT_EQ(client_->request("GET", "/readyz").status, 200);
   // An event no projection can decode: they stop right before it, and say so.
