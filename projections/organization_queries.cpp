@@ -338,8 +338,7 @@ std::expected<std::set<std::string, std::less<>>, QueryError>
 OrganizationQueries::platform_accounts() const {
   auto* db = store_.db();
   const std::string prefix = platform_account_key("");
-  std::string upper = prefix;
-  upper.back() = static_cast<char>(upper.back() + 1);
+  const std::string upper = upper_bound_of(prefix);
   const rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions options;
   options.iterate_upper_bound = &upper_slice;

@@ -34,6 +34,16 @@ class Resources : public OrgdTest {
     auditor_ = login("audit@orgd.test", "password1");
   }
 
+  // The id of an organization's global customers group, as `token` lists its groups.
+  std::string global_customers_group(const std::string& token, const std::string& organization) {
+    auto groups = json(as(token, "GET", "/api/v1/organizations/" + organization + "/groups"));
+    for (const auto& g : groups.at("groups").as_array()) {
+      if (g.at("global").as_bool() && str(g, "kind") == "customers") return str(g, "id");
+    }
+    ADD_FAILURE() << "no global customers group: " << serialize(groups);
+    return {};
+  }
+
   // Creates a resource as `token` and returns its representation.
   object create(const std::string& token, const std::string& kind, const std::string& name) {
     auto r =
@@ -200,13 +210,9 @@ TEST_F(Resources, AccessMatrixForCustomerGroupAndOrganizationGrants) {
 
 TEST_F(Resources, TheGlobalCustomersGroupStandsForTheWholeOrganization) {
   const std::string id = str(create(creator_.token, "dashboard", "KPIs"), "id");
-  auto groups = json(as(bravo_owner_.token, "GET",
-                        "/api/v1/organizations/" + bravo_owner_.organization_id + "/groups"));
-  std::string everyone;
-  for (const auto& g : groups.at("groups").as_array()) {
-    if (g.at("global").as_bool() && str(g, "kind") == "customers") everyone = str(g, "id");
-  }
-  ASSERT_FALSE(everyone.empty()) << serialize(groups);
+  const std::string everyone =
+      global_customers_group(bravo_owner_.token, bravo_owner_.organization_id);
+  ASSERT_FALSE(everyone.empty());
   ASSERT_EQ(grant(creator_.token, id, "group", everyone, "read").status, 201);
   for (const auto* bravo : {&bravo_owner_, &friend_, &reviewer_, &stranger_}) {
     EXPECT_EQ(read(bravo->token, id), 200) << "every Bravo customer, " << bravo->customer_id;
@@ -225,14 +231,9 @@ TEST_F(Resources, TheGlobalCustomersGroupStandsForTheWholeOrganization) {
 // organization grant to Default would: refused alike.
 TEST_F(Resources, NothingIsSharedWithAllOfDefaultThroughItsGlobalGroup) {
   const std::string id = str(create(creator_.token, "dashboard", "KPIs"), "id");
-  token_ = login();  // SuperAdmin
-  auto groups =
-      json(call("GET", "/api/v1/organizations/00000000-0000-7000-8000-000000000001/groups"));
-  std::string everyone;
-  for (const auto& g : groups.at("groups").as_array()) {
-    if (g.at("global").as_bool() && str(g, "kind") == "customers") everyone = str(g, "id");
-  }
-  ASSERT_FALSE(everyone.empty()) << serialize(groups);
+  const std::string everyone =
+      global_customers_group(login(), "00000000-0000-7000-8000-000000000001");  // SuperAdmin
+  ASSERT_FALSE(everyone.empty());
   const auto before = head();
   auto refused = grant(creator_.token, id, "group", everyone, "read");
   EXPECT_EQ(refused.status, 409) << refused.body;
