@@ -182,4 +182,6 @@ std::uint16_t Application::port() const { return parts_->server->port(); }
 std::string Application::address() const { return parts_->server->address(); }
 eventstore::Store& Application::store() { return *parts_->store; }
 
+projections::ProjectionRunner& Application::projections() { return *parts_->projections; }
+
 }  // namespace orgd::api

@@ -66,6 +66,8 @@ class Application {
   [[nodiscard]] std::uint16_t port() const;
   [[nodiscard]] std::string address() const;
   [[nodiscard]] eventstore::Store& store();
+  // The projections behind the read models; tests hold them still to watch reads trail the log.
+  [[nodiscard]] projections::ProjectionRunner& projections();
   // The routes served, as (method, template), for the API description's tests.
   [[nodiscard]] std::vector<std::pair<HttpMethod, std::string>> routes() const;
   // Stops serving, drains commands in flight, closes the store. Idempotent.

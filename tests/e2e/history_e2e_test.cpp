@@ -2,8 +2,10 @@
 // real server.
 
 #include <atomic>
+#include <future>
 #include <thread>
 
+#include "projections/projection_runner.hpp"
 #include "replay/iso_time.hpp"
 #include "replay/verify.hpp"
 #include "tests/e2e/orgd_fixture.hpp"
@@ -150,6 +152,61 @@ TEST_F(HistoryTest, AsOfShowsThePastByPositionAndTimeAndDeletedAsItWas) {
   ASSERT_EQ(gone.status, 200) << gone.body;
   EXPECT_EQ(json(gone).at("deleted").as_bool(), true);
   EXPECT_EQ(json(gone).at("name").as_string(), "Now");
+}
+
+// As of a position the organizations' read model has not applied yet, its list of platform
+// accounts could be short: 503 until it catches up. The read model is held by an online swap
+// that waits (replace_column_family blocks the projection thread while the swap runs).
+TEST_F(HistoryTest, AsOfAnswers503WhileTheReadModelsTrailThePositionAskedFor) {
+  const std::string id = str(create_org("Held"), "id");
+  const auto version = json(call("GET", "/api/v1/organizations/" + id)).at("updateVersion");
+  std::promise<void> holding;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::thread holder([&] {
+    bool swapped = false;
+    auto held = app_->projections().replace_column_family(
+        "organizations",
+        [&](std::uint64_t)
+            -> std::expected<projections::ProjectionRunner::Replacement, std::string> {
+          swapped = true;
+          holding.set_value();
+          released.wait();
+          return std::unexpected("held by the test");
+        });
+    EXPECT_FALSE(held.has_value());
+    if (!swapped) holding.set_value();  // so the test fails instead of waiting for ever
+  });
+  holding.get_future().wait();
+  const std::uint64_t before = head();
+  // The command commits now but answers only once the read models include it.
+  std::thread renamer([&, token = token_] {
+    test::HttpClient other(app_->port());
+    boost::json::object body{{"name", "Renamed"}, {"updateVersion", version}};
+    auto r = other.request("PUT", "/api/v1/organizations/" + id, boost::json::serialize(body),
+                           auth(token));
+    EXPECT_EQ(r.status, 200) << r.body;
+  });
+  for (int i = 0; i < 1000 && head() == before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const std::uint64_t renamed_at = head();
+  EXPECT_GT(renamed_at, before);
+  auto trailing =
+      call("GET", "/api/v1/organizations/" + id + "?asOf=" + std::to_string(renamed_at));
+  EXPECT_EQ(trailing.status, 503) << trailing.body;
+  EXPECT_EQ(trailing.header("Content-Type"), "application/problem+json");
+  EXPECT_FALSE(trailing.header("Retry-After").empty());
+  // A position already applied still answers.
+  EXPECT_EQ(call("GET", "/api/v1/organizations/" + id + "?asOf=" + std::to_string(before)).status,
+            200);
+  release.set_value();
+  holder.join();
+  renamer.join();
+  auto caught_up =
+      call("GET", "/api/v1/organizations/" + id + "?asOf=" + std::to_string(renamed_at));
+  ASSERT_EQ(caught_up.status, 200) << caught_up.body;
+  EXPECT_EQ(json(caught_up).at("name").as_string(), "Renamed");
 }
 
 TEST_F(HistoryTest, EventsPagesTheWholeLog) {
