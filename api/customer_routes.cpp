@@ -5,6 +5,7 @@
 #include "api/command_responses.hpp"
 #include "api/credentials.hpp"
 #include "api/error_responses.hpp"
+#include "api/groups_holding.hpp"
 #include "api/http/json_body.hpp"
 #include "api/ids.hpp"
 #include "api/representations.hpp"
@@ -223,8 +224,10 @@ void remove(ApiContext& context, const HttpRequest& request, const Authenticated
         if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
         auto members = context.loader.membership(customer->organization_id);
         if (!members) return std::unexpected(unavailable_response(request, members.error()));
+        auto groups = groups_holding(context, id, customer->organization_id);
+        if (!groups) return std::unexpected(unavailable_response(request, groups.error()));
         return decided(request, domain::decide(*customer, domain::DeleteCustomer{id}, caller,
-                                               *members));
+                                               *members, *groups));
       },
       answer_with(shared, no_content));
 }

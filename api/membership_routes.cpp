@@ -1,10 +1,12 @@
 #include "api/membership_routes.hpp"
 
 #include <boost/json/array.hpp>
+#include <type_traits>
 
 #include "api/command_responses.hpp"
 #include "api/customer_routes.hpp"
 #include "api/error_responses.hpp"
+#include "api/groups_holding.hpp"
 #include "api/http/json_body.hpp"
 #include "api/ids.hpp"
 #include "api/representations.hpp"
@@ -78,7 +80,10 @@ void add_member(ApiContext& context, HttpRequest request, const Authenticated& w
           if (!chain) return std::unexpected(unavailable_response(request, chain.error()));
           ancestors = std::move(*chain);
         }
-        return decided(request, domain::decide(*customer, command, caller, *target, ancestors));
+        auto groups = groups_holding(context, command.customer_id, domain::kDefaultOrganizationId);
+        if (!groups) return std::unexpected(unavailable_response(request, groups.error()));
+        return decided(request,
+                       domain::decide(*customer, command, caller, *target, ancestors, *groups));
       },
       [&context, request, customer_id, shared](std::expected<std::uint64_t, HttpResponse> r) {
         if (!r) return (*shared)(std::move(r.error()));
@@ -100,7 +105,13 @@ void membership_command(ApiContext& context, const HttpRequest& request, const A
         if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
         auto members = context.loader.membership(command.organization_id);
         if (!members) return std::unexpected(unavailable_response(request, members.error()));
-        return decided(request, domain::decide(*customer, command, caller, *members));
+        if constexpr (std::is_same_v<Command, domain::RemoveMember>) {
+          auto groups = groups_holding(context, command.customer_id, command.organization_id);
+          if (!groups) return std::unexpected(unavailable_response(request, groups.error()));
+          return decided(request, domain::decide(*customer, command, caller, *members, *groups));
+        } else {
+          return decided(request, domain::decide(*customer, command, caller, *members));
+        }
       },
       [&context, request, id = command.customer_id, status,
        shared](std::expected<std::uint64_t, HttpResponse> r) {

@@ -16,7 +16,8 @@
 // Group membership comes from the group events directly (GroupCreated, GroupMemberAdded,
 // GroupMemberRemoved, GroupDeleted), so access never depends on another read model. Members
 // of a global group are not indexed: a global customers group stands for every customer of
-// its organization ('G').
+// its organization ('G'). A customer who leaves an organization (MemberLeft) leaves the 'm'
+// and 'M' entries of that organization's groups.
 
 #include <cstdint>
 #include <string>

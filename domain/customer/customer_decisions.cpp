@@ -208,7 +208,8 @@ std::expected<Decision, DomainError> decide(const Customer& customer, const Chan
 }
 
 std::expected<Decision, DomainError> decide(const Customer& customer, const DeleteCustomer& c,
-                                            const Caller& caller, const Membership& membership) {
+                                            const Caller& caller, const Membership& membership,
+                                            std::span<const Group> groups) {
   if (!customer.exists() || !can_view(caller, customer)) {
     return std::unexpected(customer_not_found(c.id));
   }
@@ -229,6 +230,7 @@ std::expected<Decision, DomainError> decide(const Customer& customer, const Dele
   d.writes.push_back({customer_stream(customer.id), customer.version,
                       {CustomerDeleted{customer.email}}});
   d.writes.push_back(leave(customer, membership));
+  leave_groups(d, groups, customer.organization_id, customer.id);
   d.releases.push_back({std::string(kCustomerEmailScope), fold_case(customer.email)});
   return d;
 }

@@ -3,12 +3,14 @@
 
 #include <expected>
 #include <optional>
+#include <span>
 
 #include "domain/caller.hpp"
 #include "domain/customer/customer.hpp"
 #include "domain/customer/customer_commands.hpp"
 #include "domain/decision.hpp"
 #include "domain/domain_error.hpp"
+#include "domain/group/group_decisions.hpp"
 #include "domain/membership/membership.hpp"
 #include "domain/organization/organization.hpp"
 
@@ -47,11 +49,13 @@ namespace orgd::domain {
                                                           const Caller& caller);
 
 // The customer itself or who can_manage it; never the last owner of an organization or a
-// platform account. `membership` is the customer's organization's.
+// platform account. `membership` is the customer's organization's; `groups` that
+// organization's groups that hold the customer, which it leaves (leave_groups).
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Customer& customer,
                                                           const DeleteCustomer& command,
                                                           const Caller& caller,
-                                                          const Membership& membership);
+                                                          const Membership& membership,
+                                                          std::span<const Group> groups);
 
 // Email shape: one '@', non-empty local part and a dotted domain, at most 254 bytes.
 void check_email(std::vector<FieldProblem>& out, std::string_view field, std::string_view email);

@@ -65,6 +65,18 @@ Group apply(Group state, const Event& event, const EventMeta& meta) {
   return state;
 }
 
+void leave_groups(Decision& decision, std::span<const Group> groups,
+                  std::string_view organization_id, std::string_view customer_id) {
+  for (const auto& group : groups) {
+    if (!group.exists() || group.global || group.organization_id != organization_id ||
+        !group.members.contains(std::string(customer_id))) {
+      continue;
+    }
+    decision.writes.push_back(
+        {group_stream(group.id), group.version, {GroupMemberRemoved{std::string(customer_id)}}});
+  }
+}
+
 bool can_view_group(const Caller& caller, std::string_view organization_id) {
   return caller.platform_role != PlatformRole::none || caller.organization_id == organization_id;
 }

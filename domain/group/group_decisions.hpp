@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <expected>
 #include <set>
+#include <span>
 #include <string>
 
 #include "domain/caller.hpp"
@@ -75,6 +76,13 @@ struct DeleteGroup {
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Group& group,
                                                           const DeleteGroup& command,
                                                           const Caller& caller);
+
+// A customer leaving `organization_id` (removed, deleted, or moved out of Default) leaves the
+// ordinary groups there that hold it, so that coming back gives it none of them: a
+// GroupMemberRemoved on each of `groups` that is such a group, guarded by the group's version.
+// Any groups may be passed; the others are skipped.
+void leave_groups(Decision& decision, std::span<const Group> groups,
+                  std::string_view organization_id, std::string_view customer_id);
 
 // Who sees a group: the platform roles and the customers of its organization.
 [[nodiscard]] bool can_view_group(const Caller& caller, std::string_view organization_id);

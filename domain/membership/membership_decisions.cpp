@@ -31,7 +31,8 @@ std::optional<DomainError> check_member(const Customer& customer, std::string_vi
 
 std::expected<Decision, DomainError> decide(const Customer& customer, const MoveCustomer& c,
                                             const Caller& caller, const Organization& target,
-                                            const AncestorChain& target_ancestors) {
+                                            const AncestorChain& target_ancestors,
+                                            std::span<const Group> groups) {
   if (!target.exists() || !can_view(caller, target.id, target_ancestors)) {
     return std::unexpected(not_found("organization " + c.organization_id));
   }
@@ -65,11 +66,13 @@ std::expected<Decision, DomainError> decide(const Customer& customer, const Move
   d.writes.push_back({members_stream(kDefault), kAnyVersion, {MemberLeft{customer.id}}});
   d.writes.push_back({members_stream(target.id), kAnyVersion, {MemberJoined{customer.id, "member"}}});
   d.writes.push_back({organization_stream(target.id), target.version, {}});
+  leave_groups(d, groups, kDefault, customer.id);
   return d;
 }
 
 std::expected<Decision, DomainError> decide(const Customer& customer, const RemoveMember& c,
-                                            const Caller& caller, const Membership& membership) {
+                                            const Caller& caller, const Membership& membership,
+                                            std::span<const Group> groups) {
   if (auto missing = check_member(customer, c.organization_id, caller)) {
     return std::unexpected(*missing);
   }
@@ -91,6 +94,7 @@ std::expected<Decision, DomainError> decide(const Customer& customer, const Remo
   d.writes.push_back({members_stream(c.organization_id), membership.version,
                       {MemberLeft{customer.id}}});
   d.writes.push_back({members_stream(kDefault), kAnyVersion, {MemberJoined{customer.id, "member"}}});
+  leave_groups(d, groups, c.organization_id, customer.id);
   return d;
 }
 

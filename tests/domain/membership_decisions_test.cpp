@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+#include <vector>
+
 #include "domain/customer/customer_decisions.hpp"
 #include "domain/signup.hpp"
 #include "tests/domain/organization_fixture.hpp"
@@ -29,7 +33,7 @@ Membership membership(std::map<std::string, OrganizationRole> members, std::uint
 
 TEST(MoveCustomer, FromDefaultIntoAnOrganizationByItsAdmin) {
   auto d = decide(customer("c", kDefault), MoveCustomer{"c", "a"},
-                  member_of("a", OrganizationRole::admin), org("a", "A"), {});
+                  member_of("a", OrganizationRole::admin), org("a", "A"), {}, {});
   ASSERT_TRUE(d.has_value());
   std::vector<std::string> streams;
   for (const auto& w : d->writes) streams.push_back(w.stream_id);
@@ -44,16 +48,16 @@ TEST(MoveCustomer, NotByTheManagersOfAParentOrganization) {
   const AncestorChain child_of_a{org("a", "A")};
   auto by_parent_admin =
       decide(customer("c", kDefault), MoveCustomer{"c", "child"},
-             member_of("a", OrganizationRole::admin), org("child", "Child"), child_of_a);
+             member_of("a", OrganizationRole::admin), org("child", "Child"), child_of_a, {});
   ASSERT_FALSE(by_parent_admin.has_value());
   EXPECT_EQ(by_parent_admin.error().code, DomainErrorCode::forbidden);
   EXPECT_TRUE(decide(customer("c", kDefault), MoveCustomer{"c", "child"},
-                     member_of("child", OrganizationRole::admin), org("child", "Child"),
-                     child_of_a));
+                     member_of("child", OrganizationRole::admin), org("child", "Child"), child_of_a,
+                     {}));
 }
 
 TEST(MoveCustomer, OnlyCustomersInDefault) {
-  auto d = decide(customer("c", "b"), MoveCustomer{"c", "a"}, superadmin(), org("a", "A"), {});
+  auto d = decide(customer("c", "b"), MoveCustomer{"c", "a"}, superadmin(), org("a", "A"), {}, {});
   ASSERT_FALSE(d.has_value());
   EXPECT_EQ(d.error().rule, "customer-not-in-default");
 }
@@ -68,11 +72,11 @@ Customer platform_account(std::string id, std::string role) {
 TEST(MoveCustomer, PlatformAccountsStayInDefault) {
   for (const auto* role : {"superadmin", "auditor"}) {
     auto by_superadmin = decide(platform_account("p", role), MoveCustomer{"p", "a"}, superadmin(),
-                                org("a", "A"), {});
+                                org("a", "A"), {}, {});
     ASSERT_FALSE(by_superadmin.has_value()) << role;
     EXPECT_EQ(by_superadmin.error().rule, "platform-account");
     auto by_owner = decide(platform_account("p", role), MoveCustomer{"p", "a"},
-                           member_of("a", OrganizationRole::owner), org("a", "A"), {});
+                           member_of("a", OrganizationRole::owner), org("a", "A"), {}, {});
     ASSERT_FALSE(by_owner.has_value()) << role;
     EXPECT_EQ(by_owner.error().code, DomainErrorCode::not_found)
         << "an owner does not even see a platform account";
@@ -81,17 +85,18 @@ TEST(MoveCustomer, PlatformAccountsStayInDefault) {
 
 TEST(MoveCustomer, MembersCannotAddAndOutsidersSeeNothing) {
   auto by_member = decide(customer("c", kDefault), MoveCustomer{"c", "a"},
-                          member_of("a", OrganizationRole::member), org("a", "A"), {});
+                          member_of("a", OrganizationRole::member), org("a", "A"), {}, {});
   // A plain member does not even see the customers waiting in Default.
   EXPECT_EQ(by_member.error().code, DomainErrorCode::not_found);
   auto by_outsider = decide(customer("c", kDefault), MoveCustomer{"c", "a"},
-                            member_of("b", OrganizationRole::owner), org("a", "A"), {});
+                            member_of("b", OrganizationRole::owner), org("a", "A"), {}, {});
   EXPECT_EQ(by_outsider.error().code, DomainErrorCode::not_found);
 }
 
 TEST(RemoveMember, SendsTheCustomerBackToDefault) {
-  auto d = decide(customer("c", "a"), RemoveMember{"a", "c"}, member_of("a", OrganizationRole::owner),
-                  membership({{"o", OrganizationRole::owner}, {"c", OrganizationRole::member}}));
+  auto d =
+      decide(customer("c", "a"), RemoveMember{"a", "c"}, member_of("a", OrganizationRole::owner),
+             membership({{"o", OrganizationRole::owner}, {"c", OrganizationRole::member}}), {});
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(std::get<CustomerMoved>(d->writes[0].events.at(0)).organization_id, kDefault);
   EXPECT_EQ(d->writes[1].stream_id, "members-a");
@@ -102,22 +107,84 @@ TEST(RemoveMember, SendsTheCustomerBackToDefault) {
 TEST(RemoveMember, TheLastOwnerStays) {
   auto owner = customer("o", "a", "owner");
   auto d = decide(owner, RemoveMember{"a", "o"}, superadmin(),
-                  membership({{"o", OrganizationRole::owner}}));
+                  membership({{"o", OrganizationRole::owner}}), {});
   ASSERT_FALSE(d.has_value());
   EXPECT_EQ(d.error().rule, "last-owner");
   EXPECT_TRUE(decide(owner, RemoveMember{"a", "o"}, superadmin(),
-                     membership({{"o", OrganizationRole::owner}, {"p", OrganizationRole::owner}})));
+                     membership({{"o", OrganizationRole::owner}, {"p", OrganizationRole::owner}}),
+                     {}));
 }
 
 TEST(RemoveMember, AdminsCannotRemoveOwnersButMembersCanLeave) {
   auto owner = customer("o", "a", "owner");
   auto both = membership({{"o", OrganizationRole::owner}, {"p", OrganizationRole::owner}});
-  EXPECT_EQ(decide(owner, RemoveMember{"a", "o"}, member_of("a", OrganizationRole::admin), both)
+  EXPECT_EQ(decide(owner, RemoveMember{"a", "o"}, member_of("a", OrganizationRole::admin), both, {})
                 .error()
                 .code,
             DomainErrorCode::forbidden);
   Caller self{"m", PlatformRole::none, "a", OrganizationRole::member};
-  EXPECT_TRUE(decide(customer("m", "a"), RemoveMember{"a", "m"}, self, both));
+  EXPECT_TRUE(decide(customer("m", "a"), RemoveMember{"a", "m"}, self, both, {}));
+}
+
+Group group(std::string id, std::string organization, std::set<std::string> members,
+            bool global = false) {
+  Group g;
+  g.id = std::move(id);
+  g.organization_id = std::move(organization);
+  g.kind = "customers";
+  g.global = global;
+  g.members = std::move(members);
+  g.version = 4;
+  return g;
+}
+
+// The group streams a decision removes `member` from, each with the version it guards.
+std::map<std::string, std::uint64_t> groups_left(const Decision& d, const std::string& member) {
+  std::map<std::string, std::uint64_t> left;
+  for (const auto& w : d.writes) {
+    for (const auto& e : w.events) {
+      const auto* removed = std::get_if<GroupMemberRemoved>(&e);
+      if (removed && removed->member_id == member) left[w.stream_id] = w.expected_version;
+    }
+  }
+  return left;
+}
+
+// Only the ordinary groups of the organization left that hold the customer: not a global one
+// (it follows the organization), not another organization's, not a deleted one.
+std::vector<Group> groups_around_c() {
+  std::vector<Group> groups{group("held", "a", {"c", "x"}), group("global", "a", {"c"}, true),
+                            group("other-org", "b", {"c"}), group("not-held", "a", {"x"}),
+                            group("deleted", "a", {"c"})};
+  groups.back().deleted = true;
+  return groups;
+}
+
+TEST(RemoveMember, LeavesTheOrdinaryGroupsOfTheOrganizationThatHoldIt) {
+  const auto groups = groups_around_c();
+  auto d =
+      decide(customer("c", "a"), RemoveMember{"a", "c"}, member_of("a", OrganizationRole::owner),
+             membership({{"o", OrganizationRole::owner}, {"c", OrganizationRole::member}}), groups);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(groups_left(*d, "c"), (std::map<std::string, std::uint64_t>{{"group-held", 4}}));
+}
+
+TEST(DeleteCustomer, LeavesTheOrdinaryGroupsOfItsOrganization) {
+  const auto groups = groups_around_c();
+  auto d =
+      decide(customer("c", "a"), DeleteCustomer{"c"}, member_of("a", OrganizationRole::admin),
+             membership({{"o", OrganizationRole::owner}, {"c", OrganizationRole::member}}), groups);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(groups_left(*d, "c"), (std::map<std::string, std::uint64_t>{{"group-held", 4}}));
+}
+
+TEST(MoveCustomer, LeavesTheOrdinaryGroupsOfDefault) {
+  const std::vector<Group> groups{group("in-default", kDefault, {"c"}),
+                                  group("elsewhere", "a", {"c"})};
+  auto d = decide(customer("c", kDefault), MoveCustomer{"c", "a"}, superadmin(), org("a", "A"), {},
+                  groups);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(groups_left(*d, "c"), (std::map<std::string, std::uint64_t>{{"group-in-default", 4}}));
 }
 
 TEST(ChangeMemberRole, OnlyOwnersMakeOwnersAndTheLastOwnerIsNotDemoted) {
@@ -214,12 +281,13 @@ TEST(CustomerPassword, SelfNeedsTheCurrentPasswordAdminsCannot) {
 TEST(DeleteCustomer, FreesTheEmailButNeverTheLastOwner) {
   auto owner = customer("o", "a", "owner");
   EXPECT_EQ(decide(owner, DeleteCustomer{"o"}, superadmin(),
-                   membership({{"o", OrganizationRole::owner}}))
+                   membership({{"o", OrganizationRole::owner}}), {})
                 .error()
                 .rule,
             "last-owner");
-  auto d = decide(customer("m", "a"), DeleteCustomer{"m"}, member_of("a", OrganizationRole::admin),
-                  membership({{"o", OrganizationRole::owner}, {"m", OrganizationRole::member}}));
+  auto d =
+      decide(customer("m", "a"), DeleteCustomer{"m"}, member_of("a", OrganizationRole::admin),
+             membership({{"o", OrganizationRole::owner}, {"m", OrganizationRole::member}}), {});
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->releases.at(0).value, "m@x.io");
   EXPECT_EQ(d->writes[1].stream_id, "members-a");

@@ -208,6 +208,43 @@ TEST_F(Resources, AccessMatrixForCustomerGroupAndOrganizationGrants) {
       << "a revoked grant is gone";
 }
 
+// A customer removed from its organization leaves that organization's groups: brought back, it
+// is in none of them (no access through them, not listed) until added again.
+TEST_F(Resources, LeavingAnOrganizationLeavesItsGroups) {
+  const std::string id = str(create(creator_.token, "dataset", "Reviewed"), "id");
+  auto created = as(bravo_owner_.token, "POST",
+                    "/api/v1/organizations/" + bravo_owner_.organization_id + "/groups",
+                    R"({"name":"Reviewers","kind":"customers"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string group = "/api/v1/groups/" + str(json(created), "id");
+  const std::string join = serialize(object{{"memberId", reviewer_.customer_id}});
+  ASSERT_LT(as(bravo_owner_.token, "POST", group + "/members", join).status, 300);
+  ASSERT_EQ(grant(creator_.token, id, "group", str(json(created), "id"), "write").status, 201);
+  EXPECT_EQ(read(reviewer_.token, id), 200);
+  auto member_count = [&] {
+    return json(as(bravo_owner_.token, "GET", group)).at("memberCount").to_number<int>();
+  };
+  EXPECT_EQ(member_count(), 1);
+
+  const std::string members = "/api/v1/organizations/" + bravo_owner_.organization_id + "/members";
+  ASSERT_EQ(as(bravo_owner_.token, "DELETE", members + "/" + reviewer_.customer_id).status, 204);
+  EXPECT_EQ(read(reviewer_.token, id), 404);
+  EXPECT_EQ(member_count(), 0);
+  auto back = as(bravo_owner_.token, "POST", members,
+                 serialize(object{{"customerId", reviewer_.customer_id}}));
+  ASSERT_EQ(back.status, 201) << back.body;
+  EXPECT_EQ(read(reviewer_.token, id), 404) << "back in Bravo, but in none of its groups";
+  EXPECT_EQ(member_count(), 0);
+
+  ASSERT_LT(as(bravo_owner_.token, "POST", group + "/members", join).status, 300);
+  EXPECT_EQ(read(reviewer_.token, id), 200);
+  EXPECT_EQ(member_count(), 1);
+  // Deleted, it leaves them too.
+  ASSERT_EQ(as(bravo_owner_.token, "DELETE", "/api/v1/customers/" + reviewer_.customer_id).status,
+            204);
+  EXPECT_EQ(member_count(), 0);
+}
+
 TEST_F(Resources, TheGlobalCustomersGroupStandsForTheWholeOrganization) {
   const std::string id = str(create(creator_.token, "dashboard", "KPIs"), "id");
   const std::string everyone =
