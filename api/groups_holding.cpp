@@ -5,9 +5,9 @@
 namespace orgd::api {
 
 std::expected<std::vector<domain::Group>, std::string> groups_holding(
-    const ApiContext& context, std::string_view customer_id, std::string_view organization_id) {
+    const ApiContext& context, std::string_view member_id, std::string_view organization_id) {
   const projections::ResourceQueries resources(context.store, &context.projections.read_models());
-  auto ids = resources.groups_of(customer_id, organization_id);
+  auto ids = resources.groups_holding(member_id, organization_id);
   if (!ids) return std::unexpected(ids.error().message);
   std::vector<domain::Group> groups;
   for (const auto& id : *ids) {

@@ -8,6 +8,7 @@
 #include "api/command_runner.hpp"
 #include "api/credentials.hpp"
 #include "api/error_responses.hpp"
+#include "api/groups_holding.hpp"
 #include "api/http/json_body.hpp"
 #include "api/ids.hpp"
 #include "api/representations.hpp"
@@ -336,8 +337,12 @@ void remove(ApiContext& context, HttpRequest request, const Authenticated& who,
   const domain::DeleteResource command{id, *version};
   resource_command(
       context, request, who, id,
-      [request, command](const domain::Resource& current, const domain::Accessor& accessor) {
-        return decided(request, domain::decide(current, command, accessor));
+      [&context, request, command](
+          const domain::Resource& current,
+          const domain::Accessor& accessor) -> std::expected<domain::Decision, HttpResponse> {
+        auto groups = groups_holding(context, current.id, current.organization_id);
+        if (!groups) return std::unexpected(unavailable_response(request, groups.error()));
+        return decided(request, domain::decide(current, command, accessor, *groups));
       },
       [](const ApiContext&, const HttpRequest&, const domain::Accessor&, const std::string&,
          std::uint64_t position) { return no_content(position); },
@@ -461,7 +466,9 @@ void transfer(ApiContext& context, HttpRequest request, const Authenticated& who
           facts = {customer->exists(), customer->organization_id, customer->version,
                    customer->is_platform_account()};
         }
-        return decided(request, domain::decide(current, command, accessor, facts));
+        auto groups = groups_holding(context, current.id, current.organization_id);
+        if (!groups) return std::unexpected(unavailable_response(request, groups.error()));
+        return decided(request, domain::decide(current, command, accessor, facts, *groups));
       },
       [](const ApiContext& ctx, const HttpRequest& req, const domain::Accessor& accessor,
          const std::string& resource_id, std::uint64_t position) {

@@ -136,7 +136,8 @@ inline constexpr std::string_view kReadModelLayoutKey =
 // 5: platform accounts (SuperAdmin, auditors) are in no organization's member indexes.
 // 6: ... nor in Default's memberCount (organization_keys.hpp: platform account marks).
 // 7: a customer who leaves an organization drops out of the resources read model's index of
-//    that organization's groups (resources_projection.hpp), also for departures before 7.
+//    that organization's groups (resources_projection.hpp), also for departures before 7; that
+//    index holds the members of things groups too.
 inline constexpr std::uint64_t kReadModelLayout = 7;
 
 // Fixed-width big-endian encodings keep numeric keys in numeric order.

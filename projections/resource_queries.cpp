@@ -183,6 +183,25 @@ std::expected<std::optional<std::uint64_t>, QueryError> position_before_rank(
       decode_u64(std::string_view(key.data(), key.size()).substr(key.size() - 8)) - 1};
 }
 
+// The ordinary groups of `organization_id` that hold `member_id`, appended to `out`.
+std::expected<void, QueryError> append_groups_holding(const Reader& reader,
+                                                      std::string_view member_id,
+                                                      std::string_view organization_id,
+                                                      std::vector<std::string>& out) {
+  const std::string prefix = memberships_prefix(member_id);
+  const std::string upper = upper_bound_of(prefix);
+  const rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions options = reader.options();
+  options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(reader.db()->NewIterator(options, reader.cf()));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    if (it->value() != rocksdb::Slice(organization_id.data(), organization_id.size())) continue;
+    out.emplace_back(it->key().data() + prefix.size(), it->key().size() - prefix.size());
+  }
+  if (!it->status().ok()) return std::unexpected(storage_error(it->status()));
+  return {};
+}
+
 std::expected<std::uint64_t, QueryError> total_of(const Reader& reader,
                                                   const std::vector<std::string>& scopes,
                                                   std::string_view kind_tag) {
@@ -211,24 +230,26 @@ std::expected<std::optional<ResourceRow>, QueryError> ResourceQueries::get(
 
 std::expected<std::vector<std::string>, QueryError> ResourceQueries::groups_of(
     std::string_view customer_id, std::string_view organization_id) const {
-  Reader reader(store_, cf());
+  const Reader reader(store_, cf());
   std::vector<std::string> groups;
   if (!organization_id.empty()) {
     auto global = reader.value(global_group_key(organization_id));
     if (!global) return std::unexpected(global.error());
     if (*global) groups.push_back(std::move(**global));
   }
-  const std::string prefix = memberships_prefix(customer_id);
-  const std::string upper = upper_bound_of(prefix);
-  const rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions options = reader.options();
-  options.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(reader.db()->NewIterator(options, reader.cf()));
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    if (it->value() != rocksdb::Slice(organization_id.data(), organization_id.size())) continue;
-    groups.emplace_back(it->key().data() + prefix.size(), it->key().size() - prefix.size());
+  if (auto held = append_groups_holding(reader, customer_id, organization_id, groups); !held) {
+    return std::unexpected(std::move(held.error()));
   }
-  if (!it->status().ok()) return std::unexpected(storage_error(it->status()));
+  return groups;
+}
+
+std::expected<std::vector<std::string>, QueryError> ResourceQueries::groups_holding(
+    std::string_view member_id, std::string_view organization_id) const {
+  std::vector<std::string> groups;
+  if (auto held = append_groups_holding(Reader(store_, cf()), member_id, organization_id, groups);
+      !held) {
+    return std::unexpected(std::move(held.error()));
+  }
   return groups;
 }
 

@@ -64,6 +64,10 @@ class ResourceQueries {
   // was added to (groups of an organization it has left do not count).
   [[nodiscard]] std::expected<std::vector<std::string>, QueryError> groups_of(
       std::string_view customer_id, std::string_view organization_id) const;
+  // The ordinary groups of `organization_id` (customers or things) that hold `member_id`: what
+  // a departure leaves (domain::leave_groups).
+  [[nodiscard]] std::expected<std::vector<std::string>, QueryError> groups_holding(
+      std::string_view member_id, std::string_view organization_id) const;
   // Errors: invalid_cursor for another listing's cursor; storage.
   [[nodiscard]] std::expected<ResourcePage, QueryError> list(const ResourceListQuery& query) const;
 

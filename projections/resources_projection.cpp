@@ -155,11 +155,10 @@ std::string member_key(std::string_view group_id, std::string_view customer_id) 
   return "M" + std::string(group_id) + '\0' + std::string(customer_id);
 }
 
-// Only explicit members of ordinary customers groups are indexed: things hold no access, and
-// a global group's members are its organization's customers, whoever the events named.
-bool indexes_members(const GroupFactsRow& group) {
-  return group.kind == domain::kCustomersGroupKind && !group.global;
-}
+// Only explicit members of ordinary groups are indexed: a global group's members are its
+// organization's customers, whoever the events named. Things groups give no access; their
+// entries are there for a resource's departure to find its groups (api/groups_holding.hpp).
+bool indexes_members(const GroupFactsRow& group) { return !group.global; }
 
 Result on(ReadModelBatch& batch, const eventstore::Envelope&, const domain::GroupCreated& e) {
   batch.put(group_facts_key(e.id),

@@ -5,8 +5,8 @@
 //   '~' ...                                         count trees of the 'v' indexes
 //                                                   (counted_index.hpp)
 //   'g' group id                                    -> GroupFactsRow
-//   'm' customer '\0' group id                      -> the group's organization id
-//   'M' group id '\0' customer                      -> ""   (members of a group, for its delete)
+//   'm' member '\0' group id                        -> the group's organization id
+//   'M' group id '\0' member                        -> ""   (members of a group, for its delete)
 //   'G' organization id                             -> the organization's global customers group
 // Scopes: "a" every resource; "o:<customer>" owned by; "b:<organization>" belonging to;
 // "c:<customer>" / "g:<group>" / "n:<organization>" granted to. Kind tags: "*" every kind, or
@@ -40,7 +40,7 @@ inline constexpr std::string_view kAllKinds = "*";
 // position) follows.
 [[nodiscard]] std::string resource_index_prefix(std::string_view scope, std::string_view kind_tag);
 [[nodiscard]] std::string group_facts_key(std::string_view group_id);
-[[nodiscard]] std::string memberships_prefix(std::string_view customer_id);
+[[nodiscard]] std::string memberships_prefix(std::string_view member_id);
 [[nodiscard]] std::string global_group_key(std::string_view organization_id);
 
 class ResourcesProjection final : public Projection {

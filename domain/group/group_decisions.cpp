@@ -66,14 +66,14 @@ Group apply(Group state, const Event& event, const EventMeta& meta) {
 }
 
 void leave_groups(Decision& decision, std::span<const Group> groups,
-                  std::string_view organization_id, std::string_view customer_id) {
+                  std::string_view organization_id, std::string_view member_id) {
   for (const auto& group : groups) {
     if (!group.exists() || group.global || group.organization_id != organization_id ||
-        !group.members.contains(std::string(customer_id))) {
+        !group.members.contains(std::string(member_id))) {
       continue;
     }
     decision.writes.push_back(
-        {group_stream(group.id), group.version, {GroupMemberRemoved{std::string(customer_id)}}});
+        {group_stream(group.id), group.version, {GroupMemberRemoved{std::string(member_id)}}});
   }
 }
 

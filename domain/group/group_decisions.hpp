@@ -77,12 +77,13 @@ struct DeleteGroup {
                                                           const DeleteGroup& command,
                                                           const Caller& caller);
 
-// A customer leaving `organization_id` (removed, deleted, or moved out of Default) leaves the
-// ordinary groups there that hold it, so that coming back gives it none of them: a
-// GroupMemberRemoved on each of `groups` that is such a group, guarded by the group's version.
-// Any groups may be passed; the others are skipped.
+// A member leaving `organization_id` leaves the ordinary groups there that hold it: a customer
+// removed, deleted or moved out of Default (so that coming back gives it none of them), a
+// resource deleted or handed to another organization. A GroupMemberRemoved on each of `groups`
+// that is such a group, guarded by the group's version. Any groups may be passed; the others
+// are skipped.
 void leave_groups(Decision& decision, std::span<const Group> groups,
-                  std::string_view organization_id, std::string_view customer_id);
+                  std::string_view organization_id, std::string_view member_id);
 
 // Who sees a group: the platform roles and the customers of its organization.
 [[nodiscard]] bool can_view_group(const Caller& caller, std::string_view organization_id);

@@ -163,7 +163,7 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Updat
 }
 
 std::expected<Decision, DomainError> decide(const Resource& current, const DeleteResource& c,
-                                            const Accessor& who) {
+                                            const Accessor& who, std::span<const Group> groups) {
   if (auto hidden = check_visible(current, c.id, who)) return std::unexpected(*hidden);
   if (!can_control(who.caller, current)) {
     return std::unexpected(
@@ -178,6 +178,7 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Delet
   Decision d;
   d.writes.push_back(
       {resource_stream(current.id), current.version, {ResourceDeleted{current.name}}});
+  leave_groups(d, groups, current.organization_id, current.id);
   return d;
 }
 
@@ -237,7 +238,8 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Revok
 }
 
 std::expected<Decision, DomainError> decide(const Resource& current, const TransferOwnership& c,
-                                            const Accessor& who, const NewOwnerFacts& new_owner) {
+                                            const Accessor& who, const NewOwnerFacts& new_owner,
+                                            std::span<const Group> groups) {
   if (auto hidden = check_visible(current, c.resource_id, who)) return std::unexpected(*hidden);
   if (!can_control(who.caller, current)) {
     return std::unexpected(
@@ -269,6 +271,9 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Trans
       ResourceOwnershipTransferred{current.owner_id, c.new_owner_id, new_owner.organization_id});
   d.writes.push_back({resource_stream(current.id), current.version, std::move(events)});
   d.writes.push_back({customer_stream(c.new_owner_id), new_owner.version, {}});
+  if (new_owner.organization_id != current.organization_id) {
+    leave_groups(d, groups, current.organization_id, current.id);
+  }
   return d;
 }
 

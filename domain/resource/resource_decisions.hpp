@@ -8,10 +8,12 @@
 
 #include <cstddef>
 #include <expected>
+#include <span>
 
 #include "domain/caller.hpp"
 #include "domain/decision.hpp"
 #include "domain/domain_error.hpp"
+#include "domain/group/group_decisions.hpp"
 #include "domain/resource/resource.hpp"
 #include "domain/resource/resource_commands.hpp"
 
@@ -31,10 +33,12 @@ inline constexpr std::size_t kMaxGrantsPerResource = 100;
                                                           const UpdateResource& command,
                                                           const Accessor& who);
 
-// Controllers only (owner, owners/admins of its organization, SuperAdmin).
+// Controllers only (owner, owners/admins of its organization, SuperAdmin). `groups`: the things
+// groups holding it, which it leaves (leave_groups).
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Resource& current,
                                                           const DeleteResource& command,
-                                                          const Accessor& who);
+                                                          const Accessor& who,
+                                                          std::span<const Group> groups);
 
 // Needs admin permission. A grant to a principal that already has one with another
 // permission replaces it (revoke + grant in one decision); the same permission again is
@@ -52,10 +56,12 @@ inline constexpr std::size_t kMaxGrantsPerResource = 100;
 
 // Controllers only. The new owner must be a customer of the resource's organization; a
 // SuperAdmin may hand it to anyone, and the resource then moves to the new owner's
-// organization (its organization grants, which named the old one, are revoked with it).
+// organization (its organization grants, which named the old one, are revoked with it, and it
+// leaves the old one's things groups among `groups`: leave_groups).
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Resource& current,
                                                           const TransferOwnership& command,
                                                           const Accessor& who,
-                                                          const NewOwnerFacts& new_owner);
+                                                          const NewOwnerFacts& new_owner,
+                                                          std::span<const Group> groups);
 
 }  // namespace orgd::domain

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "domain/organization/organization.hpp"
 #include "domain/resource/resource_access.hpp"
 
@@ -236,17 +239,18 @@ TEST(UpdateResource, RotatingTheApiKeyNeedsAdmin) {
 
 TEST(DeleteResource, ControllersOnly) {
   const Resource r = plugin({ResourceAccessGranted{"g1", "customer", "bob", "admin"}});
-  EXPECT_EQ(decide(r, DeleteResource{"r", 0}, customer("bob", "acme")).error().code,
+  EXPECT_EQ(decide(r, DeleteResource{"r", 0}, customer("bob", "acme"), {}).error().code,
             DomainErrorCode::forbidden)
       << "an admin grant manages grants, it does not delete";
-  EXPECT_EQ(decide(r, DeleteResource{"r", 0}, customer("eve", "acme")).error().code,
+  EXPECT_EQ(decide(r, DeleteResource{"r", 0}, customer("eve", "acme"), {}).error().code,
             DomainErrorCode::not_found);
-  EXPECT_EQ(decide(r, DeleteResource{"r", 1}, alice()).error().code,
+  EXPECT_EQ(decide(r, DeleteResource{"r", 1}, alice(), {}).error().code,
             DomainErrorCode::version_conflict);
-  auto d = decide(r, DeleteResource{"r", 2}, customer("admin", "acme", OrganizationRole::admin));
+  auto d =
+      decide(r, DeleteResource{"r", 2}, customer("admin", "acme", OrganizationRole::admin), {});
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->writes.at(0).events, (std::vector<Event>{ResourceDeleted{"Plugin"}}));
-  EXPECT_EQ(decide(plugin({ResourceDeleted{"Plugin"}}), DeleteResource{"r", 0}, superadmin())
+  EXPECT_EQ(decide(plugin({ResourceDeleted{"Plugin"}}), DeleteResource{"r", 0}, superadmin(), {})
                 .error()
                 .code,
             DomainErrorCode::not_found);
@@ -327,11 +331,11 @@ TEST(TransferOwnership, NeverToAPlatformAccountExceptByASuperAdmin) {
   const Resource in_default = given({created("plugin", "alice", kDefault)});
   const auto alice_in_default = customer("alice", kDefault);
   NewOwnerFacts platform{true, kDefault, 1, true};
-  auto d = decide(in_default, TransferOwnership{"r", "sa"}, alice_in_default, platform);
+  auto d = decide(in_default, TransferOwnership{"r", "sa"}, alice_in_default, platform, {});
   ASSERT_FALSE(d.has_value());
   EXPECT_EQ(d.error().fields.at(0).field, "customerId");
   NewOwnerFacts ordinary{true, kDefault, 1, false};
-  EXPECT_TRUE(decide(in_default, TransferOwnership{"r", "bob"}, alice_in_default, ordinary));
+  EXPECT_TRUE(decide(in_default, TransferOwnership{"r", "bob"}, alice_in_default, ordinary, {}));
 }
 
 TEST(GrantAccess, UnknownPrincipalsKindsAndPermissionsAreInvalid) {
@@ -411,7 +415,8 @@ TEST(RevokeAccess, RemovesOneGrant) {
 // --- ownership ----------------------------------------------------------------------------
 
 TEST(TransferOwnership, WithinTheOrganizationGuardsTheNewOwner) {
-  auto d = decide(plugin(), TransferOwnership{"r", "bob"}, alice(), NewOwnerFacts{true, "acme", 5});
+  auto d =
+      decide(plugin(), TransferOwnership{"r", "bob"}, alice(), NewOwnerFacts{true, "acme", 5}, {});
   ASSERT_TRUE(d.has_value()) << d.error().message;
   EXPECT_EQ(resource_events(*d),
             (std::vector<Event>{ResourceOwnershipTransferred{"alice", "bob", "acme"}}));
@@ -425,20 +430,20 @@ TEST(TransferOwnership, WithinTheOrganizationGuardsTheNewOwner) {
 }
 
 TEST(TransferOwnership, NotToAnotherOrganizationExceptByASuperAdmin) {
-  auto outside =
-      decide(plugin(), TransferOwnership{"r", "eve"}, alice(), NewOwnerFacts{true, "globex", 2});
+  auto outside = decide(plugin(), TransferOwnership{"r", "eve"}, alice(),
+                        NewOwnerFacts{true, "globex", 2}, {});
   ASSERT_FALSE(outside.has_value());
   EXPECT_EQ(outside.error().fields.at(0).message, "no such customer in the resource's organization")
       << "reported exactly like an unknown customer";
-  EXPECT_EQ(decide(plugin(), TransferOwnership{"r", "ghost"}, alice(), NewOwnerFacts{})
+  EXPECT_EQ(decide(plugin(), TransferOwnership{"r", "ghost"}, alice(), NewOwnerFacts{}, {})
                 .error()
                 .fields.at(0)
                 .message,
             "no such customer in the resource's organization");
   const Resource shared = plugin({ResourceAccessGranted{"g1", "organization", "acme", "read"},
                                   ResourceAccessGranted{"g2", "customer", "bob", "read"}});
-  auto moved =
-      decide(shared, TransferOwnership{"r", "eve"}, superadmin(), NewOwnerFacts{true, "globex", 2});
+  auto moved = decide(shared, TransferOwnership{"r", "eve"}, superadmin(),
+                      NewOwnerFacts{true, "globex", 2}, {});
   ASSERT_TRUE(moved.has_value());
   EXPECT_EQ(resource_events(*moved),
             (std::vector<Event>{ResourceAccessRevoked{"g1"},
@@ -449,21 +454,65 @@ TEST(TransferOwnership, NotToAnotherOrganizationExceptByASuperAdmin) {
 TEST(TransferOwnership, ControllersOnlyAndTheSameOwnerIsANoOp) {
   const Resource r = plugin({ResourceAccessGranted{"g1", "customer", "bob", "admin"}});
   EXPECT_EQ(decide(r, TransferOwnership{"r", "bob"}, customer("bob", "acme"),
-                   NewOwnerFacts{true, "acme", 1})
+                   NewOwnerFacts{true, "acme", 1}, {})
                 .error()
                 .code,
             DomainErrorCode::forbidden);
   EXPECT_EQ(decide(r, TransferOwnership{"r", "bob"}, customer("eve", "acme"),
-                   NewOwnerFacts{true, "acme", 1})
+                   NewOwnerFacts{true, "acme", 1}, {})
                 .error()
                 .code,
             DomainErrorCode::not_found);
   EXPECT_TRUE(decide(r, TransferOwnership{"r", "bob"},
                      customer("boss", "acme", OrganizationRole::owner),
-                     NewOwnerFacts{true, "acme", 1}));
-  auto same = decide(r, TransferOwnership{"r", "alice"}, alice(), NewOwnerFacts{true, "acme", 1});
+                     NewOwnerFacts{true, "acme", 1}, {}));
+  auto same =
+      decide(r, TransferOwnership{"r", "alice"}, alice(), NewOwnerFacts{true, "acme", 1}, {});
   ASSERT_TRUE(same.has_value());
   EXPECT_TRUE(same->writes.empty());
+}
+
+Group things_group(std::string id, std::string organization, std::set<std::string> members) {
+  Group g;
+  g.id = std::move(id);
+  g.organization_id = std::move(organization);
+  g.kind = "things";
+  g.members = std::move(members);
+  g.version = 2;
+  return g;
+}
+
+// The group streams a decision removes the resource "r" from, each with the version it guards.
+std::map<std::string, std::uint64_t> groups_left(const Decision& d) {
+  std::map<std::string, std::uint64_t> left;
+  for (const auto& w : d.writes) {
+    for (const auto& e : w.events) {
+      const auto* removed = std::get_if<GroupMemberRemoved>(&e);
+      if (removed && removed->member_id == "r") left[w.stream_id] = w.expected_version;
+    }
+  }
+  return left;
+}
+
+TEST(DeleteResource, LeavesTheThingsGroupsHoldingIt) {
+  const std::vector<Group> groups{things_group("held", "acme", {"r"}),
+                                  things_group("not-held", "acme", {"x"}),
+                                  things_group("elsewhere", "globex", {"r"})};
+  auto d = decide(plugin(), DeleteResource{"r", 0}, alice(), groups);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(groups_left(*d), (std::map<std::string, std::uint64_t>{{"group-held", 2}}));
+}
+
+TEST(TransferOwnership, IntoAnotherOrganizationLeavesTheOldOnesThingsGroups) {
+  const std::vector<Group> groups{things_group("held", "acme", {"r"})};
+  auto moved = decide(plugin(), TransferOwnership{"r", "eve"}, superadmin(),
+                      NewOwnerFacts{true, "globex", 2}, groups);
+  ASSERT_TRUE(moved.has_value());
+  EXPECT_EQ(groups_left(*moved), (std::map<std::string, std::uint64_t>{{"group-held", 2}}));
+  auto within = decide(plugin(), TransferOwnership{"r", "bob"}, alice(),
+                       NewOwnerFacts{true, "acme", 5}, groups);
+  ASSERT_TRUE(within.has_value());
+  EXPECT_TRUE(groups_left(*within).empty()) << "within its organization it stays in its groups";
 }
 
 TEST(Resource, ApplyKeepsAuditFields) {

@@ -44,6 +44,16 @@ class Resources : public OrgdTest {
     return {};
   }
 
+  // Creates a group of `account`'s organization as that account and returns its id.
+  std::string create_group(const Account& account, const std::string& name,
+                           const std::string& kind) {
+    auto r =
+        as(account.token, "POST", "/api/v1/organizations/" + account.organization_id + "/groups",
+           serialize(object{{"name", name}, {"kind", kind}}));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? str(json(r), "id") : std::string();
+  }
+
   // Creates a resource as `token` and returns its representation.
   object create(const std::string& token, const std::string& kind, const std::string& name) {
     auto r =
@@ -159,11 +169,7 @@ TEST_F(Resources, AccessMatrixForCustomerGroupAndOrganizationGrants) {
   EXPECT_FALSE(seen_by_friend.as_object().contains("grants")) << "grants are for admins";
 
   // 2. To a group of the other organization: its members write, the rest of it does not.
-  auto group = as(bravo_owner_.token, "POST",
-                  "/api/v1/organizations/" + bravo_owner_.organization_id + "/groups",
-                  R"({"name":"Reviewers","kind":"customers"})");
-  ASSERT_EQ(group.status, 201) << group.body;
-  const std::string reviewers = str(json(group), "id");
+  const std::string reviewers = create_group(bravo_owner_, "Reviewers", "customers");
   auto joined = as(bravo_owner_.token, "POST", "/api/v1/groups/" + reviewers + "/members",
                    serialize(object{{"memberId", reviewer_.customer_id}}));
   ASSERT_LT(joined.status, 300) << joined.body;
@@ -212,14 +218,11 @@ TEST_F(Resources, AccessMatrixForCustomerGroupAndOrganizationGrants) {
 // is in none of them (no access through them, not listed) until added again.
 TEST_F(Resources, LeavingAnOrganizationLeavesItsGroups) {
   const std::string id = str(create(creator_.token, "dataset", "Reviewed"), "id");
-  auto created = as(bravo_owner_.token, "POST",
-                    "/api/v1/organizations/" + bravo_owner_.organization_id + "/groups",
-                    R"({"name":"Reviewers","kind":"customers"})");
-  ASSERT_EQ(created.status, 201) << created.body;
-  const std::string group = "/api/v1/groups/" + str(json(created), "id");
+  const std::string reviewers = create_group(bravo_owner_, "Reviewers", "customers");
+  const std::string group = "/api/v1/groups/" + reviewers;
   const std::string join = serialize(object{{"memberId", reviewer_.customer_id}});
   ASSERT_LT(as(bravo_owner_.token, "POST", group + "/members", join).status, 300);
-  ASSERT_EQ(grant(creator_.token, id, "group", str(json(created), "id"), "write").status, 201);
+  ASSERT_EQ(grant(creator_.token, id, "group", reviewers, "write").status, 201);
   EXPECT_EQ(read(reviewer_.token, id), 200);
   auto member_count = [&] {
     return json(as(bravo_owner_.token, "GET", group)).at("memberCount").to_number<int>();
@@ -243,6 +246,40 @@ TEST_F(Resources, LeavingAnOrganizationLeavesItsGroups) {
   ASSERT_EQ(as(bravo_owner_.token, "DELETE", "/api/v1/customers/" + reviewer_.customer_id).status,
             204);
   EXPECT_EQ(member_count(), 0);
+}
+
+// A resource deleted, or handed by a SuperAdmin to another organization's customer, leaves the
+// things groups of its organization.
+TEST_F(Resources, DeletedOrMovedResourcesLeaveTheirThingsGroups) {
+  const std::string deleted = str(create(creator_.token, "thing", "Sensor"), "id");
+  const std::string moved = str(create(creator_.token, "thing", "Gateway"), "id");
+  const std::string kept = str(create(creator_.token, "thing", "Meter"), "id");
+  const std::string group = "/api/v1/groups/" + create_group(alpha_owner_, "Devices", "things");
+  for (const auto& id : {deleted, moved, kept}) {
+    auto added =
+        as(alpha_owner_.token, "POST", group + "/members", serialize(object{{"memberId", id}}));
+    ASSERT_LT(added.status, 300) << added.body;
+  }
+  auto members = [&] {
+    std::set<std::string> ids;
+    auto body = json(as(alpha_owner_.token, "GET", group));
+    for (const auto& m : body.at("members").as_array()) ids.insert(std::string(m.as_string()));
+    EXPECT_EQ(body.at("memberCount").to_number<std::size_t>(), ids.size());
+    return ids;
+  };
+  EXPECT_EQ(members(), (std::set<std::string>{deleted, moved, kept}));
+
+  ASSERT_EQ(as(creator_.token, "DELETE", "/api/v1/resources/" + deleted).status, 204);
+  EXPECT_EQ(members(), (std::set<std::string>{moved, kept}));
+  auto handed = call("POST", "/api/v1/resources/" + moved + "/owner",
+                     serialize(object{{"customerId", friend_.customer_id}}));
+  ASSERT_EQ(handed.status, 200) << handed.body;
+  EXPECT_EQ(str(json(handed), "organizationId"), bravo_owner_.organization_id);
+  EXPECT_EQ(members(), (std::set<std::string>{kept}));
+  auto within = as(creator_.token, "POST", "/api/v1/resources/" + kept + "/owner",
+                   serialize(object{{"customerId", colleague_.customer_id}}));
+  ASSERT_EQ(within.status, 200) << within.body;
+  EXPECT_EQ(members(), (std::set<std::string>{kept})) << "a transfer within Alpha keeps it";
 }
 
 TEST_F(Resources, TheGlobalCustomersGroupStandsForTheWholeOrganization) {
@@ -488,11 +525,7 @@ TEST_F(Resources, ReadModelEqualsAFreshReplayAndSurvivesAnOnlineRebuild) {
   const std::string a = str(create(creator_.token, "plugin", "A"), "id");
   const std::string b = str(create(creator_.token, "thing", "B"), "id");
   const std::string c = str(create(friend_.token, "dataset", "C"), "id");
-  auto group = as(bravo_owner_.token, "POST",
-                  "/api/v1/organizations/" + bravo_owner_.organization_id + "/groups",
-                  R"({"name":"Readers","kind":"customers"})");
-  ASSERT_EQ(group.status, 201) << group.body;
-  const std::string readers = str(json(group), "id");
+  const std::string readers = create_group(bravo_owner_, "Readers", "customers");
   as(bravo_owner_.token, "POST", "/api/v1/groups/" + readers + "/members",
      serialize(object{{"memberId", stranger_.customer_id}}));
   ASSERT_EQ(grant(creator_.token, a, "group", readers, "read").status, 201);
