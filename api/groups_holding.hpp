@@ -14,10 +14,10 @@ namespace orgd::api {
 
 // `member_id`: a customer (of a customers group) or a resource (of a things group). The ids
 // come from the resources read model, which indexes the members of ordinary groups; each group
-// is then rebuilt from its stream, so the decision guards the version it read. A group the
-// member joins while the departure is decided is not among them: a customer's entry there is
-// dropped with the departure all the same (resources_projection.hpp), so it gives no access;
-// either stays listed in that group until removed (README, Groups).
+// is then rebuilt from its stream, so the decision guards the version it read. An addition to a
+// group that the read model does not show yet is missed (the addition guards only the member's
+// stream, which it does not move): the member stays in that group, listed and counted, until
+// removed by hand (README, Groups).
 [[nodiscard]] std::expected<std::vector<domain::Group>, std::string> groups_holding(
     const ApiContext& context, std::string_view member_id, std::string_view organization_id);
 

@@ -135,9 +135,7 @@ inline constexpr std::string_view kReadModelLayoutKey =
 //    and every other organization index entry says where its document is (organization_keys.hpp).
 // 5: platform accounts (SuperAdmin, auditors) are in no organization's member indexes.
 // 6: ... nor in Default's memberCount (organization_keys.hpp: platform account marks).
-// 7: a customer who leaves an organization drops out of the resources read model's index of
-//    that organization's groups (resources_projection.hpp), also for departures before 7; that
-//    index holds the members of things groups too.
+// 7: the resources read model indexes the members of things groups too (resources_projection.hpp).
 inline constexpr std::uint64_t kReadModelLayout = 7;
 
 // Fixed-width big-endian encodings keep numeric keys in numeric order.

@@ -209,27 +209,6 @@ Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
   return {};
 }
 
-// A customer who leaves an organization counts for none of its groups again, should it come
-// back: the departure's own GroupMemberRemoved events say the same, but a group it joined while
-// the departure was decided is not among them (api/groups_holding.hpp), and departures logged
-// before those events existed have none.
-Result on(ReadModelBatch& batch, const eventstore::Envelope& envelope,
-          const domain::MemberLeft& e) {
-  const std::string organization_id = id_after(envelope.stream_id, "members-");
-  const std::string prefix = memberships_prefix(e.customer_id);
-  std::vector<std::string> groups;
-  auto scanned = batch.scan_prefix(prefix, [&](std::string_view key, std::string_view value) {
-    if (value == organization_id) groups.emplace_back(key.substr(prefix.size()));
-    return true;
-  });
-  if (!scanned) return scanned;
-  for (const auto& group_id : groups) {
-    batch.erase(membership_key(e.customer_id, group_id));
-    batch.erase(member_key(group_id, e.customer_id));
-  }
-  return {};
-}
-
 template <class Other>
 Result on(ReadModelBatch&, const eventstore::Envelope&, const Other&) {
   return {};

@@ -16,8 +16,8 @@
 // Group membership comes from the group events directly (GroupCreated, GroupMemberAdded,
 // GroupMemberRemoved, GroupDeleted), so access never depends on another read model. Members
 // of a global group are not indexed: a global customers group stands for every customer of
-// its organization ('G'). A customer who leaves an organization (MemberLeft) leaves the 'm'
-// and 'M' entries of that organization's groups.
+// its organization ('G'). Things groups' members are indexed too (they give no access): a
+// resource's departure finds its groups here.
 
 #include <cstdint>
 #include <string>

@@ -1,7 +1,5 @@
-// The resources read model's index of customers groups (who counts for which group in access
-// checks), fed by a log written directly: no rules, so a departure can come without the
-// GroupMemberRemoved events the domain now adds to it (logs from before, or a group joined while
-// the departure was decided).
+// The resources read model's index of ordinary groups' members, which a departure reads to find
+// the groups it leaves (api/groups_holding.hpp), fed by a log written directly.
 
 #include "projections/resources_projection.hpp"
 
@@ -16,40 +14,39 @@
 namespace orgd::projections::testing {
 namespace {
 
-// The ordinary groups `customer` counts for as a customer of `organization`, once caught up.
-std::vector<std::string> groups_of(ProjectionTest& t, const std::string& customer,
-                                   const std::string& organization) {
+// The ordinary groups of `organization` holding `member`, once caught up.
+std::vector<std::string> groups_holding(ProjectionTest& t, const std::string& member,
+                                        const std::string& organization) {
   EXPECT_TRUE(t.wait_applied());
   const ResourceQueries queries(*t.store_, &t.runner_->read_models());
-  auto groups = queries.groups_of(customer, organization);
+  auto groups = queries.groups_holding(member, organization);
   EXPECT_TRUE(groups.has_value());
   if (!groups) return {};
   std::sort(groups->begin(), groups->end());
   return *groups;
 }
 
-TEST_F(ProjectionTest, ACustomerWhoLeavesAnOrganizationCountsForNoneOfItsGroupsOnReturn) {
-  append("group-g1", {domain::GroupCreated{"g1", "a", "Reviewers", "customers", false}});
-  append("group-g2", {domain::GroupCreated{"g2", "a", "Writers", "customers", false}});
+TEST_F(ProjectionTest, OrdinaryGroupsOfAnOrganizationHoldingAMemberCustomerOrThing) {
+  append("group-g", {domain::GroupCreated{"g", "a", "Reviewers", "customers", false}});
+  append("group-t", {domain::GroupCreated{"t", "a", "Devices", "things", false}});
+  append("group-all", {domain::GroupCreated{"all", "a", "Everyone", "customers", true}});
   append("group-h", {domain::GroupCreated{"h", "b", "Elsewhere", "customers", false}});
-  append("group-g1", {domain::GroupMemberAdded{"c"}});
-  append("group-g2", {domain::GroupMemberAdded{"c"}});
+  append("group-g", {domain::GroupMemberAdded{"c"}});
+  append("group-all", {domain::GroupMemberAdded{"c"}});
   append("group-h", {domain::GroupMemberAdded{"c"}});
-  append("group-g1", {domain::GroupMemberAdded{"d"}});
+  append("group-t", {domain::GroupMemberAdded{"thing"}});
   start_runner();
-  EXPECT_EQ(groups_of(*this, "c", "a"), (std::vector<std::string>{"g1", "g2"}));
+  EXPECT_EQ(groups_holding(*this, "c", "a"), (std::vector<std::string>{"g"}))
+      << "not the global group, not another organization's";
+  EXPECT_EQ(groups_holding(*this, "c", "b"), (std::vector<std::string>{"h"}));
+  EXPECT_EQ(groups_holding(*this, "thing", "a"), (std::vector<std::string>{"t"}))
+      << "things groups are indexed too";
 
-  append("members-a", {domain::MemberLeft{"c"}});
-  append("members-a", {domain::MemberJoined{"c", "member"}});
-  EXPECT_TRUE(groups_of(*this, "c", "a").empty());
-  EXPECT_EQ(groups_of(*this, "c", "b"), (std::vector<std::string>{"h"}))
-      << "another organization's groups stay";
-  EXPECT_EQ(groups_of(*this, "d", "a"), (std::vector<std::string>{"g1"}))
-      << "the other members stay";
-
-  append("group-g1", {domain::GroupMemberAdded{"c"}});
-  EXPECT_EQ(groups_of(*this, "c", "a"), (std::vector<std::string>{"g1"}))
-      << "added again, it counts again";
+  append("group-g", {domain::GroupMemberRemoved{"c"}});
+  append("group-t", {domain::GroupDeleted{"a"}});
+  EXPECT_TRUE(groups_holding(*this, "c", "a").empty());
+  EXPECT_TRUE(groups_holding(*this, "thing", "a").empty());
+  EXPECT_EQ(groups_holding(*this, "c", "b"), (std::vector<std::string>{"h"}));
 }
 
 }  // namespace
