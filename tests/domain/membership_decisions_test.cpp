@@ -8,11 +8,13 @@
 
 #include "domain/customer/customer_decisions.hpp"
 #include "domain/signup.hpp"
+#include "tests/domain/groups_left.hpp"
 #include "tests/domain/organization_fixture.hpp"
 
 namespace orgd::domain {
 namespace {
 
+using testing::groups_left;
 using testing::member_of;
 using testing::org;
 using testing::superadmin;
@@ -136,18 +138,6 @@ Group group(std::string id, std::string organization, std::set<std::string> memb
   g.members = std::move(members);
   g.version = 4;
   return g;
-}
-
-// The group streams a decision removes `member` from, each with the version it guards.
-std::map<std::string, std::uint64_t> groups_left(const Decision& d, const std::string& member) {
-  std::map<std::string, std::uint64_t> left;
-  for (const auto& w : d.writes) {
-    for (const auto& e : w.events) {
-      const auto* removed = std::get_if<GroupMemberRemoved>(&e);
-      if (removed && removed->member_id == member) left[w.stream_id] = w.expected_version;
-    }
-  }
-  return left;
 }
 
 // Only the ordinary groups of the organization left that hold the customer: not a global one

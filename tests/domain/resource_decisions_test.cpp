@@ -9,6 +9,7 @@
 
 #include "domain/organization/organization.hpp"
 #include "domain/resource/resource_access.hpp"
+#include "tests/domain/groups_left.hpp"
 
 namespace orgd::domain {
 namespace {
@@ -482,25 +483,14 @@ Group things_group(std::string id, std::string organization, std::set<std::strin
   return g;
 }
 
-// The group streams a decision removes the resource "r" from, each with the version it guards.
-std::map<std::string, std::uint64_t> groups_left(const Decision& d) {
-  std::map<std::string, std::uint64_t> left;
-  for (const auto& w : d.writes) {
-    for (const auto& e : w.events) {
-      const auto* removed = std::get_if<GroupMemberRemoved>(&e);
-      if (removed && removed->member_id == "r") left[w.stream_id] = w.expected_version;
-    }
-  }
-  return left;
-}
-
 TEST(DeleteResource, LeavesTheThingsGroupsHoldingIt) {
   const std::vector<Group> groups{things_group("held", "acme", {"r"}),
                                   things_group("not-held", "acme", {"x"}),
                                   things_group("elsewhere", "globex", {"r"})};
   auto d = decide(plugin(), DeleteResource{"r", 0}, alice(), groups);
   ASSERT_TRUE(d.has_value());
-  EXPECT_EQ(groups_left(*d), (std::map<std::string, std::uint64_t>{{"group-held", 2}}));
+  EXPECT_EQ(testing::groups_left(*d, "r"),
+            (std::map<std::string, std::uint64_t>{{"group-held", 2}}));
 }
 
 TEST(TransferOwnership, IntoAnotherOrganizationLeavesTheOldOnesThingsGroups) {
@@ -508,11 +498,13 @@ TEST(TransferOwnership, IntoAnotherOrganizationLeavesTheOldOnesThingsGroups) {
   auto moved = decide(plugin(), TransferOwnership{"r", "eve"}, superadmin(),
                       NewOwnerFacts{true, "globex", 2}, groups);
   ASSERT_TRUE(moved.has_value());
-  EXPECT_EQ(groups_left(*moved), (std::map<std::string, std::uint64_t>{{"group-held", 2}}));
+  EXPECT_EQ(testing::groups_left(*moved, "r"),
+            (std::map<std::string, std::uint64_t>{{"group-held", 2}}));
   auto within = decide(plugin(), TransferOwnership{"r", "bob"}, alice(),
                        NewOwnerFacts{true, "acme", 5}, groups);
   ASSERT_TRUE(within.has_value());
-  EXPECT_TRUE(groups_left(*within).empty()) << "within its organization it stays in its groups";
+  EXPECT_TRUE(testing::groups_left(*within, "r").empty())
+      << "within its organization it stays in its groups";
 }
 
 TEST(Resource, ApplyKeepsAuditFields) {
