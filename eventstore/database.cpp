@@ -124,16 +124,22 @@ rocksdb::ColumnFamilyOptions cf_options(std::string_view name,
 }
 
 // Ours, the extra ones asked for, and whatever the directory already holds (RocksDB refuses
-// to open a database without all of its column families).
+// to open a database without all of its column families). Read-only, an extra one the
+// directory lacks is left out: RocksDB creates none there, and a user may have replaced it
+// (an online rebuild drops a read model's column family for one of another name).
 std::set<std::string> column_family_names(const StoreOptions& options) {
   std::set<std::string> names{rocksdb::kDefaultColumnFamilyName};
   names.insert(kOwnColumnFamilies.begin(), kOwnColumnFamilies.end());
-  names.insert(options.extra_column_families.begin(), options.extra_column_families.end());
   std::vector<std::string> existing;
   // A missing database has none; Open reports any real problem.
-  if (rocksdb::DB::ListColumnFamilies(db_options(options), options.data_dir.string(), &existing)
-          .ok()) {
-    names.insert(existing.begin(), existing.end());
+  const bool listed =
+      rocksdb::DB::ListColumnFamilies(db_options(options), options.data_dir.string(), &existing)
+          .ok();
+  names.insert(existing.begin(), existing.end());
+  for (const auto& extra : options.extra_column_families) {
+    if (!options.read_only || !listed || std::ranges::find(existing, extra) != existing.end()) {
+      names.insert(extra);
+    }
   }
   return names;
 }

@@ -32,7 +32,8 @@ struct StoreOptions {
   // RocksDB directory; created when missing. Default: none (required).
   std::filesystem::path data_dir;
   // Column families other layers keep in the same database (read models, checkpoints), so
-  // their writes share the WAL and can be atomic with each other. Default: none.
+  // their writes share the WAL and can be atomic with each other. Default: none. Opened
+  // read-only, those the directory lacks are not opened (column_family() answers nullptr).
   std::vector<std::string> extra_column_families;
   // Most append requests the writer folds into one synced write. Default: 4096.
   std::size_t max_requests_per_batch{4096};

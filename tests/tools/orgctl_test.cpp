@@ -15,6 +15,7 @@
 #include "eventstore/column_families.hpp"
 #include "eventstore/key_encoding.hpp"
 #include "eventstore/store.hpp"
+#include "projections/online_rebuild.hpp"
 #include "projections/projection_runner.hpp"
 
 namespace orgd::tools {
@@ -239,6 +240,28 @@ TEST_F(OrgctlTest, WritingCommandsRefuseADirectoryARunningOrgdHolds) {
   // Reading is fine beside it.
   EXPECT_EQ(orgctl("verify --skip-projections").code, 0);
   EXPECT_EQ(orgctl("backup '" + (dir_ / "bk2").string() + "'").code, 0);
+}
+
+// An online rebuild moves a read model to a column family of another name and drops the old
+// one; orgctl opens the directory read-only, where RocksDB creates no missing column family.
+TEST_F(OrgctlTest, ReadingCommandsWorkAfterAnOnlineRebuild) {
+  seed(5);
+  {
+    auto store = hold();
+    ASSERT_NE(store, nullptr);
+    auto runner = projections::ProjectionRunner::start(*store, projections::make_projections());
+    ASSERT_TRUE(runner.has_value()) << runner.error();
+    auto rebuilt = projections::rebuild_online(*store, **runner, "organizations");
+    ASSERT_TRUE(rebuilt.has_value()) << rebuilt.error();
+  }
+  for (const std::string& args :
+       {std::string("stats"), std::string("verify"), "backup '" + (dir_ / "bk").string() + "'"}) {
+    auto r = orgctl(args);
+    EXPECT_EQ(r.code, 0) << args << ": " << r.output;
+  }
+  auto restored = orgctl("restore '" + (dir_ / "bk").string() + "'", "restored");
+  EXPECT_EQ(restored.code, 0) << restored.output;
+  EXPECT_EQ(orgctl("verify", "restored").code, 0);
 }
 
 TEST_F(OrgctlTest, BackupAndRestore) {
