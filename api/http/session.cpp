@@ -115,7 +115,7 @@ void Session::post_response(std::uint64_t sequence, std::optional<HttpResponse> 
 
 void Session::do_read() {
   if (closed_ || reading_done_) return;
-  if (pending_.size() >= kMaxPendingResponses) {
+  if (pending_.size() >= kMaxPendingResponses || handling()) {
     read_paused_ = true;
     return;
   }
@@ -237,9 +237,8 @@ void Session::on_continue_sent(beast::error_code ec, std::size_t /*bytes*/) {
 // chunk header or trailer of any size and let Beast's std::length_error for a field over
 // 64 KiB escape into the I/O thread (parse_body bounds both). A request whose body is already
 // buffered (most are, and a GET has none) is also whole at once, without async_read's round
-// trip through the strand. Pipelined requests already buffered are then dispatched one
-// inside the other, at most kMaxPendingResponses deep: do_read() pauses there, as responses
-// are always posted.
+// trip through the strand. A pipelined request already buffered waits for the answer to the
+// one before it: do_read() pauses while a request is in the handler.
 void Session::read_body() {
   const BodyStep step =
       parse_body(*parser_, {static_cast<const char*>(buffer_.data().data()), buffer_.size()},
@@ -372,6 +371,16 @@ void Session::complete(std::uint64_t sequence, std::optional<HttpResponse> respo
   slot->response = to_wire(std::move(*response), {slot->trace_id, slot->keep_alive, slot->head});
   report(*slot, status, route);
   do_write();
+  resume_reading();
+}
+
+// A request is in the handler: the last one dispatched, as they are handled one at a time.
+bool Session::handling() const { return !pending_.empty() && !pending_.back().response; }
+
+void Session::resume_reading() {
+  if (!read_paused_) return;
+  read_paused_ = false;
+  do_read();
 }
 
 void Session::report(const Pending& pending, int status, std::string_view route) const {
@@ -404,10 +413,7 @@ void Session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
   pending_.pop_front();
   if (!keep_alive) return close_gracefully();
   do_write();
-  if (read_paused_) {
-    read_paused_ = false;
-    do_read();
-  }
+  resume_reading();
   if (writing_ || !pending_.empty()) return;
   if (reading_done_) {
     close_gracefully();

@@ -1,10 +1,13 @@
 #pragma once
 // One HTTP/1.1 connection. Internal to api/http.
 //
-// Reads requests one after another (pipelining: it keeps reading while up to
-// kMaxPendingResponses requests await their responses, and stops reading while that many
-// are pending), hands each to the application's handler, and writes the responses back in
-// request order whatever order the handler completes them in.
+// Reads requests one after another and hands each to the application's handler once the
+// handler has answered the one before it: requests pipelined on a connection are handled in
+// order, one at a time, so each sees the effects of those before it (a PUT then a GET, two
+// PUTs at consecutive versions, a logout then a request with the same token) -- RFC 9112
+// 9.3.2 allows parallel handling only for safe methods. Responses are written back in
+// request order; reading pauses while a request is in the handler or kMaxPendingResponses
+// responses wait to be written.
 //
 // Timeouts: between requests the connection may stay idle for idle_timeout, but only while
 // no response is pending, and is then closed without an answer; once a request's first byte
@@ -45,7 +48,7 @@ namespace orgd::api::http_detail {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // Responses that may wait for the handler at once; past this, reading pauses.
+  // Responses that may wait to be written at once; past this, reading pauses.
   static constexpr std::size_t kMaxPendingResponses = 16;
 
   Session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context);
@@ -76,6 +79,8 @@ class Session : public std::enable_shared_from_this<Session> {
   };
 
   void do_read();
+  [[nodiscard]] bool handling() const;
+  void resume_reading();
   void wait_for_request();
   void on_first_bytes(boost::beast::error_code ec, std::size_t bytes);
   void start_request_clock();
@@ -135,7 +140,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool awaiting_request_{false};  // a read for the next request's first byte is pending
   bool reading_request_{false};   // a request has begun and is not wholly read yet
   bool timed_out_{false};         // its request_timeout passed: answer 408, whatever the read says
-  bool read_paused_{false};       // too many pending responses; do_read() when one is written
+  bool read_paused_{false};       // a request in the handler, or too many responses to write
   bool reading_done_{false};      // no further request will be read
   bool writing_{false};
   bool closed_{false};

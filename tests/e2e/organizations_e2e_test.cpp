@@ -193,6 +193,26 @@ TEST_F(Organizations, ListingsShowAnUpdateAtOnce) {
   EXPECT_EQ(description_listed(), "changed");
 }
 
+// Requests pipelined on one connection are decided in order, each after the one before it
+// committed: two PUTs at consecutive versions both apply, and a GET sent right behind them
+// reads the second one.
+TEST_F(Organizations, PipelinedCommandsApplyInOrder) {
+  const std::string id = str(create_org("Pipelined"), "id");
+  const std::string url = "/api/v1/organizations/" + id;
+  if (token_.empty()) token_ = login();
+  client_->send("PUT", url, R"({"description":"one","updateVersion":1})", auth(token_));
+  client_->send("PUT", url, R"({"description":"two","updateVersion":2})", auth(token_));
+  client_->send("GET", url, {}, auth(token_));
+  const auto first = client_->receive();
+  const auto second = client_->receive();
+  const auto read = client_->receive();
+  EXPECT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(second.status, 200) << second.body;
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(str(json(read), "description"), "two") << read.body;
+  EXPECT_EQ(json(read).at("updateVersion").to_number<int>(), 3) << read.body;
+}
+
 TEST_F(Organizations, NamesAreUniqueCaseInsensitivelyAndFreedOnDelete) {
   const std::string id = str(create_org("Unique Name"), "id");
   auto dup = call("POST", "/api/v1/organizations", R"({"name":"UNIQUE name"})");

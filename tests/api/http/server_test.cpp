@@ -147,6 +147,34 @@ TEST_F(ServerTest, ImmediateAndLateAnswersKeepRequestOrder) {
   EXPECT_EQ(client.connections_opened(), 1);
 }
 
+// A pipelined request reaches the handler only once the one before it has been answered, so
+// it sees that one's effects (RFC 9112 9.3.2: only safe methods may be handled in parallel).
+TEST_F(ServerTest, PipelinedRequestsAreHandledOneAtATimeInOrder) {
+  std::atomic<int> in_handler{0};
+  std::atomic<int> most_at_once{0};
+  std::mutex mutex;
+  std::vector<std::string> started;
+  start([&](HttpRequest request, Responder respond) {
+    const int now = ++in_handler;
+    most_at_once = std::max(most_at_once.load(), now);
+    {
+      std::lock_guard lock(mutex);
+      started.push_back(request.path);
+    }
+    in_background([&in_handler, path = request.path, respond = std::move(respond)]() mutable {
+      std::this_thread::sleep_for(20ms);
+      --in_handler;
+      respond(text(path));
+    });
+  });
+  HttpClient client(port());
+  for (int i = 0; i < 5; ++i) client.send(i % 2 == 0 ? "PUT" : "GET", "/" + std::to_string(i));
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(client.receive().body, "/" + std::to_string(i));
+  EXPECT_EQ(most_at_once.load(), 1);
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(started, (std::vector<std::string>{"/0", "/1", "/2", "/3", "/4"}));
+}
+
 TEST_F(ServerTest, PipeliningBeyondTheQueueLimitPausesReadingAndLosesNothing) {
   start([](HttpRequest request, Responder respond) { respond(text(request.path)); });
   HttpClient client(port());
