@@ -46,6 +46,14 @@ bool touches_flags(const ResourcePatch& p) {
 
 std::string no_such(PrincipalKind kind) { return "no such " + std::string(to_string(kind)); }
 
+// Platform accounts stand outside organizations: a SuperAdmin reaches every resource already,
+// an auditor reads every one and may change none, so owning or being granted one would mean
+// nothing (an auditor owner could not even manage it).
+DomainError platform_account_refused(std::string_view what) {
+  return refused(DomainErrorCode::rule_violated, "platform-account",
+                 "platform accounts (SuperAdmin, auditor) " + std::string(what));
+}
+
 // The principal a grant names must exist and be of a kind that can hold access.
 std::optional<DomainError> check_principal(const Resource& current, PrincipalKind kind,
                                            const GrantAccess& c, const PrincipalFacts& facts,
@@ -60,6 +68,7 @@ std::optional<DomainError> check_principal(const Resource& current, PrincipalKin
   // A platform account is out of a tenant's reach: named by one, it answers as no customer.
   const bool hidden = facts.platform_account && caller.platform_role == PlatformRole::none;
   if (!facts.exists || hidden) return invalid({{"principalId", no_such(kind)}});
+  if (facts.platform_account) return platform_account_refused("hold no grants");
   switch (kind) {
     case PrincipalKind::customer:
       if (c.principal_id == current.owner_id) {
@@ -257,6 +266,7 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Trans
     return std::unexpected(
         invalid({{"customerId", "no such customer in the resource's organization"}}));
   }
+  if (new_owner.platform_account) return std::unexpected(platform_account_refused("own nothing"));
   Decision d;
   if (c.new_owner_id == current.owner_id) return d;  // already the owner: nothing changes
   std::vector<Event> events;

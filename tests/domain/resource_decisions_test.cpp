@@ -325,16 +325,22 @@ TEST(GrantAccess, APlatformAccountIsNoCustomerToATenant) {
   auto unknown = decide(plugin(), grant("customer", "sa", "read"), alice(), PrincipalFacts{});
   ASSERT_FALSE(by_tenant.has_value());
   EXPECT_EQ(by_tenant.error().fields, unknown.error().fields);
-  EXPECT_TRUE(decide(plugin(), grant("customer", "sa", "read"), superadmin(), platform));
+  // A SuperAdmin, who sees them, is told why: they hold no grants.
+  auto by_superadmin = decide(plugin(), grant("customer", "sa", "read"), superadmin(), platform);
+  ASSERT_FALSE(by_superadmin.has_value());
+  EXPECT_EQ(by_superadmin.error().rule, "platform-account");
 }
 
-TEST(TransferOwnership, NeverToAPlatformAccountExceptByASuperAdmin) {
+TEST(TransferOwnership, NeverToAPlatformAccount) {
   const Resource in_default = given({created("plugin", "alice", kDefault)});
   const auto alice_in_default = customer("alice", kDefault);
   NewOwnerFacts platform{true, kDefault, 1, true};
   auto d = decide(in_default, TransferOwnership{"r", "sa"}, alice_in_default, platform, {});
   ASSERT_FALSE(d.has_value());
   EXPECT_EQ(d.error().fields.at(0).field, "customerId");
+  auto by_superadmin = decide(in_default, TransferOwnership{"r", "sa"}, superadmin(), platform, {});
+  ASSERT_FALSE(by_superadmin.has_value());
+  EXPECT_EQ(by_superadmin.error().rule, "platform-account");
   NewOwnerFacts ordinary{true, kDefault, 1, false};
   EXPECT_TRUE(decide(in_default, TransferOwnership{"r", "bob"}, alice_in_default, ordinary, {}));
 }

@@ -315,6 +315,29 @@ TEST_F(Resources, NothingIsSharedWithAllOfDefaultThroughItsGlobalGroup) {
   EXPECT_EQ(head(), before);
 }
 
+// Platform accounts own nothing and hold no grants, even at a SuperAdmin's word: an auditor
+// owner could not manage what it owned, and both reach every resource already.
+TEST_F(Resources, NoPlatformAccountOwnsOrIsGrantedAResource) {
+  const std::string id = str(create(creator_.token, "thing", "Sensor"), "id");
+  const std::string auditor_id = auditor_.substr(0, auditor_.find('.'));
+  const std::string superadmin_id = token_.substr(0, token_.find('.'));
+  const auto before = head();
+  for (const auto& platform : {auditor_id, superadmin_id}) {
+    auto transfer = call("POST", "/api/v1/resources/" + id + "/owner",
+                         serialize(object{{"customerId", platform}}));
+    EXPECT_EQ(transfer.status, 409) << transfer.body;
+    EXPECT_TRUE(str(json(transfer), "type").ends_with("platform-account")) << transfer.body;
+    auto granted = grant(token_, id, "customer", platform, "read");
+    EXPECT_EQ(granted.status, 409) << granted.body;
+    EXPECT_TRUE(str(json(granted), "type").ends_with("platform-account")) << granted.body;
+    EXPECT_EQ(grant(creator_.token, id, "customer", platform, "read").status, 400)
+        << "a tenant is told nothing about it";
+  }
+  EXPECT_EQ(head(), before);
+  EXPECT_EQ(str(json(as(creator_.token, "GET", "/api/v1/resources/" + id)), "ownerId"),
+            creator_.customer_id);
+}
+
 TEST_F(Resources, OwnershipTransferTakesEffectOnTheNextRequest) {
   const std::string id = str(create(creator_.token, "module", "Billing"), "id");
   auto outside = as(creator_.token, "POST", "/api/v1/resources/" + id + "/owner",
