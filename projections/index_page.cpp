@@ -54,6 +54,34 @@ void position_at_start(rocksdb::Iterator& it, bool descending, const std::string
   }
 }
 
+// A cursor's bytes: be64(the page it leads to), the direction ('a' or 'd'), be64(the length of
+// `within`), then the last key returned. The direction and the length of `within` bind it to
+// its listing: a cursor of the opposite order, or of a narrower `q` on a listing without it
+// (whose keys also start with the wider range), would otherwise page on from the wrong place.
+std::string cursor_of(const IndexPageRequest& request, std::uint64_t page, std::string_view key) {
+  return to_hex(encode_u64(page) + (request.descending ? 'd' : 'a') +
+                encode_u64(request.within.size()) + std::string(key));
+}
+
+struct CursorAt {
+  std::uint64_t page{0};
+  std::string after;
+};
+
+std::optional<CursorAt> read_cursor(const IndexPageRequest& request, const std::string& range) {
+  auto raw = from_hex(request.cursor);
+  constexpr std::size_t kHead = 8 + 1 + 8;
+  if (!raw || raw->size() < kHead) return std::nullopt;
+  const std::string_view bytes = *raw;
+  CursorAt at{decode_u64(bytes.substr(0, 8)), std::string(bytes.substr(kHead))};
+  if (bytes[8] != (request.descending ? 'd' : 'a') ||
+      decode_u64(bytes.substr(9, 8)) != request.within.size() || !at.after.starts_with(range) ||
+      at.page < 2 || at.page > kMaxCursorPage) {
+    return std::nullopt;
+  }
+  return at;
+}
+
 // Page `request.page` (> 1) of `ranks` by number: its entries found by rank through the count
 // tree, never by walking the pages before it.
 std::expected<IndexPage, IndexPageError> numbered_page(CountedIndexView& index,
@@ -75,7 +103,7 @@ std::expected<IndexPage, IndexPageError> numbered_page(CountedIndexView& index,
   page.ids.reserve(count);
   for (auto& entry : *entries) page.ids.push_back(std::move(entry.value));
   if (skip + count < page.total) {
-    page.next_cursor = to_hex(encode_u64(page.page + 1) + entries->back().key);
+    page.next_cursor = cursor_of(request, page.page + 1, entries->back().key);
   }
   return page;
 }
@@ -165,15 +193,10 @@ std::expected<IndexPage, IndexPageError> walk_to_page(rocksdb::DB* db,
   page.page = request.page;
   std::string after;
   if (!request.cursor.empty()) {
-    auto raw = from_hex(request.cursor);
-    if (!raw || raw->size() < 8 || !raw->substr(8).starts_with(range)) {
-      return std::unexpected(IndexPageError::invalid_cursor);
-    }
-    page.page = decode_u64(*raw);
-    if (page.page < 2 || page.page > kMaxCursorPage) {
-      return std::unexpected(IndexPageError::invalid_cursor);
-    }
-    after = raw->substr(8);
+    auto at = read_cursor(request, range);
+    if (!at) return std::unexpected(IndexPageError::invalid_cursor);
+    page.page = at->page;
+    after = std::move(at->after);
   }
   CountedIndexView index(db, cf, options, request.prefix, memories.tree_parts, memories.positions);
   auto ranks = ranks_of(index, request.within);
@@ -195,7 +218,7 @@ std::expected<IndexPage, IndexPageError> walk_to_page(rocksdb::DB* db,
   }
   if (!it.status().ok()) return std::unexpected(IndexPageError::storage);
   if (in_range() && !page.ids.empty()) {
-    page.next_cursor = to_hex(encode_u64(page.page + 1) + last_key);
+    page.next_cursor = cursor_of(request, page.page + 1, last_key);
   }
   return page;
 }

@@ -4,7 +4,8 @@
 //
 // A page is reached by number (the index's count tree finds its first entry: the same few
 // hundred short reads at any depth) or by cursor (a seek). A cursor is opaque hex of be64(the
-// page it leads to) and the last key returned, and is only valid for the same range.
+// page it leads to), the order, the length of `within` and the last key returned, and is only
+// valid for the same range in the same order.
 
 #include <rocksdb/db.h>
 

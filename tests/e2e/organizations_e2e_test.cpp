@@ -100,6 +100,17 @@ TEST_F(Organizations, PagesByNumberAndByCursorAgree) {
   EXPECT_EQ(str(desc.at("organizations").at(0), "name"), "P22");
   auto by_time = json(call("GET", "/api/v1/organizations?sort=-createdTime&pageSize=1"));
   EXPECT_EQ(str(by_time.at("organizations").at(0), "name"), "P22");
+
+  // A cursor continues only the listing it came from: not the opposite order, and not the
+  // same order without its q (whose keys start the wider range too).
+  auto first = json(call("GET", "/api/v1/organizations?q=p&sort=name&pageSize=10"));
+  const std::string next(first.at("pageInfo").at("nextCursor").as_string());
+  for (const std::string other : {"q=p&sort=-name", "sort=name", "q=p1&sort=name"}) {
+    auto r = call("GET", "/api/v1/organizations?" + other + "&pageSize=10&cursor=" + next);
+    EXPECT_EQ(r.status, 400) << other << ": " << r.body;
+  }
+  EXPECT_EQ(call("GET", "/api/v1/organizations?q=p&sort=name&pageSize=10&cursor=" + next).status,
+            200);
 }
 
 TEST_F(Organizations, FiltersByParentAndStatus) {
