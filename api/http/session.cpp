@@ -117,7 +117,7 @@ void Session::do_read() {
   if (closed_ || reading_done_) return;
   if (pending_.size() >= kMaxPendingResponses || handling()) {
     read_paused_ = true;
-    return;
+    return hold_until_answered();  // nothing else of ours may be pending meanwhile
   }
   parser_.emplace();
   limit_parser(*parser_, context_->options);
@@ -425,10 +425,10 @@ void Session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
 // ---- idleness and closing ----------------------------------------------------------------
 
 // A session lives as long as an operation of its own is pending; responders hold only a weak
-// reference. Once reading has stopped ("Connection: close", HTTP/1.0, a half-closed client),
-// a handler still working would otherwise find the session gone and its answer dropped. This
-// wait, cancelled by closing, keeps it until the last response is written.
-// No request is read after this, so arm_idle_timer() is not called again: the deadline stays.
+// reference. Once reading has stopped ("Connection: close", HTTP/1.0, a half-closed client) or
+// paused (a request in the handler), a handler still working would otherwise find the session
+// gone and its answer dropped. This wait, cancelled by closing, keeps it until the connection
+// is idle again (arm_idle_timer) or closed.
 void Session::hold_until_answered() {
   if (closed_) return;
   idle_deadline_ = std::chrono::steady_clock::time_point::max();
@@ -437,8 +437,10 @@ void Session::hold_until_answered() {
 
 void Session::arm_idle_timer() {
   idle_deadline_ = std::chrono::steady_clock::now() + context_->options.idle_timeout;
-  // A timer still waiting wakes at an earlier deadline, and then waits on.
-  if (!idle_timer_waiting_) wait_for_idle_deadline();
+  if (!idle_timer_waiting_) return wait_for_idle_deadline();
+  // A timer waiting for a later deadline (a hold) is cancelled, and waits again from
+  // on_idle_timer; one waiting for an earlier deadline wakes then, and waits on.
+  if (idle_timer_.expiry() > idle_deadline_) idle_timer_.cancel();
 }
 
 void Session::wait_for_idle_deadline() {
@@ -449,7 +451,9 @@ void Session::wait_for_idle_deadline() {
 
 void Session::on_idle_timer(beast::error_code ec) {
   idle_timer_waiting_ = false;
-  if (ec || closed_) return;
+  if (closed_) return;
+  if (ec == net::error::operation_aborted) return wait_for_idle_deadline();  // arm_idle_timer
+  if (ec) return;
   if (idle_deadline_ > std::chrono::steady_clock::now()) return wait_for_idle_deadline();
   if (!awaiting_request_ || !pending_.empty() || writing_) return;
   close_now();

@@ -175,6 +175,30 @@ TEST_F(ServerTest, PipelinedRequestsAreHandledOneAtATimeInOrder) {
   EXPECT_EQ(started, (std::vector<std::string>{"/0", "/1", "/2", "/3", "/4"}));
 }
 
+// While a request is in the handler nothing of the session's own may be pending (reading waits
+// for the answer): a handler slower than both timeouts, with a request pipelined behind it,
+// must still find the connection there to answer on.
+TEST_F(ServerTest, AHandlerSlowerThanTheTimeoutsStillAnswersPipelinedRequests) {
+  auto options = test_options();
+  options.request_timeout = 1s;
+  options.idle_timeout = 1s;
+  start(
+      [this](HttpRequest request, Responder respond) {
+        in_background([path = request.path, respond = std::move(respond)]() mutable {
+          std::this_thread::sleep_for(1500ms);
+          respond(text(path));
+        });
+      },
+      options);
+  HttpClient client(port());
+  client.send("POST", "/slow-1");
+  client.send("GET", "/slow-2");
+  EXPECT_EQ(client.receive().body, "/slow-1");
+  EXPECT_EQ(client.receive().body, "/slow-2");
+  EXPECT_EQ(client.connections_opened(), 1);
+  EXPECT_TRUE(client.wait_for_close(3s)) << "and the idle timeout still applies after";
+}
+
 TEST_F(ServerTest, PipeliningBeyondTheQueueLimitPausesReadingAndLosesNothing) {
   start([](HttpRequest request, Responder respond) { respond(text(request.path)); });
   HttpClient client(port());
