@@ -129,7 +129,8 @@ RouteHandler with_ids(ApiContext& context, Handler handler) {
 
 void add_billing_routes(Router& router, ApiContext& context) {
   router.add(HttpMethod::put, "/api/v1/organizations/{id}/billing-plan", with_ids(context, change_plan));
-  router.add(HttpMethod::get, "/api/v1/organizations/{id}/invoices", with_ids(context, list));
+  router.add(HttpMethod::get, "/api/v1/organizations/{id}/invoices", with_ids(context, list),
+             paging_query());
   router.add(HttpMethod::post, "/api/v1/organizations/{id}/invoices", with_ids(context, issue));
   router.add(HttpMethod::post, "/api/v1/invoices/{id}/pay",
              with_ids(context, settle<domain::PayInvoice>));

@@ -234,7 +234,6 @@ void unassign(ApiContext& context, const HttpRequest& request, const Authenticat
 // members still have to.
 void status(ApiContext& context, const HttpRequest& request, const Authenticated& who,
             const std::string& organization_id, Responder respond) {
-  if (auto ok = no_params(request); !ok) return respond(std::move(ok.error()));
   auto row = context.organizations.get(organization_id);
   if (!row) return respond(unavailable_response(request, row.error().message));
   if (!*row ||
@@ -299,7 +298,8 @@ void add_contract_routes(Router& router, ApiContext& context) {
                                  Responder out) { publish(c, r, w, std::move(out)); }));
   router.add(HttpMethod::get, "/api/v1/contracts",
              ungated(context, [](ApiContext& c, const HttpRequest& r, const Authenticated& w, P,
-                                 Responder out) { list_contracts(c, r, w, std::move(out)); }));
+                                 Responder out) { list_contracts(c, r, w, std::move(out)); }),
+             paging_query());
   router.add(HttpMethod::get, "/api/v1/contracts/{id}",
              ungated(context, [](ApiContext& c, const HttpRequest& r, const Authenticated& w, P p,
                                  Responder out) {

@@ -179,10 +179,11 @@ RouteHandler with_ids(ApiContext& context, Handler handler) {
 void add_group_routes(Router& router, ApiContext& context) {
   using P = const PathParams&;
   using W = const Authenticated&;
-  router.add(HttpMethod::get, "/api/v1/organizations/{id}/groups",
-             with_ids(context, [](ApiContext& c, const HttpRequest& r, W w, P p, Responder out) {
-               list(c, r, w, std::string(p["id"]), std::move(out));
-             }));
+  router.add(
+      HttpMethod::get, "/api/v1/organizations/{id}/groups",
+      with_ids(context, [](ApiContext& c, const HttpRequest& r, W w, P p,
+                           Responder out) { list(c, r, w, std::string(p["id"]), std::move(out)); }),
+      paging_query());
   router.add(HttpMethod::post, "/api/v1/organizations/{id}/groups",
              with_ids(context, [](ApiContext& c, const HttpRequest& r, W w, P p, Responder out) {
                create(c, r, w, std::string(p["id"]), std::move(out));

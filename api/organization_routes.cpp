@@ -149,8 +149,6 @@ void read_one(ApiContext& context, const HttpRequest& request, const Authenticat
     return respond(std::move(query.error()));
   } else if (query->contains("asOf")) {
     return respond(organization_as_of(context, request, who, id, *query));
-  } else if (auto ok = only_params(request, *query, {}); !ok) {
-    return respond(std::move(ok.error()));
   }
   auto found = context.organization_reads.read(id);
   if (!found) return respond(unavailable_response(request, found.error().message));
@@ -236,7 +234,6 @@ void remove(ApiContext& context, HttpRequest request, const Authenticated& who,
 
 void ancestors(ApiContext& context, const HttpRequest& request, const Authenticated& who,
                const std::string& id, Responder respond) {
-  if (auto ok = no_params(request); !ok) return respond(std::move(ok.error()));
   auto row = context.organizations.get(id);
   if (!row) return respond(unavailable_response(request, row.error().message));
   if (!*row || !visible_to(who.caller, id, (*row)->ancestors)) {
@@ -282,21 +279,24 @@ void add_organization_routes(Router& router, ApiContext& context) {
                auto who = authenticate(context, request);
                if (!who) return respond(std::move(who.error()));
                respond(list_organizations(context, request, who->caller, std::nullopt));
-             });
-  router.add(HttpMethod::get, "/api/v1/organizations/{id}", with_id(context, read_one));
+             },
+             {"page", "pageSize", "cursor", "status", "q", "sort", "parentId"});
+  router.add(HttpMethod::get, "/api/v1/organizations/{id}", with_id(context, read_one), {"asOf"});
   router.add(HttpMethod::put, "/api/v1/organizations/{id}", with_id(context, update));
   router.add(HttpMethod::del, "/api/v1/organizations/{id}", with_id(context, remove));
   router.add(HttpMethod::get, "/api/v1/organizations/{id}/ancestors", with_id(context, ancestors));
   router.add(HttpMethod::get, "/api/v1/organizations/{id}/children",
-             with_id(context, [](ApiContext& ctx, HttpRequest request, const Authenticated& who,
-                                 const std::string& id, Responder respond) {
-               auto row = ctx.organizations.get(id);
-               if (!row) return respond(unavailable_response(request, row.error().message));
-               if (!*row || !visible_to(who.caller, id, (*row)->ancestors)) {
-                 return respond(not_found_response(request));
-               }
-               respond(list_organizations(ctx, request, who.caller, id));
-             }));
+             with_id(context,
+                     [](ApiContext& ctx, HttpRequest request, const Authenticated& who,
+                        const std::string& id, Responder respond) {
+                       auto row = ctx.organizations.get(id);
+                       if (!row) return respond(unavailable_response(request, row.error().message));
+                       if (!*row || !visible_to(who.caller, id, (*row)->ancestors)) {
+                         return respond(not_found_response(request));
+                       }
+                       respond(list_organizations(ctx, request, who.caller, id));
+                     }),
+             {"page", "pageSize", "cursor", "status", "q", "sort"});
 }
 
 }  // namespace orgd::api

@@ -118,29 +118,12 @@ std::expected<PageParams, HttpResponse> page_params(const HttpRequest& request,
   return params;
 }
 
+std::vector<std::string> paging_query() { return {"page", "pageSize", "cursor"}; }
+
 std::expected<PageParams, HttpResponse> listing_params(const HttpRequest& request) {
   auto query = query_of(request);
   if (!query) return std::unexpected(std::move(query.error()));
-  if (auto ok = only_params(request, *query, {"page", "pageSize", "cursor"}); !ok) {
-    return std::unexpected(std::move(ok.error()));
-  }
   return page_params(request, *query);
-}
-
-std::expected<void, HttpResponse> only_params(const HttpRequest& request, const QueryParams& query,
-                                              std::initializer_list<std::string_view> allowed) {
-  for (const auto& [name, value] : query) {
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      return std::unexpected(bad_request_response(request, name, "unknown query parameter"));
-    }
-  }
-  return {};
-}
-
-std::expected<void, HttpResponse> no_params(const HttpRequest& request) {
-  auto query = query_of(request);
-  if (!query) return std::unexpected(std::move(query.error()));
-  return only_params(request, *query, {});
 }
 
 std::expected<QueryParams, HttpResponse> query_of(const HttpRequest& request) {

@@ -46,14 +46,10 @@ struct PageParams {
 // Reads page (>= 1), pageSize (1..100) and cursor from `query`.
 [[nodiscard]] std::expected<PageParams, HttpResponse> page_params(const HttpRequest& request,
                                                                   const QueryParams& query);
-// page, pageSize and cursor, the only parameters of a plain listing (others are a 400).
+// The query parameters of a plain listing, for its route (Router::add refuses any other)...
+[[nodiscard]] std::vector<std::string> paging_query();
+// ... and their values.
 [[nodiscard]] std::expected<PageParams, HttpResponse> listing_params(const HttpRequest& request);
-// Rejects query parameters not in `allowed` (a typo must not silently widen a listing).
-[[nodiscard]] std::expected<void, HttpResponse> only_params(
-    const HttpRequest& request, const QueryParams& query,
-    std::initializer_list<std::string_view> allowed);
 [[nodiscard]] std::expected<QueryParams, HttpResponse> query_of(const HttpRequest& request);
-// For endpoints that take no query parameters: any is a 400, as on every listing.
-[[nodiscard]] std::expected<void, HttpResponse> no_params(const HttpRequest& request);
 
 }  // namespace orgd::api

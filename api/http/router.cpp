@@ -68,7 +68,8 @@ bool is_parameter_name(std::string_view name) {
 
 }  // namespace
 
-Router& Router::add(HttpMethod method, std::string_view path_template, RouteHandler handler) {
+Router& Router::add(HttpMethod method, std::string_view path_template, RouteHandler handler,
+                    std::vector<std::string> query) {
   if (method == HttpMethod::other) bad_template(path_template, "HttpMethod::other");
   if (!handler) bad_template(path_template, "empty handler");
   if (path_template.empty() || path_template.front() != '/') {
@@ -114,6 +115,7 @@ Router& Router::add(HttpMethod method, std::string_view path_template, RouteHand
   auto& slot = route->handlers[index_of(method)];
   if (slot) bad_template(path_template, "registered twice for the same method");
   slot = std::move(handler);
+  route->query[index_of(method)] = std::move(query);
   return *this;
 }
 
@@ -140,13 +142,15 @@ const Router::Route* Router::best_match(const std::vector<std::string>& segments
   return best;
 }
 
-const RouteHandler* Router::handler_for(const Route& route, HttpMethod method) const {
-  if (method == HttpMethod::other) return nullptr;
-  if (const auto& handler = route.handlers[index_of(method)]) return &handler;
-  if (method == HttpMethod::head) {
-    if (const auto& get = route.handlers[index_of(HttpMethod::get)]) return &get;
+std::optional<Router::Match> Router::handler_for(const Route& route, HttpMethod method) const {
+  if (method == HttpMethod::other) return std::nullopt;
+  const auto i = index_of(method);
+  if (route.handlers[i]) return Match{&route.handlers[i], &route.query[i]};
+  const auto get = index_of(HttpMethod::get);
+  if (method == HttpMethod::head && route.handlers[get]) {
+    return Match{&route.handlers[get], &route.query[get]};
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 namespace {
@@ -161,6 +165,23 @@ std::string allow_header(const std::array<RouteHandler, kMethodNames.size()>& ha
     allow += kMethodNames[i];
   }
   return allow;
+}
+
+// The 400 for a query string that does not parse or names a parameter the route does not
+// take; nullopt when it is fine.
+std::optional<HttpResponse> refused_query(const HttpRequest& request,
+                                          const std::vector<std::string>& taken) {
+  if (request.query.empty()) return std::nullopt;
+  auto query = parse_query(request.query);
+  if (!query) return query_error_response(request, query.error());
+  for (const auto& [name, value] : *query) {
+    if (std::ranges::find(taken, name) == taken.end()) {
+      const FieldError error{name, "unknown query parameter"};
+      return problem_response(request, 400, "validation-failed", "Validation Failed",
+                              "unknown query parameter", std::span<const FieldError>(&error, 1));
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -178,12 +199,16 @@ void Router::dispatch(HttpRequest request, Responder respond) const {
     return;
   }
   respond.matched(route->path_template);
-  const RouteHandler* handler = handler_for(*route, request.method);
-  if (handler == nullptr) {
+  const auto match = handler_for(*route, request.method);
+  if (!match) {
     auto response = problem_response(request, 405, "method-not-allowed", "Method Not Allowed",
                                      "method " + request.method_name + " is not allowed here");
     response.headers.emplace_back("Allow", allow_header(route->handlers));
     respond(std::move(response));
+    return;
+  }
+  if (auto refused = refused_query(request, *match->query)) {
+    respond(std::move(*refused));
     return;
   }
   PathParams params;
@@ -192,7 +217,7 @@ void Router::dispatch(HttpRequest request, Responder respond) const {
       params.add(route->segments[i].text, std::move((*segments)[i]));
     }
   }
-  (*handler)(std::move(request), std::move(params), std::move(respond));
+  (*match->handler)(std::move(request), std::move(params), std::move(respond));
 }
 
 std::string_view Router::route_template(const HttpRequest& request) const {

@@ -12,12 +12,18 @@
 // match, the more literal one wins at the first segment where they differ
 // ("/sessions/current" over "/sessions/{id}"). HEAD falls back to the GET handler.
 //
+// Each (method, template) names the query parameters it takes; a request with any other, or
+// with a query string that does not parse (query_params.hpp), is answered 400 before its
+// handler runs, so no route silently ignores a parameter (an `asOf` it does not know, a typo
+// that would widen a listing).
+//
 // Thread-safety: add() while setting up, before the router is shared; after that every
 // const member may be called from any thread concurrently.
 
 #include <array>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,7 +44,9 @@ class Router {
   // with '/', an empty segment, '{' or '}' inside a literal, a parameter name that is not
   // [A-Za-z0-9_]+, a name used twice) or an already registered (method, template): these
   // are programmer errors, found at startup. HttpMethod::other cannot be registered.
-  Router& add(HttpMethod method, std::string_view path_template, RouteHandler handler);
+  // `query`: the names of the query parameters the handler takes (none by default).
+  Router& add(HttpMethod method, std::string_view path_template, RouteHandler handler,
+              std::vector<std::string> query = {});
 
   // Runs the matching handler on the calling thread, or answers 400/404/405 through
   // `respond`. Never throws unless the handler does.
@@ -68,10 +76,15 @@ class Router {
     std::string path_template;
     std::vector<Segment> segments;
     std::array<RouteHandler, kMethodCount> handlers;  // indexed by HttpMethod
+    std::array<std::vector<std::string>, kMethodCount> query;  // parameters each one takes
+  };
+  struct Match {
+    const RouteHandler* handler;
+    const std::vector<std::string>* query;
   };
 
   [[nodiscard]] const Route* best_match(const std::vector<std::string>& segments) const;
-  [[nodiscard]] const RouteHandler* handler_for(const Route& route, HttpMethod method) const;
+  [[nodiscard]] std::optional<Match> handler_for(const Route& route, HttpMethod method) const;
 
   std::vector<Route> routes_;
 };

@@ -1,5 +1,9 @@
 // Every malformed request gets its documented status and a problem body, and changes nothing.
 
+#include <array>
+#include <string>
+#include <vector>
+
 #include "tests/e2e/orgd_fixture.hpp"
 
 namespace orgd::e2e {
@@ -105,6 +109,29 @@ TEST_F(BadInput, WrongMethodAndBadQueries) {
   expect_problem(call("GET", "/api/v1/organizations?cursor=zz"), 400);
   expect_problem(call("GET", "/api/v1/organizations?q=%ZZ"), 400);
   expect_problem(call("GET", "/api/v1/organizations?parentId=x"), 400);
+}
+
+// Every endpoint refuses a query parameter it does not take, naming it: none answers as if it
+// were not there (an auditor's asOf on a customer would read the present).
+TEST_F(BadInput, EveryEndpointRefusesQueryParametersItDoesNotTake) {
+  const std::string me = token_.substr(0, token_.find('.'));
+  for (const auto& [method, target, body] : std::vector<std::array<std::string, 3>>{
+           {"GET", "/api/v1/customers/" + me + "?asOf=1", ""},
+           {"GET", "/api/v1/me?foo=1", ""},
+           {"GET", "/api/v1/projections?foo=1", ""},
+           {"GET", "/api/v1/organizations/" + id_ + "/ancestors?page=1", ""},
+           {"POST", "/api/v1/organizations?dryRun=1", R"({"name":"Never"})"},
+           {"PUT", "/api/v1/organizations/" + id_ + "?force=1",
+            R"({"description":"never","updateVersion":1})"},
+           {"POST", "/api/v1/projections/organizations/rebuild?x=1", ""}}) {
+    const auto r = call(method, target, body);
+    expect_problem(r, 400, "validation-failed");
+    const std::string name =
+        target.substr(target.find('?') + 1, target.find('=') - target.find('?') - 1);
+    EXPECT_EQ(str(json(r).at("errors").at(0), "field"), name) << target;
+  }
+  EXPECT_EQ(call("GET", "/api/v1/organizations/" + id_ + "?asOf=1").status, 404)
+      << "asOf is taken where it is documented (404: before the organization existed)";
 }
 
 TEST_F(BadInput, StaleAndMissingVersions) {

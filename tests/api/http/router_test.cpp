@@ -7,6 +7,9 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string>
+#include <tuple>
+#include <vector>
 
 namespace orgd::api {
 namespace {
@@ -36,7 +39,7 @@ RouteHandler labelled(std::string label) {
 class RouterTest : public ::testing::Test {
  protected:
   RouterTest() {
-    router_.add(HttpMethod::get, "/api/v1/organizations", labelled("list"))
+    router_.add(HttpMethod::get, "/api/v1/organizations", labelled("list"), {"page", "q"})
         .add(HttpMethod::post, "/api/v1/organizations", labelled("create"))
         .add(HttpMethod::get, "/api/v1/organizations/{id}", labelled("read"))
         .add(HttpMethod::put, "/api/v1/organizations/{id}", labelled("update"))
@@ -48,12 +51,14 @@ class RouterTest : public ::testing::Test {
         .add(HttpMethod::get, "/api/v1/ping", labelled("ping-get"));
   }
 
-  HttpResponse call(HttpMethod method, std::string path, std::string method_name = "GET") {
+  HttpResponse call(HttpMethod method, std::string path, std::string method_name = "GET",
+                    std::string query = {}) {
     HttpRequest request;
     request.method = method;
     request.method_name = std::move(method_name);
     request.path = std::move(path);
-    request.target = request.path;
+    request.target = query.empty() ? request.path : request.path + "?" + query;
+    request.query = std::move(query);
     request.trace_id = "trace";
     auto slot = std::make_shared<std::optional<HttpResponse>>();
     router_.dispatch(std::move(request), Responder(std::make_shared<CapturingSink>(slot)));
@@ -85,6 +90,27 @@ TEST_F(RouterTest, DispatchesByMethodAndPath) {
 
 // The template the router tells the responder is the one route_template() names, and is told
 // before the handler answers (metrics and the access log take it from there).
+// A route takes the query parameters it names and no other: the handler never sees one it
+// would ignore.
+TEST_F(RouterTest, RefusesQueryParametersTheRouteDoesNotTake) {
+  EXPECT_EQ(call(HttpMethod::get, "/api/v1/organizations", "GET", "page=2&q=acme").body, "list");
+  EXPECT_EQ(call(HttpMethod::head, "/api/v1/organizations", "HEAD", "q=acme").body, "list")
+      << "HEAD takes what GET takes";
+  using Case = std::tuple<HttpMethod, std::string, std::string, std::string, std::string>;
+  for (const auto& [method, name, path, query, refused] : std::vector<Case>{
+           {HttpMethod::get, "GET", "/api/v1/organizations", "page=2&sort=name", "sort"},
+           {HttpMethod::get, "GET", "/api/v1/organizations/7", "asOf=3", "asOf"},
+           {HttpMethod::post, "POST", "/api/v1/organizations", "page=1", "page"},
+           {HttpMethod::get, "GET", "/api/v1/organizations", "q=%zz", "q"}}) {
+    const auto r = call(method, path, name, query);
+    EXPECT_EQ(r.status, 400) << path << "?" << query;
+    EXPECT_EQ(r.content_type, "application/problem+json") << query;
+    const auto errors = boost::json::parse(r.body).at("errors").as_array();
+    ASSERT_EQ(errors.size(), 1u) << r.body;
+    EXPECT_EQ(errors.at(0).at("field").as_string(), refused) << r.body;
+  }
+}
+
 TEST_F(RouterTest, TellsTheResponderWhichTemplateMatched) {
   struct Told {
     std::string route;

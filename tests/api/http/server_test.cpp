@@ -270,7 +270,8 @@ class RoutedServerTest : public ServerTest {
                std::string body = "id=" + std::string(params["id"]);
                for (const auto& [name, value] : *query) body += " " + name + "=" + value;
                respond(text(body));
-             })
+             },
+             {"q", "page"})
         .add(HttpMethod::post, "/api/v1/things",
              [](HttpRequest, PathParams, Responder respond) { respond(text("", 204)); });
     start(router_.handler());
