@@ -57,7 +57,7 @@ void attempt_once(std::shared_ptr<Run> run) {
 CommandMeta command_meta(const HttpRequest& request, std::string actor) {
   return {std::move(actor),
           request.correlation_id.empty() ? request.trace_id : request.correlation_id,
-          request.idempotency_key, now_ms(), request.request_id};
+          request.idempotency_key.value_or(""), now_ms(), request.request_id};
 }
 
 void run_command(ApiContext& context, const HttpRequest& request, const CommandMeta& meta,

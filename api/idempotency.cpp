@@ -28,7 +28,8 @@ bool is_command(HttpMethod method) {
 }
 
 bool is_acceptable_key(std::string_view key) {
-  return key.size() <= kMaxIdempotencyKeyBytes && std::ranges::none_of(key, [](char c) {
+  return !key.empty() && key.size() <= kMaxIdempotencyKeyBytes &&
+         std::ranges::none_of(key, [](char c) {
            const auto byte = static_cast<unsigned char>(c);
            return byte < 0x20 || byte == 0x7f;
          });
@@ -122,7 +123,7 @@ class RecordingSink : public Responder::Sink {
       attempt_->shared->writers.post(
           [attempt = attempt_, next = next_, response = std::move(response)]() mutable {
             const Shared& shared = *attempt->shared;
-            auto saved = shared.records.save(attempt->caller, attempt->request.idempotency_key,
+            auto saved = shared.records.save(attempt->caller, *attempt->request.idempotency_key,
                                              record_of(*attempt, response, shared.options.clock()));
             if (!saved) {
               // The claim still stops a repeat from appending again (it answers 409).
@@ -137,7 +138,7 @@ class RecordingSink : public Responder::Sink {
       attempt_->shared->writers.post(
           [attempt = attempt_, next = next_, response = std::move(response)]() mutable {
             const Shared& shared = *attempt->shared;
-            auto found = shared.records.find(attempt->caller, attempt->request.idempotency_key);
+            auto found = shared.records.find(attempt->caller, *attempt->request.idempotency_key);
             if (found && *found && !shared.expired(**found, shared.options.clock())) {
               return (*next)(answer_from(**found, attempt->request, attempt->digest,
                                          shared.options.window));
@@ -161,12 +162,13 @@ class RecordingSink : public Responder::Sink {
 };
 
 void handle(const std::shared_ptr<const Shared>& shared, HttpRequest request, Responder respond) {
-  if (!is_command(request.method) || request.idempotency_key.empty()) {
+  if (!is_command(request.method) || !request.idempotency_key) {
     return shared->next(std::move(request), std::move(respond));
   }
-  if (!is_acceptable_key(request.idempotency_key)) {
+  // An empty key (or only spaces, which HTTP trims) would protect nothing: refused, not ignored.
+  if (!is_acceptable_key(*request.idempotency_key)) {
     return respond(bad_request_response(request, "Idempotency-Key",
-                                        "must be at most 255 characters, without control "
+                                        "must be 1 to 255 characters, without control "
                                         "characters"));
   }
   const std::int64_t now = shared->options.clock();
@@ -174,13 +176,13 @@ void handle(const std::shared_ptr<const Shared>& shared, HttpRequest request, Re
   if (!who) return shared->next(std::move(request), std::move(respond));
 
   Attempt attempt{shared, {}, who->caller.customer_id, request_digest(request)};
-  auto found = shared->records.find(attempt.caller, request.idempotency_key);
+  auto found = shared->records.find(attempt.caller, *request.idempotency_key);
   if (!found) return respond(unavailable_response(request, found.error().message));
   if (*found && !shared->expired(**found, now)) {
     return respond(answer_from(**found, request, attempt.digest, shared->options.window));
   }
   if (*found) {
-    if (auto erased = shared->records.erase(attempt.caller, request.idempotency_key); !erased) {
+    if (auto erased = shared->records.erase(attempt.caller, *request.idempotency_key); !erased) {
       spdlog::warn("expired idempotency record not deleted: {}", erased.error().message);
     }
   }

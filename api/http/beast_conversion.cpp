@@ -69,7 +69,9 @@ HttpRequest to_http_request(BeastRequest&& request, std::string_view remote_addr
   out.authorization = header_value(request, "Authorization");
   out.content_type = header_value(request, "Content-Type");
   out.if_match = header_value(request, "If-Match");
-  out.idempotency_key = header_value(request, "Idempotency-Key");
+  if (const auto key = request.find("Idempotency-Key"); key != request.end()) {
+    out.idempotency_key = std::string(key->value());
+  }
   out.traceparent = header_value(request, "traceparent");
   out.body = std::move(request.body());
   out.remote_address = std::string(remote_address);

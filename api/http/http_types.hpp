@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,7 +25,7 @@ struct HttpRequest {
   std::string authorization;
   std::string content_type;
   std::string if_match;
-  std::string idempotency_key;
+  std::optional<std::string> idempotency_key;  // absent and empty differ: empty is refused
   std::string traceparent;
   std::string body;
   std::string trace_id;     // 32 lowercase hex chars, assigned by the server per request

@@ -78,6 +78,20 @@ TEST_F(Idempotency, KeyOver255BytesIs400AndNothingRuns) {
   EXPECT_EQ(post_org("Acme", std::string(255, 'k')).status, 201) << "255 bytes is the limit";
 }
 
+// A client that sent the header meant to be protected: an empty key (or spaces, which HTTP
+// trims away) is refused, not taken for no key at all.
+TEST_F(Idempotency, AnEmptyKeyIs400AndNothingRuns) {
+  token_ = login();
+  const std::uint64_t before = head();
+  for (const std::string key : {"", "   "}) {
+    auto headers = auth(token_);
+    headers.emplace_back("Idempotency-Key", key);
+    expect_refused(client_->request("POST", "/api/v1/organizations", R"({"name":"Acme"})", headers),
+                   400, "validation-failed", before);
+  }
+  EXPECT_EQ(organization_count(), 1);
+}
+
 TEST_F(Idempotency, CallersWithTheSameKeyAreIndependent) {
   token_ = login();
   auto globex = signup("Globex", "owner@globex.test");

@@ -50,7 +50,7 @@ inline void echo(HttpRequest request, Responder respond) {
                                  {"authorization", request.authorization},
                                  {"contentType", request.content_type},
                                  {"ifMatch", request.if_match},
-                                 {"idempotencyKey", request.idempotency_key},
+                                 {"idempotencyKey", request.idempotency_key.value_or("<none>")},
                                  {"body", request.body},
                                  {"traceId", request.trace_id},
                                  {"remoteAddress", request.remote_address}};
