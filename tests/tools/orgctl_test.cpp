@@ -115,6 +115,17 @@ TEST_F(OrgctlTest, SeedStatsExportHistoryAndAsOf) {
   EXPECT_EQ(orgctl("as-of " + id + " 0").code, 1);          // did not exist yet
   EXPECT_EQ(orgctl("as-of " + id + " yesterday").code, 2);  // not a position or time
   EXPECT_EQ(orgctl("history no-such-stream").code, 1);
+  // Numbers out of range are bad usage, not a silent "everything" or "nothing".
+  for (const std::string& bad :
+       {"history " + id + " --limit -3", "history " + id + " --limit 0",
+        "history " + id + " --limit 99999999999999999999", "history " + id + " --from -1",
+        "history " + id + " --from 0", std::string("export --from -5"),
+        std::string("seed --organizations -1")}) {
+    auto r = orgctl(bad);
+    EXPECT_EQ(r.code, 2) << bad << ": " << r.output;
+  }
+  auto limited = orgctl("--json history " + id + " --limit 2");
+  EXPECT_EQ(std::count(limited.output.begin(), limited.output.end(), '\n'), 2) << limited.output;
 }
 
 TEST_F(OrgctlTest, RebuildLeavesTheReadModelsCompacted) {

@@ -209,13 +209,18 @@ struct AuditArgs {
 
 }  // namespace
 
+// Positions and counts: 1 or more (CLI11 reads "-3" into an unsigned as 2^64 - 3, which the
+// bound then refuses, as it refuses a number over 2^64).
+const CLI::Range kAtLeastOne(std::uint64_t{1}, std::uint64_t{1} << 62, "1 or more");
+
 void add_audit_commands(CLI::App& app, Globals& globals) {
   auto a = std::make_shared<AuditArgs>();
   auto* history = app.add_subcommand("history", "Events of an organization, a customer or a stream");
   history->add_option("target", a->target, "organization id, customer id, or stream id")
       ->required();
-  history->add_option("--from", a->from, "first position (default 1)");
-  history->add_option("--limit", a->limit, "at most this many events (default: all)");
+  history->add_option("--from", a->from, "first position (default 1)")->check(kAtLeastOne);
+  history->add_option("--limit", a->limit, "at most this many events (default: all)")
+      ->check(kAtLeastOne);
   history->callback([&globals, a] { run_history(globals, a->target, a->from, a->limit); });
 
   auto* as_of = app.add_subcommand("as-of", "An organization or customer as of a position or time");
@@ -225,7 +230,7 @@ void add_audit_commands(CLI::App& app, Globals& globals) {
   as_of->callback([&globals, a] { run_as_of(globals, a->target, a->when); });
 
   auto* exported = app.add_subcommand("export", "The whole log as JSON lines (secrets redacted)");
-  exported->add_option("--from", a->from, "first position (default 1)");
+  exported->add_option("--from", a->from, "first position (default 1)")->check(kAtLeastOne);
   exported->add_option("--out", a->out_path, "write to this file instead of stdout");
   exported->callback([&globals, a] { run_export(globals, a->from, a->out_path); });
 

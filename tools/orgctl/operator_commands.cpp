@@ -155,7 +155,8 @@ void add_operator_commands(CLI::App& app, Globals& globals) {
 
   auto* seed =
       app.add_subcommand("seed", "Write synthetic organizations and customers (benchmarks, demos)");
-  seed->add_option("--organizations", a->seed.organizations, "how many (default 1000)");
+  seed->add_option("--organizations", a->seed.organizations, "how many (default 1000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
   seed->add_option("--events-per-organization", a->seed.events_per_organization,
                    "created + updates per organization (default 10)")
       ->check(CLI::Range(1, 1'000'000));
