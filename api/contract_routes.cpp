@@ -250,7 +250,7 @@ void status(ApiContext& context, const HttpRequest& request, const Authenticated
   for (const auto& s : *assigned) {
     boost::json::array pending;
     for (const auto& member : members->rows) {
-      auto mine = context.directory.accepted_by_customer(member.id, s.contract.id);
+      auto mine = context.directory.accepted_by_customer(member.id, s.contract.id, organization_id);
       if (!mine) return respond(unavailable_response(request, mine.error()));
       if (*mine != s.contract.revision) pending.emplace_back(member.id);
     }

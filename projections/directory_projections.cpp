@@ -84,9 +84,9 @@ Result on_contract(ReadModelBatch& batch, const eventstore::Envelope& e,
                                           a.contract_id),
               encode_u64(a.revision));
   } else {
-    batch.put(customer_acceptance_key(after_prefix(e.stream_id, "contract-acceptances-"),
-                                      a.contract_id),
-              encode_u64(a.revision));
+    batch.put(
+        customer_acceptance_key(after_prefix(e.stream_id, "contract-acceptances-"), a.contract_id),
+        encode_u64(a.revision) + a.organization_id);
   }
   return {};
 }

@@ -108,9 +108,20 @@ std::expected<std::vector<ContractStatus>, std::string> DirectoryQueries::assign
 }
 
 std::expected<std::uint64_t, std::string> DirectoryQueries::accepted_by_customer(
-    std::string_view customer_id, std::string_view contract_id) const {
-  return read_u64(store_.db(), cf(kContractsColumnFamily), rocksdb::ReadOptions(),
-                  customer_acceptance_key(customer_id, contract_id));
+    std::string_view customer_id, std::string_view contract_id,
+    std::string_view organization_id) const {
+  std::string bytes;
+  const rocksdb::Status s =
+      store_.db()->Get(rocksdb::ReadOptions(), cf(kContractsColumnFamily),
+                       customer_acceptance_key(customer_id, contract_id), &bytes);
+  if (s.IsNotFound()) return 0;
+  if (!s.ok()) return std::unexpected(unavailable(s));
+  // be64(revision), then the organization it was accepted in (none when logged before
+  // acceptances named one: it counts in any).
+  const std::string_view accepted_in =
+      std::string_view(bytes).substr(std::min<std::size_t>(8, bytes.size()));
+  if (!accepted_in.empty() && accepted_in != organization_id) return 0;
+  return decode_u64(bytes);
 }
 
 std::expected<std::vector<ContractRow>, std::string> DirectoryQueries::pending_for(
@@ -119,7 +130,7 @@ std::expected<std::vector<ContractRow>, std::string> DirectoryQueries::pending_f
   if (!statuses) return std::unexpected(statuses.error());
   std::vector<ContractRow> pending;
   for (auto& status : *statuses) {
-    auto mine = accepted_by_customer(customer_id, status.contract.id);
+    auto mine = accepted_by_customer(customer_id, status.contract.id, organization_id);
     if (!mine) return std::unexpected(mine.error());
     if (!status.accepted_by_organization || *mine != status.contract.revision) {
       pending.push_back(std::move(status.contract));

@@ -49,9 +49,11 @@ class DirectoryQueries {
   // The contracts assigned to an organization (a handful: not paginated).
   [[nodiscard]] std::expected<std::vector<ContractStatus>, std::string> assigned(
       std::string_view organization_id) const;
-  // The revision of `contract_id` the customer accepted; 0 when none.
+  // The revision of `contract_id` the customer accepted while in `organization_id`; 0 when
+  // none (also when its latest acceptance was in another organization).
   [[nodiscard]] std::expected<std::uint64_t, std::string> accepted_by_customer(
-      std::string_view customer_id, std::string_view contract_id) const;
+      std::string_view customer_id, std::string_view contract_id,
+      std::string_view organization_id) const;
   // The assigned contracts whose current revision the organization or the customer has not
   // accepted: what blocks the customer.
   [[nodiscard]] std::expected<std::vector<ContractRow>, std::string> pending_for(

@@ -123,7 +123,9 @@ object data(const domain::ContractRevised& e) {
 object data(const domain::ContractAssigned& e) { return {{"contractId", e.contract_id}}; }
 object data(const domain::ContractUnassigned& e) { return {{"contractId", e.contract_id}}; }
 object data(const domain::ContractAccepted& e) {
-  return {{"contractId", e.contract_id}, {"revision", e.revision}};
+  return {{"contractId", e.contract_id},
+          {"revision", e.revision},
+          {"organizationId", null_if_empty(e.organization_id)}};
 }
 
 object data(const domain::BillingPlanChanged& e) { return {{"billingPlan", e.billing_plan}}; }

@@ -38,9 +38,16 @@ ContractAssignments apply(ContractAssignments state, const Event& event, const E
   return state;
 }
 
+bool ContractAcceptances::has_accepted(const std::string& contract_id, std::uint64_t revision,
+                                       std::string_view organization_id) const {
+  const auto it = accepted.find(contract_id);
+  return it != accepted.end() && it->second.revision == revision &&
+         (it->second.organization_id.empty() || it->second.organization_id == organization_id);
+}
+
 ContractAcceptances apply(ContractAcceptances state, const Event& event, const EventMeta& meta) {
-  if (const auto* accepted = std::get_if<ContractAccepted>(&event)) {
-    state.accepted_revision[accepted->contract_id] = accepted->revision;
+  if (const auto* a = std::get_if<ContractAccepted>(&event)) {
+    state.accepted[a->contract_id] = {a->revision, a->organization_id};
   }
   state.version = meta.version;
   return state;

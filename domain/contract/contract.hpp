@@ -36,8 +36,15 @@ struct ContractAssignments {
 };
 
 struct ContractAcceptances {
-  std::map<std::string, std::uint64_t> accepted_revision;  // contract -> revision
+  struct Acceptance {
+    std::uint64_t revision{0};
+    std::string organization_id;  // empty: logged before acceptances named one (any counts)
+  };
+  std::map<std::string, Acceptance> accepted;  // contract -> the customer's latest acceptance
   std::uint64_t version{0};
+  // Whether the customer accepted `revision` of the contract while in `organization_id`.
+  [[nodiscard]] bool has_accepted(const std::string& contract_id, std::uint64_t revision,
+                                  std::string_view organization_id) const;
 };
 
 [[nodiscard]] Contract apply(Contract state, const Event& event, const EventMeta& meta);

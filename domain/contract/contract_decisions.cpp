@@ -123,13 +123,18 @@ std::expected<Decision, DomainError> decide(const Contract& contract, const Acce
       return std::unexpected(forbidden("only an owner accepts on behalf of the organization"));
     }
     if (assignments.accepted_revision.at(c.contract_id) == contract.revision) return d;
-    d.writes.push_back({contract_assignments_stream(caller.organization_id), assignments.version,
-                        {ContractAccepted{c.contract_id, contract.revision}}});
+    d.writes.push_back(
+        {contract_assignments_stream(caller.organization_id),
+         assignments.version,
+         {ContractAccepted{c.contract_id, contract.revision, caller.organization_id}}});
   } else {
-    auto it = mine.accepted_revision.find(c.contract_id);
-    if (it != mine.accepted_revision.end() && it->second == contract.revision) return d;
-    d.writes.push_back({contract_acceptances_stream(caller.customer_id), mine.version,
-                        {ContractAccepted{c.contract_id, contract.revision}}});
+    // Accepted in another organization is not accepted here (SPEC: moved customers accept
+    // their new organization's contracts).
+    if (mine.has_accepted(c.contract_id, contract.revision, caller.organization_id)) return d;
+    d.writes.push_back(
+        {contract_acceptances_stream(caller.customer_id),
+         mine.version,
+         {ContractAccepted{c.contract_id, contract.revision, caller.organization_id}}});
   }
   // Accepting a revision that changed meanwhile would accept text the customer never saw.
   d.writes.push_back({contract_stream(contract.id), contract.version, {}});

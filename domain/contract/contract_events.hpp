@@ -71,10 +71,15 @@ struct ContractAccepted {
   static constexpr std::string_view kType = "ContractAccepted";
   std::string contract_id;
   std::uint64_t revision{0};
+  // The organization the acceptance is for: a customer accepts its organization's contracts,
+  // and accepts them again in an organization it moves to. Empty in events logged before
+  // class version 2 (2026-12-04), which count in any organization.
+  std::string organization_id;
 
   template <class Archive>
-  void serialize(Archive& ar, std::uint32_t /*version*/) {
+  void serialize(Archive& ar, std::uint32_t version) {
     ar(contract_id, revision);
+    if (version >= 2) ar(organization_id);
   }
   bool operator==(const ContractAccepted&) const = default;
 };
@@ -85,4 +90,4 @@ CEREAL_CLASS_VERSION(orgd::domain::ContractPublished, 1);
 CEREAL_CLASS_VERSION(orgd::domain::ContractRevised, 1);
 CEREAL_CLASS_VERSION(orgd::domain::ContractAssigned, 1);
 CEREAL_CLASS_VERSION(orgd::domain::ContractUnassigned, 1);
-CEREAL_CLASS_VERSION(orgd::domain::ContractAccepted, 1);
+CEREAL_CLASS_VERSION(orgd::domain::ContractAccepted, 2);

@@ -113,6 +113,31 @@ TEST(Contracts, CustomersAcceptForThemselvesOwnersForTheOrganization) {
       << "a new version needs accepting again";
 }
 
+// A customer accepts its organization's contracts: accepted while in another organization,
+// the same revision is accepted again after a move. Acceptances logged before they named an
+// organization count in any.
+TEST(Contracts, AcceptanceIsForTheOrganizationTheCustomerIsIn) {
+  auto assigned = fold<ContractAssignments>({ContractAssigned{"k"}});
+  auto member = member_of("a", OrganizationRole::member);
+  auto first = decide(contract(), AcceptContract{"k", false}, member, assigned, {});
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(std::get<ContractAccepted>(first->writes[0].events.at(0)).organization_id, "a");
+  auto in_a = fold<ContractAcceptances>({ContractAccepted{"k", 1, "a"}});
+  EXPECT_TRUE(in_a.has_accepted("k", 1, "a"));
+  EXPECT_FALSE(in_a.has_accepted("k", 1, "b"));
+  EXPECT_TRUE(
+      decide(contract(), AcceptContract{"k", false}, member, assigned, in_a)->writes.empty());
+  auto moved = member_of("b", OrganizationRole::member);
+  moved.customer_id = member.customer_id;
+  auto again = decide(contract(), AcceptContract{"k", false}, moved,
+                      fold<ContractAssignments>({ContractAssigned{"k"}}), in_a);
+  ASSERT_TRUE(again.has_value());
+  ASSERT_FALSE(again->writes.empty()) << "accepted in a is not accepted in b";
+  EXPECT_EQ(std::get<ContractAccepted>(again->writes[0].events.at(0)).organization_id, "b");
+  EXPECT_TRUE(fold<ContractAcceptances>({ContractAccepted{"k", 1}}).has_accepted("k", 1, "b"))
+      << "an acceptance logged before 2026-12-04 names no organization";
+}
+
 TEST(Billing, PlanBySuperAdminOrOwner) {
   auto a = org("a", "A");
   EXPECT_TRUE(decide(a, ChangeBillingPlan{"a", "pro"}, member_of("a", OrganizationRole::owner)));

@@ -61,7 +61,8 @@ TEST(EventCodec, EveryTypeRoundTrips) {
   for (const Event& event : samples()) {
     const EncodedEvent encoded = encode_event(event);
     EXPECT_EQ(encoded.type, event_type(event));
-    EXPECT_EQ(encoded.schema_version, 1u);
+    // ContractAccepted names its organization since class version 2.
+    EXPECT_EQ(encoded.schema_version, std::holds_alternative<ContractAccepted>(event) ? 2u : 1u);
     auto decoded = decode_event(encoded.type, encoded.schema_version, encoded.payload);
     ASSERT_TRUE(decoded.has_value()) << decoded.error();
     EXPECT_EQ(*decoded, event) << encoded.type;
@@ -95,6 +96,28 @@ TEST(EventCodec, GoldenBytesPinTheLayout) {
             "0100000000000000" "70" "0600000000000000" "616374697665"
             "0500000000000000" "64652d4445" "0200000000000000" "4445"
             "0900000000000000" "68747470733a2f2f6c" "0400000000000000" "66726565");
+}
+
+// Class version 2 of ContractAccepted adds the organization; version 1 bytes, as logged before
+// it, still decode (with none).
+TEST(EventCodec, ContractAcceptedOfBothClassVersions) {
+  EXPECT_EQ(hex(encode_event(ContractAccepted{"k", 2, "o"}).payload),
+            "01"
+            "02000000"
+            "0100000000000000"
+            "6b"
+            "0200000000000000"
+            "0100000000000000"
+            "6f");
+  std::string v1;
+  for (const unsigned char byte :
+       {0x01, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x6b, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}) {
+    v1.push_back(static_cast<char>(byte));
+  }
+  const auto decoded = decode_event("ContractAccepted", 1, v1);
+  ASSERT_TRUE(decoded.has_value()) << decoded.error();
+  EXPECT_EQ(std::get<ContractAccepted>(*decoded), (ContractAccepted{"k", 2, ""}));
 }
 
 TEST(EventCodec, UnknownTypeAndTruncatedBytesAreErrorsNotCrashes) {

@@ -167,6 +167,43 @@ TEST_F(Contracts, ANewVersionLocksAgainAndMovedCustomersMustAccept) {
   EXPECT_EQ(as(newcomer_token, "GET", "/api/v1/organizations/" + acme_.organization_id).status, 200);
 }
 
+// Accepting a contract is for the organization one is in: a customer who accepted it in one
+// organization and moves to another that has it too accepts it again there, and back again.
+TEST_F(Contracts, AcceptedInOneOrganizationIsNotAcceptedInTheNext) {
+  const std::string terms = publish("1.0");
+  const Account globex = signup("Globex", "owner@globex.io");
+  for (const Account& owner : {acme_, globex}) {
+    ASSERT_EQ(call("POST", "/api/v1/organizations/" + owner.organization_id + "/contracts",
+                   R"({"contractId":")" + terms + "\"}")
+                  .status,
+              201);
+    ASSERT_EQ(as(owner.token, "POST", "/api/v1/contracts/" + terms + "/accept",
+                 R"({"onBehalfOfOrganization":true})")
+                  .status,
+              200);
+    ASSERT_EQ(as(owner.token, "POST", "/api/v1/contracts/" + terms + "/accept", "").status, 200);
+  }
+  ASSERT_EQ(as(member_.token, "POST", "/api/v1/contracts/" + terms + "/accept", "").status, 200);
+  EXPECT_EQ(ordinary(member_).status, 200);
+  ASSERT_EQ(as(acme_.token, "DELETE",
+               "/api/v1/organizations/" + acme_.organization_id + "/members/" + member_.customer_id)
+                .status,
+            204);
+  ASSERT_EQ(as(globex.token, "POST", "/api/v1/organizations/" + globex.organization_id + "/members",
+               R"({"customerId":")" + member_.customer_id + "\"}")
+                .status,
+            201);
+  const std::string in_globex = "/api/v1/organizations/" + globex.organization_id;
+  auto locked = as(member_.token, "GET", in_globex);
+  ASSERT_EQ(locked.status, 403) << locked.body;
+  EXPECT_EQ(pending_of(locked), std::vector<std::string>{terms});
+  auto status = json(as(globex.token, "GET", in_globex + "/contracts"));
+  EXPECT_EQ(status.at("contracts").at(0).at("pendingMembers").as_array().size(), 1u)
+      << boost::json::serialize(status);
+  EXPECT_EQ(as(member_.token, "POST", "/api/v1/contracts/" + terms + "/accept", "").status, 200);
+  EXPECT_EQ(as(member_.token, "GET", in_globex).status, 200);
+}
+
 TEST_F(Contracts, OnlySuperAdminsPublishAndUnassignedContractsAreInvisible) {
   const auto before = head();
   EXPECT_EQ(as(acme_.token, "POST", "/api/v1/contracts",
