@@ -35,7 +35,9 @@ HttpResponse organization_response(const ApiContext& context, const HttpRequest&
 
 void change_plan(ApiContext& context, const HttpRequest& request, const Authenticated& who,
                  const std::string& organization_id, Responder respond) {
-  domain::ChangeBillingPlan command{organization_id, {}};
+  auto version = optional_if_match(request);
+  if (!version) return respond(std::move(version.error()));
+  domain::ChangeBillingPlan command{organization_id, {}, *version};
   JsonObjectReader reader;
   reader.string("billingPlan", command.billing_plan, {.required = true, .max_len = 64});
   if (auto ok = reader.finish(request); !ok) return respond(json_body_problem(request, ok.error()));

@@ -387,8 +387,11 @@ std::expected<domain::PrincipalFacts, HttpResponse> principal_facts(const ApiCon
 
 void add_grant(ApiContext& context, HttpRequest request, const Authenticated& who,
                const std::string& id, Responder respond) {
+  auto version = optional_if_match(request);
+  if (!version) return respond(std::move(version.error()));
   domain::GrantAccess command;
   command.resource_id = id;
+  command.expected_version = *version;
   JsonObjectReader reader;
   reader.string("principalType", command.principal_kind, {.required = true, .max_len = 32})
       .string("principalId", command.principal_id, kId)
@@ -428,7 +431,9 @@ void add_grant(ApiContext& context, HttpRequest request, const Authenticated& wh
 
 void revoke_grant(ApiContext& context, HttpRequest request, const Authenticated& who,
                   const std::string& id, const std::string& grant_id, Responder respond) {
-  const domain::RevokeAccess command{id, grant_id};
+  auto version = optional_if_match(request);
+  if (!version) return respond(std::move(version.error()));
+  const domain::RevokeAccess command{id, grant_id, *version};
   resource_command(
       context, request, who, id,
       [request, command](const domain::Resource& current, const domain::Accessor& accessor) {
@@ -441,8 +446,11 @@ void revoke_grant(ApiContext& context, HttpRequest request, const Authenticated&
 
 void transfer(ApiContext& context, HttpRequest request, const Authenticated& who,
               const std::string& id, Responder respond) {
+  auto version = optional_if_match(request);
+  if (!version) return respond(std::move(version.error()));
   domain::TransferOwnership command;
   command.resource_id = id;
+  command.expected_version = *version;
   JsonObjectReader reader;
   reader.string("customerId", command.new_owner_id, kId);
   if (auto body = reader.finish(request); !body) {

@@ -97,6 +97,12 @@ std::expected<Decision, DomainError> decide(const Organization& organization,
     return std::unexpected(forbidden("only a SuperAdmin or the organization's owners choose its "
                                      "billing plan"));
   }
+  if (c.expected_version != 0 && c.expected_version != organization.version) {
+    return std::unexpected(refused(DomainErrorCode::version_conflict, "version-conflict",
+                                   "If-Match names version " + std::to_string(c.expected_version) +
+                                       "; the organization is at version " +
+                                       std::to_string(organization.version)));
+  }
   FieldProblems problems;
   check_slug(problems, "billingPlan", c.billing_plan, 64);
   if (c.billing_plan.empty()) problems.push_back({"billingPlan", "must not be empty"});

@@ -35,6 +35,7 @@ struct Invoice {
 struct ChangeBillingPlan {
   std::string organization_id;
   std::string billing_plan;
+  std::uint64_t expected_version{0};  // If-Match on the organization; 0 = the caller sent none
 };
 struct IssueInvoice {
   std::string id;

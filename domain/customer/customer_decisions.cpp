@@ -156,7 +156,7 @@ std::expected<Decision, DomainError> decide(const Customer& customer,
   if (c.expected_version != customer.version) {
     return std::unexpected(refused(DomainErrorCode::version_conflict, "version-conflict",
                                    "updateVersion " + std::to_string(c.expected_version) +
-                                       " is stale; the customer is at version " +
+                                       " is not the current version; the customer is at version " +
                                        std::to_string(customer.version)));
   }
   const auto& p = c.patch;

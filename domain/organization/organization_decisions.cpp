@@ -181,10 +181,11 @@ std::expected<Decision, DomainError> decide(const Organization& current,
                                    "may change it"));
   }
   if (c.expected_version != current.version) {
-    return std::unexpected(refused(DomainErrorCode::version_conflict, "version-conflict",
-                                   "updateVersion " + std::to_string(c.expected_version) +
-                                       " is stale; the organization is at version " +
-                                       std::to_string(current.version)));
+    return std::unexpected(
+        refused(DomainErrorCode::version_conflict, "version-conflict",
+                "updateVersion " + std::to_string(c.expected_version) +
+                    " is not the current version; the organization is at version " +
+                    std::to_string(current.version)));
   }
   const OrganizationUpdated next = patched(current, c.patch);
   FieldProblems problems;

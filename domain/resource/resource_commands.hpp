@@ -69,16 +69,19 @@ struct GrantAccess {
   std::string principal_kind;
   std::string principal_id;
   std::string permission;
+  std::uint64_t expected_version{0};  // If-Match; 0 = the caller sent none
 };
 
 struct RevokeAccess {
   std::string resource_id;
   std::string grant_id;
+  std::uint64_t expected_version{0};  // If-Match; 0 = the caller sent none
 };
 
 struct TransferOwnership {
   std::string resource_id;
   std::string new_owner_id;
+  std::uint64_t expected_version{0};  // If-Match; 0 = the caller sent none
 };
 
 // The customer a resource is transferred to, as its stream says now (guarded at `version`).

@@ -1,5 +1,7 @@
 #include "domain/resource/resource_decisions.hpp"
 
+#include <optional>
+
 #include "domain/customer/customer.hpp"
 #include "domain/field_rules.hpp"
 #include "domain/group/group.hpp"
@@ -45,6 +47,15 @@ bool touches_flags(const ResourcePatch& p) {
 }
 
 std::string no_such(PrincipalKind kind) { return "no such " + std::string(to_string(kind)); }
+
+// The If-Match a caller sent (0: none) when the resource is no longer at that version. Checked
+// after visibility, so a stale precondition tells nothing about a resource one cannot see.
+std::optional<DomainError> stale(const Resource& current, std::uint64_t expected_version) {
+  if (expected_version == 0 || expected_version == current.version) return std::nullopt;
+  return refused(DomainErrorCode::version_conflict, "version-conflict",
+                 "If-Match names version " + std::to_string(expected_version) +
+                     "; the resource is at version " + std::to_string(current.version));
+}
 
 // Platform accounts stand outside organizations: a SuperAdmin reaches every resource already,
 // an auditor reads every one and may change none, so owning or being granted one would mean
@@ -146,7 +157,7 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Updat
   if (c.expected_version != current.version) {
     return std::unexpected(refused(DomainErrorCode::version_conflict, "version-conflict",
                                    "updateVersion " + std::to_string(c.expected_version) +
-                                       " is stale; the resource is at version " +
+                                       " is not the current version; the resource is at version " +
                                        std::to_string(current.version)));
   }
   FieldProblems problems;
@@ -179,11 +190,7 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Delet
         forbidden("only the owner, the owners and admins of its organization, "
                   "or a SuperAdmin may delete a resource"));
   }
-  if (c.expected_version != 0 && c.expected_version != current.version) {
-    return std::unexpected(
-        refused(DomainErrorCode::version_conflict, "version-conflict",
-                "the resource is at version " + std::to_string(current.version)));
-  }
+  if (auto conflict = stale(current, c.expected_version)) return std::unexpected(*conflict);
   Decision d;
   d.writes.push_back(
       {resource_stream(current.id), current.version, {ResourceDeleted{current.name}}});
@@ -197,6 +204,7 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Grant
   if (!can_administer(who, current)) {
     return std::unexpected(forbidden("managing grants needs admin permission on the resource"));
   }
+  if (auto conflict = stale(current, c.expected_version)) return std::unexpected(*conflict);
   const auto kind = principal_kind_from(c.principal_kind);
   const auto permission = permission_from(c.permission);
   FieldProblems problems;
@@ -236,6 +244,7 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Revok
   if (!can_administer(who, current)) {
     return std::unexpected(forbidden("managing grants needs admin permission on the resource"));
   }
+  if (auto conflict = stale(current, c.expected_version)) return std::unexpected(*conflict);
   if (current.find_grant(c.grant_id) == nullptr) {
     return std::unexpected(refused(DomainErrorCode::not_found, "not-found",
                                    "grant " + c.grant_id + " does not exist"));
@@ -255,6 +264,7 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Trans
         forbidden("only the owner, the owners and admins of its organization, "
                   "or a SuperAdmin may transfer a resource"));
   }
+  if (auto conflict = stale(current, c.expected_version)) return std::unexpected(*conflict);
   // A customer of another organization is reported exactly like an unknown one: a transfer
   // must not reveal who exists elsewhere.
   // A platform account, which sits in Default, is out of reach the same way.

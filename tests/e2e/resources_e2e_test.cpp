@@ -338,6 +338,43 @@ TEST_F(Resources, NoPlatformAccountOwnsOrIsGrantedAResource) {
             creator_.customer_id);
 }
 
+// If-Match is a precondition on every command that changes a resource or an organization's
+// billing plan: a stale one is 409 and changes nothing (it was ignored on these until
+// 2026-12-04); one on a resource the caller cannot see is still 404.
+TEST_F(Resources, IfMatchGuardsGrantsTransfersAndThePlan) {
+  const std::string id = str(create(creator_.token, "plugin", "Guarded"), "id");
+  const std::string base = "/api/v1/resources/" + id;
+  auto with_if_match = [&](const std::string& token, const std::string& method,
+                           const std::string& target, const std::string& body,
+                           const std::string& version) {
+    auto headers = auth(token);
+    headers.emplace_back("If-Match", "\"" + version + "\"");
+    return client_->request(method, target, body, headers);
+  };
+  const std::string to_colleague = serialize(object{{"principalType", "customer"},
+                                                    {"principalId", colleague_.customer_id},
+                                                    {"permission", "read"}});
+  const auto before = head();
+  EXPECT_EQ(with_if_match(stranger_.token, "POST", base + "/grants", to_colleague, "9").status,
+            404);
+  EXPECT_EQ(with_if_match(creator_.token, "POST", base + "/grants", to_colleague, "9").status, 409);
+  EXPECT_EQ(with_if_match(creator_.token, "POST", base + "/owner",
+                          serialize(object{{"customerId", colleague_.customer_id}}), "9")
+                .status,
+            409);
+  EXPECT_EQ(with_if_match(alpha_owner_.token, "PUT",
+                          "/api/v1/organizations/" + alpha_owner_.organization_id + "/billing-plan",
+                          R"({"billingPlan":"team"})", "999")
+                .status,
+            409);
+  EXPECT_EQ(head(), before) << "a failed precondition changes nothing";
+  auto granted = with_if_match(creator_.token, "POST", base + "/grants", to_colleague, "1");
+  ASSERT_EQ(granted.status, 201) << granted.body;
+  const std::string grant = base + "/grants/" + str(json(granted), "id");
+  EXPECT_EQ(with_if_match(creator_.token, "DELETE", grant, "", "1").status, 409);
+  EXPECT_EQ(with_if_match(creator_.token, "DELETE", grant, "", "2").status, 204);
+}
+
 TEST_F(Resources, OwnershipTransferTakesEffectOnTheNextRequest) {
   const std::string id = str(create(creator_.token, "module", "Billing"), "id");
   auto outside = as(creator_.token, "POST", "/api/v1/resources/" + id + "/owner",
