@@ -97,7 +97,8 @@ std::expected<PageParams, HttpResponse> page_params(const HttpRequest& request,
   if (auto page = query.get("page")) {
     auto value = parse_u64(*page);
     if (!value || *value < 1 || *value > 1'000'000'000) {
-      return std::unexpected(bad_request_response(request, "page", "must be an integer >= 1"));
+      return std::unexpected(
+          bad_request_response(request, "page", "must be an integer from 1 to 1000000000"));
     }
     params.page = *value;
   }
