@@ -1,6 +1,7 @@
 #include "api/http/request_parser.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <cstdint>
@@ -23,6 +24,20 @@ std::expected<void, std::string> check_framing_of(const http::request_header<>& 
     if (field.name() == http::field::transfer_encoding) transfer_encodings.push_back(field.value());
   }
   return check_framing({header.version(), transfer_encodings, header.count(http::field::host)});
+}
+
+// Fields the API reads one value of. Sent twice, a proxy in front of us may have acted on the
+// other copy (checked one Authorization, scanned a body by one Content-Type), and whichever
+// copy we read, the two would disagree about the request: refused, as a second Host is.
+constexpr std::array<std::string_view, 4> kSingleFields = {"Authorization", "Content-Type",
+                                                           "If-Match", "Idempotency-Key"};
+
+std::expected<void, std::string> check_single_fields(const http::request_header<>& header) {
+  for (const std::string_view name : kSingleFields) {
+    if (header.count(name) > 1)
+      return std::unexpected("more than one " + std::string(name) + " header");
+  }
+  return {};
 }
 
 // Beast's fields keep 16-bit sizes and throw std::length_error for a longer name or value,
@@ -74,6 +89,10 @@ HeadStep parse_head(RequestParser& parser, std::string_view bytes, std::size_t& 
   if (ec || !parser.is_header_done()) return step;
   if (auto framed = check_framing_of(parser.get()); !framed) {
     step.malformed = std::move(framed.error());
+    return step;
+  }
+  if (auto single = check_single_fields(parser.get()); !single) {
+    step.malformed = std::move(single.error());
     return step;
   }
   step.complete = true;

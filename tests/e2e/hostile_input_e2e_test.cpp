@@ -304,6 +304,15 @@ TEST_F(HostileInput, SmugglingAttemptsAre400AndTheRestIsNeverRead) {
       {"Content-Length over 64 bits", start + "Content-Length: 99999999999999999999999\r\n\r\n"},
       {"no Host", "POST /api/v1/organizations HTTP/1.1\r\nContent-Length: 0\r\n\r\n"},
       {"two Hosts", start + "Host: y\r\nContent-Length: 0\r\n\r\n"},
+      {"two Authorizations",
+       start +
+           "Authorization: Bearer a.b\r\nauthorization: Bearer c.d\r\nContent-Length: 0\r\n\r\n"},
+      {"two Content-Types", start +
+                                "Content-Type: application/json\r\nContent-Type: text/plain\r\n" +
+                                "Content-Length: 2\r\n\r\n{}"},
+      {"two If-Matches", start + "If-Match: \"1\"\r\nIf-Match: \"2\"\r\nContent-Length: 0\r\n\r\n"},
+      {"two Idempotency-Keys",
+       start + "Idempotency-Key: a\r\nIdempotency-Key: b\r\nContent-Length: 0\r\n\r\n"},
       {"bare LF line endings", "GET /healthz HTTP/1.1\nHost: x\n\n"},
       {"bare CR in a header", start + "X-Note: a\rb\r\nContent-Length: 0\r\n\r\n"},
       {"NUL in a header", start + "X-Note: a\0b\r\nContent-Length: 0\r\n\r\n"s},
