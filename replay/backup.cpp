@@ -3,6 +3,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 
 #include <memory>
+#include <string_view>
 #include <system_error>
 
 #include "projections/projection_runner.hpp"
@@ -30,6 +31,78 @@ std::expected<std::uint64_t, eventstore::StoreError> head_of(const fs::path& dir
 bool is_empty_dir(const fs::path& dir) {
   std::error_code ec;
   return !fs::exists(dir, ec) || fs::is_empty(dir, ec);
+}
+
+// Whether one of the two directories is, or lies inside, the other: a restore would then
+// copy into what it reads, or remove what it is about to copy.
+bool overlapping(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  const fs::path x = fs::weakly_canonical(fs::absolute(a, ec), ec);
+  const fs::path y = fs::weakly_canonical(fs::absolute(b, ec), ec);
+  const auto inside = [](const fs::path& outer, const fs::path& inner) {
+    auto o = outer.begin();
+    auto i = inner.begin();
+    for (; o != outer.end() && i != inner.end(); ++o, ++i) {
+      if (o->empty()) break;  // a trailing separator
+      if (*o != *i) return false;
+    }
+    return o == outer.end() || o->empty();
+  };
+  return inside(x, y) || inside(y, x);
+}
+
+// `dir` with `suffix` added to its last name, in the same parent (so a rename stays on one
+// file system).
+fs::path sibling(const fs::path& dir, std::string_view suffix) {
+  fs::path name = dir.filename().empty() ? dir.parent_path().filename() : dir.filename();
+  fs::path parent = dir.filename().empty() ? dir.parent_path().parent_path() : dir.parent_path();
+  name += suffix;
+  return parent / name;
+}
+
+// Copies the backup `from` to `target` (after removing what an earlier failed restore left
+// there) and opens it writable, as orgd will: its head.
+std::expected<std::uint64_t, RestoreError> copy_and_open(const fs::path& from,
+                                                         const fs::path& target) {
+  std::error_code ec;
+  fs::remove_all(target, ec);
+  if (ec) return std::unexpected(restore_error(RestoreErrorCode::io_error, ec.message()));
+  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+  fs::copy(from, target, fs::copy_options::recursive, ec);
+  if (ec) {
+    return std::unexpected(restore_error(RestoreErrorCode::io_error,
+                                         "copying " + from.string() + ": " + ec.message()));
+  }
+  auto head = head_of(target, /*read_only=*/false);
+  if (!head)
+    return std::unexpected(restore_error(RestoreErrorCode::io_error, head.error().message));
+  return *head;
+}
+
+// Puts the complete copy `staging` in the place of `data_dir`. The old directory is renamed
+// aside first and removed last: a crash in between leaves it whole as `<data_dir>.replaced`.
+std::expected<void, RestoreError> replace_with(const fs::path& data_dir, const fs::path& staging) {
+  std::error_code ec;
+  const fs::path replaced = sibling(data_dir, ".replaced");
+  const bool had_old = fs::exists(data_dir, ec);
+  if (had_old) {
+    fs::remove_all(replaced, ec);
+    fs::rename(data_dir, replaced, ec);
+    if (ec) {
+      return std::unexpected(restore_error(
+          RestoreErrorCode::io_error, "moving " + data_dir.string() + " aside: " + ec.message()));
+    }
+  }
+  fs::rename(staging, data_dir, ec);
+  if (ec) {
+    std::error_code back;
+    if (had_old) fs::rename(replaced, data_dir, back);
+    return std::unexpected(
+        restore_error(RestoreErrorCode::io_error,
+                      "moving the copy into " + data_dir.string() + ": " + ec.message()));
+  }
+  if (had_old) fs::remove_all(replaced, ec);
+  return {};
 }
 
 }  // namespace
@@ -68,6 +141,11 @@ std::expected<std::uint64_t, RestoreError> restore(const fs::path& from, const f
     return std::unexpected(
         restore_error(RestoreErrorCode::not_a_backup, from.string() + " is not a backup"));
   }
+  if (overlapping(from, data_dir)) {
+    return std::unexpected(restore_error(
+        RestoreErrorCode::overlaps, from.string() + " and " + data_dir.string() +
+                                        " overlap: keep the backup outside the data directory"));
+  }
   if (auto source = head_of(from, /*read_only=*/true); !source) {
     return std::unexpected(restore_error(RestoreErrorCode::not_a_backup,
                                          from.string() + ": " + source.error().message));
@@ -83,19 +161,15 @@ std::expected<std::uint64_t, RestoreError> restore(const fs::path& from, const f
     if (!live && live.error().code == eventstore::StoreErrorCode::locked) {
       return std::unexpected(restore_error(RestoreErrorCode::locked, live.error().message));
     }
-    fs::remove_all(data_dir, ec);
-    if (ec) return std::unexpected(restore_error(RestoreErrorCode::io_error, ec.message()));
   }
-  fs::create_directories(data_dir.parent_path().empty() ? fs::path(".") : data_dir.parent_path(),
-                         ec);
-  fs::copy(from, data_dir, fs::copy_options::recursive, ec);
-  if (ec) {
-    return std::unexpected(restore_error(RestoreErrorCode::io_error,
-                                         "copying " + from.string() + ": " + ec.message()));
-  }
-  auto restored = head_of(data_dir, /*read_only=*/false);
+  const fs::path staging = sibling(data_dir, ".restoring");
+  auto restored = copy_and_open(from, staging);
   if (!restored) {
-    return std::unexpected(restore_error(RestoreErrorCode::io_error, restored.error().message));
+    fs::remove_all(staging, ec);
+    return std::unexpected(std::move(restored.error()));
+  }
+  if (auto placed = replace_with(data_dir, staging); !placed) {
+    return std::unexpected(std::move(placed.error()));
   }
   return *restored;
 }

@@ -31,6 +31,7 @@ enum class RestoreErrorCode : std::uint8_t {
   not_a_backup,  // `from` is not a data directory
   not_empty,     // `data_dir` holds files and force was not given
   locked,        // a running orgd holds `data_dir`
+  overlaps,      // one of `from` and `data_dir` lies inside the other (or they are the same)
   io_error,
 };
 
@@ -41,6 +42,8 @@ struct RestoreError {
 
 // Replaces `data_dir` with a copy of the backup `from`. Refuses a non-empty `data_dir`
 // unless `force`, and always refuses one a running orgd holds. Returns the restored head.
+// The copy is made and opened beside `data_dir` (`<data_dir>.restoring`) and only then takes
+// its place, so a failed copy (a full disk, an unreadable file) leaves `data_dir` as it was.
 [[nodiscard]] std::expected<std::uint64_t, RestoreError> restore(
     const std::filesystem::path& from, const std::filesystem::path& data_dir, bool force);
 

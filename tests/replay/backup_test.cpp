@@ -28,6 +28,13 @@ class BackupTest : public testing::ReplayTest {
     }
     return all;
   }
+
+  // The log alone: what a restore must never lose.
+  std::map<std::string, std::string> log() {
+    auto all = snapshot();
+    std::erase_if(all, [](const auto& entry) { return !entry.first.starts_with("events/"); });
+    return all;
+  }
 };
 
 TEST_F(BackupTest, RestoreGivesExactlyTheStateAtBackupTimeAndVerifies) {
@@ -76,6 +83,44 @@ TEST_F(BackupTest, RestoreRefusesSomethingThatIsNotABackup) {
   auto refused = restore(dir_ / "nothing", dir_ / "fresh", false);
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code, RestoreErrorCode::not_a_backup);
+}
+
+TEST_F(BackupTest, RestoreOfABackupInsideTheDataDirectoryIsRefusedAndKeepsBoth) {
+  create_org("0190a000-0000-7000-8000-0000000000a1", "Acme");
+  settle();
+  const auto before = log();
+  ASSERT_TRUE(backup(*store_, dir_ / "data" / "snap").has_value());
+  close();
+  for (const auto& [from, to] :
+       {std::pair{dir_ / "data" / "snap", dir_ / "data"}, std::pair{dir_ / "data", dir_ / "data"},
+        std::pair{dir_ / "data" / "snap", dir_ / "data" / "snap" / "x"}}) {
+    auto refused = restore(from, to, /*force=*/true);
+    ASSERT_FALSE(refused.has_value()) << from << " -> " << to;
+    EXPECT_EQ(refused.error().code, RestoreErrorCode::overlaps) << refused.error().message;
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "data" / "snap" / "CURRENT"));
+  open();
+  EXPECT_EQ(log(), before);
+  EXPECT_FALSE(before.empty());
+}
+
+// A copy that fails half-way (here a file of the backup that cannot be read; a full disk
+// alike) leaves the data directory as it was.
+TEST_F(BackupTest, AFailedRestoreLeavesTheDataDirectoryAsItWas) {
+  create_org("0190a000-0000-7000-8000-0000000000a1", "Acme");
+  ASSERT_TRUE(backup(*store_, dir_ / "backup").has_value());
+  create_org("0190a000-0000-7000-8000-0000000000a2", "Later");
+  settle();
+  const auto before = log();
+  close();
+  std::filesystem::create_symlink(dir_ / "no-such-file", dir_ / "backup" / "zzz-dangling");
+  auto failed = restore(dir_ / "backup", dir_ / "data", /*force=*/true);
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(failed.error().code, RestoreErrorCode::io_error) << failed.error().message;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "data.restoring"));
+  open();
+  EXPECT_EQ(log(), before);
+  EXPECT_FALSE(before.empty());
 }
 
 }  // namespace
