@@ -32,6 +32,7 @@ class CustomersProjection final : public Projection {
  public:
   [[nodiscard]] std::string_view name() const override { return "customers"; }
   [[nodiscard]] std::string_view column_family() const override { return kCustomersColumnFamily; }
+  [[nodiscard]] bool holds_secrets() const override { return true; }
   [[nodiscard]] std::expected<void, std::string> apply(const eventstore::Envelope& envelope,
                                                        const domain::Event& event,
                                                        ReadModelBatch& batch) override;
@@ -41,6 +42,7 @@ class SessionsProjection final : public Projection {
  public:
   [[nodiscard]] std::string_view name() const override { return "sessions"; }
   [[nodiscard]] std::string_view column_family() const override { return kSessionsColumnFamily; }
+  [[nodiscard]] bool holds_secrets() const override { return true; }
   [[nodiscard]] std::expected<void, std::string> apply(const eventstore::Envelope& envelope,
                                                        const domain::Event& event,
                                                        ReadModelBatch& batch) override;

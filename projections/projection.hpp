@@ -31,6 +31,9 @@ class Projection {
   virtual ~Projection() = default;
   [[nodiscard]] virtual std::string_view name() const = 0;
   [[nodiscard]] virtual std::string_view column_family() const = 0;
+  // Whether its keys or values hold secrets (token hashes, password hashes): tools that show
+  // read-model bytes (orgctl verify) then show their sizes only.
+  [[nodiscard]] virtual bool holds_secrets() const { return false; }
   // Stages the changes for one event. An error stops the projection at this event: it is
   // never skipped silently. Depends only on the event and this projection's own column family
   // (no clock, no other read model): after a crash the events past the stored checkpoint are

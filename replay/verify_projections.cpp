@@ -15,8 +15,10 @@ struct KeyDifference {
   std::optional<std::string> found;     // in the live read model
 };
 
-std::string describe(const std::optional<std::string>& value) {
-  return value ? printable_bytes(*value) : std::string("absent");
+std::string describe(const std::optional<std::string>& value, bool secret) {
+  if (!value) return "absent";
+  return secret ? "[redacted: " + std::to_string(value->size()) + " bytes]"
+                : printable_bytes(*value);
 }
 
 // Walks both column families in key order; the first key where they differ.
@@ -88,11 +90,14 @@ CheckResult check_projection(const eventstore::Store& store, projections::Projec
   auto difference = first_difference(fresh, live, result.checked);
   if (!difference) return result;
   auto position = last_writer(store, projection, fresh, *checkpoint, difference->key);
+  // A sessions key is a token's hash, a customer row holds a password hash: the operator gets
+  // the projection and the position of the event that last wrote the key, not the bytes.
+  const bool secret = projection.holds_secrets();
   result.divergence = Divergence{
       position.value_or(0),
-      "key " + printable_bytes(difference->key) + " = " + describe(difference->expected),
-      describe(difference->found) + " (read model at checkpoint " + std::to_string(*checkpoint) +
-          ")"};
+      "key " + describe(difference->key, secret) + " = " + describe(difference->expected, secret),
+      describe(difference->found, secret) + " (read model at checkpoint " +
+          std::to_string(*checkpoint) + ")"};
   return result;
 }
 

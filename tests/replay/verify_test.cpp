@@ -129,6 +129,29 @@ TEST_F(VerifyTest, ACorruptedDocumentFailsNamingTheEventThatChangedIt) {
   EXPECT_EQ(projection.divergence->position, joined_at_) << "memberCount changed last";
 }
 
+// Customer rows hold password hashes and sessions keys are token hashes: verify names the
+// projection and the event, never their bytes.
+TEST_F(VerifyTest, ADivergentCustomerRowIsReportedWithoutItsBytes) {
+  const auto key = std::string("r") + "0190a000-0000-7000-8000-0000000000c1";
+  auto* customers = cf("customers");
+  std::string row;
+  ASSERT_TRUE(db().Get({}, customers, key, &row).ok());
+  ASSERT_NE(row.find("ada@x.test"), std::string::npos);
+  row[row.size() / 2] ^= 0x20;
+  ASSERT_TRUE(db().Put({}, customers, key, row).ok());
+  const auto report = run();
+  const auto& projection = check(report, "projection:customers");
+  ASSERT_TRUE(projection.divergence.has_value());
+  // The customer's registration, within the command that joined it.
+  EXPECT_GT(projection.divergence->position, 0u);
+  EXPECT_LE(projection.divergence->position, joined_at_);
+  for (const std::string& text : {projection.divergence->expected, projection.divergence->found}) {
+    EXPECT_NE(text.find("[redacted: "), std::string::npos) << text;
+    EXPECT_EQ(text.find("ada@x.test"), std::string::npos) << text;
+    EXPECT_EQ(text.find("0000000000c1"), std::string::npos) << text;
+  }
+}
+
 TEST_F(VerifyTest, AnExtraProjectionRowIsReported) {
   ASSERT_TRUE(db().Put({}, cf(projections::kOrganizationsColumnFamily), "r-not-an-org", "x").ok());
   const auto report = run();
