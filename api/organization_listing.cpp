@@ -76,6 +76,23 @@ HttpResponse page_response(const projections::OrganizationDocumentPage& page,
   return json_response(200, std::move(body));
 }
 
+// The caller's own organization as the whole listing, when it is the one organization within
+// reach under `q.parent_id` ("" = top level) and matches the filters; else an empty page.
+HttpResponse own_organization_page(const ApiContext& context, const HttpRequest& request,
+                                   const domain::Caller& caller, const OrganizationListQuery& q) {
+  auto own = context.organizations.get(caller.organization_id);
+  if (!own) return unavailable_response(request, own.error().message);
+  projections::OrganizationDocumentPage page{{}, q.page, 0, {}};
+  const bool matches =
+      *own && (*own)->parent_id == *q.parent_id && (!q.status || (*own)->status == *q.status) &&
+      domain::fold_case((*own)->name).starts_with(domain::fold_case(q.name_prefix));
+  if (matches) {
+    page.total = 1;
+    if (q.page == 1 && q.cursor.empty()) page.rows.push_back(organization_body(**own));
+  }
+  return page_response(page, q.page_size);
+}
+
 }  // namespace
 
 domain::AncestorChain ancestor_chain(const std::vector<std::string>& ancestor_ids) {
@@ -112,29 +129,18 @@ HttpResponse list_organizations(const ApiContext& context, const HttpRequest& re
   const bool platform = caller.platform_role != domain::PlatformRole::none;
   if (!platform) {
     if (q.parent_id && !q.parent_id->empty()) {
-      // Children of a visible parent are all within reach; of an invisible one, nothing is.
+      // Children of a visible parent are all within reach; of an invisible one, only the
+      // caller's own organization can be (its siblings are out of reach).
       auto parent = context.organizations.get(*q.parent_id);
       if (!parent) return unavailable_response(request, parent.error().message);
       if (!*parent || !visible_to(caller, (*parent)->id, (*parent)->ancestors)) {
-        return page_response({{}, q.page, 0, {}}, q.page_size);
+        return own_organization_page(context, request, caller, q);
       }
-    } else {
+    } else if (q.parent_id) {
       // "Top-level within my reach" is my own organization if it is top-level; the subtree
       // scope plus parent "" cannot be expressed as one index, so it is answered directly.
-      if (q.parent_id) {
-        auto own = context.organizations.get(caller.organization_id);
-        if (!own) return unavailable_response(request, own.error().message);
-        projections::OrganizationDocumentPage page{{}, q.page, 0, {}};
-        const bool matches = *own && (*own)->parent_id.empty() &&
-                             (!q.status || (*own)->status == *q.status) &&
-                             domain::fold_case((*own)->name).starts_with(
-                                 domain::fold_case(q.name_prefix));
-        if (matches) {
-          page.total = 1;
-          if (q.page == 1 && q.cursor.empty()) page.rows.push_back(organization_body(**own));
-        }
-        return page_response(page, q.page_size);
-      }
+      return own_organization_page(context, request, caller, q);
+    } else {
       q.subtree_root = caller.organization_id;
     }
   }

@@ -95,6 +95,29 @@ TEST_F(Isolation, OtherTenantsGetNotFoundOrForbiddenAndChangeNothing) {
   EXPECT_EQ(head(), before) << "no refused request appended anything";
 }
 
+// A customer of a child organization cannot see its parent, yet its own organization is one
+// of that parent's children: filtering by the parent lists it (and none of its siblings).
+TEST_F(Isolation, ACustomerOfAChildFindsItsOwnOrganizationUnderItsParent) {
+  auto sibling = as(a_.owner.token, "POST", "/api/v1/organizations",
+                    R"({"name":"Alpha Sibling","parentId":")" + a_.owner.organization_id + "\"}");
+  ASSERT_EQ(sibling.status, 201) << sibling.body;
+  auto moved = call("POST", "/api/v1/organizations/" + child_ + "/members",
+                    R"({"customerId":")" + waiting_ + "\"}");
+  ASSERT_EQ(moved.status, 201) << moved.body;
+  const std::string token = login("waiting@x.io", "password1");
+  ASSERT_EQ(as(token, "GET", "/api/v1/organizations/" + a_.owner.organization_id).status, 404);
+  auto by_parent =
+      json(as(token, "GET", "/api/v1/organizations?parentId=" + a_.owner.organization_id));
+  ASSERT_EQ(by_parent.at("pageInfo").at("totalElements").as_int64(), 1) << by_parent;
+  EXPECT_EQ(str(by_parent.at("organizations").at(0), "id"), child_);
+  auto filtered = json(as(
+      token, "GET", "/api/v1/organizations?status=inactive&parentId=" + a_.owner.organization_id));
+  EXPECT_EQ(filtered.at("pageInfo").at("totalElements").as_int64(), 0) << filtered;
+  auto top = json(as(token, "GET", "/api/v1/organizations?parentId=null"));
+  EXPECT_EQ(top.at("pageInfo").at("totalElements").as_int64(), 0)
+      << "its organization is no top-level one";
+}
+
 TEST_F(Isolation, NamingAnotherTenantsOrganizationAnswersAsNamingNoneDoes) {
   auto register_in = [&](const std::string& organization) {
     boost::json::object body{{"email", "x@evil.io"},
