@@ -140,28 +140,52 @@ RouteHandler with_caller_and_id(ApiContext& context, Handler handler) {
 
 }  // namespace
 
-HttpResponse organization_as_of(const ApiContext& context, const HttpRequest& request,
-                                const Authenticated& who, const std::string& id,
-                                const QueryParams& query) {
-  if (!domain::can_read_history(who.caller, id)) return not_found_response(request);
-  auto position = replay::resolve_as_of(context.store, *query.get("asOf"));
-  if (!position) {
-    if (position.error().code == replay::AsOfErrorCode::storage) {
-      return unavailable_response(request, position.error().message);
-    }
-    return bad_request_response(request, "asOf", position.error().message);
-  }
-  // The platform accounts come from the organizations' read model, which must have applied
-  // the position asked for: it has, but while it catches up after a start or an upgrade.
-  if (context.projections.applied_position() < *position) {
-    return unavailable_response(request, "the read models are catching up with the log");
-  }
+namespace {
+
+// How far the read models may trail the position asked for and still be waited for: a
+// command that committed a moment ago reaches them within milliseconds; further behind, they
+// are catching up after a start or an upgrade, and the answer is 503 at once.
+constexpr std::uint64_t kAsOfWaitMost = 4096;
+
+HttpResponse as_of_answer(const ApiContext& context, const HttpRequest& request,
+                          const std::string& id, std::uint64_t position) {
   auto platform_accounts = context.organizations.platform_accounts();
   if (!platform_accounts) return unavailable_response(request, platform_accounts.error().message);
-  auto state = replay::organization_as_of(context.store, id, *position, *platform_accounts);
+  auto state = replay::organization_as_of(context.store, id, position, *platform_accounts);
   if (!state) return unavailable_response(request, state.error().message);
   if (state->state.version == 0) return not_found_response(request);
   return json_response(200, to_body(replay::organization_state_json(*state)));
+}
+
+}  // namespace
+
+void organization_as_of(ApiContext& context, const HttpRequest& request, const Authenticated& who,
+                        const std::string& id, const QueryParams& query, Responder respond) {
+  if (!domain::can_read_history(who.caller, id)) return respond(not_found_response(request));
+  auto position = replay::resolve_as_of(context.store, *query.get("asOf"));
+  if (!position) {
+    if (position.error().code == replay::AsOfErrorCode::storage) {
+      return respond(unavailable_response(request, position.error().message));
+    }
+    return respond(bad_request_response(request, "asOf", position.error().message));
+  }
+  // The platform accounts come from the organizations' read model, which must have applied
+  // the position asked for: a position at the head may be a command's that committed a moment
+  // ago, and is waited for (answered on the notifier thread, as a command's answer is).
+  const std::uint64_t applied = context.projections.applied_position();
+  if (applied >= *position) return respond(as_of_answer(context, request, id, *position));
+  if (*position - applied > kAsOfWaitMost) {
+    return respond(unavailable_response(request, "the read models are catching up with the log"));
+  }
+  auto waiting = std::make_shared<Responder>(std::move(respond));
+  context.projections.when_applied(
+      *position, [&context, request, id, at = *position, waiting](bool reached) {
+        if (!reached) {
+          return (*waiting)(
+              unavailable_response(request, "a projection stopped before reaching the position"));
+        }
+        (*waiting)(as_of_answer(context, request, id, at));
+      });
 }
 
 void add_history_routes(Router& router, ApiContext& context) {

@@ -28,9 +28,10 @@ void add_history_routes(Router& router, ApiContext& context);
 // GET /api/v1/organizations/{id}?asOf=<position or ISO-8601 time>: the organization as it was
 // then, rebuilt from its events (replay/state_json.hpp: the representation plus `deleted` and
 // `asOf`). 404 before it existed or when the caller may not read its history; 400 for an
-// unreadable asOf or a position past the head. No other query parameter is accepted.
-[[nodiscard]] HttpResponse organization_as_of(const ApiContext& context, const HttpRequest& request,
-                                              const Authenticated& who, const std::string& id,
-                                              const QueryParams& query);
+// unreadable asOf or a position past the head. No other query parameter is accepted. A
+// position the read models have not applied yet is answered once they have (503 when they
+// trail it by more than a few thousand events, or a projection stopped).
+void organization_as_of(ApiContext& context, const HttpRequest& request, const Authenticated& who,
+                        const std::string& id, const QueryParams& query, Responder respond);
 
 }  // namespace orgd::api

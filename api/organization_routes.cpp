@@ -148,7 +148,7 @@ void read_one(ApiContext& context, const HttpRequest& request, const Authenticat
   if (auto query = query_of(request); !query) {
     return respond(std::move(query.error()));
   } else if (query->contains("asOf")) {
-    return respond(organization_as_of(context, request, who, id, *query));
+    return organization_as_of(context, request, who, id, *query, std::move(respond));
   }
   auto found = context.organization_reads.read(id);
   if (!found) return respond(unavailable_response(request, found.error().message));
