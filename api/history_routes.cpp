@@ -138,10 +138,6 @@ RouteHandler with_caller_and_id(ApiContext& context, Handler handler) {
   };
 }
 
-}  // namespace
-
-namespace {
-
 // How far the read models may trail the position asked for and still be waited for: a
 // command that committed a moment ago reaches them within milliseconds; further behind, they
 // are catching up after a start or an upgrade, and the answer is 503 at once.

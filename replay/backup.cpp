@@ -2,6 +2,7 @@
 
 #include <rocksdb/utilities/checkpoint.h>
 
+#include <algorithm>
 #include <memory>
 #include <string_view>
 #include <system_error>
@@ -33,20 +34,20 @@ bool is_empty_dir(const fs::path& dir) {
   return !fs::exists(dir, ec) || fs::is_empty(dir, ec);
 }
 
+// `dir` without a trailing separator ("data/" -> "data"), so that its last name is its own.
+fs::path without_trailing_separator(const fs::path& dir) {
+  return dir.filename().empty() ? dir.parent_path() : dir;
+}
+
 // Whether one of the two directories is, or lies inside, the other: a restore would then
 // copy into what it reads, or remove what it is about to copy.
 bool overlapping(const fs::path& a, const fs::path& b) {
   std::error_code ec;
-  const fs::path x = fs::weakly_canonical(fs::absolute(a, ec), ec);
-  const fs::path y = fs::weakly_canonical(fs::absolute(b, ec), ec);
+  const fs::path x = without_trailing_separator(fs::weakly_canonical(fs::absolute(a, ec), ec));
+  const fs::path y = without_trailing_separator(fs::weakly_canonical(fs::absolute(b, ec), ec));
   const auto inside = [](const fs::path& outer, const fs::path& inner) {
-    auto o = outer.begin();
-    auto i = inner.begin();
-    for (; o != outer.end() && i != inner.end(); ++o, ++i) {
-      if (o->empty()) break;  // a trailing separator
-      if (*o != *i) return false;
-    }
-    return o == outer.end() || o->empty();
+    return std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end()).first ==
+           outer.end();
   };
   return inside(x, y) || inside(y, x);
 }
@@ -54,10 +55,9 @@ bool overlapping(const fs::path& a, const fs::path& b) {
 // `dir` with `suffix` added to its last name, in the same parent (so a rename stays on one
 // file system).
 fs::path sibling(const fs::path& dir, std::string_view suffix) {
-  fs::path name = dir.filename().empty() ? dir.parent_path().filename() : dir.filename();
-  fs::path parent = dir.filename().empty() ? dir.parent_path().parent_path() : dir.parent_path();
-  name += suffix;
-  return parent / name;
+  fs::path named = without_trailing_separator(dir);
+  named += suffix;
+  return named;
 }
 
 // Copies the backup `from` to `target` (after removing what an earlier failed restore left
