@@ -35,8 +35,9 @@ struct Application::Parts {
   // behind password hashing, and commands still completing while the projection runner stops
   // post to it, so it outlives the runner.
   std::unique_ptr<WorkerPool> record_writers;
-  std::unique_ptr<projections::ProjectionRunner> projections;
+  // Before the runner: retries it releases while it stops are posted to (and refused by) them.
   std::unique_ptr<WorkerPool> workers;
+  std::unique_ptr<projections::ProjectionRunner> projections;
   std::unique_ptr<ApiContext> context;
   std::unique_ptr<projections::OnlineRebuilds> rebuilds;
   std::unique_ptr<Router> router;
@@ -48,14 +49,16 @@ struct Application::Parts {
     if (server) server->stop();
     server.reset();
     rebuilds.reset();  // cancels a running rebuild: it uses the runner and the store
-    // The last appends' callbacks wait on the projection runner (read-your-writes): complete
-    // them while it is alive; its destructor then answers whoever still waits. They may also
-    // post a retry (a version conflict) to the workers, so those are still there.
+    // The last appends' callbacks wait on the projection runner (read-your-writes, and a
+    // retry after a version conflict): complete them while it is alive; its destructor then
+    // answers whoever still waits.
     if (store) store->stop_writing();
     // Runs the queued logins and retries: their appends now fail fast as `closed` (their
-    // connections are gone with the server anyway).
-    workers.reset();
+    // connections are gone with the server anyway). Retries the runner releases after this
+    // find the workers refusing them, so the workers must outlive it.
+    if (workers) workers->stop();
     projections.reset();
+    workers.reset();
     record_writers.reset();  // writes the last records; the store is still open
     context.reset();
     store.reset();  // completes queued appends, then closes

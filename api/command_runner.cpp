@@ -29,6 +29,22 @@ void finish(Run& run, std::expected<std::uint64_t, HttpResponse> outcome) {
   run.done(std::move(outcome));
 }
 
+void attempt_once(std::shared_ptr<Run> run);
+
+// On the projections' notifier thread (or inline on the writer's): hands the decision to the
+// workers, which refuse it once the server stops.
+void retry_when_read_models_caught_up(std::shared_ptr<Run> run) {
+  // The change this attempt lost to is at or below the head: the writer advances the head
+  // before it tells the losers of a round.
+  const std::uint64_t head = run->context.store.head_position();
+  run->context.projections.when_applied(head, [run](bool /*applied: retry either way*/) {
+    if (run->context.workers.try_post([run] { attempt_once(run); })) return;
+    finish(*run, std::unexpected(append_error_response(
+                     run->request, {.code = eventstore::AppendErrorCode::closed,
+                                    .message = "the server is shutting down"})));
+  });
+}
+
 void attempt_once(std::shared_ptr<Run> run) {
   ++run->attempts;
   auto decision = run->attempt();
@@ -44,8 +60,7 @@ void attempt_once(std::shared_ptr<Run> run) {
     const bool retry = outcome.error.code == eventstore::AppendErrorCode::version_conflict &&
                        run->attempts < kMaxCommandAttempts;
     if (retry) {
-      // Not on the writer thread: the retry reads streams.
-      run->context.workers.post([run] { attempt_once(run); });
+      retry_when_read_models_caught_up(run);
       return;
     }
     finish(*run, std::unexpected(append_error_response(run->request, outcome.error)));

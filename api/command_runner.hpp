@@ -2,6 +2,12 @@
 // Runs one command for an HTTP request: decide (load state, apply the rules), append, wait for
 // the read models; retries when a concurrent change to a guarded stream made the decision
 // stale, so a client only sees 409 for conflicts that are really its own.
+//
+// A retry waits until the read models show the change it lost to: some decisions take their
+// guards' versions from a read model (a subtree to move, the groups a departure leaves), and
+// deciding again at once would read the same stale versions. Each lost attempt means another
+// command on the same streams committed, so the attempts bound how many competitors one
+// command outlasts, not how long it can loop for nothing.
 
 #include <cstdint>
 #include <expected>
@@ -19,7 +25,8 @@ using CommandAttempt = std::function<std::expected<domain::Decision, HttpRespons
 // event store's writer or the projections' notifier thread: hand heavy work elsewhere.
 using CommandDone = std::function<void(std::expected<std::uint64_t, HttpResponse>)>;
 
-inline constexpr int kMaxCommandAttempts = 4;
+// Enough for every request of a client's 64 connections aimed at one stream to commit.
+inline constexpr int kMaxCommandAttempts = 64;
 
 void run_command(ApiContext& context, const HttpRequest& request, const CommandMeta& meta,
                  CommandAttempt attempt, CommandDone done);

@@ -6,21 +6,29 @@ WorkerPool::WorkerPool(unsigned threads) {
   for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { run(); });
 }
 
-WorkerPool::~WorkerPool() {
+WorkerPool::~WorkerPool() { stop(); }
+
+void WorkerPool::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
-  for (auto& t : threads_) t.join();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
 }
 
-void WorkerPool::post(std::function<void()> task) {
+void WorkerPool::post(std::function<void()> task) { (void)try_post(std::move(task)); }
+
+bool WorkerPool::try_post(std::function<void()> task) {
   {
     std::lock_guard lock(mutex_);
+    if (stopping_) return false;
     tasks_.push_back(std::move(task));
   }
   wake_.notify_one();
+  return true;
 }
 
 std::size_t WorkerPool::queued() const {

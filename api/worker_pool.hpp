@@ -2,7 +2,8 @@
 // A few threads for work that must not run on I/O threads or the event store's writer:
 // password hashing (~0.1 s each) and command retries after a concurrent change.
 //
-// Thread-safety: post() from any thread. The destructor runs every queued task, then joins.
+// Thread-safety: post() and try_post() from any thread. stop() (and the destructor) runs every
+// queued task, then joins; posts after it are refused.
 
 #include <condition_variable>
 #include <cstddef>
@@ -21,8 +22,13 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  // Tasks must not throw (an escaping exception is caught and dropped).
+  // Tasks must not throw (an escaping exception is caught and dropped). A task posted after
+  // stop() began is dropped: callers that can post while the pool stops use try_post.
   void post(std::function<void()> task);
+  // False, and the task dropped, once stop() began.
+  [[nodiscard]] bool try_post(std::function<void()> task);
+  // Runs the queued tasks, then joins; later posts are refused. Idempotent; not from a task.
+  void stop();
   // Tasks posted and not yet started: what a caller bounds before posting more.
   [[nodiscard]] std::size_t queued() const;
 

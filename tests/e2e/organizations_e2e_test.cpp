@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -154,6 +155,83 @@ TEST_F(Organizations, ConcurrentPutsWithTheSameVersionOneWins) {
   EXPECT_EQ(conflict.load(), kWriters - 1);
   EXPECT_EQ(other.load(), 0);
   EXPECT_EQ(json(call("GET", "/api/v1/organizations/" + id)).at("updateVersion").as_int64(), 2);
+}
+
+// Each child records ChildOrganizationAdded on its parent's stream, so concurrent creates under
+// one parent conflict; none of their callers holds a stale version, so each must be decided
+// again until it commits: one command per round wins the parent's stream.
+TEST_F(Organizations, ConcurrentChildCreatesUnderOneParentAllCommit) {
+  const std::string parent = str(create_org("Crowded"), "id");
+  constexpr int kCreators = 24;
+  std::vector<int> statuses(kCreators, 0);
+  std::vector<std::thread> creators;
+  for (int i = 0; i < kCreators; ++i) {
+    creators.emplace_back([&, i] {
+      test::HttpClient client(app_->port());
+      auto r = client.request(
+          "POST", "/api/v1/organizations",
+          R"({"name":"Crowded child )" + std::to_string(i) + R"(","parentId":")" + parent + "\"}",
+          auth(token_));
+      statuses[static_cast<std::size_t>(i)] = r.status;
+    });
+  }
+  for (auto& t : creators) t.join();
+  EXPECT_EQ(std::ranges::count(statuses, 201), kCreators) << testing::PrintToString(statuses);
+  EXPECT_EQ(json(call("GET", "/api/v1/organizations/" + parent)).at("childCount").as_int64(),
+            kCreators);
+}
+
+// A move guards every descendant at the version the organizations read model shows. Children
+// created below the subtree's root while the move is decided move descendants' versions (not
+// the root's: a child of the root would, and then the caller's version is stale); the move is
+// decided again, and must then read a read model that shows them (deciding again at once read
+// the same stale versions until its attempts ran out: a 409 for a caller whose own version was
+// current).
+TEST_F(Organizations, AMoveRacingCreatesInItsSubtreeCommits) {
+  constexpr int kRounds = 12;
+  constexpr int kDepth = 4;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string suffix = " " + std::to_string(round);
+    const std::string target = str(create_org("Target" + suffix), "id");
+    std::vector<std::string> subtree;
+    for (int level = 0; level < kDepth; ++level) {
+      const std::string parent = subtree.empty() ? std::string() : subtree.back();
+      subtree.push_back(str(create_org("Level " + std::to_string(level) + suffix, parent), "id"));
+    }
+    const auto version =
+        json(call("GET", "/api/v1/organizations/" + subtree[0])).at("updateVersion");
+    std::vector<int> statuses(kDepth, 0);
+    std::vector<std::thread> clients;
+    clients.emplace_back([&] {
+      test::HttpClient client(app_->port());
+      statuses[0] = client
+                        .request("PUT", "/api/v1/organizations/" + subtree[0],
+                                 R"({"parentId":")" + target + R"(","updateVersion":)" +
+                                     boost::json::serialize(version) + "}",
+                                 auth(token_))
+                        .status;
+    });
+    for (int level = 1; level < kDepth; ++level) {
+      clients.emplace_back([&, level] {
+        test::HttpClient client(app_->port());
+        const auto leaf = "Leaf " + std::to_string(level) + suffix;
+        statuses[static_cast<std::size_t>(level)] =
+            client
+                .request("POST", "/api/v1/organizations",
+                         R"({"name":")" + leaf + R"(","parentId":")" +
+                             subtree[static_cast<std::size_t>(level)] + "\"}",
+                         auth(token_))
+                .status;
+      });
+    }
+    for (auto& t : clients) t.join();
+    ASSERT_EQ(statuses[0], 200) << "the move, round " << round;
+    EXPECT_EQ(std::ranges::count(statuses, 201), kDepth - 1) << "round " << round;
+    auto ancestors = json(call("GET", "/api/v1/organizations/" + subtree.back() + "/ancestors"));
+    std::set<std::string> ids;
+    for (const auto& a : ancestors.at("organizations").as_array()) ids.insert(str(a, "id"));
+    EXPECT_TRUE(ids.contains(target)) << "round " << round;
+  }
 }
 
 TEST_F(Organizations, UpdateNeedsAVersionAndHonoursIfMatch) {
