@@ -6,9 +6,13 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string_view>
+#include <unordered_set>
+#include <utility>
 
+#include "api/command_executor.hpp"
 #include "api/error_responses.hpp"
 #include "api/http/header_text.hpp"
 #include "api/http/problem.hpp"
@@ -42,12 +46,63 @@ bool holds_secret(const HttpResponse& response) {
   });
 }
 
+// (caller, key) pairs whose request runs and has no record yet. The claim in the append stops a
+// repeat from applying twice, but not from being decided after the first's append and before
+// its record: a repeated DELETE then answered 404, a repeated move 409.
+class KeysInFlight {
+ public:
+  // Holds `id` until release(); false when it is held already.
+  [[nodiscard]] bool hold(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    return ids_.insert(id).second;
+  }
+  void release(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    ids_.erase(id);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_set<std::string> ids_;
+};
+
+// Releases its (caller, key) when told, or at the latest when destroyed (a route that drops
+// its responder).
+class InFlightHold {
+ public:
+  InFlightHold() = default;
+  InFlightHold(KeysInFlight& keys, std::string id) : keys_(&keys), id_(std::move(id)) {}
+  InFlightHold(InFlightHold&& other) noexcept
+      : keys_(std::exchange(other.keys_, nullptr)), id_(std::move(other.id_)) {}
+  InFlightHold& operator=(InFlightHold&& other) noexcept {
+    if (this != &other) {
+      release();
+      keys_ = std::exchange(other.keys_, nullptr);
+      id_ = std::move(other.id_);
+    }
+    return *this;
+  }
+  InFlightHold(const InFlightHold&) = delete;
+  InFlightHold& operator=(const InFlightHold&) = delete;
+  ~InFlightHold() { release(); }
+
+  void release() {
+    if (keys_ != nullptr) keys_->release(id_);
+    keys_ = nullptr;
+  }
+
+ private:
+  KeysInFlight* keys_{nullptr};
+  std::string id_;
+};
+
 struct Shared {
   RequestHandler next;
   const ApiContext& context;
   IdempotencyRecords records;
   WorkerPool& writers;
   IdempotencyOptions options;
+  std::unique_ptr<KeysInFlight> in_flight;
 
   [[nodiscard]] bool expired(const IdempotencyRecord& record, std::int64_t now) const {
     return now - record.created_ms >= options.window.count();
@@ -60,6 +115,9 @@ struct Attempt {
   HttpRequest request;  // without its body: for the problems' instance and trace id
   std::string caller;
   RequestDigest digest{};
+  // Released once the answer is recorded (or known not to be), before it is sent: a repeat
+  // that arrives after the answer then finds the record.
+  InFlightHold hold;
 };
 
 HttpResponse replay(const IdempotencyRecord& record) {
@@ -130,6 +188,7 @@ class RecordingSink : public Responder::Sink {
               spdlog::error("idempotency record not saved ({}): trace {}", saved.error().message,
                             attempt->request.trace_id);
             }
+            attempt->hold.release();
             (*next)(std::move(response));
           });
       return;
@@ -139,6 +198,7 @@ class RecordingSink : public Responder::Sink {
           [attempt = attempt_, next = next_, response = std::move(response)]() mutable {
             const Shared& shared = *attempt->shared;
             auto found = shared.records.find(attempt->caller, *attempt->request.idempotency_key);
+            attempt->hold.release();
             if (found && *found && !shared.expired(**found, shared.options.clock())) {
               return (*next)(answer_from(**found, attempt->request, attempt->digest,
                                          shared.options.window));
@@ -147,6 +207,7 @@ class RecordingSink : public Responder::Sink {
           });
       return;
     }
+    attempt_->hold.release();
     (*next_)(std::move(response));
   }
 
@@ -175,10 +236,24 @@ void handle(const std::shared_ptr<const Shared>& shared, HttpRequest request, Re
   auto who = shared->context.auth.authenticate(request, now);
   if (!who) return shared->next(std::move(request), std::move(respond));
 
-  Attempt attempt{shared, {}, who->caller.customer_id, request_digest(request)};
+  Attempt attempt{shared, {}, who->caller.customer_id, request_digest(request), {}};
+  // Before the record's lookup: the first request releases its hold only after its record is
+  // saved, so a repeat either finds the hold or, after it, the record.
+  std::string in_flight_id = attempt.caller + '\0' + *request.idempotency_key;
+  if (!shared->in_flight->hold(in_flight_id)) {
+    return respond(append_error_response(
+        request, {.code = eventstore::AppendErrorCode::claim_taken,
+                  .claim_scope = std::string(kIdempotencyKeyScope),
+                  .message = "a request with this Idempotency-Key is in progress"}));
+  }
+  attempt.hold = InFlightHold(*shared->in_flight, std::move(in_flight_id));
   auto found = shared->records.find(attempt.caller, *request.idempotency_key);
-  if (!found) return respond(unavailable_response(request, found.error().message));
+  if (!found) {
+    attempt.hold.release();
+    return respond(unavailable_response(request, found.error().message));
+  }
   if (*found && !shared->expired(**found, now)) {
+    attempt.hold.release();
     return respond(answer_from(**found, request, attempt.digest, shared->options.window));
   }
   if (*found) {
@@ -217,8 +292,9 @@ RequestHandler with_idempotency(RequestHandler next, const ApiContext& context,
                                 IdempotencyOptions options) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
   if (!options.clock) options.clock = now_ms;
-  auto shared = std::make_shared<const Shared>(
-      Shared{std::move(next), context, std::move(records), writers, std::move(options)});
+  auto shared =
+      std::make_shared<const Shared>(Shared{std::move(next), context, std::move(records), writers,
+                                            std::move(options), std::make_unique<KeysInFlight>()});
   return [shared = std::move(shared)](HttpRequest request, Responder respond) {
     handle(shared, std::move(request), std::move(respond));
   };

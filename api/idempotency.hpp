@@ -12,6 +12,9 @@
 //    method, target and body) replays the recorded status, content type, body, ETag,
 //    Location and X-Event-Position, plus "Idempotent-Replayed: true"; a different request is
 //    422 idempotency-key-reused. Older records count as absent (deleted when met).
+//  - (caller, key) whose first request is still running (between this lookup and its record):
+//    409 idempotency-key-in-use, nothing runs. The first request holds the pair until its
+//    record is saved (or its answer is known not to be recorded), then answers.
 //  - Otherwise the route runs. A 2xx response is recorded with a synced write before it is
 //    sent (on `writers`: responders may run on the projections' notifier thread, which must
 //    not block),

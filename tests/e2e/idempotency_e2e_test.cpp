@@ -8,6 +8,7 @@
 #include "eventstore/store.hpp"
 #include "projections/projection_runner.hpp"
 #include "tests/e2e/orgd_fixture.hpp"
+#include "tests/support/disk_faults.hpp"
 
 namespace orgd::e2e {
 namespace {
@@ -177,6 +178,51 @@ TEST_F(Idempotency, RepeatWithoutRecordIs409KeyInUseByTheClaim) {
   // A different body with the claimed key does not run either.
   expect_refused(post_org("Initech", "key-claim"), 409, "idempotency-key-in-use", before);
   EXPECT_EQ(organization_count(), 2);
+}
+
+// Every sync slowed on demand, so a first request's record (a synced write after its events')
+// takes long enough for a repeat to arrive in between.
+class IdempotencyWhileRecording : public Idempotency {
+ protected:
+  void SetUp() override {
+    storage_env_ = faults_.env();
+    Idempotency::SetUp();
+  }
+  void TearDown() override {
+    faults_.slow_syncs(std::chrono::milliseconds(0));
+    Idempotency::TearDown();
+  }
+  test::DiskFaults faults_;  // outlives the application, whose store writes through it
+};
+
+// A repeat that arrives after the first request's append and before its record is 409 in use:
+// it was decided on the state the first left (a DELETE answered 404), or not at all.
+TEST_F(IdempotencyWhileRecording, ARepeatBeforeTheRecordIs409InUseThenReplays) {
+  const std::string path = "/api/v1/organizations/" + str(create_org("Doomed"), "id");
+  const std::uint64_t before = head();
+  faults_.slow_syncs(std::chrono::milliseconds(300));
+  test::HttpResult first;
+  std::thread deleting([&] {
+    test::HttpClient client(app_->port());
+    auto headers = auth(token_);
+    headers.emplace_back("Idempotency-Key", "key-delete");
+    first = client.request("DELETE", path, "", headers);
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (head() == before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const std::uint64_t appended = head();
+  auto repeat = send(token_, "DELETE", path, "", "key-delete");
+  deleting.join();
+  faults_.slow_syncs(std::chrono::milliseconds(0));
+  ASSERT_GT(appended, before) << "the first DELETE never appended";
+  EXPECT_EQ(first.status, 204) << first.body;
+  expect_refused(repeat, 409, "idempotency-key-in-use", appended);
+  auto replayed = send(token_, "DELETE", path, "", "key-delete");
+  EXPECT_EQ(replayed.status, 204) << replayed.body;
+  EXPECT_EQ(replayed.header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(head(), appended);
 }
 
 TEST_F(Idempotency, FailedRequestIsNotRecordedSoTheFixedRetryRuns) {
