@@ -3,6 +3,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_buffer_manager.h>
@@ -164,10 +165,28 @@ std::expected<void, StoreError> check_format(rocksdb::DB& db, rocksdb::ColumnFam
   return {};
 }
 
+// RocksDB opens its info log, renaming the LOG already there to LOG.old.*, before it takes the
+// directory's lock: a refused open (orgctl rebuild or compact beside a running orgd) cost that
+// orgd its LOG, and past keep_log_file_num its older ones too. So the lock is tried first.
+std::expected<void, StoreError> refuse_if_locked(const StoreOptions& options) {
+  const auto lock = options.data_dir / "LOCK";
+  std::error_code ec;
+  if (!std::filesystem::exists(lock, ec)) return {};  // no store yet, so no LOG to lose
+  rocksdb::Env* env = options.env ? options.env.get() : rocksdb::Env::Default();
+  rocksdb::FileLock* held = nullptr;
+  const auto status = env->LockFile(lock.string(), &held);
+  if (!status.ok()) return std::unexpected(to_store_error(status, options.data_dir));
+  // Released at once: the open below takes it for good. An orgd starting in between makes
+  // that open fail as before.
+  (void)env->UnlockFile(held);
+  return {};
+}
+
 }  // namespace
 
 std::expected<std::unique_ptr<Database>, StoreError> Database::open(const StoreOptions& options) {
   if (!options.read_only) {
+    if (auto refused = refuse_if_locked(options); !refused) return std::unexpected(refused.error());
     std::error_code ec;
     std::filesystem::create_directories(options.data_dir, ec);
     if (ec) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -17,6 +18,14 @@
 
 namespace orgd::eventstore::testing {
 namespace {
+
+std::set<std::string> files_in(const std::filesystem::path& dir) {
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    names.insert(entry.path().filename().string());
+  }
+  return names;
+}
 
 class StoreOpenTest : public StoreTest {
  protected:
@@ -96,6 +105,29 @@ TEST_F(StoreOpenTest, AReadOnlyStoreReadsButDoesNotAppend) {
   const auto refused = (*reader)->append(append_to("a", ExpectedVersion::any()));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, AppendErrorCode::closed);
+}
+
+// orgctl beside a running orgd: a read-only look, and a read-write open refused by the lock
+// (rebuild, compact), must leave orgd's RocksDB LOG in place. The refused open renamed it to
+// LOG.old.* and started another, and past keep_log_file_num deleted orgd's older logs.
+TEST_F(StoreOpenTest, OpensBesideTheWriterLeaveItsLogInPlace) {
+  const auto log = options().data_dir / "LOG";
+  ASSERT_TRUE(std::filesystem::exists(log));
+  const auto files_before = files_in(options().data_dir);
+  struct stat before {};
+  ASSERT_EQ(::stat(log.c_str(), &before), 0);
+  StoreOptions read_only = options();
+  read_only.read_only = true;
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(Store::open(read_only));
+    const auto refused = Store::open(options());
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, StoreErrorCode::locked) << refused.error().message;
+  }
+  struct stat after {};
+  ASSERT_EQ(::stat(log.c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino) << "LOG was replaced";
+  EXPECT_EQ(files_in(options().data_dir), files_before);
 }
 
 TEST_F(StoreOpenTest, StopWritingCompletesWhatIsQueuedThenRefusesAndReadsGoOn) {
