@@ -38,10 +38,12 @@ struct ApiOptions {
 };
 
 struct ApiContext {
-  ApiContext(eventstore::Store& s, projections::ProjectionRunner& p, WorkerPool& w, ApiOptions o)
+  ApiContext(eventstore::Store& s, projections::ProjectionRunner& p, WorkerPool& w, WorkerPool& r,
+             ApiOptions o)
       : store(s),
         projections(p),
         workers(w),
+        retry_workers(r),
         options(o),
         executor(s, p),
         loader(s),
@@ -54,7 +56,10 @@ struct ApiContext {
 
   eventstore::Store& store;
   projections::ProjectionRunner& projections;
-  WorkerPool& workers;
+  WorkerPool& workers;  // password hashing (logins, new passwords)
+  // Commands decided again after a version conflict: never behind password hashing, and not
+  // counted by the 503 bounds on its queue.
+  WorkerPool& retry_workers;
   ApiOptions options;
   CommandExecutor executor;
   AggregateLoader loader;

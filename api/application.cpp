@@ -35,8 +35,9 @@ struct Application::Parts {
   // behind password hashing, and commands still completing while the projection runner stops
   // post to it, so it outlives the runner.
   std::unique_ptr<WorkerPool> record_writers;
-  // Before the runner: retries it releases while it stops are posted to (and refused by) them.
   std::unique_ptr<WorkerPool> workers;
+  // Before the runner: retries it releases while it stops are posted to (and refused by) them.
+  std::unique_ptr<WorkerPool> retry_workers;
   std::unique_ptr<projections::ProjectionRunner> projections;
   std::unique_ptr<ApiContext> context;
   std::unique_ptr<projections::OnlineRebuilds> rebuilds;
@@ -57,7 +58,9 @@ struct Application::Parts {
     // connections are gone with the server anyway). Retries the runner releases after this
     // find the workers refusing them, so the workers must outlive it.
     if (workers) workers->stop();
+    if (retry_workers) retry_workers->stop();
     projections.reset();
+    retry_workers.reset();
     workers.reset();
     record_writers.reset();  // writes the last records; the store is still open
     context.reset();
@@ -123,8 +126,9 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
   if (!runner) return std::unexpected("cannot start projections: " + runner.error());
   parts->projections = std::move(*runner);
   parts->workers = std::make_unique<WorkerPool>(2);
-  parts->context = std::make_unique<ApiContext>(*parts->store, *parts->projections,
-                                                *parts->workers, options.api);
+  parts->retry_workers = std::make_unique<WorkerPool>(1);
+  parts->context = std::make_unique<ApiContext>(*parts->store, *parts->projections, *parts->workers,
+                                                *parts->retry_workers, options.api);
   if (auto r = bootstrap(*parts->context, options.bootstrap); !r) {
     return std::unexpected("bootstrap failed: " + r.error());
   }

@@ -38,7 +38,7 @@ void retry_when_read_models_caught_up(std::shared_ptr<Run> run) {
   // before it tells the losers of a round.
   const std::uint64_t head = run->context.store.head_position();
   run->context.projections.when_applied(head, [run](bool /*applied: retry either way*/) {
-    if (run->context.workers.try_post([run] { attempt_once(run); })) return;
+    if (run->context.retry_workers.try_post([run] { attempt_once(run); })) return;
     finish(*run, std::unexpected(append_error_response(
                      run->request, {.code = eventstore::AppendErrorCode::closed,
                                     .message = "the server is shutting down"})));

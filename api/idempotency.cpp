@@ -7,6 +7,7 @@
 #include <array>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_set>
@@ -172,8 +173,8 @@ IdempotencyRecord record_of(const Attempt& attempt, const HttpResponse& response
 class RecordingSink : public Responder::Sink {
  public:
   RecordingSink(Attempt attempt, Responder next)
-      : attempt_(std::make_shared<Attempt>(std::move(attempt))),
-        next_(std::make_shared<Responder>(std::move(next))) {}
+      : next_(std::make_shared<Responder>(std::move(next))),
+        attempt_(std::make_shared<Attempt>(std::move(attempt))) {}
 
   void send(HttpResponse response) override {
     const bool success = response.status >= 200 && response.status < 300;
@@ -218,9 +219,29 @@ class RecordingSink : public Responder::Sink {
   void matched(std::string_view route_template) override { next_->matched(route_template); }
 
  private:
-  std::shared_ptr<Attempt> attempt_;
+  // In this order, so an abandoned attempt releases its key (destroyed first) before the
+  // server's 500 goes out with `next_`.
   std::shared_ptr<Responder> next_;
+  std::shared_ptr<Attempt> attempt_;
 };
+
+// What a live record answers to `request`; nullopt when the route is to run (no record, or an
+// expired one, which is deleted).
+std::expected<std::optional<HttpResponse>, std::string> recorded_answer(const Shared& shared,
+                                                                        const Attempt& attempt,
+                                                                        const HttpRequest& request,
+                                                                        std::int64_t now) {
+  auto found = shared.records.find(attempt.caller, *request.idempotency_key);
+  if (!found) return std::unexpected(found.error().message);
+  if (!*found) return std::nullopt;
+  if (!shared.expired(**found, now)) {
+    return answer_from(**found, request, attempt.digest, shared.options.window);
+  }
+  if (auto erased = shared.records.erase(attempt.caller, *request.idempotency_key); !erased) {
+    spdlog::warn("expired idempotency record not deleted: {}", erased.error().message);
+  }
+  return std::nullopt;
+}
 
 void handle(const std::shared_ptr<const Shared>& shared, HttpRequest request, Responder respond) {
   if (!is_command(request.method) || !request.idempotency_key) {
@@ -237,30 +258,23 @@ void handle(const std::shared_ptr<const Shared>& shared, HttpRequest request, Re
   if (!who) return shared->next(std::move(request), std::move(respond));
 
   Attempt attempt{shared, {}, who->caller.customer_id, request_digest(request), {}};
-  // Before the record's lookup: the first request releases its hold only after its record is
-  // saved, so a repeat either finds the hold or, after it, the record.
-  std::string in_flight_id = attempt.caller + '\0' + *request.idempotency_key;
-  if (!shared->in_flight->hold(in_flight_id)) {
-    return respond(append_error_response(
-        request, {.code = eventstore::AppendErrorCode::claim_taken,
-                  .claim_scope = std::string(kIdempotencyKeyScope),
-                  .message = "a request with this Idempotency-Key is in progress"}));
-  }
-  attempt.hold = InFlightHold(*shared->in_flight, std::move(in_flight_id));
-  auto found = shared->records.find(attempt.caller, *request.idempotency_key);
-  if (!found) {
-    attempt.hold.release();
-    return respond(unavailable_response(request, found.error().message));
-  }
-  if (*found && !shared->expired(**found, now)) {
-    attempt.hold.release();
-    return respond(answer_from(**found, request, attempt.digest, shared->options.window));
-  }
-  if (*found) {
-    if (auto erased = shared->records.erase(attempt.caller, *request.idempotency_key); !erased) {
-      spdlog::warn("expired idempotency record not deleted: {}", erased.error().message);
+  auto answer = recorded_answer(*shared, attempt, request, now);
+  if (answer && !*answer) {
+    // Looked up again once held: the first request releases its hold only after its record is
+    // saved, so a repeat either finds the hold or, after it, the record.
+    std::string in_flight_id = attempt.caller + '\0' + *request.idempotency_key;
+    if (!shared->in_flight->hold(in_flight_id)) {
+      return respond(append_error_response(
+          request, {.code = eventstore::AppendErrorCode::claim_taken,
+                    .claim_scope = std::string(kIdempotencyKeyScope),
+                    .message = "a request with this Idempotency-Key is in progress"}));
     }
+    attempt.hold = InFlightHold(*shared->in_flight, std::move(in_flight_id));
+    answer = recorded_answer(*shared, attempt, request, now);
   }
+  if (!answer || *answer) attempt.hold.release();
+  if (!answer) return respond(unavailable_response(request, answer.error()));
+  if (*answer) return respond(std::move(**answer));
   request.request_id = new_uuid_v7(now);
   attempt.request = request;
   attempt.request.body.clear();

@@ -1,6 +1,7 @@
 #pragma once
 // A few threads for work that must not run on I/O threads or the event store's writer:
-// password hashing (~0.1 s each) and command retries after a concurrent change.
+// password hashing (~0.1 s each), command retries after a concurrent change (each in a pool
+// of its own).
 //
 // Thread-safety: post() and try_post() from any thread. stop() (and the destructor) runs every
 // queued task, then joins; posts after it are refused.

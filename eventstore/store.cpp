@@ -100,9 +100,11 @@ std::uint64_t Store::batches_written() const {
   return impl_->writer ? impl_->writer->batches_written() : 0;
 }
 
-Subscription Store::subscribe(std::uint64_t from_position, SubscriptionHandler handler) {
-  auto state = std::make_shared<Subscription::State>(
-      impl_->reader, std::max<std::uint64_t>(from_position, 1), std::move(handler));
+Subscription Store::subscribe(std::uint64_t from_position, SubscriptionHandler handler,
+                              SubscriptionFailed on_failure) {
+  auto state = std::make_shared<Subscription::State>(impl_->reader,
+                                                     std::max<std::uint64_t>(from_position, 1),
+                                                     std::move(handler), std::move(on_failure));
   impl_->subscribers.add(state);
   state->start(state);
   return Subscription(std::move(state));

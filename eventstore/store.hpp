@@ -45,6 +45,10 @@ struct StoreError {
 // Called by a subscription with consecutive committed envelopes, in global order.
 // Return false to stop the subscription (the handler is not called again).
 using SubscriptionHandler = std::function<bool(std::span<const Envelope>)>;
+// Told, once, on the subscription's thread, why delivery ended on its own (what
+// Subscription::error() then reports): whoever waits for positions it will never deliver
+// must not wait forever.
+using SubscriptionFailed = std::function<void(const StoreError&)>;
 
 // Owns a subscription's thread; destroying it stops delivery and joins the thread.
 // Thread-safety: stop() and error() may be called from any thread, including the handler's
@@ -126,7 +130,8 @@ class Store {
 
   // Delivers every envelope with position >= from_position on a dedicated thread: first
   // what is on disk, then live as batches commit; in order, without gaps or repeats.
-  [[nodiscard]] Subscription subscribe(std::uint64_t from_position, SubscriptionHandler handler);
+  [[nodiscard]] Subscription subscribe(std::uint64_t from_position, SubscriptionHandler handler,
+                                       SubscriptionFailed on_failure = {});
 
   // The underlying database and the column families named in StoreOptions, for layers that
   // keep their own data beside the log. Valid for the store's lifetime.

@@ -52,8 +52,13 @@ std::optional<StoreError> Subscription::State::failure() const {
 void Subscription::State::fail(StoreError failure) {
   {
     std::lock_guard lock(mutex);
-    error = std::move(failure);
+    error = failure;
     stopping = true;
+  }
+  if (!on_failure) return;
+  try {
+    on_failure(failure);
+  } catch (...) {  // NOLINT(bugprone-empty-catch): delivery has ended either way
   }
 }
 

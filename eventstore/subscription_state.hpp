@@ -3,8 +3,8 @@
 // itself, and the store's SubscriberRegistry (which only holds a weak reference).
 //
 // Thread-safety: `durable_head`, `stopping` and `error` are guarded by `mutex`;
-// `next_position` and `handler` belong to the subscription thread; `thread` is guarded by
-// `thread_mutex`. `reader` must outlive the thread: the Store joins every subscription
+// `next_position`, `handler` and `on_failure` belong to the subscription thread; `thread` is
+// guarded by `thread_mutex`. `reader` must outlive the thread: the Store joins every subscription
 // thread before it closes the database.
 
 #include <atomic>
@@ -20,8 +20,12 @@
 namespace orgd::eventstore {
 
 struct Subscription::State {
-  State(const LogReader& log, std::uint64_t from_position, SubscriptionHandler on_envelopes)
-      : reader(log), handler(std::move(on_envelopes)), next_position(from_position) {}
+  State(const LogReader& log, std::uint64_t from_position, SubscriptionHandler on_envelopes,
+        SubscriptionFailed failed)
+      : reader(log),
+        handler(std::move(on_envelopes)),
+        on_failure(std::move(failed)),
+        next_position(from_position) {}
 
   // Starts the delivery thread; called once, by Store::subscribe.
   void start(const std::shared_ptr<State>& self);
@@ -35,6 +39,7 @@ struct Subscription::State {
 
   const LogReader& reader;
   SubscriptionHandler handler;
+  SubscriptionFailed on_failure;  // may be empty
   std::uint64_t next_position;
 
   mutable std::mutex mutex;

@@ -214,6 +214,17 @@ struct ProjectionRunner::State {
     }
     stop_requested.notify_all();
   }
+
+  // The subscription ended on its own (the log could not be read): nothing more will be
+  // applied, so every projection stops with that reason and its waiters are told, instead of
+  // commands waiting for their read-your-writes answer until shutdown.
+  void on_log_unreadable(const eventstore::StoreError& error) {
+    std::lock_guard apply_lock(apply_mutex);
+    for (auto& slot : slots) {
+      if (slot.error.empty()) slot.error = "reading the log failed: " + error.message;
+    }
+    publish();
+  }
 };
 
 std::expected<std::uint64_t, std::string> read_checkpoint(eventstore::Store& store,
@@ -251,10 +262,12 @@ std::expected<std::unique_ptr<ProjectionRunner>, std::string> ProjectionRunner::
   if (from == UINT64_MAX) from = store.head_position();
   state->publish();
   std::unique_ptr<ProjectionRunner> runner(new ProjectionRunner(state, std::move(*handles)));
-  runner->subscription_ =
-      store.subscribe(from + 1, [state](std::span<const eventstore::Envelope> envelopes) {
+  runner->subscription_ = store.subscribe(
+      from + 1,
+      [state](std::span<const eventstore::Envelope> envelopes) {
         return state->on_envelopes(envelopes);
-      });
+      },
+      [state](const eventstore::StoreError& error) { state->on_log_unreadable(error); });
   return runner;
 }
 

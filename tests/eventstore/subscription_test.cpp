@@ -1,13 +1,18 @@
 // Subscriptions: catching up from disk, following live appends, stopping.
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "eventstore/column_families.hpp"
+#include "eventstore/key_encoding.hpp"
 #include "store_fixture.hpp"
 
 namespace orgd::eventstore::testing {
@@ -115,6 +120,32 @@ TEST_F(SubscriptionTest, AHandlerReturningFalseIsNotCalledAgain) {
   subscription.stop();  // idempotent
   EXPECT_EQ(calls, 1);
   EXPECT_FALSE(subscription.error());
+}
+
+// A gap in the log ends delivery before anything past it; the failure callback is told why,
+// once, and error() reports the same.
+TEST_F(SubscriptionTest, AGapInTheLogEndsDeliveryAndTellsTheFailureCallback) {
+  ASSERT_TRUE(append(append_to("a", ExpectedVersion::any(), 3)));  // 1, 2, 3
+  ASSERT_TRUE(store_->db()
+                  ->Delete(rocksdb::WriteOptions(), store_->column_family(kEventsCf), event_key(2))
+                  .ok());
+  // Shared: the callback may outlive a failed assertion below until the fixture stops it.
+  auto told = std::make_shared<std::promise<StoreError>>();
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  auto failure = told->get_future();
+  auto subscription = store_->subscribe(
+      1, [](std::span<const Envelope>) { return true; },
+      [told, calls](const StoreError& error) {
+        if (++*calls == 1) told->set_value(error);
+      });
+  ASSERT_EQ(failure.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  const StoreError error = failure.get();
+  EXPECT_EQ(error.code, StoreErrorCode::corruption);
+  EXPECT_NE(error.message.find("gap in the log"), std::string::npos) << error.message;
+  subscription.stop();
+  EXPECT_EQ(calls->load(), 1);
+  ASSERT_TRUE(subscription.error());
+  EXPECT_EQ(subscription.error()->message, error.message);
 }
 
 TEST_F(SubscriptionTest, AThrowingHandlerEndsDeliveryWithAnError) {

@@ -1,10 +1,13 @@
 #include "projections/organizations_projection.hpp"
 
 #include <boost/json/parse.hpp>
+#include <chrono>
 #include <cstdint>
 #include <future>
 
 #include "domain/organization/organization.hpp"
+#include "eventstore/column_families.hpp"
+#include "eventstore/key_encoding.hpp"
 #include "projections/organization_document.hpp"
 #include "projections/organization_keys.hpp"
 #include "projections/organization_queries.hpp"
@@ -376,6 +379,34 @@ TEST_F(ProjectionTest, AFailingEventStopsTheProjectionRightBeforeIt) {
     }
   }
   EXPECT_FALSE(OrganizationQueries(*store_).get("b")->has_value()) << "nothing is skipped";
+}
+
+// A log the subscription cannot read on (here an entry missing: a gap) ends delivery; every
+// projection stops with the reason, and a command waiting for its read-your-writes answer
+// learns it instead of waiting until shutdown.
+TEST_F(ProjectionTest, ALogThatCannotBeReadStopsEveryProjectionAndReleasesItsWaiters) {
+  append(organization_stream("a"), {created("a", "Alpha")});
+  const std::uint64_t lost = append(organization_stream("b"), {created("b", "Beta")});
+  append(organization_stream("c"), {created("c", "Gamma")});
+  ASSERT_TRUE(store_->db()
+                  ->Delete(rocksdb::WriteOptions(), store_->column_family(eventstore::kEventsCf),
+                           eventstore::event_key(lost))
+                  .ok());
+  start_runner();
+  // Shared: if the wait below fails, the runner still answers the waiter when it stops.
+  auto done = std::make_shared<std::promise<bool>>();
+  auto released = done->get_future();
+  runner_->when_applied(store_->head_position(), [done](bool ok) { done->set_value(ok); });
+  ASSERT_EQ(released.wait_for(std::chrono::seconds(60)), std::future_status::ready)
+      << "the waiter was never told";
+  EXPECT_FALSE(released.get());
+  EXPECT_FALSE(runner_->settled_position().has_value());
+  for (const auto& status : runner_->status()) {
+    EXPECT_LT(status.checkpoint, lost) << status.name << ": nothing past the gap is applied";
+    EXPECT_NE(status.error.find("reading the log failed"), std::string::npos)
+        << status.name << ": " << status.error;
+    EXPECT_NE(status.error.find("gap in the log"), std::string::npos) << status.error;
+  }
 }
 
 }  // namespace
