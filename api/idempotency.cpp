@@ -47,6 +47,27 @@ bool holds_secret(const HttpResponse& response) {
   });
 }
 
+// A problem body of type urn:orgd:problem:<slug> (problem.hpp writes the type as a JSON string).
+bool is_problem(const HttpResponse& response, std::string_view slug) {
+  std::string type = "\"";
+  type.append(kProblemTypePrefix).append(slug).push_back('"');
+  return response.body.find(type) != std::string::npos;
+}
+
+// What a repeat is answered from (SPEC: the original status and body): a success, and the
+// rules' refusal of a command that ran (403, 404, 409). Not what a repeat may see end
+// otherwise: a request that never ran (400, 401, 413, 415, 428...), a failure of the moment
+// (5xx, a rebuild in progress, contention that outlasted the retries), the key in use, or an
+// answer holding a secret.
+bool is_recorded(const HttpResponse& response) {
+  if (holds_secret(response)) return false;
+  if (response.status >= 200 && response.status < 300) return true;
+  if (response.status == 403 || response.status == 404) return true;
+  return response.status == 409 && !is_problem(response, "idempotency-key-in-use") &&
+         !is_problem(response, "concurrent-modification") &&
+         !is_problem(response, "rebuild-in-progress");
+}
+
 // (caller, key) pairs whose request runs and has no record yet. The claim in the append stops a
 // repeat from applying twice, but not from being decided after the first's append and before
 // its record: a repeated DELETE then answered 404, a repeated move 409.
@@ -177,8 +198,7 @@ class RecordingSink : public Responder::Sink {
         attempt_(std::make_shared<Attempt>(std::move(attempt))) {}
 
   void send(HttpResponse response) override {
-    const bool success = response.status >= 200 && response.status < 300;
-    if (success && !holds_secret(response)) {
+    if (is_recorded(response)) {
       attempt_->shared->writers.post(
           [attempt = attempt_, next = next_, response = std::move(response)]() mutable {
             const Shared& shared = *attempt->shared;

@@ -15,12 +15,14 @@
 //  - (caller, key) whose first request is still running (between this lookup and its record):
 //    409 idempotency-key-in-use, nothing runs. The first request holds the pair until its
 //    record is saved (or its answer is known not to be recorded), then answers.
-//  - Otherwise the route runs. A 2xx response is recorded with a synced write before it is
-//    sent (on `writers`: responders may run on the projections' notifier thread, which must
-//    not block),
-//    unless it carries "Cache-Control: no-store" (it holds a secret, such as a new apiKey or
-//    a login token, which orgd does not keep in clear). Other statuses are not recorded:
-//    nothing was appended, and a retry runs the command again.
+//  - Otherwise the route runs. Its answer is recorded with a synced write before it is sent
+//    (on `writers`: responders may run on the projections' notifier thread, which must not
+//    block) when it is a 2xx or the rules' refusal of a command that ran (403, 404, and 409
+//    but for concurrent-modification, rebuild-in-progress and idempotency-key-in-use), and
+//    does not carry "Cache-Control: no-store" (it holds a secret, such as a new apiKey or a
+//    login token, which orgd does not keep in clear). Other answers are not recorded: the
+//    request never ran (400, 401, 413, 415, 428...) or failed for the moment (5xx, contention),
+//    and a retry runs it again.
 //  - Backstop for a crash between the events' fsync and the record's: the command's append
 //    claims "idempotency-key" = actor:key for HttpRequest::request_id (command_executor.hpp),
 //    so a repeat whose record is missing fails with 409 idempotency-key-in-use instead of

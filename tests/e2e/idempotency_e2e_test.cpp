@@ -225,6 +225,31 @@ TEST_F(IdempotencyWhileRecording, ARepeatBeforeTheRecordIs409InUseThenReplays) {
   EXPECT_EQ(head(), appended);
 }
 
+// SPEC: a repeat returns the original status and body. The rules' refusal of a command that
+// ran is recorded too: the repeat replays it even once the state would let the command through.
+TEST_F(Idempotency, ARefusalByTheRulesIsReplayedNotRunAgain) {
+  auto acme = post_org("Acme", "key-first");
+  ASSERT_EQ(acme.status, 201) << acme.body;
+  auto taken = post_org("Acme", "key-taken");
+  ASSERT_EQ(taken.status, 409) << taken.body;
+  ASSERT_EQ(str(json(taken), "type"), "urn:orgd:problem:organization-already-exists");
+  ASSERT_EQ(call("DELETE", "/api/v1/organizations/" + str(json(acme), "id")).status, 204);
+  const std::uint64_t before = head();
+
+  auto again = post_org("Acme", "key-taken");
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_EQ(again.body, taken.body);
+  EXPECT_EQ(again.header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(head(), before) << "the name is free now, but the repeat must not run";
+
+  const std::string nowhere = "/api/v1/organizations/00000000-0000-7000-8000-00000000beef";
+  auto missing = send(token_, "DELETE", nowhere, "", "key-missing");
+  ASSERT_EQ(missing.status, 404) << missing.body;
+  auto missing_again = send(token_, "DELETE", nowhere, "", "key-missing");
+  EXPECT_EQ(missing_again.status, 404);
+  EXPECT_EQ(missing_again.header("Idempotent-Replayed"), "true");
+}
+
 TEST_F(Idempotency, FailedRequestIsNotRecordedSoTheFixedRetryRuns) {
   auto invalid = post_org("", "key-fix");
   ASSERT_EQ(invalid.status, 400) << invalid.body;
