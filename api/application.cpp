@@ -8,19 +8,20 @@
 #include "api/group_routes.hpp"
 #include "api/health_routes.hpp"
 #include "api/history_routes.hpp"
+#include "api/http/router.hpp"
+#include "api/http/server.hpp"
 #include "api/idempotency.hpp"
-#include "api/projection_routes.hpp"
+#include "api/ids.hpp"
 #include "api/membership_routes.hpp"
-#include "api/resource_routes.hpp"
 #include "api/metrics.hpp"
 #include "api/metrics_routes.hpp"
 #include "api/openapi_routes.hpp"
-#include "api/static_files.hpp"
-#include "api/signup_routes.hpp"
-#include "api/http/router.hpp"
-#include "api/http/server.hpp"
 #include "api/organization_routes.hpp"
+#include "api/projection_routes.hpp"
+#include "api/resource_routes.hpp"
 #include "api/session_routes.hpp"
+#include "api/signup_routes.hpp"
+#include "api/static_files.hpp"
 #include "projections/projection_runner.hpp"
 
 namespace orgd::api {
@@ -133,6 +134,7 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
     return std::unexpected("bootstrap failed: " + r.error());
   }
   parts->router = std::make_unique<Router>();
+  parts->router->canonicalize_parameters_with(canonicalize_id);
   add_health_routes(*parts->router, *parts->context, head_at_start);
   add_session_routes(*parts->router, *parts->context);
   add_organization_routes(*parts->router, *parts->context);

@@ -15,6 +15,7 @@ struct Run {
   CommandAttempt attempt;
   CommandDone done;
   int attempts{0};
+  std::chrono::steady_clock::time_point started{std::chrono::steady_clock::now()};
 };
 
 CommandResult result_of(const std::expected<std::uint64_t, HttpResponse>& outcome) {
@@ -58,7 +59,8 @@ void attempt_once(std::shared_ptr<Run> run) {
       return;
     }
     const bool retry = outcome.error.code == eventstore::AppendErrorCode::version_conflict &&
-                       run->attempts < kMaxCommandAttempts;
+                       run->attempts < kMaxCommandAttempts &&
+                       std::chrono::steady_clock::now() - run->started < kCommandRetryBudget;
     if (retry) {
       retry_when_read_models_caught_up(run);
       return;

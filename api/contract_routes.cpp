@@ -198,6 +198,7 @@ void assign(ApiContext& context, const HttpRequest& request, const Authenticated
   JsonObjectReader reader;
   reader.string("contractId", contract_id, {.required = true, .max_len = 64});
   if (auto ok = reader.finish(request); !ok) return respond(json_body_problem(request, ok.error()));
+  canonicalize_id(contract_id);
   if (!is_uuid(contract_id)) return respond(bad_request_response(request, "contractId", "no such contract"));
   const domain::AssignContract command{organization_id, contract_id};
   run_command(

@@ -59,6 +59,7 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
   const domain::Caller caller = who.caller;
   command.organization_id = organization_id.value_or(
       caller.is_superadmin() ? std::string(domain::kDefaultOrganizationId) : caller.organization_id);
+  canonicalize_id(command.organization_id);
   if (!is_uuid(command.organization_id)) {
     return respond(bad_request_response(request, "organizationId", "no such organization"));
   }

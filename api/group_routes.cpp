@@ -137,6 +137,7 @@ void add_member(ApiContext& context, const HttpRequest& request, const Authentic
   JsonObjectReader reader;
   reader.string("memberId", member_id, {.required = true, .max_len = 64});
   if (auto ok = reader.finish(request); !ok) return respond(json_body_problem(request, ok.error()));
+  canonicalize_id(member_id);
   if (!is_uuid(member_id)) return respond(bad_request_response(request, "memberId", "not an id"));
   const domain::Caller caller = who.caller;
   group_command(

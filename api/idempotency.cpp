@@ -56,13 +56,15 @@ bool is_problem(const HttpResponse& response, std::string_view slug) {
 
 // What a repeat is answered from (SPEC: the original status and body): a success, and the
 // rules' refusal of a command that ran (403, 404, 409). Not what a repeat may see end
-// otherwise: a request that never ran (400, 401, 413, 415, 428...), a failure of the moment
+// otherwise: a request that never ran (400, 401, 413, 415, 428, and the 403 of a contract
+// still to accept: the caller can accept it and repeat), a failure of the moment
 // (5xx, a rebuild in progress, contention that outlasted the retries), the key in use, or an
 // answer holding a secret.
 bool is_recorded(const HttpResponse& response) {
   if (holds_secret(response)) return false;
   if (response.status >= 200 && response.status < 300) return true;
-  if (response.status == 403 || response.status == 404) return true;
+  if (response.status == 404) return true;
+  if (response.status == 403) return !is_problem(response, "contract-acceptance-required");
   return response.status == 409 && !is_problem(response, "idempotency-key-in-use") &&
          !is_problem(response, "concurrent-modification") &&
          !is_problem(response, "rebuild-in-progress");

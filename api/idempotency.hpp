@@ -17,8 +17,9 @@
 //    record is saved (or its answer is known not to be recorded), then answers.
 //  - Otherwise the route runs. Its answer is recorded with a synced write before it is sent
 //    (on `writers`: responders may run on the projections' notifier thread, which must not
-//    block) when it is a 2xx or the rules' refusal of a command that ran (403, 404, and 409
-//    but for concurrent-modification, rebuild-in-progress and idempotency-key-in-use), and
+//    block) when it is a 2xx or the rules' refusal of a command that ran (403 but for
+//    contract-acceptance-required, 404, and 409 but for concurrent-modification,
+//    rebuild-in-progress and idempotency-key-in-use), and
 //    does not carry "Cache-Control: no-store" (it holds a secret, such as a new apiKey or a
 //    login token, which orgd does not keep in clear). Other answers are not recorded: the
 //    request never ran (400, 401, 413, 415, 428...) or failed for the moment (5xx, contention),

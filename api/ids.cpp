@@ -33,6 +33,13 @@ bool is_uuid(std::string_view text) {
   return true;
 }
 
+void canonicalize_id(std::string& text) {
+  if (!is_uuid(text)) return;
+  for (char& c : text) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  }
+}
+
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())

@@ -13,6 +13,9 @@ namespace orgd::api {
 [[nodiscard]] std::string new_uuid_v7(std::int64_t unix_ms);
 // True for the canonical 36-character lowercase-or-uppercase hex form.
 [[nodiscard]] bool is_uuid(std::string_view text);
+// An id as orgd stores it: a UUID in lower case (RFC 9562: case-insensitive on input, lower
+// case on output); anything else as it is, for the caller's own "no such id".
+void canonicalize_id(std::string& text);
 // Wall-clock UTC milliseconds.
 [[nodiscard]] std::int64_t now_ms();
 // "2026-11-23T13:17:22.123Z".

@@ -60,6 +60,7 @@ void add_member(ApiContext& context, HttpRequest request, const Authenticated& w
   JsonObjectReader reader;
   reader.string("customerId", customer_id, {.required = true, .max_len = 64});
   if (auto ok = reader.finish(request); !ok) return respond(json_body_problem(request, ok.error()));
+  canonicalize_id(customer_id);
   if (!is_uuid(customer_id)) return respond(not_found_response(request));
   auto shared = std::make_shared<Responder>(std::move(respond));
   const domain::MoveCustomer command{customer_id, organization_id};

@@ -56,7 +56,9 @@ std::expected<std::optional<std::string>, HttpResponse> read_parent(const HttpRe
     return std::unexpected(
         bad_request_response(request, "parentId", "must be an organization id or null"));
   }
-  return std::optional<std::string>{std::string(*parent)};
+  std::string id(*parent);
+  canonicalize_id(id);
+  return std::optional<std::string>{std::move(id)};
 }
 
 // The stored documents joined into the page's body: nothing is decoded or rendered.

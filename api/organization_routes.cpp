@@ -118,6 +118,7 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
   if (auto body = reader.finish(request); !body) {
     return respond(json_body_problem(request, body.error()));
   }
+  if (parent.present()) canonicalize_id(parent.value);
   if (auto ok = check_parent_id(request, parent); !ok) return respond(std::move(ok.error()));
   command.parent_id = value_or_empty(parent);
   command.status = status.value_or("active");
@@ -180,6 +181,7 @@ void update(ApiContext& context, HttpRequest request, const Authenticated& who,
   if (auto body = reader.finish(request); !body) {
     return respond(json_body_problem(request, body.error()));
   }
+  if (parent.present()) canonicalize_id(parent.value);
   if (auto ok = check_parent_id(request, parent); !ok) return respond(std::move(ok.error()));
   auto expected_version = required_version(request, version);
   if (!expected_version) return respond(std::move(expected_version.error()));

@@ -399,6 +399,7 @@ void add_grant(ApiContext& context, HttpRequest request, const Authenticated& wh
   if (auto body = reader.finish(request); !body) {
     return respond(json_body_problem(request, body.error()));
   }
+  canonicalize_id(command.principal_id);
   command.grant_id = new_uuid_v7(now_ms());
   resource_command(
       context, request, who, id,
@@ -456,6 +457,7 @@ void transfer(ApiContext& context, HttpRequest request, const Authenticated& who
   if (auto body = reader.finish(request); !body) {
     return respond(json_body_problem(request, body.error()));
   }
+  canonicalize_id(command.new_owner_id);
   resource_command(
       context, request, who, id,
       [&context, request, command](

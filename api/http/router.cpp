@@ -119,6 +119,10 @@ Router& Router::add(HttpMethod method, std::string_view path_template, RouteHand
   return *this;
 }
 
+void Router::canonicalize_parameters_with(std::function<void(std::string&)> canonicalize) {
+  canonicalize_ = std::move(canonicalize);
+}
+
 const Router::Route* Router::best_match(const std::vector<std::string>& segments) const {
   const auto matches = [&segments](const Route& route) {
     return std::ranges::equal(
@@ -214,6 +218,7 @@ void Router::dispatch(HttpRequest request, Responder respond) const {
   PathParams params;
   for (std::size_t i = 0; i < route->segments.size(); ++i) {
     if (route->segments[i].is_parameter) {
+      if (canonicalize_) canonicalize_((*segments)[i]);
       params.add(route->segments[i].text, std::move((*segments)[i]));
     }
   }

@@ -48,6 +48,10 @@ class Router {
   Router& add(HttpMethod method, std::string_view path_template, RouteHandler handler,
               std::vector<std::string> query = {});
 
+  // Applied to every path parameter's decoded value before a handler sees it (orgd: ids to
+  // their canonical case). Default: none. Set before dispatching.
+  void canonicalize_parameters_with(std::function<void(std::string&)> canonicalize);
+
   // Runs the matching handler on the calling thread, or answers 400/404/405 through
   // `respond`. Never throws unless the handler does.
   void dispatch(HttpRequest request, Responder respond) const;
@@ -87,6 +91,7 @@ class Router {
   [[nodiscard]] std::optional<Match> handler_for(const Route& route, HttpMethod method) const;
 
   std::vector<Route> routes_;
+  std::function<void(std::string&)> canonicalize_;
 };
 
 }  // namespace orgd::api

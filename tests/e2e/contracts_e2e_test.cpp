@@ -44,6 +44,31 @@ class Contracts : public OrgdTest {
   Account acme_, member_;
 };
 
+// The gate's 403 comes before any command runs, and accepting lifts it: a command refused by
+// it, repeated with the same Idempotency-Key once accepted, runs instead of replaying the 403.
+TEST_F(Contracts, AGatedCommandRepeatedWithItsKeyRunsOnceAccepted) {
+  const std::string terms = publish("1.0");
+  assign(terms);
+  ASSERT_EQ(as(acme_.token, "POST", "/api/v1/contracts/" + terms + "/accept",
+               R"({"onBehalfOfOrganization":true})")
+                .status,
+            200);
+  auto keyed = [&] {
+    auto headers = auth(acme_.token);  // accepted for the organization, not for herself
+    headers.emplace_back("Idempotency-Key", "key-gated");
+    return client_->request("PUT", "/api/v1/organizations/" + acme_.organization_id,
+                            R"({"description":"gated","updateVersion":1})", headers);
+  };
+  auto gated = keyed();
+  ASSERT_EQ(gated.status, 403) << gated.body;
+  ASSERT_TRUE(str(json(gated), "type").ends_with("contract-acceptance-required"));
+  ASSERT_EQ(as(acme_.token, "POST", "/api/v1/contracts/" + terms + "/accept", "{}").status, 200);
+  auto after = keyed();
+  EXPECT_EQ(after.status, 200) << after.body;
+  EXPECT_FALSE(after.has_header("Idempotent-Replayed"));
+  EXPECT_EQ(keyed().header("Idempotent-Replayed"), "true") << "the 200 is recorded";
+}
+
 TEST_F(Contracts, TheGateOpensOnlyWhenOrganizationAndCustomerAccepted) {
   const std::string terms = publish("1.0");
   EXPECT_EQ(ordinary(member_).status, 200);

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <set>
 #include <thread>
 
@@ -232,6 +233,28 @@ TEST_F(Organizations, AMoveRacingCreatesInItsSubtreeCommits) {
     for (const auto& a : ancestors.at("organizations").as_array()) ids.insert(str(a, "id"));
     EXPECT_TRUE(ids.contains(target)) << "round " << round;
   }
+}
+
+// RFC 9562: UUIDs are case-insensitive on input. An id in upper case names the same
+// organization, in a path, a body and a query, and answers carry the stored lower case.
+TEST_F(Organizations, IdsInUpperCaseNameTheSameOrganization) {
+  const std::string id = str(create_org("Cased"), "id");
+  std::string upper = id;
+  std::ranges::transform(upper, upper.begin(), [](char c) { return std::toupper(c); });
+  ASSERT_NE(upper, id) << "a v7 UUID holds hex letters";
+  auto got = call("GET", "/api/v1/organizations/" + upper);
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(str(json(got), "id"), id);
+  auto child = call("POST", "/api/v1/organizations",
+                    R"({"name":"Cased child","parentId":")" + upper + "\"}");
+  ASSERT_EQ(child.status, 201) << child.body;
+  EXPECT_EQ(str(json(child), "parentId"), id);
+  auto listed = json(call("GET", "/api/v1/organizations?parentId=" + upper));
+  EXPECT_EQ(listed.at("pageInfo").at("totalElements").as_int64(), 1);
+  auto updated = call("PUT", "/api/v1/organizations/" + upper,
+                      R"({"description":"by upper case","updateVersion":2})");
+  EXPECT_EQ(updated.status, 200) << updated.body;
+  EXPECT_EQ(json(call("GET", "/api/v1/organizations/" + id)).at("description"), "by upper case");
 }
 
 TEST_F(Organizations, UpdateNeedsAVersionAndHonoursIfMatch) {
