@@ -165,10 +165,12 @@ std::expected<void, StoreError> check_format(rocksdb::DB& db, rocksdb::ColumnFam
   return {};
 }
 
+}  // namespace
+
 // RocksDB opens its info log, renaming the LOG already there to LOG.old.*, before it takes the
 // directory's lock: a refused open (orgctl rebuild or compact beside a running orgd) cost that
 // orgd its LOG, and past keep_log_file_num its older ones too. So the lock is tried first.
-std::expected<void, StoreError> refuse_if_locked(const StoreOptions& options) {
+std::expected<void, StoreError> Database::check_not_in_use(const StoreOptions& options) {
   const auto lock = options.data_dir / "LOCK";
   std::error_code ec;
   if (!std::filesystem::exists(lock, ec)) return {};  // no store yet, so no LOG to lose
@@ -182,11 +184,9 @@ std::expected<void, StoreError> refuse_if_locked(const StoreOptions& options) {
   return {};
 }
 
-}  // namespace
-
 std::expected<std::unique_ptr<Database>, StoreError> Database::open(const StoreOptions& options) {
   if (!options.read_only) {
-    if (auto refused = refuse_if_locked(options); !refused) return std::unexpected(refused.error());
+    if (auto in_use = check_not_in_use(options); !in_use) return std::unexpected(in_use.error());
     std::error_code ec;
     std::filesystem::create_directories(options.data_dir, ec);
     if (ec) {

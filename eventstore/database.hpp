@@ -26,6 +26,9 @@ class Database {
   // corruption, invalid_argument (bad options; read-only open of a missing database).
   [[nodiscard]] static std::expected<std::unique_ptr<Database>, StoreError> open(
       const StoreOptions& options);
+  // See Store::check_not_in_use.
+  [[nodiscard]] static std::expected<void, StoreError> check_not_in_use(
+      const StoreOptions& options);
 
   ~Database();
   Database(const Database&) = delete;

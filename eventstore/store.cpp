@@ -28,6 +28,10 @@ std::expected<void, StoreError> validate(const StoreOptions& options) {
 
 }  // namespace
 
+std::expected<void, StoreError> Store::check_not_in_use(const StoreOptions& options) {
+  return Database::check_not_in_use(options);
+}
+
 std::expected<std::unique_ptr<Store>, StoreError> Store::open(const StoreOptions& options) {
   if (auto valid = validate(options); !valid) return std::unexpected(valid.error());
   auto database = Database::open(options);

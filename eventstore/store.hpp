@@ -86,6 +86,11 @@ class Store {
   // a data directory of an unknown format).
   [[nodiscard]] static std::expected<std::unique_ptr<Store>, StoreError> open(
       const StoreOptions& options);
+  // Whether a running store (another process, or one in this one) holds options.data_dir,
+  // without opening it: error `locked` when it does, io_error when the lock cannot be tried.
+  // A directory without a store's LOCK file is not in use.
+  [[nodiscard]] static std::expected<void, StoreError> check_not_in_use(
+      const StoreOptions& options);
 
   // Stops the writer after completing every queued append, stops subscriptions, closes.
   ~Store();

@@ -151,15 +151,19 @@ std::expected<std::uint64_t, RestoreError> restore(const fs::path& from, const f
                                          from.string() + ": " + source.error().message));
   }
   if (!is_empty_dir(data_dir)) {
+    // In use comes first: --force would not help, stopping orgd would.
+    eventstore::StoreOptions options;
+    options.data_dir = data_dir;
+    if (auto free = eventstore::Store::check_not_in_use(options); !free) {
+      const auto code = free.error().code == eventstore::StoreErrorCode::locked
+                            ? RestoreErrorCode::locked
+                            : RestoreErrorCode::io_error;
+      return std::unexpected(restore_error(code, free.error().message));
+    }
     if (!force) {
       return std::unexpected(restore_error(
           RestoreErrorCode::not_empty,
           data_dir.string() + " is not empty; pass --force to replace what it holds"));
-    }
-    // Opening it writable is how we learn whether a running orgd holds it (its LOCK).
-    auto live = head_of(data_dir, /*read_only=*/false);
-    if (!live && live.error().code == eventstore::StoreErrorCode::locked) {
-      return std::unexpected(restore_error(RestoreErrorCode::locked, live.error().message));
     }
   }
   const fs::path staging = sibling(data_dir, ".restoring");

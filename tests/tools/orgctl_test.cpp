@@ -243,7 +243,8 @@ TEST_F(OrgctlTest, WritingCommandsRefuseADirectoryARunningOrgdHolds) {
   ASSERT_EQ(orgctl("backup '" + (dir_ / "bk").string() + "'").code, 0);
   auto held = hold();
   for (const std::string& args : {std::string("rebuild"), std::string("seed --organizations 1"),
-                                  "restore --force '" + (dir_ / "bk").string() + "'"}) {
+                                  "restore --force '" + (dir_ / "bk").string() + "'",
+                                  "restore '" + (dir_ / "bk").string() + "'"}) {
     auto r = orgctl(args);
     EXPECT_EQ(r.code, 3) << args << ": " << r.output;
     EXPECT_NE(r.output.find("in use by a running orgd"), std::string::npos) << r.output;
