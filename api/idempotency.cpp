@@ -191,8 +191,7 @@ IdempotencyRecord record_of(const Attempt& attempt, const HttpResponse& response
   return record;
 }
 
-// Stands between the route and the server's responder: records 2xx answers, and answers a 409
-// from a record written meanwhile.
+// Stands between the route and the server's responder: records the answers a repeat replays.
 class RecordingSink : public Responder::Sink {
  public:
   RecordingSink(Attempt attempt, Responder next)
@@ -216,20 +215,7 @@ class RecordingSink : public Responder::Sink {
           });
       return;
     }
-    if (response.status == 409) {
-      attempt_->shared->writers.post(
-          [attempt = attempt_, next = next_, response = std::move(response)]() mutable {
-            const Shared& shared = *attempt->shared;
-            auto found = shared.records.find(attempt->caller, *attempt->request.idempotency_key);
-            attempt->hold.release();
-            if (found && *found && !shared.expired(**found, shared.options.clock())) {
-              return (*next)(answer_from(**found, attempt->request, attempt->digest,
-                                         shared.options.window));
-            }
-            (*next)(std::move(response));
-          });
-      return;
-    }
+    // No record can have appeared meanwhile: only the holder of (caller, key) writes one.
     attempt_->hold.release();
     (*next_)(std::move(response));
   }

@@ -27,9 +27,8 @@
 //  - Backstop for a crash between the events' fsync and the record's: the command's append
 //    claims "idempotency-key" = actor:key for HttpRequest::request_id (command_executor.hpp),
 //    so a repeat whose record is missing fails with 409 idempotency-key-in-use instead of
-//    appending twice. On any 409 the decorator looks the record up once more (a concurrent
-//    first request may have finished meanwhile) and answers from it when present. Claims are
-//    permanent: reusing a key after `window` answers 409, it does not run the command again.
+//    appending twice. Claims are permanent: reusing a key after `window` answers 409, it does
+//    not run the command again.
 
 #include <chrono>
 #include <cstdint>

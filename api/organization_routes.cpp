@@ -30,8 +30,10 @@ std::string value_or_empty(const Nullable<std::string>& n) {
 }
 
 // Parent ids name streams: anything not shaped like an id is simply "no such organization".
+// An id is brought to its canonical (lower) case.
 std::expected<void, HttpResponse> check_parent_id(const HttpRequest& request,
-                                                  const Nullable<std::string>& parent) {
+                                                  Nullable<std::string>& parent) {
+  if (parent.present()) canonicalize_id(parent.value);
   if (parent.present() && !is_uuid(parent.value)) {
     return std::unexpected(bad_request_response(request, "parentId", "no such organization"));
   }
@@ -118,7 +120,6 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
   if (auto body = reader.finish(request); !body) {
     return respond(json_body_problem(request, body.error()));
   }
-  if (parent.present()) canonicalize_id(parent.value);
   if (auto ok = check_parent_id(request, parent); !ok) return respond(std::move(ok.error()));
   command.parent_id = value_or_empty(parent);
   command.status = status.value_or("active");
@@ -181,7 +182,6 @@ void update(ApiContext& context, HttpRequest request, const Authenticated& who,
   if (auto body = reader.finish(request); !body) {
     return respond(json_body_problem(request, body.error()));
   }
-  if (parent.present()) canonicalize_id(parent.value);
   if (auto ok = check_parent_id(request, parent); !ok) return respond(std::move(ok.error()));
   auto expected_version = required_version(request, version);
   if (!expected_version) return respond(std::move(expected_version.error()));
