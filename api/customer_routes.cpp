@@ -170,26 +170,53 @@ void run_password_change(ApiContext& context, const HttpRequest& request,
       answer_with_customer(context, request, command.id, 200, std::move(respond)));
 }
 
+// Whether `sent` is the customer's password. A wrong one counts as a failed login for its email
+// (and an attempt for the address): a stolen token must not be an unthrottled way to guess the
+// password. Refused with 429 before verifying once over the limits, as a login is.
+std::expected<bool, HttpResponse> check_current_password(ApiContext& context,
+                                                         const HttpRequest& request,
+                                                         const domain::Customer& customer,
+                                                         const std::optional<std::string>& sent) {
+  if (!customer.exists() || !sent) return false;
+  const auto now = LoginThrottle::Clock::now();
+  if (auto wait = context.login_throttle.admit(customer.email, request.remote_address, now)) {
+    return std::unexpected(too_many_logins_response(request, *wait));
+  }
+  const bool verified = verify_password(customer.password_hash, *sent);
+  if (verified) {
+    context.login_throttle.record_success(customer.email);
+  } else {
+    context.login_throttle.record_failure(customer.email, now);
+  }
+  return verified;
+}
+
 void change_password(ApiContext& context, HttpRequest request, const domain::Caller& caller,
                      ProfileBody body, std::uint64_t version, std::shared_ptr<Responder> respond) {
   // Whoever may not set this password is refused by decide before the hash matters: no worker
   // time is spent verifying or hashing for them.
   if (!domain::can_set_password(caller, body.profile.id)) {
-    return run_password_change(context, request, caller, {body.profile.id, version, "", false},
-                               std::move(respond));
+    return run_password_change(
+        context, request, caller,
+        {body.profile.id, version, "", false, "", body.current_password.has_value()},
+        std::move(respond));
   }
   if (context.workers.queued() >= kMaxQueuedNewPasswords) return (*respond)(busy_response(request));
-  context.workers.post([&context, request = std::move(request), caller, body = std::move(body),
-                        version, respond]() {
-    auto current = context.customers.get(body.profile.id);
-    if (!current) return (*respond)(unavailable_response(request, current.error()));
-    const bool verified = *current && body.current_password &&
-                          verify_password((*current)->password_hash, *body.current_password);
-    auto hash = hash_password(*body.password);
-    if (!hash) return (*respond)(unavailable_response(request, hash.error()));
-    run_password_change(context, request, caller, {body.profile.id, version, *hash, verified},
-                        respond);
-  });
+  context.workers.post(
+      [&context, request = std::move(request), caller, body = std::move(body), version, respond]() {
+        // The stored hash from the customer's stream: the read model may still hold the one a
+        // password change just replaced.
+        auto current = context.loader.customer(body.profile.id);
+        if (!current) return (*respond)(unavailable_response(request, current.error()));
+        auto verified = check_current_password(context, request, *current, body.current_password);
+        if (!verified) return (*respond)(std::move(verified.error()));
+        auto hash = hash_password(*body.password);
+        if (!hash) return (*respond)(unavailable_response(request, hash.error()));
+        run_password_change(context, request, caller,
+                            {body.profile.id, version, *hash, *verified, current->password_hash,
+                             body.current_password.has_value()},
+                            respond);
+      });
 }
 
 void update(ApiContext& context, HttpRequest request, const Authenticated& who,

@@ -10,6 +10,7 @@
 #include "api/representations.hpp"
 #include "api/route_support.hpp"
 #include "domain/customer/customer_decisions.hpp"
+#include "domain/field_rules.hpp"
 
 namespace orgd::api {
 namespace {
@@ -19,23 +20,32 @@ struct LoginRequest {
   std::string password;
 };
 
+// The customer an email names, from the write side: the email's claim and the customer's
+// stream. The read model may trail a password change by a moment, and its old hash must not
+// let the old password in. A customer that does not exist comes back empty.
+std::expected<domain::Customer, std::string> customer_by_email(ApiContext& context,
+                                                               std::string_view email) {
+  auto owner = context.store.claim_owner(domain::kCustomerEmailScope, domain::fold_case(email));
+  if (!owner) return std::unexpected(owner.error().message);
+  constexpr std::string_view kPrefix = "customer-";
+  if (!*owner || !(*owner)->starts_with(kPrefix)) return domain::Customer{};
+  return context.loader.customer(std::string_view(**owner).substr(kPrefix.size()));
+}
+
 // Runs on the worker pool: argon2id verification is deliberately slow.
 void login(ApiContext& context, HttpRequest request, LoginRequest login,
            std::shared_ptr<Responder> respond) {
-  auto found = context.customers.by_email(login.email);
+  auto found = customer_by_email(context, login.email);
   if (!found) return (*respond)(unavailable_response(request, found.error()));
-  domain::Customer customer;
+  const domain::Customer& customer = *found;
   bool verified = false;
-  if (*found) {
-    verified = verify_password((*found)->password_hash, login.password);
+  if (customer.exists()) {
+    verified = verify_password(customer.password_hash, login.password);
     if (verified) {
       context.login_throttle.record_success(login.email);
     } else {
       context.login_throttle.record_failure(login.email, LoginThrottle::Clock::now());
     }
-    auto loaded = context.loader.customer((*found)->id);
-    if (!loaded) return (*respond)(unavailable_response(request, loaded.error()));
-    customer = std::move(*loaded);
   } else {
     verify_against_dummy(login.password);
     context.login_throttle.record_failure(login.email, LoginThrottle::Clock::now());
@@ -43,12 +53,19 @@ void login(ApiContext& context, HttpRequest request, LoginRequest login,
   const CommandMeta meta = command_meta(request, customer.exists() ? customer.id : "anonymous");
   const std::int64_t expires_at = meta.now_ms + context.options.token_ttl_seconds * 1000;
   IssuedToken token = issue_token(customer.id);
-  const domain::StartSession command{customer.id, random_hex(16), token.token_hash, expires_at,
-                                     verified};
+  const domain::StartSession command{customer.id, random_hex(16), token.token_hash,
+                                     expires_at,  verified,       customer.password_hash};
   run_command(
       context, request, meta,
-      [request, customer, command]() -> std::expected<domain::Decision, HttpResponse> {
-        auto decision = domain::decide(customer, command);
+      // Decided on the customer as it is now: a retry after a conflict sees what changed.
+      [&context, request, command]() -> std::expected<domain::Decision, HttpResponse> {
+        domain::Customer current;
+        if (!command.customer_id.empty()) {
+          auto loaded = context.loader.customer(command.customer_id);
+          if (!loaded) return std::unexpected(unavailable_response(request, loaded.error()));
+          current = std::move(*loaded);
+        }
+        auto decision = domain::decide(current, command);
         if (!decision) return std::unexpected(domain_error_response(request, decision.error()));
         return std::move(*decision);
       },

@@ -31,17 +31,6 @@ std::expected<std::optional<CustomerRow>, std::string> CustomerQueries::get(
   return read_row<CustomerRow>(store_, cf(kCustomersColumnFamily), customer_row_key(id));
 }
 
-std::expected<std::optional<CustomerRow>, std::string> CustomerQueries::by_email(
-    std::string_view email) const {
-  std::string id;
-  const rocksdb::Status s =
-      store_.db()->Get(rocksdb::ReadOptions(), cf(kCustomersColumnFamily),
-                       customer_email_key(email), &id);
-  if (s.IsNotFound()) return std::optional<CustomerRow>{};
-  if (!s.ok()) return std::unexpected("read model unavailable: " + s.ToString());
-  return get(id);
-}
-
 std::expected<std::optional<SessionRow>, std::string> CustomerQueries::session(
     std::string_view token_hash) const {
   return read_row<SessionRow>(store_, cf(kSessionsColumnFamily), session_key(token_hash));

@@ -38,9 +38,6 @@ class CustomerQueries {
 
   [[nodiscard]] std::expected<std::optional<CustomerRow>, std::string> get(
       std::string_view id) const;
-  // Case-insensitive.
-  [[nodiscard]] std::expected<std::optional<CustomerRow>, std::string> by_email(
-      std::string_view email) const;
   [[nodiscard]] std::expected<std::optional<SessionRow>, std::string> session(
       std::string_view token_hash) const;
   // An organization's customers. Errors: "invalid cursor" for another listing's cursor.

@@ -18,6 +18,9 @@ inline constexpr std::string_view kCustomersColumnFamily = "customers";
 inline constexpr std::string_view kSessionsColumnFamily = "sessions";
 
 [[nodiscard]] std::string customer_row_key(std::string_view id);
+// Email -> id. Logins find the customer by the email's claim in the event store since
+// 2026-12-04 (a read model may trail a password change), so nothing reads these keys; they stay
+// because dropping them changes the read model's layout, which means a rebuild on upgrade.
 [[nodiscard]] std::string customer_email_key(std::string_view email);
 [[nodiscard]] std::string session_key(std::string_view token_hash);
 

@@ -28,6 +28,9 @@ struct StartSession {
   std::string token_hash;
   std::int64_t expires_at_ms{0};
   bool password_verified{false};  // the caller checked the password against the stored hash
+  // That stored hash. A password changed since (or the customer deleted) refuses the login:
+  // a check that took argon2's time must not outlive the password it checked.
+  std::string verified_hash;
 };
 
 struct EndSession {
@@ -60,8 +63,11 @@ struct ChangePassword {
   std::string id;
   std::uint64_t expected_version{0};
   std::string password_hash;  // of the new password
-  // The caller proved the current password (required unless a SuperAdmin resets it).
+  // The caller proved the current password (required unless a SuperAdmin resets it) against
+  // this stored hash; a password changed since is no longer the current one.
   bool current_password_verified{false};
+  std::string verified_hash;
+  bool current_password_sent{false};
 };
 
 struct DeleteCustomer {

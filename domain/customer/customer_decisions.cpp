@@ -124,12 +124,16 @@ std::expected<Decision, DomainError> decide(const Customer& existing, const Regi
 }
 
 std::expected<Decision, DomainError> decide(const Customer& customer, const StartSession& c) {
-  if (!customer.exists() || !c.password_verified || customer.status != "active") {
+  if (!customer.exists() || !c.password_verified || customer.password_hash != c.verified_hash ||
+      customer.status != "active") {
     return std::unexpected(bad_credentials());
   }
   Decision d;
   d.writes.push_back({sessions_stream(customer.id), kAnyVersion,
                       {SessionStarted{c.session_id, c.token_hash, c.expires_at_ms}}});
+  // A password change or deletion that commits first ends every session before it in the log;
+  // this one must not start after it on the strength of the old password.
+  d.writes.push_back({customer_stream(customer.id), customer.version, {}});
   return d;
 }
 
@@ -193,13 +197,19 @@ std::expected<Decision, DomainError> decide(const Customer& customer, const Chan
   if (!can_set_password(caller, customer.id)) {
     return std::unexpected(forbidden("only the customer itself or a SuperAdmin may set a password"));
   }
-  if (self && !c.current_password_verified) {
-    return std::unexpected(invalid({{"currentPassword", "is wrong"}}));
-  }
+  // The version first: a change that lost to another one is a conflict, not a wrong password
+  // (its current password was checked against the hash the other one replaced).
   if (c.expected_version != customer.version) {
     return std::unexpected(refused(DomainErrorCode::version_conflict, "version-conflict",
                                    "the customer is at version " +
                                        std::to_string(customer.version)));
+  }
+  if (self && !c.current_password_sent) {
+    return std::unexpected(
+        invalid({{"currentPassword", "is required to change your own password"}}));
+  }
+  if (self && (!c.current_password_verified || c.verified_hash != customer.password_hash)) {
+    return std::unexpected(invalid({{"currentPassword", "is wrong"}}));
   }
   Decision d;
   d.writes.push_back({customer_stream(customer.id), customer.version,

@@ -104,9 +104,9 @@ TEST(StartSession, WrongPasswordAndUnknownCustomerAreTheSameError) {
   auto def = testing::org(std::string(kDefaultOrganizationId), "Default");
   auto reg = decide(Customer{}, admin_command(), system_caller(), def);
   Customer c = apply(Customer{}, reg->writes[0].events.at(0), {1, 5, "system"});
-  StartSession login{"c1", "s1", "hash", 99, false};
+  StartSession login{"c1", "s1", "hash", 99, false, "$argon2id$..."};
   auto wrong = decide(c, login);
-  auto unknown = decide(Customer{}, StartSession{"zz", "s1", "hash", 99, true});
+  auto unknown = decide(Customer{}, StartSession{"zz", "s1", "hash", 99, true, ""});
   ASSERT_FALSE(wrong.has_value());
   ASSERT_FALSE(unknown.has_value());
   EXPECT_EQ(wrong.error(), unknown.error());
@@ -115,6 +115,28 @@ TEST(StartSession, WrongPasswordAndUnknownCustomerAreTheSameError) {
   ASSERT_TRUE(ok.has_value());
   EXPECT_EQ(ok->writes.at(0).stream_id, "sessions-c1");
   EXPECT_EQ(ok->writes[0].expected_version, kAnyVersion);
+}
+
+// A login checks the password (argon2: slow) before it is decided. A password change that
+// commits in between must refuse it, however the check came out, and one that commits after
+// the decision but before the login's append must make that append conflict.
+TEST(StartSession, APasswordChangedSinceTheCheckRefusesTheLogin) {
+  auto def = testing::org(std::string(kDefaultOrganizationId), "Default");
+  auto reg = decide(Customer{}, admin_command(), system_caller(), def);
+  const Customer before = apply(Customer{}, reg->writes[0].events.at(0), {1, 5, "system"});
+  const StartSession login{"c1", "s1", "hash", 99, true, before.password_hash};
+
+  auto ok = decide(before, login);
+  ASSERT_TRUE(ok.has_value());
+  ASSERT_EQ(ok->writes.size(), 2U);
+  EXPECT_EQ(ok->writes[1].stream_id, "customer-c1");
+  EXPECT_EQ(ok->writes[1].expected_version, before.version) << "the password it was checked with";
+  EXPECT_TRUE(ok->writes[1].events.empty());
+
+  const Customer after = apply(before, CustomerPasswordChanged{"$argon2id$new"}, {2, 6, "c1"});
+  auto stale = decide(after, login);
+  ASSERT_FALSE(stale.has_value());
+  EXPECT_EQ(stale.error().code, DomainErrorCode::unauthenticated);
 }
 
 }  // namespace

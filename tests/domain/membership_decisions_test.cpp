@@ -259,13 +259,23 @@ TEST(CustomerProfile, SelfAndManagersUpdateWithTheCurrentVersion) {
 TEST(CustomerPassword, SelfNeedsTheCurrentPasswordAdminsCannot) {
   auto c = customer("c", "a");
   Caller self{"c", PlatformRole::none, "a", OrganizationRole::member};
-  EXPECT_FALSE(decide(c, ChangePassword{"c", 1, "h2", false}, self).has_value());
-  EXPECT_TRUE(decide(c, ChangePassword{"c", 1, "h2", true}, self));
-  EXPECT_EQ(decide(c, ChangePassword{"c", 1, "h2", true}, member_of("a", OrganizationRole::owner))
+  EXPECT_EQ(decide(c, ChangePassword{"c", 1, "h2", false, "h", true}, self).error().fields.at(0),
+            (FieldProblem{"currentPassword", "is wrong"}));
+  EXPECT_EQ(decide(c, ChangePassword{"c", 1, "h2", false, "", false}, self).error().fields.at(0),
+            (FieldProblem{"currentPassword", "is required to change your own password"}));
+  EXPECT_TRUE(decide(c, ChangePassword{"c", 1, "h2", true, "h", true}, self));
+  // Proved against a hash that is no longer the customer's: a password changed meanwhile.
+  EXPECT_EQ(decide(c, ChangePassword{"c", 1, "h2", true, "h0", true}, self).error().fields.at(0),
+            (FieldProblem{"currentPassword", "is wrong"}));
+  // A change that lost to another is a conflict, whatever its current password proved.
+  EXPECT_EQ(decide(c, ChangePassword{"c", 0, "h2", false, "h0", true}, self).error().code,
+            DomainErrorCode::version_conflict);
+  EXPECT_EQ(decide(c, ChangePassword{"c", 1, "h2", true, "h", true},
+                   member_of("a", OrganizationRole::owner))
                 .error()
                 .code,
             DomainErrorCode::forbidden);
-  EXPECT_TRUE(decide(c, ChangePassword{"c", 1, "h2", false}, superadmin()));
+  EXPECT_TRUE(decide(c, ChangePassword{"c", 1, "h2", false, "", false}, superadmin()));
 }
 
 TEST(DeleteCustomer, FreesTheEmailButNeverTheLastOwner) {

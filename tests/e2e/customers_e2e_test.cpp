@@ -183,6 +183,34 @@ TEST_F(Customers, PasswordChangeAndDeletionRevokeSessions) {
   add_customer(owner, "bob@acme.io");
 }
 
+// What a refused password change says: a missing current password is required, a wrong one
+// is wrong, and a change that lost to another (a stale updateVersion) is a conflict whatever
+// its current password proved (it is checked against the hash the other one replaced).
+TEST_F(Customers, APasswordChangeSaysWhyItWasRefused) {
+  auto owner = signup("Acme", "ada@acme.io");
+  auto bob = add_customer(owner, "bob@acme.io");
+  const std::string path = "/api/v1/customers/" + bob.customer_id;
+  const auto before = head();
+  auto missing = as(bob.token, "PATCH", path, R"({"password":"new-password","updateVersion":1})");
+  ASSERT_EQ(missing.status, 400) << missing.body;
+  EXPECT_EQ(str(json(missing).at("errors").at(0), "message"),
+            "is required to change your own password");
+  auto wrong = as(bob.token, "PATCH", path,
+                  R"({"password":"new-password","currentPassword":"nope","updateVersion":1})");
+  ASSERT_EQ(wrong.status, 400) << wrong.body;
+  EXPECT_EQ(str(json(wrong).at("errors").at(0), "message"), "is wrong");
+  EXPECT_EQ(head(), before);
+  auto changed = as(
+      bob.token, "PATCH", path,
+      R"({"password":"new-password","currentPassword":"password-bob@acme.io","updateVersion":1})");
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  const std::string fresh = login("bob@acme.io", "new-password");
+  auto lost = as(
+      fresh, "PATCH", path,
+      R"({"password":"other-password","currentPassword":"password-bob@acme.io","updateVersion":1})");
+  EXPECT_EQ(lost.status, 409) << lost.body;
+}
+
 TEST_F(Customers, AuditorsReadEverythingAndChangeNothing) {
   auto owner = signup("Acme", "ada@acme.io");
   token_ = login();

@@ -7,8 +7,8 @@
 #include "api/idempotency_records.hpp"
 #include "eventstore/store.hpp"
 #include "projections/projection_runner.hpp"
+#include "tests/e2e/disk_faults_fixture.hpp"
 #include "tests/e2e/orgd_fixture.hpp"
-#include "tests/support/disk_faults.hpp"
 
 namespace orgd::e2e {
 namespace {
@@ -182,18 +182,7 @@ TEST_F(Idempotency, RepeatWithoutRecordIs409KeyInUseByTheClaim) {
 
 // Every sync slowed on demand, so a first request's record (a synced write after its events')
 // takes long enough for a repeat to arrive in between.
-class IdempotencyWhileRecording : public Idempotency {
- protected:
-  void SetUp() override {
-    storage_env_ = faults_.env();
-    Idempotency::SetUp();
-  }
-  void TearDown() override {
-    faults_.slow_syncs(std::chrono::milliseconds(0));
-    Idempotency::TearDown();
-  }
-  test::DiskFaults faults_;  // outlives the application, whose store writes through it
-};
+using IdempotencyWhileRecording = WithDiskFaults<Idempotency>;
 
 // A repeat that arrives after the first request's append and before its record is 409 in use:
 // it was decided on the state the first left (a DELETE answered 404), or not at all.

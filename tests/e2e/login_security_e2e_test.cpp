@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
+#include "tests/e2e/disk_faults_fixture.hpp"
 #include "tests/e2e/orgd_fixture.hpp"
 
 namespace orgd::e2e {
@@ -86,6 +88,70 @@ TEST_F(LoginSecurity, UnknownEmailAndWrongPasswordTakeTheSameTimeAndLookTheSame)
   EXPECT_LT(ratio, 2.0) << median(unknown_ms) << " ms vs " << median(wrong_ms) << " ms";
   std::printf("login timing: unknown email median %.1f ms, wrong password median %.1f ms (%.2fx)\n",
               median(unknown_ms), median(wrong_ms), ratio);
+}
+
+// A token is not a way around the login limits: a wrong currentPassword counts as a failed login
+// for the customer's email, so a stolen token cannot guess the password at argon2id's pace.
+TEST_F(LoginSecurity, WrongCurrentPasswordsCountAsFailedLogins) {
+  const std::string email = "ann@globex.test";
+  const Account ann = signup("Globex", email);
+  ASSERT_FALSE(ann.token.empty());
+  const std::string path = "/api/v1/customers/" + ann.customer_id;
+  const std::string guess =
+      R"({"password":"a-new-password","currentPassword":"guess","updateVersion":1})";
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(as(ann.token, "PATCH", path, guess).status, 400);
+  const auto before = head();
+  expect_too_many(as(ann.token, "PATCH", path, guess));
+  expect_too_many(attempt(email, "password-" + email));  // the email is locked for logins too
+  EXPECT_EQ(head(), before);
+}
+
+// A login checks the password (argon2id, slow) and then starts its session. A password change
+// that commits in between ends every session before it in the log, so the login must not
+// start one after it on the strength of the old password. Every sync is slowed here, so the
+// change is held between its decision and its commit while the login reads the customer.
+using LoginRacingAPasswordChange = WithDiskFaults<LoginSecurity>;
+
+TEST_F(LoginRacingAPasswordChange, TheOldPasswordStartsNoSessionThatOutlivesTheChange) {
+  const std::string email = "ann@globex.test";
+  const std::string old_password = "password-" + email;
+  const Account ann = signup("Globex", email);
+  ASSERT_FALSE(ann.token.empty());
+  const std::string path = "/api/v1/customers/" + ann.customer_id;
+  auto read = as(ann.token, "GET", path);
+  ASSERT_EQ(read.status, 200) << read.body;
+  const auto version = json(read).at("updateVersion").as_int64();
+
+  const std::uint64_t before = head();
+  const std::uint64_t syncs = faults_.syncs_started();
+  faults_.slow_syncs(std::chrono::milliseconds(1000));
+  test::HttpResult changed;
+  std::thread changing([&] {
+    test::HttpClient client(app_->port());
+    boost::json::object body{{"password", "a-new-password"},
+                             {"currentPassword", old_password},
+                             {"updateVersion", version}};
+    changed = client.request("PATCH", path, boost::json::serialize(body), auth(ann.token));
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (faults_.syncs_started() == syncs && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const bool in_flight = head() == before;
+  auto racing = attempt(email, old_password);
+  changing.join();
+  faults_.slow_syncs(std::chrono::milliseconds(0));
+
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  ASSERT_TRUE(in_flight) << "the change committed before the login read the customer";
+  EXPECT_EQ(racing.status, 401) << racing.body;
+  if (racing.status == 201) {
+    const std::string token = str(json(racing), "securityToken");
+    EXPECT_EQ(as(token, "GET", "/api/v1/me").status, 401)
+        << "a session started with the old password outlived its change";
+  }
+  EXPECT_EQ(attempt(email, old_password).status, 401);
+  EXPECT_EQ(attempt(email, "a-new-password").status, 201);
 }
 
 }  // namespace

@@ -29,8 +29,10 @@ struct DiskGate {
   std::atomic<DiskFault> fault{DiskFault::none};
   std::atomic<std::uint64_t> refused{0};
   std::atomic<std::int64_t> sync_delay_ms{0};  // a slow disk: every sync takes this long
+  std::atomic<std::uint64_t> syncs_started{0};
 
-  void delay_sync() const {
+  void delay_sync() {
+    syncs_started.fetch_add(1);
     if (const auto ms = sync_delay_ms.load(); ms > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     }
@@ -152,6 +154,8 @@ class DiskFaults {
   void slow_syncs(std::chrono::milliseconds delay) { gate_->sync_delay_ms.store(delay.count()); }
   // Write calls refused so far.
   [[nodiscard]] std::uint64_t refused() const { return gate_->refused.load(); }
+  // Syncs begun so far (a slowed one counts as soon as it starts waiting).
+  [[nodiscard]] std::uint64_t syncs_started() const { return gate_->syncs_started.load(); }
 
  private:
   std::shared_ptr<DiskGate> gate_;
