@@ -5,6 +5,7 @@
 #include "api/command_responses.hpp"
 #include "api/http/json_body.hpp"
 #include "api/ids.hpp"
+#include "api/organization_listing.hpp"
 #include "api/representations.hpp"
 #include "domain/billing/billing.hpp"
 
@@ -46,7 +47,9 @@ void change_plan(ApiContext& context, const HttpRequest& request, const Authenti
       [&context, request, command, caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
         auto organization = context.loader.organization(command.organization_id);
         if (!organization) return std::unexpected(unavailable_response(request, organization.error()));
-        return decided(request, domain::decide(*organization, command, caller));
+        auto ancestors = context.loader.chain_from(organization->parent_id);
+        if (!ancestors) return std::unexpected(unavailable_response(request, ancestors.error()));
+        return decided(request, domain::decide(*organization, command, caller, *ancestors));
       },
       answer_with(std::move(respond), [&context, request, organization_id](std::uint64_t at) {
         return organization_response(context, request, organization_id, at);
@@ -59,8 +62,10 @@ void list(ApiContext& context, const HttpRequest& request, const Authenticated& 
   if (!paging) return respond(std::move(paging.error()));
   auto organization = context.organizations.get(organization_id);
   if (!organization) return respond(unavailable_response(request, organization.error().message));
-  if (!*organization || !domain::can_read_invoices(who.caller, organization_id)) {
-    return respond(not_found_response(request));
+  if (!*organization) return respond(not_found_response(request));
+  if (auto refusal = domain::check_invoice_listing(who.caller, organization_id,
+                                                   ancestor_chain((*organization)->ancestors))) {
+    return respond(domain_error_response(request, *refusal));
   }
   auto page = context.directory.invoices(organization_id,
                                          {paging->page, paging->page_size, paging->cursor});

@@ -5,6 +5,7 @@
 #include "api/command_responses.hpp"
 #include "api/http/json_body.hpp"
 #include "api/ids.hpp"
+#include "api/organization_listing.hpp"
 #include "api/representations.hpp"
 #include "domain/group/group.hpp"
 #include "domain/group/group_decisions.hpp"
@@ -60,8 +61,10 @@ void list(ApiContext& context, const HttpRequest& request, const Authenticated& 
   if (!paging) return respond(std::move(paging.error()));
   auto organization = context.organizations.get(organization_id);
   if (!organization) return respond(unavailable_response(request, organization.error().message));
-  if (!*organization || !domain::can_view_group(who.caller, organization_id)) {
-    return respond(not_found_response(request));
+  if (!*organization) return respond(not_found_response(request));
+  if (auto refusal = domain::check_group_listing(who.caller, organization_id,
+                                                 ancestor_chain((*organization)->ancestors))) {
+    return respond(domain_error_response(request, *refusal));
   }
   auto page = context.directory.groups(organization_id, {paging->page, paging->page_size, paging->cursor});
   if (!page) {

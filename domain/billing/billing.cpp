@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/field_rules.hpp"
+#include "domain/organization/organization_access.hpp"
 
 namespace orgd::domain {
 namespace {
@@ -86,10 +87,23 @@ bool can_read_invoices(const Caller& caller, std::string_view organization_id) {
   return caller.platform_role != PlatformRole::none || owner_of(caller, organization_id);
 }
 
+std::optional<DomainError> check_invoice_listing(const Caller& caller,
+                                                 std::string_view organization_id,
+                                                 const AncestorChain& ancestors) {
+  if (!can_view(caller, organization_id, ancestors)) {
+    return refused(DomainErrorCode::not_found, "not-found",
+                   "organization " + std::string(organization_id) + " does not exist");
+  }
+  if (!can_read_invoices(caller, organization_id)) {
+    return forbidden("only the platform roles and the organization's owners read its invoices");
+  }
+  return std::nullopt;
+}
+
 std::expected<Decision, DomainError> decide(const Organization& organization,
-                                            const ChangeBillingPlan& c, const Caller& caller) {
-  if (!organization.exists() ||
-      !(caller.platform_role != PlatformRole::none || caller.organization_id == organization.id)) {
+                                            const ChangeBillingPlan& c, const Caller& caller,
+                                            const AncestorChain& ancestors) {
+  if (!organization.exists() || !can_view(caller, organization.id, ancestors)) {
     return std::unexpected(refused(DomainErrorCode::not_found, "not-found",
                                    "organization " + c.organization_id + " does not exist"));
   }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,7 @@
 #include "domain/event.hpp"
 #include "domain/event_meta.hpp"
 #include "domain/organization/organization.hpp"
+#include "domain/organization/organization_commands.hpp"
 
 namespace orgd::domain {
 
@@ -51,10 +53,12 @@ struct VoidInvoice {
   std::string id;
 };
 
-// SuperAdmin, or an owner of that very organization.
+// SuperAdmin, or an owner of that very organization. An organization out of the caller's reach
+// (`ancestors`: its parent first) is unknown to it (404); one in reach but not its own is 403.
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Organization& organization,
                                                           const ChangeBillingPlan& command,
-                                                          const Caller& caller);
+                                                          const Caller& caller,
+                                                          const AncestorChain& ancestors);
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Invoice& existing,
                                                           const IssueInvoice& command,
                                                           const Caller& caller,
@@ -68,5 +72,10 @@ struct VoidInvoice {
 
 // Who may read an organization's invoices: the platform roles and its owners.
 [[nodiscard]] bool can_read_invoices(const Caller& caller, std::string_view organization_id);
+// Listing an existing organization's invoices: not-found when it is out of the caller's reach,
+// forbidden when it is in reach but the caller may not read them; nullopt when it may.
+[[nodiscard]] std::optional<DomainError> check_invoice_listing(const Caller& caller,
+                                                               std::string_view organization_id,
+                                                               const AncestorChain& ancestors);
 
 }  // namespace orgd::domain

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -87,5 +88,11 @@ void leave_groups(Decision& decision, std::span<const Group> groups,
 
 // Who sees a group: the platform roles and the customers of its organization.
 [[nodiscard]] bool can_view_group(const Caller& caller, std::string_view organization_id);
+// Listing an existing organization's groups: not-found when it is out of the caller's reach
+// (`ancestors`: its parent first), forbidden when it is in reach (an organization below the
+// caller's) but not the caller's own; nullopt when the caller may.
+[[nodiscard]] std::optional<DomainError> check_group_listing(const Caller& caller,
+                                                             std::string_view organization_id,
+                                                             const AncestorChain& ancestors);
 
 }  // namespace orgd::domain

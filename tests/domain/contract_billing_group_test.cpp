@@ -140,15 +140,43 @@ TEST(Contracts, AcceptanceIsForTheOrganizationTheCustomerIsIn) {
 
 TEST(Billing, PlanBySuperAdminOrOwner) {
   auto a = org("a", "A");
-  EXPECT_TRUE(decide(a, ChangeBillingPlan{"a", "pro"}, member_of("a", OrganizationRole::owner)));
-  EXPECT_EQ(decide(a, ChangeBillingPlan{"a", "pro"}, member_of("a", OrganizationRole::admin))
+  EXPECT_TRUE(
+      decide(a, ChangeBillingPlan{"a", "pro"}, member_of("a", OrganizationRole::owner), {}));
+  EXPECT_EQ(decide(a, ChangeBillingPlan{"a", "pro"}, member_of("a", OrganizationRole::admin), {})
                 .error()
                 .code,
             DomainErrorCode::forbidden);
-  EXPECT_EQ(decide(a, ChangeBillingPlan{"a", "Pro Plan"}, superadmin()).error().code,
+  EXPECT_EQ(decide(a, ChangeBillingPlan{"a", "Pro Plan"}, superadmin(), {}).error().code,
             DomainErrorCode::invalid);
   auto changed = apply(a, BillingPlanChanged{"pro"}, {2, 0, "t"});
   EXPECT_EQ(changed.billing_plan, "pro");
+}
+
+// An organization below the caller's is in its reach (it sees it exists): its plan is 403 there.
+// One out of reach is unknown to the caller: 404, as for every id it may not see.
+TEST(Billing, APlanBelowTheCallersOrganizationIsForbiddenOneOutOfReachUnknown) {
+  auto child = org("c", "C");
+  child.parent_id = "a";
+  const AncestorChain ancestors{org("a", "A")};
+  const ChangeBillingPlan plan{"c", "pro"};
+  EXPECT_EQ(decide(child, plan, member_of("a", OrganizationRole::owner), ancestors).error().code,
+            DomainErrorCode::forbidden);
+  EXPECT_EQ(decide(child, plan, member_of("z", OrganizationRole::owner), ancestors).error().code,
+            DomainErrorCode::not_found);
+  EXPECT_TRUE(decide(child, plan, member_of("c", OrganizationRole::owner), ancestors));
+  EXPECT_EQ(check_invoice_listing(member_of("a", OrganizationRole::owner), "c", ancestors)->code,
+            DomainErrorCode::forbidden);
+  EXPECT_EQ(check_invoice_listing(member_of("z", OrganizationRole::owner), "c", ancestors)->code,
+            DomainErrorCode::not_found);
+  EXPECT_EQ(check_invoice_listing(member_of("c", OrganizationRole::admin), "c", ancestors)->code,
+            DomainErrorCode::forbidden)
+      << "owners read invoices";
+  EXPECT_FALSE(check_invoice_listing(member_of("c", OrganizationRole::owner), "c", ancestors));
+  EXPECT_EQ(check_group_listing(member_of("a", OrganizationRole::owner), "c", ancestors)->code,
+            DomainErrorCode::forbidden);
+  EXPECT_EQ(check_group_listing(member_of("z", OrganizationRole::member), "c", ancestors)->code,
+            DomainErrorCode::not_found);
+  EXPECT_FALSE(check_group_listing(member_of("c", OrganizationRole::member), "c", ancestors));
 }
 
 TEST(Billing, InvoicesAreIssuedBySuperAdminsAndSettledOnce) {

@@ -1,6 +1,7 @@
 // Contracts and the acceptance gate, groups and billing, end to end.
 
 #include <set>
+#include <utility>
 
 #include "tests/e2e/orgd_fixture.hpp"
 
@@ -351,6 +352,30 @@ TEST_F(GroupsAndBilling, UnknownOrganizationsListNothing) {
   EXPECT_EQ(call("GET", org + "/invoices").status, 404);
 }
 
+// An organization below the caller's is in reach: the caller sees it exists, so what it may
+// not do there is 403. Another tenant's is unknown to it: 404, as for every id it may not see.
+TEST_F(GroupsAndBilling, BelowTheCallersOrganizationForbiddenElsewhereUnknown) {
+  auto acme = signup("Acme", "owner@acme.io");
+  auto globex = signup("Globex", "owner@globex.io");
+  auto child = as(acme.token, "POST", "/api/v1/organizations",
+                  boost::json::serialize(boost::json::object{{"name", "Acme Labs"},
+                                                             {"parentId", acme.organization_id}}));
+  ASSERT_EQ(child.status, 201) << child.body;
+  const std::string org = "/api/v1/organizations/" + str(json(child), "id");
+  ASSERT_EQ(as(acme.token, "GET", org).status, 200);
+  const std::uint64_t before = head();
+  for (const auto& [account, status] : {std::pair{acme, 403}, std::pair{globex, 404}}) {
+    auto plan = as(account.token, "PUT", org + "/billing-plan", R"({"billingPlan":"pro"})");
+    EXPECT_EQ(plan.status, status) << plan.body;
+    EXPECT_EQ(as(account.token, "GET", org + "/groups").status, status);
+    EXPECT_EQ(as(account.token, "GET", org + "/invoices").status, status);
+    EXPECT_EQ(
+        as(account.token, "POST", org + "/groups", R"({"name":"Ops","kind":"customers"})").status,
+        status);
+  }
+  EXPECT_EQ(head(), before);
+}
+
 TEST_F(GroupsAndBilling, PlansAndInvoices) {
   auto acme = signup("Acme", "owner@acme.io");
   auto bob = add_customer(acme, "bob@acme.io", "admin");
@@ -372,7 +397,7 @@ TEST_F(GroupsAndBilling, PlansAndInvoices) {
   auto listed = json(as(acme.token, "GET", org + "/invoices"));
   EXPECT_EQ(listed.at("pageInfo").at("totalElements").as_int64(), 1);
   EXPECT_EQ(listed.at("invoices").at(0).at("amount").as_int64(), 4999);
-  EXPECT_EQ(as(bob.token, "GET", org + "/invoices").status, 404) << "owners read invoices";
+  EXPECT_EQ(as(bob.token, "GET", org + "/invoices").status, 403) << "owners read invoices";
   auto paid = as(acme.token, "POST", "/api/v1/invoices/" + invoice + "/pay");
   ASSERT_EQ(paid.status, 200) << paid.body;
   EXPECT_EQ(str(json(paid), "status"), "paid");
