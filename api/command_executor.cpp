@@ -9,7 +9,9 @@ eventstore::AppendRequest to_append_request(const domain::Decision& decision,
   eventstore::AppendRequest request;
   request.actor = meta.actor;
   request.correlation_id = meta.correlation_id;
-  request.idempotency_key = meta.idempotency_key;
+  // The log shows a key only where it took effect: an anonymous request's (signup, login) is
+  // ignored, so its envelopes carry none and an auditor finds every key they show claimed.
+  if (!meta.idempotency_owner.empty()) request.idempotency_key = meta.idempotency_key;
   request.timestamp_ms = meta.now_ms;
   for (const auto& write : decision.writes) {
     eventstore::StreamAppend entry;
@@ -27,7 +29,8 @@ eventstore::AppendRequest to_append_request(const domain::Decision& decision,
   // First, so that a repeat reports this claim rather than, say, the name its first run took.
   if (!meta.idempotency_key.empty() && !meta.idempotency_owner.empty()) {
     request.claims.push_back({std::string(kIdempotencyKeyScope),
-                              meta.actor + ":" + meta.idempotency_key, meta.idempotency_owner});
+                              eventstore::idempotency_claim_value(meta.actor, meta.idempotency_key),
+                              meta.idempotency_owner});
   }
   const std::string owner = decision.writes.empty() ? std::string() : decision.writes[0].stream_id;
   for (const auto& claim : decision.claims) {

@@ -13,6 +13,7 @@
 
 #include "domain/decision.hpp"
 #include "eventstore/append_request.hpp"
+#include "eventstore/idempotency_claim.hpp"
 #include "eventstore/store.hpp"
 #include "projections/projection_runner.hpp"
 
@@ -30,7 +31,7 @@ struct CommandMeta {
 
 // The claim that stops a command from being appended twice for one Idempotency-Key, should
 // its response not have been recorded (see idempotency.hpp). Claims are never released.
-inline constexpr std::string_view kIdempotencyKeyScope = "idempotency-key";
+using eventstore::kIdempotencyKeyScope;
 
 struct CommandOutcome {
   bool ok{false};

@@ -19,7 +19,7 @@
 namespace orgd::replay {
 
 struct ExpectedClaim {
-  std::string owner;          // the owning aggregate's stream
+  std::string owner;          // the owning aggregate's stream; empty: any (the log has no owner)
   std::uint64_t position{0};  // the event that set the claimed value
 };
 
@@ -30,7 +30,8 @@ struct LogFacts {
 };
 
 // Folds organizations and customers through the domain's apply to learn which names and
-// emails must be claimed now.
+// emails must be claimed now; and collects the Idempotency-Keys the commands carried, each of
+// which its append claimed for good.
 class ClaimTracker {
  public:
   void observe(const eventstore::Envelope& envelope, const domain::Event& event);
@@ -44,6 +45,7 @@ class ClaimTracker {
   };
   std::map<std::string, Tracked<domain::Organization>> organizations_;  // by stream
   std::map<std::string, Tracked<domain::Customer>> customers_;          // by stream
+  std::map<std::string, std::uint64_t> idempotency_keys_;  // claim value -> first position
 };
 
 [[nodiscard]] CheckResult check_log(const eventstore::Store& store, LogFacts& facts);

@@ -4,6 +4,7 @@
 
 #include "domain/field_rules.hpp"
 #include "eventstore/column_families.hpp"
+#include "eventstore/idempotency_claim.hpp"
 #include "eventstore/key_encoding.hpp"
 #include "replay/verify_checks.hpp"
 
@@ -118,14 +119,17 @@ CheckResult check_claims(const eventstore::Store& store, const LogFacts& facts) 
     const std::string key(view(it->key()));
     const std::string owner(view(it->value()));
     const std::string scope = key.substr(0, key.find('\0'));
-    if (scope != domain::kOrganizationNameScope && scope != domain::kCustomerEmailScope) continue;
+    if (scope != domain::kOrganizationNameScope && scope != domain::kCustomerEmailScope &&
+        scope != eventstore::kIdempotencyKeyScope) {
+      continue;
+    }
     ++result.checked;
     present[key] = true;
     const auto want = facts.claims.find(key);
     if (want == facts.claims.end()) {
       keep_first(result, {last_position(facts, owner), "no claim " + printable_bytes(key),
                           "claimed by " + owner});
-    } else if (want->second.owner != owner) {
+    } else if (!want->second.owner.empty() && want->second.owner != owner) {
       keep_first(result, {want->second.position,
                           "claim " + printable_bytes(key) + " owned by " + want->second.owner,
                           "owned by " + owner});
@@ -143,6 +147,10 @@ CheckResult check_claims(const eventstore::Store& store, const LogFacts& facts) 
 void ClaimTracker::observe(const eventstore::Envelope& e, const domain::Event& event) {
   static const std::string kOrganizations = domain::organization_stream("");
   static const std::string kCustomers = domain::customer_stream("");
+  if (!e.idempotency_key.empty()) {
+    idempotency_keys_.try_emplace(eventstore::idempotency_claim_value(e.actor, e.idempotency_key),
+                                  e.position);
+  }
   const domain::EventMeta meta{e.version, e.timestamp_ms, e.actor};
   if (e.stream_id.starts_with(kOrganizations)) {
     auto& tracked = organizations_[e.stream_id];
@@ -170,6 +178,9 @@ std::map<std::string, ExpectedClaim> ClaimTracker::expected() const {
     claims[eventstore::claim_key(domain::kCustomerEmailScope,
                                  domain::fold_case(tracked.state.email))] = {stream,
                                                                              tracked.value_position};
+  }
+  for (const auto& [value, position] : idempotency_keys_) {
+    claims[eventstore::claim_key(eventstore::kIdempotencyKeyScope, value)] = {"", position};
   }
   return claims;
 }

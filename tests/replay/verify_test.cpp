@@ -1,12 +1,14 @@
+#include "replay/verify.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
 
 #include "eventstore/column_families.hpp"
+#include "eventstore/idempotency_claim.hpp"
 #include "eventstore/key_encoding.hpp"
 #include "projections/organization_keys.hpp"
 #include "projections/organizations_projection.hpp"
-#include "replay/verify.hpp"
 #include "tests/replay/replay_fixture.hpp"
 
 namespace orgd::replay {
@@ -181,6 +183,53 @@ TEST_F(VerifyTest, AStaleClaimOfADeletedOrganizationIsReported) {
   const auto& claims = check(report, "claims");
   ASSERT_TRUE(claims.divergence.has_value());
   EXPECT_EQ(claims.divergence->position, store_->head_position());  // Beta's last event
+}
+
+// A command with an Idempotency-Key claims actor:key in its own append, for good. The log
+// records the key on every event of that append; the claim's owner (a request id) it does not.
+class VerifyIdempotencyTest : public VerifyTest {
+ protected:
+  std::uint64_t keyed_update(const std::string& actor, const std::string& key) {
+    const auto updated = domain::encode_event(
+        domain::OrganizationUpdated{"Acme Rockets", "keyed", "", "active", "", "", ""});
+    eventstore::AppendRequest request;
+    request.actor = actor;
+    request.correlation_id = "corr-keyed";
+    request.idempotency_key = key;
+    request.streams.push_back({domain::organization_stream(kOrgA),
+                               eventstore::ExpectedVersion::any(),
+                               {{updated.type, updated.schema_version, updated.payload}}});
+    request.claims.push_back({std::string(eventstore::kIdempotencyKeyScope),
+                              eventstore::idempotency_claim_value(actor, key), "request-1"});
+    auto appended = store_->append(std::move(request));
+    EXPECT_TRUE(appended.has_value());
+    settle();
+    return appended ? appended->last_position : 0;
+  }
+  std::string claim(const std::string& actor, const std::string& key) {
+    return eventstore::claim_key(eventstore::kIdempotencyKeyScope,
+                                 eventstore::idempotency_claim_value(actor, key));
+  }
+};
+
+TEST_F(VerifyIdempotencyTest, EveryKeyInTheLogIsClaimedAndEveryClaimIsInTheLog) {
+  const std::uint64_t keyed_at = keyed_update("c1", "key-1");
+  EXPECT_TRUE(run().ok()) << "a keyed command and its claim";
+
+  ASSERT_TRUE(db().Delete({}, cf(eventstore::kClaimsCf), claim("c1", "key-1")).ok());
+  const auto missing = run();
+  const auto& lost = check(missing, "claims");
+  ASSERT_TRUE(lost.divergence.has_value()) << "a key the log shows, no longer claimed";
+  EXPECT_EQ(lost.divergence->position, keyed_at);
+  EXPECT_EQ(lost.divergence->found, "no such claim");
+
+  ASSERT_TRUE(db().Put({}, cf(eventstore::kClaimsCf), claim("c1", "key-1"), "request-1").ok());
+  ASSERT_TRUE(db().Put({}, cf(eventstore::kClaimsCf), claim("c1", "key-2"), "request-2").ok());
+  const auto stray = run();
+  const auto& extra = check(stray, "claims");
+  ASSERT_TRUE(extra.divergence.has_value()) << "a claim no command in the log made";
+  EXPECT_NE(extra.divergence->expected.find("c1:key-2"), std::string::npos)
+      << extra.divergence->expected;
 }
 
 TEST_F(VerifyTest, AWrongStreamIndexEntryIsReported) {
