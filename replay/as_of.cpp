@@ -44,6 +44,28 @@ std::expected<State, StoreError> fold(const eventstore::Store& store, const std:
   return state;
 }
 
+// The last position of the append `position` belongs to: the run of envelopes from it that
+// share its correlation id (one per command). Read a few at a time: most commands write one to
+// four events, an organization's deletion one per customer it moves to Default.
+std::expected<std::uint64_t, StoreError> end_of_command(const eventstore::Store& store,
+                                                        std::uint64_t position) {
+  if (position == 0) return 0;
+  auto first = store.read_all(position, 1);
+  if (!first) return std::unexpected(first.error());
+  if (first->empty()) return position;
+  const std::string correlation = first->front().correlation_id;
+  for (;;) {
+    constexpr std::size_t kChunk = 16;
+    auto next = store.read_all(position + 1, kChunk);
+    if (!next) return std::unexpected(next.error());
+    for (const auto& e : *next) {
+      if (e.correlation_id != correlation) return position;
+      position = e.position;
+    }
+    if (next->size() < kChunk) return position;
+  }
+}
+
 }  // namespace
 
 std::expected<std::uint64_t, StoreError> position_at_time(const eventstore::Store& store,
@@ -74,7 +96,9 @@ std::expected<std::uint64_t, AsOfError> resolve_as_of(const eventstore::Store& s
                                        "the log ends at position " +
                                            std::to_string(store.head_position())});
     }
-    return position;
+    auto end = end_of_command(store, position);
+    if (!end) return std::unexpected(AsOfError{AsOfErrorCode::storage, end.error().message});
+    return *end;
   }
   const auto time = parse_iso8601(text);
   if (!time) {

@@ -31,6 +31,8 @@ struct AsOfError {
 
 // "42" is position 42; "2026-01-31T12:00:00Z" (see parse_iso8601) is the last position whose
 // event's time is <= that time (0 when the log starts later). A time in the future is the head.
+// A position inside one command's events (those of one append, which share a correlation id)
+// is taken to that command's last event: the states between them were never visible.
 [[nodiscard]] std::expected<std::uint64_t, AsOfError> resolve_as_of(const eventstore::Store& store,
                                                                     std::string_view text);
 

@@ -99,6 +99,23 @@ TEST_F(AsOfTest, MemberCountComesFromTheMembershipStreamAsOfThePosition) {
   EXPECT_FALSE(json.contains("passwordHash"));
 }
 
+// A registration writes the customer and its membership in one append: a position between them
+// names a state no reader ever saw (a customer in no organization's members), so it is taken to
+// the command's last event.
+TEST_F(AsOfTest, APositionInsideACommandIsTakenToItsLastEvent) {
+  create_org(kOrg, "Acme", kT0);
+  const auto one = register_customer("0190a000-0000-7000-8000-0000000000c1", "a@x.test", kOrg);
+  const auto two = register_customer("0190a000-0000-7000-8000-0000000000c2", "b@x.test", kOrg);
+  ASSERT_EQ(two, one + 2);
+  auto inside = resolve_as_of(*store_, std::to_string(two - 1));
+  ASSERT_TRUE(inside.has_value()) << inside.error().message;
+  EXPECT_EQ(*inside, two);
+  EXPECT_EQ(organization_as_of(*store_, kOrg, *inside, {})->member_count, 2u);
+  EXPECT_EQ(*resolve_as_of(*store_, std::to_string(one)), one) << "the end of a command stays";
+  EXPECT_EQ(*resolve_as_of(*store_, std::to_string(two)), two) << "the head stays";
+  EXPECT_EQ(*resolve_as_of(*store_, "0"), 0u);
+}
+
 TEST_F(AsOfTest, RejectsGarbageAndPositionsBeyondTheHead) {
   create_org(kOrg, "Acme", kT0);
   EXPECT_EQ(resolve_as_of(*store_, "yesterday").error().code, AsOfErrorCode::invalid);
