@@ -55,10 +55,12 @@ struct Application::Parts {
     // retry after a version conflict): complete them while it is alive; its destructor then
     // answers whoever still waits.
     if (store) store->stop_writing();
-    // Runs the queued logins and retries: their appends now fail fast as `closed` (their
-    // connections are gone with the server anyway). Retries the runner releases after this
-    // find the workers refusing them, so the workers must outlive it.
-    if (workers) workers->stop();
+    // Drops the password work not started yet: each is ~0.1 s of argon2id before an append
+    // that would now fail as `closed`, for a connection that is gone with the server (SIGTERM
+    // with a few dozen queued took 5.5-6.4 s). Runs the queued retries: they fail fast. Retries
+    // the runner releases after this find the workers refusing them, so the workers must
+    // outlive it.
+    if (workers) workers->stop(WorkerPool::Queued::drop);
     if (retry_workers) retry_workers->stop();
     projections.reset();
     retry_workers.reset();

@@ -8,10 +8,12 @@ WorkerPool::WorkerPool(unsigned threads) {
 
 WorkerPool::~WorkerPool() { stop(); }
 
-void WorkerPool::stop() {
+void WorkerPool::stop(Queued queued) {
+  std::deque<std::function<void()>> dropped;  // destroyed outside the lock
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    if (queued == Queued::drop) dropped.swap(tasks_);
   }
   wake_.notify_all();
   for (auto& t : threads_) {

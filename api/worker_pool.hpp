@@ -4,7 +4,7 @@
 // of its own).
 //
 // Thread-safety: post() and try_post() from any thread. stop() (and the destructor) runs every
-// queued task, then joins; posts after it are refused.
+// queued task, or drops the ones not started yet, then joins; posts after it are refused.
 
 #include <condition_variable>
 #include <cstddef>
@@ -28,8 +28,10 @@ class WorkerPool {
   void post(std::function<void()> task);
   // False, and the task dropped, once stop() began.
   [[nodiscard]] bool try_post(std::function<void()> task);
-  // Runs the queued tasks, then joins; later posts are refused. Idempotent; not from a task.
-  void stop();
+  enum class Queued : bool { run, drop };
+  // Runs the queued tasks (or destroys them unrun: work whose answer has nowhere to go), then
+  // joins; later posts are refused. Idempotent; not from a task.
+  void stop(Queued queued = Queued::run);
   // Tasks posted and not yet started: what a caller bounds before posting more.
   [[nodiscard]] std::size_t queued() const;
 

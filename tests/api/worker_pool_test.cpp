@@ -1,5 +1,6 @@
-// The worker pool's stop: queued tasks still run, later posts are refused (the command runner's
-// retries rely on it while the projection runner releases them during shutdown).
+// The worker pool's stop: queued tasks still run (or, asked to, are dropped unrun), later posts
+// are refused (the command runner's retries rely on it while the projection runner releases
+// them during shutdown).
 
 #include "api/worker_pool.hpp"
 
@@ -8,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <thread>
 
 namespace orgd::api {
@@ -41,6 +43,36 @@ TEST(WorkerPoolTest, StopRunsTheQueuedTasksThenRefusesNewOnes) {
   EXPECT_FALSE(pool.try_post([&ran] { ++ran; }));
   pool.stop();  // idempotent
   EXPECT_EQ(ran.load(), 4 + accepted_meanwhile);
+}
+
+// Shutdown drops the password work nobody will get an answer for: the queued tasks are
+// destroyed unrun (what they hold released), the running one finishes.
+TEST(WorkerPoolTest, StopCanDropTheQueuedTasksUnrun) {
+  WorkerPool pool(1);
+  std::promise<void> started;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> ran{0};
+  ASSERT_TRUE(pool.try_post([&started, released, &ran] {
+    started.set_value();
+    released.wait();
+    ++ran;
+  }));
+  started.get_future().wait();
+  auto held = std::make_shared<int>(0);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(pool.try_post([held, &ran] { ++ran; }));
+  EXPECT_EQ(held.use_count(), 4);
+  auto stopping = std::async(std::launch::async, [&pool] { pool.stop(WorkerPool::Queued::drop); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (pool.try_post([&ran] { ++ran; }) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  // Posts accepted before stop() began were queued behind the running task: dropped too.
+  release.set_value();
+  stopping.get();
+  EXPECT_EQ(ran.load(), 1) << "only the task that was running";
+  EXPECT_EQ(held.use_count(), 1) << "the dropped tasks were destroyed";
+  EXPECT_EQ(pool.queued(), 0U);
 }
 
 }  // namespace
