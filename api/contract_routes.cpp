@@ -95,6 +95,18 @@ void revise(ApiContext& context, const HttpRequest& request, const Authenticated
       }));
 }
 
+// An organization has a handful of contracts, read at once: paged by number over that read (a
+// cursor is refused). The positions [first, end) of the page within `total`.
+std::expected<std::pair<std::size_t, std::size_t>, HttpResponse> page_by_number(
+    const HttpRequest& request, const PageParams& paging, std::size_t total) {
+  if (!paging.cursor.empty()) {
+    return std::unexpected(bad_request_response(request, "cursor", "not a cursor of this listing"));
+  }
+  const std::uint64_t first = std::min<std::uint64_t>((paging.page - 1) * paging.page_size, total);
+  const std::uint64_t end = std::min<std::uint64_t>(first + paging.page_size, total);
+  return std::pair{static_cast<std::size_t>(first), static_cast<std::size_t>(end)};
+}
+
 void list_contracts(ApiContext& context, const HttpRequest& request, const Authenticated& who,
                     Responder respond) {
   auto paging = listing_params(request);
@@ -111,14 +123,11 @@ void list_contracts(ApiContext& context, const HttpRequest& request, const Authe
     for (const auto& row : page->rows) items.push_back(contract_json(row));
     info = {page->page, paging->page_size, page->total, page->next_cursor};
   } else {
-    // A customer's organization has a handful of contracts: paged by number from one read.
-    if (!paging->cursor.empty()) {
-      return respond(bad_request_response(request, "cursor", "not a cursor of this listing"));
-    }
     auto assigned = context.directory.assigned(who.caller.organization_id);
     if (!assigned) return respond(unavailable_response(request, assigned.error()));
-    const std::uint64_t first = (paging->page - 1) * paging->page_size;
-    for (std::uint64_t i = first; i < assigned->size() && items.size() < paging->page_size; ++i) {
+    auto range = page_by_number(request, *paging, assigned->size());
+    if (!range) return respond(std::move(range.error()));
+    for (std::size_t i = range->first; i < range->second; ++i) {
       items.push_back(contract_json((*assigned)[i].contract));
     }
     info.total_elements = assigned->size();
@@ -235,6 +244,8 @@ void unassign(ApiContext& context, const HttpRequest& request, const Authenticat
 // members still have to.
 void status(ApiContext& context, const HttpRequest& request, const Authenticated& who,
             const std::string& organization_id, Responder respond) {
+  auto paging = listing_params(request);
+  if (!paging) return respond(std::move(paging.error()));
   auto row = context.organizations.get(organization_id);
   if (!row) return respond(unavailable_response(request, row.error().message));
   if (!*row ||
@@ -243,12 +254,15 @@ void status(ApiContext& context, const HttpRequest& request, const Authenticated
   }
   auto assigned = context.directory.assigned(organization_id);
   if (!assigned) return respond(unavailable_response(request, assigned.error()));
+  auto range = page_by_number(request, *paging, assigned->size());
+  if (!range) return respond(std::move(range.error()));
   projections::MemberListQuery members_query{
       organization_id, true, false, 1, context.options.most_members_listed, {}};
   auto members = context.customers.members(members_query);
   if (!members) return respond(unavailable_response(request, members.error()));
   boost::json::array items;
-  for (const auto& s : *assigned) {
+  for (std::size_t i = range->first; i < range->second; ++i) {
+    const auto& s = (*assigned)[i];
     boost::json::array pending;
     for (const auto& member : members->rows) {
       auto mine = context.directory.accepted_by_customer(member.id, s.contract.id, organization_id);
@@ -262,9 +276,8 @@ void status(ApiContext& context, const HttpRequest& request, const Authenticated
                             {"pendingMembers", std::move(pending)},
                             {"pendingMembersComplete", members->total <= members->rows.size()}});
   }
-  const auto count = static_cast<std::uint64_t>(items.size());
   respond(json_response(200, page_body("contracts", std::move(items),
-                                       {1, std::max<std::uint64_t>(count, 1), count, {}})));
+                                       {paging->page, paging->page_size, assigned->size(), {}})));
 }
 
 // Authenticates (past the contract gate when `gated` is false) and checks the ids in the path.
@@ -316,8 +329,10 @@ void add_contract_routes(Router& router, ApiContext& context) {
              gated(context, [](ApiContext& c, const HttpRequest& r, const Authenticated& w, P p,
                                  Responder out) { assign(c, r, w, std::string(p["id"]), std::move(out)); }));
   router.add(HttpMethod::get, "/api/v1/organizations/{id}/contracts",
-             ungated(context, [](ApiContext& c, const HttpRequest& r, const Authenticated& w, P p,
-                                 Responder out) { status(c, r, w, std::string(p["id"]), std::move(out)); }));
+             ungated(context,
+                     [](ApiContext& c, const HttpRequest& r, const Authenticated& w, P p,
+                        Responder out) { status(c, r, w, std::string(p["id"]), std::move(out)); }),
+             {"page", "pageSize"});
   router.add(HttpMethod::del, "/api/v1/organizations/{id}/contracts/{contractId}",
              gated(context, [](ApiContext& c, const HttpRequest& r, const Authenticated& w, P p,
                                  Responder out) {

@@ -105,10 +105,27 @@ TEST_F(Contracts, TheGateOpensOnlyWhenOrganizationAndCustomerAccepted) {
   ASSERT_EQ(entry.at("pendingMembers").as_array().size(), 1u);
   EXPECT_EQ(entry.at("pendingMembers").at(0).as_string(), acme_.customer_id);
   EXPECT_TRUE(entry.at("pendingMembersComplete").as_bool()) << "two members, all checked";
-  EXPECT_EQ(
-      call("GET", "/api/v1/organizations/" + acme_.organization_id + "/contracts?page=2").status,
-      400)
-      << "this status takes no parameters";
+  EXPECT_EQ(status.at("pageInfo").at("pageSize").as_int64(), 10) << "the default, as everywhere";
+  EXPECT_EQ(status.at("pageInfo").at("totalElements").as_int64(), 1);
+}
+
+// The status pages by number like every listing (it had one page of everything, and pageInfo's
+// pageSize was the number of contracts); a cursor it does not take.
+TEST_F(Contracts, TheOrganizationsContractStatusPages) {
+  for (const char* version : {"1.0", "2.0", "3.0"}) assign(publish(version));
+  const std::string path = "/api/v1/organizations/" + acme_.organization_id + "/contracts";
+  auto first = json(call("GET", path + "?pageSize=2"));
+  EXPECT_EQ(first.at("contracts").as_array().size(), 2u);
+  EXPECT_EQ(first.at("pageInfo").at("totalElements").as_int64(), 3);
+  EXPECT_EQ(first.at("pageInfo").at("totalPages").as_int64(), 2);
+  auto second = json(call("GET", path + "?pageSize=2&page=2"));
+  ASSERT_EQ(second.at("contracts").as_array().size(), 1u);
+  EXPECT_NE(second.at("contracts").at(0).at("contract"),
+            first.at("contracts").at(0).at("contract"));
+  EXPECT_NE(second.at("contracts").at(0).at("contract"),
+            first.at("contracts").at(1).at("contract"));
+  EXPECT_EQ(json(call("GET", path + "?page=3")).at("contracts").as_array().size(), 0u);
+  EXPECT_EQ(call("GET", path + "?cursor=00").status, 400);
 }
 
 // Past its limit of members checked, the status says its list is not complete.
