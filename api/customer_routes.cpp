@@ -170,23 +170,25 @@ void run_password_change(ApiContext& context, const HttpRequest& request,
       answer_with_customer(context, request, command.id, 200, std::move(respond)));
 }
 
-// Whether `sent` is the customer's password. A wrong one counts as a failed login for its email
-// (and an attempt for the address): a stolen token must not be an unthrottled way to guess the
-// password. Refused with 429 before verifying once over the limits, as a login is.
+// Whether `sent` is the customer's own password, for a change the customer makes itself. A
+// wrong one counts as a failed attempt under the login limits, keyed by the customer's id (its
+// email it may change without a password) and by the address: a stolen token must not be an
+// unthrottled way to guess the password. Refused with 429 before verifying once over them.
 std::expected<bool, HttpResponse> check_current_password(ApiContext& context,
                                                          const HttpRequest& request,
                                                          const domain::Customer& customer,
                                                          const std::optional<std::string>& sent) {
   if (!customer.exists() || !sent) return false;
+  const std::string account = "customer:" + customer.id;
   const auto now = LoginThrottle::Clock::now();
-  if (auto wait = context.login_throttle.admit(customer.email, request.remote_address, now)) {
+  if (auto wait = context.login_throttle.admit(account, request.remote_address, now)) {
     return std::unexpected(too_many_logins_response(request, *wait));
   }
   const bool verified = verify_password(customer.password_hash, *sent);
   if (verified) {
-    context.login_throttle.record_success(customer.email);
+    context.login_throttle.record_success(account);
   } else {
-    context.login_throttle.record_failure(customer.email, now);
+    context.login_throttle.record_failure(account, now);
   }
   return verified;
 }
@@ -208,14 +210,26 @@ void change_password(ApiContext& context, HttpRequest request, const domain::Cal
         // password change just replaced.
         auto current = context.loader.customer(body.profile.id);
         if (!current) return (*respond)(unavailable_response(request, current.error()));
-        auto verified = check_current_password(context, request, *current, body.current_password);
-        if (!verified) return (*respond)(std::move(verified.error()));
-        auto hash = hash_password(*body.password);
-        if (!hash) return (*respond)(unavailable_response(request, hash.error()));
-        run_password_change(context, request, caller,
-                            {body.profile.id, version, *hash, *verified, current->password_hash,
-                             body.current_password.has_value()},
-                            respond);
+        domain::ChangePassword command{body.profile.id,
+                                       version,
+                                       "",
+                                       false,
+                                       current->password_hash,
+                                       body.current_password.has_value()};
+        // Only the customer's own change proves the current password (a SuperAdmin's reset
+        // needs none, and is not counted against the customer); one that fails it is refused by
+        // decide without hashing the new password.
+        if (caller.customer_id == body.profile.id) {
+          auto verified = check_current_password(context, request, *current, body.current_password);
+          if (!verified) return (*respond)(std::move(verified.error()));
+          command.current_password_verified = *verified;
+        }
+        if (command.current_password_verified || caller.customer_id != body.profile.id) {
+          auto hash = hash_password(*body.password);
+          if (!hash) return (*respond)(unavailable_response(request, hash.error()));
+          command.password_hash = std::move(*hash);
+        }
+        run_password_change(context, request, caller, std::move(command), respond);
       });
 }
 

@@ -3,7 +3,9 @@
 // costs (an argon2id verification: ~0.1 s and 64 MiB).
 //
 // Two fixed-window counters: failed logins per email (case-insensitive), and login attempts
-// of any outcome per client IP address. An attempt over either limit is refused before any
+// of any outcome per client IP address. A password change by the customer counts its wrong
+// current passwords under "customer:<id>" in place of an email (an email can be changed
+// without the password, an id cannot). An attempt over either limit is refused before any
 // password is hashed; the caller answers 429 with Retry-After. A successful login clears its
 // email's failures. Counters live in memory only (a restart forgets them) and expired ones are
 // dropped once more than kPruneAbove are held, so memory stays bounded by the request rate.
