@@ -15,7 +15,10 @@ std::expected<void, std::string> execute_blocking(ApiContext& context,
                                                   const domain::Decision& decision) {
   std::promise<CommandOutcome> promise;
   auto future = promise.get_future();
-  context.executor.execute(decision, {"system", "bootstrap", "", now_ms()},
+  // A correlation id of its own, as every command has (SPEC §2; as-of reads a run of one id
+  // as one command). Until 2026-12-04 both bootstrap commands were "bootstrap".
+  const std::int64_t now = now_ms();
+  context.executor.execute(decision, {"system", "bootstrap-" + new_uuid_v7(now), "", now},
                            [&promise](CommandOutcome outcome) { promise.set_value(outcome); });
   const CommandOutcome outcome = future.get();
   if (!outcome.ok) return std::unexpected(outcome.error.message);

@@ -45,21 +45,27 @@ std::expected<State, StoreError> fold(const eventstore::Store& store, const std:
 }
 
 // The last position of the append `position` belongs to: the run of envelopes from it that
-// share its correlation id (one per command). Read a few at a time: most commands write one to
-// four events, an organization's deletion one per customer it moves to Default.
+// share its correlation id (one per command), and its actor and time, which every event of one
+// append shares (logs written before 2026-12-04 could give two commands one correlation id: the
+// bootstrap's two, a benchmark's). Read a few at a time: most commands write one to four
+// events, an organization's deletion one per customer it moves to Default.
 std::expected<std::uint64_t, StoreError> end_of_command(const eventstore::Store& store,
                                                         std::uint64_t position) {
   if (position == 0) return 0;
   auto first = store.read_all(position, 1);
   if (!first) return std::unexpected(first.error());
   if (first->empty()) return position;
-  const std::string correlation = first->front().correlation_id;
+  const eventstore::Envelope& start = first->front();
+  const auto same_command = [&start](const eventstore::Envelope& e) {
+    return e.correlation_id == start.correlation_id && e.actor == start.actor &&
+           e.timestamp_ms == start.timestamp_ms;
+  };
   for (;;) {
     constexpr std::size_t kChunk = 16;
     auto next = store.read_all(position + 1, kChunk);
     if (!next) return std::unexpected(next.error());
     for (const auto& e : *next) {
-      if (e.correlation_id != correlation) return position;
+      if (!same_command(e)) return position;
       position = e.position;
     }
     if (next->size() < kChunk) return position;
