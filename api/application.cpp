@@ -55,12 +55,12 @@ struct Application::Parts {
     // retry after a version conflict): complete them while it is alive; its destructor then
     // answers whoever still waits.
     if (store) store->stop_writing();
-    // Drops the password work not started yet: each is ~0.1 s of argon2id before an append
-    // that would now fail as `closed`, for a connection that is gone with the server (SIGTERM
-    // with a few dozen queued took 5.5-6.4 s). Runs the queued retries: they fail fast. Retries
-    // the runner releases after this find the workers refusing them, so the workers must
-    // outlive it.
+    // The password workers drop the work not started yet: each is ~0.1 s of argon2id before an
+    // append that would now fail as `closed`, for a connection that is gone with the server
+    // (SIGTERM with a few dozen queued took 5.5-6.4 s).
     if (workers) workers->stop(WorkerPool::Queued::drop);
+    // The retry worker runs its queued retries: they fail fast. Retries the runner releases
+    // after this find both pools refusing them, so the pools must outlive the runner.
     if (retry_workers) retry_workers->stop();
     projections.reset();
     retry_workers.reset();

@@ -27,7 +27,7 @@ std::expected<domain::Customer, std::string> customer_by_email(ApiContext& conte
                                                                std::string_view email) {
   auto owner = context.store.claim_owner(domain::kCustomerEmailScope, domain::fold_case(email));
   if (!owner) return std::unexpected(owner.error().message);
-  constexpr std::string_view kPrefix = "customer-";
+  static const std::string kPrefix = domain::customer_stream("");
   if (!*owner || !(*owner)->starts_with(kPrefix)) return domain::Customer{};
   return context.loader.customer(std::string_view(**owner).substr(kPrefix.size()));
 }

@@ -8,8 +8,9 @@
 //                other entries, and every stream head is the stream's last version.
 //   claims       the unique claims are exactly the names of non-deleted organizations and the
 //                emails of non-deleted customers (folded through the domain's own apply),
-//                each owned by its aggregate's stream. Claims in other scopes are counted,
-//                not judged.
+//                each owned by its aggregate's stream; and the idempotency-key claims are
+//                exactly the actor:key of the envelopes that carry a key (their owner, a
+//                request id, is not in the log). Claims in any other scope are skipped.
 //   projection:X each read model equals a fresh replay of the log up to its checkpoint, key
 //                by key, in a scratch database.
 // Each check reports its FIRST divergence: the log position it concerns, what was expected

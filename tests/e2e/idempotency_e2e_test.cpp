@@ -1,12 +1,14 @@
 // Idempotency-Key on command requests (api/idempotency.hpp) against the real server.
 
 #include <chrono>
+#include <set>
 #include <string>
 #include <thread>
 
 #include "api/idempotency_records.hpp"
 #include "eventstore/store.hpp"
 #include "projections/projection_runner.hpp"
+#include "replay/verify.hpp"
 #include "tests/e2e/disk_faults_fixture.hpp"
 #include "tests/e2e/orgd_fixture.hpp"
 
@@ -272,6 +274,33 @@ TEST_F(Idempotency, AnonymousRequestsIgnoreTheKey) {
   ASSERT_EQ(second.status, 201) << second.body;
   EXPECT_FALSE(second.has_header("Idempotent-Replayed"));
   EXPECT_NE(str(json(first), "securityToken"), str(json(second), "securityToken"));
+}
+
+// The log shows a key only where it took effect, and every key it shows was claimed: a login
+// without a token ignores its key (until 2026-12-04 its SessionStarted showed it, unclaimed, and
+// orgctl verify would have reported it), a command by a customer claims and shows its own.
+TEST_F(Idempotency, TheLogShowsAKeyOnlyWhereItTookEffect) {
+  auto anonymous =
+      client_->request("POST", "/api/v1/sessions",
+                       R"({"email":"root@orgd.test","password":"correct horse battery"})",
+                       {{"Content-Type", "application/json"}, {"Idempotency-Key", "anon-key"}});
+  ASSERT_EQ(anonymous.status, 201) << anonymous.body;
+  ASSERT_EQ(post_org("Acme", "key-logged").status, 201);
+  auto events = call("GET", "/api/v1/events?from=1&limit=1000");
+  ASSERT_EQ(events.status, 200) << events.body;
+  std::set<std::string> keys;
+  const auto body = json(events);  // kept alive: the loop walks into it
+  for (const auto& e : body.at("events").as_array()) {
+    if (e.as_object().contains("idempotencyKey")) {
+      keys.insert(std::string(e.at("idempotencyKey").as_string()) + " " +
+                  std::string(e.at("type").as_string()));
+    }
+  }
+  EXPECT_EQ(keys,
+            (std::set<std::string>{"key-logged OrganizationCreated", "key-logged GroupCreated"}));
+  auto report = replay::verify(app_->store());
+  ASSERT_TRUE(report.has_value()) << report.error();
+  EXPECT_TRUE(report->ok()) << boost::json::serialize(replay::verify_report_json(*report));
 }
 
 TEST_F(Idempotency, ReadsIgnoreTheKey) {
