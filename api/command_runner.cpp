@@ -77,6 +77,13 @@ CommandMeta command_meta(const HttpRequest& request, std::string actor) {
           request.idempotency_key.value_or(""), now_ms(), request.request_id};
 }
 
+CommandMeta anonymous_command_meta(const HttpRequest& request, std::string actor) {
+  CommandMeta meta = command_meta(request, std::move(actor));
+  meta.idempotency_key.clear();
+  meta.idempotency_owner.clear();
+  return meta;
+}
+
 void run_command(ApiContext& context, const HttpRequest& request, const CommandMeta& meta,
                  CommandAttempt attempt, CommandDone done) {
   auto run = std::make_shared<Run>(

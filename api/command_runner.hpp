@@ -38,5 +38,9 @@ void run_command(ApiContext& context, const HttpRequest& request, const CommandM
 // Meta for a request: actor, the trace id as correlation id, the idempotency key and its
 // claim's owner (the request id), now.
 [[nodiscard]] CommandMeta command_meta(const HttpRequest& request, std::string actor);
+// The same without the idempotency key, for the commands of anonymous routes (signup, login),
+// which ignore it even when a bearer token came along: their actor is the customer they
+// create or log in, not the token's, so the key's claim would be filed under someone else.
+[[nodiscard]] CommandMeta anonymous_command_meta(const HttpRequest& request, std::string actor);
 
 }  // namespace orgd::api

@@ -179,7 +179,7 @@ std::expected<bool, HttpResponse> check_current_password(ApiContext& context,
                                                          const domain::Customer& customer,
                                                          const std::optional<std::string>& sent) {
   if (!customer.exists() || !sent) return false;
-  const std::string account = "customer:" + customer.id;
+  const std::string account = throttled_customer(customer.id);
   const auto now = LoginThrottle::Clock::now();
   if (auto wait = context.login_throttle.admit(account, request.remote_address, now)) {
     return std::unexpected(too_many_logins_response(request, *wait));
@@ -216,15 +216,21 @@ void change_password(ApiContext& context, HttpRequest request, const domain::Cal
                                        false,
                                        current->password_hash,
                                        body.current_password.has_value()};
-        // Only the customer's own change proves the current password (a SuperAdmin's reset
-        // needs none, and is not counted against the customer); one that fails it is refused by
-        // decide without hashing the new password.
-        if (caller.customer_id == body.profile.id) {
+        // Only the customer's own change proves the current password, and only one at the
+        // current version (decide answers a stale one 409 first: no argon2id is spent on it,
+        // nor a failure counted); one that fails is refused by decide without hashing the new
+        // password. A SuperAdmin's reset needs none and lifts the customer's lockout: it is
+        // how a locked-out customer gets back in.
+        const bool self = caller.customer_id == body.profile.id;
+        if (self && version == current->version) {
           auto verified = check_current_password(context, request, *current, body.current_password);
           if (!verified) return (*respond)(std::move(verified.error()));
           command.current_password_verified = *verified;
+        } else if (!self && current->exists()) {
+          context.login_throttle.record_success(throttled_customer(current->id));
+          context.login_throttle.record_success(current->email);
         }
-        if (command.current_password_verified || caller.customer_id != body.profile.id) {
+        if (command.current_password_verified || !self) {
           auto hash = hash_password(*body.password);
           if (!hash) return (*respond)(unavailable_response(request, hash.error()));
           command.password_hash = std::move(*hash);

@@ -54,6 +54,13 @@ std::optional<std::chrono::seconds> LoginThrottle::admit(std::string_view email,
   return std::nullopt;
 }
 
+std::optional<std::chrono::seconds> LoginThrottle::locked_out(std::string_view email,
+                                                              Clock::time_point now) const {
+  std::lock_guard lock(mutex_);
+  return over_limit(failures_by_email_, email_key(email), limits_.failures_per_email,
+                    limits_.email_window, now);
+}
+
 void LoginThrottle::record_failure(std::string_view email, Clock::time_point now) {
   std::lock_guard lock(mutex_);
   count(failures_by_email_, email_key(email), limits_.email_window, now);

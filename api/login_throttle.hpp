@@ -3,12 +3,13 @@
 // costs (an argon2id verification: ~0.1 s and 64 MiB).
 //
 // Two fixed-window counters: failed logins per email (case-insensitive), and login attempts
-// of any outcome per client IP address. A password change by the customer counts its wrong
-// current passwords under "customer:<id>" in place of an email (an email can be changed
-// without the password, an id cannot). An attempt over either limit is refused before any
-// password is hashed; the caller answers 429 with Retry-After. A successful login clears its
-// email's failures. Counters live in memory only (a restart forgets them) and expired ones are
-// dropped once more than kPruneAbove are held, so memory stays bounded by the request rate.
+// of any outcome per client IP address. Failures are also counted under "customer:<id>" in
+// place of an email: a login's, once its email named a customer, and a password change's
+// wrong current password. An email can be changed without the password, an id cannot. An attempt
+// over either limit is refused before any password is hashed; the caller answers 429 with
+// Retry-After. A successful login clears its email's failures. Counters live in memory only (a
+// restart forgets them) and expired ones are dropped once more than kPruneAbove are held, so memory
+// stays bounded by the request rate.
 //
 // Thread-safety: every method may be called from any thread.
 
@@ -32,6 +33,11 @@ struct LoginLimits {
   std::chrono::seconds ip_window{60};
 };
 
+// The key a customer's failures are counted under beside its email's.
+[[nodiscard]] inline std::string throttled_customer(std::string_view customer_id) {
+  return "customer:" + std::string(customer_id);
+}
+
 class LoginThrottle {
  public:
   using Clock = std::chrono::steady_clock;
@@ -44,6 +50,11 @@ class LoginThrottle {
   [[nodiscard]] std::optional<std::chrono::seconds> admit(std::string_view email,
                                                           std::string_view ip,
                                                           Clock::time_point now);
+  // Whether `email`'s failures are over the limit, without counting an attempt: for a second
+  // key of the same account once it is known (a login counts under the email it names and
+  // under its customer's id, which a renamed email does not reset).
+  [[nodiscard]] std::optional<std::chrono::seconds> locked_out(std::string_view email,
+                                                               Clock::time_point now) const;
   void record_failure(std::string_view email, Clock::time_point now);
   void record_success(std::string_view email);
   // Emails and addresses with a counter held (for tests of the memory bound).

@@ -40,17 +40,27 @@ void login(ApiContext& context, HttpRequest request, LoginRequest login,
   const domain::Customer& customer = *found;
   bool verified = false;
   if (customer.exists()) {
+    // Counted under the customer too: a token holder may rename the email (no password
+    // needed), and each new email would otherwise bring fresh guesses.
+    const std::string account = throttled_customer(customer.id);
+    const auto now = LoginThrottle::Clock::now();
+    if (auto wait = context.login_throttle.locked_out(account, now)) {
+      return (*respond)(too_many_logins_response(request, *wait));
+    }
     verified = verify_password(customer.password_hash, login.password);
     if (verified) {
       context.login_throttle.record_success(login.email);
+      context.login_throttle.record_success(account);
     } else {
-      context.login_throttle.record_failure(login.email, LoginThrottle::Clock::now());
+      context.login_throttle.record_failure(login.email, now);
+      context.login_throttle.record_failure(account, now);
     }
   } else {
     verify_against_dummy(login.password);
     context.login_throttle.record_failure(login.email, LoginThrottle::Clock::now());
   }
-  const CommandMeta meta = command_meta(request, customer.exists() ? customer.id : "anonymous");
+  const CommandMeta meta =
+      anonymous_command_meta(request, customer.exists() ? customer.id : "anonymous");
   const std::int64_t expires_at = meta.now_ms + context.options.token_ttl_seconds * 1000;
   IssuedToken token = issue_token(customer.id);
   const domain::StartSession command{customer.id, random_hex(16), token.token_hash,

@@ -48,7 +48,7 @@ void sign_up(ApiContext& context, HttpRequest request, domain::Signup signup, st
   signup.password_hash = std::move(*hash);
   signup.customer_id = new_uuid_v7(now_ms());
   // The new customer creates itself and its organization.
-  const CommandMeta meta = command_meta(request, signup.customer_id);
+  const CommandMeta meta = anonymous_command_meta(request, signup.customer_id);
   signup.organization_id = new_uuid_v7(meta.now_ms);
   signup.customers_group_id = new_uuid_v7(meta.now_ms);
   signup.things_group_id = new_uuid_v7(meta.now_ms);

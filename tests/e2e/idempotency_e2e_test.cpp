@@ -286,6 +286,14 @@ TEST_F(Idempotency, TheLogShowsAKeyOnlyWhereItTookEffect) {
                        {{"Content-Type", "application/json"}, {"Idempotency-Key", "anon-key"}});
   ASSERT_EQ(anonymous.status, 201) << anonymous.body;
   ASSERT_EQ(post_org("Acme", "key-logged").status, 201);
+  // A login that comes with a token is still a login: its actor is the customer it logs in,
+  // not the token's, and it ignores the key (its claim was filed under the wrong customer).
+  for (int i = 0; i < 2; ++i) {
+    auto with_token =
+        send(token_, "POST", "/api/v1/sessions",
+             R"({"email":"root@orgd.test","password":"correct horse battery"})", "login-key");
+    EXPECT_EQ(with_token.status, 201) << with_token.body;
+  }
   auto events = call("GET", "/api/v1/events?from=1&limit=1000");
   ASSERT_EQ(events.status, 200) << events.body;
   std::set<std::string> keys;

@@ -106,16 +106,42 @@ TEST_F(LoginSecurity, WrongCurrentPasswordsAreLimitedPerCustomer) {
   ASSERT_EQ(renamed.status, 200) << renamed.body;
   const std::string guess2 =
       R"({"password":"a-new-password","currentPassword":"guess","updateVersion":2})";
+  // A change that lost a race (a stale version) is 409 before any password is checked: not
+  // counted, whatever it sent.
+  const std::string stale =
+      R"({"password":"a-new-password","currentPassword":"guess","updateVersion":1})";
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(as(ann.token, "PATCH", path, stale).status, 409);
   for (int i = 0; i < 2; ++i) EXPECT_EQ(as(ann.token, "PATCH", path, guess2).status, 400);
   const auto before = head();
   expect_too_many(as(ann.token, "PATCH", path, guess2));
+  expect_too_many(attempt("other@globex.test", "password-" + email));  // logins too, by id
   EXPECT_EQ(head(), before);
 
-  token_ = login();  // the SuperAdmin resets it, currentPassword sent or not
+  token_ = login();  // the SuperAdmin resets it, currentPassword sent or not, and lifts the lock
   auto reset = call("PATCH", path,
                     R"({"password":"reset-by-admin","currentPassword":"x","updateVersion":2})");
   EXPECT_EQ(reset.status, 200) << reset.body;
-  EXPECT_EQ(attempt("other@globex.test", "reset-by-admin").status, 201);
+  const std::string fresh = login("other@globex.test", "reset-by-admin");
+  auto own =
+      as(fresh, "PATCH", path,
+         R"({"password":"chosen-by-ann","currentPassword":"reset-by-admin","updateVersion":3})");
+  EXPECT_EQ(own.status, 200) << own.body;
+}
+
+// Failed logins count under the customer as well as under the email: a token holder who
+// renames the email (no password needed) gets no fresh guesses with the new one.
+TEST_F(LoginSecurity, ARenamedEmailBringsNoFreshLoginGuesses) {
+  const Account ann = signup("Globex", "ann@globex.test");
+  ASSERT_FALSE(ann.token.empty());
+  const std::string path = "/api/v1/customers/" + ann.customer_id;
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(attempt("ann@globex.test", "guess").status, 401);
+  auto renamed = as(ann.token, "PATCH", path, R"({"email":"ann2@globex.test","updateVersion":1})");
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(attempt("ann2@globex.test", "guess").status, 401);
+  expect_too_many(attempt("ann2@globex.test", "guess"));
+  expect_too_many(attempt("ann2@globex.test", "password-ann@globex.test"));
+  // Another customer is not affected.
+  EXPECT_EQ(attempt(kAdminEmail, kAdminPassword).status, 201);
 }
 
 // A login checks the password (argon2id, slow) and then starts its session. A password change
