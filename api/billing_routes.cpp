@@ -71,7 +71,7 @@ void list(ApiContext& context, const HttpRequest& request, const Authenticated& 
                                          {paging->page, paging->page_size, paging->cursor});
   if (!page) {
     return respond(page.error() == "invalid cursor"
-                       ? bad_request_response(request, "cursor", "not a cursor of this listing")
+                       ? bad_request_response(request, "cursor", "the cursor does not belong to this listing")
                        : unavailable_response(request, page.error()));
   }
   boost::json::array items;
