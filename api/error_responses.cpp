@@ -24,12 +24,12 @@ HttpResponse domain_error_response(const HttpRequest& request, const domain::Dom
     case Code::invalid: {
       std::vector<FieldError> fields;
       for (const auto& f : error.fields) fields.push_back({f.field, f.message});
-      return problem(request, 400, "validation-failed", "Validation Failed", error.message, fields);
+      return problem(request, 400, "validation-failed", "validation failed", error.message, fields);
     }
     case Code::not_found:
       return not_found_response(request);
     case Code::forbidden:
-      return problem(request, 403, "forbidden", "Forbidden", error.message);
+      return problem(request, 403, "forbidden", "forbidden", error.message);
     case Code::version_conflict:
       return problem(request, 409, "version-conflict", "version conflict", error.message);
     case Code::already_exists:
@@ -42,7 +42,7 @@ HttpResponse domain_error_response(const HttpRequest& request, const domain::Dom
       return response;
     }
   }
-  return problem(request, 500, "internal-error", "Internal Server Error", "unmapped domain error");
+  return problem(request, 500, "internal-error", "internal server error", "unmapped domain error");
 }
 
 HttpResponse append_error_response(const HttpRequest& request,
@@ -73,12 +73,12 @@ HttpResponse append_error_response(const HttpRequest& request,
     case Code::invalid_request:
       break;
   }
-  return problem(request, 500, "internal-error", "Internal Server Error",
+  return problem(request, 500, "internal-error", "internal server error",
                  "the command was malformed");
 }
 
 HttpResponse not_found_response(const HttpRequest& request) {
-  return problem(request, 404, "not-found", "Not Found",
+  return problem(request, 404, "not-found", "not found",
                  "no such resource, or it is not visible to you");
 }
 
@@ -107,7 +107,7 @@ HttpResponse too_many_logins_response(const HttpRequest& request, std::chrono::s
 HttpResponse bad_request_response(const HttpRequest& request, std::string_view field,
                                   std::string_view message) {
   const FieldError error{std::string(field), std::string(message)};
-  return problem(request, 400, "validation-failed", "Validation Failed", message,
+  return problem(request, 400, "validation-failed", "validation failed", message,
                  std::span<const FieldError>(&error, 1));
 }
 

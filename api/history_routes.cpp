@@ -115,7 +115,7 @@ HttpResponse customer_history(const ApiContext& context, const HttpRequest& requ
 HttpResponse global_log(const ApiContext& context, const HttpRequest& request,
                         const Authenticated& who) {
   if (who.caller.platform_role == domain::PlatformRole::none) {
-    return problem_response(request, 403, "forbidden", "Forbidden",
+    return problem_response(request, 403, "forbidden", "forbidden",
                             "only SuperAdmins and auditors read the whole log");
   }
   auto query = query_of(request);

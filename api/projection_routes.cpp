@@ -65,7 +65,7 @@ std::optional<HttpResponse> refuse(const HttpRequest& request, const domain::Cal
   const bool allowed = write ? caller.is_superadmin()
                              : caller.platform_role != domain::PlatformRole::none;
   if (allowed) return std::nullopt;
-  return problem_response(request, 403, "forbidden", "Forbidden",
+  return problem_response(request, 403, "forbidden", "forbidden",
                           write ? "only SuperAdmins rebuild projections"
                                 : "only SuperAdmins and auditors read projection status");
 }

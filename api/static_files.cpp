@@ -77,7 +77,7 @@ HttpResponse file_response(const StaticFile& file, std::string_view cache_contro
 }
 
 HttpResponse unavailable_response(const HttpRequest& request, const ApiDocs& docs) {
-  auto response = problem_response(request, 503, "api-docs-unavailable", "API Docs Unavailable",
+  auto response = problem_response(request, 503, "api-docs-unavailable", "API docs unavailable",
                                    docs.unavailable_reason());
   return response;
 }
@@ -132,7 +132,7 @@ void add_apidocs_routes(Router& router, std::shared_ptr<const ApiDocs> docs) {
                if (!docs->available()) return respond(unavailable_response(request, *docs));
                const StaticFile* file = docs->find(params["file"]);
                if (file == nullptr) {
-                 return respond(problem_response(request, 404, "not-found", "Not Found",
+                 return respond(problem_response(request, 404, "not-found", "not found",
                                                  "no resource is served at this path"));
                }
                respond(file_response(*file, "public, max-age=3600"));

@@ -72,14 +72,14 @@ bool is_json_content_type(std::string_view content_type) {
 HttpResponse json_body_problem(const HttpRequest& request, const JsonBodyError& error) {
   switch (error.kind) {
     case JsonBodyError::Kind::unsupported_media_type:
-      return problem_response(request, 415, "unsupported-media-type", "Unsupported Media Type",
+      return problem_response(request, 415, "unsupported-media-type", "unsupported media type",
                               error.detail);
     case JsonBodyError::Kind::malformed:
-      return problem_response(request, 400, "malformed-json", "Malformed JSON", error.detail);
+      return problem_response(request, 400, "malformed-json", "malformed JSON", error.detail);
     case JsonBodyError::Kind::invalid_fields:
       break;
   }
-  return problem_response(request, 400, "validation-failed", "Validation Failed", error.detail,
+  return problem_response(request, 400, "validation-failed", "validation failed", error.detail,
                           error.errors);
 }
 

@@ -51,7 +51,7 @@ std::expected<QueryParams, QueryError> parse_query(std::string_view query) {
 
 HttpResponse query_error_response(const HttpRequest& request, const QueryError& error) {
   const std::array errors{FieldError{error.parameter, error.message}};
-  return problem_response(request, 400, "invalid-query", "Invalid Query",
+  return problem_response(request, 400, "invalid-query", "invalid query",
                           "query parameter '" + error.parameter + "' " + error.message, errors);
 }
 

@@ -4,7 +4,7 @@
 namespace orgd::api {
 
 void Responder::Sink::abandon() {
-  send(problem_response(500, "internal-error", "Internal Server Error",
+  send(problem_response(500, "internal-error", "internal server error",
                         "the request handler did not produce a response", "", ""));
 }
 

@@ -181,7 +181,7 @@ std::optional<HttpResponse> refused_query(const HttpRequest& request,
   for (const auto& [name, value] : *query) {
     if (std::ranges::find(taken, name) == taken.end()) {
       const FieldError error{name, "unknown query parameter"};
-      return problem_response(request, 400, "validation-failed", "Validation Failed",
+      return problem_response(request, 400, "validation-failed", "validation failed",
                               "unknown query parameter", std::span<const FieldError>(&error, 1));
     }
   }
@@ -193,19 +193,19 @@ std::optional<HttpResponse> refused_query(const HttpRequest& request,
 void Router::dispatch(HttpRequest request, Responder respond) const {
   auto segments = decode_path(request.path);
   if (!segments) {
-    respond(problem_response(request, 400, "invalid-path", "Invalid Path", segments.error()));
+    respond(problem_response(request, 400, "invalid-path", "invalid path", segments.error()));
     return;
   }
   const Route* route = best_match(*segments);
   if (route == nullptr) {
-    respond(problem_response(request, 404, "not-found", "Not Found",
+    respond(problem_response(request, 404, "not-found", "not found",
                              "no resource is served at this path"));
     return;
   }
   respond.matched(route->path_template);
   const auto match = handler_for(*route, request.method);
   if (!match) {
-    auto response = problem_response(request, 405, "method-not-allowed", "Method Not Allowed",
+    auto response = problem_response(request, 405, "method-not-allowed", "method not allowed",
                                      "method " + request.method_name + " is not allowed here");
     response.headers.emplace_back("Allow", allow_header(route->handlers));
     respond(std::move(response));

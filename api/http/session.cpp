@@ -95,7 +95,7 @@ void Session::run() {
 void Session::refuse() {
   net::dispatch(strand_, [self = shared_from_this()] {
     self->parser_.emplace();  // reject() reads the (empty) request line from it
-    self->reject(503, "service-unavailable", "Service Unavailable",
+    self->reject(503, "service-unavailable", "service unavailable",
                  "the server has reached its limit of " +
                      std::to_string(self->context_->options.max_connections) +
                      " open connections; retry later");
@@ -182,7 +182,7 @@ void Session::read_header() {
                    head_bytes_, context_->options);
     buffer_.consume(step.used);
     if (!step.malformed.empty()) {
-      return reject(400, "malformed-request", "Malformed Request",
+      return reject(400, "malformed-request", "malformed request",
                     "the request is not valid HTTP/1.1: " + step.malformed);
     }
     if (step.error) return on_read_error(step.error);
@@ -245,7 +245,7 @@ void Session::read_body() {
                  buffer_.size() >= buffer_.max_size(), header_fields_);
   buffer_.consume(step.used);
   if (!step.malformed.empty()) {
-    return reject(400, "malformed-request", "Malformed Request", step.malformed);
+    return reject(400, "malformed-request", "malformed request", step.malformed);
   }
   if (step.error) return on_read_error(step.error);
   if (step.complete) return on_read({}, 0);
@@ -271,7 +271,7 @@ void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
 void Session::on_read_error(beast::error_code ec) {
   if (closed_) return;
   if (timed_out_) {
-    return reject(408, "request-timeout", "Request Timeout",
+    return reject(408, "request-timeout", "request timeout",
                   "the request did not arrive within " +
                       std::to_string(context_->options.request_timeout.count()) + " s");
   }
@@ -318,21 +318,21 @@ void Session::dispatch(BeastRequest&& request) {
 void Session::reject(beast::error_code ec) {
   const auto& options = context_->options;
   if (ec == http::error::body_limit) {
-    return reject(413, "payload-too-large", "Payload Too Large",
+    return reject(413, "payload-too-large", "payload too large",
                   "the request body exceeds " + std::to_string(options.body_limit) + " bytes");
   }
   if (ec == http::error::header_limit) {
     return reject(
-        431, "request-header-fields-too-large", "Request Header Fields Too Large",
+        431, "request-header-fields-too-large", "request header fields too large",
         "the request line and headers exceed " + std::to_string(options.header_limit) + " bytes");
   }
   if (ec == http::error::buffer_overflow) {
-    return reject(431, "request-header-fields-too-large", "Request Header Fields Too Large",
+    return reject(431, "request-header-fields-too-large", "request header fields too large",
                   "a header or trailer field exceeds 65533 bytes, or a chunk header with its "
                   "extensions or the trailer exceed the " +
                       std::to_string(unparsed_limit(options)) + " bytes buffered");
   }
-  reject(400, "malformed-request", "Malformed Request",
+  reject(400, "malformed-request", "malformed request",
          "the request is not valid HTTP/1.1: " + ec.message());
 }
 
@@ -364,7 +364,7 @@ void Session::complete(std::uint64_t sequence, std::optional<HttpResponse> respo
   const auto slot = std::ranges::find(pending_, sequence, &Pending::sequence);
   if (slot == pending_.end() || slot->response) return;  // connection gone, or answered
   if (!response) {
-    response = problem_response(500, "internal-error", "Internal Server Error", failure, slot->path,
+    response = problem_response(500, "internal-error", "internal server error", failure, slot->path,
                                 slot->trace_id);
   }
   const int status = response->status;

@@ -1,6 +1,7 @@
 // Every malformed request gets its documented status and a problem body, and changes nothing.
 
 #include <array>
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,14 @@ class BadInput : public OrgdTest {
     EXPECT_EQ(body.at("status").as_int64(), status);
     EXPECT_FALSE(str(body, "traceId").empty());
     EXPECT_EQ(str(body, "traceId"), r.header("X-Trace-Id"));
+    // Titles in lower case, as SPEC's "organization already exists" (acronyms stay: JSON).
+    const std::string title = str(body, "title");
+    EXPECT_FALSE(title.empty()) << r.body;
+    for (std::size_t i = 0; i + 1 < title.size(); ++i) {
+      EXPECT_FALSE(std::isupper(static_cast<unsigned char>(title[i])) &&
+                   std::islower(static_cast<unsigned char>(title[i + 1])))
+          << "a capitalized word in the title: " << title;
+    }
     if (!type_suffix.empty()) {
       EXPECT_TRUE(str(body, "type").ends_with(type_suffix)) << r.body;
     }
