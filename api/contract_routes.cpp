@@ -100,7 +100,7 @@ void revise(ApiContext& context, const HttpRequest& request, const Authenticated
 std::expected<std::pair<std::size_t, std::size_t>, HttpResponse> page_by_number(
     const HttpRequest& request, const PageParams& paging, std::size_t total) {
   if (!paging.cursor.empty()) {
-    return std::unexpected(bad_request_response(request, "cursor", "the cursor does not belong to this listing"));
+    return std::unexpected(foreign_cursor_response(request));
   }
   const std::uint64_t first = std::min<std::uint64_t>((paging.page - 1) * paging.page_size, total);
   const std::uint64_t end = std::min<std::uint64_t>(first + paging.page_size, total);
@@ -117,7 +117,7 @@ void list_contracts(ApiContext& context, const HttpRequest& request, const Authe
     auto page = context.directory.contracts({paging->page, paging->page_size, paging->cursor});
     if (!page) {
       return respond(page.error() == "invalid cursor"
-                         ? bad_request_response(request, "cursor", "the cursor does not belong to this listing")
+                         ? foreign_cursor_response(request)
                          : unavailable_response(request, page.error()));
     }
     for (const auto& row : page->rows) items.push_back(contract_json(row));

@@ -111,4 +111,8 @@ HttpResponse bad_request_response(const HttpRequest& request, std::string_view f
                  std::span<const FieldError>(&error, 1));
 }
 
+HttpResponse foreign_cursor_response(const HttpRequest& request) {
+  return bad_request_response(request, "cursor", "the cursor does not belong to this listing");
+}
+
 }  // namespace orgd::api

@@ -23,5 +23,7 @@ namespace orgd::api {
                                                     std::chrono::seconds wait);
 [[nodiscard]] HttpResponse bad_request_response(const HttpRequest& request, std::string_view field,
                                                 std::string_view message);
+// 400 for a cursor another listing (or another order or filter of this one) gave out.
+[[nodiscard]] HttpResponse foreign_cursor_response(const HttpRequest& request);
 
 }  // namespace orgd::api

@@ -68,9 +68,8 @@ void list(ApiContext& context, const HttpRequest& request, const Authenticated& 
   }
   auto page = context.directory.groups(organization_id, {paging->page, paging->page_size, paging->cursor});
   if (!page) {
-    return respond(page.error() == "invalid cursor"
-                       ? bad_request_response(request, "cursor", "the cursor does not belong to this listing")
-                       : unavailable_response(request, page.error()));
+    return respond(page.error() == "invalid cursor" ? foreign_cursor_response(request)
+                                                    : unavailable_response(request, page.error()));
   }
   boost::json::array items;
   for (const auto& row : page->rows) {

@@ -44,7 +44,7 @@ HttpResponse list_members(const ApiContext& context, const HttpRequest& request,
   auto page = context.customers.members(q);
   if (!page) {
     if (page.error() == "invalid cursor") {
-      return bad_request_response(request, "cursor", "the cursor does not belong to this listing");
+      return foreign_cursor_response(request);
     }
     return unavailable_response(request, page.error());
   }

@@ -149,7 +149,7 @@ HttpResponse list_organizations(const ApiContext& context, const HttpRequest& re
   auto page = context.organizations.list_documents(q);
   if (!page) {
     if (page.error().code == projections::QueryErrorCode::invalid_cursor) {
-      return bad_request_response(request, "cursor", page.error().message);
+      return foreign_cursor_response(request);
     }
     if (page.error().code == projections::QueryErrorCode::too_many_matches) {
       return bad_request_response(request, "q", page.error().message);

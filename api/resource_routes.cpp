@@ -230,7 +230,7 @@ HttpResponse list(const ApiContext& context, const HttpRequest& request,
   auto page = resources(context).list(q);
   if (!page) {
     if (page.error().code == projections::QueryErrorCode::invalid_cursor) {
-      return bad_request_response(request, "cursor", "the cursor does not belong to this listing");
+      return foreign_cursor_response(request);
     }
     return unavailable_response(request, page.error().message);
   }

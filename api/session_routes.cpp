@@ -1,6 +1,8 @@
 #include "api/session_routes.hpp"
 
 #include <boost/json/object.hpp>
+#include <memory>
+#include <optional>
 
 #include "api/command_responses.hpp"
 #include "api/credentials.hpp"
@@ -67,10 +69,17 @@ void login(ApiContext& context, HttpRequest request, LoginRequest login,
                                      expires_at,  verified,       customer.password_hash};
   run_command(
       context, request, meta,
-      // Decided on the customer as it is now: a retry after a conflict sees what changed.
-      [&context, request, command]() -> std::expected<domain::Decision, HttpResponse> {
+      // First decided on the customer the password was checked against (the decision guards its
+      // version, so a change during argon2id makes the append conflict); a retry after a
+      // conflict reads the customer again and sees what changed.
+      [&context, request, command,
+       checked = std::make_shared<std::optional<domain::Customer>>(
+           customer)]() -> std::expected<domain::Decision, HttpResponse> {
         domain::Customer current;
-        if (!command.customer_id.empty()) {
+        if (*checked) {
+          current = std::move(**checked);
+          checked->reset();
+        } else if (!command.customer_id.empty()) {
           auto loaded = context.loader.customer(command.customer_id);
           if (!loaded) return std::unexpected(unavailable_response(request, loaded.error()));
           current = std::move(*loaded);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 
 #include "domain/event_codec.hpp"
 #include "domain/membership/membership.hpp"
@@ -52,23 +53,23 @@ std::expected<State, StoreError> fold(const eventstore::Store& store, const std:
 std::expected<std::uint64_t, StoreError> end_of_command(const eventstore::Store& store,
                                                         std::uint64_t position) {
   if (position == 0) return 0;
-  auto first = store.read_all(position, 1);
-  if (!first) return std::unexpected(first.error());
-  if (first->empty()) return position;
-  const eventstore::Envelope& start = first->front();
-  const auto same_command = [&start](const eventstore::Envelope& e) {
-    return e.correlation_id == start.correlation_id && e.actor == start.actor &&
-           e.timestamp_ms == start.timestamp_ms;
-  };
-  for (;;) {
-    constexpr std::size_t kChunk = 16;
-    auto next = store.read_all(position + 1, kChunk);
-    if (!next) return std::unexpected(next.error());
-    for (const auto& e : *next) {
-      if (!same_command(e)) return position;
+  constexpr std::size_t kChunk = 16;
+  std::optional<eventstore::Envelope> start;
+  for (std::uint64_t from = position;; from = position + 1) {
+    auto chunk = store.read_all(from, kChunk);
+    if (!chunk) return std::unexpected(chunk.error());
+    for (auto& e : *chunk) {
+      if (!start) {
+        start = std::move(e);
+        continue;
+      }
+      if (e.correlation_id != start->correlation_id || e.actor != start->actor ||
+          e.timestamp_ms != start->timestamp_ms) {
+        return position;
+      }
       position = e.position;
     }
-    if (next->size() < kChunk) return position;
+    if (chunk->size() < kChunk) return position;
   }
 }
 

@@ -90,26 +90,22 @@ bool can_read_invoices(const Caller& caller, std::string_view organization_id) {
 std::optional<DomainError> check_invoice_listing(const Caller& caller,
                                                  std::string_view organization_id,
                                                  const AncestorChain& ancestors) {
-  if (!can_view(caller, organization_id, ancestors)) {
-    return refused(DomainErrorCode::not_found, "not-found",
-                   "organization " + std::string(organization_id) + " does not exist");
-  }
-  if (!can_read_invoices(caller, organization_id)) {
-    return forbidden("only the platform roles and the organization's owners read its invoices");
-  }
-  return std::nullopt;
+  return check_reach(caller, organization_id, ancestors, can_read_invoices(caller, organization_id),
+                     "only the platform roles and the organization's owners read its invoices");
 }
 
 std::expected<Decision, DomainError> decide(const Organization& organization,
                                             const ChangeBillingPlan& c, const Caller& caller,
                                             const AncestorChain& ancestors) {
-  if (!organization.exists() || !can_view(caller, organization.id, ancestors)) {
+  if (!organization.exists()) {
     return std::unexpected(refused(DomainErrorCode::not_found, "not-found",
                                    "organization " + c.organization_id + " does not exist"));
   }
-  if (!caller.is_superadmin() && !owner_of(caller, organization.id)) {
-    return std::unexpected(forbidden("only a SuperAdmin or the organization's owners choose its "
-                                     "billing plan"));
+  if (auto refusal = check_reach(caller, organization.id, ancestors,
+                                 caller.is_superadmin() || owner_of(caller, organization.id),
+                                 "only a SuperAdmin or the organization's owners choose its "
+                                 "billing plan")) {
+    return std::unexpected(*refusal);
   }
   if (c.expected_version != 0 && c.expected_version != organization.version) {
     return std::unexpected(refused(DomainErrorCode::version_conflict, "version-conflict",

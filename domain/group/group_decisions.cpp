@@ -84,15 +84,9 @@ bool can_view_group(const Caller& caller, std::string_view organization_id) {
 std::optional<DomainError> check_group_listing(const Caller& caller,
                                                std::string_view organization_id,
                                                const AncestorChain& ancestors) {
-  if (!can_view(caller, organization_id, ancestors)) {
-    return refused(DomainErrorCode::not_found, "not-found",
-                   "organization " + std::string(organization_id) + " does not exist");
-  }
-  if (!can_view_group(caller, organization_id)) {
-    return refused(DomainErrorCode::forbidden, "forbidden",
-                   "an organization's groups are seen by its own customers and the platform roles");
-  }
-  return std::nullopt;
+  return check_reach(caller, organization_id, ancestors, can_view_group(caller, organization_id),
+                     "an organization's groups are seen by its own customers and the platform "
+                     "roles");
 }
 
 std::expected<Decision, DomainError> decide(const Group& existing, const CreateGroup& c,

@@ -45,4 +45,15 @@ bool can_delete(const Caller& caller, std::string_view organization_id) {
          caller.organization_id == organization_id;
 }
 
+std::optional<DomainError> check_reach(const Caller& caller, std::string_view organization_id,
+                                       const AncestorChain& ancestors, bool allowed,
+                                       std::string_view why) {
+  if (!can_view(caller, organization_id, ancestors)) {
+    return refused(DomainErrorCode::not_found, "not-found",
+                   "organization " + std::string(organization_id) + " does not exist");
+  }
+  if (!allowed) return refused(DomainErrorCode::forbidden, "forbidden", std::string(why));
+  return std::nullopt;
+}
+
 }  // namespace orgd::domain

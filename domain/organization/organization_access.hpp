@@ -2,9 +2,11 @@
 // Who may see and manage which organization. A customer's reach is its own organization and
 // everything below it; the platform roles reach everywhere (auditors read-only).
 
+#include <optional>
 #include <string_view>
 
 #include "domain/caller.hpp"
+#include "domain/domain_error.hpp"
 #include "domain/organization/organization_commands.hpp"
 
 namespace orgd::domain {
@@ -25,5 +27,12 @@ namespace orgd::domain {
 [[nodiscard]] bool can_read_history(const Caller& caller, std::string_view organization_id);
 // Delete: SuperAdmin, or an owner of that very organization.
 [[nodiscard]] bool can_delete(const Caller& caller, std::string_view organization_id);
+// For what belongs to an existing organization (its groups, invoices, billing plan): not-found
+// when the organization is out of the caller's reach (as if unknown), forbidden with `why`
+// when it is in reach but not `allowed`; nullopt when allowed.
+[[nodiscard]] std::optional<DomainError> check_reach(const Caller& caller,
+                                                     std::string_view organization_id,
+                                                     const AncestorChain& ancestors, bool allowed,
+                                                     std::string_view why);
 
 }  // namespace orgd::domain
