@@ -108,6 +108,10 @@ void issue(ApiContext& context, const HttpRequest& request, const Authenticated&
 template <class Command>
 void settle(ApiContext& context, const HttpRequest& request, const Authenticated& who,
             const std::string& id, Responder respond) {
+  // Nothing to say but the invoice's id, which the path holds: a body is empty or `{}`.
+  if (auto body = JsonObjectReader().finish_optional(request); !body) {
+    return respond(json_body_problem(request, body.error()));
+  }
   run_command(
       context, request, command_meta(request, who.caller.customer_id),
       [&context, request, id, caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {

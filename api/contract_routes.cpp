@@ -145,14 +145,19 @@ void read_contract(ApiContext& context, const HttpRequest& request, const Authen
 
 void accept(ApiContext& context, const HttpRequest& request, const Authenticated& who,
             const std::string& id, Responder respond) {
-  bool on_behalf = false;
+  domain::AcceptContract command{.contract_id = id};
+  std::optional<std::int64_t> revision;
   JsonObjectReader reader;
-  reader.boolean("onBehalfOfOrganization", on_behalf);
-  // An empty body is "accept for myself".
-  if (!request.body.empty()) {
-    if (auto ok = reader.finish(request); !ok) return respond(json_body_problem(request, ok.error()));
+  reader.boolean("onBehalfOfOrganization", command.on_behalf_of_organization)
+      .integer("revision", revision, {.min = 1});
+  // An empty body is "accept for myself" whatever the contract says now.
+  if (auto ok = reader.finish_optional(request); !ok) {
+    return respond(json_body_problem(request, ok.error()));
   }
-  const domain::AcceptContract command{id, on_behalf};
+  auto read_version = optional_if_match(request);
+  if (!read_version) return respond(std::move(read_version.error()));
+  command.read_revision = static_cast<std::uint64_t>(revision.value_or(0));
+  command.read_version = *read_version;
   run_command(
       context, request, command_meta(request, who.caller.customer_id),
       [&context, request, command, caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {

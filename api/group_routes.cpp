@@ -141,10 +141,13 @@ void add_member(ApiContext& context, const HttpRequest& request, const Authentic
   if (auto ok = reader.finish(request); !ok) return respond(json_body_problem(request, ok.error()));
   canonicalize_id(member_id);
   if (!is_uuid(member_id)) return respond(bad_request_response(request, "memberId", "not an id"));
+  auto version = optional_if_match(request);
+  if (!version) return respond(std::move(version.error()));
+  const domain::AddGroupMember command{group_id, member_id, *version};
   const domain::Caller caller = who.caller;
   group_command(
       context, request, who, group_id,
-      [&context, caller, group_id, member_id](
+      [&context, caller, command, member_id](
           const domain::Group& group) -> std::expected<domain::Decision, domain::DomainError> {
         if (group.kind == domain::kThingsGroupKind) {
           auto thing = context.loader.resource(member_id);
@@ -152,15 +155,14 @@ void add_member(ApiContext& context, const HttpRequest& request, const Authentic
             return std::unexpected(
                 domain::refused(domain::DomainErrorCode::not_found, "not-found", thing.error()));
           }
-          return domain::decide(group, domain::AddGroupMember{group_id, member_id}, caller, *thing);
+          return domain::decide(group, command, caller, *thing);
         }
         auto customer = context.loader.customer(member_id);
         if (!customer) {
           return std::unexpected(
               domain::refused(domain::DomainErrorCode::not_found, "not-found", customer.error()));
         }
-        return domain::decide(group, domain::AddGroupMember{group_id, member_id}, caller,
-                              *customer);
+        return domain::decide(group, command, caller, *customer);
       },
       false, std::move(respond));
 }
@@ -206,8 +208,10 @@ void add_group_routes(Router& router, ApiContext& context) {
              }));
   router.add(HttpMethod::del, "/api/v1/groups/{id}/members/{memberId}",
              with_ids(context, [](ApiContext& c, const HttpRequest& r, W w, P p, Responder out) {
+               auto version = optional_if_match(r);
+               if (!version) return out(std::move(version.error()));
                const domain::RemoveGroupMember command{std::string(p["id"]),
-                                                       std::string(p["memberId"])};
+                                                       std::string(p["memberId"]), *version};
                group_command(c, r, w, command.group_id,
                              [command, caller = w.caller](const domain::Group& g) {
                                return domain::decide(g, command, caller);
@@ -216,7 +220,9 @@ void add_group_routes(Router& router, ApiContext& context) {
              }));
   router.add(HttpMethod::del, "/api/v1/groups/{id}",
              with_ids(context, [](ApiContext& c, const HttpRequest& r, W w, P p, Responder out) {
-               const domain::DeleteGroup command{std::string(p["id"])};
+               auto version = optional_if_match(r);
+               if (!version) return out(std::move(version.error()));
+               const domain::DeleteGroup command{std::string(p["id"]), *version};
                group_command(c, r, w, command.group_id,
                              [command, caller = w.caller](const domain::Group& g) {
                                return domain::decide(g, command, caller);

@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 
 #include "api/error_responses.hpp"
+#include "api/http/json_body.hpp"
 #include "api/http/problem.hpp"
 #include "api/ids.hpp"
 #include "api/representations.hpp"
@@ -117,6 +118,10 @@ void add_projection_routes(Router& router, ApiContext& context,
                auto who = authenticate(context, request);
                if (!who) return respond(std::move(who.error()));
                if (auto no = refuse(request, who->caller, true)) return respond(std::move(*no));
+               // The projection is named by the path: a body is empty or `{}`.
+               if (auto body = JsonObjectReader().finish_optional(request); !body) {
+                 return respond(json_body_problem(request, body.error()));
+               }
                respond(rebuild(context, rebuilds, request, std::string(params["name"])));
              });
 }

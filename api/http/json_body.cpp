@@ -170,4 +170,9 @@ std::expected<void, JsonBodyError> JsonObjectReader::finish(const HttpRequest& r
   return finish(request.body);
 }
 
+std::expected<void, JsonBodyError> JsonObjectReader::finish_optional(const HttpRequest& request) {
+  if (request.body.empty()) return finish(std::string_view("{}"));
+  return finish(request);
+}
+
 }  // namespace orgd::api

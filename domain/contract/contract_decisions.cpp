@@ -117,6 +117,13 @@ std::expected<Decision, DomainError> decide(const Contract& contract, const Acce
   if (!contract.exists() || !assignments.assigned(c.contract_id)) {
     return std::unexpected(contract_not_found(c.contract_id));
   }
+  if ((c.read_revision != 0 && c.read_revision != contract.revision) ||
+      (c.read_version != 0 && c.read_version != contract.version)) {
+    return std::unexpected(refused(DomainErrorCode::version_conflict, "version-conflict",
+                                   "the contract changed since it was read (now revision " +
+                                       std::to_string(contract.revision) +
+                                       "): read it again before accepting"));
+  }
   Decision d;
   if (c.on_behalf_of_organization) {
     if (caller.role != OrganizationRole::owner) {

@@ -45,6 +45,10 @@ struct UnassignContract {
 struct AcceptContract {
   std::string contract_id;
   bool on_behalf_of_organization{false};
+  // What the caller read, so that it accepts that text and no later one: the contract's
+  // `revision` and its stream version (the ETag). 0: not given.
+  std::uint64_t read_revision{0};
+  std::uint64_t read_version{0};
 };
 
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Contract& existing,

@@ -18,8 +18,10 @@ bool manages_group(const Caller& caller, std::string_view organization_id) {
          caller.manages_own_organization();
 }
 
+// `expected_version`: the If-Match a caller sent (0: none), checked after visibility, so a
+// stale precondition tells nothing about a group one cannot see.
 std::optional<DomainError> check_editable(const Group& group, std::string_view id,
-                                          const Caller& caller) {
+                                          const Caller& caller, std::uint64_t expected_version) {
   if (!group.exists() || !can_view_group(caller, group.organization_id)) {
     return group_not_found(id);
   }
@@ -30,6 +32,11 @@ std::optional<DomainError> check_editable(const Group& group, std::string_view i
   if (group.global) {
     return refused(DomainErrorCode::rule_violated, "global-group",
                    "a global group follows its organization and cannot be edited or deleted");
+  }
+  if (expected_version != 0 && expected_version != group.version) {
+    return refused(DomainErrorCode::version_conflict, "version-conflict",
+                   "If-Match names version " + std::to_string(expected_version) +
+                       "; the group is at version " + std::to_string(group.version));
   }
   return std::nullopt;
 }
@@ -119,7 +126,8 @@ std::expected<Decision, DomainError> decide(const Group& existing, const CreateG
 
 std::expected<Decision, DomainError> decide(const Group& group, const AddGroupMember& c,
                                             const Caller& caller, const Customer& customer) {
-  if (auto refusal = check_editable(group, c.group_id, caller)) return std::unexpected(*refusal);
+  if (auto refusal = check_editable(group, c.group_id, caller, c.expected_version))
+    return std::unexpected(*refusal);
   if (group.kind != kCustomersGroupKind || !customer.exists() ||
       customer.organization_id != group.organization_id) {
     return std::unexpected(invalid({{"memberId", "no such customer in the group's organization"}}));
@@ -136,7 +144,8 @@ std::expected<Decision, DomainError> decide(const Group& group, const AddGroupMe
 
 std::expected<Decision, DomainError> decide(const Group& group, const AddGroupMember& c,
                                             const Caller& caller, const Resource& thing) {
-  if (auto refusal = check_editable(group, c.group_id, caller)) return std::unexpected(*refusal);
+  if (auto refusal = check_editable(group, c.group_id, caller, c.expected_version))
+    return std::unexpected(*refusal);
   if (group.kind != kThingsGroupKind || !thing.exists() ||
       thing.organization_id != group.organization_id) {
     return std::unexpected(invalid({{"memberId", "no such resource in the group's organization"}}));
@@ -147,7 +156,8 @@ std::expected<Decision, DomainError> decide(const Group& group, const AddGroupMe
 
 std::expected<Decision, DomainError> decide(const Group& group, const RemoveGroupMember& c,
                                             const Caller& caller) {
-  if (auto refusal = check_editable(group, c.group_id, caller)) return std::unexpected(*refusal);
+  if (auto refusal = check_editable(group, c.group_id, caller, c.expected_version))
+    return std::unexpected(*refusal);
   if (!group.members.contains(c.member_id)) {
     return std::unexpected(refused(DomainErrorCode::not_found, "not-found",
                                    "no member " + c.member_id + " in the group"));
@@ -159,7 +169,8 @@ std::expected<Decision, DomainError> decide(const Group& group, const RemoveGrou
 
 std::expected<Decision, DomainError> decide(const Group& group, const DeleteGroup& c,
                                             const Caller& caller) {
-  if (auto refusal = check_editable(group, c.group_id, caller)) return std::unexpected(*refusal);
+  if (auto refusal = check_editable(group, c.group_id, caller, c.expected_version))
+    return std::unexpected(*refusal);
   Decision d;
   d.writes.push_back({group_stream(group.id), group.version,
                       {GroupDeleted{group.organization_id}}});

@@ -44,16 +44,20 @@ struct CreateGroup {
   std::string name;
   std::string kind;
 };
+// expected_version: the group's version the caller read (If-Match); 0 = none sent.
 struct AddGroupMember {
   std::string group_id;
   std::string member_id;
+  std::uint64_t expected_version{0};
 };
 struct RemoveGroupMember {
   std::string group_id;
   std::string member_id;
+  std::uint64_t expected_version{0};
 };
 struct DeleteGroup {
   std::string group_id;
+  std::uint64_t expected_version{0};
 };
 
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Group& existing,

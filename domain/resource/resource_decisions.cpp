@@ -131,6 +131,9 @@ std::expected<Decision, DomainError> decide(const Resource& existing, const Crea
   if (caller.platform_role == PlatformRole::auditor) {
     return std::unexpected(forbidden("an auditor changes nothing"));
   }
+  // A resource belongs to its creator, and a SuperAdmin owns none (it would sit in Default,
+  // shown with an owner every other request answers 404 for): it creates one as a customer.
+  if (caller.is_superadmin()) return std::unexpected(platform_account_refused("own no resource"));
   if (existing.version != 0) {
     return std::unexpected(refused(DomainErrorCode::already_exists, "resource-id-taken",
                                    "a resource with id " + c.id + " already exists"));

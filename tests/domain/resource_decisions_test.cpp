@@ -86,6 +86,19 @@ TEST(CreateResource, BelongsToItsCreatorAndTheCreatorsOrganization) {
   EXPECT_EQ(e.kind, "dataset");
 }
 
+// A SuperAdmin owns no resource (README, Roles): it would sit in Default with an owner that
+// every other request answers 404 for.
+TEST(CreateResource, APlatformAccountCreatesNone) {
+  Caller superadmin;
+  superadmin.customer_id = "sa";
+  superadmin.organization_id = "default";
+  superadmin.platform_role = PlatformRole::superadmin;
+  auto d =
+      decide(Resource{}, CreateResource{"r", "dataset", "Sales", "", "", std::nullopt}, superadmin);
+  ASSERT_FALSE(d.has_value());
+  EXPECT_EQ(d.error().rule, "platform-account");
+}
+
 TEST(CreateResource, AnAppBackendCarriesItsKeyHashAndActiveFlags) {
   auto d =
       decide(Resource{},

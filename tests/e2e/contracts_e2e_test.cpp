@@ -247,6 +247,48 @@ TEST_F(Contracts, AcceptedInOneOrganizationIsNotAcceptedInTheNext) {
   EXPECT_EQ(as(member_.token, "GET", in_globex).status, 200);
 }
 
+// A customer accepts the text it read: the `revision` it read, or the ETag of its GET as
+// If-Match, must still be the contract's, or nothing is accepted (409). Without either, the
+// current revision is accepted, as before.
+TEST_F(Contracts, AnAcceptanceNamesTheRevisionItRead) {
+  const std::string terms = publish("1.0");
+  assign(terms);
+  const std::string path = "/api/v1/contracts/" + terms;
+  ASSERT_EQ(as(acme_.token, "POST", path + "/accept", R"({"onBehalfOfOrganization":true})").status,
+            200);
+  auto read = as(member_.token, "GET", path);
+  ASSERT_EQ(read.status, 200) << read.body;
+  ASSERT_EQ(json(read).at("revision").as_int64(), 1);
+  const std::string etag = read.header("ETag");
+  ASSERT_FALSE(etag.empty());
+  ASSERT_EQ(call("POST", path + "/versions",
+                 R"({"title":"Terms of use","text":"Be nicer.","version":"2.0"})")
+                .status,
+            200);
+
+  auto stale = as(member_.token, "POST", path + "/accept", R"({"revision":1})");
+  EXPECT_EQ(stale.status, 409) << stale.body;
+  EXPECT_TRUE(str(json(stale), "type").ends_with("version-conflict")) << stale.body;
+  auto headers = auth(member_.token);
+  headers.emplace_back("If-Match", etag);
+  auto stale_etag = client_->request("POST", path + "/accept", "", headers);
+  EXPECT_EQ(stale_etag.status, 409) << stale_etag.body;
+  EXPECT_EQ(ordinary(member_).status, 403) << "nothing was accepted";
+  EXPECT_EQ(as(member_.token, "POST", path + "/accept", R"({"revision":0})").status, 400);
+
+  auto current = as(member_.token, "GET", path);
+  headers = auth(member_.token);
+  headers.emplace_back("If-Match", current.header("ETag"));
+  auto fresh = client_->request("POST", path + "/accept", R"({"revision":2})", headers);
+  EXPECT_EQ(fresh.status, 200) << fresh.body;
+  // The organization accepted revision 1 only: the member waits for its owner again.
+  EXPECT_EQ(
+      as(acme_.token, "POST", path + "/accept", R"({"onBehalfOfOrganization":true,"revision":2})")
+          .status,
+      200);
+  EXPECT_EQ(ordinary(member_).status, 200);
+}
+
 TEST_F(Contracts, OnlySuperAdminsPublishAndUnassignedContractsAreInvisible) {
   const auto before = head();
   EXPECT_EQ(as(acme_.token, "POST", "/api/v1/contracts",
@@ -294,6 +336,41 @@ TEST_F(GroupsAndBilling, GroupsOfAnOrganization) {
 
 // The global customers group is every customer of its organization, whoever added them and
 // however they left: its members follow the organization's membership.
+// A group's commands honour If-Match as a resource's do: the ETag of a GET that another change
+// has overtaken makes them 409 and changes nothing.
+TEST_F(GroupsAndBilling, GroupCommandsHonourIfMatch) {
+  auto acme = signup("Acme", "owner@acme.io");
+  auto bob = add_customer(acme, "bob@acme.io");
+  auto eve = add_customer(acme, "eve@acme.io");
+  auto created = as(acme.token, "POST", "/api/v1/organizations/" + acme.organization_id + "/groups",
+                    R"({"name":"Ops","kind":"customers"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string ops = "/api/v1/groups/" + str(json(created), "id");
+  const std::string read = as(acme.token, "GET", ops).header("ETag");
+  ASSERT_FALSE(read.empty());
+  auto matching = [&](const std::string& etag) {
+    auto headers = auth(acme.token);
+    headers.emplace_back("If-Match", etag);
+    return headers;
+  };
+  auto added = client_->request("POST", ops + "/members",
+                                R"({"memberId":")" + bob.customer_id + "\"}", matching(read));
+  ASSERT_EQ(added.status, 200) << added.body;
+  // `read` is stale now.
+  auto stale_add = client_->request("POST", ops + "/members",
+                                    R"({"memberId":")" + eve.customer_id + "\"}", matching(read));
+  EXPECT_EQ(stale_add.status, 409) << stale_add.body;
+  EXPECT_TRUE(str(json(stale_add), "type").ends_with("version-conflict"));
+  EXPECT_EQ(
+      client_->request("DELETE", ops + "/members/" + bob.customer_id, "", matching(read)).status,
+      409);
+  EXPECT_EQ(client_->request("DELETE", ops, "", matching(read)).status, 409);
+  auto unchanged = as(acme.token, "GET", ops);
+  ASSERT_EQ(unchanged.status, 200) << "not deleted";
+  EXPECT_EQ(json(unchanged).at("memberCount").as_int64(), 1) << "Bob in, Eve not";
+  EXPECT_EQ(client_->request("DELETE", ops, "", matching(unchanged.header("ETag"))).status, 204);
+}
+
 TEST_F(GroupsAndBilling, TheGlobalCustomersGroupFollowsTheOrganization) {
   auto acme = signup("Acme", "owner@acme.io");
   auto bob = add_customer(acme, "bob@acme.io");
@@ -415,7 +492,20 @@ TEST_F(GroupsAndBilling, PlansAndInvoices) {
   EXPECT_EQ(listed.at("pageInfo").at("totalElements").as_int64(), 1);
   EXPECT_EQ(listed.at("invoices").at(0).at("amount").as_int64(), 4999);
   EXPECT_EQ(as(bob.token, "GET", org + "/invoices").status, 403) << "owners read invoices";
-  auto paid = as(acme.token, "POST", "/api/v1/invoices/" + invoice + "/pay");
+  // Paying says nothing but the invoice's id: a body with anything in it is refused, and
+  // changes nothing.
+  const std::string pay = "/api/v1/invoices/" + invoice + "/pay";
+  EXPECT_EQ(as(acme.token, "POST", pay, R"({"amount":1,"status":"void"})").status, 400);
+  EXPECT_EQ(as(acme.token, "POST", pay, "{not json").status, 400);
+  EXPECT_EQ(
+      client_
+          ->request("POST", pay, "garbage",
+                    {{"Authorization", "Bearer " + acme.token}, {"Content-Type", "text/plain"}})
+          .status,
+      415);
+  EXPECT_EQ(str(json(as(acme.token, "GET", org + "/invoices")).at("invoices").at(0), "status"),
+            "open");
+  auto paid = as(acme.token, "POST", pay, "{}");
   ASSERT_EQ(paid.status, 200) << paid.body;
   EXPECT_EQ(str(json(paid), "status"), "paid");
   EXPECT_EQ(call("POST", "/api/v1/invoices/" + invoice + "/void").status, 409) << "settled once";

@@ -245,6 +245,10 @@ TEST_F(HistoryTest, ProjectionsReportCheckpointsAndLag) {
   EXPECT_EQ(call("GET", "/api/v1/projections/organizations").status, 200);
   EXPECT_EQ(call("GET", "/api/v1/projections/nope").status, 404);
   EXPECT_EQ(call("POST", "/api/v1/projections/nope/rebuild").status, 404);
+  // The path names the projection: a body saying anything else is refused, and starts nothing.
+  auto said = call("POST", "/api/v1/projections/organizations/rebuild", R"({"name":"customers"})");
+  EXPECT_EQ(said.status, 400) << said.body;
+  EXPECT_TRUE(json(call("GET", "/api/v1/projections/organizations")).at("rebuild").is_null());
 }
 
 // Waits (without a time limit of its own: the test's timeout bounds it) for the rebuild.

@@ -183,9 +183,11 @@ TEST_F(OpenApi, EveryDocumentedOperationAnswersAsDocumented) {
   ok(second_owner, 201);
   ok(call("DELETE", "/api/v1/organizations/" + parent_id + "/members/" + waiting_id), 204);
 
-  // Resources (as the SuperAdmin: the contract gate below does not concern it).
-  auto resource = call("POST", "/api/v1/resources",
-                       R"({"kind":"app-backend","name":"Tour backend","attributes":{"active":{"dev":true}}})");
+  // Resources: created by a customer (platform accounts own none), then handled by the
+  // SuperAdmin (the contract gate below does not concern it).
+  auto resource =
+      as(owner.token, "POST", "/api/v1/resources",
+         R"({"kind":"app-backend","name":"Tour backend","attributes":{"active":{"dev":true}}})");
   ok(resource, 201);
   const std::string resource_id = str(json(resource), "id");
   ok(call("GET", "/api/v1/resources?kind=app-backend"), 200);
