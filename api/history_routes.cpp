@@ -83,12 +83,13 @@ HttpResponse events_response(const HttpRequest& request,
 }
 
 HttpResponse history_of(const ApiContext& context, const HttpRequest& request,
-                        std::vector<std::string> streams) {
+                        std::vector<std::string> streams, std::uint64_t since = 1) {
   auto query = query_of(request);
   if (!query) return std::move(query.error());
   auto q = paging(request, *query);
   if (!q) return std::move(q.error());
   q->streams = std::move(streams);
+  q->since = since;
   return events_response(request, replay::read_history(context.store, *q), q->page_size);
 }
 
@@ -109,7 +110,16 @@ HttpResponse customer_history(const ApiContext& context, const HttpRequest& requ
       !domain::can_read_history(who.caller, customer->state.organization_id)) {
     return not_found_response(request);
   }
-  return history_of(context, request, {domain::customer_stream(id), domain::sessions_stream(id)});
+  // An owner reads what the customer did since it came to the owner's organization; the
+  // platform's auditors and SuperAdmins read all of it.
+  std::uint64_t since = 1;
+  if (who.caller.platform_role == domain::PlatformRole::none) {
+    auto joined = replay::customer_history_since(context.store, id);
+    if (!joined) return unavailable_response(request, joined.error().message);
+    since = *joined;
+  }
+  return history_of(context, request, {domain::customer_stream(id), domain::sessions_stream(id)},
+                    since);
 }
 
 HttpResponse global_log(const ApiContext& context, const HttpRequest& request,

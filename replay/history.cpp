@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <memory>
+#include <ranges>
 
+#include "domain/customer/customer.hpp"
+#include "domain/customer/customer_events.hpp"
 #include "eventstore/column_families.hpp"
 #include "eventstore/key_encoding.hpp"
 
@@ -59,6 +62,7 @@ std::expected<HistoryPage, StoreError> read_history(const eventstore::Store& sto
     merged.insert(merged.end(), positions->begin(), positions->end());
   }
   std::sort(merged.begin(), merged.end());
+  merged.erase(merged.begin(), std::lower_bound(merged.begin(), merged.end(), query.since));
   const std::uint64_t size = std::max<std::uint64_t>(query.page_size, 1);
   std::size_t first = 0;
   if (query.page) {
@@ -79,6 +83,16 @@ std::expected<HistoryPage, StoreError> read_history(const eventstore::Store& sto
   }
   if (last < merged.size()) page.next_from = merged[last];
   return page;
+}
+
+std::expected<std::uint64_t, StoreError> customer_history_since(const eventstore::Store& store,
+                                                                std::string_view customer_id) {
+  auto envelopes = store.read_stream(domain::customer_stream(customer_id));
+  if (!envelopes) return std::unexpected(envelopes.error());
+  const auto moved = std::ranges::find_if(std::views::reverse(*envelopes), [](const auto& e) {
+    return e.type == domain::CustomerMoved::kType;
+  });
+  return moved == std::views::reverse(*envelopes).end() ? 1 : moved->position;
 }
 
 std::expected<HistoryPage, StoreError> read_log_page(const eventstore::Store& store,

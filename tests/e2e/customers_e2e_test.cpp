@@ -83,6 +83,45 @@ TEST_F(Customers, ConcurrentSignupsForOneNameOrEmailLetExactlyOneThrough) {
   }
 }
 
+// A customer's history, as the owners of the organization it is in now read it, starts where
+// it came to them: what it did in an organization before is that organization's (SPEC: nobody
+// sees another organization's history). The platform's accounts read all of it.
+TEST_F(Customers, AnOwnerReadsAMovedCustomersHistoryFromItsArrival) {
+  const Account acme = signup("Acme", "owner@acme.io");
+  const Account globex = signup("Globex", "owner@globex.io");
+  const Account mia = add_customer(acme, "mia@acme.io");
+  ASSERT_EQ(
+      as(acme.token, "PUT",
+         "/api/v1/organizations/" + acme.organization_id + "/members/" + mia.customer_id + "/role",
+         R"({"role":"admin"})")
+          .status,
+      200);
+  ASSERT_EQ(as(acme.token, "DELETE",
+               "/api/v1/organizations/" + acme.organization_id + "/members/" + mia.customer_id)
+                .status,
+            204);
+  ASSERT_EQ(as(globex.token, "POST", "/api/v1/organizations/" + globex.organization_id + "/members",
+               R"({"customerId":")" + mia.customer_id + "\"}")
+                .status,
+            201);
+  const std::string history = "/api/v1/customers/" + mia.customer_id + "/history";
+  auto seen = as(globex.token, "GET", history);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  const auto page = json(seen);
+  const auto& events = page.at("events").as_array();
+  ASSERT_EQ(events.size(), 1u) << seen.body;
+  EXPECT_EQ(events[0].at("type").as_string(), "CustomerMoved");
+  EXPECT_EQ(events[0].at("data").at("organizationId").as_string(), globex.organization_id);
+  EXPECT_EQ(page.at("pageInfo").at("totalElements").as_int64(), 1);
+  EXPECT_EQ(seen.body.find(acme.customer_id), std::string::npos) << "Acme's owner acted before";
+
+  auto all = json(call("GET", history));  // the SuperAdmin
+  EXPECT_GT(all.at("pageInfo").at("totalElements").as_int64(), 3) << "registered, sessions, "
+                                                                     "role, moves";
+  EXPECT_EQ(all.at("events").at(0).at("type").as_string(), "CustomerRegistered");
+  EXPECT_EQ(as(acme.token, "GET", history).status, 404) << "no longer Acme's";
+}
+
 TEST_F(Customers, MoveRulesRolesAndTheLastOwner) {
   auto owner = signup("Acme", "ada@acme.io");
   token_ = login();  // SuperAdmin
