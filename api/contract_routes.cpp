@@ -167,7 +167,10 @@ void accept(ApiContext& context, const HttpRequest& request, const Authenticated
         if (!assignments) return std::unexpected(unavailable_response(request, assignments.error()));
         auto mine = context.loader.contract_acceptances(caller.customer_id);
         if (!mine) return std::unexpected(unavailable_response(request, mine.error()));
-        return decided(request, domain::decide(*contract, command, caller, *assignments, *mine));
+        auto customer = context.loader.customer(caller.customer_id);
+        if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
+        return decided(request, domain::decide(*contract, command, caller, *assignments, *mine,
+                                               customer->joined_position));
       },
       answer_with(std::move(respond), [&context, request, caller = who.caller, id](std::uint64_t at) {
         auto pending = context.directory.pending_for(caller.customer_id, caller.organization_id);

@@ -63,7 +63,7 @@ std::expected<State, std::string> fold(const eventstore::Store& store, const std
     auto event = domain::decode_event(e.type, e.schema_version, e.payload);
     if (!event) return std::unexpected(event.error());
     state = domain::apply(std::move(state), *event,
-                          domain::EventMeta{e.version, e.timestamp_ms, e.actor});
+                          domain::EventMeta{e.version, e.timestamp_ms, e.actor, e.position});
   }
   return state;
 }

@@ -91,6 +91,22 @@ Result on_contract(ReadModelBatch& batch, const eventstore::Envelope& e,
   return {};
 }
 
+// A customer who changes organization starts its stay there with no acceptance: those it
+// made before were for its earlier stays (ContractAcceptances::has_accepted), also when it
+// comes back to an organization it accepted a contract in.
+Result on_contract(ReadModelBatch& batch, const eventstore::Envelope& e,
+                   const domain::CustomerMoved&) {
+  const std::string prefix = pair_key('u', after_prefix(e.stream_id, "customer-"), "");
+  std::vector<std::string> earlier;
+  auto scanned = batch.scan_prefix(prefix, [&](std::string_view key, std::string_view) {
+    earlier.emplace_back(key);
+    return true;
+  });
+  if (!scanned) return scanned;
+  for (const auto& key : earlier) batch.erase(key);
+  return {};
+}
+
 template <class Other>
 Result on_contract(ReadModelBatch&, const eventstore::Envelope&, const Other&) {
   return {};

@@ -136,7 +136,9 @@ inline constexpr std::string_view kReadModelLayoutKey =
 // 5: platform accounts (SuperAdmin, auditors) are in no organization's member indexes.
 // 6: ... nor in Default's memberCount (organization_keys.hpp: platform account marks).
 // 7: the resources read model indexes the members of things groups too (resources_projection.hpp).
-inline constexpr std::uint64_t kReadModelLayout = 7;
+// 8: a customer's contract acceptances leave the contracts read model when it changes
+//    organization (directory_projections.cpp).
+inline constexpr std::uint64_t kReadModelLayout = 8;
 
 // Fixed-width big-endian encodings keep numeric keys in numeric order.
 [[nodiscard]] std::string encode_u64(std::uint64_t value);

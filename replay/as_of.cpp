@@ -40,7 +40,8 @@ std::expected<State, StoreError> fold(const eventstore::Store& store, const std:
                                         "position " + std::to_string(e.position) + ": " +
                                             event.error()});
     }
-    state = domain::apply(std::move(state), *event, {e.version, e.timestamp_ms, e.actor});
+    state =
+        domain::apply(std::move(state), *event, {e.version, e.timestamp_ms, e.actor, e.position});
   }
   return state;
 }

@@ -151,7 +151,7 @@ void ClaimTracker::observe(const eventstore::Envelope& e, const domain::Event& e
     idempotency_keys_.try_emplace(eventstore::idempotency_claim_value(e.actor, e.idempotency_key),
                                   e.position);
   }
-  const domain::EventMeta meta{e.version, e.timestamp_ms, e.actor};
+  const domain::EventMeta meta{e.version, e.timestamp_ms, e.actor, e.position};
   if (e.stream_id.starts_with(kOrganizations)) {
     auto& tracked = organizations_[e.stream_id];
     const std::string before = domain::fold_case(tracked.state.name);

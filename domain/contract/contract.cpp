@@ -39,15 +39,17 @@ ContractAssignments apply(ContractAssignments state, const Event& event, const E
 }
 
 bool ContractAcceptances::has_accepted(const std::string& contract_id, std::uint64_t revision,
-                                       std::string_view organization_id) const {
+                                       std::string_view organization_id,
+                                       std::uint64_t joined_position) const {
   const auto it = accepted.find(contract_id);
   return it != accepted.end() && it->second.revision == revision &&
+         (joined_position == 0 || it->second.position > joined_position) &&
          (it->second.organization_id.empty() || it->second.organization_id == organization_id);
 }
 
 ContractAcceptances apply(ContractAcceptances state, const Event& event, const EventMeta& meta) {
   if (const auto* a = std::get_if<ContractAccepted>(&event)) {
-    state.accepted[a->contract_id] = {a->revision, a->organization_id};
+    state.accepted[a->contract_id] = {a->revision, a->organization_id, meta.position};
   }
   state.version = meta.version;
   return state;

@@ -39,12 +39,16 @@ struct ContractAcceptances {
   struct Acceptance {
     std::uint64_t revision{0};
     std::string organization_id;  // empty: logged before acceptances named one (any counts)
+    std::uint64_t position{0};    // in the log
   };
   std::map<std::string, Acceptance> accepted;  // contract -> the customer's latest acceptance
   std::uint64_t version{0};
-  // Whether the customer accepted `revision` of the contract while in `organization_id`.
+  // Whether the customer accepted `revision` of the contract while in `organization_id`, in
+  // its present stay there: after `joined_position` (Customer::joined_position; 0: unknown,
+  // any stay counts). One who leaves and comes back accepts again, as every newcomer does.
   [[nodiscard]] bool has_accepted(const std::string& contract_id, std::uint64_t revision,
-                                  std::string_view organization_id) const;
+                                  std::string_view organization_id,
+                                  std::uint64_t joined_position) const;
 };
 
 [[nodiscard]] Contract apply(Contract state, const Event& event, const EventMeta& meta);

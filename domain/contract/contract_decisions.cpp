@@ -110,7 +110,8 @@ std::expected<Decision, DomainError> decide(const UnassignContract& c, const Cal
 std::expected<Decision, DomainError> decide(const Contract& contract, const AcceptContract& c,
                                             const Caller& caller,
                                             const ContractAssignments& assignments,
-                                            const ContractAcceptances& mine) {
+                                            const ContractAcceptances& mine,
+                                            std::uint64_t joined_position) {
   if (caller.platform_role != PlatformRole::none) {
     return std::unexpected(forbidden("platform accounts have no contracts to accept"));
   }
@@ -135,9 +136,12 @@ std::expected<Decision, DomainError> decide(const Contract& contract, const Acce
          assignments.version,
          {ContractAccepted{c.contract_id, contract.revision, caller.organization_id}}});
   } else {
-    // Accepted in another organization is not accepted here (SPEC: moved customers accept
-    // their new organization's contracts).
-    if (mine.has_accepted(c.contract_id, contract.revision, caller.organization_id)) return d;
+    // Accepted in another organization, or in this one before the customer left it, is not
+    // accepted now (SPEC: moved customers accept their new organization's contracts).
+    if (mine.has_accepted(c.contract_id, contract.revision, caller.organization_id,
+                          joined_position)) {
+      return d;
+    }
     d.writes.push_back(
         {contract_acceptances_stream(caller.customer_id),
          mine.version,

@@ -69,11 +69,13 @@ struct AcceptContract {
                                                           const Organization& organization,
                                                           const AncestorChain& ancestors,
                                                           const ContractAssignments& assignments);
-// `assignments` are the caller's organization's; `mine` the caller's own acceptances.
+// `assignments` are the caller's organization's; `mine` the caller's own acceptances, and
+// `joined_position` where the caller came to its organization (Customer::joined_position).
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Contract& contract,
                                                           const AcceptContract& command,
                                                           const Caller& caller,
                                                           const ContractAssignments& assignments,
-                                                          const ContractAcceptances& mine);
+                                                          const ContractAcceptances& mine,
+                                                          std::uint64_t joined_position = 0);
 
 }  // namespace orgd::domain

@@ -83,6 +83,10 @@ void apply_event(Customer&, const Other&) {}
 
 Customer apply(Customer state, const Event& event, const EventMeta& meta) {
   std::visit([&](const auto& e) { apply_event(state, e); }, event);
+  if (std::holds_alternative<CustomerRegistered>(event) ||
+      std::holds_alternative<CustomerMoved>(event)) {
+    state.joined_position = meta.position;
+  }
   if (state.version == 0) {
     state.created_ms = meta.time_ms;
     state.created_by = meta.actor;

@@ -30,6 +30,9 @@ struct Customer {
   std::string locale;
   std::string country;
   std::string status{"active"};
+  // Where it came to its organization: its registration's or latest move's position in the
+  // log. Acceptances of contracts before it were made in an earlier stay (ContractAcceptances).
+  std::uint64_t joined_position{0};
   bool deleted{false};
   std::uint64_t version{0};
   std::int64_t created_ms{0};

@@ -245,6 +245,7 @@ class Crash : public ::testing::Test {
         if (r.status / 100 == 2 && sent.op == Op::accept) lane.accepted = true;
         if (r.status / 100 == 2 && (sent.op == Op::move_in || sent.op == Op::move_out)) {
           lane.member = sent.op == Op::move_in;
+          lane.accepted = false;  // a new stay: acceptances of the last one do not count
         }
       } catch (const std::exception&) {
         sent.status = -1;  // the server died with this command in flight

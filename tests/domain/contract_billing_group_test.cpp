@@ -116,6 +116,29 @@ TEST(Contracts, CustomersAcceptForThemselvesOwnersForTheOrganization) {
 // A customer accepts its organization's contracts: accepted while in another organization,
 // the same revision is accepted again after a move. Acceptances logged before they named an
 // organization count in any.
+// An acceptance counts for the customer's present stay in its organization: one made before
+// it last came there (left, then came back) is not, and the customer accepts again.
+TEST(Contracts, AcceptanceIsForTheCustomersPresentStay) {
+  ContractAcceptances accepted_at_10 =
+      apply(ContractAcceptances{}, ContractAccepted{"k", 1, "a"}, {1, 0, "t", 10});
+  EXPECT_TRUE(accepted_at_10.has_accepted("k", 1, "a", 5)) << "joined at 5, accepted at 10";
+  EXPECT_FALSE(accepted_at_10.has_accepted("k", 1, "a", 20)) << "left and came back at 20";
+  auto assigned = fold<ContractAssignments>({ContractAssigned{"k"}});
+  auto member = member_of("a", OrganizationRole::member);
+  EXPECT_TRUE(decide(contract(), AcceptContract{"k", false}, member, assigned, accepted_at_10, 5)
+                  ->writes.empty());
+  auto again = decide(contract(), AcceptContract{"k", false}, member, assigned, accepted_at_10, 20);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_FALSE(again->writes.empty()) << "accepted again";
+  Customer customer =
+      apply(Customer{}, CustomerRegistered{.id = "c", .organization_id = "a"}, {1, 0, "t", 3});
+  EXPECT_EQ(customer.joined_position, 3u);
+  customer = apply(std::move(customer), CustomerMoved{"b", "member"}, {2, 0, "t", 8});
+  EXPECT_EQ(customer.joined_position, 8u);
+  customer = apply(std::move(customer), CustomerRoleChanged{"admin"}, {3, 0, "t", 9});
+  EXPECT_EQ(customer.joined_position, 8u) << "a role change is no move";
+}
+
 TEST(Contracts, AcceptanceIsForTheOrganizationTheCustomerIsIn) {
   auto assigned = fold<ContractAssignments>({ContractAssigned{"k"}});
   auto member = member_of("a", OrganizationRole::member);
@@ -123,8 +146,8 @@ TEST(Contracts, AcceptanceIsForTheOrganizationTheCustomerIsIn) {
   ASSERT_TRUE(first.has_value());
   EXPECT_EQ(std::get<ContractAccepted>(first->writes[0].events.at(0)).organization_id, "a");
   auto in_a = fold<ContractAcceptances>({ContractAccepted{"k", 1, "a"}});
-  EXPECT_TRUE(in_a.has_accepted("k", 1, "a"));
-  EXPECT_FALSE(in_a.has_accepted("k", 1, "b"));
+  EXPECT_TRUE(in_a.has_accepted("k", 1, "a", 0));
+  EXPECT_FALSE(in_a.has_accepted("k", 1, "b", 0));
   EXPECT_TRUE(
       decide(contract(), AcceptContract{"k", false}, member, assigned, in_a)->writes.empty());
   auto moved = member_of("b", OrganizationRole::member);
@@ -134,7 +157,7 @@ TEST(Contracts, AcceptanceIsForTheOrganizationTheCustomerIsIn) {
   ASSERT_TRUE(again.has_value());
   ASSERT_FALSE(again->writes.empty()) << "accepted in a is not accepted in b";
   EXPECT_EQ(std::get<ContractAccepted>(again->writes[0].events.at(0)).organization_id, "b");
-  EXPECT_TRUE(fold<ContractAcceptances>({ContractAccepted{"k", 1}}).has_accepted("k", 1, "b"))
+  EXPECT_TRUE(fold<ContractAcceptances>({ContractAccepted{"k", 1}}).has_accepted("k", 1, "b", 0))
       << "an acceptance logged before 2026-12-04 names no organization";
 }
 

@@ -210,8 +210,9 @@ TEST_F(Contracts, ANewVersionLocksAgainAndMovedCustomersMustAccept) {
   EXPECT_EQ(as(newcomer_token, "GET", "/api/v1/organizations/" + acme_.organization_id).status, 200);
 }
 
-// Accepting a contract is for the organization one is in: a customer who accepted it in one
-// organization and moves to another that has it too accepts it again there, and back again.
+// Accepting a contract is for the organization one is in, and for the present stay there: a
+// customer who accepted it in one organization and moves to another that has it too accepts it
+// again there, and again when it comes back to the first.
 TEST_F(Contracts, AcceptedInOneOrganizationIsNotAcceptedInTheNext) {
   const std::string terms = publish("1.0");
   const Account globex = signup("Globex", "owner@globex.io");
@@ -245,6 +246,19 @@ TEST_F(Contracts, AcceptedInOneOrganizationIsNotAcceptedInTheNext) {
       << boost::json::serialize(status);
   EXPECT_EQ(as(member_.token, "POST", "/api/v1/contracts/" + terms + "/accept", "").status, 200);
   EXPECT_EQ(as(member_.token, "GET", in_globex).status, 200);
+
+  // Back to Acme, where it accepted before it left: a newcomer again, it accepts again.
+  ASSERT_EQ(as(globex.token, "DELETE", in_globex + "/members/" + member_.customer_id).status, 204);
+  ASSERT_EQ(as(acme_.token, "POST", "/api/v1/organizations/" + acme_.organization_id + "/members",
+               R"({"customerId":")" + member_.customer_id + "\"}")
+                .status,
+            201);
+  auto back = ordinary(member_);
+  ASSERT_EQ(back.status, 403) << back.body;
+  EXPECT_EQ(pending_of(back), std::vector<std::string>{terms});
+  auto accepted = as(member_.token, "POST", "/api/v1/contracts/" + terms + "/accept", "");
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_EQ(ordinary(member_).status, 200);
 }
 
 // A customer accepts the text it read: the `revision` it read, or the ETag of its GET as
