@@ -57,6 +57,13 @@ std::optional<DomainError> check_parent(const AncestorChain& chain, std::string_
   if (cycle) {
     return invalid({{"parentId", "would make the organization its own ancestor"}});
   }
+  // Default holds customers waiting for an organization, who see Default's subtree: a
+  // tenant's organization placed there would be shown to all of them.
+  if (std::ranges::any_of(chain, [](const Organization& o) { return o.is_default(); })) {
+    return refused(DomainErrorCode::rule_violated, "default-organization",
+                   "no organization is placed under the Default organization: the customers "
+                   "waiting there would see it");
+  }
   if (chain.size() + height > kMaxHierarchyDepth) {
     return invalid({{"parentId", "the hierarchy would be deeper than " +
                                      std::to_string(kMaxHierarchyDepth) + " levels"}});

@@ -181,6 +181,27 @@ TEST(UpdateOrganization, DefaultCannotBeRenamedOrMovedButCanBeDescribed) {
   EXPECT_TRUE(decide(def, update(def.id, 1, describe), superadmin(), {}, nullptr));
 }
 
+// Default's customers see its subtree: no tenant's organization is created or moved there, nor
+// below one that was before this rule.
+TEST(UpdateOrganization, NothingIsPlacedUnderDefault) {
+  const std::string default_id(kDefaultOrganizationId);
+  auto created = decide(Organization{}, create("c", "C", default_id), superadmin(),
+                        AncestorChain{org(default_id, "Default")});
+  ASSERT_FALSE(created.has_value());
+  EXPECT_EQ(created.error().rule, "default-organization");
+  auto below = decide(Organization{}, create("c", "C", "old"), superadmin(),
+                      AncestorChain{org("old", "Old", default_id), org(default_id, "Default")});
+  ASSERT_FALSE(below.has_value());
+  EXPECT_EQ(below.error().rule, "default-organization");
+  auto x = org("x", "X");
+  MoveContext move{{org(default_id, "Default")}, {}};
+  OrganizationPatch p;
+  p.parent_id = default_id;
+  auto moved = decide(x, update("x", 1, p), superadmin(), {}, &move);
+  ASSERT_FALSE(moved.has_value());
+  EXPECT_EQ(moved.error().rule, "default-organization");
+}
+
 TEST(UpdateOrganization, MoveDetachesAttachesAndGuardsTheSubtree) {
   auto x = org("x", "X", "old");
   AncestorChain old_chain{org("old", "Old")};

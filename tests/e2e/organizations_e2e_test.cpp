@@ -371,6 +371,16 @@ TEST_F(Organizations, DefaultCannotBeDeletedRenamedOrMoved) {
   const std::string def = "/api/v1/organizations/00000000-0000-7000-8000-000000000001";
   EXPECT_EQ(call("DELETE", def).status, 409);
   EXPECT_EQ(call("PUT", def, R"({"name":"Renamed","updateVersion":1})").status, 409);
+  // Nor does anything go under it, where every customer waiting in Default would see it.
+  const std::string default_id = def.substr(def.rfind('/') + 1);
+  auto under = call("POST", "/api/v1/organizations",
+                    R"({"name":"Under Default","parentId":")" + default_id + "\"}");
+  EXPECT_EQ(under.status, 409) << under.body;
+  EXPECT_TRUE(str(json(under), "type").ends_with("default-organization")) << under.body;
+  const auto top = create_org("Top");
+  auto moved = call("PUT", "/api/v1/organizations/" + std::string(top.at("id").as_string()),
+                    R"({"parentId":")" + default_id + R"(","updateVersion":1})");
+  EXPECT_EQ(moved.status, 409) << moved.body;
 }
 
 TEST_F(Organizations, StateSurvivesARestart) {
