@@ -57,6 +57,20 @@ bool has_hidden_characters(std::string_view utf8) {
   return false;
 }
 
+// Unicode's spaces that show as a gap (White_Space less the controls and separators above):
+// "Acme\u00a0" or "\u3000Acme" would look like "Acme" in a listing.
+bool is_space(char32_t c) {
+  return c == 0x20 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F ||
+         c == 0x205F || c == 0x3000;
+}
+
+// The last code point of non-empty valid UTF-8.
+char32_t last_code_point(std::string_view utf8) {
+  std::size_t i = utf8.size() - 1;
+  while (i > 0 && (static_cast<unsigned char>(utf8[i]) & 0xC0) == 0x80) --i;
+  return code_point_at(utf8, i).first;
+}
+
 void add(FieldProblems& out, std::string_view field, std::string message) {
   out.push_back({std::string(field), std::move(message)});
 }
@@ -117,7 +131,7 @@ void check_name(FieldProblems& out, std::string_view field, std::string_view val
     add(out, field, "must not contain control characters");
   } else if (has_hidden_characters(value)) {
     add(out, field, "must not contain invisible or text-direction characters");
-  } else if (value.front() == ' ' || value.back() == ' ') {
+  } else if (is_space(code_point_at(value, 0).first) || is_space(last_code_point(value))) {
     add(out, field, "must not start or end with a space");
   }
 }

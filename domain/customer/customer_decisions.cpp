@@ -105,11 +105,17 @@ std::expected<Decision, DomainError> decide(const Customer& existing, const Regi
     return std::unexpected(invalid(
         {{"platformRole", "platform accounts belong to Default: leave organizationId out"}}));
   }
+  // Customers wait in Default without a role (nobody owns or runs it): another one asked for
+  // is refused rather than dropped, so the answer never differs from the request unsaid.
+  if (organization.is_default() && c.role != "member") {
+    return std::unexpected(
+        invalid({{"role", "customers in Default have no role: leave it out, or send member"}}));
+  }
   if (existing.version != 0) {
     return std::unexpected(refused(DomainErrorCode::already_exists, "customer-id-taken",
                                    "a customer with id " + c.id + " already exists"));
   }
-  const std::string role = organization.is_default() ? "member" : c.role;
+  const std::string& role = c.role;
   Decision d;
   d.writes.push_back({customer_stream(c.id), 0,
                       {CustomerRegistered{c.id, c.email, c.first_name, c.last_name,

@@ -28,6 +28,16 @@ TEST(RegisterCustomer, SystemBootstrapsASuperAdminInDefault) {
   EXPECT_EQ(c.email, "Root@Example.org");
 }
 
+TEST(RegisterCustomer, DefaultGivesNoRoleAndSaysSo) {
+  auto def = testing::org(std::string(kDefaultOrganizationId), "Default");
+  auto owner = admin_command();
+  owner.platform_role.clear();
+  owner.role = "owner";
+  auto d = decide(Customer{}, owner, system_caller(), def);
+  ASSERT_FALSE(d.has_value()) << "an owner of Default was made a plain member, unsaid";
+  EXPECT_EQ(d.error().fields.at(0).field, "role");
+}
+
 TEST(RegisterCustomer, OnlySuperAdminsGrantPlatformRoles) {
   auto def = testing::org(std::string(kDefaultOrganizationId), "Default");
   auto d = decide(Customer{}, admin_command(),

@@ -47,6 +47,24 @@ TEST(FieldRules, NamesRejectControlCharactersAndOuterSpaces) {
   EXPECT_EQ(p.size(), 3u);
 }
 
+// Any space that shows as a gap, not only ASCII's: a name ending in a no-break space or
+// starting with an ideographic one looks like the name without it.
+TEST(FieldRules, NamesRejectUnicodeSpacesAtEitherEnd) {
+  for (const std::string_view name :
+       {"Acme\u00a0", "\u3000Acme", "Acme\u2009", "\u202fAcme", "\u1680Acme", "Acme\u205f"}) {
+    FieldProblems p;
+    check_name(p, "name", name, 100);
+    ASSERT_EQ(p.size(), 1u) << name;
+    EXPECT_EQ(p[0].message, "must not start or end with a space");
+  }
+  FieldProblems inside;
+  check_name(inside, "name", "Acme\u00a0Corp \u65e5\u672c", 100);
+  EXPECT_TRUE(inside.empty()) << "spaces inside a name stay";
+  FieldProblems accent;
+  check_name(accent, "name", "Caf\u00e9", 100);
+  EXPECT_TRUE(accent.empty()) << "a multi-byte last letter is no space";
+}
+
 TEST(FieldRules, NamesRejectInvisibleAndTextDirectionCharacters) {
   for (const char* hidden :
        {"\u0085", "\u009f", "\u00ad", "\u061c", "\u180e", "\u200b", "\u200e", "\u200f", "\u2028",
