@@ -110,16 +110,8 @@ HttpResponse customer_history(const ApiContext& context, const HttpRequest& requ
       !domain::can_read_history(who.caller, customer->state.organization_id)) {
     return not_found_response(request);
   }
-  // An owner reads what the customer did since it came to the owner's organization; the
-  // platform's auditors and SuperAdmins read all of it.
-  std::uint64_t since = 1;
-  if (who.caller.platform_role == domain::PlatformRole::none) {
-    auto joined = replay::customer_history_since(context.store, id);
-    if (!joined) return unavailable_response(request, joined.error().message);
-    since = *joined;
-  }
   return history_of(context, request, {domain::customer_stream(id), domain::sessions_stream(id)},
-                    since);
+                    domain::history_starts_at(who.caller, customer->state));
 }
 
 HttpResponse global_log(const ApiContext& context, const HttpRequest& request,

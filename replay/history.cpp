@@ -4,10 +4,7 @@
 
 #include <algorithm>
 #include <memory>
-#include <ranges>
 
-#include "domain/customer/customer.hpp"
-#include "domain/customer/customer_events.hpp"
 #include "eventstore/column_families.hpp"
 #include "eventstore/key_encoding.hpp"
 
@@ -83,16 +80,6 @@ std::expected<HistoryPage, StoreError> read_history(const eventstore::Store& sto
   }
   if (last < merged.size()) page.next_from = merged[last];
   return page;
-}
-
-std::expected<std::uint64_t, StoreError> customer_history_since(const eventstore::Store& store,
-                                                                std::string_view customer_id) {
-  auto envelopes = store.read_stream(domain::customer_stream(customer_id));
-  if (!envelopes) return std::unexpected(envelopes.error());
-  const auto moved = std::ranges::find_if(std::views::reverse(*envelopes), [](const auto& e) {
-    return e.type == domain::CustomerMoved::kType;
-  });
-  return moved == std::views::reverse(*envelopes).end() ? 1 : moved->position;
 }
 
 std::expected<HistoryPage, StoreError> read_log_page(const eventstore::Store& store,

@@ -14,7 +14,6 @@
 #include <expected>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "eventstore/store.hpp"
@@ -27,7 +26,7 @@ struct HistoryQuery {
   std::optional<std::uint64_t> page;  // 1-based; when set, `from` is ignored
   std::uint64_t page_size{100};       // >= 1
   // Events before this position are not part of the history at all (not counted, not paged):
-  // a customer's history as its current organization reads it (customer_history_since).
+  // a customer's history as its current organization reads it (domain::history_starts_at).
   std::uint64_t since{1};
 };
 
@@ -45,12 +44,6 @@ struct HistoryPage {
 // (n - 1) * page_size + 1).
 [[nodiscard]] std::expected<HistoryPage, eventstore::StoreError> read_log_page(
     const eventstore::Store& store, std::uint64_t from, std::uint64_t page_size);
-
-// Where a customer's history starts for its current organization's owners: the position of
-// its latest CustomerMoved (how it came to that organization), or 1 when it never moved. What
-// it did in organizations before is theirs (SPEC: nobody sees another organization's history).
-[[nodiscard]] std::expected<std::uint64_t, eventstore::StoreError> customer_history_since(
-    const eventstore::Store& store, std::string_view customer_id);
 
 // The positions of a stream's events, in order, up to `last_position`.
 [[nodiscard]] std::expected<std::vector<std::uint64_t>, eventstore::StoreError> stream_positions(

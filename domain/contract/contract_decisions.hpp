@@ -76,6 +76,6 @@ struct AcceptContract {
                                                           const Caller& caller,
                                                           const ContractAssignments& assignments,
                                                           const ContractAcceptances& mine,
-                                                          std::uint64_t joined_position = 0);
+                                                          std::uint64_t joined_position);
 
 }  // namespace orgd::domain

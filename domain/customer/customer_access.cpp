@@ -1,5 +1,7 @@
 #include "domain/customer/customer_access.hpp"
 
+#include <algorithm>
+
 #include "domain/organization/organization.hpp"
 #include "domain/organization/organization_access.hpp"
 
@@ -38,6 +40,11 @@ bool can_follow_members(const Caller& caller, std::string_view organization_id,
                         const AncestorChain& ancestors) {
   return can_list_members(caller, organization_id) ||
          can_manage(caller, organization_id, ancestors);
+}
+
+std::uint64_t history_starts_at(const Caller& caller, const Customer& customer) {
+  if (caller.platform_role != PlatformRole::none) return 1;
+  return std::max<std::uint64_t>(customer.joined_position, 1);
 }
 
 }  // namespace orgd::domain

@@ -10,6 +10,7 @@
 // customers see them and no owner or admin changes them, wherever they sit. Seen from Default,
 // an owner could otherwise pull the SuperAdmin into its own organization and change its email.
 
+#include <cstdint>
 #include <string_view>
 
 #include "domain/caller.hpp"
@@ -36,5 +37,11 @@ namespace orgd::domain {
 // Plain members above it see the organization, not its customers.
 [[nodiscard]] bool can_follow_members(const Caller& caller, std::string_view organization_id,
                                       const AncestorChain& ancestors);
+
+// The log position a caller allowed to read `customer`'s history reads it from: the platform's
+// accounts from the start (1), an owner from where the customer came to the owner's
+// organization (Customer::joined_position). What it did in organizations before is theirs
+// (SPEC: nobody sees another organization's history).
+[[nodiscard]] std::uint64_t history_starts_at(const Caller& caller, const Customer& customer);
 
 }  // namespace orgd::domain

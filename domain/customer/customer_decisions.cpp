@@ -83,6 +83,11 @@ std::optional<DomainError> check_registration(const RegisterCustomer& c, const C
   if (!platform_role_from(c.platform_role)) {
     problems.push_back({"platformRole", "must be superadmin, auditor or null"});
   }
+  // Customers wait in Default without a role (nobody owns or runs it): another one asked for
+  // is refused rather than dropped, so the answer never differs from the request unsaid.
+  if (problems.empty() && c.organization_id == kDefaultOrganizationId && c.role != "member") {
+    problems.push_back({"role", "customers in Default have no role: leave it out, or send member"});
+  }
   if (!problems.empty()) return invalid(std::move(problems));
   // Before the organization's existence: another tenant's organization must answer as an
   // unknown one does.
@@ -104,12 +109,6 @@ std::expected<Decision, DomainError> decide(const Customer& existing, const Regi
   if (!c.platform_role.empty() && !organization.is_default()) {
     return std::unexpected(invalid(
         {{"platformRole", "platform accounts belong to Default: leave organizationId out"}}));
-  }
-  // Customers wait in Default without a role (nobody owns or runs it): another one asked for
-  // is refused rather than dropped, so the answer never differs from the request unsaid.
-  if (organization.is_default() && c.role != "member") {
-    return std::unexpected(
-        invalid({{"role", "customers in Default have no role: leave it out, or send member"}}));
   }
   if (existing.version != 0) {
     return std::unexpected(refused(DomainErrorCode::already_exists, "customer-id-taken",

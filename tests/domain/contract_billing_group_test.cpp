@@ -89,33 +89,30 @@ TEST(Contracts, OwnersAndAdminsAssignToTheirOrganization) {
 TEST(Contracts, CustomersAcceptForThemselvesOwnersForTheOrganization) {
   auto assigned = fold<ContractAssignments>({ContractAssigned{"k"}});
   auto member = member_of("a", OrganizationRole::member);
-  auto mine = decide(contract(2), AcceptContract{"k", false}, member, assigned, {});
+  auto mine = decide(contract(2), AcceptContract{"k", false}, member, assigned, {}, 0);
   ASSERT_TRUE(mine.has_value());
   EXPECT_EQ(mine->writes[0].stream_id, "contract-acceptances-c-a");
   EXPECT_EQ(std::get<ContractAccepted>(mine->writes[0].events.at(0)).revision, 2u);
   EXPECT_TRUE(mine->writes[1].events.empty()) << "the revision accepted is guarded";
-  EXPECT_EQ(decide(contract(), AcceptContract{"k", true}, member, assigned, {}).error().code,
+  EXPECT_EQ(decide(contract(), AcceptContract{"k", true}, member, assigned, {}, 0).error().code,
             DomainErrorCode::forbidden);
   auto for_org = decide(contract(), AcceptContract{"k", true},
-                        member_of("a", OrganizationRole::owner), assigned, {});
+                        member_of("a", OrganizationRole::owner), assigned, {}, 0);
   ASSERT_TRUE(for_org.has_value());
   EXPECT_EQ(for_org->writes[0].stream_id, "contract-assignments-a");
-  EXPECT_EQ(decide(contract(), AcceptContract{"k", false}, member, ContractAssignments{}, {})
+  EXPECT_EQ(decide(contract(), AcceptContract{"k", false}, member, ContractAssignments{}, {}, 0)
                 .error()
                 .code,
             DomainErrorCode::not_found)
       << "only assigned contracts are accepted";
   auto accepted = fold<ContractAcceptances>({ContractAccepted{"k", 1}});
-  EXPECT_TRUE(decide(contract(), AcceptContract{"k", false}, member, assigned, accepted)
+  EXPECT_TRUE(decide(contract(), AcceptContract{"k", false}, member, assigned, accepted, 0)
                   ->writes.empty());
-  EXPECT_FALSE(decide(contract(2), AcceptContract{"k", false}, member, assigned, accepted)
+  EXPECT_FALSE(decide(contract(2), AcceptContract{"k", false}, member, assigned, accepted, 0)
                    ->writes.empty())
       << "a new version needs accepting again";
 }
 
-// A customer accepts its organization's contracts: accepted while in another organization,
-// the same revision is accepted again after a move. Acceptances logged before they named an
-// organization count in any.
 // An acceptance counts for the customer's present stay in its organization: one made before
 // it last came there (left, then came back) is not, and the customer accepts again.
 TEST(Contracts, AcceptanceIsForTheCustomersPresentStay) {
@@ -139,21 +136,24 @@ TEST(Contracts, AcceptanceIsForTheCustomersPresentStay) {
   EXPECT_EQ(customer.joined_position, 8u) << "a role change is no move";
 }
 
+// A customer accepts its organization's contracts: accepted while in another organization,
+// the same revision is accepted again after a move. Acceptances logged before they named an
+// organization count in any.
 TEST(Contracts, AcceptanceIsForTheOrganizationTheCustomerIsIn) {
   auto assigned = fold<ContractAssignments>({ContractAssigned{"k"}});
   auto member = member_of("a", OrganizationRole::member);
-  auto first = decide(contract(), AcceptContract{"k", false}, member, assigned, {});
+  auto first = decide(contract(), AcceptContract{"k", false}, member, assigned, {}, 0);
   ASSERT_TRUE(first.has_value());
   EXPECT_EQ(std::get<ContractAccepted>(first->writes[0].events.at(0)).organization_id, "a");
   auto in_a = fold<ContractAcceptances>({ContractAccepted{"k", 1, "a"}});
   EXPECT_TRUE(in_a.has_accepted("k", 1, "a", 0));
   EXPECT_FALSE(in_a.has_accepted("k", 1, "b", 0));
   EXPECT_TRUE(
-      decide(contract(), AcceptContract{"k", false}, member, assigned, in_a)->writes.empty());
+      decide(contract(), AcceptContract{"k", false}, member, assigned, in_a, 0)->writes.empty());
   auto moved = member_of("b", OrganizationRole::member);
   moved.customer_id = member.customer_id;
   auto again = decide(contract(), AcceptContract{"k", false}, moved,
-                      fold<ContractAssignments>({ContractAssigned{"k"}}), in_a);
+                      fold<ContractAssignments>({ContractAssigned{"k"}}), in_a, 0);
   ASSERT_TRUE(again.has_value());
   ASSERT_FALSE(again->writes.empty()) << "accepted in a is not accepted in b";
   EXPECT_EQ(std::get<ContractAccepted>(again->writes[0].events.at(0)).organization_id, "b");

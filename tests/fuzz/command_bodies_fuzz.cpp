@@ -95,22 +95,36 @@ void tear_down() {
   std::abort();
 }
 
+// As `token`'s holder; the SuperAdmin's when empty, nobody's when `anonymous`.
 HttpResult send(std::string_view method, std::string_view target, std::string_view body,
-                bool anonymous) {
+                bool anonymous, std::string_view token = {}) {
   orgd::test::Headers headers{{"Content-Type", "application/json"}};
-  if (!anonymous) headers.emplace_back("Authorization", "Bearer " + fixture->token);
+  if (!anonymous) {
+    headers.emplace_back("Authorization",
+                         "Bearer " + std::string(token.empty() ? fixture->token : token));
+  }
   return fixture->client->request(method, target, body, headers);
 }
 
-// The "id" of what a set-up request created.
-std::string created_id(std::string_view method, std::string_view target, std::string_view body) {
-  const HttpResult result = send(method, target, body, false);
+// The "id" of what a set-up request created (as `token`'s holder: see send).
+std::string created_id(std::string_view method, std::string_view target, std::string_view body,
+                       std::string_view token = {}) {
+  const HttpResult result = send(method, target, body, false, token);
   boost::system::error_code ec;
   const auto json = boost::json::parse(result.body, ec);
   if (result.status != 201 || ec || !json.is_object() || !json.as_object().contains("id")) {
     fail("set-up request failed", {method, target, false, body}, target, result);
   }
   return std::string(json.as_object().at("id").as_string());
+}
+
+// The securityToken of a login with `credentials` ({"email", "password"}).
+std::string session_token(std::string_view credentials) {
+  const HttpResult session = send("POST", "/api/v1/sessions", credentials, true);
+  boost::system::error_code ec;
+  const auto json = boost::json::parse(session.body, ec);
+  if (session.status != 201 || ec) fail("login failed", kCommandRoutes[0], "", session);
+  return std::string(json.as_object().at("securityToken").as_string());
 }
 
 std::string replace_placeholders(std::string text) {
@@ -215,11 +229,7 @@ void set_up() {
 
   const std::string login = R"({"email":")" + std::string(kAdminEmail) + R"(","password":")" +
                             std::string(kAdminPassword) + R"("})";
-  const HttpResult session = send("POST", "/api/v1/sessions", login, true);
-  boost::system::error_code ec;
-  const auto json = boost::json::parse(session.body, ec);
-  if (session.status != 201 || ec) fail("login failed", kCommandRoutes[0], "", session);
-  fixture->token = std::string(json.as_object().at("securityToken").as_string());
+  fixture->token = session_token(login);
 
   auto& ids = fixture->ids;
   ids["$ORG"] = created_id("POST", "/api/v1/organizations", R"({"name":"Fuzz Org"})");
@@ -232,8 +242,12 @@ void set_up() {
                              R"({"name":"Fuzzers","kind":"customers"})");
   ids["$CONTRACT"] =
       created_id("POST", "/api/v1/contracts", R"({"title":"T","text":"Terms.","version":"1"})");
-  ids["$RESOURCE"] =
-      created_id("POST", "/api/v1/resources", R"({"kind":"app-backend","name":"Fuzz Backend"})");
+  // A resource belongs to a customer (platform accounts own none); the SuperAdmin, whose
+  // token the fuzzed commands carry, reaches it as it reaches every resource.
+  const std::string member =
+      session_token(R"({"email":"member@fuzz.test","password":"password-0"})");
+  ids["$RESOURCE"] = created_id("POST", "/api/v1/resources",
+                                R"({"kind":"app-backend","name":"Fuzz Backend"})", member);
 }
 
 void check_answer(const CommandRoute& route, std::string_view target, const HttpResult& result,
