@@ -1,5 +1,6 @@
 #include "api/application.hpp"
 
+#include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "api/billing_routes.hpp"
@@ -128,6 +129,12 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
   auto runner = projections::ProjectionRunner::start(*parts->store, projections::make_projections());
   if (!runner) return std::unexpected("cannot start projections: " + runner.error());
   parts->projections = std::move(*runner);
+  if (const auto& emptied = parts->projections->read_models().emptied_at_open(); !emptied.empty()) {
+    spdlog::warn(
+        "read models {} were written by a release with another layout: rebuilding them from the "
+        "log ({} events); /readyz answers 503 until they have caught up",
+        fmt::join(emptied, ", "), head_at_start);
+  }
   parts->workers = std::make_unique<WorkerPool>(2);
   parts->retry_workers = std::make_unique<WorkerPool>(1);
   parts->context = std::make_unique<ApiContext>(*parts->store, *parts->projections, *parts->workers,

@@ -56,6 +56,7 @@ std::expected<void, std::string> ReadModelHandles::empty_outdated() {
       return std::unexpected("reading the layout of read model " + logical + ": " + s.ToString());
     }
     if (auto cleared = clear_read_model(target); !cleared) return cleared;
+    emptied_.push_back(logical);
   }
   return {};
 }

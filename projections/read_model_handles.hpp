@@ -65,6 +65,10 @@ class ReadModelHandles {
   // column family behind, which the next open with drop_orphans removes.
   void drop(const Generation& generation);
 
+  // The read models open() emptied for another layout (logical names): the runner rebuilds
+  // them from position 1, which an operator should hear about (minutes on a large log).
+  [[nodiscard]] const std::vector<std::string>& emptied_at_open() const { return emptied_; }
+
  private:
   struct Slot {
     std::atomic<rocksdb::ColumnFamilyHandle*> cf{nullptr};
@@ -84,6 +88,7 @@ class ReadModelHandles {
   mutable std::mutex mutex_;
   std::vector<rocksdb::ColumnFamilyHandle*> owned_;  // created here; guarded by mutex_
   std::uint64_t next_generation_{2};                 // guarded by mutex_
+  std::vector<std::string> emptied_;                 // fixed after open
 };
 
 // The live column family of `logical`: through `handles` when given, else the store's own

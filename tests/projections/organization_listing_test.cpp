@@ -239,6 +239,8 @@ TEST_F(OrganizationListingTest, AReadModelOfAnotherLayoutIsRebuiltAtStart) {
   ASSERT_TRUE(store_->db()->Delete({}, cf, kReadModelLayoutKey).ok());
   const auto customers = dump("customers");
   start_runner();
+  EXPECT_EQ(runner_->read_models().emptied_at_open(), std::vector<std::string>{"organizations"})
+      << "the one to rebuild is named, for orgd to say so";
   ASSERT_TRUE(wait_applied());
   EXPECT_EQ(dump("organizations"), before) << "emptied and replayed from position 1";
   EXPECT_EQ(dump("customers"), customers) << "a read model of this layout is left alone";
