@@ -64,6 +64,15 @@ bool is_space(char32_t c) {
          c == 0x205F || c == 0x3000;
 }
 
+// Characters that show nothing on their own, which a name needs only between others: the
+// zero-width non-joiner and joiner (Persian and Indic words, emoji sequences), the combining
+// grapheme joiner, the Hangul fillers and the blank Braille pattern. At an end, or as the whole
+// name, they make "Acme\u200d" look like "Acme", or a name look empty.
+bool is_blank_between(char32_t c) {
+  return c == 0x200C || c == 0x200D || c == 0x34F || c == 0x115F || c == 0x1160 || c == 0x2800 ||
+         c == 0x3164 || c == 0xFFA0;
+}
+
 // The last code point of non-empty valid UTF-8.
 char32_t last_code_point(std::string_view utf8) {
   std::size_t i = utf8.size() - 1;
@@ -133,6 +142,9 @@ void check_name(FieldProblems& out, std::string_view field, std::string_view val
     add(out, field, "must not contain invisible or text-direction characters");
   } else if (is_space(code_point_at(value, 0).first) || is_space(last_code_point(value))) {
     add(out, field, "must not start or end with a space");
+  } else if (is_blank_between(code_point_at(value, 0).first) ||
+             is_blank_between(last_code_point(value))) {
+    add(out, field, "must not start or end with a character that shows nothing");
   }
 }
 

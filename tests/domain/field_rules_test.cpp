@@ -65,6 +65,24 @@ TEST(FieldRules, NamesRejectUnicodeSpacesAtEitherEnd) {
   EXPECT_TRUE(accent.empty()) << "a multi-byte last letter is no space";
 }
 
+// Joiners and fillers show nothing on their own: between letters they stay (Persian, emoji),
+// at an end or as the whole name they are refused.
+TEST(FieldRules, NamesRejectJoinersAndFillersAtEitherEnd) {
+  for (const std::string_view name : {"Acme\u200d", "\u200cAcme", "\u200d", "\u3164", "\uffa0",
+                                      "\u2800", "Acme\u034f", "\u115fAcme"}) {
+    FieldProblems p;
+    check_name(p, "name", name, 100);
+    ASSERT_EQ(p.size(), 1u) << name;
+    EXPECT_EQ(p[0].message, "must not start or end with a character that shows nothing");
+  }
+  FieldProblems between;
+  check_name(between, "name",
+             "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 "
+             "\U0001f469\u200d\U0001f4bb",
+             100);
+  EXPECT_TRUE(between.empty()) << "a Persian word and an emoji sequence keep their joiners";
+}
+
 TEST(FieldRules, NamesRejectInvisibleAndTextDirectionCharacters) {
   for (const char* hidden :
        {"\u0085", "\u009f", "\u00ad", "\u061c", "\u180e", "\u200b", "\u200e", "\u200f", "\u2028",
