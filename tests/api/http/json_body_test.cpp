@@ -326,6 +326,35 @@ TEST(JsonObjectReader, FinishOnARequestChecksTheContentType) {
   EXPECT_EQ(json.name, "A");
 }
 
+// For a body that may be left out: none at all is an object without members (whatever the
+// Content-Type, which a bodiless request need not send), so required members are still missing;
+// any other body is read as finish() reads it.
+TEST(JsonObjectReader, FinishOptionalTakesNoBodyAsAnEmptyObject) {
+  HttpRequest request;
+  request.path = "/api/v1/invoices/x/pay";
+  request.trace_id = "t1";
+  EXPECT_TRUE(JsonObjectReader().finish_optional(request)) << "no body, no Content-Type";
+
+  bool flag = false;
+  std::string needed;
+  JsonObjectReader with_members;
+  with_members.boolean("flag", flag).string("needed", needed, {.required = true});
+  const auto missing = with_members.finish_optional(request);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, Kind::invalid_fields);
+
+  request.body = "{}";
+  request.content_type = "text/plain";
+  EXPECT_EQ(JsonObjectReader().finish_optional(request).error().kind, Kind::unsupported_media_type);
+  request.content_type = "application/json";
+  EXPECT_TRUE(JsonObjectReader().finish_optional(request));
+  request.body = R"({"status":"void"})";
+  EXPECT_EQ(JsonObjectReader().finish_optional(request).error().kind, Kind::invalid_fields)
+      << "a member nobody declared is refused, not ignored";
+  request.body = "{not json";
+  EXPECT_EQ(JsonObjectReader().finish_optional(request).error().kind, Kind::malformed);
+}
+
 TEST(JsonBodyProblem, MapsEachKind) {
   HttpRequest request;
   request.path = "/x";
