@@ -160,8 +160,9 @@ class JsonObjectReader {
   // Checks request.content_type first, then parses request.body.
   [[nodiscard]] std::expected<void, JsonBodyError> finish(const HttpRequest& request);
   // For a body that may be left out (an action whose members are all optional, or that has
-  // none): an empty body is an object without members; any other is read as finish() reads it,
-  // so a body that is not JSON, or names a member not declared, is refused, never ignored.
+  // none): an empty body (or JSON whitespace alone) is an object without members; any other is
+  // read as finish() reads it, so a body that is not JSON, or names a member not declared, is
+  // refused, never ignored.
   [[nodiscard]] std::expected<void, JsonBodyError> finish_optional(const HttpRequest& request);
 
  private:

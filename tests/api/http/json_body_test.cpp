@@ -334,6 +334,9 @@ TEST(JsonObjectReader, FinishOptionalTakesNoBodyAsAnEmptyObject) {
   request.path = "/api/v1/invoices/x/pay";
   request.trace_id = "t1";
   EXPECT_TRUE(JsonObjectReader().finish_optional(request)) << "no body, no Content-Type";
+  request.body = " \r\n\t";
+  EXPECT_TRUE(JsonObjectReader().finish_optional(request)) << "whitespace says nothing either";
+  request.body.clear();
 
   bool flag = false;
   std::string needed;
