@@ -120,6 +120,15 @@ std::expected<BackupInfo, std::string> backup(const eventstore::Store& store,
                                               const fs::path& target) {
   std::error_code ec;
   if (fs::exists(target, ec)) return std::unexpected(target.string() + " already exists");
+  // RocksDB makes the checkpoint's own directory, not those above it: `backup
+  // /backups/orgd-2026-11-23` on a machine without /backups failed.
+  if (target.has_parent_path()) {
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) {
+      return std::unexpected("cannot create " + target.parent_path().string() + ": " +
+                             ec.message());
+    }
+  }
   rocksdb::Checkpoint* raw = nullptr;
   auto s = rocksdb::Checkpoint::Create(store.db(), &raw);
   if (!s.ok()) return std::unexpected("cannot start a checkpoint: " + s.ToString());

@@ -293,6 +293,11 @@ TEST_F(OrgctlTest, BackupAndRestore) {
   EXPECT_NE(restored.output.find("restored 40 events"), std::string::npos) << restored.output;
   EXPECT_EQ(orgctl("verify").code, 0);
   EXPECT_EQ(orgctl("restore '" + (dir_ / "bk").string() + "'", "elsewhere").code, 0);
+  // Into directories that do not exist yet, as the README's /backups/orgd-<date>.
+  const auto nested = dir_ / "backups" / "daily" / "bk";
+  auto deep = orgctl("backup '" + nested.string() + "'");
+  ASSERT_EQ(deep.code, 0) << deep.output;
+  EXPECT_TRUE(std::filesystem::exists(nested / "CURRENT"));
 }
 
 }  // namespace
