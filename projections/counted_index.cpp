@@ -208,16 +208,7 @@ class TreeWriter {
     return count;
   }
 
-  Result remove_tree() {
-    std::vector<std::string> keys;
-    auto scanned = batch_.scan_prefix(tree_, [&](std::string_view key, std::string_view) {
-      keys.emplace_back(key);
-      return true;
-    });
-    if (!scanned) return scanned;
-    for (const auto& key : keys) batch_.erase(key);
-    return {};
-  }
+  Result remove_tree() { return batch_.erase_prefix(tree_); }
 
   ReadModelBatch& batch_;
   std::string prefix_;

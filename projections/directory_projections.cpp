@@ -96,15 +96,7 @@ Result on_contract(ReadModelBatch& batch, const eventstore::Envelope& e,
 // comes back to an organization it accepted a contract in.
 Result on_contract(ReadModelBatch& batch, const eventstore::Envelope& e,
                    const domain::CustomerMoved&) {
-  const std::string prefix = pair_key('u', after_prefix(e.stream_id, "customer-"), "");
-  std::vector<std::string> earlier;
-  auto scanned = batch.scan_prefix(prefix, [&](std::string_view key, std::string_view) {
-    earlier.emplace_back(key);
-    return true;
-  });
-  if (!scanned) return scanned;
-  for (const auto& key : earlier) batch.erase(key);
-  return {};
+  return batch.erase_prefix(pair_key('u', after_prefix(e.stream_id, "customer-"), ""));
 }
 
 template <class Other>
@@ -154,13 +146,7 @@ Result on_group(ReadModelBatch& batch, const eventstore::Envelope& e, const doma
   const std::string id = after_prefix(e.stream_id, "group-");
   auto row = load<GroupRow>(batch, group_row_key(id));
   if (!row) return std::unexpected(row.error());
-  std::vector<std::string> members;
-  auto scanned = batch.scan_prefix(group_member_prefix(id), [&](std::string_view key, std::string_view) {
-    members.emplace_back(key);
-    return true;
-  });
-  if (!scanned) return scanned;
-  for (const auto& key : members) batch.erase(key);
+  if (auto erased = batch.erase_prefix(group_member_prefix(id)); !erased) return erased;
   batch.erase(group_row_key(id));
   return erase_counted(batch, organization_groups_prefix(row->organization_id),
                        group_index_suffix(*row));

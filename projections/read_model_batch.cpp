@@ -131,6 +131,18 @@ std::expected<void, std::string> ReadModelBatch::scan_prefix(
   return scan_from(prefix, prefix, visit);
 }
 
+std::expected<void, std::string> ReadModelBatch::erase_prefix(std::string_view prefix) {
+  // Collected first: a scan must not see the batch change under it.
+  std::vector<std::string> keys;
+  auto scanned = scan_prefix(prefix, [&](std::string_view key, std::string_view) {
+    keys.emplace_back(key);
+    return true;
+  });
+  if (!scanned) return scanned;
+  for (const auto& key : keys) erase(key);
+  return {};
+}
+
 std::expected<void, std::string> ReadModelBatch::scan_from(
     std::string_view prefix, std::string_view start,
     const std::function<bool(std::string_view key, std::string_view value)>& visit) {

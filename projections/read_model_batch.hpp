@@ -82,6 +82,8 @@ class ReadModelBatch {
   [[nodiscard]] std::expected<void, std::string> scan_prefix(
       std::string_view prefix,
       const std::function<bool(std::string_view key, std::string_view value)>& visit);
+  // Stages the removal of every key starting with `prefix`, as this batch would leave them.
+  [[nodiscard]] std::expected<void, std::string> erase_prefix(std::string_view prefix);
   // Like scan_prefix, starting at the first key >= `start` (which starts with `prefix`).
   [[nodiscard]] std::expected<void, std::string> scan_from(
       std::string_view prefix, std::string_view start,

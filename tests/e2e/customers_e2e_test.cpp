@@ -96,14 +96,8 @@ TEST_F(Customers, AnOwnerReadsAMovedCustomersHistoryFromItsArrival) {
          R"({"role":"admin"})")
           .status,
       200);
-  ASSERT_EQ(as(acme.token, "DELETE",
-               "/api/v1/organizations/" + acme.organization_id + "/members/" + mia.customer_id)
-                .status,
-            204);
-  ASSERT_EQ(as(globex.token, "POST", "/api/v1/organizations/" + globex.organization_id + "/members",
-               R"({"customerId":")" + mia.customer_id + "\"}")
-                .status,
-            201);
+  ASSERT_EQ(remove_member(acme, mia.customer_id).status, 204);
+  ASSERT_EQ(add_member(globex, mia.customer_id).status, 201);
   const std::string history = "/api/v1/customers/" + mia.customer_id + "/history";
   auto seen = as(globex.token, "GET", history);
   ASSERT_EQ(seen.status, 200) << seen.body;

@@ -145,6 +145,17 @@ class OrgdTest : public ::testing::Test {
     return client_->request(method, target, body, auth(token));
   }
 
+  // MoveCustomer into `by`'s organization (from Default), and removal from it (back to
+  // Default), as `by`.
+  test::HttpResult add_member(const Account& by, const std::string& customer_id) {
+    return as(by.token, "POST", "/api/v1/organizations/" + by.organization_id + "/members",
+              R"({"customerId":")" + customer_id + "\"}");
+  }
+  test::HttpResult remove_member(const Account& by, const std::string& customer_id) {
+    return as(by.token, "DELETE",
+              "/api/v1/organizations/" + by.organization_id + "/members/" + customer_id);
+  }
+
   std::shared_ptr<rocksdb::Env> storage_env_;  // the operating system's file system when null
   TempDir dir_;
   std::unique_ptr<api::Application> app_;
