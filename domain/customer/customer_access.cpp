@@ -11,9 +11,8 @@ bool can_view(const Caller& caller, const Customer& customer) {
   if (caller.platform_role != PlatformRole::none) return true;
   if (caller.customer_id == customer.id) return true;
   if (customer.is_platform_account()) return false;
-  if (caller.organization_id == customer.organization_id) return true;
-  return customer.organization_id == kDefaultOrganizationId &&
-         caller.manages_own_organization();
+  if (customer.organization_id == kDefaultOrganizationId) return caller.manages_own_organization();
+  return caller.organization_id == customer.organization_id;
 }
 
 bool can_manage(const Caller& caller, const Customer& customer) {
@@ -32,8 +31,8 @@ bool can_set_password(const Caller& caller, std::string_view customer_id) {
 
 bool can_list_members(const Caller& caller, std::string_view organization_id) {
   if (caller.platform_role != PlatformRole::none) return true;
-  if (caller.organization_id == organization_id) return true;
-  return organization_id == kDefaultOrganizationId && caller.manages_own_organization();
+  if (organization_id == kDefaultOrganizationId) return caller.manages_own_organization();
+  return caller.organization_id == organization_id;
 }
 
 bool can_follow_members(const Caller& caller, std::string_view organization_id,

@@ -6,6 +6,11 @@
 // "only customers that are in the logged in organization or in the default organization get
 // listed"). SuperAdmin and auditor see everyone.
 //
+// Customers waiting in Default see none of the others there: Default is nobody's tenant but a
+// waiting room, where the people removed from every organization and those a SuperAdmin
+// created wait side by side, strangers to each other (they had seen each other's names and
+// emails until 2026-12-04). Default has no owner or admin (its customers have no role).
+//
 // Platform accounts (the SuperAdmin, auditors) answer to the platform alone: no organization's
 // customers see them and no owner or admin changes them, wherever they sit. Seen from Default,
 // an owner could otherwise pull the SuperAdmin into its own organization and change its email.
@@ -28,8 +33,8 @@ namespace orgd::domain {
 // Set a customer's password: the customer itself (with its current password) or a SuperAdmin.
 [[nodiscard]] bool can_set_password(const Caller& caller, std::string_view customer_id);
 
-// List an organization's members: its own customers, owners and admins also Default's, and
-// the platform roles any.
+// List an organization's members: its own customers (but Default's own, see above), owners
+// and admins also Default's, and the platform roles any.
 [[nodiscard]] bool can_list_members(const Caller& caller, std::string_view organization_id);
 
 // Follow which of an organization's members still have to accept its contracts: whoever may

@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "domain/customer/customer_access.hpp"
 #include "domain/customer/customer_decisions.hpp"
 #include "domain/signup.hpp"
 #include "tests/domain/groups_left.hpp"
@@ -93,6 +94,21 @@ TEST(MoveCustomer, MembersCannotAddAndOutsidersSeeNothing) {
   auto by_outsider = decide(customer("c", kDefault), MoveCustomer{"c", "a"},
                             member_of("b", OrganizationRole::owner), org("a", "A"), {}, {});
   EXPECT_EQ(by_outsider.error().code, DomainErrorCode::not_found);
+}
+
+// Default is a waiting room of strangers, removed from one organization or another: none of
+// them sees the others (their names and emails), only owners and admins picking new members do.
+TEST(CustomerAccess, CustomersWaitingInDefaultSeeOnlyThemselves) {
+  const Caller waiting{"w", PlatformRole::none, std::string(kDefault), OrganizationRole::member};
+  EXPECT_TRUE(can_view(waiting, customer("w", kDefault)));
+  EXPECT_FALSE(can_view(waiting, customer("other", kDefault)));
+  EXPECT_FALSE(can_list_members(waiting, kDefault));
+  EXPECT_TRUE(can_view(member_of("a", OrganizationRole::admin), customer("other", kDefault)));
+  EXPECT_TRUE(can_list_members(member_of("a", OrganizationRole::owner), kDefault));
+  EXPECT_FALSE(can_list_members(member_of("a", OrganizationRole::member), kDefault));
+  EXPECT_TRUE(can_view(member_of("a", OrganizationRole::member), customer("colleague", "a")));
+  EXPECT_TRUE(can_list_members(member_of("a", OrganizationRole::member), "a"));
+  EXPECT_TRUE(can_list_members(superadmin(), kDefault));
 }
 
 TEST(RemoveMember, SendsTheCustomerBackToDefault) {

@@ -1,5 +1,7 @@
 // Tenant isolation: every role of one organization, against every endpoint of another.
 
+#include <set>
+
 #include "tests/e2e/orgd_fixture.hpp"
 
 namespace orgd::e2e {
@@ -169,6 +171,34 @@ TEST_F(Isolation, PlatformAccountsAreOutOfEveryOwnersReach) {
   EXPECT_EQ(str(json(self_move), "type").find("platform-account") != std::string::npos, true)
       << self_move.body;
   EXPECT_FALSE(login().empty()) << "the SuperAdmin still logs in";
+}
+
+// Default is where customers removed from any organization wait: strangers from different
+// tenants, who must not see each other's names and emails. Owners and admins still pick from
+// there.
+TEST_F(Isolation, CustomersWaitingInDefaultDoNotSeeEachOther) {
+  ASSERT_EQ(remove_member(a_.owner, a_.member.customer_id).status, 204);
+  ASSERT_EQ(remove_member(b_.owner, b_.member.customer_id).status, 204);
+  const std::string default_members =
+      "/api/v1/organizations/" + std::string(domain::kDefaultOrganizationId) + "/members";
+  for (const auto* waiting : {&a_.member, &b_.member}) {
+    const auto* stranger = waiting == &a_.member ? &b_.member : &a_.member;
+    for (const std::string& other : {stranger->customer_id, waiting_}) {
+      EXPECT_EQ(as(waiting->token, "GET", "/api/v1/customers/" + other).status, 404);
+      EXPECT_EQ(as(waiting->token, "GET", "/api/v1/customers/" + other + "/history").status, 404);
+    }
+    auto own = as(waiting->token, "GET", "/api/v1/customers/" + waiting->customer_id);
+    EXPECT_EQ(own.status, 200) << own.body;
+    EXPECT_EQ(str(json(own), "organizationId"), domain::kDefaultOrganizationId);
+    EXPECT_EQ(as(waiting->token, "GET", default_members).status, 404)
+        << "Default's member list is for the owners and admins picking from it";
+  }
+  auto listing = json(as(b_.admin.token, "GET", default_members + "?pageSize=100"));
+  std::set<std::string> listed;
+  for (const auto& m : listing.at("members").as_array()) listed.insert(str(m, "id"));
+  EXPECT_TRUE(listed.contains(a_.member.customer_id)) << "an admin picks from everyone there";
+  EXPECT_TRUE(listed.contains(waiting_));
+  EXPECT_EQ(add_member(b_.admin, a_.member.customer_id).status, 201);
 }
 
 TEST_F(Isolation, InsideATenantRolesDecide) {
