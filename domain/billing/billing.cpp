@@ -41,6 +41,12 @@ DomainError forbidden(std::string message) {
   return refused(DomainErrorCode::forbidden, "forbidden", std::move(message));
 }
 
+// Default is no tenant but where customers wait for one, with no owner to pay or choose.
+DomainError default_is_not_billed() {
+  return refused(DomainErrorCode::rule_violated, "default-organization",
+                 "Default is not billed: its billing plan stays and it gets no invoices");
+}
+
 DomainError invoice_not_found(std::string_view id) {
   return refused(DomainErrorCode::not_found, "not-found",
                  "invoice " + std::string(id) + " does not exist");
@@ -107,6 +113,7 @@ std::expected<Decision, DomainError> decide(const Organization& organization,
                                  "billing plan")) {
     return std::unexpected(*refusal);
   }
+  if (organization.is_default()) return std::unexpected(default_is_not_billed());
   if (c.expected_version != 0 && c.expected_version != organization.version) {
     return std::unexpected(refused(DomainErrorCode::version_conflict, "version-conflict",
                                    "If-Match names version " + std::to_string(c.expected_version) +
@@ -140,6 +147,7 @@ std::expected<Decision, DomainError> decide(const Invoice& existing, const Issue
     return std::unexpected(refused(DomainErrorCode::not_found, "not-found",
                                    "organization " + c.organization_id + " does not exist"));
   }
+  if (organization.is_default()) return std::unexpected(default_is_not_billed());
   if (existing.exists()) {
     return std::unexpected(refused(DomainErrorCode::already_exists, "invoice-id-taken",
                                    "invoice " + c.id + " exists"));

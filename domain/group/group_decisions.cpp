@@ -107,6 +107,13 @@ std::expected<Decision, DomainError> decide(const Group& existing, const CreateG
     return std::unexpected(refused(DomainErrorCode::forbidden, "forbidden",
                                    "only the organization's owners and admins create groups"));
   }
+  // Default's customers are strangers waiting to join an organization (customer_access.hpp):
+  // a group would gather them and show each of them the others.
+  if (organization.is_default()) {
+    return std::unexpected(refused(DomainErrorCode::rule_violated, "default-organization",
+                                   "Default has no groups but its two global ones: its "
+                                   "customers wait there for an organization"));
+  }
   FieldProblems problems;
   check_name(problems, "name", c.name, 100);
   if (c.kind != kCustomersGroupKind && c.kind != kThingsGroupKind) {

@@ -59,6 +59,24 @@ TEST(Contracts, NotAssignableToDefault) {
   EXPECT_EQ(d.error().rule, "default-organization");
 }
 
+// Default is no tenant: its customers wait there for an organization. Nobody bills it, and no
+// group gathers those strangers -- not even at a SuperAdmin's word.
+TEST(Default, IsNotBilledNorGrouped) {
+  const std::string def(kDefaultOrganizationId);
+  const Organization default_organization = org(def, "Default");
+  auto plan = decide(default_organization, ChangeBillingPlan{def, "pro"}, superadmin(), {});
+  ASSERT_FALSE(plan.has_value());
+  EXPECT_EQ(plan.error().rule, "default-organization");
+  auto invoice = decide(Invoice{}, IssueInvoice{"i", def, "2026-11", 100, "EUR"}, superadmin(),
+                        default_organization);
+  ASSERT_FALSE(invoice.has_value());
+  EXPECT_EQ(invoice.error().rule, "default-organization");
+  auto group = decide(Group{}, CreateGroup{"g", def, "Waiting", "customers"}, superadmin(),
+                      default_organization, {});
+  ASSERT_FALSE(group.has_value());
+  EXPECT_EQ(group.error().rule, "default-organization");
+}
+
 TEST(Contracts, OwnersAndAdminsAssignToTheirOrganization) {
   auto a = org("a", "A");
   auto d = decide(contract(), AssignContract{"a", "k"}, member_of("a", OrganizationRole::admin), a,
