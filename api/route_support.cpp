@@ -65,7 +65,9 @@ std::expected<Authenticated, HttpResponse> authenticate(const ApiContext& contex
 }
 
 std::expected<std::uint64_t, HttpResponse> optional_if_match(const HttpRequest& request) {
-  if (request.if_match.empty()) return 0;
+  // RFC 9110's "*" matches any current representation: it names no version, and the command
+  // needs its target to exist anyway (404 otherwise).
+  if (request.if_match.empty() || request.if_match == "*") return 0;
   auto version = parse_if_match(request.if_match);
   if (!version || *version == 0) {
     return std::unexpected(bad_request_response(request, "If-Match",

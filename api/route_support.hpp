@@ -31,10 +31,11 @@ void set_event_position(HttpResponse& response, std::uint64_t position);
                                                                       const HttpRequest& request);
 
 // The version an update is conditioned on: the body's updateVersion or If-Match ("\"3\"" or
-// "3"). Neither: 428. Both but different, or an unparsable If-Match: 400.
+// "3"). Neither (an If-Match of "*" names none): 428. Both but different, or an unparsable
+// If-Match: 400.
 [[nodiscard]] std::expected<std::uint64_t, HttpResponse> required_version(
     const HttpRequest& request, std::optional<std::int64_t> body_version);
-// Like required_version, but a missing version is allowed (0).
+// Like required_version, but a missing version, or If-Match "*", is allowed (0).
 [[nodiscard]] std::expected<std::uint64_t, HttpResponse> optional_if_match(
     const HttpRequest& request);
 

@@ -284,6 +284,28 @@ TEST_F(Organizations, UpdateNeedsAVersionAndHonoursIfMatch) {
   EXPECT_EQ(echoed.status, 200) << echoed.body;
 }
 
+// RFC 9110's `If-Match: *` matches whatever version is current: where a version is optional
+// (a delete) it asks for none, where an update needs one it names none (428). Before, a 400.
+TEST_F(Organizations, IfMatchAnyNamesNoVersion) {
+  const std::string id = str(create_org("Any Version"), "id");
+  auto headers = auth(token_);
+  headers.emplace_back("If-Match", "*");
+  auto put =
+      client_->request("PUT", "/api/v1/organizations/" + id, R"({"description":"y"})", headers);
+  EXPECT_EQ(put.status, 428) << put.body;
+  auto versioned = client_->request("PUT", "/api/v1/organizations/" + id,
+                                    R"({"description":"y","updateVersion":1})", headers);
+  EXPECT_EQ(versioned.status, 200) << versioned.body;
+  auto weak = auth(token_);
+  weak.emplace_back("If-Match", "W/\"2\"");
+  EXPECT_EQ(client_->request("DELETE", "/api/v1/organizations/" + id, "", weak).status, 400)
+      << "a weak tag never matches (RFC 9110 compares strongly)";
+  auto deleted = client_->request("DELETE", "/api/v1/organizations/" + id, "", headers);
+  EXPECT_EQ(deleted.status, 204) << deleted.body;
+  EXPECT_EQ(client_->request("DELETE", "/api/v1/organizations/" + id, "", headers).status, 404)
+      << "* matches only what exists";
+}
+
 // A listing remembers its documents at a snapshot (rows_at_snapshot.hpp) and its pages
 // (index_page.hpp); an update must show in the next page all the same.
 TEST_F(Organizations, ListingsShowAnUpdateAtOnce) {
