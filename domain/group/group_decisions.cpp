@@ -85,7 +85,10 @@ void leave_groups(Decision& decision, std::span<const Group> groups,
 }
 
 bool can_view_group(const Caller& caller, std::string_view organization_id) {
-  return caller.platform_role != PlatformRole::none || caller.organization_id == organization_id;
+  if (caller.platform_role != PlatformRole::none) return true;
+  // Default's global customers group lists the customers waiting there, who do not see each
+  // other (customer_access.hpp).
+  return caller.organization_id == organization_id && organization_id != kDefaultOrganizationId;
 }
 
 std::optional<DomainError> check_group_listing(const Caller& caller,

@@ -90,7 +90,8 @@ struct DeleteGroup {
 void leave_groups(Decision& decision, std::span<const Group> groups,
                   std::string_view organization_id, std::string_view member_id);
 
-// Who sees a group: the platform roles and the customers of its organization.
+// Who sees a group: the platform roles and the customers of its organization (but Default's:
+// its customers do not see each other).
 [[nodiscard]] bool can_view_group(const Caller& caller, std::string_view organization_id);
 // Listing an existing organization's groups: not-found when it is out of the caller's reach
 // (`ancestors`: its parent first), forbidden when it is in reach (an organization below the

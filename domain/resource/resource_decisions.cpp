@@ -270,11 +270,14 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Trans
   if (auto conflict = stale(current, c.expected_version)) return std::unexpected(*conflict);
   // A customer of another organization is reported exactly like an unknown one: a transfer
   // must not reveal who exists elsewhere.
-  // A platform account, which sits in Default, is out of reach the same way.
+  // A platform account, which sits in Default, is out of reach the same way, and so is every
+  // customer waiting in Default for one who waits there too: they are strangers to each other
+  // (customer_access.hpp), and a transfer that succeeded would tell who waits there.
   const bool reachable =
       new_owner.exists &&
       (who.caller.is_superadmin() ||
-       (new_owner.organization_id == current.organization_id && !new_owner.platform_account));
+       (new_owner.organization_id == current.organization_id && !new_owner.platform_account &&
+        current.organization_id != kDefaultOrganizationId));
   if (!reachable) {
     return std::unexpected(
         invalid({{"customerId", "no such customer in the resource's organization"}}));

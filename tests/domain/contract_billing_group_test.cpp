@@ -75,6 +75,11 @@ TEST(Default, IsNotBilledNorGrouped) {
                       default_organization, {});
   ASSERT_FALSE(group.has_value());
   EXPECT_EQ(group.error().rule, "default-organization");
+  // Its global customers group lists the customers waiting there: not to one another.
+  const Caller waiting{"w", PlatformRole::none, def, OrganizationRole::member};
+  EXPECT_FALSE(can_view_group(waiting, def));
+  EXPECT_TRUE(can_view_group(superadmin(), def));
+  EXPECT_TRUE(can_view_group(member_of("a", OrganizationRole::member), "a"));
 }
 
 TEST(Contracts, OwnersAndAdminsAssignToTheirOrganization) {

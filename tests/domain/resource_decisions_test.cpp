@@ -354,8 +354,21 @@ TEST(TransferOwnership, NeverToAPlatformAccount) {
   auto by_superadmin = decide(in_default, TransferOwnership{"r", "sa"}, superadmin(), platform, {});
   ASSERT_FALSE(by_superadmin.has_value());
   EXPECT_EQ(by_superadmin.error().rule, "platform-account");
-  NewOwnerFacts ordinary{true, kDefault, 1, false};
-  EXPECT_TRUE(decide(in_default, TransferOwnership{"r", "bob"}, alice_in_default, ordinary, {}));
+}
+
+// Customers waiting in Default are strangers to each other: a transfer between two of them
+// answers as one to nobody (had it succeeded, it would have told who waits there), and only a
+// SuperAdmin hands a resource in Default to someone waiting there.
+TEST(TransferOwnership, NotBetweenCustomersWaitingInDefault) {
+  const Resource in_default = given({created("plugin", "alice", kDefault)});
+  const auto alice_in_default = customer("alice", kDefault);
+  NewOwnerFacts waiting{true, kDefault, 1, false};
+  auto d = decide(in_default, TransferOwnership{"r", "bob"}, alice_in_default, waiting, {});
+  auto unknown = decide(in_default, TransferOwnership{"r", "x"}, alice_in_default, {}, {});
+  ASSERT_FALSE(d.has_value());
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(d.error().fields, unknown.error().fields);
+  EXPECT_TRUE(decide(in_default, TransferOwnership{"r", "bob"}, superadmin(), waiting, {}));
 }
 
 TEST(GrantAccess, UnknownPrincipalsKindsAndPermissionsAreInvalid) {

@@ -193,6 +193,27 @@ TEST_F(Isolation, CustomersWaitingInDefaultDoNotSeeEachOther) {
     EXPECT_EQ(as(waiting->token, "GET", default_members).status, 404)
         << "Default's member list is for the owners and admins picking from it";
   }
+  // Nor through Default's global customers group, which lists them...
+  const std::string default_org = std::string(domain::kDefaultOrganizationId);
+  std::string everyone;
+  const auto groups = json(call("GET", "/api/v1/organizations/" + default_org + "/groups"));
+  for (const auto& g : groups.at("groups").as_array()) {
+    if (g.at("global").as_bool() && str(g, "kind") == "customers") everyone = str(g, "id");
+  }
+  ASSERT_FALSE(everyone.empty());
+  EXPECT_EQ(as(a_.member.token, "GET", "/api/v1/groups/" + everyone).status, 404);
+  EXPECT_EQ(as(a_.member.token, "GET", "/api/v1/organizations/" + default_org + "/groups").status,
+            403);
+  // ... nor by handing one a resource: that answers as for a customer who does not exist.
+  auto resource =
+      as(a_.member.token, "POST", "/api/v1/resources", R"({"kind":"thing","name":"Mine"})");
+  ASSERT_EQ(resource.status, 201) << resource.body;
+  const std::string owner = "/api/v1/resources/" + str(json(resource), "id") + "/owner";
+  auto to_stranger = as(a_.member.token, "POST", owner, R"({"customerId":")" + waiting_ + "\"}");
+  auto to_nobody = as(a_.member.token, "POST", owner,
+                      R"({"customerId":"00000000-0000-4000-8000-000000000000"})");
+  EXPECT_EQ(to_stranger.status, 400) << to_stranger.body;
+  EXPECT_EQ(json(to_stranger).at("errors"), json(to_nobody).at("errors"));
   auto listing = json(as(b_.admin.token, "GET", default_members + "?pageSize=100"));
   std::set<std::string> listed;
   for (const auto& m : listing.at("members").as_array()) listed.insert(str(m, "id"));
