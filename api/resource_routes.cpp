@@ -385,6 +385,22 @@ std::expected<domain::PrincipalFacts, HttpResponse> principal_facts(const ApiCon
   return facts;
 }
 
+// The grant as its command recorded it: the command's last event, at `position`. Not from the
+// read model, where a concurrent grant to the same principal may have replaced it already: the
+// command had succeeded, and its answer was a 404 (which an Idempotency-Key then replayed).
+std::optional<projections::GrantRow> recorded_grant(const ApiContext& context,
+                                                    std::uint64_t position,
+                                                    const std::string& grant_id) {
+  auto envelopes = context.store.read_all(position, 1);
+  if (!envelopes || envelopes->empty()) return std::nullopt;
+  const auto& envelope = envelopes->front();
+  auto event = domain::decode_event(envelope.type, envelope.schema_version, envelope.payload);
+  const auto* granted = event ? std::get_if<domain::ResourceAccessGranted>(&*event) : nullptr;
+  if (granted == nullptr || granted->grant_id != grant_id) return std::nullopt;
+  return projections::GrantRow{granted->grant_id,   granted->principal_kind, granted->principal_id,
+                               granted->permission, envelope.timestamp_ms,   envelope.actor};
+}
+
 void add_grant(ApiContext& context, HttpRequest request, const Authenticated& who,
                const std::string& id, Responder respond) {
   auto version = optional_if_match(request);
@@ -413,19 +429,13 @@ void add_grant(ApiContext& context, HttpRequest request, const Authenticated& wh
       [grant_id = command.grant_id](const ApiContext& ctx, const HttpRequest& req,
                                     const domain::Accessor&, const std::string& resource_id,
                                     std::uint64_t position) {
-        auto row = resources(ctx).get(resource_id);
-        if (!row) return unavailable_response(req, row.error().message);
-        if (*row) {
-          for (const auto& g : (*row)->grants) {
-            if (g.id != grant_id) continue;
-            auto response = json_response(201, to_body(grant_json(g)));
-            response.headers.emplace_back(
-                "Location", "/api/v1/resources/" + resource_id + "/grants/" + grant_id);
-            set_event_position(response, position);
-            return response;
-          }
-        }
-        return not_found_response(req);
+        auto grant = recorded_grant(ctx, position, grant_id);
+        if (!grant) return unavailable_response(req, "the grant's event cannot be read back");
+        auto response = json_response(201, to_body(grant_json(*grant)));
+        response.headers.emplace_back("Location",
+                                      "/api/v1/resources/" + resource_id + "/grants/" + grant_id);
+        set_event_position(response, position);
+        return response;
       },
       std::move(respond));
 }
