@@ -140,7 +140,8 @@ inline constexpr std::string_view kReadModelLayoutKey =
 // 7: the resources read model indexes the members of things groups too (resources_projection.hpp).
 // 8: a customer's contract acceptances leave the contracts read model when it changes
 //    organization (directory_projections.cpp).
-inline constexpr std::uint64_t kReadModelLayout = 8;
+// 9: a resource is indexed as owned by its owner in its organization (resources_projection.hpp).
+inline constexpr std::uint64_t kReadModelLayout = 9;
 
 // Fixed-width big-endian encodings keep numeric keys in numeric order.
 [[nodiscard]] std::string encode_u64(std::uint64_t value);

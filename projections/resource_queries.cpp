@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "domain/organization/organization.hpp"
 #include "projections/counted_index_view.hpp"
 #include "projections/index_page.hpp"
 #include "projections/read_model_batch.hpp"
@@ -111,8 +112,12 @@ class Merge {
 
 std::vector<std::string> scopes_for(const ResourceViewer& v) {
   if (v.sees_all) return {scope_all_resources()};
-  std::vector<std::string> scopes{scope_owned_by(v.customer_id),
+  // What it owns counts in its organization and in Default (domain::can_control).
+  std::vector<std::string> scopes{scope_owned_by(v.customer_id, domain::kDefaultOrganizationId),
                                   scope_granted_to("customer", v.customer_id)};
+  if (!v.organization_id.empty() && v.organization_id != domain::kDefaultOrganizationId) {
+    scopes.push_back(scope_owned_by(v.customer_id, v.organization_id));
+  }
   if (!v.organization_id.empty()) {
     scopes.push_back(v.sees_organization ? scope_belonging_to(v.organization_id)
                                          : scope_granted_to("organization", v.organization_id));

@@ -2,11 +2,11 @@
 // Reads of the resource read model. Each call sees one consistent snapshot.
 //
 // Cost: get is one point read; groups_of is one short prefix scan plus one point read.
-// A listing merges the caller's index ranges (owned by it, granted to it, to each of its
-// groups, to its organization, and for owners/admins everything of their organization) in
-// creation order, removing duplicates: a page costs a seek per range plus the entries up to
-// it (a cursor starts right after the previous page; a page number walks from the start,
-// except for the platform roles, whose single range's count tree finds the page's first
+// A listing merges the caller's index ranges (owned by it in its organization and in Default,
+// granted to it, to each of its groups, to its organization, and for owners/admins everything
+// of their organization) in creation order, removing duplicates: a page costs a seek per range plus
+// the entries up to it (a cursor starts right after the previous page; a page number walks from the
+// start, except for the platform roles, whose single range's count tree finds the page's first
 // entry). totalElements is the tree's root for the platform roles; for everyone else it is
 // counted by that merge, so it grows with the number of resources the caller may see.
 // Thread-safety: any thread.

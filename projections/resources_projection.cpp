@@ -20,7 +20,8 @@ std::string id_after(std::string_view stream, std::string_view prefix) {
 
 // Every scope the resource is listed under.
 std::vector<std::string> scopes_of(const ResourceRow& row) {
-  std::vector<std::string> scopes{scope_all_resources(), scope_owned_by(row.owner_id),
+  std::vector<std::string> scopes{scope_all_resources(),
+                                  scope_owned_by(row.owner_id, row.organization_id),
                                   scope_belonging_to(row.organization_id)};
   for (const auto& grant : row.grants) {
     scopes.push_back(scope_granted_to(grant.principal_kind, grant.principal_id));
@@ -218,7 +219,9 @@ Result on(ReadModelBatch&, const eventstore::Envelope&, const Other&) {
 
 std::string resource_row_key(std::string_view id) { return "r" + std::string(id); }
 std::string scope_all_resources() { return "a"; }
-std::string scope_owned_by(std::string_view customer_id) { return "o:" + std::string(customer_id); }
+std::string scope_owned_by(std::string_view customer_id, std::string_view organization_id) {
+  return "o:" + std::string(customer_id) + ":" + std::string(organization_id);
+}
 std::string scope_belonging_to(std::string_view organization_id) {
   return "b:" + std::string(organization_id);
 }

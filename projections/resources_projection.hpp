@@ -32,7 +32,10 @@ inline constexpr std::string_view kAllKinds = "*";
 
 [[nodiscard]] std::string resource_row_key(std::string_view id);
 [[nodiscard]] std::string scope_all_resources();
-[[nodiscard]] std::string scope_owned_by(std::string_view customer_id);
+// What `customer_id` owns in `organization_id`: an owner's rights count only there (and in
+// Default), see domain/resource/resource_access.hpp.
+[[nodiscard]] std::string scope_owned_by(std::string_view customer_id,
+                                         std::string_view organization_id);
 [[nodiscard]] std::string scope_belonging_to(std::string_view organization_id);
 [[nodiscard]] std::string scope_granted_to(std::string_view principal_kind,
                                            std::string_view principal_id);

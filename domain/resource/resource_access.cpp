@@ -2,11 +2,19 @@
 
 #include <algorithm>
 
+#include "domain/organization/organization.hpp"
+
 namespace orgd::domain {
 namespace {
 
 bool manages_resource_organization(const Caller& caller, const Resource& resource) {
   return sees_organization_resources(caller) && caller.organization_id == resource.organization_id;
+}
+
+bool owns_where_it_is(const Caller& caller, const Resource& resource) {
+  return caller.customer_id == resource.owner_id &&
+         (caller.organization_id == resource.organization_id ||
+          resource.organization_id == kDefaultOrganizationId);
 }
 
 bool names(const Grant& grant, const Accessor& who) {
@@ -65,7 +73,7 @@ bool can_administer(const Accessor& who, const Resource& resource) {
 bool can_control(const Caller& caller, const Resource& resource) {
   if (caller.is_superadmin()) return true;
   if (caller.platform_role != PlatformRole::none) return false;
-  return caller.customer_id == resource.owner_id || manages_resource_organization(caller, resource);
+  return owns_where_it_is(caller, resource) || manages_resource_organization(caller, resource);
 }
 
 }  // namespace orgd::domain

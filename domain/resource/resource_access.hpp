@@ -7,6 +7,13 @@
 // Permissions are ordered: write includes read, admin includes write and managing grants.
 // Deleting and transferring ownership is for the resource's controllers only: its owner, the
 // owners/admins of its organization, and a SuperAdmin -- never for a grantee.
+//
+// An owner's rights count while it is a customer of the resource's organization: a resource
+// is something an organization owns (SPEC), and a customer removed from it (or whose
+// organization was deleted) must not go on reading and sharing it, nor learn from it who is
+// still there. Its organization's owners and admins keep the resource and may hand it to one of
+// their customers; its owner gets its rights back if it returns. A resource in Default stays its
+// owner's wherever the owner goes: it was made while waiting, for nobody else.
 
 #include <optional>
 
@@ -27,7 +34,8 @@ namespace orgd::domain {
 [[nodiscard]] bool can_control(const Caller& caller, const Resource& resource);
 
 // For listings, the same rule by whole sets: the platform roles see every resource; owners and
-// admins see every resource of their organization; everyone else what it owns or was granted.
+// admins see every resource of their organization; everyone else what it owns there or in
+// Default, and what it was granted.
 [[nodiscard]] bool sees_every_resource(const Caller& caller);
 [[nodiscard]] bool sees_organization_resources(const Caller& caller);
 

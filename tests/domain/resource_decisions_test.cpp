@@ -160,6 +160,25 @@ TEST(ResourceAccess, OwnersAndAdminsOfTheResourcesOrganizationControlIt) {
   EXPECT_FALSE(can_control(customer("boss", "other", OrganizationRole::owner).caller, r));
 }
 
+// A resource is its organization's: an owner removed from it (now waiting in Default, or moved
+// on) keeps only what it was granted, and gets its rights back if it returns. What it made
+// while waiting in Default stays its own wherever it goes.
+TEST(ResourceAccess, AnOwnersRightsCountInsideTheResourcesOrganization) {
+  const Accessor removed = customer("alice", kDefault);
+  EXPECT_FALSE(effective_permission(plugin(), removed).has_value());
+  EXPECT_FALSE(can_control(removed.caller, plugin()));
+  EXPECT_EQ(effective_permission(plugin(), alice()), Permission::admin) << "back in acme";
+  EXPECT_EQ(effective_permission(plugin({ResourceAccessGranted{"g1", "customer", "alice", "read"}}),
+                                 removed),
+            Permission::read)
+      << "a grant to it still counts";
+  const Resource made_while_waiting = given({created("plugin", "alice", kDefault)});
+  EXPECT_EQ(effective_permission(made_while_waiting, alice()), Permission::admin);
+  EXPECT_EQ(effective_permission(plugin(), customer("boss", "acme", OrganizationRole::owner)),
+            Permission::admin)
+      << "its organization keeps it";
+}
+
 TEST(ResourceAccess, GrantsToTheCustomerItsGroupsAndItsOrganizationAddUp) {
   const Resource r = plugin({ResourceAccessGranted{"g1", "customer", "bob", "read"},
                              ResourceAccessGranted{"g2", "group", "devs", "write"},

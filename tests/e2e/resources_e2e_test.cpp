@@ -412,6 +412,32 @@ TEST_F(Resources, RacingGrantsEachAnswerTheirOwnGrant) {
   EXPECT_EQ(resource.at("grants").as_array().size(), 1u) << "one grant per principal";
 }
 
+// A resource is its organization's: a creator removed from it stops seeing it (it had gone on
+// reading the tenant's edits and grants, sharing it, and probing who was still there), the
+// organization keeps it, and the creator's rights come back with the creator. What it makes
+// while waiting in Default stays its own.
+TEST_F(Resources, AnOwnerRemovedFromItsOrganizationLeavesItsResourcesThere) {
+  const std::string made = str(create(creator_.token, "dashboard", "Quarterly"), "id");
+  ASSERT_EQ(remove_member(alpha_owner_, creator_.customer_id).status, 204);
+  EXPECT_EQ(read(creator_.token, made), 404);
+  EXPECT_FALSE(listed(creator_.token).contains(made));
+  EXPECT_EQ(
+      grant(creator_.token, made, "organization", alpha_owner_.organization_id, "read").status,
+      404);
+  auto kept = as(alpha_owner_.token, "GET", "/api/v1/resources/" + made);
+  ASSERT_EQ(kept.status, 200) << kept.body;
+  EXPECT_EQ(str(json(kept), "ownerId"), creator_.customer_id);
+  const std::string waiting = str(create(creator_.token, "thing", "Notebook"), "id");
+  EXPECT_EQ(read(creator_.token, waiting), 200);
+  ASSERT_EQ(add_member(alpha_owner_, creator_.customer_id).status, 201);
+  EXPECT_EQ(read(creator_.token, made), 200) << "back in its organization, it owns it again";
+  EXPECT_EQ(read(creator_.token, waiting), 200) << "made in Default, it stays its own";
+  EXPECT_EQ(listed(creator_.token), (std::set<std::string>{made, waiting}));
+  auto handed = as(alpha_owner_.token, "POST", "/api/v1/resources/" + made + "/owner",
+                   serialize(object{{"customerId", colleague_.customer_id}}));
+  EXPECT_EQ(handed.status, 200) << handed.body;
+}
+
 TEST_F(Resources, OwnershipTransferTakesEffectOnTheNextRequest) {
   const std::string id = str(create(creator_.token, "module", "Billing"), "id");
   auto outside = as(creator_.token, "POST", "/api/v1/resources/" + id + "/owner",
