@@ -13,8 +13,7 @@ bool manages_resource_organization(const Caller& caller, const Resource& resourc
 
 bool owns_where_it_is(const Caller& caller, const Resource& resource) {
   return caller.customer_id == resource.owner_id &&
-         (caller.organization_id == resource.organization_id ||
-          resource.organization_id == kDefaultOrganizationId);
+         owner_rights_count(resource, caller.organization_id);
 }
 
 bool names(const Grant& grant, const Accessor& who) {
@@ -68,6 +67,11 @@ bool can_administer(const Accessor& who, const Resource& resource) {
   if (who.caller.platform_role == PlatformRole::auditor) return false;
   const auto permission = effective_permission(resource, who);
   return permission && *permission == Permission::admin;
+}
+
+bool owner_rights_count(const Resource& resource, std::string_view owner_organization_id) {
+  return owner_organization_id == resource.organization_id ||
+         resource.organization_id == kDefaultOrganizationId;
 }
 
 bool can_control(const Caller& caller, const Resource& resource) {

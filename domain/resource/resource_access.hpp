@@ -16,6 +16,7 @@
 // owner's wherever the owner goes: it was made while waiting, for nobody else.
 
 #include <optional>
+#include <string_view>
 
 #include "domain/caller.hpp"
 #include "domain/resource/resource.hpp"
@@ -32,6 +33,10 @@ namespace orgd::domain {
 [[nodiscard]] bool can_administer(const Accessor& who, const Resource& resource);
 // Delete, transfer ownership.
 [[nodiscard]] bool can_control(const Caller& caller, const Resource& resource);
+// Whether the resource's owner, now a customer of `owner_organization_id`, holds an owner's
+// rights on it (see above).
+[[nodiscard]] bool owner_rights_count(const Resource& resource,
+                                      std::string_view owner_organization_id);
 
 // For listings, the same rule by whole sets: the platform roles see every resource; owners and
 // admins see every resource of their organization; everyone else what it owns there or in

@@ -82,7 +82,9 @@ std::optional<DomainError> check_principal(const Resource& current, PrincipalKin
   if (facts.platform_account) return platform_account_refused("hold no grants");
   switch (kind) {
     case PrincipalKind::customer:
-      if (c.principal_id == current.owner_id) {
+      // An owner that left the resource's organization holds only what it is granted.
+      if (c.principal_id == current.owner_id &&
+          owner_rights_count(current, facts.organization_id)) {
         return invalid({{"principalId", "is the owner, who has full access already"}});
       }
       break;
@@ -284,7 +286,11 @@ std::expected<Decision, DomainError> decide(const Resource& current, const Trans
   }
   if (new_owner.platform_account) return std::unexpected(platform_account_refused("own nothing"));
   Decision d;
-  if (c.new_owner_id == current.owner_id) return d;  // already the owner: nothing changes
+  // Already the owner, where its rights count: nothing changes. One that left the resource's
+  // organization is handed it as anyone else would be (by a SuperAdmin: it moves with it).
+  if (c.new_owner_id == current.owner_id && new_owner.organization_id == current.organization_id) {
+    return d;
+  }
   std::vector<Event> events;
   if (new_owner.organization_id != current.organization_id) {
     for (const auto& grant : current.grants) {

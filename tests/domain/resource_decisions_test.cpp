@@ -177,6 +177,24 @@ TEST(ResourceAccess, AnOwnersRightsCountInsideTheResourcesOrganization) {
   EXPECT_EQ(effective_permission(plugin(), customer("boss", "acme", OrganizationRole::owner)),
             Permission::admin)
       << "its organization keeps it";
+  // So it may be granted access like anyone else...
+  const auto boss = customer("boss", "acme", OrganizationRole::owner);
+  EXPECT_TRUE(
+      decide(plugin(), grant("customer", "alice", "read"), boss, existing_customer(kDefault)));
+  EXPECT_FALSE(
+      decide(plugin(), grant("customer", "alice", "read"), boss, existing_customer("acme")))
+      << "not while its rights count";
+  // ... and a SuperAdmin handing it back moves it to where the owner is now.
+  auto back = decide(plugin(), TransferOwnership{"r", "alice"}, superadmin(),
+                     NewOwnerFacts{true, kDefault, 3}, {});
+  ASSERT_TRUE(back.has_value());
+  ASSERT_FALSE(back->writes.empty()) << "not a silent no-op";
+  const auto& moved = back->writes.at(0).events;
+  EXPECT_EQ(std::get<ResourceOwnershipTransferred>(moved.back()).organization_id, kDefault);
+  EXPECT_TRUE(
+      decide(plugin(), TransferOwnership{"r", "alice"}, alice(), NewOwnerFacts{true, "acme", 3}, {})
+          ->writes.empty())
+      << "already the owner, where its rights count";
 }
 
 TEST(ResourceAccess, GrantsToTheCustomerItsGroupsAndItsOrganizationAddUp) {

@@ -427,6 +427,11 @@ TEST_F(Resources, AnOwnerRemovedFromItsOrganizationLeavesItsResourcesThere) {
   auto kept = as(alpha_owner_.token, "GET", "/api/v1/resources/" + made);
   ASSERT_EQ(kept.status, 200) << kept.body;
   EXPECT_EQ(str(json(kept), "ownerId"), creator_.customer_id);
+  auto regranted = grant(alpha_owner_.token, made, "customer", creator_.customer_id, "read");
+  EXPECT_EQ(regranted.status, 201)
+      << "gone, its owner holds what it is granted: " << regranted.body;
+  EXPECT_EQ(read(creator_.token, made), 200);
+  EXPECT_EQ(write(creator_.token, made), 403);
   const std::string waiting = str(create(creator_.token, "thing", "Notebook"), "id");
   EXPECT_EQ(read(creator_.token, waiting), 200);
   ASSERT_EQ(add_member(alpha_owner_, creator_.customer_id).status, 201);
