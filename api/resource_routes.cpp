@@ -53,27 +53,11 @@ ApiKey new_api_key() {
   return k;
 }
 
-// Rebuilds an aggregate from its stream (write side: never from read models, which may lag).
-template <class State>
-std::expected<State, std::string> fold(const eventstore::Store& store, const std::string& stream,
-                                       State state) {
-  auto envelopes = store.read_stream(stream);
-  if (!envelopes) return std::unexpected(envelopes.error().message);
-  for (const auto& e : *envelopes) {
-    auto event = domain::decode_event(e.type, e.schema_version, e.payload);
-    if (!event) return std::unexpected(event.error());
-    state = domain::apply(std::move(state), *event,
-                          domain::EventMeta{e.version, e.timestamp_ms, e.actor, e.position});
-  }
-  return state;
-}
-
 std::expected<domain::Resource, HttpResponse> load_resource(const ApiContext& context,
                                                             const HttpRequest& request,
                                                             const std::string& id) {
-  domain::Resource initial;
-  initial.id = id;
-  auto resource = fold(context.store, domain::resource_stream(id), std::move(initial));
+  // From its stream (write side: never from the read model, which may lag).
+  auto resource = context.loader.resource(id);
   if (!resource) return std::unexpected(unavailable_response(request, resource.error()));
   return std::move(*resource);
 }

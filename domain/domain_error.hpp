@@ -3,7 +3,9 @@
 // domain only says what went wrong and where.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -40,6 +42,18 @@ struct DomainError {
 [[nodiscard]] inline DomainError refused(DomainErrorCode code, std::string rule,
                                          std::string message) {
   return {code, std::move(message), {}, std::move(rule)};
+}
+
+// An If-Match precondition (`expected`, 0: none sent) on an aggregate (`what`: "group", ...) now
+// at `current`: nullopt when it holds. Callers check it after visibility, so a stale
+// precondition tells nothing about what one cannot see.
+[[nodiscard]] inline std::optional<DomainError> stale_if_match(std::uint64_t expected,
+                                                               std::uint64_t current,
+                                                               std::string_view what) {
+  if (expected == 0 || expected == current) return std::nullopt;
+  return refused(DomainErrorCode::version_conflict, "version-conflict",
+                 "If-Match names version " + std::to_string(expected) + "; the " +
+                     std::string(what) + " is at version " + std::to_string(current));
 }
 
 }  // namespace orgd::domain

@@ -114,11 +114,8 @@ std::expected<Decision, DomainError> decide(const Organization& organization,
     return std::unexpected(*refusal);
   }
   if (organization.is_default()) return std::unexpected(default_is_not_billed());
-  if (c.expected_version != 0 && c.expected_version != organization.version) {
-    return std::unexpected(refused(DomainErrorCode::version_conflict, "version-conflict",
-                                   "If-Match names version " + std::to_string(c.expected_version) +
-                                       "; the organization is at version " +
-                                       std::to_string(organization.version)));
+  if (auto stale = stale_if_match(c.expected_version, organization.version, "organization")) {
+    return std::unexpected(*stale);
   }
   FieldProblems problems;
   check_slug(problems, "billingPlan", c.billing_plan, 64);

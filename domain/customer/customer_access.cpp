@@ -11,8 +11,8 @@ bool can_view(const Caller& caller, const Customer& customer) {
   if (caller.platform_role != PlatformRole::none) return true;
   if (caller.customer_id == customer.id) return true;
   if (customer.is_platform_account()) return false;
-  if (customer.organization_id == kDefaultOrganizationId) return caller.manages_own_organization();
-  return caller.organization_id == customer.organization_id;
+  // Whoever may list its organization's members: Default's to their owners and admins only.
+  return can_list_members(caller, customer.organization_id);
 }
 
 bool can_manage(const Caller& caller, const Customer& customer) {

@@ -33,12 +33,7 @@ std::optional<DomainError> check_editable(const Group& group, std::string_view i
     return refused(DomainErrorCode::rule_violated, "global-group",
                    "a global group follows its organization and cannot be edited or deleted");
   }
-  if (expected_version != 0 && expected_version != group.version) {
-    return refused(DomainErrorCode::version_conflict, "version-conflict",
-                   "If-Match names version " + std::to_string(expected_version) +
-                       "; the group is at version " + std::to_string(group.version));
-  }
-  return std::nullopt;
+  return stale_if_match(expected_version, group.version, "group");
 }
 
 // Adds `member_id` (nothing when it is a member already), guarded by the version of the stream

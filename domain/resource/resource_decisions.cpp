@@ -48,13 +48,8 @@ bool touches_flags(const ResourcePatch& p) {
 
 std::string no_such(PrincipalKind kind) { return "no such " + std::string(to_string(kind)); }
 
-// The If-Match a caller sent (0: none) when the resource is no longer at that version. Checked
-// after visibility, so a stale precondition tells nothing about a resource one cannot see.
 std::optional<DomainError> stale(const Resource& current, std::uint64_t expected_version) {
-  if (expected_version == 0 || expected_version == current.version) return std::nullopt;
-  return refused(DomainErrorCode::version_conflict, "version-conflict",
-                 "If-Match names version " + std::to_string(expected_version) +
-                     "; the resource is at version " + std::to_string(current.version));
+  return stale_if_match(expected_version, current.version, "resource");
 }
 
 // Platform accounts stand outside organizations: a SuperAdmin reaches every resource already,
