@@ -131,7 +131,8 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
   parts->projections = std::move(*runner);
   if (const auto& emptied = parts->projections->read_models().emptied_at_open(); !emptied.empty()) {
     spdlog::warn(
-        "read models {} were written by a release with another layout: rebuilding them from the "
+        "read models {} were written by a release with another layout, or by a rebuild that did "
+        "not finish: rebuilding them from the "
         "log ({} events); /readyz answers 503 until they have caught up",
         fmt::join(emptied, ", "), head_at_start);
   }

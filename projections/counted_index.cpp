@@ -5,6 +5,7 @@
 
 #include "eventstore/printable_bytes.hpp"
 #include "projections/counted_index_layout.hpp"
+#include "projections/uncounted_indexes.hpp"
 
 namespace orgd::projections {
 namespace {
@@ -238,6 +239,7 @@ std::expected<void, std::string> put_counted(ReadModelBatch& batch, std::string_
 void start_counted(ReadModelBatch& batch, std::string_view prefix, std::string_view suffix,
                    std::string_view value) {
   static_assert(kUncountedMost >= 1, "a one-entry index must need no tree");
+  if (auto* later = batch.counted_later()) later->note_entry(prefix);
   batch.put(std::string(prefix) + std::string(suffix), value);
 }
 
@@ -250,6 +252,10 @@ std::expected<void, std::string> put_new_counted(ReadModelBatch& batch, std::str
                                                  std::string_view suffix, std::string_view value,
                                                  std::uint32_t fanout) {
   batch.put(std::string(prefix) + std::string(suffix), value);
+  if (auto* later = batch.counted_later()) {
+    later->note_entry(prefix);
+    return {};
+  }
   return TreeWriter(batch, prefix, fanout).add(suffix);
 }
 
@@ -260,6 +266,7 @@ std::expected<void, std::string> erase_counted(ReadModelBatch& batch, std::strin
   if (!existing) return std::unexpected(existing.error());
   if (!*existing) return {};  // nothing to erase, nothing to count down
   batch.erase(key);
+  if (batch.counted_later() != nullptr) return {};
   return TreeWriter(batch, prefix, fanout).remove(suffix);
 }
 

@@ -16,7 +16,9 @@
 // seek per level (plus, once every ~fanout puts, a split's walk).
 //
 // The shape depends only on the sequence of puts and erases: a replay of the same events
-// writes the same bytes.
+// writes the same bytes. A replay into an empty read model writes no tree while it runs and
+// builds each one from its entries at the end instead (uncounted_indexes.hpp: a batch that
+// counts later), in a packed shape of its own.
 //
 // Contract: every entry under a counted prefix is written through these functions (a plain
 // batch.put would not be counted); check_counted_indexes (counted_index_check.hpp) finds any

@@ -90,7 +90,8 @@ std::expected<void, std::string> ReadModelBatch::commit() {
 
 std::expected<void, std::string> ReadModelBatch::stage_into(rocksdb::WriteBatch& out) {
   if (!tree_error_.empty()) return std::unexpected(tree_error_);
-  put(kReadModelLayoutKey, encode_u64(kReadModelLayout));
+  put(kReadModelLayoutKey,
+      encode_u64(uncounted_ != nullptr ? kReadModelUncountedLayout : kReadModelLayout));
   for (const auto& [key, value] : staged_) {
     const auto s = value ? out.Put(cf_, key, *value) : out.Delete(cf_, key);
     if (!s.ok()) return std::unexpected("read model batch: " + s.ToString());

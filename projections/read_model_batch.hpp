@@ -35,6 +35,8 @@
 
 namespace orgd::projections {
 
+class UncountedIndexes;
+
 class ReadModelBatch {
  public:
   // What a batch staged and handed to a write that may not have landed yet (hand_off): each
@@ -69,6 +71,11 @@ class ReadModelBatch {
   [[nodiscard]] std::expected<Layer, std::string> hand_off(rocksdb::WriteBatch& out);
   // The count-tree changes staged (empty without a cache); the batch forgets them.
   [[nodiscard]] CountTreeCache::Changes take_tree_changes();
+  // From now on the counted indexes this batch writes are noted in `later` instead of counted
+  // (uncounted_indexes.hpp), and commits stamp kReadModelUncountedLayout until their trees
+  // are written. `later` (null: count again) must outlive the batch.
+  void count_later(UncountedIndexes* later) { uncounted_ = later; }
+  [[nodiscard]] UncountedIndexes* counted_later() const { return uncounted_; }
   // Remembers `key` until take_touched(): how a projection notes the rows whose derived keys it
   // stages once, in Projection::finish, however many events changed them. A rollback keeps
   // the notes (finish reads each row as the batch holds it, so a note too many costs nothing).
@@ -122,6 +129,7 @@ class ReadModelBatch {
   std::vector<std::pair<Staged::iterator, std::optional<std::optional<std::string>>>> undo_;
   std::vector<std::size_t> save_points_;  // sizes of undo_ at each save point
   std::string tree_error_;                // a tree that failed to load on a write
+  UncountedIndexes* uncounted_{nullptr};
   std::set<std::string, std::less<>> touched_;
 };
 
@@ -142,6 +150,10 @@ inline constexpr std::string_view kReadModelLayoutKey =
 //    organization (directory_projections.cpp).
 // 9: a resource is indexed as owned by its owner in its organization (resources_projection.hpp).
 inline constexpr std::uint64_t kReadModelLayout = 9;
+// Stamped instead while a replay writes counted indexes without their trees
+// (uncounted_indexes.hpp): a read model left so by a replay that did not finish is another layout,
+// emptied and rebuilt.
+inline constexpr std::uint64_t kReadModelUncountedLayout = 0;
 
 // Fixed-width big-endian encodings keep numeric keys in numeric order.
 [[nodiscard]] std::string encode_u64(std::uint64_t value);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "domain/event_codec.hpp"
+#include "projections/uncounted_indexes.hpp"
 
 namespace orgd::projections {
 namespace {
@@ -56,6 +57,8 @@ struct JobState {
   // Only this replay writes the target while it runs, so its count trees can live in memory
   // from one chunk to the next (count_tree_cache.hpp), as they do for the live runner.
   CountTreeCache trees;
+  // A replay into an empty target counts its indexes at the end (uncounted_indexes.hpp).
+  std::optional<UncountedIndexes> uncounted;
   ReadModelBatch::Layer handed;   // the last chunk's changes...
   rocksdb::WriteBatch unwritten;  // ... and their write, until it is taken to be written
   std::optional<std::string> error;
@@ -68,6 +71,7 @@ std::expected<void, std::string> apply_chunk(const ReplayJob& job, JobState& sta
   {
     // Reads through the last chunk's layer: its write may still be on its way.
     ReadModelBatch batch(job.target.db, job.target.cf, &state.trees, &state.handed);
+    if (state.uncounted) batch.count_later(&*state.uncounted);
     for (std::size_t i = 0; i < chunk.envelopes.size(); ++i) {
       if (auto r = apply_one(*job.projection, chunk.envelopes[i], chunk.events[i], batch); !r) {
         return r;
@@ -115,6 +119,19 @@ std::expected<void, std::string> flush_targets(std::span<const ReplayJob> jobs) 
   return {};
 }
 
+// Writes the trees of the indexes a replay into an empty target wrote uncounted (its entries
+// all written by now), with the layout stamp that says the read model is whole again.
+std::expected<void, std::string> count_later_indexes(const ReplayJob& job, JobState& state) {
+  if (!state.uncounted) return {};
+  rocksdb::WriteBatch trees;
+  auto counted = count_uncounted(job.target.db, job.target.cf, *state.uncounted, trees);
+  if (!counted) return std::unexpected(counted.error());
+  state.uncounted.reset();
+  const auto stamped = trees.Put(job.target.cf, kReadModelLayoutKey, encode_u64(kReadModelLayout));
+  if (!stamped.ok()) return std::unexpected("read model batch: " + stamped.ToString());
+  return write(job, trees);
+}
+
 // The jobs are independent (each writes its own target with its own trees), so a chunk is
 // applied by up to hardware-concurrency threads at once, each taking the next job not yet
 // taken. Meanwhile the calling thread reads and decodes the next chunk, writes what the jobs
@@ -124,7 +141,8 @@ std::expected<void, std::string> flush_targets(std::span<const ReplayJob> jobs) 
 // would set up again every time.
 class Lanes {
  public:
-  Lanes(std::span<const ReplayJob> jobs, const ReplayHooks& hooks)
+  // `count_later`: the targets are empty, and their indexes are counted at the end (count()).
+  Lanes(std::span<const ReplayJob> jobs, const ReplayHooks& hooks, bool count_later)
       : jobs_(jobs),
         hooks_(hooks),
         states_(jobs.size()),
@@ -133,6 +151,9 @@ class Lanes {
                                             jobs.size() + 1) -
                       1),
         sync_(static_cast<std::ptrdiff_t>(helper_count_ + 1)) {
+    if (count_later) {
+      for (auto& state : states_) state.uncounted.emplace();
+    }
     for (std::size_t h = 0; h < helper_count_; ++h) helpers_.emplace_back([this] { help(); });
   }
   Lanes(const Lanes&) = delete;
@@ -151,8 +172,7 @@ class Lanes {
     std::vector<rocksdb::WriteBatch> last(jobs_.size());
     for (std::size_t j = 0; j < jobs_.size(); ++j) std::swap(last[j], states_[j].unwritten);
     chunk_ = &chunk;
-    next_job_ = 0;
-    sync_.arrive_and_wait();  // start
+    run_jobs();
     meanwhile();
     std::optional<std::string> write_error;
     for (std::size_t j = 0; j < jobs_.size() && !write_error; ++j) {
@@ -161,6 +181,15 @@ class Lanes {
     take_jobs();
     sync_.arrive_and_wait();  // every job done
     if (write_error) return std::unexpected(*write_error);
+    return first_error();
+  }
+
+  // Counts what the jobs wrote uncounted (after write_handed), a job to a lane as apply().
+  std::expected<void, std::string> count() {
+    chunk_ = nullptr;
+    run_jobs();
+    take_jobs();
+    sync_.arrive_and_wait();  // every job done
     return first_error();
   }
 
@@ -183,11 +212,17 @@ class Lanes {
     }
   }
 
+  void run_jobs() {
+    next_job_ = 0;
+    sync_.arrive_and_wait();  // start
+  }
+
+  // Applies the chunk, or counts when there is none.
   void take_jobs() {
     for (std::size_t j = next_job_++; j < jobs_.size(); j = next_job_++) {
-      if (auto r = apply_chunk(jobs_[j], states_[j], *chunk_, hooks_); !r) {
-        states_[j].error = r.error();
-      }
+      auto r = chunk_ != nullptr ? apply_chunk(jobs_[j], states_[j], *chunk_, hooks_)
+                                 : count_later_indexes(jobs_[j], states_[j]);
+      if (!r) states_[j].error = r.error();
     }
   }
 
@@ -202,7 +237,7 @@ class Lanes {
   const ReplayHooks& hooks_;
   std::vector<JobState> states_;
   std::size_t helper_count_;
-  // Phases alternate: start (chunk_ set, or stopping_), then every job done.
+  // Phases alternate: start (chunk_ set or null, or stopping_), then every job done.
   std::barrier<> sync_;
   const Chunk* chunk_{nullptr};
   std::atomic<std::size_t> next_job_{0};
@@ -227,7 +262,8 @@ std::expected<std::uint64_t, std::string> replay_chunks(const eventstore::Store&
                                                         const ReplayHooks& hooks) {
   std::uint64_t done = range.after;
   auto chunk = read_chunk(store, done, range.up_to);
-  Lanes lanes(jobs, hooks);
+  // From position 0 the targets are empty (their checkpoint is 0): count their indexes at the end.
+  Lanes lanes(jobs, hooks, range.after == 0);
   while (chunk && !chunk->envelopes.empty()) {
     const std::uint64_t last = chunk->envelopes.back().position;
     std::expected<Chunk, std::string> next = Chunk{};
@@ -241,6 +277,8 @@ std::expected<std::uint64_t, std::string> replay_chunks(const eventstore::Store&
   }
   if (!chunk) return std::unexpected(chunk.error());
   if (auto written = lanes.write_handed(); !written) return std::unexpected(written.error());
+  // Also when stopped early: the read model is whole at its checkpoint.
+  if (auto counted = lanes.count(); !counted) return std::unexpected(counted.error());
   return done;
 }
 

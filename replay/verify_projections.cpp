@@ -3,6 +3,10 @@
 #include <memory>
 #include <optional>
 
+#include "projections/count_tree_cache.hpp"
+#include "projections/counted_index_check.hpp"
+#include "projections/counted_index_layout.hpp"
+#include "projections/index_page.hpp"
 #include "projections/read_model_rebuild.hpp"
 #include "replay/verify_checks.hpp"
 
@@ -21,7 +25,15 @@ std::string describe(const std::optional<std::string>& value, bool secret) {
                 : printable_bytes(*value);
 }
 
-// Walks both column families in key order; the first key where they differ.
+// Moves `it` past the count trees' keys when it is on them (they sort together).
+void skip_trees(rocksdb::Iterator& it) {
+  if (it.Valid() && projections::CountTreeCache::is_tree_key({it.key().data(), it.key().size()})) {
+    it.Seek(projections::upper_bound_of(std::string(1, projections::kCountTreeTag)));
+  }
+}
+
+// Walks both column families in key order, count trees aside (tree_difference); the first key
+// where they differ.
 std::optional<KeyDifference> first_difference(projections::ReplayTarget fresh,
                                               projections::ReplayTarget live,
                                               std::uint64_t& compared) {
@@ -29,7 +41,8 @@ std::optional<KeyDifference> first_difference(projections::ReplayTarget fresh,
   std::unique_ptr<rocksdb::Iterator> b(live.db->NewIterator(rocksdb::ReadOptions(), live.cf));
   a->SeekToFirst();
   b->SeekToFirst();
-  for (; a->Valid() || b->Valid(); ++compared) {
+  for (skip_trees(*a), skip_trees(*b); a->Valid() || b->Valid();
+       ++compared, skip_trees(*a), skip_trees(*b)) {
     const int order = !a->Valid() ? 1 : !b->Valid() ? -1 : a->key().compare(b->key());
     if (order < 0) return KeyDifference{a->key().ToString(), a->value().ToString(), std::nullopt};
     if (order > 0) return KeyDifference{b->key().ToString(), std::nullopt, b->value().ToString()};
@@ -39,6 +52,35 @@ std::optional<KeyDifference> first_difference(projections::ReplayTarget fresh,
     a->Next();
     b->Next();
   }
+  return std::nullopt;
+}
+
+// The count trees, once the entries are the same: a fresh replay builds its trees packed
+// (projections/uncounted_indexes.hpp) where the live runner grew them entry by entry, so they
+// are compared by what they count. Every live tree must count its entries right
+// (check_counted_indexes), and every index the fresh replay has a tree for (more than
+// kUncountedMost entries) must have one live. A live tree the replay has none for counts an
+// index that has shrunk to a few entries, where the live writer keeps its tree for a while.
+std::optional<std::string> tree_difference(projections::ReplayTarget fresh,
+                                           projections::ReplayTarget live,
+                                           std::uint64_t& compared) {
+  const auto checked = projections::check_counted_indexes(live.db, live.cf, {});
+  compared += checked.indexes;
+  if (!checked.ok()) return checked.problem;
+  const std::string tag(1, projections::kCountTreeTag);
+  std::unique_ptr<rocksdb::Iterator> it(fresh.db->NewIterator(rocksdb::ReadOptions(), fresh.cf));
+  std::string value;
+  for (it->Seek(tag); it->Valid() && it->key().starts_with(tag); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    const auto prefix = projections::prefix_of_tree_root(key);
+    if (!prefix) continue;  // a node: its root stands for the tree
+    const rocksdb::Status s = live.db->Get(rocksdb::ReadOptions(), live.cf, it->key(), &value);
+    if (s.IsNotFound()) {
+      return "the index " + printable_bytes(*prefix) + " has no count tree";
+    }
+    if (!s.ok()) return "the count trees are unreadable: " + s.ToString();
+  }
+  if (!it->status().ok()) return "the replayed count trees are unreadable";
   return std::nullopt;
 }
 
@@ -88,7 +130,15 @@ CheckResult check_projection(const eventstore::Store& store, projections::Projec
     return result;
   }
   auto difference = first_difference(fresh, live, result.checked);
-  if (!difference) return result;
+  if (!difference) {
+    if (auto trees = tree_difference(fresh, live, result.checked)) {
+      // Trees are derived from the entries, which agree: no event wrote the disagreement.
+      result.divergence =
+          Divergence{0, "count trees that count the read model's entries",
+                     *trees + " (read model at checkpoint " + std::to_string(*checkpoint) + ")"};
+    }
+    return result;
+  }
   auto position = last_writer(store, projection, fresh, *checkpoint, difference->key);
   // A sessions key is a token's hash, a customer row holds a password hash: the operator gets
   // the projection and the position of the event that last wrote the key, not the bytes.

@@ -14,6 +14,7 @@
 #include "projections/counted_index_view.hpp"
 #include "projections/index_page.hpp"
 #include "projections/read_model_rebuild.hpp"
+#include "projections/uncounted_indexes.hpp"
 #include "tests/projections/projection_fixture.hpp"
 
 namespace orgd::projections::testing {
@@ -38,9 +39,10 @@ class CountedIndexTest : public ProjectionTest {
   // With `trees`, through that mirror of the count trees.
   void run(Model& model, std::uint32_t seed, int ops, int erase_percent, int chunk,
            std::uint32_t fanout, const std::vector<std::string>& prefixes,
-           CountTreeCache* trees = nullptr) {
+           CountTreeCache* trees = nullptr, UncountedIndexes* later = nullptr) {
     std::mt19937 rng(seed);
     auto batch = std::make_unique<ReadModelBatch>(store_->db(), cf(), trees);
+    batch->count_later(later);
     for (int i = 1; i <= ops; ++i) {
       const auto& prefix = prefixes[rng() % prefixes.size()];
       auto& present = model[prefix];
@@ -64,6 +66,7 @@ class CountedIndexTest : public ProjectionTest {
       if (i % chunk == 0) {
         EXPECT_TRUE(batch->commit().has_value());
         batch = std::make_unique<ReadModelBatch>(store_->db(), cf(), trees);
+        batch->count_later(later);
       }
     }
     EXPECT_TRUE(batch->commit().has_value());
@@ -204,6 +207,66 @@ TEST_F(CountedIndexTest, CountsFollowRandomPutsAndErasesWithTheDefaultFanout) {
   expect_matches(model, kCountedFanout);
   run(model, 4, 20000, 80, 1000, kCountedFanout, {"a\x01"});
   expect_matches(model, kCountedFanout);
+}
+
+// Written uncounted and counted at the end, as a replay from position 0 writes them: trees
+// that pass the check and answer every rank as trees grown entry by entry do, and from which
+// counting entry by entry goes on.
+TEST_F(CountedIndexTest, IndexesCountedAtTheEndAnswerEveryRankAndGrowOnFromThere) {
+  const std::vector<std::string> prefixes{"p\x01", "q\x01", "q\x02", "r\x01"};
+  std::uint32_t seed = 31;
+  for (const std::uint32_t fanout : {2u, 3u, 64u}) {
+    ASSERT_TRUE(clear_read_model({store_->db(), cf()}).has_value());
+    Model model;
+    UncountedIndexes later(fanout);
+    run(model, ++seed, 4000, 30, 250, fanout, prefixes, nullptr, &later);
+    EXPECT_TRUE(stored_trees().empty()) << "nothing counted while written";
+    rocksdb::WriteBatch trees;
+    auto counted = count_uncounted(store_->db(), cf(), later, trees);
+    ASSERT_TRUE(counted.has_value()) << counted.error();
+    ASSERT_TRUE(store_->db()->Write({}, &trees).ok());
+    std::uint64_t big = 0;
+    for (const auto& [prefix, suffixes] : model)
+      big += suffixes.size() > uncounted_most_for(fanout);
+    EXPECT_EQ(counted->trees, big) << "fanout " << fanout;
+    expect_matches(model, fanout);
+    run(model, ++seed, 3000, 45, 100, fanout, prefixes);
+    expect_matches(model, fanout);
+  }
+}
+
+TEST_F(CountedIndexTest, AnIndexCountedAtTheEndIsPacked) {
+  auto batch = std::make_unique<ReadModelBatch>(store_->db(), cf());
+  UncountedIndexes later;
+  batch->count_later(&later);
+  char suffix[8];
+  for (int i = 0; i < 10'000; ++i) {
+    std::snprintf(suffix, sizeof suffix, "%05d", i);
+    ASSERT_TRUE(put_new_counted(*batch, "i\x01", suffix, "v").has_value());
+  }
+  ASSERT_TRUE(batch->commit().has_value());
+  rocksdb::WriteBatch trees;
+  ASSERT_TRUE(count_uncounted(store_->db(), cf(), later, trees).has_value());
+  ASSERT_TRUE(store_->db()->Write({}, &trees).ok());
+  // 157 lowest nodes of 64 entries (the last of 16), under 3 of 64, 64 and 29 nodes.
+  std::string bytes;
+  ASSERT_TRUE(store_->db()->Get({}, cf(), count_tree_key("i\x01"), &bytes).ok());
+  const auto root = decode_tree_root(bytes);
+  ASSERT_TRUE(root.has_value());
+  EXPECT_EQ(root->height, 3u);
+  EXPECT_EQ(root->counts.entries, 10'000u);
+  EXPECT_EQ(root->counts.children, 3u);
+  std::map<int, std::vector<std::uint64_t>> children;  // by level
+  for (const auto& [key, value] : stored_trees()) {
+    if (key == count_tree_key("i\x01")) continue;
+    children[key[count_tree_key("i\x01").size()]].push_back(
+        decode_tree_node(value)->counts.children);
+  }
+  ASSERT_EQ(children[1].size(), 157u);
+  EXPECT_EQ(std::count(children[1].begin(), children[1].end(), 64u), 156);
+  EXPECT_EQ(children[2].size(), 3u);
+  const auto check = check_counted_indexes(store_->db(), cf(), {});
+  EXPECT_TRUE(check.ok()) << check.problem;
 }
 
 TEST_F(CountedIndexTest, ErasingEverythingLeavesNoTree) {

@@ -8,6 +8,7 @@
 #include "domain/organization/organization.hpp"
 #include "eventstore/column_families.hpp"
 #include "eventstore/key_encoding.hpp"
+#include "projections/counted_index_check.hpp"
 #include "projections/organization_document.hpp"
 #include "projections/organization_keys.hpp"
 #include "projections/organization_queries.hpp"
@@ -248,7 +249,7 @@ std::vector<ReplayJob> cleared_read_models(ProjectionTest& t,
   return jobs;
 }
 
-TEST_F(ProjectionTest, ARebuildOverManyChunksStoppedAndResumedIsByteIdentical) {
+TEST_F(ProjectionTest, ARebuildOverManyChunksStoppedAndResumedHoldsTheSameEntriesAndCounts) {
   write_long_history(*this);
   const std::uint64_t head = store_->head_position();
   ASSERT_GT(head, 2 * 1024u);
@@ -257,12 +258,17 @@ TEST_F(ProjectionTest, ARebuildOverManyChunksStoppedAndResumedIsByteIdentical) {
   runner_.reset();
   // The live runner stores a checkpoint only with a change; a replay with every chunk.
   auto without_checkpoint = [&](const std::string& cf) {
-    auto rows = dump(cf);
+    auto rows = dump_entries(cf);
     rows.erase(std::string(kCheckpointKey));
     return rows;
   };
   std::map<std::string, std::map<std::string, std::string>> live;
-  for (const auto& cf : projection_column_families()) live[cf] = without_checkpoint(cf);
+  std::map<std::string, std::map<std::string, std::uint64_t>> live_trees;
+  for (const auto& cf : projection_column_families()) {
+    live[cf] = without_checkpoint(cf);
+    live_trees[cf] = tree_totals(cf);
+  }
+  ASSERT_FALSE(live_trees["organizations"].empty()) << "indexes big enough for a tree";
   auto projections = make_projections();
   const auto jobs = cleared_read_models(*this, projections);
 
@@ -273,19 +279,84 @@ TEST_F(ProjectionTest, ARebuildOverManyChunksStoppedAndResumedIsByteIdentical) {
   ASSERT_TRUE(first.has_value()) << first.error();
   EXPECT_GT(*first, 0u);
   EXPECT_LT(*first, head) << "stopped after its first chunk";
-  for (const auto& job : jobs) EXPECT_EQ(checkpoint_of(job.target).value(), *first);
-  // ... and the replay goes on from there.
+  for (const auto& job : jobs) {
+    EXPECT_EQ(checkpoint_of(job.target).value(), *first);
+    // ... with the trees of what it wrote (a replay from 0 counts at its end, stopped or not)
+    const auto check = check_counted_indexes(job.target.db, job.target.cf, {});
+    EXPECT_TRUE(check.ok()) << check.problem;
+    std::string layout;
+    ASSERT_TRUE(job.target.db->Get({}, job.target.cf, kReadModelLayoutKey, &layout).ok());
+    EXPECT_EQ(decode_u64(layout), kReadModelLayout) << "whole at its checkpoint";
+  }
+  // ... and the replay goes on from there, counting entry by entry over those trees.
   auto rest = replay_all_into(*store_, jobs, {*first, head});
   ASSERT_TRUE(rest.has_value()) << rest.error();
   EXPECT_EQ(*rest, head);
   for (const auto& job : jobs) EXPECT_EQ(checkpoint_of(job.target).value(), head);
   for (const auto& cf : projection_column_families()) {
     EXPECT_EQ(without_checkpoint(cf), live[cf]) << cf << " differs after the replay";
+    const auto check = check_counted_indexes(store_->db(), store_->column_family(cf), {});
+    EXPECT_TRUE(check.ok()) << cf << ": " << check.problem;
+    expect_same_counts(live_trees[cf], tree_totals(cf), cf);
   }
   EXPECT_EQ(dump("organizations").count(organization_row_key("o1")), 0u) << "deleted";
   const auto o2 = decode_organization_row(dump("organizations").at(organization_row_key("o2")));
   ASSERT_TRUE(o2.has_value());
   EXPECT_EQ(dump("organizations").count(organization_document_key(*o2)), 1u);
+}
+
+// A replay from 0 writes its trees only at its end: killed before, it leaves read models
+// whose indexes nothing counts. Their stamp says so, and orgd empties and rebuilds them.
+TEST_F(ProjectionTest, AReplayKilledBeforeItCountedIsEmptiedAndRebuiltAtStart) {
+  write_long_history(*this);
+  start_runner();
+  ASSERT_TRUE(wait_applied());
+  runner_.reset();
+  const auto live = dump_entries("organizations");
+  const auto live_trees = tree_totals("organizations");
+  auto projections = make_projections();
+  const auto jobs = cleared_read_models(*this, projections);
+  std::optional<std::filesystem::path> copy;
+  int chunks = 0;
+  ReplayHooks kill;
+  kill.progress = [&](std::uint64_t, std::uint64_t) {
+    if (++chunks < 2) return true;  // the first chunk is written while the second is applied
+    for (const auto& job : jobs) {
+      std::string layout;
+      EXPECT_TRUE(job.target.db->Get({}, job.target.cf, kReadModelLayoutKey, &layout).ok());
+      EXPECT_EQ(decode_u64(layout), kReadModelUncountedLayout);
+      // As RocksDB flushes full memtables on its own; then the power goes.
+      EXPECT_TRUE(job.target.db->Flush({}, job.target.cf).ok());
+    }
+    copy = crash_copy();
+    return false;
+  };
+  ASSERT_TRUE(replay_all_into(*store_, jobs, {0, store_->head_position()}, kill).has_value());
+  ASSERT_TRUE(copy.has_value());
+  runner_.reset();
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::rename(*copy, dir_);
+  open();
+  {
+    const ReplayTarget organizations{store_->db(), store_->column_family("organizations")};
+    EXPECT_GT(checkpoint_of(organizations).value(), 0u) << "the copy holds the first chunk";
+    EXPECT_TRUE(check_counted_index(organizations.db, organizations.cf, {},
+                                    organization_index_prefix(scope_all(), OrganizationSort::name))
+                    .problem.find("no count tree") != std::string::npos)
+        << "and nothing counts its entries";
+  }
+  start_runner();
+  const auto& emptied = runner_->read_models().emptied_at_open();
+  EXPECT_EQ(emptied.size(), projection_column_families().size()) << "every one the replay wrote";
+  EXPECT_NE(std::find(emptied.begin(), emptied.end(), "organizations"), emptied.end());
+  ASSERT_TRUE(wait_applied());
+  runner_.reset();
+  EXPECT_EQ(dump_entries("organizations"), live);
+  EXPECT_EQ(tree_totals("organizations"), live_trees) << "grown entry by entry, as live";
+  const auto check =
+      check_counted_indexes(store_->db(), store_->column_family("organizations"), {});
+  EXPECT_TRUE(check.ok()) << check.problem;
 }
 
 // The bytes of the live WAL files numbered `first` and later.

@@ -7,6 +7,8 @@
 #include "eventstore/column_families.hpp"
 #include "eventstore/idempotency_claim.hpp"
 #include "eventstore/key_encoding.hpp"
+#include "projections/counted_index_layout.hpp"
+#include "projections/index_page.hpp"
 #include "projections/organization_keys.hpp"
 #include "projections/organizations_projection.hpp"
 #include "tests/replay/replay_fixture.hpp"
@@ -129,6 +131,50 @@ TEST_F(VerifyTest, ACorruptedDocumentFailsNamingTheEventThatChangedIt) {
   const auto& projection = check(report, "projection:organizations");
   ASSERT_TRUE(projection.divergence.has_value());
   EXPECT_EQ(projection.divergence->position, joined_at_) << "memberCount changed last";
+}
+
+// The live runner grows count trees entry by entry, a fresh replay builds them packed: verify
+// compares them by what they count, and still finds a tree that miscounts or is missing.
+TEST_F(VerifyTest, CountTreesAreComparedByWhatTheyCount) {
+  char id[64];
+  for (int i = 0; i < 300; ++i) {
+    std::snprintf(id, sizeof id, "0190a000-0000-7000-8000-%012d", i);
+    create_org(id, "Org " + std::to_string(i * 7919 % 300));
+    // Erases leave empty nodes in the live trees, which a packed tree never has.
+    if (i % 3 == 0) delete_org(id, "Org " + std::to_string(i * 7919 % 300));
+  }
+  settle();
+  auto* organizations = cf(projections::kOrganizationsColumnFamily);
+  const std::string all_by_name =
+      projections::count_tree_key(projections::organization_index_prefix(
+          projections::scope_all(), projections::OrganizationSort::name));
+  std::string root;
+  ASSERT_TRUE(db().Get({}, organizations, all_by_name, &root).ok());
+  ASSERT_GT(projections::decode_tree_root(root)->height, 1) << "a tree of several levels";
+  const auto healthy = run();
+  EXPECT_TRUE(healthy.ok()) << boost::json::serialize(verify_report_json(healthy));
+  EXPECT_GT(check(healthy, "projection:organizations").checked, 300u);
+
+  // A root that counts one entry too many.
+  auto wrong = *projections::decode_tree_root(root);
+  ++wrong.counts.entries;
+  ASSERT_TRUE(db().Put({}, organizations, all_by_name, projections::encode_tree_root(wrong)).ok());
+  const auto miscounted = run();
+  const auto& counted = check(miscounted, "projection:organizations");
+  ASSERT_TRUE(counted.divergence.has_value());
+  EXPECT_NE(counted.divergence->found.find("counts 202 entries"), std::string::npos)
+      << counted.divergence->found;
+
+  // No tree at all for an index of 201 entries (Acme from SetUp, and 200 of these).
+  ASSERT_TRUE(
+      db().DeleteRange({}, organizations, all_by_name, projections::upper_bound_of(all_by_name))
+          .ok());
+  const auto missing = run();
+  const auto& lacking = check(missing, "projection:organizations");
+  ASSERT_TRUE(lacking.divergence.has_value());
+  EXPECT_NE(lacking.divergence->found.find("has no count tree"), std::string::npos)
+      << lacking.divergence->found;
+  EXPECT_EQ(lacking.divergence->position, 0u) << "no event writes a tree";
 }
 
 // Customer rows hold password hashes and sessions keys are token hashes: verify names the
