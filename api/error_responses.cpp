@@ -112,7 +112,8 @@ HttpResponse bad_request_response(const HttpRequest& request, std::string_view f
 }
 
 HttpResponse foreign_cursor_response(const HttpRequest& request) {
-  return bad_request_response(request, "cursor", "the cursor does not belong to this listing");
+  return bad_request_response(request, "cursor",
+                              "the cursor does not belong to this listing and pageSize");
 }
 
 }  // namespace orgd::api

@@ -54,12 +54,12 @@ void position_at_start(rocksdb::Iterator& it, bool descending, const std::string
   }
 }
 
-// A cursor's bytes: be64(the page it leads to), the direction ('a' or 'd'), be64(the length of
+// A cursor's bytes: its head (cursor_head), the direction ('a' or 'd'), be64(the length of
 // `within`), then the last key returned. The direction and the length of `within` bind it to
 // its listing: a cursor of the opposite order, or of a narrower `q` on a listing without it
 // (whose keys also start with the wider range), would otherwise page on from the wrong place.
 std::string cursor_of(const IndexPageRequest& request, std::uint64_t page, std::string_view key) {
-  return to_hex(encode_u64(page) + (request.descending ? 'd' : 'a') +
+  return to_hex(cursor_head(page, request.page_size) + (request.descending ? 'd' : 'a') +
                 encode_u64(request.within.size()) + std::string(key));
 }
 
@@ -70,13 +70,14 @@ struct CursorAt {
 
 std::optional<CursorAt> read_cursor(const IndexPageRequest& request, const std::string& range) {
   auto raw = from_hex(request.cursor);
-  constexpr std::size_t kHead = 8 + 1 + 8;
+  constexpr std::size_t kHead = kCursorHeadSize + 1 + 8;
   if (!raw || raw->size() < kHead) return std::nullopt;
   const std::string_view bytes = *raw;
-  CursorAt at{decode_u64(bytes.substr(0, 8)), std::string(bytes.substr(kHead))};
-  if (bytes[8] != (request.descending ? 'd' : 'a') ||
-      decode_u64(bytes.substr(9, 8)) != request.within.size() || !at.after.starts_with(range) ||
-      at.page < 2 || at.page > kMaxCursorPage) {
+  const auto page = cursor_page(bytes, request.page_size);
+  CursorAt at{page.value_or(0), std::string(bytes.substr(kHead))};
+  if (!page || bytes[kCursorHeadSize] != (request.descending ? 'd' : 'a') ||
+      decode_u64(bytes.substr(kCursorHeadSize + 1, 8)) != request.within.size() ||
+      !at.after.starts_with(range)) {
     return std::nullopt;
   }
   return at;
@@ -179,6 +180,19 @@ std::string upper_bound_of(std::string prefix) {
   while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
   if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
   return prefix;
+}
+
+std::string cursor_head(std::uint64_t page, std::uint64_t page_size) {
+  return encode_u64(page) + encode_u64(page_size);
+}
+
+std::optional<std::uint64_t> cursor_page(std::string_view bytes, std::uint64_t page_size) {
+  if (bytes.size() < kCursorHeadSize || decode_u64(bytes.substr(8, 8)) != page_size) {
+    return std::nullopt;
+  }
+  const std::uint64_t page = decode_u64(bytes.substr(0, 8));
+  if (page < 2 || page > kMaxCursorPage) return std::nullopt;
+  return page;
 }
 
 namespace {

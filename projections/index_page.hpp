@@ -4,8 +4,8 @@
 //
 // A page is reached by number (the index's count tree finds its first entry: the same few
 // hundred short reads at any depth) or by cursor (a seek). A cursor is opaque hex of be64(the
-// page it leads to), the order, the length of `within` and the last key returned, and is only
-// valid for the same range in the same order.
+// page it leads to), be64(the page size), the order, the length of `within` and the last key
+// returned, and is only valid for the same range in the same order and page size.
 
 #include <rocksdb/db.h>
 
@@ -60,6 +60,16 @@ struct IndexPageMemories {
 // in a JavaScript client's number. Cursors are opaque but not signed, so whoever reads one
 // checks it (and page + 1 in the next cursor then cannot wrap).
 inline constexpr std::uint64_t kMaxCursorPage = std::uint64_t{1} << 53;
+
+// Every cursor starts with be64(the page it leads to) and be64(the page size it was made for):
+// the page a cursor leads to is numbered in pages of that size, so a cursor reused with another
+// pageSize is refused (it would answer a page number that means nothing).
+inline constexpr std::size_t kCursorHeadSize = 16;
+[[nodiscard]] std::string cursor_head(std::uint64_t page, std::uint64_t page_size);
+// The page a cursor's bytes lead to, when they start with a head made for `page_size` and a
+// page in [2, kMaxCursorPage]; nullopt otherwise.
+[[nodiscard]] std::optional<std::uint64_t> cursor_page(std::string_view bytes,
+                                                       std::uint64_t page_size);
 
 // Cursor text: lowercase hex of the cursor's bytes; from_hex is nullopt for anything else.
 [[nodiscard]] std::string to_hex(std::string_view bytes);

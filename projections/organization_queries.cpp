@@ -190,10 +190,10 @@ class Reader {
 // A cursor of a name search in creation order: hex of be64(the page it leads to), the order,
 // be64(the creation position of the last row returned) and the name range searched, so it is
 // only valid for the same search.
-std::string creation_cursor(std::uint64_t page, bool descending, std::uint64_t last_position,
-                            std::string_view range) {
-  return to_hex(encode_u64(page) + (descending ? 'd' : 'a') + encode_u64(last_position) +
-                std::string(range));
+std::string creation_cursor(std::uint64_t page, std::uint64_t page_size, bool descending,
+                            std::uint64_t last_position, std::string_view range) {
+  return to_hex(cursor_head(page, page_size) + (descending ? 'd' : 'a') +
+                encode_u64(last_position) + std::string(range));
 }
 
 struct CreationCursor {
@@ -201,17 +201,17 @@ struct CreationCursor {
   std::uint64_t last_position{0};
 };
 
-std::optional<CreationCursor> read_creation_cursor(std::string_view cursor, bool descending,
-                                                   std::string_view range) {
-  constexpr std::size_t kHead = 8 + 1 + 8;
+std::optional<CreationCursor> read_creation_cursor(std::string_view cursor, std::uint64_t page_size,
+                                                   bool descending, std::string_view range) {
+  constexpr std::size_t kHead = kCursorHeadSize + 1 + 8;
   auto raw = from_hex(cursor);
-  if (!raw || raw->size() < kHead || (*raw)[8] != (descending ? 'd' : 'a') ||
+  if (!raw || raw->size() < kHead || (*raw)[kCursorHeadSize] != (descending ? 'd' : 'a') ||
       std::string_view(*raw).substr(kHead) != range) {
     return std::nullopt;
   }
-  const CreationCursor read{decode_u64(*raw), decode_u64(std::string_view(*raw).substr(9))};
-  if (read.page < 2 || read.page > kMaxCursorPage) return std::nullopt;
-  return read;
+  const auto page = cursor_page(*raw, page_size);
+  if (!page) return std::nullopt;
+  return CreationCursor{*page, decode_u64(std::string_view(*raw).substr(kCursorHeadSize + 1))};
 }
 
 // q with creation order: the name-prefix range holds the matches (at most
@@ -225,10 +225,10 @@ std::expected<IndexPage, QueryError> prefix_by_creation(const Reader& reader,
   const std::string range = prefix + within;
   std::optional<CreationCursor> cursor;
   if (!q.cursor.empty()) {
-    cursor = read_creation_cursor(q.cursor, q.descending, range);
+    cursor = read_creation_cursor(q.cursor, q.page_size, q.descending, range);
     if (!cursor) {
-      return std::unexpected(
-          QueryError{QueryErrorCode::invalid_cursor, "the cursor does not belong to this listing"});
+      return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,
+                                        "the cursor does not belong to this listing and pageSize"});
     }
   }
   auto ids = read_index_page(reader.db(), reader.cf(), reader.options(),
@@ -270,7 +270,8 @@ std::expected<IndexPage, QueryError> prefix_by_creation(const Reader& reader,
     last_position = next->created_position;
   }
   if (next != rows->end() && !page.ids.empty() && page.page < kMaxCursorPage) {
-    page.next_cursor = creation_cursor(page.page + 1, q.descending, last_position, range);
+    page.next_cursor =
+        creation_cursor(page.page + 1, q.page_size, q.descending, last_position, range);
   }
   return page;
 }
@@ -301,8 +302,8 @@ std::expected<ListingPage, QueryError> listing_page(const Reader& reader,
                               memories);
   if (!page) {
     if (page.error() == IndexPageError::invalid_cursor) {
-      return std::unexpected(
-          QueryError{QueryErrorCode::invalid_cursor, "the cursor does not belong to this listing"});
+      return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,
+                                        "the cursor does not belong to this listing and pageSize"});
     }
     return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
   }

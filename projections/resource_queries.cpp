@@ -20,7 +20,8 @@ QueryError storage_error(const rocksdb::Status& s) {
 }
 
 QueryError bad_cursor() {
-  return {QueryErrorCode::invalid_cursor, "the cursor does not belong to this listing"};
+  return {QueryErrorCode::invalid_cursor,
+          "the cursor does not belong to this listing and pageSize"};
 }
 
 // A cursor is hex of be64(the page it leads to) + be64(the last position shown) + the kind tag,
@@ -30,15 +31,23 @@ struct Cursor {
   std::uint64_t after{0};  // the last position already shown
 };
 
-std::optional<Cursor> parse_cursor(std::string_view text, std::string_view kind_tag) {
+// A cursor: its head (cursor_head), be64(the last position shown), the kind filter.
+std::string cursor_text(std::uint64_t page, std::uint64_t page_size, std::uint64_t after,
+                        std::string_view kind_tag) {
+  return to_hex(cursor_head(page, page_size) + encode_u64(after) + std::string(kind_tag));
+}
+
+std::optional<Cursor> parse_cursor(std::string_view text, std::uint64_t page_size,
+                                   std::string_view kind_tag) {
+  constexpr std::size_t kHead = kCursorHeadSize + 8;
   auto raw = from_hex(text);
-  if (!raw || raw->size() < 16 || std::string_view(*raw).substr(16) != kind_tag)
-    return std::nullopt;
-  const Cursor cursor{decode_u64(std::string_view(*raw).substr(0, 8)),
-                      decode_u64(std::string_view(*raw).substr(8, 8))};
-  if (cursor.page < 2 || cursor.page > kMaxCursorPage || cursor.after == UINT64_MAX) {
+  if (!raw || raw->size() < kHead || std::string_view(*raw).substr(kHead) != kind_tag) {
     return std::nullopt;
   }
+  const auto page = cursor_page(*raw, page_size);
+  const Cursor cursor{page.value_or(0),
+                      decode_u64(std::string_view(*raw).substr(kCursorHeadSize, 8))};
+  if (!page || cursor.after == UINT64_MAX) return std::nullopt;
   return cursor;
 }
 
@@ -263,7 +272,7 @@ std::expected<ResourcePage, QueryError> ResourceQueries::list(const ResourceList
   const std::string kind_tag = q.kind.empty() ? std::string(kAllKinds) : q.kind;
   Cursor start;
   if (!q.cursor.empty()) {
-    auto cursor = parse_cursor(q.cursor, kind_tag);
+    auto cursor = parse_cursor(q.cursor, q.page_size, kind_tag);
     if (!cursor) return std::unexpected(bad_cursor());
     start = *cursor;
   } else {
@@ -296,7 +305,7 @@ std::expected<ResourcePage, QueryError> ResourceQueries::list(const ResourceList
   }
   if (!merged.ok()) return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
   if (!merged.at_end() && !page.rows.empty()) {
-    page.next_cursor = to_hex(encode_u64(page.page + 1) + encode_u64(last) + kind_tag);
+    page.next_cursor = cursor_text(page.page + 1, q.page_size, last, kind_tag);
   }
   auto total = total_of(reader, scopes, kind_tag);
   if (!total) return std::unexpected(total.error());

@@ -113,6 +113,21 @@ TEST_F(Organizations, PagesByNumberAndByCursorAgree) {
   }
   EXPECT_EQ(call("GET", "/api/v1/organizations?q=p&sort=name&pageSize=10&cursor=" + next).status,
             200);
+  // ... and its page size: the page it leads to is numbered in pages of that size.
+  for (const std::string other : {"&pageSize=20", "&pageSize=5"}) {
+    auto r = call("GET", "/api/v1/organizations?q=p&sort=name&cursor=" + next + other);
+    EXPECT_EQ(r.status, 400) << other << ": " << r.body;
+  }
+  auto by_creation = json(call("GET", "/api/v1/organizations?q=p&sort=createdTime&pageSize=10"));
+  const std::string created_next(by_creation.at("pageInfo").at("nextCursor").as_string());
+  EXPECT_EQ(
+      call("GET", "/api/v1/organizations?q=p&sort=createdTime&pageSize=11&cursor=" + created_next)
+          .status,
+      400);
+  EXPECT_EQ(
+      call("GET", "/api/v1/organizations?q=p&sort=createdTime&pageSize=10&cursor=" + created_next)
+          .status,
+      200);
 }
 
 TEST_F(Organizations, FiltersByParentAndStatus) {

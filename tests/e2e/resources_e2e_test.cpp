@@ -615,10 +615,13 @@ TEST_F(Resources, ListingFiltersByKindAndPages) {
   const std::string cursor(first.at("pageInfo").at("nextCursor").as_string());
   EXPECT_EQ(as(creator_.token, "GET", "/api/v1/resources?kind=thing&cursor=" + cursor).status, 400)
       << "a cursor belongs to its listing";
-  // Its first 16 hex digits are the page it leads to, the next 16 the last position shown.
+  EXPECT_EQ(as(creator_.token, "GET", "/api/v1/resources?pageSize=5&cursor=" + cursor).status, 400)
+      << "and to its page size";
+  // Its first 16 hex digits are the page it leads to, the next 16 the page size, the next 16
+  // the last position shown.
   for (const std::string& forged :
        {"ffffffffffffffff" + cursor.substr(16), "0020000000000001" + cursor.substr(16),
-        cursor.substr(0, 16) + "ffffffffffffffff" + cursor.substr(32)}) {
+        cursor.substr(0, 32) + "ffffffffffffffff" + cursor.substr(48)}) {
     EXPECT_EQ(as(creator_.token, "GET", "/api/v1/resources?pageSize=4&cursor=" + forged).status,
               400)
         << forged;

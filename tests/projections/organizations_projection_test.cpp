@@ -180,6 +180,9 @@ TEST_F(ProjectionTest, CursorsAreBoundToTheirListing) {
       queries.list({.status = "inactive", .page_size = 1, .cursor = first->next_cursor});
   ASSERT_FALSE(elsewhere.has_value());
   EXPECT_EQ(elsewhere.error().code, QueryErrorCode::invalid_cursor);
+  auto resized = queries.list({.page_size = 2, .cursor = first->next_cursor});
+  ASSERT_FALSE(resized.has_value()) << "a cursor of another page size";
+  EXPECT_EQ(resized.error().code, QueryErrorCode::invalid_cursor);
   // The page number a cursor carries (its first 8 bytes, 16 hex digits) is checked too.
   for (const char* page :
        {"0000000000000000", "0000000000000001", "ffffffffffffffff", "0020000000000001"}) {
