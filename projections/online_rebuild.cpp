@@ -42,6 +42,7 @@ struct Build {
       cancelled = progress && !progress(done, total);
       return !cancelled;
     };
+    hooks.count_when_stopped = false;  // a cancelled generation is dropped
     auto done = replay_into(store, projection, target, {applied, up_to}, hooks);
     if (!done) return std::unexpected(done.error());
     applied = *done;

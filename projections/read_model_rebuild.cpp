@@ -141,8 +141,9 @@ std::expected<void, std::string> count_later_indexes(const ReplayJob& job, JobSt
 // would set up again every time.
 class Lanes {
  public:
-  // `count_later`: the targets are empty, and their indexes are counted at the end (count()).
-  Lanes(std::span<const ReplayJob> jobs, const ReplayHooks& hooks, bool count_later)
+  // `count_later_events` > 0: the targets are empty, and their indexes are counted at the end
+  // (count()), after that many events.
+  Lanes(std::span<const ReplayJob> jobs, const ReplayHooks& hooks, std::uint64_t count_later_events)
       : jobs_(jobs),
         hooks_(hooks),
         states_(jobs.size()),
@@ -151,8 +152,8 @@ class Lanes {
                                             jobs.size() + 1) -
                       1),
         sync_(static_cast<std::ptrdiff_t>(helper_count_ + 1)) {
-    if (count_later) {
-      for (auto& state : states_) state.uncounted.emplace();
+    if (count_later_events > 0) {
+      for (auto& state : states_) state.uncounted.emplace(kCountedFanout, count_later_events);
     }
     for (std::size_t h = 0; h < helper_count_; ++h) helpers_.emplace_back([this] { help(); });
   }
@@ -261,9 +262,10 @@ std::expected<std::uint64_t, std::string> replay_chunks(const eventstore::Store&
                                                         ReplayRange range,
                                                         const ReplayHooks& hooks) {
   std::uint64_t done = range.after;
+  bool stopped = false;
   auto chunk = read_chunk(store, done, range.up_to);
   // From position 0 the targets are empty (their checkpoint is 0): count their indexes at the end.
-  Lanes lanes(jobs, hooks, range.after == 0);
+  Lanes lanes(jobs, hooks, range.after == 0 ? range.up_to : 0);
   while (chunk && !chunk->envelopes.empty()) {
     const std::uint64_t last = chunk->envelopes.back().position;
     std::expected<Chunk, std::string> next = Chunk{};
@@ -272,12 +274,17 @@ std::expected<std::uint64_t, std::string> replay_chunks(const eventstore::Store&
     });
     if (!applied) return std::unexpected(applied.error());
     done = last;
-    if (hooks.progress && !hooks.progress(done, range.up_to)) break;
+    if (hooks.progress && !hooks.progress(done, range.up_to)) {
+      stopped = true;
+      break;
+    }
     chunk = std::move(next);
   }
   if (!chunk) return std::unexpected(chunk.error());
   if (auto written = lanes.write_handed(); !written) return std::unexpected(written.error());
-  // Also when stopped early: the read model is whole at its checkpoint.
+  // Also when stopped early, unless the caller drops what was written: the read model is whole
+  // at its checkpoint.
+  if (stopped && !hooks.count_when_stopped) return done;
   if (auto counted = lanes.count(); !counted) return std::unexpected(counted.error());
   return done;
 }

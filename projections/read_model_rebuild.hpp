@@ -37,6 +37,11 @@ struct ReplayHooks {
   // the next one is applied, and by the time the replay returns. Returning false stops the
   // replay early (cancellation); what was applied is written, with its checkpoint.
   std::function<bool(std::uint64_t done, std::uint64_t total)> progress;
+  // Whether a replay from position 0 that progress stopped still counts its indexes (so its
+  // targets are whole at their checkpoint) or leaves them stamped kReadModelUncountedLayout:
+  // for a caller that drops what a stopped replay wrote (a cancelled online rebuild), which
+  // need not wait for a pass over every index written so far.
+  bool count_when_stopped{true};
   // After each event is staged, with the batch that holds it (verify uses it to find the
   // event that last wrote a key). Called on the thread applying that job: with several jobs,
   // calls for different jobs may run at the same time.

@@ -1,6 +1,7 @@
 #include "projections/uncounted_indexes.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -12,7 +13,8 @@
 namespace orgd::projections {
 namespace {
 
-constexpr std::size_t kSlots = std::size_t{1} << 23;
+constexpr std::uint64_t kFewestSlots = std::uint64_t{1} << 16;
+constexpr std::uint64_t kMostSlots = std::uint64_t{1} << 28;
 
 // Writes one level's nodes: each ends where the next starts, the last at the end.
 void write_level(rocksdb::WriteBatch& out, rocksdb::ColumnFamilyHandle* cf, std::string_view tree,
@@ -67,12 +69,19 @@ std::expected<std::vector<TreeNode>, std::string> lowest_level(rocksdb::DB* db,
 
 }  // namespace
 
+UncountedIndexes::UncountedIndexes(std::uint32_t fanout, std::uint64_t events)
+    : fanout_(fanout),
+      slots_(std::bit_ceil(std::clamp(events, kFewestSlots / 4, kMostSlots / 4) * 4)) {}
+
 void UncountedIndexes::note_entry(std::string_view prefix) {
-  if (puts_.empty()) puts_.assign(kSlots, 0);
-  auto& puts = puts_[std::hash<std::string_view>{}(prefix) & (kSlots - 1)];
+  if (puts_.empty()) puts_.assign(slots_, 0);  // only read models with counted indexes pay
+  auto& puts = puts_[Hash{}(prefix) & (slots_ - 1)];
   const std::uint64_t most = uncounted_most_for(fanout_);
-  if (puts <= most) ++puts;
-  if (puts > most) candidates_.emplace(prefix);
+  if (puts <= most) {
+    ++puts;
+    if (puts <= most) return;
+  }
+  if (!candidates_.contains(prefix)) candidates_.emplace(prefix);
 }
 
 std::vector<std::string> UncountedIndexes::candidates() const {

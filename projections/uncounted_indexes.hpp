@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -36,8 +37,9 @@ namespace orgd::projections {
 
 class UncountedIndexes {
  public:
-  // `fanout`: that of the indexes' trees (tests grow tall trees with small ones).
-  explicit UncountedIndexes(std::uint32_t fanout = kCountedFanout) : fanout_(fanout) {}
+  // `fanout`: that of the indexes' trees (tests grow tall trees with small ones). `events`:
+  // about how many events will write the indexes, which sizes the counts of puts.
+  explicit UncountedIndexes(std::uint32_t fanout = kCountedFanout, std::uint64_t events = 0);
   [[nodiscard]] std::uint32_t fanout() const { return fanout_; }
   // An entry was put under `prefix` (perhaps one already there: counting it again only
   // overestimates).
@@ -48,12 +50,17 @@ class UncountedIndexes {
 
  private:
   // Puts per prefix, counted in saturating bytes found by the prefix's hash: an upper bound of
-  // each index's entries in 8 MiB, where the prefixes themselves (one to a few per organization
-  // and customer) would take gigabytes on a large log. Prefixes sharing a slot only make
-  // candidates of indexes that turn out small.
+  // each index's entries in a byte per slot, 4 slots per event (64 KiB to 256 MiB), where the
+  // prefixes themselves (one to a few per organization and customer) would take gigabytes on
+  // a large log. Prefixes sharing a slot only make candidates of indexes that turn out small.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::uint32_t fanout_;
+  std::size_t slots_;
   std::vector<std::uint8_t> puts_;
-  std::unordered_set<std::string> candidates_;
+  std::unordered_set<std::string, Hash, std::equal_to<>> candidates_;
 };
 
 struct CountedUncounted {

@@ -362,6 +362,26 @@ TEST_F(ProjectionTest, AReplayKilledBeforeItCountedIsEmptiedAndRebuiltAtStart) {
   EXPECT_TRUE(check.ok()) << check.problem;
 }
 
+// A cancelled online rebuild drops what it wrote, and need not wait for a pass over every index.
+TEST_F(ProjectionTest, AStoppedReplayWhoseWorkIsDroppedCountsNothing) {
+  write_long_history(*this);
+  auto projections = make_projections();
+  const auto jobs = cleared_read_models(*this, projections);
+  ReplayHooks cancel;
+  cancel.progress = [](std::uint64_t, std::uint64_t) { return false; };
+  cancel.count_when_stopped = false;
+  auto stopped = replay_all_into(*store_, jobs, {0, store_->head_position()}, cancel);
+  ASSERT_TRUE(stopped.has_value()) << stopped.error();
+  EXPECT_LT(*stopped, store_->head_position());
+  for (const auto& job : jobs) {
+    std::string layout;
+    ASSERT_TRUE(job.target.db->Get({}, job.target.cf, kReadModelLayoutKey, &layout).ok());
+    EXPECT_EQ(decode_u64(layout), kReadModelUncountedLayout);
+  }
+  EXPECT_TRUE(tree_totals("organizations").empty());
+  EXPECT_FALSE(dump_entries("organizations").empty()) << "what it applied is written";
+}
+
 // The bytes of the live WAL files numbered `first` and later.
 std::uint64_t wal_bytes_since(rocksdb::DB& db, std::uint64_t first) {
   rocksdb::VectorLogPtr files;
