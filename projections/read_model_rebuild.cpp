@@ -185,6 +185,10 @@ class Lanes {
     return first_error();
   }
 
+  void clear_errors() {
+    for (auto& state : states_) state.error.reset();
+  }
+
   // Counts what the jobs wrote uncounted (after write_handed), a job to a lane as apply().
   std::expected<void, std::string> count() {
     chunk_ = nullptr;
@@ -263,6 +267,7 @@ std::expected<std::uint64_t, std::string> replay_chunks(const eventstore::Store&
                                                         const ReplayHooks& hooks) {
   std::uint64_t done = range.after;
   bool stopped = false;
+  std::optional<std::string> failure;
   auto chunk = read_chunk(store, done, range.up_to);
   // From position 0 the targets are empty (their checkpoint is 0): count their indexes at the end.
   Lanes lanes(jobs, hooks, range.after == 0 ? range.up_to : 0);
@@ -272,7 +277,11 @@ std::expected<std::uint64_t, std::string> replay_chunks(const eventstore::Store&
     auto applied = lanes.apply(*chunk, [&] {
       if (last < range.up_to) next = read_chunk(store, last, range.up_to);
     });
-    if (!applied) return std::unexpected(applied.error());
+    if (!applied) {
+      // The failed chunk is written for no job: each target stays at its last checkpoint.
+      failure = applied.error();
+      break;
+    }
     done = last;
     if (hooks.progress && !hooks.progress(done, range.up_to)) {
       stopped = true;
@@ -280,12 +289,18 @@ std::expected<std::uint64_t, std::string> replay_chunks(const eventstore::Store&
     }
     chunk = std::move(next);
   }
-  if (!chunk) return std::unexpected(chunk.error());
-  if (auto written = lanes.write_handed(); !written) return std::unexpected(written.error());
-  // Also when stopped early, unless the caller drops what was written: the read model is whole
-  // at its checkpoint.
-  if (stopped && !hooks.count_when_stopped) return done;
-  if (auto counted = lanes.count(); !counted) return std::unexpected(counted.error());
+  if (!failure && !chunk) failure = chunk.error();
+  if (!failure) {
+    if (auto written = lanes.write_handed(); !written) failure = written.error();
+  }
+  // Also when stopped early or failing, unless the caller drops what was written: every target
+  // is whole at its checkpoint, and the live runner resumes from there (a projection that
+  // refused an event stops right before it again, and says why).
+  if (!stopped || hooks.count_when_stopped) {
+    lanes.clear_errors();  // the failure is kept; the count's own errors are what count() returns
+    if (auto counted = lanes.count(); !counted && !failure) failure = counted.error();
+  }
+  if (failure) return std::unexpected(*failure);
   return done;
 }
 

@@ -54,8 +54,9 @@ struct ReplayHooks {
 // position applied (range.after when there was nothing to do).
 // From position 0 (range.after == 0) the target must be empty (a checkpoint of 0 says so): its
 // counted indexes are written uncounted and counted when the replay ends, stopped early
-// included (uncounted_indexes.hpp); until then it is stamped kReadModelUncountedLayout, so one
-// that failed or was killed half-way is emptied and rebuilt when orgd opens it.
+// included, and failing ones too (each target is whole at its checkpoint then, the failed chunk
+// written for none: uncounted_indexes.hpp); until then it is stamped kReadModelUncountedLayout,
+// so one killed half-way is emptied and rebuilt when orgd opens it.
 // Errors: the log cannot be read, an event does not decode, or the projection refuses one
 // ("position N (Type): why").
 [[nodiscard]] std::expected<std::uint64_t, std::string> replay_into(

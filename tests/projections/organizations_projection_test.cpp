@@ -362,6 +362,42 @@ TEST_F(ProjectionTest, AReplayKilledBeforeItCountedIsEmptiedAndRebuiltAtStart) {
   EXPECT_TRUE(check.ok()) << check.problem;
 }
 
+// A replay that fails (a projection refuses an event) writes the failing chunk for no read model
+// and counts the others: each is whole at its checkpoint, and the live runner goes on from there,
+// stopping right before the event again.
+TEST_F(ProjectionTest, AFailedReplayLeavesEveryReadModelWholeAtItsCheckpoint) {
+  write_long_history(*this);
+  const std::uint64_t bad =
+      append(organization_stream("ghost"),
+             {domain::OrganizationUpdated{"G", "", "", "active", "", "", ""}});
+  append(organization_stream("late"), {created("late", "Late")});
+  auto projections = make_projections();
+  const auto jobs = cleared_read_models(*this, projections);
+  auto failed = replay_all_into(*store_, jobs, {0, store_->head_position()});
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_NE(failed.error().find("position " + std::to_string(bad)), std::string::npos)
+      << failed.error();
+  for (const auto& job : jobs) {
+    std::string layout;
+    ASSERT_TRUE(job.target.db->Get({}, job.target.cf, kReadModelLayoutKey, &layout).ok());
+    EXPECT_EQ(decode_u64(layout), kReadModelLayout) << job.projection->name();
+    EXPECT_LT(checkpoint_of(job.target).value(), bad) << "the failed chunk is written for none";
+    const auto check = check_counted_indexes(job.target.db, job.target.cf, {});
+    EXPECT_TRUE(check.ok()) << job.projection->name() << ": " << check.problem;
+  }
+  EXPECT_FALSE(tree_totals("organizations").empty());
+  start_runner();
+  EXPECT_TRUE(runner_->read_models().emptied_at_open().empty()) << "nothing to rebuild";
+  EXPECT_FALSE(wait_applied());
+  for (const auto& status : runner_->status()) {
+    if (status.name == "organizations") {
+      EXPECT_EQ(status.checkpoint, bad - 1) << "resumed and stopped right before the event";
+    } else {
+      EXPECT_TRUE(status.error.empty()) << status.name;
+    }
+  }
+}
+
 // A cancelled online rebuild drops what it wrote, and need not wait for a pass over every index.
 TEST_F(ProjectionTest, AStoppedReplayWhoseWorkIsDroppedCountsNothing) {
   write_long_history(*this);
