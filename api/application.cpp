@@ -169,6 +169,9 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
   server_options.request_timeout = options.request_timeout;
   server_options.idle_timeout = options.idle_timeout;
   server_options.max_connections = options.max_connections;
+  // Every answer depends on the caller's token (its tenant and rights; a resource's `permission`
+  // and `grants`), so a cache must keep one per Authorization, ETag included.
+  server_options.response_headers = {{"Vary", "Authorization"}};
   server_options.on_response = [&parts = *parts](const CompletedRequest& completed) {
     // No template was reported for the server's own 4xx, the router's 400 and 404, answers
     // given before routing and a handler that threw: routing the path again names it.

@@ -81,12 +81,25 @@ HttpRequest to_http_request(BeastRequest&& request, std::string_view remote_addr
   return out;
 }
 
+std::string header_lines(const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::string lines;
+  for (const auto& [name, value] : headers) {
+    if (!is_acceptable_extra_header(name, value)) continue;
+    lines += name;
+    lines += ": ";
+    lines += value;
+    lines += "\r\n";
+  }
+  return lines;
+}
+
 WireResponse to_wire(HttpResponse&& response, const ResponseFraming& framing) {
   const int status = response.status >= 200 && response.status <= 599 ? response.status : 500;
   const auto reason = http::obsolete_reason(static_cast<http::status>(status));
   WireResponse wire;
   std::string& head = wire.head;
-  head.reserve(128 + framing.trace_id.size() + response.content_type.size());
+  head.reserve(128 + framing.trace_id.size() + framing.fixed_headers.size() +
+               response.content_type.size());
   head += "HTTP/1.1 ";
   head += std::to_string(status);
   head += ' ';
@@ -94,6 +107,7 @@ WireResponse to_wire(HttpResponse&& response, const ResponseFraming& framing) {
   head += "\r\nServer: orgd\r\nX-Trace-Id: ";
   head += framing.trace_id;
   head += "\r\n";
+  head += framing.fixed_headers;
   if (!framing.keep_alive) head += "Connection: close\r\n";
   for (const auto& [name, value] : response.headers) {
     if (!is_acceptable_extra_header(name, value)) continue;

@@ -8,6 +8,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "api/http/http_types.hpp"
 
@@ -24,7 +26,12 @@ struct ResponseFraming {
   std::string_view trace_id;
   bool keep_alive{true};
   bool head{false};  // HEAD: send Content-Length but no body
+  std::string_view fixed_headers;  // header_lines(ServerOptions::response_headers)
 };
+
+// `headers` as header lines ("Name: value\r\n" each), without those to_wire would drop.
+[[nodiscard]] std::string header_lines(
+    const std::vector<std::pair<std::string, std::string>>& headers);
 
 // A response as it goes on the wire: its head, then its body (empty for HEAD, 204 and 304).
 struct WireResponse {
@@ -33,7 +40,8 @@ struct WireResponse {
 };
 
 // The wire response: status line (a status outside 200..599 becomes 500), Server, X-Trace-Id,
-// Connection: close when the connection closes, `response.headers`, then Content-Type and
+// the fixed headers, Connection: close when the connection closes, `response.headers`, then
+// Content-Type and
 // Content-Length. Extra headers that would break framing (Content-Length, Transfer-Encoding,
 // Connection) or duplicate ours are dropped, as are names or values containing CR, LF or NUL.
 // 204 and 304 carry neither body nor Content-Type/Content-Length; HEAD gets the length only.

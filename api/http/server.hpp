@@ -13,6 +13,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "api/http/http_types.hpp"
 
@@ -57,6 +59,9 @@ struct ServerOptions {
   // 431, 500 for a handler that failed). Runs on the connection's strand, on an I/O thread:
   // must be cheap, must not block; exceptions it throws are dropped. Default: none.
   std::function<void(const CompletedRequest&)> on_response;
+  // Header fields every response carries after Server and X-Trace-Id (those a handler may not
+  // set, e.g. Content-Length, are dropped). Default: none.
+  std::vector<std::pair<std::string, std::string>> response_headers;
 };
 
 class HttpServer {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 
+#include "api/http/beast_conversion.hpp"
 #include "api/http/server.hpp"
 
 namespace orgd::api::http_detail {
@@ -38,9 +39,12 @@ class Lifeline {
 // Thread-safety: options and handler are immutable after start; the counter is atomic.
 struct ServerContext {
   ServerContext(ServerOptions server_options, RequestHandler request_handler)
-      : options(std::move(server_options)), handler(std::move(request_handler)) {}
+      : options(std::move(server_options)),
+        fixed_headers(header_lines(options.response_headers)),
+        handler(std::move(request_handler)) {}
 
   const ServerOptions options;
+  const std::string fixed_headers;  // options.response_headers as header lines
   const RequestHandler handler;
   const std::shared_ptr<Lifeline> lifeline = std::make_shared<Lifeline>();
   std::atomic<std::size_t> open_connections{0};

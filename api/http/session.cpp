@@ -368,7 +368,8 @@ void Session::complete(std::uint64_t sequence, std::optional<HttpResponse> respo
                                 slot->trace_id);
   }
   const int status = response->status;
-  slot->response = to_wire(std::move(*response), {slot->trace_id, slot->keep_alive, slot->head});
+  slot->response = to_wire(std::move(*response),
+                           {slot->trace_id, slot->keep_alive, slot->head, context_->fixed_headers});
   report(*slot, status, route);
   do_write();
   resume_reading();

@@ -160,6 +160,7 @@ TEST_F(Observability, TraceparentBecomesTheTraceId) {
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(r.header("X-Trace-Id"), "4bf92f3577b34da6a3ce929d0e0e4736");
   EXPECT_EQ(str(json(r), "traceId"), "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(r.header("Vary"), "Authorization") << "every answer depends on the caller's token";
 
   auto invalid = client_->request("GET", "/healthz", {}, {{"traceparent", "00-zz-01"}});
   EXPECT_EQ(invalid.header("X-Trace-Id").size(), 32u);

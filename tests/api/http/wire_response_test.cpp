@@ -19,12 +19,14 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 // The model: the same response built as a Beast message and serialized by Beast, with
 // `headers` already the acceptable ones.
 std::string beast_head(int status, const std::string& content_type, std::size_t body_size,
-                       const Headers& headers, const ResponseFraming& framing) {
+                       const Headers& headers, const ResponseFraming& framing,
+                       const Headers& fixed = {}) {
   http::response<http::string_body> message;
   message.version(11);
   message.result(static_cast<unsigned>(status));
   message.set(http::field::server, "orgd");
   message.set("X-Trace-Id", framing.trace_id);
+  for (const auto& [name, value] : fixed) message.insert(name, value);
   message.keep_alive(framing.keep_alive);
   for (const auto& [name, value] : headers) message.insert(name, value);
   if (status != 204 && status != 304) {
@@ -82,6 +84,22 @@ TEST(WireResponse, HeadIsBeastsSerializationByteForByte) {
         }
       }
     }
+  }
+}
+
+// The server's fixed headers (ServerOptions::response_headers) follow X-Trace-Id, before
+// Connection and the handler's; those that would break framing are dropped there too.
+TEST(WireResponse, FixedHeadersFollowTheTraceId) {
+  const std::string lines =
+      header_lines({{"Vary", "Authorization"}, {"Content-Length", "9"}, {"X-Bad", "a\r\nb"}});
+  EXPECT_EQ(lines, "Vary: Authorization\r\n");
+  for (const bool keep_alive : {true, false}) {
+    const ResponseFraming framing{"t", keep_alive, false, lines};
+    const auto wire = to_wire(response_of(200, "{}", {{"ETag", "\"3\""}}), framing);
+    const std::string model = beast_head(200, "application/json", 2, {{"ETag", "\"3\""}}, framing,
+                                         {{"Vary", "Authorization"}});
+    EXPECT_EQ(wire.head, model) << "keep-alive " << keep_alive;
+    EXPECT_NE(wire.head.find("X-Trace-Id: t\r\nVary: Authorization\r\n"), std::string::npos);
   }
 }
 
