@@ -6,6 +6,7 @@
 #include "api/http/problem.hpp"
 #include "domain/customer/customer.hpp"
 #include "domain/organization/organization.hpp"
+#include "projections/index_page.hpp"
 
 namespace orgd::api {
 namespace {
@@ -112,8 +113,7 @@ HttpResponse bad_request_response(const HttpRequest& request, std::string_view f
 }
 
 HttpResponse foreign_cursor_response(const HttpRequest& request) {
-  return bad_request_response(request, "cursor",
-                              "the cursor does not belong to this listing and pageSize");
+  return bad_request_response(request, "cursor", projections::kForeignCursorMessage);
 }
 
 }  // namespace orgd::api

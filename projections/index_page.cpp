@@ -74,13 +74,13 @@ std::optional<CursorAt> read_cursor(const IndexPageRequest& request, const std::
   if (!raw || raw->size() < kHead) return std::nullopt;
   const std::string_view bytes = *raw;
   const auto page = cursor_page(bytes, request.page_size);
-  CursorAt at{page.value_or(0), std::string(bytes.substr(kHead))};
+  const std::string_view after = bytes.substr(kHead);
   if (!page || bytes[kCursorHeadSize] != (request.descending ? 'd' : 'a') ||
       decode_u64(bytes.substr(kCursorHeadSize + 1, 8)) != request.within.size() ||
-      !at.after.starts_with(range)) {
+      !after.starts_with(range)) {
     return std::nullopt;
   }
-  return at;
+  return CursorAt{*page, std::string(after)};
 }
 
 // Page `request.page` (> 1) of `ranks` by number: its entries found by rank through the count

@@ -13,6 +13,7 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "projections/rows_at_snapshot.hpp"
@@ -70,6 +71,9 @@ inline constexpr std::size_t kCursorHeadSize = 16;
 // page in [2, kMaxCursorPage]; nullopt otherwise.
 [[nodiscard]] std::optional<std::uint64_t> cursor_page(std::string_view bytes,
                                                        std::uint64_t page_size);
+// What every listing says of a cursor it refuses.
+inline constexpr std::string_view kForeignCursorMessage =
+    "the cursor does not belong to this listing and pageSize";
 
 // Cursor text: lowercase hex of the cursor's bytes; from_hex is nullopt for anything else.
 [[nodiscard]] std::string to_hex(std::string_view bytes);

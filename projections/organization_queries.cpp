@@ -227,8 +227,8 @@ std::expected<IndexPage, QueryError> prefix_by_creation(const Reader& reader,
   if (!q.cursor.empty()) {
     cursor = read_creation_cursor(q.cursor, q.page_size, q.descending, range);
     if (!cursor) {
-      return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,
-                                        "the cursor does not belong to this listing and pageSize"});
+      return std::unexpected(
+          QueryError{QueryErrorCode::invalid_cursor, std::string(kForeignCursorMessage)});
     }
   }
   auto ids = read_index_page(reader.db(), reader.cf(), reader.options(),
@@ -302,8 +302,8 @@ std::expected<ListingPage, QueryError> listing_page(const Reader& reader,
                               memories);
   if (!page) {
     if (page.error() == IndexPageError::invalid_cursor) {
-      return std::unexpected(QueryError{QueryErrorCode::invalid_cursor,
-                                        "the cursor does not belong to this listing and pageSize"});
+      return std::unexpected(
+          QueryError{QueryErrorCode::invalid_cursor, std::string(kForeignCursorMessage)});
     }
     return std::unexpected(QueryError{QueryErrorCode::storage, "index unreadable"});
   }

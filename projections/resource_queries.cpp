@@ -20,18 +20,16 @@ QueryError storage_error(const rocksdb::Status& s) {
 }
 
 QueryError bad_cursor() {
-  return {QueryErrorCode::invalid_cursor,
-          "the cursor does not belong to this listing and pageSize"};
+  return {QueryErrorCode::invalid_cursor, std::string(kForeignCursorMessage)};
 }
 
-// A cursor is hex of be64(the page it leads to) + be64(the last position shown) + the kind tag,
-// so it continues exactly after the previous page and only for the same kind filter.
 struct Cursor {
   std::uint64_t page{1};
   std::uint64_t after{0};  // the last position already shown
 };
 
-// A cursor: its head (cursor_head), be64(the last position shown), the kind filter.
+// A cursor is hex of its head (cursor_head), be64(the last position shown) and the kind tag, so
+// it continues exactly after the previous page and only for the same kind filter and page size.
 std::string cursor_text(std::uint64_t page, std::uint64_t page_size, std::uint64_t after,
                         std::string_view kind_tag) {
   return to_hex(cursor_head(page, page_size) + encode_u64(after) + std::string(kind_tag));
@@ -45,9 +43,9 @@ std::optional<Cursor> parse_cursor(std::string_view text, std::uint64_t page_siz
     return std::nullopt;
   }
   const auto page = cursor_page(*raw, page_size);
-  const Cursor cursor{page.value_or(0),
-                      decode_u64(std::string_view(*raw).substr(kCursorHeadSize, 8))};
-  if (!page || cursor.after == UINT64_MAX) return std::nullopt;
+  if (!page) return std::nullopt;
+  const Cursor cursor{*page, decode_u64(std::string_view(*raw).substr(kCursorHeadSize, 8))};
+  if (cursor.after == UINT64_MAX) return std::nullopt;
   return cursor;
 }
 

@@ -41,10 +41,10 @@ struct WireResponse {
 
 // The wire response: status line (a status outside 200..599 becomes 500), Server, X-Trace-Id,
 // the fixed headers, Connection: close when the connection closes, `response.headers`, then
-// Content-Type and
-// Content-Length. Extra headers that would break framing (Content-Length, Transfer-Encoding,
-// Connection) or duplicate ours are dropped, as are names or values containing CR, LF or NUL.
-// 204 and 304 carry neither body nor Content-Type/Content-Length; HEAD gets the length only.
+// Content-Type and Content-Length. Extra headers that would break framing (Content-Length,
+// Transfer-Encoding, Connection) or duplicate ours are dropped, as are names or values containing
+// CR, LF or NUL. 204 and 304 carry neither body nor Content-Type/Content-Length; HEAD gets the
+// length only.
 //
 // The head is written straight into one string: built as a Beast message and serialized, it
 // cost about a fifth of a GET's instructions (callgrind) for a dozen lines of text. The tests
