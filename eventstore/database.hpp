@@ -21,7 +21,9 @@ namespace orgd::eventstore {
 
 class Database {
  public:
-  // Creates data_dir and missing column families unless options.read_only.
+  // Creates data_dir and missing column families unless options.read_only. Read-only, an open
+  // that finds a file or column family gone (a writer beside it deleted it meanwhile) is tried
+  // again, up to 8 times within ~0.7 s.
   // Errors: locked (another Store or process holds the directory's LOCK), io_error,
   // corruption, invalid_argument (bad options; read-only open of a missing database).
   [[nodiscard]] static std::expected<std::unique_ptr<Database>, StoreError> open(

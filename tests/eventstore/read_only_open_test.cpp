@@ -1,0 +1,135 @@
+// A read-only open beside a writing store (orgctl beside a running orgd) while the writer
+// deletes files the open is about to read. The writer's changes are made by a file system
+// that runs them at the moment the reader opens a chosen file, so each race happens every run.
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "eventstore/column_families.hpp"
+#include "store_fixture.hpp"
+
+namespace orgd::eventstore::testing {
+namespace {
+
+// The operating system's file system, which runs `action` once, just before the
+// `occurrence`-th opening for reading of a file whose name contains `name_part`.
+class RaceBeforeOpening : public rocksdb::FileSystemWrapper {
+ public:
+  RaceBeforeOpening(std::string name_part, int occurrence, std::function<void()> action)
+      : FileSystemWrapper(rocksdb::FileSystem::Default()),
+        name_part_(std::move(name_part)),
+        occurrence_(occurrence),
+        action_(std::move(action)) {}
+  [[nodiscard]] const char* Name() const override { return "RaceBeforeOpening"; }
+
+  rocksdb::IOStatus NewSequentialFile(const std::string& name, const rocksdb::FileOptions& options,
+                                      std::unique_ptr<rocksdb::FSSequentialFile>* result,
+                                      rocksdb::IODebugContext* dbg) override {
+    before_opening(name);
+    return FileSystemWrapper::NewSequentialFile(name, options, result, dbg);
+  }
+  rocksdb::IOStatus NewRandomAccessFile(const std::string& name,
+                                        const rocksdb::FileOptions& options,
+                                        std::unique_ptr<rocksdb::FSRandomAccessFile>* result,
+                                        rocksdb::IODebugContext* dbg) override {
+    before_opening(name);
+    return FileSystemWrapper::NewRandomAccessFile(name, options, result, dbg);
+  }
+
+  [[nodiscard]] bool ran() const { return matched_.load() >= occurrence_; }
+  // Openings of a file whose name contains `name_part` so far.
+  [[nodiscard]] int matched() const { return matched_.load(); }
+
+ private:
+  void before_opening(const std::string& name) {
+    if (name.find(name_part_) == std::string::npos) return;
+    if (matched_.fetch_add(1) + 1 == occurrence_) action_();
+  }
+
+  std::string name_part_;
+  const int occurrence_;
+  std::atomic<int> matched_{0};
+  std::function<void()> action_;
+};
+
+class ReadOnlyOpenTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    StoreOptions with_read_model = options();
+    with_read_model.extra_column_families = {"read_model"};
+    reopen(with_read_model);
+    // Two table files in the log: a compaction merges them into a third and deletes both.
+    for (int flush = 0; flush < 2; ++flush) {
+      ASSERT_TRUE(append(append_to("stream-" + std::to_string(flush), ExpectedVersion::any(), 5)));
+      ASSERT_TRUE(store_->db()->Flush({}, store_->column_family(kEventsCf)).ok());
+    }
+    ASSERT_TRUE(store_->db()->Put({}, store_->column_family("read_model"), "k", "v").ok());
+    ASSERT_TRUE(store_->db()->Flush({}, store_->column_family("read_model")).ok());
+  }
+
+  void compact_the_log() {
+    rocksdb::CompactRangeOptions all;
+    all.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    ASSERT_TRUE(
+        store_->db()->CompactRange(all, store_->column_family(kEventsCf), nullptr, nullptr).ok());
+  }
+
+  void drop_the_read_model() {
+    ASSERT_TRUE(store_->db()->DropColumnFamily(store_->column_family("read_model")).ok());
+  }
+
+  // Opens read-only through `race`, with the read model asked for, as orgctl does.
+  std::expected<std::unique_ptr<Store>, StoreError> open_reader(
+      const std::shared_ptr<RaceBeforeOpening>& race) {
+    StoreOptions reader = options();
+    reader.read_only = true;
+    reader.extra_column_families = {"read_model"};
+    reader.env = rocksdb::NewCompositeEnv(race);
+    return Store::open(reader);
+  }
+};
+
+TEST_F(ReadOnlyOpenTest, ATableFileCompactedAwayWhileOpeningIsReadFromTheNewerFiles) {
+  auto race = std::make_shared<RaceBeforeOpening>(".sst", 1, [this] { compact_the_log(); });
+  auto reader = open_reader(race);
+  ASSERT_TRUE(race->ran());
+  ASSERT_TRUE(reader) << reader.error().message;
+  EXPECT_EQ((*reader)->head_position(), 10u);
+  auto envelopes = (*reader)->read_all(0, SIZE_MAX);
+  ASSERT_TRUE(envelopes) << envelopes.error().message;
+  EXPECT_EQ(envelopes->size(), 10u);
+  EXPECT_NE((*reader)->column_family("read_model"), nullptr);
+}
+
+TEST_F(ReadOnlyOpenTest, AColumnFamilyDroppedAfterItWasListedIsLeftOut) {
+  // The first MANIFEST read lists the column families; the drop lands before the open's own.
+  auto race = std::make_shared<RaceBeforeOpening>("MANIFEST", 2, [this] { drop_the_read_model(); });
+  auto reader = open_reader(race);
+  ASSERT_TRUE(race->ran());
+  ASSERT_TRUE(reader) << reader.error().message;
+  EXPECT_EQ((*reader)->column_family("read_model"), nullptr);
+  EXPECT_EQ((*reader)->head_position(), 10u);
+}
+
+TEST_F(ReadOnlyOpenTest, ADirectoryWithoutADatabaseIsRefusedWithoutRetrying) {
+  auto looks = std::make_shared<RaceBeforeOpening>("CURRENT", 1000, [] {});
+  StoreOptions reader = options();
+  reader.data_dir = dir_.path() / "absent";
+  reader.read_only = true;
+  reader.env = rocksdb::NewCompositeEnv(looks);
+  const auto opened = Store::open(reader);
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().code, StoreErrorCode::io_error) << opened.error().message;
+  EXPECT_EQ(looks->matched(), 2) << "one listing of the column families and one open";
+}
+
+}  // namespace
+}  // namespace orgd::eventstore::testing
