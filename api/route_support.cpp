@@ -113,6 +113,10 @@ std::expected<PageParams, HttpResponse> page_params(const HttpRequest& request,
     params.page_size = *value;
   }
   if (auto cursor = query.get("cursor")) {
+    // A cursor says which page it continues; a page beside it would be silently ignored.
+    if (query.contains("page")) {
+      return std::unexpected(bad_request_response(request, "page", "give page or cursor"));
+    }
     if (cursor->empty() || cursor->size() > 2048) {
       return std::unexpected(bad_request_response(request, "cursor", "is not a valid cursor"));
     }

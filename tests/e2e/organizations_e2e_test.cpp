@@ -118,6 +118,10 @@ TEST_F(Organizations, PagesByNumberAndByCursorAgree) {
     auto r = call("GET", "/api/v1/organizations?q=p&sort=name&cursor=" + next + other);
     EXPECT_EQ(r.status, 400) << other << ": " << r.body;
   }
+  // A page beside a cursor is refused: the cursor says which page it continues.
+  auto both = call("GET", "/api/v1/organizations?q=p&sort=name&pageSize=10&page=1&cursor=" + next);
+  EXPECT_EQ(both.status, 400) << both.body;
+  EXPECT_NE(both.body.find("give page or cursor"), std::string::npos) << both.body;
   auto by_creation = json(call("GET", "/api/v1/organizations?q=p&sort=createdTime&pageSize=10"));
   const std::string created_next(by_creation.at("pageInfo").at("nextCursor").as_string());
   EXPECT_EQ(
