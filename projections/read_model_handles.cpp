@@ -46,11 +46,13 @@ std::expected<void, std::string> ReadModelHandles::empty_outdated() {
     const ReplayTarget target{store_.db(), slot.cf.load()};
     auto checkpoint = checkpoint_of(target);
     if (!checkpoint) return std::unexpected(checkpoint.error());
-    if (*checkpoint == 0) continue;  // never written: nothing to rebuild
     std::string layout;
     const rocksdb::Status s = store_.db()->Get(
         rocksdb::ReadOptions(), target.cf,
         rocksdb::Slice(kReadModelLayoutKey.data(), kReadModelLayoutKey.size()), &layout);
+    // Without checkpoint or stamp it was never written: nothing to rebuild. A stamp alone is
+    // left by clear_read_model: a rebuild killed before it wrote anything.
+    if (*checkpoint == 0 && s.IsNotFound()) continue;
     if (s.ok() && decode_u64(layout) == kReadModelLayout) continue;
     if (!s.ok() && !s.IsNotFound()) {
       return std::unexpected("reading the layout of read model " + logical + ": " + s.ToString());

@@ -319,9 +319,16 @@ std::expected<std::uint64_t, std::string> replay_all_into(const eventstore::Stor
 }
 
 std::expected<void, std::string> clear_read_model(ReplayTarget target) {
-  // Every key of a read model, the checkpoint included, sorts below "\xff\xff".
-  const rocksdb::Status s =
-      target.db->DeleteRange(rocksdb::WriteOptions(), target.cf, "", "\xff\xff");
+  // Every key of a read model, the checkpoint included, sorts below "\xff\xff". The stamp
+  // tells the next orgd, should the replay that follows be killed before its first write,
+  // that this read model was emptied by a rebuild that did not finish (checkpoint 0 alone
+  // looks like one never written).
+  rocksdb::WriteBatch batch;
+  rocksdb::Status s = batch.DeleteRange(target.cf, "", "\xff\xff");
+  if (s.ok()) {
+    s = batch.Put(target.cf, kReadModelLayoutKey, encode_u64(kReadModelUncountedLayout));
+  }
+  if (s.ok()) s = target.db->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) return std::unexpected("clearing the read model: " + s.ToString());
   // A range tombstone in the memtable makes every seek near the keys it covers in that same
   // memtable step over them one by one (backwards, one skiplist search each), and a replay

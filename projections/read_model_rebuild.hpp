@@ -78,8 +78,9 @@ struct ReplayJob {
     const eventstore::Store& store, std::span<const ReplayJob> jobs, ReplayRange range,
     const ReplayHooks& hooks = {});
 
-// Deletes every key of a read model (data and checkpoint), and compacts them away so the
-// replay that follows seeks through no deleted keys.
+// Deletes every key of a read model (data and checkpoint), stamps it
+// kReadModelUncountedLayout (emptied, to be rebuilt), and compacts the deleted keys away so
+// the replay that follows seeks through none.
 [[nodiscard]] std::expected<void, std::string> clear_read_model(ReplayTarget target);
 
 // Compacts the whole read model down to its last level.

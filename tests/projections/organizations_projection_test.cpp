@@ -362,6 +362,42 @@ TEST_F(ProjectionTest, AReplayKilledBeforeItCountedIsEmptiedAndRebuiltAtStart) {
   EXPECT_TRUE(check.ok()) << check.problem;
 }
 
+// A rebuild killed between clearing its read models and its first write leaves them at
+// checkpoint 0, as if never written; their stamp tells orgd, which warns as it rebuilds them.
+TEST_F(ProjectionTest, ARebuildKilledBeforeItsFirstWriteIsRebuiltWithTheWarning) {
+  write_long_history(*this);
+  start_runner();
+  ASSERT_TRUE(wait_applied());
+  runner_.reset();
+  const auto live = dump_entries("organizations");
+  auto projections = make_projections();
+  const auto jobs = cleared_read_models(*this, projections);
+  for (const auto& job : jobs) {
+    EXPECT_EQ(checkpoint_of(job.target).value(), 0u);
+    std::string layout;
+    ASSERT_TRUE(job.target.db->Get({}, job.target.cf, kReadModelLayoutKey, &layout).ok());
+    EXPECT_EQ(decode_u64(layout), kReadModelUncountedLayout);
+  }
+  const auto copy = crash_copy();
+  runner_.reset();
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::rename(copy, dir_);
+  open();
+  start_runner();
+  const auto& emptied = runner_->read_models().emptied_at_open();
+  EXPECT_EQ(emptied.size(), projection_column_families().size()) << "every one it cleared";
+  ASSERT_TRUE(wait_applied());
+  runner_.reset();
+  EXPECT_EQ(dump_entries("organizations"), live);
+
+  // Written again, the next start finds nothing to warn of.
+  store_.reset();
+  open();
+  start_runner();
+  EXPECT_TRUE(runner_->read_models().emptied_at_open().empty());
+}
+
 // A replay that fails (a projection refuses an event) writes the failing chunk for no read model
 // and counts the others: each is whole at its checkpoint, and the live runner goes on from there,
 // stopping right before the event again.
