@@ -336,11 +336,7 @@ TEST_F(ProjectionTest, AReplayKilledBeforeItCountedIsEmptiedAndRebuiltAtStart) {
   };
   ASSERT_TRUE(replay_all_into(*store_, jobs, {0, store_->head_position()}, kill).has_value());
   ASSERT_TRUE(copy.has_value());
-  runner_.reset();
-  store_.reset();
-  std::filesystem::remove_all(dir_);
-  std::filesystem::rename(*copy, dir_);
-  open();
+  reopen_from(*copy);
   {
     const ReplayTarget organizations{store_->db(), store_->column_family("organizations")};
     EXPECT_GT(checkpoint_of(organizations).value(), 0u) << "the copy holds the first chunk";
@@ -378,12 +374,7 @@ TEST_F(ProjectionTest, ARebuildKilledBeforeItsFirstWriteIsRebuiltWithTheWarning)
     ASSERT_TRUE(job.target.db->Get({}, job.target.cf, kReadModelLayoutKey, &layout).ok());
     EXPECT_EQ(decode_u64(layout), kReadModelUncountedLayout);
   }
-  const auto copy = crash_copy();
-  runner_.reset();
-  store_.reset();
-  std::filesystem::remove_all(dir_);
-  std::filesystem::rename(copy, dir_);
-  open();
+  reopen_from(crash_copy());
   start_runner();
   const auto& emptied = runner_->read_models().emptied_at_open();
   EXPECT_EQ(emptied.size(), projection_column_families().size()) << "every one it cleared";

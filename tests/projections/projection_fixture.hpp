@@ -134,13 +134,17 @@ class ProjectionTest : public ::testing::Test {
     EXPECT_TRUE(checkpoint->CreateCheckpoint(copy.string(), UINT64_MAX).ok());
     return copy;
   }
-  // Stops, takes `copy` as the data directory, starts there and stops once caught up.
-  void restart_from(const std::filesystem::path& copy) {
+  // Stops, takes `copy` as the data directory and opens the store there (no runner).
+  void reopen_from(const std::filesystem::path& copy) {
     runner_.reset();
     store_.reset();
     std::filesystem::remove_all(dir_);
     std::filesystem::rename(copy, dir_);
     open();
+  }
+  // Stops, takes `copy` as the data directory, starts there and stops once caught up.
+  void restart_from(const std::filesystem::path& copy) {
+    reopen_from(copy);
     start_runner();
     ASSERT_TRUE(wait_applied());
     runner_.reset();
