@@ -1,6 +1,8 @@
 #include "api/contract_routes.hpp"
 
+#include <atomic>
 #include <boost/json/array.hpp>
+#include <memory>
 
 #include "api/command_responses.hpp"
 #include "api/http/json_body.hpp"
@@ -218,18 +220,25 @@ void assign(ApiContext& context, const HttpRequest& request, const Authenticated
   canonicalize_id(contract_id);
   if (!is_uuid(contract_id)) return respond(bad_request_response(request, "contractId", "no such contract"));
   const domain::AssignContract command{organization_id, contract_id};
+  // An assignment already there is made again by nothing: 200, not 201 (set by the last
+  // decision, which happens before the answer).
+  auto created = std::make_shared<std::atomic<bool>>(true);
   run_command(
       context, request, command_meta(request, who.caller.customer_id),
-      [&context, request, command, caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
+      [&context, request, command, caller = who.caller,
+       created]() -> std::expected<domain::Decision, HttpResponse> {
         auto facts = organization_facts(context, request, command.organization_id);
         if (!facts) return std::unexpected(facts.error());
         auto contract = context.loader.contract(command.contract_id);
         if (!contract) return std::unexpected(unavailable_response(request, contract.error()));
-        return decided(request, domain::decide(*contract, command, caller, facts->organization,
-                                               facts->ancestors, facts->assignments));
+        auto decision =
+            decided(request, domain::decide(*contract, command, caller, facts->organization,
+                                            facts->ancestors, facts->assignments));
+        if (decision) created->store(!decision->writes.empty());
+        return decision;
       },
-      answer_with(std::move(respond), [&context, request, contract_id](std::uint64_t at) {
-        return contract_response(context, request, contract_id, 201, at);
+      answer_with(std::move(respond), [&context, request, contract_id, created](std::uint64_t at) {
+        return contract_response(context, request, contract_id, created->load() ? 201 : 200, at);
       }));
 }
 

@@ -264,18 +264,21 @@ void update(ApiContext& context, HttpRequest request, const Authenticated& who,
 
 void remove(ApiContext& context, const HttpRequest& request, const Authenticated& who,
             const std::string& id, Responder respond) {
+  auto version = optional_if_match(request);
+  if (!version) return respond(std::move(version.error()));
+  const domain::DeleteCustomer command{id, *version};
   auto shared = std::make_shared<Responder>(std::move(respond));
   run_command(
       context, request, command_meta(request, who.caller.customer_id),
-      [&context, request, id, caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
-        auto customer = context.loader.customer(id);
+      [&context, request, command,
+       caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
+        auto customer = context.loader.customer(command.id);
         if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
         auto members = context.loader.membership(customer->organization_id);
         if (!members) return std::unexpected(unavailable_response(request, members.error()));
-        auto groups = groups_holding(context, id, customer->organization_id);
+        auto groups = groups_holding(context, command.id, customer->organization_id);
         if (!groups) return std::unexpected(unavailable_response(request, groups.error()));
-        return decided(request, domain::decide(*customer, domain::DeleteCustomer{id}, caller,
-                                               *members, *groups));
+        return decided(request, domain::decide(*customer, command, caller, *members, *groups));
       },
       answer_with(shared, no_content));
 }

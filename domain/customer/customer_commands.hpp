@@ -72,6 +72,7 @@ struct ChangePassword {
 
 struct DeleteCustomer {
   std::string id;
+  std::uint64_t expected_version{0};  // 0 = the caller sent none (delete needs none)
 };
 
 // Adds a customer who is in Default to an organization.

@@ -232,6 +232,11 @@ std::expected<Decision, DomainError> decide(const Customer& customer, const Dele
     return std::unexpected(forbidden("only the customer, its organization's owners and admins, "
                                      "or a SuperAdmin may delete it"));
   }
+  if (c.expected_version != 0 && c.expected_version != customer.version) {
+    return std::unexpected(
+        refused(DomainErrorCode::version_conflict, "version-conflict",
+                "the customer is at version " + std::to_string(customer.version)));
+  }
   if (customer.is_platform_account()) {
     return std::unexpected(refused(DomainErrorCode::rule_violated, "platform-account",
                                    "platform accounts (SuperAdmin, auditor) cannot be deleted "

@@ -310,6 +310,16 @@ TEST(DeleteCustomer, FreesTheEmailButNeverTheLastOwner) {
   EXPECT_EQ(d->writes[1].expected_version, 3u);
 }
 
+TEST(DeleteCustomer, AVersionSentMustBeTheCurrentOne) {
+  const auto members =
+      membership({{"o", OrganizationRole::owner}, {"m", OrganizationRole::member}});
+  const auto m = customer("m", "a");
+  EXPECT_EQ(decide(m, DeleteCustomer{"m", m.version + 1}, superadmin(), members, {}).error().code,
+            DomainErrorCode::version_conflict);
+  EXPECT_TRUE(decide(m, DeleteCustomer{"m", m.version}, superadmin(), members, {}));
+  EXPECT_TRUE(decide(m, DeleteCustomer{"m", 0}, superadmin(), members, {})) << "none sent";
+}
+
 TEST(RegisterCustomer, OwnersAndAdminsRegisterIntoTheirOwnOrganizationOnly) {
   RegisterCustomer cmd{"n", "n@x.io", "N", "N", "", "a", "admin", "", "h", "", ""};
   EXPECT_TRUE(decide(Customer{}, cmd, member_of("a", OrganizationRole::admin), org("a", "A")));

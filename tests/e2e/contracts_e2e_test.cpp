@@ -172,6 +172,19 @@ TEST_F(Contracts, AChildsAcceptanceStatusIsForThoseWhoManageIt) {
 }
 
 // Default has no owner to accept for it: a contract there would hold up everyone in Default.
+// Assigning a contract already assigned records nothing, and says so: 200, not 201.
+TEST_F(Contracts, AssigningAgainCreatesNothing) {
+  const auto terms = publish("1");
+  assign(terms);
+  const auto before = head();
+  auto again = call("POST", "/api/v1/organizations/" + acme_.organization_id + "/contracts",
+                    R"({"contractId":")" + terms + "\"}");
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_TRUE(again.header("Location").empty());
+  EXPECT_EQ(str(json(again), "id"), terms);
+  EXPECT_EQ(head(), before) << "no event";
+}
+
 TEST_F(Contracts, NoneIsAssignedToDefault) {
   const std::string terms = publish("1.0");
   const auto before = head();

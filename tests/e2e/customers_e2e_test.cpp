@@ -185,6 +185,30 @@ TEST_F(Customers, ProfileUpdatesNeedTheVersionAndEmailsStayUnique) {
   EXPECT_EQ(str(me, "effectiveLocale"), "de-DE");
 }
 
+// DELETE honours If-Match as PATCH does: the ETag of a GET another change has overtaken makes
+// it 409 and deletes nothing (it was ignored, and the customer deleted).
+TEST_F(Customers, DeletionHonoursIfMatch) {
+  auto owner = signup("Acme", "ada@acme.io");
+  auto bob = add_customer(owner, "bob@acme.io");
+  const std::string path = "/api/v1/customers/" + bob.customer_id;
+  const std::string read = as(owner.token, "GET", path).header("ETag");
+  ASSERT_FALSE(read.empty());
+  auto renamed = as(owner.token, "PATCH", path, R"({"firstName":"Robert","updateVersion":1})");
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  auto matching = [&](const std::string& etag) {
+    auto headers = auth(owner.token);
+    headers.emplace_back("If-Match", etag);
+    return headers;
+  };
+  auto stale = client_->request("DELETE", path, "", matching(read));
+  EXPECT_EQ(stale.status, 409) << stale.body;
+  EXPECT_TRUE(str(json(stale), "type").ends_with("version-conflict")) << stale.body;
+  EXPECT_EQ(as(owner.token, "GET", path).status, 200) << "not deleted";
+  EXPECT_EQ(client_->request("DELETE", path, "", matching("W/\"2\"")).status, 400);
+  EXPECT_EQ(client_->request("DELETE", path, "", matching(renamed.header("ETag"))).status, 204);
+  EXPECT_EQ(as(owner.token, "GET", path).status, 404);
+}
+
 TEST_F(Customers, PasswordChangeAndDeletionRevokeSessions) {
   auto owner = signup("Acme", "ada@acme.io");
   auto bob = add_customer(owner, "bob@acme.io");
