@@ -43,6 +43,13 @@ std::expected<void, std::string> ensure_default_organization(ApiContext& context
 std::expected<void, std::string> ensure_superadmin(ApiContext& context,
                                                    const BootstrapOptions& options) {
   if (options.admin_email.empty()) return {};
+  // Created once per data directory: a SuperAdmin that changed its email (to retire the
+  // configured one) is not given a second account under the old one at the next start, as
+  // it was until 2026-12-05.
+  auto bootstrapped = context.loader.customer(domain::kBootstrapSuperAdminId);
+  if (!bootstrapped) return std::unexpected(bootstrapped.error());
+  if (bootstrapped->version != 0) return {};
+  // Stores bootstrapped before then hold it under an id of its own: found by the email.
   auto owner = context.store.claim_owner(domain::kCustomerEmailScope,
                                          domain::fold_case(options.admin_email));
   if (!owner) return std::unexpected(owner.error().message);
@@ -54,10 +61,17 @@ std::expected<void, std::string> ensure_superadmin(ApiContext& context,
   if (!hash) return std::unexpected(hash.error());
   auto organization = context.loader.organization(domain::kDefaultOrganizationId);
   if (!organization) return std::unexpected(organization.error());
-  const domain::RegisterCustomer command{new_uuid_v7(now_ms()), options.admin_email, "Super",
-                                         "Admin", "Platform administrator",
-                                         std::string(domain::kDefaultOrganizationId), "member",
-                                         "superadmin", *hash, "", ""};
+  const domain::RegisterCustomer command{std::string(domain::kBootstrapSuperAdminId),
+                                         options.admin_email,
+                                         "Super",
+                                         "Admin",
+                                         "Platform administrator",
+                                         std::string(domain::kDefaultOrganizationId),
+                                         "member",
+                                         "superadmin",
+                                         *hash,
+                                         "",
+                                         ""};
   auto decision = domain::decide(domain::Customer{}, command, domain::system_caller(),
                                  *organization);
   if (!decision) {

@@ -231,9 +231,15 @@ void assign(ApiContext& context, const HttpRequest& request, const Authenticated
         if (!facts) return std::unexpected(facts.error());
         auto contract = context.loader.contract(command.contract_id);
         if (!contract) return std::unexpected(unavailable_response(request, contract.error()));
+        domain::ContractAssignments callers;
+        if (caller.platform_role == domain::PlatformRole::none) {
+          auto own = context.loader.contract_assignments(caller.organization_id);
+          if (!own) return std::unexpected(unavailable_response(request, own.error()));
+          callers = std::move(*own);
+        }
         auto decision =
             decided(request, domain::decide(*contract, command, caller, facts->organization,
-                                            facts->ancestors, facts->assignments));
+                                            facts->ancestors, facts->assignments, callers));
         if (decision) created->store(!decision->writes.empty());
         return decision;
       },

@@ -126,7 +126,8 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
   command.locale = value_or_empty(locale);
   command.country = value_or_empty(country);
   command.thumbnail_url = value_or_empty(thumbnail);
-  command.billing_plan = billing.present() ? billing.value : "free";
+  command.billing_plan =
+      billing.present() ? billing.value : std::string(domain::kDefaultBillingPlan);
   const CommandMeta meta = command_meta(request, who.caller.customer_id);
   command.id = new_uuid_v7(meta.now_ms);
   command.customers_group_id = new_uuid_v7(meta.now_ms);

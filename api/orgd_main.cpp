@@ -34,6 +34,7 @@ bool split_listen(const std::string& listen, std::string& address, std::uint16_t
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) return false;
   address = listen.substr(0, colon);
+  if (address == "localhost") address = "127.0.0.1";  // as the README's curl lines say it
   if (address.size() > 2 && address.front() == '[' && address.back() == ']') {
     address = address.substr(1, address.size() - 2);
   }
@@ -131,7 +132,17 @@ int main(int argc, char** argv) {
                  "swagger-ui-dist directory served at /apidocs (default: where tools/setup "
                  "installs it)")
       ->envname("ORGD_SWAGGER_UI_DIR");
-  CLI11_PARSE(app, argc, argv);
+  app.footer(
+      "Environment only: ORGD_ADMIN_EMAIL and ORGD_ADMIN_PASSWORD (at least 8 characters) name\n"
+      "the SuperAdmin created on the first start of a data directory.\n"
+      "Exit codes: 0 stopped by SIGINT/SIGTERM (or --help); 1 failed to start (data directory,\n"
+      "address, SuperAdmin); 2 bad usage (an unknown flag or a bad value).");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own codes (105, 109, ...) tell a script nothing more than "bad usage".
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   const auto loggers = orgd::api::configure_logging(cli.log_level, cli.log_format == "json");
 
   orgd::api::OrgdOptions options;
@@ -178,7 +189,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (options.bootstrap.admin_email.empty()) {
-    spdlog::warn("ORGD_ADMIN_EMAIL is not set: no SuperAdmin was created on this start");
+    spdlog::warn(options.bootstrap.admin_password.empty()
+                     ? "ORGD_ADMIN_EMAIL is not set: no SuperAdmin was created on this start"
+                     : "ORGD_ADMIN_PASSWORD is set without ORGD_ADMIN_EMAIL, and ignored: no "
+                       "SuperAdmin was created on this start");
   }
   std::printf("orgd listening on %s:%u\n", (*application)->address().c_str(),
               static_cast<unsigned>((*application)->port()));

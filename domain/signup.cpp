@@ -46,10 +46,11 @@ std::expected<Decision, DomainError> decide(const Organization& existing_organiz
   const std::string org_stream = organization_stream(c.organization_id);
   const std::string person_stream = customer_stream(c.customer_id);
   Decision d;
-  d.writes.push_back({org_stream, 0,
-                      {OrganizationCreated{c.organization_id, c.organization_name,
-                                           c.organization_description, "", "active", "", "", "",
-                                           "free"}}});
+  d.writes.push_back(
+      {org_stream,
+       0,
+       {OrganizationCreated{c.organization_id, c.organization_name, c.organization_description, "",
+                            "active", "", "", "", std::string(kDefaultBillingPlan)}}});
   add_global_groups(d, c.organization_id, c.customers_group_id, c.things_group_id, c.customer_id);
   d.writes.push_back({person_stream, 0,
                       {CustomerRegistered{c.customer_id, c.email, c.first_name, c.last_name,

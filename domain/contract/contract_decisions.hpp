@@ -57,13 +57,13 @@ struct AcceptContract {
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Contract& current,
                                                           const ReviseContract& command,
                                                           const Caller& caller);
-// `organization` with `ancestors`; `assignments` are the organization's.
-[[nodiscard]] std::expected<Decision, DomainError> decide(const Contract& contract,
-                                                          const AssignContract& command,
-                                                          const Caller& caller,
-                                                          const Organization& organization,
-                                                          const AncestorChain& ancestors,
-                                                          const ContractAssignments& assignments);
+// `organization` with `ancestors`; `assignments` are the organization's, `callers` those of
+// the caller's own organization (a customer assigns only a contract it can read: one assigned
+// there; platform accounts any).
+[[nodiscard]] std::expected<Decision, DomainError> decide(
+    const Contract& contract, const AssignContract& command, const Caller& caller,
+    const Organization& organization, const AncestorChain& ancestors,
+    const ContractAssignments& assignments, const ContractAssignments& callers);
 [[nodiscard]] std::expected<Decision, DomainError> decide(const UnassignContract& command,
                                                           const Caller& caller,
                                                           const Organization& organization,

@@ -13,6 +13,9 @@
 namespace orgd::domain {
 
 inline constexpr std::string_view kCustomerEmailScope = "customer-email";
+// The SuperAdmin orgd creates from its configuration at the first start, under a fixed id (as
+// Default's) so that a later start finds it whatever email it has moved to since.
+inline constexpr std::string_view kBootstrapSuperAdminId = "00000000-0000-7000-8000-000000000002";
 
 [[nodiscard]] std::string customer_stream(std::string_view customer_id);
 [[nodiscard]] std::string sessions_stream(std::string_view customer_id);

@@ -175,6 +175,15 @@ std::expected<Decision, DomainError> decide(const Customer& customer,
                                     p.description.value_or(customer.description),
                                     p.locale.value_or(customer.locale),
                                     p.country.value_or(customer.country)};
+  // An auditor changes nothing but its own sign-in: the email (and the password, apart).
+  if (caller.platform_role == PlatformRole::auditor &&
+      CustomerProfileUpdated{customer.email, next.first_name, next.last_name, next.description,
+                             next.locale, next.country} !=
+          CustomerProfileUpdated{customer.email, customer.first_name, customer.last_name,
+                                 customer.description, customer.locale, customer.country}) {
+    return std::unexpected(
+        forbidden("an auditor changes nothing but its own sign-in (email and password)"));
+  }
   FieldProblems problems;
   check_profile(problems, {next.email, next.first_name, next.last_name, next.description,
                            next.locale, next.country});

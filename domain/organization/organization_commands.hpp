@@ -10,6 +10,9 @@
 
 namespace orgd::domain {
 
+// The plan of an organization nobody chose one for.
+inline constexpr std::string_view kDefaultBillingPlan = "free";
+
 struct CreateOrganization {
   std::string id;  // chosen by the caller of decide (a fresh UUID)
   std::string name;
@@ -19,7 +22,7 @@ struct CreateOrganization {
   std::string locale;
   std::string country;
   std::string thumbnail_url;
-  std::string billing_plan{"free"};
+  std::string billing_plan{kDefaultBillingPlan};
   // Ids for the organization's two global groups; empty = create none (tests of other rules).
   std::string customers_group_id;
   std::string things_group_id;

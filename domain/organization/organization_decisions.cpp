@@ -164,6 +164,13 @@ std::expected<Decision, DomainError> decide(const Organization& existing,
                                    "only a SuperAdmin, or an owner for a child organization "
                                    "within its own subtree, may create organizations"));
   }
+  // As ChangeBillingPlan: a SuperAdmin or the organization's owners, and a new one has none
+  // yet (a parent's owner set it here and could never change it after).
+  if (c.billing_plan != kDefaultBillingPlan && !caller.is_superadmin()) {
+    return std::unexpected(refused(DomainErrorCode::forbidden, "forbidden",
+                                   "only a SuperAdmin sets the billing plan of a new "
+                                   "organization; its owners choose it afterwards"));
+  }
   Decision d;
   write_to(d, organization_stream(c.id), 0,
            {OrganizationCreated{c.id, c.name, c.description, c.parent_id, c.status, c.locale,

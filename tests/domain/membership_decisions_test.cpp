@@ -272,6 +272,22 @@ TEST(CustomerProfile, SelfAndManagersUpdateWithTheCurrentVersion) {
             DomainErrorCode::not_found);
 }
 
+TEST(CustomerProfile, AnAuditorChangesItsEmailAndNothingElse) {
+  auto au = customer("au", "00000000-0000-7000-8000-000000000001");
+  const Caller self{"au", PlatformRole::auditor, "", OrganizationRole::member};
+  CustomerPatch email;
+  email.email = "audit2@x.io";
+  EXPECT_TRUE(decide(au, UpdateCustomerProfile{"au", 1, email}, self));
+  CustomerPatch name = email;
+  name.first_name = "Changed";
+  EXPECT_EQ(decide(au, UpdateCustomerProfile{"au", 1, name}, self).error().code,
+            DomainErrorCode::forbidden);
+  CustomerPatch same;  // a GET-modify-PUT round trip sends what is there
+  same.first_name = au.first_name;
+  same.country = au.country;
+  EXPECT_TRUE(decide(au, UpdateCustomerProfile{"au", 1, same}, self));
+}
+
 TEST(CustomerPassword, SelfNeedsTheCurrentPasswordAdminsCannot) {
   auto c = customer("c", "a");
   Caller self{"c", PlatformRole::none, "a", OrganizationRole::member};

@@ -117,6 +117,18 @@ TEST(CreateOrganization, OwnersCreateOnlyInsideTheirSubtree) {
   EXPECT_EQ(top.error().code, DomainErrorCode::forbidden);
 }
 
+// The billing plan is a SuperAdmin's or the organization's owners' to choose, and a new
+// organization has no owner yet: a parent's owner creating it sets none.
+TEST(CreateOrganization, OnlyASuperAdminSetsTheBillingPlanOfANewOne) {
+  auto chain = chain_of(2);
+  auto planned = create("c", "C", "o2");
+  planned.billing_plan = "enterprise";
+  auto by_owner = decide(Organization{}, planned, member_of("o1", OrganizationRole::owner), chain);
+  ASSERT_FALSE(by_owner.has_value());
+  EXPECT_EQ(by_owner.error().code, DomainErrorCode::forbidden);
+  EXPECT_TRUE(decide(Organization{}, planned, superadmin(), chain));
+}
+
 TEST(CreateOrganization, ExistingIdIsRefused) {
   auto d = decide(org("a", "A"), create("a", "B"), superadmin(), {});
   ASSERT_FALSE(d.has_value());

@@ -288,7 +288,34 @@ TEST_F(Customers, AuditorsReadEverythingAndChangeNothing) {
             403);
   EXPECT_EQ(as(auditor, "DELETE", "/api/v1/organizations/" + owner.organization_id).status, 403);
   EXPECT_EQ(as(auditor, "DELETE", "/api/v1/customers/" + owner.customer_id).status, 403);
+  // Its own profile too, but for its sign-in (it changed its name: 200).
+  const std::string self = "/api/v1/customers/" + str(json(as(auditor, "GET", "/api/v1/me")), "id");
+  EXPECT_EQ(as(auditor, "PATCH", self, R"({"firstName":"Changed","updateVersion":1})").status, 403);
   EXPECT_EQ(head(), before);
+  EXPECT_EQ(as(auditor, "PATCH", self, R"({"email":"audit2@x.io","updateVersion":1})").status, 200);
+}
+
+// The configured SuperAdmin is created once per data directory: one that moved to another
+// email keeps being the only one, and the configured email and password open nothing after a
+// restart (they made a second SuperAdmin).
+TEST_F(Customers, TheConfiguredSuperAdminIsCreatedOnce) {
+  token_ = login();
+  auto me = json(call("GET", "/api/v1/me"));
+  const std::string id = str(me, "id");
+  auto moved = call("PATCH", "/api/v1/customers/" + id,
+                    R"({"email":"root.moved@x.io","updateVersion":)" +
+                        std::to_string(me.at("updateVersion").as_int64()) + "}");
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  const auto before = head();
+  restart();
+  EXPECT_EQ(head(), before) << "nothing appended at the restart";
+  auto old = client_->request(
+      "POST", "/api/v1/sessions",
+      R"({"email":")" + std::string(kAdminEmail) + R"(","password":")" + kAdminPassword + "\"}",
+      {{"Content-Type", "application/json"}});
+  EXPECT_EQ(old.status, 401) << old.body;
+  token_ = login("root.moved@x.io", kAdminPassword);
+  EXPECT_EQ(str(json(call("GET", "/api/v1/me")), "platformRole"), "superadmin");
 }
 
 // A parent's owners manage the child organization, not its customers: they add none to it.

@@ -1,0 +1,40 @@
+// The orgd binary's command line: exit codes, what --help tells, and --listen's forms.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "orgd_fixture.hpp"
+#include "subprocess.hpp"
+
+namespace orgd::e2e {
+namespace {
+
+const std::string kOrgd = ORGD_BINARY;
+
+TEST(CommandLine, BadUsageExitsTwoAndHelpNamesTheEnvironmentOnlySettings) {
+  const auto unknown = run_shell(kOrgd + " --no-such-flag", 30);
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  const auto out_of_range = run_shell(kOrgd + " --token-ttl 0", 30);
+  EXPECT_EQ(out_of_range.exit_code, 2) << out_of_range.output;
+  const auto from_env = run_shell("ORGD_LOG_LEVEL=loud " + kOrgd, 30);
+  EXPECT_EQ(from_env.exit_code, 2) << from_env.output;
+  const auto listen = run_shell(kOrgd + " --listen nowhere", 30);
+  EXPECT_EQ(listen.exit_code, 2) << listen.output;
+  const auto help = run_shell(kOrgd + " --help", 30);
+  EXPECT_EQ(help.exit_code, 0) << help.output;
+  EXPECT_NE(help.output.find("ORGD_ADMIN_EMAIL"), std::string::npos) << help.output;
+  EXPECT_NE(help.output.find("ORGD_ADMIN_PASSWORD"), std::string::npos) << help.output;
+}
+
+TEST(CommandLine, ListensOnLocalhostByName) {
+  TempDir dir;
+  OrgdProcess orgd(kOrgd, {"--listen", "localhost:0", "--data-dir", (dir.path() / "data").string()},
+                   {}, dir.path() / "stderr.log");
+  EXPECT_NE(orgd.wait_for_port(), 0) << "refused localhost";
+  EXPECT_EQ(orgd.stop(), 0);
+}
+
+}  // namespace
+}  // namespace orgd::e2e
