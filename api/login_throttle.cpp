@@ -46,11 +46,13 @@ std::optional<std::chrono::seconds> LoginThrottle::admit(std::string_view email,
           over_limit(attempts_by_ip_, address, limits_.attempts_per_ip, limits_.ip_window, now)) {
     return wait;
   }
+  // An attempt refused for its email's lockout is an attempt from this address all the same
+  // (README: "of any outcome"); it was not counted until 2026-12-05.
+  count(attempts_by_ip_, address, limits_.ip_window, now);
   if (auto wait = over_limit(failures_by_email_, email_key(email), limits_.failures_per_email,
                              limits_.email_window, now)) {
     return wait;
   }
-  count(attempts_by_ip_, address, limits_.ip_window, now);
   return std::nullopt;
 }
 

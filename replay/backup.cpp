@@ -120,6 +120,11 @@ std::expected<BackupInfo, std::string> backup(const eventstore::Store& store,
                                               const fs::path& target) {
   std::error_code ec;
   if (fs::exists(target, ec)) return std::unexpected(target.string() + " already exists");
+  // It would be lost with the data directory, and restore refuses it (it once wrote it).
+  if (const fs::path data_dir = store.db()->GetName(); overlapping(target, data_dir)) {
+    return std::unexpected(target.string() + " and the data directory " + data_dir.string() +
+                           " overlap: keep the backup outside the data directory");
+  }
   // RocksDB makes the checkpoint's own directory, not those above it: `backup
   // /backups/orgd-2026-11-23` on a machine without /backups failed.
   if (target.has_parent_path()) {

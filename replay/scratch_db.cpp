@@ -6,8 +6,11 @@ namespace orgd::replay {
 
 std::expected<std::unique_ptr<ScratchDb>, std::string> ScratchDb::open(
     const std::filesystem::path& parent, const std::vector<std::string>& column_families) {
+  // A --scratch-dir not made yet is made, as `backup` makes the directories above its target.
+  std::error_code ec;
+  std::filesystem::create_directories(parent, ec);
   std::string pattern = (parent / "orgd-scratch-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) {
+  if (ec || mkdtemp(pattern.data()) == nullptr) {
     return std::unexpected("cannot create a scratch directory under " + parent.string());
   }
   std::unique_ptr<ScratchDb> scratch(new ScratchDb());

@@ -56,6 +56,16 @@ TEST_F(LoginThrottleTest, AnAddressIsRefusedAfterItsAttemptsWhateverTheirOutcome
   EXPECT_FALSE(throttle_.admit("new@example.com", "10.0.0.9", now_)) << "a new window";
 }
 
+TEST_F(LoginThrottleTest, AttemptsRefusedForTheirEmailCountForTheirAddress) {
+  for (int i = 0; i < 3; ++i) throttle_.record_failure("ann@example.com", now_);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(throttle_.admit("ann@example.com", "10.0.0.9", now_)) << "locked out: " << i;
+  }
+  EXPECT_TRUE(throttle_.admit("bob@example.com", "10.0.0.9", now_))
+      << "the address has had its 10 attempts";
+  EXPECT_FALSE(throttle_.admit("bob@example.com", "10.0.0.10", now_));
+}
+
 TEST_F(LoginThrottleTest, ExpiredCountersAreDroppedSoMemoryStaysBounded) {
   // More distinct emails than the prune threshold, each failing once, a window apart from
   // the next batch: the old ones must not keep anyone locked out nor pile up.

@@ -89,7 +89,13 @@ TEST_F(BackupTest, RestoreOfABackupInsideTheDataDirectoryIsRefusedAndKeepsBoth) 
   create_org("0190a000-0000-7000-8000-0000000000a1", "Acme");
   settle();
   const auto before = log();
-  ASSERT_TRUE(backup(*store_, dir_ / "data" / "snap").has_value());
+  const auto refused_inside = backup(*store_, dir_ / "data" / "snap");
+  ASSERT_FALSE(refused_inside.has_value()) << "a backup inside the data directory";
+  EXPECT_NE(refused_inside.error().find("overlap"), std::string::npos) << refused_inside.error();
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "data" / "snap"));
+  // One moved there by hand.
+  ASSERT_TRUE(backup(*store_, dir_ / "snap").has_value());
+  std::filesystem::rename(dir_ / "snap", dir_ / "data" / "snap");
   close();
   for (const auto& [from, to] :
        {std::pair{dir_ / "data" / "snap", dir_ / "data"}, std::pair{dir_ / "data", dir_ / "data"},

@@ -63,6 +63,15 @@ TEST_F(VerifyTest, PassesOnAHealthyStore) {
   EXPECT_GT(check(report, "claims").checked, 0u);
 }
 
+TEST_F(VerifyTest, AScratchDirectoryNotMadeYetIsMade) {
+  VerifyOptions options;
+  options.scratch_parent = dir_ / "not" / "yet";
+  const auto report = verify(*store_, options);
+  ASSERT_TRUE(report.has_value()) << report.error();
+  EXPECT_TRUE(report->ok()) << boost::json::serialize(verify_report_json(*report));
+  EXPECT_TRUE(check(*report, "projection:organizations").ok()) << "not skipped";
+}
+
 TEST_F(VerifyTest, AFlippedByteFailsTheLogAtItsPosition) {
   std::string value;
   ASSERT_TRUE(db().Get({}, cf(eventstore::kEventsCf), eventstore::event_key(3), &value).ok());
