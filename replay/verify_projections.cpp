@@ -7,6 +7,7 @@
 #include "projections/counted_index_check.hpp"
 #include "projections/counted_index_layout.hpp"
 #include "projections/index_page.hpp"
+#include "projections/read_model_batch.hpp"
 #include "projections/read_model_rebuild.hpp"
 #include "replay/verify_checks.hpp"
 
@@ -109,6 +110,26 @@ std::expected<std::uint64_t, std::string> last_writer(const eventstore::Store& s
   return position;
 }
 
+// A read model stamped with another layout than this release's: left by a rebuild that did
+// not finish (layout 0), or written by another release. Its keys would differ from a fresh
+// replay's everywhere; the next orgd start empties and rebuilds it, which says more.
+std::optional<Divergence> other_layout(projections::ReplayTarget live, std::uint64_t checkpoint) {
+  std::string stamp;
+  const auto s =
+      live.db->Get(rocksdb::ReadOptions(), live.cf, projections::kReadModelLayoutKey, &stamp);
+  if (s.IsNotFound() && checkpoint == 0) return std::nullopt;  // never written
+  if (s.ok() && projections::decode_u64(stamp) == projections::kReadModelLayout) {
+    return std::nullopt;
+  }
+  if (!s.ok() && !s.IsNotFound()) return Divergence{0, "a readable layout", s.ToString()};
+  const std::string found =
+      s.ok() ? "layout " + std::to_string(projections::decode_u64(stamp)) : "no layout";
+  return Divergence{0, "a read model of layout " + std::to_string(projections::kReadModelLayout),
+                    found + " at checkpoint " + std::to_string(checkpoint) +
+                        ": left by a rebuild that did not finish, or by another release; the "
+                        "next orgd start empties and rebuilds it"};
+}
+
 }  // namespace
 
 CheckResult check_projection(const eventstore::Store& store, projections::Projection& projection,
@@ -121,6 +142,10 @@ CheckResult check_projection(const eventstore::Store& store, projections::Projec
   auto checkpoint = projections::checkpoint_of(live);
   if (!checkpoint) {
     result.divergence = Divergence{0, "a readable checkpoint", checkpoint.error()};
+    return result;
+  }
+  if (auto stamped = other_layout(live, *checkpoint)) {
+    result.divergence = std::move(*stamped);
     return result;
   }
   auto replayed = projections::replay_into(store, projection, fresh, {0, *checkpoint});

@@ -11,6 +11,7 @@
 #include "projections/index_page.hpp"
 #include "projections/organization_keys.hpp"
 #include "projections/organizations_projection.hpp"
+#include "projections/read_model_rebuild.hpp"
 #include "tests/replay/replay_fixture.hpp"
 
 namespace orgd::replay {
@@ -70,6 +71,21 @@ TEST_F(VerifyTest, AScratchDirectoryNotMadeYetIsMade) {
   ASSERT_TRUE(report.has_value()) << report.error();
   EXPECT_TRUE(report->ok()) << boost::json::serialize(verify_report_json(*report));
   EXPECT_TRUE(check(*report, "projection:organizations").ok()) << "not skipped";
+}
+
+// A rebuild killed before its first write leaves an emptied read model stamped layout 0: verify
+// says so, rather than naming the stamp as a key nothing wrote.
+TEST_F(VerifyTest, AReadModelOfAnotherLayoutIsReportedAsSuch) {
+  ASSERT_TRUE(
+      projections::clear_read_model({store_->db(), cf(projections::kOrganizationsColumnFamily)})
+          .has_value());
+  const auto report = run();
+  EXPECT_FALSE(report.ok());
+  const auto& organizations = check(report, "projection:organizations");
+  ASSERT_TRUE(organizations.divergence.has_value());
+  EXPECT_NE(organizations.divergence->found.find("layout 0 at checkpoint 0"), std::string::npos)
+      << organizations.divergence->found;
+  EXPECT_TRUE(check(report, "projection:customers").ok()) << "the others are whole";
 }
 
 TEST_F(VerifyTest, AFlippedByteFailsTheLogAtItsPosition) {
