@@ -17,12 +17,11 @@ namespace {
 
 constexpr StringRule kText{.max_len = 200'000};
 
-// Platform roles see every contract; a customer those assigned to its organization.
 std::expected<bool, HttpResponse> may_read_contract(const ApiContext& context,
                                                     const HttpRequest& request,
                                                     const domain::Caller& caller,
                                                     const std::string& contract_id) {
-  if (caller.platform_role != domain::PlatformRole::none) return true;
+  if (domain::reads_every_contract(caller)) return true;
   auto assigned = context.directory.assigned(caller.organization_id);
   if (!assigned) return std::unexpected(unavailable_response(request, assigned.error()));
   return std::any_of(assigned->begin(), assigned->end(),
@@ -115,7 +114,7 @@ void list_contracts(ApiContext& context, const HttpRequest& request, const Authe
   if (!paging) return respond(std::move(paging.error()));
   boost::json::array items;
   PageInfo info{paging->page, paging->page_size, 0, {}};
-  if (who.caller.platform_role != domain::PlatformRole::none) {
+  if (domain::reads_every_contract(who.caller)) {
     auto page = context.directory.contracts({paging->page, paging->page_size, paging->cursor});
     if (!page) {
       return respond(page.error() == "invalid cursor"
@@ -231,15 +230,9 @@ void assign(ApiContext& context, const HttpRequest& request, const Authenticated
         if (!facts) return std::unexpected(facts.error());
         auto contract = context.loader.contract(command.contract_id);
         if (!contract) return std::unexpected(unavailable_response(request, contract.error()));
-        domain::ContractAssignments callers;
-        if (caller.platform_role == domain::PlatformRole::none) {
-          auto own = context.loader.contract_assignments(caller.organization_id);
-          if (!own) return std::unexpected(unavailable_response(request, own.error()));
-          callers = std::move(*own);
-        }
         auto decision =
             decided(request, domain::decide(*contract, command, caller, facts->organization,
-                                            facts->ancestors, facts->assignments, callers));
+                                            facts->ancestors, facts->assignments));
         if (decision) created->store(!decision->writes.empty());
         return decision;
       },

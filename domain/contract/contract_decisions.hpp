@@ -51,19 +51,24 @@ struct AcceptContract {
   std::uint64_t read_version{0};
 };
 
+// Who reads every published contract: platform accounts, and an organization's owners and
+// admins, who choose from them what to assign (SPEC: they assign contracts to an organization).
+// Other customers read only the contracts assigned to their organization.
+[[nodiscard]] bool reads_every_contract(const Caller& caller);
+
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Contract& existing,
                                                           const PublishContract& command,
                                                           const Caller& caller);
 [[nodiscard]] std::expected<Decision, DomainError> decide(const Contract& current,
                                                           const ReviseContract& command,
                                                           const Caller& caller);
-// `organization` with `ancestors`; `assignments` are the organization's, `callers` those of
-// the caller's own organization (a customer assigns only a contract it can read: one assigned
-// there; platform accounts any).
-[[nodiscard]] std::expected<Decision, DomainError> decide(
-    const Contract& contract, const AssignContract& command, const Caller& caller,
-    const Organization& organization, const AncestorChain& ancestors,
-    const ContractAssignments& assignments, const ContractAssignments& callers);
+// `organization` with `ancestors`; `assignments` are the organization's.
+[[nodiscard]] std::expected<Decision, DomainError> decide(const Contract& contract,
+                                                          const AssignContract& command,
+                                                          const Caller& caller,
+                                                          const Organization& organization,
+                                                          const AncestorChain& ancestors,
+                                                          const ContractAssignments& assignments);
 [[nodiscard]] std::expected<Decision, DomainError> decide(const UnassignContract& command,
                                                           const Caller& caller,
                                                           const Organization& organization,
