@@ -349,7 +349,8 @@ std::expected<std::uint64_t, std::string> rebuild_offline(
   auto* cf = store.column_family(projection.column_family());
   if (cf == nullptr) return std::unexpected("column family not open");
   const ReplayTarget target{store.db(), cf};
-  if (auto cleared = clear_read_model(target); !cleared) {
+  const auto stamp = store.head_position() > 0 ? ClearStamp::rebuilding : ClearStamp::none;
+  if (auto cleared = clear_read_model(target, stamp); !cleared) {
     return std::unexpected("clearing " + std::string(projection.name()) + ": " + cleared.error());
   }
   ReplayHooks hooks;

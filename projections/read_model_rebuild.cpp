@@ -318,14 +318,11 @@ std::expected<std::uint64_t, std::string> replay_all_into(const eventstore::Stor
   return done;
 }
 
-std::expected<void, std::string> clear_read_model(ReplayTarget target) {
-  // Every key of a read model, the checkpoint included, sorts below "\xff\xff". The stamp
-  // tells the next orgd, should the replay that follows be killed before its first write,
-  // that this read model was emptied by a rebuild that did not finish (checkpoint 0 alone
-  // looks like one never written).
+std::expected<void, std::string> clear_read_model(ReplayTarget target, ClearStamp stamp) {
+  // Every key of a read model, the checkpoint included, sorts below "\xff\xff".
   rocksdb::WriteBatch batch;
   rocksdb::Status s = batch.DeleteRange(target.cf, "", "\xff\xff");
-  if (s.ok()) {
+  if (s.ok() && stamp == ClearStamp::rebuilding) {
     s = batch.Put(target.cf, kReadModelLayoutKey, encode_u64(kReadModelUncountedLayout));
   }
   if (s.ok()) s = target.db->Write(rocksdb::WriteOptions(), &batch);

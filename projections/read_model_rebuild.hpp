@@ -78,10 +78,17 @@ struct ReplayJob {
     const eventstore::Store& store, std::span<const ReplayJob> jobs, ReplayRange range,
     const ReplayHooks& hooks = {});
 
-// Deletes every key of a read model (data and checkpoint), stamps it
-// kReadModelUncountedLayout (emptied, to be rebuilt), and compacts the deleted keys away so
-// the replay that follows seeks through none.
-[[nodiscard]] std::expected<void, std::string> clear_read_model(ReplayTarget target);
+// What an emptied read model tells the next orgd until its replay writes: nothing (replayed
+// from the log as one never written), or, for an offline rebuild, that a rebuild emptied it,
+// so that one killed before its first write is rebuilt with orgd's warning. An offline rebuild
+// of an empty log writes nothing after, and must leave no stamp.
+enum class ClearStamp : std::uint8_t { none, rebuilding };
+
+// Deletes every key of a read model (data, checkpoint and layout stamp), writes `stamp`
+// (kReadModelUncountedLayout) in the same batch, and compacts the deleted keys away so the
+// replay that follows seeks through none.
+[[nodiscard]] std::expected<void, std::string> clear_read_model(
+    ReplayTarget target, ClearStamp stamp = ClearStamp::none);
 
 // Compacts the whole read model down to its last level.
 [[nodiscard]] std::expected<void, std::string> compact_read_model(ReplayTarget target);
