@@ -70,7 +70,7 @@ std::expected<std::string, std::string> read_file(const std::filesystem::path& p
 HttpResponse file_response(const StaticFile& file, std::string_view cache_control) {
   HttpResponse response;
   response.content_type = file.content_type;
-  response.body = file.body;
+  response.shared_body = file.body;
   response.headers.emplace_back("Cache-Control", std::string(cache_control));
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   return response;
@@ -94,9 +94,10 @@ const std::vector<std::string_view>& swagger_ui_files() {
   return kFiles;
 }
 
-ApiDocs::ApiDocs() : page_{std::string(kHtml), std::string(kPage)} {
-  files_.emplace("swagger-initializer.js",
-                 StaticFile{std::string(kJavaScript), std::string(kInitializer)});
+ApiDocs::ApiDocs() : page_{std::string(kHtml), std::make_shared<const std::string>(kPage)} {
+  files_.emplace(
+      "swagger-initializer.js",
+      StaticFile{std::string(kJavaScript), std::make_shared<const std::string>(kInitializer)});
 }
 
 std::expected<std::shared_ptr<const ApiDocs>, std::string> ApiDocs::load(
@@ -106,7 +107,8 @@ std::expected<std::shared_ptr<const ApiDocs>, std::string> ApiDocs::load(
     auto body = read_file(swagger_ui_dir / name);
     if (!body) return std::unexpected(body.error());
     docs->files_.emplace(std::string(name),
-                         StaticFile{std::string(content_type_of(name)), std::move(*body)});
+                         StaticFile{std::string(content_type_of(name)),
+                                    std::make_shared<const std::string>(std::move(*body))});
   }
   return docs;
 }

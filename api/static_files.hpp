@@ -32,7 +32,7 @@ namespace orgd::api {
 
 struct StaticFile {
   std::string content_type;
-  std::string body;
+  std::shared_ptr<const std::string> body;  // shared by every response that sends it
 };
 
 class ApiDocs {

@@ -5,6 +5,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
+#include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <string>
@@ -56,13 +57,30 @@ bool is_acceptable_extra_header(std::string_view name, std::string_view value) {
   });
 }
 
+// The origin-form of an absolute-form target ("http://host:port/p?q" -> "/p?q"), which a
+// server must accept (RFC 9112 3.2.2) and proxies send; any other target as it is.
+std::string origin_form(std::string_view target) {
+  for (const std::string_view scheme : {"http://", "https://"}) {
+    if (target.size() < scheme.size() ||
+        !boost::beast::iequals(target.substr(0, scheme.size()), scheme)) {
+      continue;
+    }
+    const auto rest = target.substr(scheme.size());
+    const auto path = rest.find_first_of("/?");
+    if (path == std::string_view::npos) return "/";
+    return rest[path] == '/' ? std::string(rest.substr(path))
+                             : "/" + std::string(rest.substr(path));
+  }
+  return std::string(target);
+}
+
 }  // namespace
 
 HttpRequest to_http_request(BeastRequest&& request, std::string_view remote_address) {
   HttpRequest out;
   out.method = to_method(request.method());
   out.method_name = std::string(request.method_string());
-  out.target = std::string(request.target());
+  out.target = origin_form(request.target());
   const auto question = out.target.find('?');
   out.path = out.target.substr(0, question);
   if (question != std::string::npos) out.query = out.target.substr(question + 1);
@@ -93,6 +111,17 @@ std::string header_lines(const std::vector<std::pair<std::string, std::string>>&
   return lines;
 }
 
+bool keeps_alive(const BeastRequest& request) {
+  if (request.version() < 11) return false;
+  const auto [first, last] = request.equal_range(http::field::connection);
+  for (auto field = first; field != last; ++field) {
+    for (const auto& token : http::token_list(field->value())) {
+      if (boost::beast::iequals(token, "close")) return false;
+    }
+  }
+  return true;
+}
+
 WireResponse to_wire(HttpResponse&& response, const ResponseFraming& framing) {
   const int status = response.status >= 200 && response.status <= 599 ? response.status : 500;
   const auto reason = http::obsolete_reason(static_cast<http::status>(status));
@@ -120,9 +149,12 @@ WireResponse to_wire(HttpResponse&& response, const ResponseFraming& framing) {
     head += "Content-Type: ";
     head += response.content_type;
     head += "\r\nContent-Length: ";
-    head += std::to_string(response.body.size());
+    head += std::to_string(response.body_text().size());
     head += "\r\n";
-    if (!framing.head) wire.body = std::move(response.body);
+    if (!framing.head) {
+      wire.body = std::move(response.body);
+      wire.shared_body = std::move(response.shared_body);
+    }
   }
   head += "\r\n";
   return wire;

@@ -6,6 +6,7 @@
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,6 +21,12 @@ using BeastRequest = boost::beast::http::request<boost::beast::http::string_body
 // Moves the body out of `request`. Assigns the trace id: the traceparent's when valid, else
 // a fresh one.
 [[nodiscard]] HttpRequest to_http_request(BeastRequest&& request, std::string_view remote_address);
+
+// Whether the connection stays open after answering `request`: HTTP/1.1 unless a `close`
+// token is in any of its Connection fields (RFC 9110 7.6.1: repeated fields are one list;
+// Beast reads the first only); HTTP/1.0 never, since orgd answers in HTTP/1.1 and would have
+// to announce keep-alive to a 1.0 client.
+[[nodiscard]] bool keeps_alive(const BeastRequest& request);
 
 // What the session knows about the request a response answers.
 struct ResponseFraming {
@@ -37,6 +44,11 @@ struct ResponseFraming {
 struct WireResponse {
   std::string head;
   std::string body;
+  std::shared_ptr<const std::string> shared_body;  // HttpResponse::shared_body, when it had one
+
+  [[nodiscard]] std::string_view body_bytes() const {
+    return shared_body ? std::string_view(*shared_body) : std::string_view(body);
+  }
 };
 
 // The wire response: status line (a status outside 200..599 becomes 500), Server, X-Trace-Id,

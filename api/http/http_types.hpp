@@ -44,6 +44,14 @@ struct HttpResponse {
   std::string content_type{"application/json"};
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (ETag, Location...)
+  // A body many responses share (static files, the OpenAPI document), sent instead of `body`
+  // and never copied: a client pipelining GETs of the 1.7 MB Swagger bundle without reading
+  // the answers held a copy per answer waiting. Default: none.
+  std::shared_ptr<const std::string> shared_body;
+
+  [[nodiscard]] std::string_view body_text() const {
+    return shared_body ? std::string_view(*shared_body) : std::string_view(body);
+  }
 };
 
 // Completes one request. Callable from any thread, exactly once; the server posts the

@@ -16,6 +16,9 @@
 namespace orgd::api::http_detail {
 namespace {
 
+// Empty lines ignored before a request line (RFC 9112 2.2 asks for at least one).
+constexpr std::size_t kEmptyLinesIgnored = 4;
+
 namespace http = boost::beast::http;
 
 std::expected<void, std::string> check_framing_of(const http::request_header<>& header) {
@@ -71,13 +74,24 @@ void limit_parser(RequestParser& parser, const ServerOptions& options) {
 HeadStep parse_head(RequestParser& parser, std::string_view bytes, std::size_t& head_bytes,
                     const ServerOptions& options) {
   HeadStep step;
+  // RFC 9112 2.2: empty lines before a request line (a client's CRLF after a body) are
+  // ignored, a few of them; they closed the connection with "bad method".
+  std::size_t skipped = 0;
+  while (head_bytes == 0 && skipped < 2 * kEmptyLinesIgnored &&
+         bytes.substr(skipped).starts_with("\r\n")) {
+    skipped += 2;
+  }
+  bytes.remove_prefix(skipped);
+  step.used = skipped;
+  if (bytes.empty()) return step;
   boost::beast::error_code ec;
-  step.used = put_bounded(parser, bytes, ec);
-  if (has_obs_fold(bytes.substr(0, step.used))) {
+  const std::size_t parsed = put_bounded(parser, bytes, ec);
+  step.used += parsed;
+  if (has_obs_fold(bytes.substr(0, parsed))) {
     step.malformed = "a header value is folded over lines";
     return step;
   }
-  head_bytes += step.used;
+  head_bytes += parsed;
   if (head_bytes > options.header_limit) {
     step.error = http::error::header_limit;
     return step;

@@ -115,7 +115,7 @@ void Session::post_response(std::uint64_t sequence, std::optional<HttpResponse> 
 
 void Session::do_read() {
   if (closed_ || reading_done_) return;
-  if (pending_.size() >= kMaxPendingResponses || handling()) {
+  if (pending_.size() >= kMaxPendingResponses || pending_bytes_ >= kMaxPendingBytes || handling()) {
     read_paused_ = true;
     return hold_until_answered();  // nothing else of ours may be pending meanwhile
   }
@@ -289,7 +289,7 @@ void Session::on_read_error(beast::error_code ec) {
 // ---- requests and responses --------------------------------------------------------------
 
 void Session::dispatch(BeastRequest&& request) {
-  const bool keep_alive = request.keep_alive();
+  const bool keep_alive = keeps_alive(request);
   const bool head = request.method() == http::verb::head;
   HttpRequest http_request = to_http_request(std::move(request), remote_address_);
   const std::uint64_t sequence = next_sequence_++;
@@ -370,6 +370,7 @@ void Session::complete(std::uint64_t sequence, std::optional<HttpResponse> respo
   const int status = response->status;
   slot->response = to_wire(std::move(*response),
                            {slot->trace_id, slot->keep_alive, slot->head, context_->fixed_headers});
+  pending_bytes_ += slot->response->head.size() + slot->response->body_bytes().size();
   report(*slot, status, route);
   do_write();
   resume_reading();
@@ -402,7 +403,7 @@ void Session::do_write() {
   stream_.expires_after(context_->options.request_timeout);
   const WireResponse& response = *pending_.front().response;
   const std::array<net::const_buffer, 2> buffers{net::buffer(response.head),
-                                                 net::buffer(response.body)};
+                                                 net::buffer(response.body_bytes())};
   net::async_write(stream_, buffers,
                    beast::bind_front_handler(&Session::on_write, shared_from_this()));
 }
@@ -410,6 +411,8 @@ void Session::do_write() {
 void Session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
   writing_ = false;
   if (ec) return close_now();
+  const WireResponse& written = *pending_.front().response;
+  pending_bytes_ -= written.head.size() + written.body_bytes().size();
   const bool keep_alive = pending_.front().keep_alive;
   pending_.pop_front();
   if (!keep_alive) return close_gracefully();

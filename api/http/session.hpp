@@ -6,8 +6,8 @@
 // order, one at a time, so each sees the effects of those before it (a PUT then a GET, two
 // PUTs at consecutive versions, a logout then a request with the same token) -- RFC 9112
 // 9.3.2 allows parallel handling only for safe methods. Responses are written back in
-// request order; reading pauses while a request is in the handler or kMaxPendingResponses
-// responses wait to be written.
+// request order; reading pauses while a request is in the handler, or kMaxPendingResponses
+// responses or kMaxPendingBytes of them wait to be written.
 //
 // Timeouts: between requests the connection may stay idle for idle_timeout, but only while
 // no response is pending, and is then closed without an answer; once a request's first byte
@@ -50,6 +50,10 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   // Responses that may wait to be written at once; past this, reading pauses.
   static constexpr std::size_t kMaxPendingResponses = 16;
+  // Bytes of responses that may wait to be written (one response, however large, may always
+  // wait); past this, reading pauses. A client that pipelines requests for large answers and
+  // reads none held 16 of them per connection (2 MB of listings, 27 MB of static files).
+  static constexpr std::size_t kMaxPendingBytes = 256 * 1024;
 
   Session(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context);
   ~Session();
@@ -135,6 +139,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::chrono::steady_clock::time_point idle_deadline_;
   std::uint64_t next_sequence_{0};
   std::size_t drained_bytes_{0};
+  std::size_t pending_bytes_{0};  // of the responses complete and not wholly written
   std::size_t head_bytes_{0};     // of the request being read, parsed so far
   std::size_t header_fields_{0};  // in its head, once complete (a trailer must add none)
   bool awaiting_request_{false};  // a read for the next request's first byte is pending
