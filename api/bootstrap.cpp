@@ -1,5 +1,7 @@
 #include "api/bootstrap.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <future>
 
 #include "api/credentials.hpp"
@@ -40,6 +42,24 @@ std::expected<void, std::string> ensure_default_organization(ApiContext& context
   return execute_blocking(context, *decision);
 }
 
+// Whether the log holds a SuperAdmin, whatever its id and email: among the platform accounts of
+// the organizations' read model once it has caught up with the log (at once in a new store).
+// Answers true when that cannot be told: rather no SuperAdmin created than a second one.
+bool holds_a_superadmin(ApiContext& context) {
+  std::promise<bool> caught_up;
+  auto reached = caught_up.get_future();
+  context.projections.when_applied(context.store.head_position(),
+                                   [&caught_up](bool applied) { caught_up.set_value(applied); });
+  if (!reached.get()) return true;
+  auto accounts = context.organizations.platform_accounts();
+  if (!accounts) return true;
+  for (const auto& id : *accounts) {
+    auto account = context.loader.customer(id);
+    if (!account || account->platform_role == domain::PlatformRole::superadmin) return true;
+  }
+  return false;
+}
+
 std::expected<void, std::string> ensure_superadmin(ApiContext& context,
                                                    const BootstrapOptions& options) {
   if (options.admin_email.empty()) return {};
@@ -48,12 +68,22 @@ std::expected<void, std::string> ensure_superadmin(ApiContext& context,
   // it was until 2026-12-05.
   auto bootstrapped = context.loader.customer(domain::kBootstrapSuperAdminId);
   if (!bootstrapped) return std::unexpected(bootstrapped.error());
-  if (bootstrapped->version != 0) return {};
-  // Stores bootstrapped before then hold it under an id of its own: found by the email.
+  if (bootstrapped->version != 0) {
+    if (domain::fold_case(bootstrapped->email) != domain::fold_case(options.admin_email)) {
+      spdlog::info("ORGD_ADMIN_EMAIL is not the SuperAdmin's email any more: nothing created");
+    }
+    return {};
+  }
+  // Stores bootstrapped before then hold it under an id of its own: found by the email, or,
+  // moved to another since, among the platform accounts.
   auto owner = context.store.claim_owner(domain::kCustomerEmailScope,
                                          domain::fold_case(options.admin_email));
   if (!owner) return std::unexpected(owner.error().message);
   if (*owner) return {};
+  if (holds_a_superadmin(context)) {
+    spdlog::info("ORGD_ADMIN_EMAIL names no account, but a SuperAdmin exists: nothing created");
+    return {};
+  }
   if (options.admin_password.size() < 8) {
     return std::unexpected("ORGD_ADMIN_PASSWORD must have at least 8 characters");
   }

@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
       ->envname("ORGD_SWAGGER_UI_DIR");
   app.footer(
       "Environment only: ORGD_ADMIN_EMAIL and ORGD_ADMIN_PASSWORD (at least 8 characters) name\n"
-      "the SuperAdmin created on the first start of a data directory.\n"
+      "the SuperAdmin created at a start that finds none in the data directory.\n"
       "Exit codes: 0 stopped by SIGINT/SIGTERM (or --help); 1 failed to start (data directory,\n"
       "address, SuperAdmin); 2 bad usage (an unknown flag or a bad value).");
   try {

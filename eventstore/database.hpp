@@ -23,9 +23,10 @@ class Database {
  public:
   // Creates data_dir and missing column families unless options.read_only. Read-only, an open
   // that finds a file or column family gone (a writer beside it deleted it meanwhile) is tried
-  // again, up to 8 times within ~0.7 s.
-  // Errors: locked (another Store or process holds the directory's LOCK), io_error,
-  // corruption, invalid_argument (bad options; read-only open of a missing database).
+  // again: up to 8 more opens, ~0.7 s of waits between them in all.
+  // Errors: locked (another Store or process holds the directory's LOCK), io_error (also a
+  // read-only open of a directory without a database), corruption, invalid_argument (bad
+  // options).
   [[nodiscard]] static std::expected<std::unique_ptr<Database>, StoreError> open(
       const StoreOptions& options);
   // See Store::check_not_in_use.

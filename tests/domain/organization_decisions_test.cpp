@@ -127,6 +127,9 @@ TEST(CreateOrganization, OnlyASuperAdminSetsTheBillingPlanOfANewOne) {
   ASSERT_FALSE(by_owner.has_value());
   EXPECT_EQ(by_owner.error().code, DomainErrorCode::forbidden);
   EXPECT_TRUE(decide(Organization{}, planned, superadmin(), chain));
+  planned.billing_plan = "free";
+  EXPECT_TRUE(decide(Organization{}, planned, member_of("o1", OrganizationRole::owner), chain))
+      << "the plan every new organization has";
 }
 
 TEST(CreateOrganization, ExistingIdIsRefused) {

@@ -5,6 +5,8 @@
 #include <set>
 #include <thread>
 
+#include "api/command_executor.hpp"
+#include "domain/customer/customer_decisions.hpp"
 #include "domain/event_codec.hpp"
 #include "tests/e2e/orgd_fixture.hpp"
 
@@ -316,6 +318,45 @@ TEST_F(Customers, TheConfiguredSuperAdminIsCreatedOnce) {
   EXPECT_EQ(old.status, 401) << old.body;
   token_ = login("root.moved@x.io", kAdminPassword);
   EXPECT_EQ(str(json(call("GET", "/api/v1/me")), "platformRole"), "superadmin");
+}
+
+// A store bootstrapped before the fixed id holds its SuperAdmin under an id of its own; one that
+// has moved to another email is found among the platform accounts, and no second is created.
+TEST_F(Customers, AnEarlierSuperAdminThatMovedIsNotJoinedByASecond) {
+  client_.reset();
+  app_.reset();
+  std::filesystem::remove_all(dir_.path() / "data");
+  bootstrap_ = {};  // a store with Default alone
+  start();
+  const std::string earlier = "0190a000-0000-7000-8000-0000000000e1";
+  const domain::RegisterCustomer registered{earlier,
+                                            "moved.root@x.io",
+                                            "Super",
+                                            "Admin",
+                                            "",
+                                            std::string(domain::kDefaultOrganizationId),
+                                            "member",
+                                            "superadmin",
+                                            "not-a-hash",
+                                            "",
+                                            ""};
+  auto organization = domain::Organization{};
+  organization.id = std::string(domain::kDefaultOrganizationId);
+  organization.name = "Default";
+  organization.version = 1;
+  auto decision =
+      domain::decide(domain::Customer{}, registered, domain::system_caller(), organization);
+  ASSERT_TRUE(decision.has_value());
+  ASSERT_TRUE(app_->store().append(api::to_append_request(*decision, {"system", "old", "", 0})));
+  const auto before = head();
+  bootstrap_ = {kAdminEmail, kAdminPassword};
+  restart();
+  EXPECT_EQ(head(), before) << "nothing created";
+  auto configured = client_->request(
+      "POST", "/api/v1/sessions",
+      R"({"email":")" + std::string(kAdminEmail) + R"(","password":")" + kAdminPassword + "\"}",
+      {{"Content-Type", "application/json"}});
+  EXPECT_EQ(configured.status, 401) << configured.body;
 }
 
 // A parent's owners manage the child organization, not its customers: they add none to it.

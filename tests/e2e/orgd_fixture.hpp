@@ -58,7 +58,7 @@ class OrgdTest : public ::testing::Test {
     options.data_dir = dir_.path() / "data";
     options.api = api_options;
     options.io_threads = 2;
-    options.bootstrap = {kAdminEmail, kAdminPassword};
+    options.bootstrap = bootstrap_;
     options.storage_env = storage_env_;
     auto app = api::Application::start(options);
     ASSERT_TRUE(app.has_value()) << app.error();
@@ -70,6 +70,9 @@ class OrgdTest : public ::testing::Test {
     app_.reset();
     start(api_options);
   }
+
+  // The SuperAdmin each start creates when missing (ORGD_ADMIN_EMAIL/PASSWORD).
+  api::BootstrapOptions bootstrap_{kAdminEmail, kAdminPassword};
 
   std::string login(const std::string& email = kAdminEmail,
                     const std::string& password = kAdminPassword) {
