@@ -74,11 +74,16 @@ class OrgdTest : public ::testing::Test {
   // The SuperAdmin each start creates when missing (ORGD_ADMIN_EMAIL/PASSWORD).
   api::BootstrapOptions bootstrap_{kAdminEmail, kAdminPassword};
 
+  // POST /sessions, whatever it answers.
+  test::HttpResult try_login(const std::string& email, const std::string& password) {
+    boost::json::object body{{"email", email}, {"password", password}};
+    return client_->request("POST", "/api/v1/sessions", boost::json::serialize(body),
+                            {{"Content-Type", "application/json"}});
+  }
+
   std::string login(const std::string& email = kAdminEmail,
                     const std::string& password = kAdminPassword) {
-    boost::json::object body{{"email", email}, {"password", password}};
-    auto r = client_->request("POST", "/api/v1/sessions", boost::json::serialize(body),
-                              {{"Content-Type", "application/json"}});
+    auto r = try_login(email, password);
     EXPECT_EQ(r.status, 201) << r.body;
     if (r.status != 201) return {};
     return std::string(json(r).at("securityToken").as_string());
