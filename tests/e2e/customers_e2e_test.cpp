@@ -311,10 +311,7 @@ TEST_F(Customers, TheConfiguredSuperAdminIsCreatedOnce) {
   const auto before = head();
   restart();
   EXPECT_EQ(head(), before) << "nothing appended at the restart";
-  auto old = client_->request(
-      "POST", "/api/v1/sessions",
-      R"({"email":")" + std::string(kAdminEmail) + R"(","password":")" + kAdminPassword + "\"}",
-      {{"Content-Type", "application/json"}});
+  auto old = try_login(kAdminEmail, kAdminPassword);
   EXPECT_EQ(old.status, 401) << old.body;
   token_ = login("root.moved@x.io", kAdminPassword);
   EXPECT_EQ(str(json(call("GET", "/api/v1/me")), "platformRole"), "superadmin");
@@ -352,10 +349,7 @@ TEST_F(Customers, AnEarlierSuperAdminThatMovedIsNotJoinedByASecond) {
   bootstrap_ = {kAdminEmail, kAdminPassword};
   restart();
   EXPECT_EQ(head(), before) << "nothing created";
-  auto configured = client_->request(
-      "POST", "/api/v1/sessions",
-      R"({"email":")" + std::string(kAdminEmail) + R"(","password":")" + kAdminPassword + "\"}",
-      {{"Content-Type", "application/json"}});
+  auto configured = try_login(kAdminEmail, kAdminPassword);
   EXPECT_EQ(configured.status, 401) << configured.body;
 }
 
