@@ -23,7 +23,7 @@ class Database {
  public:
   // Creates data_dir and missing column families unless options.read_only. Read-only, an open
   // that finds a file or column family gone (a writer beside it deleted it meanwhile) is tried
-  // again: up to 8 more opens, ~0.7 s of waits between them in all.
+  // again, for up to 10 s.
   // Errors: locked (another Store or process holds the directory's LOCK), io_error (also a
   // read-only open of a directory without a database), corruption, invalid_argument (bad
   // options).

@@ -51,6 +51,11 @@ struct StoreOptions {
   // Open read-only (orgctl on a live directory). Appends then fail with `closed`.
   // Default: false.
   bool read_only{false};
+  // Read-only: open the event store's column families and those of extra_column_families the
+  // directory holds, not every one it holds. A reader of the log alone then loads no read
+  // model's files, which an online rebuild beside it deletes by the hundred while the open
+  // reads the MANIFEST. Default: false (every one, as a read-write open must).
+  bool only_named_column_families{false};
   // Called on the writer thread after each round that wrote a WriteBatch (successfully or
   // not), before that round's callbacks run. Must be cheap, must not block and must not
   // throw; it must stay callable for the store's lifetime. Default: none.

@@ -120,6 +120,24 @@ TEST_F(ReadOnlyOpenTest, AColumnFamilyDroppedAfterItWasListedIsLeftOut) {
   EXPECT_EQ((*reader)->head_position(), 10u);
 }
 
+// A reader of the log alone loads no read model's files: an online rebuild deletes those by
+// the hundred, and each open that loaded them could lose the race with a deletion.
+TEST_F(ReadOnlyOpenTest, AReaderOfTheLogAloneOpensNoOtherColumnFamily) {
+  auto every = std::make_shared<RaceBeforeOpening>(".sst", 1000, [] {});
+  ASSERT_TRUE(open_reader(every));
+  StoreOptions log_only = options();
+  log_only.read_only = true;
+  log_only.only_named_column_families = true;
+  auto named = std::make_shared<RaceBeforeOpening>(".sst", 1000, [] {});
+  log_only.env = rocksdb::NewCompositeEnv(named);
+  auto reader = Store::open(log_only);
+  ASSERT_TRUE(reader) << reader.error().message;
+  EXPECT_EQ((*reader)->column_family("read_model"), nullptr);
+  EXPECT_EQ((*reader)->read_all(0, SIZE_MAX)->size(), 10u);
+  EXPECT_LT(named->matched(), every->matched()) << "the read model's table file was opened";
+  EXPECT_GT(named->matched(), 0);
+}
+
 TEST_F(ReadOnlyOpenTest, ADirectoryWithoutADatabaseIsRefusedWithoutRetrying) {
   auto looks = std::make_shared<RaceBeforeOpening>("CURRENT", 1000, [] {});
   StoreOptions reader = options();

@@ -52,7 +52,7 @@ void print_entry(const Globals& globals, const eventstore::Envelope& e) {
 
 void run_history(Globals& globals, const std::string& target, std::uint64_t from,
                  std::uint64_t limit) {
-  auto store = open_store(globals, false);
+  auto store = open_store(globals, false, /*read_models=*/false);
   if (!store) return;
   replay::HistoryQuery query{streams_for(*store, target), from, std::nullopt, 1000};
   std::uint64_t printed = 0;
@@ -115,7 +115,7 @@ void run_as_of(Globals& globals, const std::string& id, const std::string& when)
 }
 
 void run_export(Globals& globals, std::uint64_t from, const std::string& out_path) {
-  auto store = open_store(globals, false);
+  auto store = open_store(globals, false, /*read_models=*/false);
   if (!store) return;
   std::ofstream file;
   if (!out_path.empty()) {
@@ -142,7 +142,7 @@ void print_check(const replay::CheckResult& c) {
 }
 
 void run_verify(Globals& globals, bool skip_projections, const std::string& scratch) {
-  auto store = open_store(globals, false);
+  auto store = open_store(globals, false, /*read_models=*/!skip_projections);
   if (!store) return;
   replay::VerifyOptions options;
   options.projections = !skip_projections;
@@ -166,7 +166,7 @@ std::uint64_t count_keys(const eventstore::Store& store, std::string_view cf) {
 }
 
 void run_stats(Globals& globals) {
-  auto store = open_store(globals, false);
+  auto store = open_store(globals, false, /*read_models=*/false);
   if (!store) return;
   std::map<std::string, std::uint64_t> types;
   std::int64_t first = 0, last = 0;

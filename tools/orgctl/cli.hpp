@@ -35,8 +35,11 @@ void fail(Globals& globals, int code, const std::string& message);
 
 // Read-only opens are safe beside a running orgd (they see what was durable at open).
 // A writable open of a directory orgd holds fails with a clear message and kExitLocked.
-// Returns null after fail() on any error.
-[[nodiscard]] std::unique_ptr<eventstore::Store> open_store(Globals& globals, bool writable);
+// Returns null after fail() on any error. `read_models`: open them too (a writable open always
+// does); without, a read-only open loads the log's files alone, and an online rebuild beside it
+// (which deletes read models' files by the hundred) cannot make it lose the race with a deletion.
+[[nodiscard]] std::unique_ptr<eventstore::Store> open_store(Globals& globals, bool writable,
+                                                            bool read_models = true);
 
 // The subcommands, by audience.
 void add_audit_commands(CLI::App& app, Globals& globals);     // history, as-of, export, verify, stats
