@@ -147,6 +147,8 @@ std::expected<Decision, DomainError> decide(const Organization& existing,
   FieldProblems problems;
   check_fields(problems, {c.name, c.description, c.status, c.locale, c.country, c.thumbnail_url});
   check_slug(problems, "billingPlan", c.billing_plan, 64);
+  // As ChangeBillingPlan: an empty plan was recorded, and shown as null.
+  if (c.billing_plan.empty()) problems.push_back({"billingPlan", "must not be empty"});
   if (!problems.empty()) return std::unexpected(invalid(std::move(problems)));
   if (existing.version != 0) {
     return std::unexpected(refused(DomainErrorCode::already_exists, "organization-id-taken",

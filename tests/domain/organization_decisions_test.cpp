@@ -130,6 +130,10 @@ TEST(CreateOrganization, OnlyASuperAdminSetsTheBillingPlanOfANewOne) {
   planned.billing_plan = "free";
   EXPECT_TRUE(decide(Organization{}, planned, member_of("o1", OrganizationRole::owner), chain))
       << "the plan every new organization has";
+  planned.billing_plan = "";
+  EXPECT_EQ(decide(Organization{}, planned, superadmin(), chain).error().fields.at(0).field,
+            "billingPlan")
+      << "no empty plan, whoever sends it";
 }
 
 TEST(CreateOrganization, ExistingIdIsRefused) {
