@@ -46,17 +46,9 @@ std::expected<void, std::string> ReadModelHandles::empty_outdated() {
     const ReplayTarget target{store_.db(), slot.cf.load()};
     auto checkpoint = checkpoint_of(target);
     if (!checkpoint) return std::unexpected(checkpoint.error());
-    std::string layout;
-    const rocksdb::Status s = store_.db()->Get(
-        rocksdb::ReadOptions(), target.cf,
-        rocksdb::Slice(kReadModelLayoutKey.data(), kReadModelLayoutKey.size()), &layout);
-    // Without checkpoint or stamp it was never written: nothing to rebuild. A stamp alone is
-    // left by clear_read_model: a rebuild killed before it wrote anything.
-    if (*checkpoint == 0 && s.IsNotFound()) continue;
-    if (s.ok() && decode_u64(layout) == kReadModelLayout) continue;
-    if (!s.ok() && !s.IsNotFound()) {
-      return std::unexpected("reading the layout of read model " + logical + ": " + s.ToString());
-    }
+    auto layout = layout_of(target);
+    if (!layout) return std::unexpected("read model " + logical + ": " + layout.error());
+    if (!needs_rebuild(*checkpoint, *layout)) continue;
     if (auto cleared = clear_read_model(target); !cleared) return cleared;
     emptied_.push_back(logical);
   }

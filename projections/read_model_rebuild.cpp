@@ -341,6 +341,20 @@ std::expected<void, std::string> compact_read_model(ReplayTarget target) {
   return {};
 }
 
+std::expected<std::optional<std::uint64_t>, std::string> layout_of(ReplayTarget target) {
+  std::string value;
+  const rocksdb::Status s =
+      target.db->Get(rocksdb::ReadOptions(), target.cf, kReadModelLayoutKey, &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return std::unexpected("reading the layout: " + s.ToString());
+  return decode_u64(value);
+}
+
+bool needs_rebuild(std::uint64_t checkpoint, std::optional<std::uint64_t> layout) {
+  if (!layout) return checkpoint != 0;
+  return *layout != kReadModelLayout;
+}
+
 std::expected<std::uint64_t, std::string> checkpoint_of(ReplayTarget target) {
   std::string value;
   const rocksdb::Status s =

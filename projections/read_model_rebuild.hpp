@@ -93,6 +93,14 @@ enum class ClearStamp : std::uint8_t { none, rebuilding };
 // Compacts the whole read model down to its last level.
 [[nodiscard]] std::expected<void, std::string> compact_read_model(ReplayTarget target);
 
+// The layout a read model is stamped with (kReadModelLayoutKey); nullopt when it has none.
+[[nodiscard]] std::expected<std::optional<std::uint64_t>, std::string> layout_of(
+    ReplayTarget target);
+// Whether a read model must be emptied and rebuilt before use: written (a checkpoint, or a
+// stamp alone: an offline rebuild killed before its first write) and not stamped
+// kReadModelLayout. Without checkpoint or stamp it was never written.
+[[nodiscard]] bool needs_rebuild(std::uint64_t checkpoint, std::optional<std::uint64_t> layout);
+
 // The checkpoint stored in a read model's column family; 0 when it has none.
 [[nodiscard]] std::expected<std::uint64_t, std::string> checkpoint_of(ReplayTarget target);
 

@@ -114,16 +114,10 @@ std::expected<std::uint64_t, std::string> last_writer(const eventstore::Store& s
 // not finish (layout 0), or written by another release. Its keys would differ from a fresh
 // replay's everywhere; the next orgd start empties and rebuilds it, which says more.
 std::optional<Divergence> other_layout(projections::ReplayTarget live, std::uint64_t checkpoint) {
-  std::string stamp;
-  const auto s =
-      live.db->Get(rocksdb::ReadOptions(), live.cf, projections::kReadModelLayoutKey, &stamp);
-  if (s.IsNotFound() && checkpoint == 0) return std::nullopt;  // never written
-  if (s.ok() && projections::decode_u64(stamp) == projections::kReadModelLayout) {
-    return std::nullopt;
-  }
-  if (!s.ok() && !s.IsNotFound()) return Divergence{0, "a readable layout", s.ToString()};
-  const std::string found =
-      s.ok() ? "layout " + std::to_string(projections::decode_u64(stamp)) : "no layout";
+  auto layout = projections::layout_of(live);
+  if (!layout) return Divergence{0, "a readable layout", layout.error()};
+  if (!projections::needs_rebuild(checkpoint, *layout)) return std::nullopt;
+  const std::string found = *layout ? "layout " + std::to_string(**layout) : "no layout";
   return Divergence{0, "a read model of layout " + std::to_string(projections::kReadModelLayout),
                     found + " at checkpoint " + std::to_string(checkpoint) +
                         ": left by a rebuild that did not finish, or by another release; the "
