@@ -11,8 +11,13 @@ bool can_view(const Caller& caller, const Customer& customer) {
   if (caller.platform_role != PlatformRole::none) return true;
   if (caller.customer_id == customer.id) return true;
   if (customer.is_platform_account()) return false;
-  // Whoever may list its organization's members: Default's to their owners and admins only.
   return can_list_members(caller, customer.organization_id);
+}
+
+bool can_pick(const Caller& caller, const Customer& customer) {
+  if (can_view(caller, customer)) return true;
+  return customer.organization_id == kDefaultOrganizationId && !customer.is_platform_account() &&
+         caller.manages_own_organization() && caller.organization_id != kDefaultOrganizationId;
 }
 
 bool can_manage(const Caller& caller, const Customer& customer) {
@@ -31,8 +36,7 @@ bool can_set_password(const Caller& caller, std::string_view customer_id) {
 
 bool can_list_members(const Caller& caller, std::string_view organization_id) {
   if (caller.platform_role != PlatformRole::none) return true;
-  if (organization_id == kDefaultOrganizationId) return caller.manages_own_organization();
-  return caller.organization_id == organization_id;
+  return caller.organization_id == organization_id && organization_id != kDefaultOrganizationId;
 }
 
 bool can_follow_members(const Caller& caller, std::string_view organization_id,

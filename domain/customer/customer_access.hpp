@@ -1,15 +1,17 @@
 #pragma once
 // Who may see and manage which customer.
 //
-// A customer sees itself and the customers of its own organization. Owners and admins also see
-// the customers in Default, because adding a customer means picking one from there (seed 000:
-// "only customers that are in the logged in organization or in the default organization get
-// listed"). SuperAdmin and auditor see everyone.
+// A customer sees itself and the customers of its own organization. SuperAdmin and auditor
+// see everyone.
 //
-// Customers waiting in Default see none of the others there: Default is nobody's tenant but a
-// waiting room, where the people removed from every organization and those a SuperAdmin
-// created wait side by side, strangers to each other (they had seen each other's names and
-// emails until 2026-12-04). Default has no owner or admin (its customers have no role).
+// Nobody else sees the customers waiting in Default: Default is nobody's tenant but a waiting
+// room, where the people removed from every organization and those a SuperAdmin created wait
+// side by side, strangers to each other (they had seen each other's names and emails until
+// 2026-12-04). Default has no owner or admin (its customers have no role). Seed 000 lists them
+// to every organization's owners and admins, to pick new members from; with public signup
+// anyone can become an owner, and so read every waiting customer's name and email (until
+// 2026-12-05). SPEC's isolation rule wins: an owner or admin adds a waiting customer by the id
+// that customer gives it (`/me`), as the one capability that names it.
 //
 // Platform accounts (the SuperAdmin, auditors) answer to the platform alone: no organization's
 // customers see them and no owner or admin changes them, wherever they sit. Seen from Default,
@@ -33,8 +35,13 @@ namespace orgd::domain {
 // Set a customer's password: the customer itself (with its current password) or a SuperAdmin.
 [[nodiscard]] bool can_set_password(const Caller& caller, std::string_view customer_id);
 
-// List an organization's members: its own customers (but Default's own, see above), owners
-// and admins also Default's, and the platform roles any.
+// Add `customer` to the caller's organization by its id (MoveCustomer): whoever sees it, and
+// an organization's owners and admins for a customer waiting in Default (see above). Who may
+// add to which organization is the organization's rule (organization_access.hpp).
+[[nodiscard]] bool can_pick(const Caller& caller, const Customer& customer);
+
+// List an organization's members: its own customers (but Default's own, see above) and the
+// platform roles any.
 [[nodiscard]] bool can_list_members(const Caller& caller, std::string_view organization_id);
 
 // Follow which of an organization's members still have to accept its contracts: whoever may

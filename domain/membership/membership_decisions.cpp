@@ -36,7 +36,7 @@ std::expected<Decision, DomainError> decide(const Customer& customer, const Move
   if (!target.exists() || !can_view(caller, target.id, target_ancestors)) {
     return std::unexpected(not_found("organization " + c.organization_id));
   }
-  if (!customer.exists() || !can_view(caller, customer)) {
+  if (!customer.exists() || !can_pick(caller, customer)) {
     return std::unexpected(not_found("customer " + c.customer_id));
   }
   // Its own owners and admins, not an ancestor's: a parent's managers manage the child

@@ -97,18 +97,37 @@ TEST(MoveCustomer, MembersCannotAddAndOutsidersSeeNothing) {
 }
 
 // Default is a waiting room of strangers, removed from one organization or another: none of
-// them sees the others (their names and emails), only owners and admins picking new members do.
-TEST(CustomerAccess, CustomersWaitingInDefaultSeeOnlyThemselves) {
+// them sees the others (their names and emails), and no organization's owner or admin does
+// either (with public signup, anyone can be one). An owner or admin adds one by the id it was
+// given.
+TEST(CustomerAccess, CustomersWaitingInDefaultAreSeenByThemselvesAndThePlatformOnly) {
   const Caller waiting{"w", PlatformRole::none, std::string(kDefault), OrganizationRole::member};
   EXPECT_TRUE(can_view(waiting, customer("w", kDefault)));
   EXPECT_FALSE(can_view(waiting, customer("other", kDefault)));
   EXPECT_FALSE(can_list_members(waiting, kDefault));
-  EXPECT_TRUE(can_view(member_of("a", OrganizationRole::admin), customer("other", kDefault)));
-  EXPECT_TRUE(can_list_members(member_of("a", OrganizationRole::owner), kDefault));
-  EXPECT_FALSE(can_list_members(member_of("a", OrganizationRole::member), kDefault));
+  for (auto role : {OrganizationRole::owner, OrganizationRole::admin, OrganizationRole::member}) {
+    EXPECT_FALSE(can_view(member_of("a", role), customer("other", kDefault)));
+    EXPECT_FALSE(can_list_members(member_of("a", role), kDefault));
+  }
   EXPECT_TRUE(can_view(member_of("a", OrganizationRole::member), customer("colleague", "a")));
   EXPECT_TRUE(can_list_members(member_of("a", OrganizationRole::member), "a"));
+  EXPECT_TRUE(can_view(Caller{"au", PlatformRole::auditor, std::string(kDefault), {}},
+                       customer("other", kDefault)));
   EXPECT_TRUE(can_list_members(superadmin(), kDefault));
+}
+
+TEST(CustomerAccess, OwnersAndAdminsPickAWaitingCustomerTheyCannotSee) {
+  for (auto role : {OrganizationRole::owner, OrganizationRole::admin}) {
+    EXPECT_TRUE(can_pick(member_of("a", role), customer("w", kDefault)));
+    auto d = decide(customer("w", kDefault), MoveCustomer{"w", "a"}, member_of("a", role),
+                    org("a", "A"), {}, {});
+    EXPECT_TRUE(d.has_value()) << "added by the id the waiting customer gave";
+  }
+  EXPECT_FALSE(can_pick(member_of("a", OrganizationRole::member), customer("w", kDefault)));
+  EXPECT_FALSE(can_pick(member_of("a", OrganizationRole::owner), customer("c", "b")))
+      << "another organization's customer stays out of reach";
+  const Caller waiting{"w", PlatformRole::none, std::string(kDefault), OrganizationRole::member};
+  EXPECT_FALSE(can_pick(waiting, customer("other", kDefault)));
 }
 
 TEST(RemoveMember, SendsTheCustomerBackToDefault) {
