@@ -69,9 +69,10 @@ std::expected<void, std::string> ensure_superadmin(ApiContext& context,
   auto bootstrapped = context.loader.customer(domain::kBootstrapSuperAdminId);
   if (!bootstrapped) return std::unexpected(bootstrapped.error());
   if (bootstrapped->version != 0) {
-    if (domain::fold_case(bootstrapped->email) != domain::fold_case(options.admin_email)) {
-      spdlog::info("ORGD_ADMIN_EMAIL is not the SuperAdmin's email any more: nothing created");
-    }
+    spdlog::info(domain::fold_case(bootstrapped->email) != domain::fold_case(options.admin_email)
+                     ? "ORGD_ADMIN_EMAIL is not the SuperAdmin's email any more: nothing created"
+                     : "the SuperAdmin exists: nothing created, and ORGD_ADMIN_PASSWORD, used "
+                       "only to create it, changed nothing");
     return {};
   }
   // Stores bootstrapped before then hold it under an id of its own: found by the email, or,
@@ -79,7 +80,12 @@ std::expected<void, std::string> ensure_superadmin(ApiContext& context,
   auto owner = context.store.claim_owner(domain::kCustomerEmailScope,
                                          domain::fold_case(options.admin_email));
   if (!owner) return std::unexpected(owner.error().message);
-  if (*owner) return {};
+  if (*owner) {
+    spdlog::info(
+        "ORGD_ADMIN_EMAIL names an account already (a SuperAdmin created by an earlier release, "
+        "or a customer that took the email since): nothing created");
+    return {};
+  }
   if (holds_a_superadmin(context)) {
     spdlog::info("ORGD_ADMIN_EMAIL names no account, but a SuperAdmin exists: nothing created");
     return {};

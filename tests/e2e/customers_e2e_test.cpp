@@ -1,8 +1,12 @@
 // Signup, customers, membership and roles, end to end.
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "api/command_executor.hpp"
@@ -351,6 +355,59 @@ TEST_F(Customers, AnEarlierSuperAdminThatMovedIsNotJoinedByASecond) {
   EXPECT_EQ(head(), before) << "nothing created";
   auto configured = try_login(kAdminEmail, kAdminPassword);
   EXPECT_EQ(configured.status, 401) << configured.body;
+}
+
+// Every start that creates no SuperAdmin though ORGD_ADMIN_EMAIL is set says why (two did not).
+TEST_F(Customers, AStartThatCreatesNoSuperAdminSaysWhy) {
+  // What orgd logs while it starts; stopped around the swap of the logger, so that no other
+  // thread logs meanwhile.
+  auto logged_start = [this] {
+    std::ostringstream out;
+    auto previous = spdlog::default_logger();
+    client_.reset();
+    app_.reset();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+        "bootstrap-capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out)));
+    start();
+    client_.reset();
+    app_.reset();
+    spdlog::set_default_logger(previous);
+    start();
+    return out.str();
+  };
+  bootstrap_ = {kAdminEmail, "another-password"};
+  EXPECT_NE(logged_start().find("the SuperAdmin exists: nothing created, and ORGD_ADMIN_PASSWORD"),
+            std::string::npos);
+  EXPECT_EQ(try_login(kAdminEmail, "another-password").status, 401) << "the password is unchanged";
+
+  client_.reset();
+  app_.reset();
+  std::filesystem::remove_all(dir_.path() / "data");
+  bootstrap_ = {};  // a store with Default alone, then a SuperAdmin of an earlier release
+  start();
+  const domain::RegisterCustomer registered{"0190a000-0000-7000-8000-0000000000e2",
+                                            kAdminEmail,
+                                            "Super",
+                                            "Admin",
+                                            "",
+                                            kDefault,
+                                            "member",
+                                            "superadmin",
+                                            "not-a-hash",
+                                            "",
+                                            ""};
+  domain::Organization organization;
+  organization.id = kDefault;
+  organization.name = "Default";
+  organization.version = 1;
+  auto decision =
+      domain::decide(domain::Customer{}, registered, domain::system_caller(), organization);
+  ASSERT_TRUE(decision.has_value());
+  ASSERT_TRUE(app_->store().append(api::to_append_request(*decision, {"system", "old", "", 0})));
+  const auto before = head();
+  bootstrap_ = {kAdminEmail, kAdminPassword};
+  EXPECT_NE(logged_start().find("ORGD_ADMIN_EMAIL names an account already"), std::string::npos);
+  EXPECT_EQ(head(), before) << "nothing created";
 }
 
 // A parent's owners manage the child organization, not its customers: they add none to it.
