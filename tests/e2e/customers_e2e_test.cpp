@@ -321,34 +321,42 @@ TEST_F(Customers, TheConfiguredSuperAdminIsCreatedOnce) {
   EXPECT_EQ(str(json(call("GET", "/api/v1/me")), "platformRole"), "superadmin");
 }
 
+// A fresh store holding Default and a SuperAdmin of a release before the fixed id (an id of its
+// own, `email`), written as that release did; started without ORGD_ADMIN_*.
+class EarlierSuperAdmin : public OrgdTest {
+ protected:
+  void start_over_with_earlier_superadmin(const std::string& email) {
+    client_.reset();
+    app_.reset();
+    std::filesystem::remove_all(dir_.path() / "data");
+    bootstrap_ = {};
+    start();
+    const domain::RegisterCustomer registered{"0190a000-0000-7000-8000-0000000000e1",
+                                              email,
+                                              "Super",
+                                              "Admin",
+                                              "",
+                                              kDefault,
+                                              "member",
+                                              "superadmin",
+                                              "not-a-hash",
+                                              "",
+                                              ""};
+    domain::Organization organization;
+    organization.id = kDefault;
+    organization.name = "Default";
+    organization.version = 1;
+    auto decision =
+        domain::decide(domain::Customer{}, registered, domain::system_caller(), organization);
+    ASSERT_TRUE(decision.has_value());
+    ASSERT_TRUE(app_->store().append(api::to_append_request(*decision, {"system", "old", "", 0})));
+  }
+};
+
 // A store bootstrapped before the fixed id holds its SuperAdmin under an id of its own; one that
 // has moved to another email is found among the platform accounts, and no second is created.
-TEST_F(Customers, AnEarlierSuperAdminThatMovedIsNotJoinedByASecond) {
-  client_.reset();
-  app_.reset();
-  std::filesystem::remove_all(dir_.path() / "data");
-  bootstrap_ = {};  // a store with Default alone
-  start();
-  const std::string earlier = "0190a000-0000-7000-8000-0000000000e1";
-  const domain::RegisterCustomer registered{earlier,
-                                            "moved.root@x.io",
-                                            "Super",
-                                            "Admin",
-                                            "",
-                                            std::string(domain::kDefaultOrganizationId),
-                                            "member",
-                                            "superadmin",
-                                            "not-a-hash",
-                                            "",
-                                            ""};
-  auto organization = domain::Organization{};
-  organization.id = std::string(domain::kDefaultOrganizationId);
-  organization.name = "Default";
-  organization.version = 1;
-  auto decision =
-      domain::decide(domain::Customer{}, registered, domain::system_caller(), organization);
-  ASSERT_TRUE(decision.has_value());
-  ASSERT_TRUE(app_->store().append(api::to_append_request(*decision, {"system", "old", "", 0})));
+TEST_F(EarlierSuperAdmin, ThatMovedIsNotJoinedByASecond) {
+  ASSERT_NO_FATAL_FAILURE(start_over_with_earlier_superadmin("moved.root@x.io"));
   const auto before = head();
   bootstrap_ = {kAdminEmail, kAdminPassword};
   restart();
@@ -358,7 +366,7 @@ TEST_F(Customers, AnEarlierSuperAdminThatMovedIsNotJoinedByASecond) {
 }
 
 // Every start that creates no SuperAdmin though ORGD_ADMIN_EMAIL is set says why (two did not).
-TEST_F(Customers, AStartThatCreatesNoSuperAdminSaysWhy) {
+TEST_F(EarlierSuperAdmin, StartsThatCreateNoSuperAdminSayWhy) {
   // What orgd logs while it starts; stopped around the swap of the logger, so that no other
   // thread logs meanwhile.
   auto logged_start = [this] {
@@ -380,30 +388,7 @@ TEST_F(Customers, AStartThatCreatesNoSuperAdminSaysWhy) {
             std::string::npos);
   EXPECT_EQ(try_login(kAdminEmail, "another-password").status, 401) << "the password is unchanged";
 
-  client_.reset();
-  app_.reset();
-  std::filesystem::remove_all(dir_.path() / "data");
-  bootstrap_ = {};  // a store with Default alone, then a SuperAdmin of an earlier release
-  start();
-  const domain::RegisterCustomer registered{"0190a000-0000-7000-8000-0000000000e2",
-                                            kAdminEmail,
-                                            "Super",
-                                            "Admin",
-                                            "",
-                                            kDefault,
-                                            "member",
-                                            "superadmin",
-                                            "not-a-hash",
-                                            "",
-                                            ""};
-  domain::Organization organization;
-  organization.id = kDefault;
-  organization.name = "Default";
-  organization.version = 1;
-  auto decision =
-      domain::decide(domain::Customer{}, registered, domain::system_caller(), organization);
-  ASSERT_TRUE(decision.has_value());
-  ASSERT_TRUE(app_->store().append(api::to_append_request(*decision, {"system", "old", "", 0})));
+  ASSERT_NO_FATAL_FAILURE(start_over_with_earlier_superadmin(kAdminEmail));
   const auto before = head();
   bootstrap_ = {kAdminEmail, kAdminPassword};
   EXPECT_NE(logged_start().find("ORGD_ADMIN_EMAIL names an account already"), std::string::npos);
