@@ -10,8 +10,9 @@
 // 2026-12-04). Default has no owner or admin (its customers have no role). Seed 000 lists them
 // to every organization's owners and admins, to pick new members from; with public signup
 // anyone can become an owner, and so read every waiting customer's name and email (until
-// 2026-12-05). SPEC's isolation rule wins: an owner or admin adds a waiting customer by the id
-// that customer gives it (`/me`), as the one capability that names it.
+// 2026-12-05). SPEC's isolation rule wins: an owner or admin adds a waiting customer by its id,
+// which the customer can give it (`/me`). An id is no secret (a former member's is in its
+// organization's history), and the seed asks no consent of the customer added.
 //
 // Platform accounts (the SuperAdmin, auditors) answer to the platform alone: no organization's
 // customers see them and no owner or admin changes them, wherever they sit. Seen from Default,
@@ -37,7 +38,8 @@ namespace orgd::domain {
 
 // Add `customer` to the caller's organization by its id (MoveCustomer): whoever sees it, and
 // an organization's owners and admins for a customer waiting in Default (see above). Who may
-// add to which organization is the organization's rule (organization_access.hpp).
+// add to which organization is the organization's rule (organization_access.hpp), checked
+// first: otherwise its refusal would tell which ids wait in Default.
 [[nodiscard]] bool can_pick(const Caller& caller, const Customer& customer);
 
 // List an organization's members: its own customers (but Default's own, see above) and the

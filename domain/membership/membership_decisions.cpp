@@ -36,14 +36,16 @@ std::expected<Decision, DomainError> decide(const Customer& customer, const Move
   if (!target.exists() || !can_view(caller, target.id, target_ancestors)) {
     return std::unexpected(not_found("organization " + c.organization_id));
   }
-  if (!customer.exists() || !can_pick(caller, customer)) {
-    return std::unexpected(not_found("customer " + c.customer_id));
-  }
   // Its own owners and admins, not an ancestor's: a parent's managers manage the child
-  // organization, not its customers.
+  // organization, not its customers. Checked before the customer: a parent's owner refused
+  // here for a waiting customer, and answered 404 for an unknown one, would learn which ids
+  // wait in Default without adding anyone.
   if (!can_manage(caller, target.id, {})) {
     return std::unexpected(
         forbidden("only the organization's owners and admins, or a SuperAdmin, may add members"));
+  }
+  if (!customer.exists() || !can_pick(caller, customer)) {
+    return std::unexpected(not_found("customer " + c.customer_id));
   }
   if (target.is_default()) {
     return std::unexpected(refused(DomainErrorCode::rule_violated, "default-organization",

@@ -59,6 +59,19 @@ TEST(MoveCustomer, NotByTheManagersOfAParentOrganization) {
                      {}));
 }
 
+// Refused for who it is before the customer is looked at: the answer then tells a parent's
+// managers nothing about which ids wait in Default.
+TEST(MoveCustomer, AParentsManagerLearnsNothingOfTheCustomer) {
+  const AncestorChain child_of_a{org("a", "A")};
+  const Caller parent_owner = member_of("a", OrganizationRole::owner);
+  for (const Customer& someone : {customer("w", kDefault), customer("b1", "b"), Customer{}}) {
+    auto d = decide(someone, MoveCustomer{"w", "child"}, parent_owner, org("child", "Child"),
+                    child_of_a, {});
+    ASSERT_FALSE(d.has_value());
+    EXPECT_EQ(d.error().code, DomainErrorCode::forbidden) << someone.id;
+  }
+}
+
 TEST(MoveCustomer, OnlyCustomersInDefault) {
   auto d = decide(customer("c", "b"), MoveCustomer{"c", "a"}, superadmin(), org("a", "A"), {}, {});
   ASSERT_FALSE(d.has_value());
@@ -89,8 +102,8 @@ TEST(MoveCustomer, PlatformAccountsStayInDefault) {
 TEST(MoveCustomer, MembersCannotAddAndOutsidersSeeNothing) {
   auto by_member = decide(customer("c", kDefault), MoveCustomer{"c", "a"},
                           member_of("a", OrganizationRole::member), org("a", "A"), {}, {});
-  // A plain member does not even see the customers waiting in Default.
-  EXPECT_EQ(by_member.error().code, DomainErrorCode::not_found);
+  // Refused for who it is, whatever the customer: a plain member adds nobody.
+  EXPECT_EQ(by_member.error().code, DomainErrorCode::forbidden);
   auto by_outsider = decide(customer("c", kDefault), MoveCustomer{"c", "a"},
                             member_of("b", OrganizationRole::owner), org("a", "A"), {}, {});
   EXPECT_EQ(by_outsider.error().code, DomainErrorCode::not_found);

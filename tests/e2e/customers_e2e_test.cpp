@@ -409,6 +409,9 @@ TEST_F(Customers, AParentsOwnerAddsNoMembersToItsChild) {
   auto added = as(acme.token, "POST", member_path(str(json(child), "id")),
                   R"({"customerId":")" + str(dan, "id") + "\"}");
   EXPECT_EQ(added.status, 403) << added.body;
+  auto nobody = as(acme.token, "POST", member_path(str(json(child), "id")),
+                   R"({"customerId":"00000000-0000-4000-8000-000000000000"})");
+  EXPECT_EQ(nobody.status, added.status) << "which ids wait in Default does not show";
   EXPECT_EQ(head(), before);
   EXPECT_EQ(as(acme.token, "POST", member_path(acme.organization_id),
                R"({"customerId":")" + str(dan, "id") + "\"}")
