@@ -1,9 +1,11 @@
 // orgd: the server. Every setting is a flag and an ORGD_* environment variable; the flag wins.
 
+#include <arpa/inet.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -30,22 +32,22 @@ struct CommandLine {
   std::string swagger_ui_dir;
 };
 
+// ADDR is an IPv4 or IPv6 address (IPv6 in brackets) or `localhost`: a host name to resolve
+// is bad usage (exit 2) here, not a failed start (exit 1) later.
 bool split_listen(const std::string& listen, std::string& address, std::uint16_t& port) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) return false;
   address = listen.substr(0, colon);
   if (address == "localhost") address = "127.0.0.1";  // as the README's curl lines say it
-  if (address.size() > 2 && address.front() == '[' && address.back() == ']') {
-    address = address.substr(1, address.size() - 2);
-  }
-  try {
-    const int value = std::stoi(listen.substr(colon + 1));
-    if (value < 0 || value > 65535) return false;
-    port = static_cast<std::uint16_t>(value);
-  } catch (...) {
-    return false;
-  }
-  return true;
+  const bool bracketed = address.size() > 2 && address.front() == '[' && address.back() == ']';
+  if (bracketed) address = address.substr(1, address.size() - 2);
+  in6_addr parsed{};
+  const bool ip = (!bracketed && inet_pton(AF_INET, address.c_str(), &parsed) == 1) ||
+                  inet_pton(AF_INET6, address.c_str(), &parsed) == 1;
+  if (!ip) return false;
+  const std::string_view digits = std::string_view(listen).substr(colon + 1);
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  return !digits.empty() && error == std::errc() && end == digits.data() + digits.size();
 }
 
 // Every connection is a file descriptor: raise the soft limit to the hard one, so that
@@ -137,6 +139,13 @@ int main(int argc, char** argv) {
       "the SuperAdmin created at a start that finds none in the data directory.\n"
       "Exit codes: 0 stopped by SIGINT/SIGTERM (or --help); 1 failed to start (data directory,\n"
       "address, SuperAdmin); 2 bad usage (an unknown flag or a bad value).");
+  // CLI11 checks the ORGD_* variables before it sees --help: a bad one would hide the help.
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h") {
+      std::fputs(app.help().c_str(), stdout);
+      return 0;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -147,7 +156,7 @@ int main(int argc, char** argv) {
 
   orgd::api::OrgdOptions options;
   if (!split_listen(cli.listen, options.listen_address, options.listen_port)) {
-    spdlog::critical("--listen must be ADDR:PORT");
+    spdlog::critical("--listen must be ADDR:PORT (ADDR an IP address, [IPv6] or localhost)");
     return 2;
   }
   options.data_dir = cli.data_dir;

@@ -20,12 +20,19 @@ TEST(CommandLine, BadUsageExitsTwoAndHelpNamesTheEnvironmentOnlySettings) {
   EXPECT_EQ(out_of_range.exit_code, 2) << out_of_range.output;
   const auto from_env = run_shell("ORGD_LOG_LEVEL=loud " + kOrgd, 30);
   EXPECT_EQ(from_env.exit_code, 2) << from_env.output;
-  const auto listen = run_shell(kOrgd + " --listen nowhere", 30);
-  EXPECT_EQ(listen.exit_code, 2) << listen.output;
+  // Not an IP address, [IPv6] or localhost, or not a port: bad usage, before any start.
+  for (const char* listen : {"nowhere", "example.com:80", "127.0.0.1:80x", "127.0.0.1:70000",
+                             "127.0.0.1:", "[::1:8080"}) {
+    const auto refused = run_shell(kOrgd + " --listen '" + listen + "'", 30);
+    EXPECT_EQ(refused.exit_code, 2) << listen << ": " << refused.output;
+  }
   const auto help = run_shell(kOrgd + " --help", 30);
   EXPECT_EQ(help.exit_code, 0) << help.output;
   EXPECT_NE(help.output.find("ORGD_ADMIN_EMAIL"), std::string::npos) << help.output;
   EXPECT_NE(help.output.find("ORGD_ADMIN_PASSWORD"), std::string::npos) << help.output;
+  const auto help_despite = run_shell("ORGD_LOG_LEVEL=loud " + kOrgd + " --help", 30);
+  EXPECT_EQ(help_despite.exit_code, 0) << "a bad variable hid the help: " << help_despite.output;
+  EXPECT_EQ(help_despite.output, help.output);
 }
 
 TEST(CommandLine, ListensOnLocalhostByName) {
