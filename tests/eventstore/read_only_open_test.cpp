@@ -120,6 +120,32 @@ TEST_F(ReadOnlyOpenTest, AColumnFamilyDroppedAfterItWasListedIsLeftOut) {
   EXPECT_EQ((*reader)->head_position(), 10u);
 }
 
+// The writer flushes writes that skipped the WAL (a replay's) and then writes through the WAL
+// (the catalog naming the replay's read model), between the reader's reading of the MANIFEST
+// and its opening of the WAL: read once, the reader would see the later write without the
+// flushed ones.
+TEST_F(ReadOnlyOpenTest, AFlushBetweenTheManifestAndTheWalIsNotHalfSeen) {
+  auto* read_model = store_->column_family("read_model");
+  rocksdb::WriteOptions around_the_wal;
+  around_the_wal.disableWAL = true;
+  ASSERT_TRUE(store_->db()->Put(around_the_wal, read_model, "replayed", "r").ok());
+  auto race = std::make_shared<RaceBeforeOpening>(".log", 1, [&] {
+    ASSERT_TRUE(store_->db()->Flush({}, read_model).ok());
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    ASSERT_TRUE(store_->db()->Put(sync, read_model, "catalog", "c").ok());
+  });
+  auto reader = open_reader(race);
+  ASSERT_TRUE(race->ran());
+  ASSERT_TRUE(reader) << reader.error().message;
+  auto* seen = (*reader)->column_family("read_model");
+  ASSERT_NE(seen, nullptr);
+  std::string value;
+  ASSERT_TRUE((*reader)->db()->Get({}, seen, "catalog", &value).ok()) << "the later write";
+  EXPECT_TRUE((*reader)->db()->Get({}, seen, "replayed", &value).ok())
+      << "the flushed write, which came first, is missing";
+}
+
 // A reader of the log alone loads no read model's files: an online rebuild deletes those by
 // the hundred, and each open that loaded them could lose the race with a deletion.
 TEST_F(ReadOnlyOpenTest, AReaderOfTheLogAloneOpensNoOtherColumnFamily) {

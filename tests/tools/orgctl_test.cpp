@@ -325,7 +325,10 @@ TEST_F(OrgctlTest, AReadingCommandOpensAgainWhenTheCatalogNamesAGenerationItMiss
   ASSERT_TRUE(rebuilt.has_value()) << rebuilt.error();
   EXPECT_TRUE(waited) << "it failed at once: " << as_of.output;
   ASSERT_EQ(as_of.code, 0) << as_of.output;
-  EXPECT_EQ(boost::json::parse(as_of.output).at("updateVersion").to_number<int>(), 4);
+  boost::system::error_code ec;
+  const auto state = boost::json::parse(as_of.output, ec);
+  ASSERT_FALSE(ec) << as_of.output;
+  EXPECT_EQ(state.at("updateVersion").to_number<int>(), 4);
 }
 
 TEST_F(OrgctlTest, BackupAndRestore) {
