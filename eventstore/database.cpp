@@ -12,7 +12,6 @@
 #include <array>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -203,16 +202,18 @@ bool was_changed_while_opening(const rocksdb::Status& status,
 // whether one ended during it.
 struct ManifestMark {
   std::string current;  // CURRENT's text: the MANIFEST's name
-  std::uintmax_t size{0};
+  std::uint64_t size{0};
   bool operator==(const ManifestMark&) const = default;
 };
 
-ManifestMark manifest_mark(const std::filesystem::path& data_dir) {
+ManifestMark manifest_mark(const StoreOptions& options) {
+  rocksdb::Env* env = options.env ? options.env.get() : rocksdb::Env::Default();
+  const std::string dir = options.data_dir.string();
   ManifestMark mark;
-  std::ifstream current(data_dir / "CURRENT");
-  std::getline(current, mark.current);
-  std::error_code ec;
-  mark.size = std::filesystem::file_size(data_dir / mark.current, ec);
+  if (!rocksdb::ReadFileToString(env, dir + "/CURRENT", &mark.current).ok()) return mark;
+  while (!mark.current.empty() && mark.current.back() == '\n') mark.current.pop_back();
+  std::uint64_t size = 0;
+  if (env->GetFileSize(dir + "/" + mark.current, &size).ok()) mark.size = size;
   return mark;
 }
 
@@ -242,41 +243,44 @@ rocksdb::Status open_rocksdb(const StoreOptions& options,
 
 // open_rocksdb, and for a read-only open, again while the directory changed under it (see
 // was_changed_while_opening and ManifestMark) until kReadOnlyOpenPatience. Then the last whole
-// open, or else the last torn one, rather than nothing: under online rebuilds back to back an
-// open can lose every race for 10 s (2 runs in 350 failed so), and a reader beside a busy
-// writer is better told what it read.
+// open, or else the last torn one (`torn` set) rather than nothing: under online rebuilds back
+// to back an open can lose every race for 10 s (2 runs in 350 failed so).
 rocksdb::Status open_patiently(const StoreOptions& options,
                                const std::shared_ptr<rocksdb::Cache>& cache,
                                std::vector<rocksdb::ColumnFamilyHandle*>& handles,
-                               rocksdb::DB*& raw) {
-  auto before = manifest_mark(options.data_dir);
+                               rocksdb::DB*& raw, bool& torn) {
+  torn = false;
+  auto before = manifest_mark(options);
   auto status = open_rocksdb(options, cache, handles, raw);
   if (!options.read_only) return status;
-  std::vector<rocksdb::ColumnFamilyHandle*> torn_handles;
-  rocksdb::DB* torn = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> kept_handles;  // the last torn open
+  rocksdb::DB* kept = nullptr;
   const auto give_up = std::chrono::steady_clock::now() + kReadOnlyOpenPatience;
-  for (auto wait = kReadOnlyOpenFirstWait; std::chrono::steady_clock::now() < give_up;) {
-    if (status.ok()) {
-      if (manifest_mark(options.data_dir) == before) break;
-      if (torn != nullptr) close_rocksdb(torn_handles, torn);
-      torn_handles = std::exchange(handles, {});
-      torn = std::exchange(raw, nullptr);
-    } else if (was_changed_while_opening(status, options.data_dir)) {
-      std::this_thread::sleep_for(wait);  // a torn open is made again at once
-      wait = std::min(2 * wait, kReadOnlyOpenLongestWait);
-    } else {
+  for (auto wait = kReadOnlyOpenFirstWait;; wait = std::min(2 * wait, kReadOnlyOpenLongestWait)) {
+    const bool whole = status.ok() && manifest_mark(options) == before;
+    if (whole || (!status.ok() && !was_changed_while_opening(status, options.data_dir)) ||
+        std::chrono::steady_clock::now() >= give_up) {
       break;
     }
-    before = manifest_mark(options.data_dir);
+    if (status.ok()) {  // torn: kept while a whole one is sought
+      if (kept != nullptr) close_rocksdb(kept_handles, kept);
+      kept_handles = std::exchange(handles, {});
+      kept = std::exchange(raw, nullptr);
+    }
+    // Also after a torn open: at once again, it would take the CPU of the writer it races.
+    std::this_thread::sleep_for(wait);
+    before = manifest_mark(options);
     status = open_rocksdb(options, cache, handles, raw);
   }
-  if (torn == nullptr) return status;
   if (status.ok()) {
-    close_rocksdb(torn_handles, torn);
+    torn = manifest_mark(options) != before;
+    if (kept != nullptr) close_rocksdb(kept_handles, kept);
     return status;
   }
-  handles = std::move(torn_handles);
-  raw = torn;
+  if (kept == nullptr) return status;
+  handles = std::move(kept_handles);
+  raw = kept;
+  torn = true;
   return rocksdb::Status::OK();
 }
 
@@ -313,10 +317,12 @@ std::expected<std::unique_ptr<Database>, StoreError> Database::open(const StoreO
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  auto status = open_patiently(options, cache, handles, raw);
+  bool torn = false;
+  auto status = open_patiently(options, cache, handles, raw, torn);
   if (!status.ok()) return std::unexpected(to_store_error(status, options.data_dir));
 
   std::unique_ptr<Database> database(new Database());
+  database->torn_ = torn;
   database->env_ = options.env;
   database->db_.reset(raw);
   for (auto* handle : handles) database->handles_.emplace(handle->GetName(), handle);

@@ -22,8 +22,9 @@ namespace orgd::eventstore {
 class Database {
  public:
   // Creates data_dir and missing column families unless options.read_only. Read-only, an open
-  // that finds a file or column family gone (a writer beside it deleted it meanwhile) is tried
-  // again, for up to 10 s.
+  // that finds a file or column family gone, or during which the MANIFEST changed (a writer
+  // beside it deleted files, or ended a flush or compaction, meanwhile), is tried again, for up
+  // to 10 s.
   // Errors: locked (another Store or process holds the directory's LOCK), io_error (also a
   // read-only open of a directory without a database), corruption, invalid_argument (bad
   // options).
@@ -38,6 +39,8 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   [[nodiscard]] rocksdb::DB* db() const { return db_.get(); }
+  // See Store::opened_torn.
+  [[nodiscard]] bool opened_torn() const { return torn_; }
   [[nodiscard]] const ColumnFamilies& cfs() const { return cfs_; }
   // Any opened column family by name, "default" included; nullptr when unknown.
   [[nodiscard]] rocksdb::ColumnFamilyHandle* find(std::string_view name) const;
@@ -50,6 +53,7 @@ class Database {
   std::unique_ptr<rocksdb::DB> db_;
   std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> handles_;
   ColumnFamilies cfs_;
+  bool torn_{false};
 };
 
 }  // namespace orgd::eventstore

@@ -116,6 +116,8 @@ Subscription Store::subscribe(std::uint64_t from_position, SubscriptionHandler h
 
 rocksdb::DB* Store::db() const { return impl_->database->db(); }
 
+bool Store::opened_torn() const { return impl_->database->opened_torn(); }
+
 rocksdb::ColumnFamilyHandle* Store::column_family(std::string_view name) const {
   return impl_->database->find(name);
 }

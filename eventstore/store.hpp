@@ -138,6 +138,11 @@ class Store {
   [[nodiscard]] Subscription subscribe(std::uint64_t from_position, SubscriptionHandler handler,
                                        SubscriptionFailed on_failure = {});
 
+  // Read-only, when every open for 10 s raced a writer beside it and the last that succeeded
+  // may miss that writer's latest flush while holding writes made after it (see
+  // Database::open): what is read may then be inconsistent, which the reader should say.
+  [[nodiscard]] bool opened_torn() const;
+
   // The underlying database and the column families named in StoreOptions, for layers that
   // keep their own data beside the log. Valid for the store's lifetime.
   [[nodiscard]] rocksdb::DB* db() const;

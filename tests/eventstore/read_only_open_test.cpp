@@ -19,7 +19,8 @@ namespace orgd::eventstore::testing {
 namespace {
 
 // The operating system's file system, which runs `action` once, just before the
-// `occurrence`-th opening for reading of a file whose name contains `name_part`.
+// `occurrence`-th opening for reading of a file whose name contains `name_part` (0: before
+// every such opening).
 class RaceBeforeOpening : public rocksdb::FileSystemWrapper {
  public:
   RaceBeforeOpening(std::string name_part, int occurrence, std::function<void()> action)
@@ -50,7 +51,7 @@ class RaceBeforeOpening : public rocksdb::FileSystemWrapper {
  private:
   void before_opening(const std::string& name) {
     if (name.find(name_part_) == std::string::npos) return;
-    if (matched_.fetch_add(1) + 1 == occurrence_) action_();
+    if (const int n = matched_.fetch_add(1) + 1; occurrence_ == 0 || n == occurrence_) action_();
   }
 
   std::string name_part_;
@@ -144,6 +145,27 @@ TEST_F(ReadOnlyOpenTest, AFlushBetweenTheManifestAndTheWalIsNotHalfSeen) {
   ASSERT_TRUE((*reader)->db()->Get({}, seen, "catalog", &value).ok()) << "the later write";
   EXPECT_TRUE((*reader)->db()->Get({}, seen, "replayed", &value).ok())
       << "the flushed write, which came first, is missing";
+  EXPECT_FALSE((*reader)->opened_torn()) << "the second open was whole";
+}
+
+// A writer that ends a flush during every open for the whole patience (10 s): the last open is
+// kept rather than none, and says it may be torn.
+TEST_F(ReadOnlyOpenTest, AnOpenThatRacesAFlushEveryTimeIsKeptAndSaysSo) {
+  auto* read_model = store_->column_family("read_model");
+  int flushes = 0;
+  auto race = std::make_shared<RaceBeforeOpening>(".log", 0, [&] {
+    rocksdb::WriteOptions around_the_wal;
+    around_the_wal.disableWAL = true;
+    ASSERT_TRUE(
+        store_->db()->Put(around_the_wal, read_model, "k" + std::to_string(flushes), "v").ok());
+    ASSERT_TRUE(store_->db()->Flush({}, read_model).ok());
+    ++flushes;
+  });
+  auto reader = open_reader(race);
+  ASSERT_TRUE(reader) << reader.error().message;
+  EXPECT_TRUE((*reader)->opened_torn());
+  EXPECT_GT(flushes, 3) << "opened again while the MANIFEST changed";
+  EXPECT_EQ((*reader)->head_position(), 10u);
 }
 
 // A reader of the log alone loads no read model's files: an online rebuild deletes those by
@@ -173,7 +195,8 @@ TEST_F(ReadOnlyOpenTest, ADirectoryWithoutADatabaseIsRefusedWithoutRetrying) {
   const auto opened = Store::open(reader);
   ASSERT_FALSE(opened);
   EXPECT_EQ(opened.error().code, StoreErrorCode::io_error) << opened.error().message;
-  EXPECT_EQ(looks->matched(), 2) << "one listing of the column families and one open";
+  EXPECT_EQ(looks->matched(), 3)
+      << "the MANIFEST's mark before the open, one listing of the column families and one open";
 }
 
 }  // namespace

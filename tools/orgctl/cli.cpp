@@ -56,6 +56,10 @@ std::unique_ptr<eventstore::Store> open_store(Globals& globals, bool writable, b
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     store = eventstore::Store::open(options);
   }
+  if (store && (*store)->opened_torn()) {
+    std::cerr << "note: orgd kept changing " << globals.data_dir.string()
+              << " for 10 s while it was opened: what follows may miss its latest flush\n";
+  }
   if (store) return std::move(*store);
   if (store.error().code == eventstore::StoreErrorCode::locked) {
     fail(globals, kExitLocked, in_use_message(globals.data_dir));
