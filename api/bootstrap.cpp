@@ -71,8 +71,8 @@ std::expected<void, std::string> ensure_superadmin(ApiContext& context,
   if (bootstrapped->version != 0) {
     spdlog::info(domain::fold_case(bootstrapped->email) != domain::fold_case(options.admin_email)
                      ? "ORGD_ADMIN_EMAIL is not the SuperAdmin's email any more: nothing created"
-                     : "the SuperAdmin exists: nothing created, and ORGD_ADMIN_PASSWORD, used "
-                       "only to create it, changed nothing");
+                     : "the SuperAdmin exists: nothing created (ORGD_ADMIN_PASSWORD is used "
+                       "only to create it)");
     return {};
   }
   // Stores bootstrapped before then hold it under an id of its own: found by the email, or,

@@ -42,9 +42,8 @@ bool split_listen(const std::string& listen, std::string& address, std::uint16_t
   const bool bracketed = address.size() > 2 && address.front() == '[' && address.back() == ']';
   if (bracketed) address = address.substr(1, address.size() - 2);
   in6_addr parsed{};
-  const bool ip = (!bracketed && inet_pton(AF_INET, address.c_str(), &parsed) == 1) ||
-                  inet_pton(AF_INET6, address.c_str(), &parsed) == 1;
-  if (!ip) return false;
+  // IPv6 only in brackets: in "fe80::1:2" the port could be either of the last two groups.
+  if (inet_pton(bracketed ? AF_INET6 : AF_INET, address.c_str(), &parsed) != 1) return false;
   const std::string_view digits = std::string_view(listen).substr(colon + 1);
   const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
   return !digits.empty() && error == std::errc() && end == digits.data() + digits.size();
@@ -61,6 +60,20 @@ rlim_t raise_file_limit() {
     if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
   }
   return limit.rlim_cur;
+}
+
+// CLI11 checks the ORGD_* variables before it sees --help, so a bad one hid the help: -h or
+// --help is looked for first, as a word of its own (not an option's value, not after "--").
+bool asks_for_help(const CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view word = argv[i];
+    if (word == "--") return false;
+    if (word == "--help" || word == "-h") return true;
+    if (!word.starts_with('-') || word.find('=') != std::string_view::npos) continue;
+    const CLI::Option* option = app.get_option_no_throw(std::string(word));
+    if (option != nullptr && option->get_expected_max() > 0) ++i;  // its value
+  }
+  return false;
 }
 
 const char* env_or_empty(const char* name) {
@@ -139,12 +152,9 @@ int main(int argc, char** argv) {
       "the SuperAdmin created at a start that finds none in the data directory.\n"
       "Exit codes: 0 stopped by SIGINT/SIGTERM (or --help); 1 failed to start (data directory,\n"
       "address, SuperAdmin); 2 bad usage (an unknown flag or a bad value).");
-  // CLI11 checks the ORGD_* variables before it sees --help: a bad one would hide the help.
-  for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h") {
-      std::fputs(app.help().c_str(), stdout);
-      return 0;
-    }
+  if (asks_for_help(app, argc, argv)) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
   }
   try {
     app.parse(argc, argv);

@@ -103,9 +103,11 @@ TEST(MoveCustomer, MembersCannotAddAndOutsidersSeeNothing) {
   auto by_member = decide(customer("c", kDefault), MoveCustomer{"c", "a"},
                           member_of("a", OrganizationRole::member), org("a", "A"), {}, {});
   // Refused for who it is, whatever the customer: a plain member adds nobody.
+  ASSERT_FALSE(by_member.has_value());
   EXPECT_EQ(by_member.error().code, DomainErrorCode::forbidden);
   auto by_outsider = decide(customer("c", kDefault), MoveCustomer{"c", "a"},
                             member_of("b", OrganizationRole::owner), org("a", "A"), {}, {});
+  ASSERT_FALSE(by_outsider.has_value());
   EXPECT_EQ(by_outsider.error().code, DomainErrorCode::not_found);
 }
 

@@ -22,7 +22,7 @@ TEST(CommandLine, BadUsageExitsTwoAndHelpNamesTheEnvironmentOnlySettings) {
   EXPECT_EQ(from_env.exit_code, 2) << from_env.output;
   // Not an IP address, [IPv6] or localhost, or not a port: bad usage, before any start.
   for (const char* listen : {"nowhere", "example.com:80", "127.0.0.1:80x", "127.0.0.1:70000",
-                             "127.0.0.1:", "[::1:8080"}) {
+                             "127.0.0.1:", "[::1:8080", "::1:8080"}) {
     const auto refused = run_shell(kOrgd + " --listen '" + listen + "'", 30);
     EXPECT_EQ(refused.exit_code, 2) << listen << ": " << refused.output;
   }
@@ -33,6 +33,8 @@ TEST(CommandLine, BadUsageExitsTwoAndHelpNamesTheEnvironmentOnlySettings) {
   const auto help_despite = run_shell("ORGD_LOG_LEVEL=loud " + kOrgd + " --help", 30);
   EXPECT_EQ(help_despite.exit_code, 0) << "a bad variable hid the help: " << help_despite.output;
   EXPECT_EQ(help_despite.output, help.output);
+  const auto as_a_value = run_shell(kOrgd + " --data-dir --help --no-such-flag", 30);
+  EXPECT_EQ(as_a_value.exit_code, 2) << "--help as --data-dir's value is no request for help";
 }
 
 TEST(CommandLine, ListensOnLocalhostByName) {

@@ -380,11 +380,12 @@ TEST_F(EarlierSuperAdmin, StartsThatCreateNoSuperAdminSayWhy) {
     client_.reset();
     app_.reset();
     spdlog::set_default_logger(previous);
+    spdlog::drop("bootstrap-capture");  // nothing may keep writing to `out`
     start();
     return out.str();
   };
   bootstrap_ = {kAdminEmail, "another-password"};
-  EXPECT_NE(logged_start().find("the SuperAdmin exists: nothing created, and ORGD_ADMIN_PASSWORD"),
+  EXPECT_NE(logged_start().find("the SuperAdmin exists: nothing created (ORGD_ADMIN_PASSWORD"),
             std::string::npos);
   EXPECT_EQ(try_login(kAdminEmail, "another-password").status, 401) << "the password is unchanged";
 
