@@ -76,9 +76,8 @@ void run_history(Globals& globals, const std::string& target, std::uint64_t from
 // miss a platform account registered in between: said on stderr, the answer still given.
 std::expected<std::set<std::string, std::less<>>, std::string> platform_accounts_of(
     eventstore::Store& store, std::uint64_t position) {
-  std::vector<std::string> names;
-  for (const auto& p : projections::make_projections()) names.emplace_back(p->column_family());
-  auto handles = projections::ReadModelHandles::open(store, names);
+  auto handles =
+      projections::ReadModelHandles::open(store, projections::projection_column_families());
   if (!handles) return std::unexpected(handles.error());
   const projections::ReplayTarget organizations{
       store.db(), (*handles)->cf(projections::kOrganizationsColumnFamily)};

@@ -20,16 +20,6 @@ std::string in_use_message(const std::filesystem::path& data_dir) {
          "/api/v1/projections/{name}/rebuild on the running server)";
 }
 
-namespace {
-
-std::vector<std::string> read_model_names() {
-  std::vector<std::string> names;
-  for (const auto& p : projections::make_projections()) names.emplace_back(p->column_family());
-  return names;
-}
-
-}  // namespace
-
 std::unique_ptr<eventstore::Store> open_store(Globals& globals, bool writable, bool read_models) {
   std::error_code ec;
   if (!writable && !std::filesystem::exists(globals.data_dir / "CURRENT", ec)) {
@@ -51,7 +41,7 @@ std::unique_ptr<eventstore::Store> open_store(Globals& globals, bool writable, b
   // beside rebuilds back to back).
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (store && !writable && read_models && std::chrono::steady_clock::now() < give_up &&
-         !projections::ReadModelHandles::open(**store, read_model_names())) {
+         !projections::ReadModelHandles::open(**store, projections::projection_column_families())) {
     store->reset();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     store = eventstore::Store::open(options);
