@@ -61,9 +61,11 @@ std::expected<std::optional<std::string>, HttpResponse> read_parent(const HttpRe
   return std::optional<std::string>{std::move(id)};
 }
 
-// The stored documents joined into the page's body: nothing is decoded or rendered.
-HttpResponse page_response(const projections::OrganizationDocumentPage& page,
+// The stored documents joined into the page's body: nothing is decoded or rendered but a
+// document whose memberCount the caller may not see (organization_body_for).
+HttpResponse page_response(const domain::Caller& caller, projections::OrganizationDocumentPage page,
                            std::uint64_t page_size) {
+  for (auto& document : page.rows) document = organization_body_for(caller, std::move(document));
   auto frame =
       page_body_frame("organizations", {page.page, page_size, page.total, page.next_cursor});
   std::size_t size = frame.head.size() + page.rows.size() + frame.tail.size();
@@ -92,7 +94,7 @@ HttpResponse own_organization_page(const ApiContext& context, const HttpRequest&
     page.total = 1;
     if (q.page == 1 && q.cursor.empty()) page.rows.push_back(organization_body(**own));
   }
-  return page_response(page, q.page_size);
+  return page_response(caller, std::move(page), q.page_size);
 }
 
 }  // namespace
@@ -156,7 +158,7 @@ HttpResponse list_organizations(const ApiContext& context, const HttpRequest& re
     }
     return unavailable_response(request, page.error().message);
   }
-  return page_response(*page, q.page_size);
+  return page_response(caller, std::move(*page), q.page_size);
 }
 
 }  // namespace orgd::api

@@ -158,7 +158,7 @@ void read_one(ApiContext& context, const HttpRequest& request, const Authenticat
   if (!*found || !visible_to(who.caller, id, (*found)->row.ancestors)) {
     return respond(not_found_response(request));
   }
-  auto response = json_response(200, (*found)->body);
+  auto response = json_response(200, organization_body_for(who.caller, (*found)->body));
   response.headers.emplace_back("ETag", (*found)->etag);
   respond(std::move(response));
 }

@@ -5,6 +5,7 @@
 #include <boost/json/string.hpp>
 
 #include "api/ids.hpp"
+#include "domain/customer/customer_access.hpp"
 #include "projections/organization_document.hpp"
 
 namespace orgd::api {
@@ -19,7 +20,23 @@ void fill_nullable(boost::json::value& field, std::string_view text) {
   }
 }
 
+// The id a document of organization_prototype's field order starts with, or "" for another
+// text.
+std::string_view leading_id(std::string_view body) {
+  constexpr std::string_view kHead = R"({"id":")";
+  if (!body.starts_with(kHead)) return {};
+  body.remove_prefix(kHead.size());
+  return body.substr(0, body.find('"'));
+}
+
 }  // namespace
+
+std::string organization_body_for(const domain::Caller& caller, std::string body) {
+  if (domain::can_count_members(caller, leading_id(body))) return body;
+  auto document = boost::json::parse(body).as_object();
+  document["memberCount"] = nullptr;
+  return boost::json::serialize(document);
+}
 
 boost::json::object organization_json(const projections::OrganizationRow& row,
                                       boost::json::storage_ptr storage) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "domain/caller.hpp"
 #include "projections/customer_row.hpp"
 #include "projections/directory_rows.hpp"
 #include "projections/organization_row.hpp"
@@ -19,6 +20,11 @@ namespace orgd::api {
                                                     boost::json::storage_ptr storage = {});
 // organization_json serialized: the body of a response about one organization.
 [[nodiscard]] std::string organization_body(const projections::OrganizationRow& row);
+// An organization's body (organization_body, or a document of a listing) as `caller` may see
+// it: `memberCount` null where domain::can_count_members says no. The documents are rendered
+// once for every caller; the field is patched only for an organization whose count is hidden
+// (found by the id the document starts with, so other documents are passed on untouched).
+[[nodiscard]] std::string organization_body_for(const domain::Caller& caller, std::string body);
 [[nodiscard]] boost::json::object customer_json(const projections::CustomerRow& row);
 // {id, title, text, url, version, revision, createdTime, ..., updateVersion}
 [[nodiscard]] boost::json::object contract_json(const projections::ContractRow& row);

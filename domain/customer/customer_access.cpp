@@ -39,6 +39,10 @@ bool can_list_members(const Caller& caller, std::string_view organization_id) {
   return caller.organization_id == organization_id && organization_id != kDefaultOrganizationId;
 }
 
+bool can_count_members(const Caller& caller, std::string_view organization_id) {
+  return caller.platform_role != PlatformRole::none || organization_id != kDefaultOrganizationId;
+}
+
 bool can_follow_members(const Caller& caller, std::string_view organization_id,
                         const AncestorChain& ancestors) {
   return can_list_members(caller, organization_id) ||

@@ -46,6 +46,11 @@ namespace orgd::domain {
 // platform roles any.
 [[nodiscard]] bool can_list_members(const Caller& caller, std::string_view organization_id);
 
+// See how many members an organization has (its `memberCount`): whoever sees the organization,
+// but Default's count only the platform's accounts. To the customers waiting there it would
+// tell how many strangers wait beside them, and when one comes or goes.
+[[nodiscard]] bool can_count_members(const Caller& caller, std::string_view organization_id);
+
 // Follow which of an organization's members still have to accept its contracts: whoever may
 // list its members, and the owners and admins of it or above it, who assign it contracts.
 // Plain members above it see the organization, not its customers.

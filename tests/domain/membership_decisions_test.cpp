@@ -131,6 +131,18 @@ TEST(CustomerAccess, CustomersWaitingInDefaultAreSeenByThemselvesAndThePlatformO
   EXPECT_TRUE(can_list_members(superadmin(), kDefault));
 }
 
+// How many wait in Default, and when one comes or goes, is the platform's to know too.
+TEST(CustomerAccess, DefaultsMemberCountIsForThePlatformOnly) {
+  const Caller waiting{"w", PlatformRole::none, std::string(kDefault), OrganizationRole::member};
+  EXPECT_FALSE(can_count_members(waiting, kDefault));
+  EXPECT_TRUE(can_count_members(superadmin(), kDefault));
+  EXPECT_TRUE(
+      can_count_members(Caller{"au", PlatformRole::auditor, std::string(kDefault), {}}, kDefault));
+  // Elsewhere whoever sees an organization sees its count, also above its own.
+  EXPECT_TRUE(can_count_members(member_of("a", OrganizationRole::member), "a"));
+  EXPECT_TRUE(can_count_members(member_of("a", OrganizationRole::member), "child-of-a"));
+}
+
 TEST(CustomerAccess, OwnersAndAdminsPickAWaitingCustomerTheyCannotSee) {
   for (auto role : {OrganizationRole::owner, OrganizationRole::admin}) {
     EXPECT_TRUE(can_pick(member_of("a", role), customer("w", kDefault)));

@@ -178,8 +178,8 @@ TEST_F(Isolation, PlatformAccountsAreOutOfEveryOwnersReach) {
 TEST_F(Isolation, CustomersWaitingInDefaultDoNotSeeEachOther) {
   ASSERT_EQ(remove_member(a_.owner, a_.member.customer_id).status, 204);
   ASSERT_EQ(remove_member(b_.owner, b_.member.customer_id).status, 204);
-  const std::string default_members =
-      "/api/v1/organizations/" + std::string(domain::kDefaultOrganizationId) + "/members";
+  const std::string default_org = std::string(domain::kDefaultOrganizationId);
+  const std::string default_members = "/api/v1/organizations/" + default_org + "/members";
   for (const auto* waiting : {&a_.member, &b_.member}) {
     const auto* stranger = waiting == &a_.member ? &b_.member : &a_.member;
     for (const std::string& other : {stranger->customer_id, waiting_}) {
@@ -191,9 +191,17 @@ TEST_F(Isolation, CustomersWaitingInDefaultDoNotSeeEachOther) {
     EXPECT_EQ(str(json(own), "organizationId"), domain::kDefaultOrganizationId);
     EXPECT_EQ(as(waiting->token, "GET", default_members).status, 404)
         << "Default's member list is for the platform's accounts";
+    // ... and so is how many wait there, in Default's representation and in its listing.
+    auto seen = as(waiting->token, "GET", "/api/v1/organizations/" + default_org);
+    ASSERT_EQ(seen.status, 200) << seen.body;
+    EXPECT_TRUE(json(seen).at("memberCount").is_null()) << seen.body;
+    auto listed = json(as(waiting->token, "GET", "/api/v1/organizations"));
+    ASSERT_EQ(listed.at("organizations").as_array().size(), 1U);
+    EXPECT_TRUE(listed.at("organizations").at(0).at("memberCount").is_null());
   }
+  auto counted = json(call("GET", "/api/v1/organizations/" + default_org));
+  EXPECT_GE(counted.at("memberCount").as_int64(), 3) << "the platform counts them";
   // Nor through Default's global customers group, which lists them...
-  const std::string default_org = std::string(domain::kDefaultOrganizationId);
   std::string everyone;
   const auto groups = json(call("GET", "/api/v1/organizations/" + default_org + "/groups"));
   for (const auto& g : groups.at("groups").as_array()) {
