@@ -75,7 +75,7 @@ struct Application::Parts {
 namespace {
 
 // Metrics, /openapi.json and /apidocs: what operators and client developers look at.
-std::expected<void, std::string> observe(Application::Parts& parts, const OrgdOptions& options) {
+std::expected<void, StartFailure> observe(Application::Parts& parts, const OrgdOptions& options) {
   Metrics& metrics = *parts.metrics;
   const Router& router = *parts.router;
   parts.context->observe_command = [&metrics, &router](const HttpRequest& request,
@@ -92,7 +92,7 @@ std::expected<void, std::string> observe(Application::Parts& parts, const OrgdOp
   const bool configured = !options.swagger_ui_dir.empty();
   const auto dir = configured ? options.swagger_ui_dir : default_swagger_ui_dir();
   auto docs = ApiDocs::load(dir);
-  if (!docs && configured) return std::unexpected("swagger UI: " + docs.error());
+  if (!docs && configured) return std::unexpected(bad_configuration("swagger UI: " + docs.error()));
   if (!docs) {
     spdlog::warn("/apidocs is unavailable: {} (tools/setup installs swagger-ui-dist)",
                  docs.error());
@@ -104,10 +104,10 @@ std::expected<void, std::string> observe(Application::Parts& parts, const OrgdOp
 
 }  // namespace
 
-std::expected<std::unique_ptr<Application>, std::string> Application::start(
+std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
     const OrgdOptions& options) {
   if (options.api.idempotency_window < std::chrono::seconds(1)) {
-    return std::unexpected("the idempotency window must be at least 1 second");
+    return std::unexpected(bad_configuration("the idempotency window must be at least 1 second"));
   }
   auto parts = std::make_unique<Parts>();
   parts->metrics = std::make_unique<Metrics>();
@@ -122,12 +122,14 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
     metrics->observe_batch(batch);
   };
   auto store = eventstore::Store::open(store_options);
-  if (!store) return std::unexpected("cannot open " + options.data_dir.string() + ": " +
-                                     store.error().message);
+  if (!store) {
+    return std::unexpected(
+        failed_start("cannot open " + options.data_dir.string() + ": " + store.error().message));
+  }
   parts->store = std::move(*store);
   const std::uint64_t head_at_start = parts->store->head_position();
   auto runner = projections::ProjectionRunner::start(*parts->store, projections::make_projections());
-  if (!runner) return std::unexpected("cannot start projections: " + runner.error());
+  if (!runner) return std::unexpected(failed_start("cannot start projections: " + runner.error()));
   parts->projections = std::move(*runner);
   if (const auto& emptied = parts->projections->read_models().emptied_at_open(); !emptied.empty()) {
     spdlog::warn(
@@ -141,7 +143,8 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
   parts->context = std::make_unique<ApiContext>(*parts->store, *parts->projections, *parts->workers,
                                                 *parts->retry_workers, options.api);
   if (auto r = bootstrap(*parts->context, options.bootstrap); !r) {
-    return std::unexpected("bootstrap failed: " + r.error());
+    r.error().message = "bootstrap failed: " + r.error().message;
+    return std::unexpected(std::move(r.error()));
   }
   parts->router = std::make_unique<Router>();
   parts->router->canonicalize_parameters_with(canonicalize_id);
@@ -181,14 +184,17 @@ std::expected<std::unique_ptr<Application>, std::string> Application::start(
     parts.access_log->record(completed, route);
   };
   auto records = IdempotencyRecords::open(*parts->store);
-  if (!records) return std::unexpected(records.error().message);
+  if (!records) return std::unexpected(failed_start(records.error().message));
   parts->record_writers = std::make_unique<WorkerPool>(2);
   auto handler = with_idempotency(parts->router->handler(), *parts->context, std::move(*records),
                                   *parts->record_writers,
                                   {.window = options.api.idempotency_window, .clock = {}});
   auto server = HttpServer::start(server_options, with_apidocs_redirect(std::move(handler)));
-  if (!server) return std::unexpected("cannot listen on " + options.listen_address + ":" +
-                                      std::to_string(options.listen_port) + ": " + server.error());
+  if (!server) {
+    return std::unexpected(failed_start("cannot listen on " + options.listen_address + ":" +
+                                        std::to_string(options.listen_port) + ": " +
+                                        server.error()));
+  }
   parts->server = std::move(*server);
   return std::unique_ptr<Application>(new Application(std::move(parts)));
 }

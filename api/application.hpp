@@ -18,6 +18,7 @@
 #include "api/access_log.hpp"
 #include "api/api_context.hpp"
 #include "api/bootstrap.hpp"
+#include "api/start_failure.hpp"
 #include "eventstore/store_options.hpp"
 
 namespace orgd::api {
@@ -57,7 +58,7 @@ struct OrgdOptions {
 
 class Application {
  public:
-  [[nodiscard]] static std::expected<std::unique_ptr<Application>, std::string> start(
+  [[nodiscard]] static std::expected<std::unique_ptr<Application>, StartFailure> start(
       const OrgdOptions& options);
   ~Application();  // stop()
   Application(const Application&) = delete;

@@ -60,14 +60,14 @@ bool holds_a_superadmin(ApiContext& context) {
   return false;
 }
 
-std::expected<void, std::string> ensure_superadmin(ApiContext& context,
-                                                   const BootstrapOptions& options) {
+std::expected<void, StartFailure> ensure_superadmin(ApiContext& context,
+                                                    const BootstrapOptions& options) {
   if (options.admin_email.empty()) return {};
   // Created once per data directory: a SuperAdmin that changed its email (to retire the
   // configured one) is not given a second account under the old one at the next start, as
   // it was until 2026-12-05.
   auto bootstrapped = context.loader.customer(domain::kBootstrapSuperAdminId);
-  if (!bootstrapped) return std::unexpected(bootstrapped.error());
+  if (!bootstrapped) return std::unexpected(failed_start(bootstrapped.error()));
   if (bootstrapped->version != 0) {
     spdlog::info(domain::fold_case(bootstrapped->email) != domain::fold_case(options.admin_email)
                      ? "ORGD_ADMIN_EMAIL is not the SuperAdmin's email any more: nothing created"
@@ -79,7 +79,7 @@ std::expected<void, std::string> ensure_superadmin(ApiContext& context,
   // moved to another since, among the platform accounts.
   auto owner = context.store.claim_owner(domain::kCustomerEmailScope,
                                          domain::fold_case(options.admin_email));
-  if (!owner) return std::unexpected(owner.error().message);
+  if (!owner) return std::unexpected(failed_start(owner.error().message));
   if (*owner) {
     spdlog::info(
         "ORGD_ADMIN_EMAIL names an account already (a SuperAdmin created by an earlier release, "
@@ -91,12 +91,13 @@ std::expected<void, std::string> ensure_superadmin(ApiContext& context,
     return {};
   }
   if (options.admin_password.size() < 8) {
-    return std::unexpected("ORGD_ADMIN_PASSWORD must have at least 8 characters");
+    return std::unexpected(
+        bad_configuration("ORGD_ADMIN_PASSWORD must have at least 8 characters"));
   }
   auto hash = hash_password(options.admin_password);
-  if (!hash) return std::unexpected(hash.error());
+  if (!hash) return std::unexpected(failed_start(hash.error()));
   auto organization = context.loader.organization(domain::kDefaultOrganizationId);
-  if (!organization) return std::unexpected(organization.error());
+  if (!organization) return std::unexpected(failed_start(organization.error()));
   const domain::RegisterCustomer command{std::string(domain::kBootstrapSuperAdminId),
                                          options.admin_email,
                                          "Super",
@@ -113,15 +114,20 @@ std::expected<void, std::string> ensure_superadmin(ApiContext& context,
   if (!decision) {
     std::string detail = decision.error().message;
     for (const auto& f : decision.error().fields) detail += "; " + f.field + " " + f.message;
-    return std::unexpected("cannot create the SuperAdmin: " + detail);
+    return std::unexpected(bad_configuration("cannot create the SuperAdmin: " + detail));
   }
-  return execute_blocking(context, *decision);
+  if (auto done = execute_blocking(context, *decision); !done) {
+    return std::unexpected(failed_start(done.error()));
+  }
+  return {};
 }
 
 }  // namespace
 
-std::expected<void, std::string> bootstrap(ApiContext& context, const BootstrapOptions& options) {
-  if (auto r = ensure_default_organization(context); !r) return r;
+std::expected<void, StartFailure> bootstrap(ApiContext& context, const BootstrapOptions& options) {
+  if (auto r = ensure_default_organization(context); !r) {
+    return std::unexpected(failed_start(r.error()));
+  }
   return ensure_superadmin(context, options);
 }
 

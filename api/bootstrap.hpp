@@ -7,6 +7,7 @@
 #include <string>
 
 #include "api/api_context.hpp"
+#include "api/start_failure.hpp"
 
 namespace orgd::api {
 
@@ -15,7 +16,9 @@ struct BootstrapOptions {
   std::string admin_password;  // hashed with argon2id before it is recorded
 };
 
-[[nodiscard]] std::expected<void, std::string> bootstrap(ApiContext& context,
-                                                         const BootstrapOptions& options);
+// A password or email the SuperAdmin cannot be created with is bad configuration; it is
+// found only at the start that creates it (later starts do not need the password).
+[[nodiscard]] std::expected<void, StartFailure> bootstrap(ApiContext& context,
+                                                          const BootstrapOptions& options);
 
 }  // namespace orgd::api

@@ -204,8 +204,8 @@ int main(int argc, char** argv) {
 
   auto application = orgd::api::Application::start(options);
   if (!application) {
-    spdlog::critical("orgd failed to start: {}", application.error());
-    return 1;
+    spdlog::critical("orgd failed to start: {}", application.error().message);
+    return application.error().bad_configuration ? 2 : 1;
   }
   if (options.bootstrap.admin_email.empty()) {
     spdlog::warn(options.bootstrap.admin_password.empty()

@@ -37,6 +37,35 @@ TEST(CommandLine, BadUsageExitsTwoAndHelpNamesTheEnvironmentOnlySettings) {
   EXPECT_EQ(as_a_value.exit_code, 2) << "--help as --data-dir's value is no request for help";
 }
 
+// A SuperAdmin that cannot be created from ORGD_ADMIN_*, or a Swagger UI directory without
+// the files, is the operator's setting at fault, as a bad flag is: exit 2 (until 2026-12-05 it was
+// 1, a failed start). A data directory that cannot be opened is a failed start: exit 1.
+TEST(CommandLine, ASuperAdminThatCannotBeCreatedIsBadUsageAndAnUnopenableStoreAFailedStart) {
+  TempDir dir;
+  const std::string orgd = kOrgd + " --listen 127.0.0.1:0 --data-dir ";
+  const auto short_password =
+      run_shell("ORGD_ADMIN_EMAIL=root@example.com ORGD_ADMIN_PASSWORD=short " + orgd +
+                    (dir.path() / "a").string(),
+                60);
+  EXPECT_EQ(short_password.exit_code, 2) << short_password.output;
+  EXPECT_NE(short_password.output.find("at least 8 characters"), std::string::npos)
+      << short_password.output;
+  const auto bad_email = run_shell("ORGD_ADMIN_EMAIL=nobody ORGD_ADMIN_PASSWORD=long-enough " +
+                                       orgd + (dir.path() / "b").string(),
+                                   60);
+  EXPECT_EQ(bad_email.exit_code, 2) << bad_email.output;
+  EXPECT_NE(bad_email.output.find("email must be an email address"), std::string::npos)
+      << bad_email.output;
+  const auto no_swagger_ui = run_shell(
+      orgd + (dir.path() / "c").string() + " --swagger-ui-dir " + (dir.path() / "none").string(),
+      60);
+  EXPECT_EQ(no_swagger_ui.exit_code, 2) << no_swagger_ui.output;
+  const auto not_a_directory = run_shell(
+      "echo > " + (dir.path() / "file").string() + " && " + orgd + (dir.path() / "file").string(),
+      60);
+  EXPECT_EQ(not_a_directory.exit_code, 1) << not_a_directory.output;
+}
+
 TEST(CommandLine, ListensOnLocalhostByName) {
   TempDir dir;
   OrgdProcess orgd(kOrgd, {"--listen", "localhost:0", "--data-dir", (dir.path() / "data").string()},

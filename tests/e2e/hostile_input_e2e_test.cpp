@@ -58,7 +58,7 @@ class HostileInput : public OrgdTest {
     options.idle_timeout = idle_timeout;
     options.max_connections = max_connections;
     auto app = api::Application::start(options);
-    ASSERT_TRUE(app.has_value()) << app.error();
+    ASSERT_TRUE(app.has_value()) << app.error().message;
     app_ = std::move(*app);
     client_ = std::make_unique<test::HttpClient>(app_->port());
   }

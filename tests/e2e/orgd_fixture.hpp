@@ -61,7 +61,7 @@ class OrgdTest : public ::testing::Test {
     options.bootstrap = bootstrap_;
     options.storage_env = storage_env_;
     auto app = api::Application::start(options);
-    ASSERT_TRUE(app.has_value()) << app.error();
+    ASSERT_TRUE(app.has_value()) << app.error().message;
     app_ = std::move(*app);
     client_ = std::make_unique<test::HttpClient>(app_->port());
   }

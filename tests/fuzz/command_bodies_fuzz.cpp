@@ -216,7 +216,7 @@ void set_up() {
   options.bootstrap = {std::string(kAdminEmail), std::string(kAdminPassword)};
   auto app = orgd::api::Application::start(options);
   if (!app) {
-    std::fprintf(stderr, "cannot start orgd: %s\n", app.error().c_str());
+    std::fprintf(stderr, "cannot start orgd: %s\n", app.error().message.c_str());
     std::abort();
   }
   fixture->app = std::move(*app);
