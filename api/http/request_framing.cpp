@@ -1,6 +1,7 @@
 #include "api/http/request_framing.hpp"
 
 #include <algorithm>
+#include <boost/url/authority_view.hpp>
 
 #include "api/http/header_text.hpp"
 
@@ -16,6 +17,16 @@ bool has_obs_fold(std::string_view head_bytes) {
   return false;
 }
 
+namespace {
+
+// uri-host [ ":" port ] (RFC 9110 §7.2): an authority without userinfo.
+bool is_host_value(std::string_view value) {
+  const auto authority = boost::urls::parse_authority(value);
+  return authority.has_value() && !authority->has_userinfo();
+}
+
+}  // namespace
+
 std::expected<void, std::string> check_framing(const FramingHeaders& headers) {
   if (!headers.transfer_encodings.empty()) {
     if (headers.version < 11) {
@@ -29,6 +40,9 @@ std::expected<void, std::string> check_framing(const FramingHeaders& headers) {
   if (headers.host_count > 1) return std::unexpected("more than one Host header");
   if (headers.host_count == 0 && headers.version >= 11) {
     return std::unexpected("an HTTP/1.1 request must have a Host header");
+  }
+  if (headers.host_count == 1 && !is_host_value(headers.host)) {
+    return std::unexpected("the Host header must be host[:port]");
   }
   return {};
 }

@@ -27,13 +27,17 @@ struct FramingHeaders {
   unsigned version{11};                                  // 10 or 11
   std::span<const std::string_view> transfer_encodings;  // every Transfer-Encoding value
   std::size_t host_count{0};                             // Host header lines
+  std::string_view host;                                 // the Host value, when there is one
 };
 
 // Errors (the reason, for the 400's detail):
 // - a Transfer-Encoding other than one header saying exactly "chunked" (RFC 9112 §6.3: with
 //   chunked not last the body length is unknowable; other codings are not supported);
 // - a Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1: framing is faulty);
-// - an HTTP/1.1 request without exactly one Host (RFC 9112 §3.2), or any request with more.
+// - an HTTP/1.1 request without exactly one Host (RFC 9112 §3.2), or any request with more;
+// - a Host that is not `host[:port]` of RFC 3986 (RFC 9112 §3.2 asks for a 400 on an invalid
+//   one; empty is valid). orgd routes by path alone, so this only refuses what a proxy or a
+//   log reading the Host could not make sense of either.
 [[nodiscard]] std::expected<void, std::string> check_framing(const FramingHeaders& headers);
 
 }  // namespace orgd::api::http_detail

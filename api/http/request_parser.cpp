@@ -23,10 +23,16 @@ namespace http = boost::beast::http;
 
 std::expected<void, std::string> check_framing_of(const http::request_header<>& header) {
   std::vector<std::string_view> transfer_encodings;
+  std::size_t host_count = 0;
+  std::string_view host;
   for (const auto& field : header) {
     if (field.name() == http::field::transfer_encoding) transfer_encodings.push_back(field.value());
+    if (field.name() == http::field::host) {
+      ++host_count;
+      host = field.value();
+    }
   }
-  return check_framing({header.version(), transfer_encodings, header.count(http::field::host)});
+  return check_framing({header.version(), transfer_encodings, host_count, host});
 }
 
 // Fields the API reads one value of. Sent twice, a proxy in front of us may have acted on the

@@ -43,5 +43,24 @@ TEST(Framing, RequiresOneHostInHttp11) {
   EXPECT_FALSE(check_framing({.version = 10, .transfer_encodings = {}, .host_count = 2}));
 }
 
+// RFC 9112 §3.2: a Host that is not uri-host [":" port] is a 400. Empty is valid (a target
+// without an authority).
+TEST(Framing, RequiresAHostValueOfHostAndPort) {
+  for (const std::string_view host :
+       {"", "localhost", "localhost:8080", "127.0.0.1:0", "[::1]:8080", "[fe80::1]", "a-b.example",
+        "xn--bcher-kva.example:443", "host%20name"}) {
+    EXPECT_TRUE(
+        check_framing({.version = 11, .transfer_encodings = {}, .host_count = 1, .host = host}))
+        << host;
+  }
+  for (const std::string_view host :
+       {"user@example.com", "example.com:80x", "exa mple.com", "example.com/path", "[::1",
+        "::1:8080", "example.com:80:80", "ex\\ample", "<script>", "a\"b", "example.com?x"}) {
+    EXPECT_FALSE(
+        check_framing({.version = 11, .transfer_encodings = {}, .host_count = 1, .host = host}))
+        << host;
+  }
+}
+
 }  // namespace
 }  // namespace orgd::api::http_detail

@@ -80,7 +80,9 @@ TEST_F(ServerTest, GarbageIs400AndTheConnectionCloses) {
        {"GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "GET / HTTP/1.1\r\nBad Header\r\n\r\n",
         "POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n", "\x01\x02\x03\r\n\r\n",
         "GET / HTTP/1.1\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n b\r\n\r\n",
-        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n"}) {
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: user@x\r\n\r\n", "GET / HTTP/1.1\r\nHost: x y\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x:80x\r\n\r\n"}) {
     const auto raw = send_raw(port(), garbage);
     EXPECT_TRUE(raw.starts_with("HTTP/1.1 400")) << garbage << " -> " << raw;
     EXPECT_NE(raw.find("urn:orgd:problem:malformed-request"), std::string::npos) << raw;
