@@ -91,7 +91,9 @@ std::expected<HistoryPage, StoreError> read_log_page(const eventstore::Store& st
   if (!envelopes) return std::unexpected(envelopes.error());
   HistoryPage page;
   page.total = head;
-  page.page = (from - 1) / size + 1;
+  // Past the end, the page the next event will fall on, as a stream's history counts it (until
+  // 2026-12-05 `from=100000` over 10,900 events was page 1000 of 109).
+  page.page = std::min(from - 1, head) / size + 1;
   if (!envelopes->empty() && envelopes->back().position < head) {
     page.next_from = envelopes->back().position + 1;
   }

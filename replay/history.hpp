@@ -32,7 +32,7 @@ struct HistoryQuery {
 
 struct HistoryPage {
   std::vector<eventstore::Envelope> envelopes;
-  std::uint64_t page{1};       // the page the first returned event falls on
+  std::uint64_t page{1};       // the page the first returned event falls on (none: the next's)
   std::uint64_t total{0};      // events in all the streams together
   std::uint64_t next_from{0};  // where the next page starts; 0 after the last page
 };

@@ -230,6 +230,14 @@ TEST_F(HistoryTest, EventsPagesTheWholeLog) {
   auto tail = json(call("GET", "/api/v1/events?from=" + std::to_string(head())));
   EXPECT_EQ(tail.at("events").as_array().size(), 1u);
   EXPECT_TRUE(tail.at("pageInfo").at("nextCursor").is_null());
+  // Past the end, the page the next event will fall on, however far the `from`.
+  const std::uint64_t events = head();
+  for (const std::uint64_t from : {events + 1, events + 1000, std::uint64_t{1'000'000}}) {
+    auto beyond = json(call("GET", "/api/v1/events?limit=2&from=" + std::to_string(from)));
+    EXPECT_TRUE(beyond.at("events").as_array().empty());
+    EXPECT_EQ(beyond.at("pageInfo").at("page").to_number<std::uint64_t>(), events / 2 + 1)
+        << "from " << from << " of " << events;
+  }
 }
 
 TEST_F(HistoryTest, ProjectionsReportCheckpointsAndLag) {
