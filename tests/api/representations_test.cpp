@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/ids.hpp"
+#include "domain/organization/organization.hpp"
 #include "projections/organization_document.hpp"
 
 namespace orgd::api {
@@ -57,6 +58,26 @@ TEST(OrganizationRepresentation, EveryFieldCarriesItsOwnValue) {
   EXPECT_EQ(boost::json::parse(organization_body(row)), expected);
   boost::json::monotonic_resource arena;
   EXPECT_EQ(organization_json(row, boost::json::storage_ptr(&arena)), expected);
+}
+
+// Default's stored document, as its waiting customers see it: found by the id it starts with,
+// its memberCount hidden; every other document (and Default's for the platform) passed on as
+// it was stored, byte for byte.
+TEST(OrganizationRepresentation, DefaultsMemberCountIsHiddenFromItsWaitingCustomersOnly) {
+  auto row = distinct_row();
+  row.id = std::string(domain::kDefaultOrganizationId);
+  const std::string stored = organization_body(row);
+  const domain::Caller waiting{
+      "w", domain::PlatformRole::none, std::string(domain::kDefaultOrganizationId), {}};
+  auto seen = boost::json::parse(organization_body_for(waiting, stored)).as_object();
+  EXPECT_TRUE(seen.at("memberCount").is_null());
+  seen["memberCount"] = 11U;
+  EXPECT_EQ(seen, boost::json::parse(stored)) << "nothing else changed";
+  const domain::Caller platform{
+      "p", domain::PlatformRole::auditor, std::string(domain::kDefaultOrganizationId), {}};
+  EXPECT_EQ(organization_body_for(platform, stored), stored);
+  const std::string other = organization_body(distinct_row());
+  EXPECT_EQ(organization_body_for(waiting, other), other);
 }
 
 TEST(OrganizationRepresentation, EmptyOptionalFieldsAreNull) {
