@@ -18,6 +18,7 @@
 #include "api/http/header_text.hpp"
 #include "api/http/problem.hpp"
 #include "api/ids.hpp"
+#include "eventstore/idempotency_claim.hpp"
 
 namespace orgd::api {
 namespace {
@@ -191,6 +192,25 @@ IdempotencyRecord record_of(const Attempt& attempt, const HttpResponse& response
   return record;
 }
 
+// A refusal by the rules is the answer to the state the request met, and a repeat's state may
+// be the one its own first run left: a rotation repeated after its secret-bearing (so
+// unrecorded) answer met its own new version (409 version-conflict), a DELETE repeated after a
+// crash between its events' fsync and its record's found nothing (404). The key's claim says the
+// command was applied by an earlier request: then the answer is 409 idempotency-key-in-use, as
+// when the repeat's own append meets the claim, and nothing is recorded (until 2026-12-05 the
+// refusal was, and every later repeat replayed it). Blocks on a read: on `writers`.
+std::optional<HttpResponse> applied_before(const Attempt& attempt, const HttpResponse& refusal) {
+  if (refusal.status >= 200 && refusal.status < 300) return std::nullopt;
+  const std::string& key = *attempt.request.idempotency_key;
+  auto owner = attempt.shared->context.store.claim_owner(
+      kIdempotencyKeyScope, eventstore::idempotency_claim_value(attempt.caller, key));
+  if (!owner) return unavailable_response(attempt.request, owner.error().message);
+  if (!*owner || **owner == attempt.request.request_id) return std::nullopt;
+  return append_error_response(attempt.request, {.code = eventstore::AppendErrorCode::claim_taken,
+                                                 .claim_scope = std::string(kIdempotencyKeyScope),
+                                                 .message = "applied by an earlier request"});
+}
+
 // Stands between the route and the server's responder: records the answers a repeat replays.
 class RecordingSink : public Responder::Sink {
  public:
@@ -203,6 +223,10 @@ class RecordingSink : public Responder::Sink {
       attempt_->shared->writers.post(
           [attempt = attempt_, next = next_, response = std::move(response)]() mutable {
             const Shared& shared = *attempt->shared;
+            if (auto applied = applied_before(*attempt, response)) {
+              attempt->hold.release();
+              return (*next)(std::move(*applied));
+            }
             auto saved = shared.records.save(attempt->caller, *attempt->request.idempotency_key,
                                              record_of(*attempt, response, shared.options.clock()));
             if (!saved) {

@@ -265,6 +265,34 @@ TEST_F(Idempotency, SecretBearingAnswerIsNotRecordedButNotAppliedTwice) {
   EXPECT_EQ(again.body.find(str(json(created), "apiKey")), std::string::npos);
 }
 
+// A repeat of an applied command whose answer was not recorded (here it held the new secret)
+// meets the state its first run left: the rules refuse it (the version it names is gone). That
+// refusal is no answer to the command, which was applied: 409 idempotency-key-in-use, and not
+// recorded, so every repeat says so (until 2026-12-05 it answered 409 version-conflict, "nothing
+// changed", and recorded it).
+TEST_F(Idempotency, ARepeatOfAnAppliedCommandIsNotRefusedByTheStateItLeft) {
+  auto owner = signup("Globex", "owner@globex.test");
+  auto created = send(owner.token, "POST", "/api/v1/resources",
+                      R"({"kind":"app-backend","name":"backend"})", "key-create");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string target = "/api/v1/resources/" + str(json(created), "id");
+  const std::string rotate = R"({"rotateApiKey":true,"updateVersion":1})";
+  auto rotated = send(owner.token, "PUT", target, rotate, "key-rotate");
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  ASSERT_EQ(rotated.header("Cache-Control"), "no-store") << "the new key is in the answer only";
+  const std::uint64_t before = head();
+  for (int repeat = 0; repeat < 2; ++repeat) {
+    auto again = send(owner.token, "PUT", target, rotate, "key-rotate");
+    expect_refused(again, 409, "idempotency-key-in-use", before);
+    EXPECT_FALSE(again.has_header("Idempotent-Replayed")) << "not recorded: " << again.body;
+  }
+  // The rules' refusal of a command that was not applied is still the answer, and recorded.
+  auto stale = send(owner.token, "PUT", target, rotate, "key-stale");
+  expect_refused(stale, 409, "version-conflict", before);
+  EXPECT_EQ(send(owner.token, "PUT", target, rotate, "key-stale").header("Idempotent-Replayed"),
+            "true");
+}
+
 TEST_F(Idempotency, AnonymousRequestsIgnoreTheKey) {
   auto headers = test::Headers{{"Content-Type", "application/json"}, {"Idempotency-Key", "anon"}};
   const std::string body = R"({"email":"root@orgd.test","password":"correct horse battery"})";
