@@ -124,9 +124,8 @@ HttpResponse global_log(const ApiContext& context, const HttpRequest& request,
   if (!query) return std::move(query.error());
   auto q = paging(request, *query);
   if (!q) return std::move(q.error());
-  const std::uint64_t from = q->page ? (*q->page - 1) * q->page_size + 1 : q->from;
-  return events_response(request, replay::read_log_page(context.store, from, q->page_size),
-                         q->page_size);
+  return events_response(
+      request, replay::read_log_page(context.store, q->from, q->page_size, q->page), q->page_size);
 }
 
 template <class Handler>

@@ -83,17 +83,19 @@ std::expected<HistoryPage, StoreError> read_history(const eventstore::Store& sto
 }
 
 std::expected<HistoryPage, StoreError> read_log_page(const eventstore::Store& store,
-                                                     std::uint64_t from, std::uint64_t page_size) {
+                                                     std::uint64_t from, std::uint64_t page_size,
+                                                     std::optional<std::uint64_t> page_asked) {
   const std::uint64_t head = store.head_position();
   const std::uint64_t size = std::max<std::uint64_t>(page_size, 1);
+  if (page_asked) from = (std::max<std::uint64_t>(*page_asked, 1) - 1) * size + 1;
   from = std::max<std::uint64_t>(from, 1);
   auto envelopes = store.read_all(from, static_cast<std::size_t>(size));
   if (!envelopes) return std::unexpected(envelopes.error());
   HistoryPage page;
   page.total = head;
-  // Past the end, the page the next event will fall on, as a stream's history counts it (until
-  // 2026-12-05 `from=100000` over 10,900 events was page 1000 of 109).
-  page.page = std::min(from - 1, head) / size + 1;
+  // From a `from` past the end, the page the next event will fall on, as a stream's history
+  // counts it (until 2026-12-05 `from=100000` over 10,900 events was page 1000 of 109).
+  page.page = page_asked.value_or(std::min(from - 1, head) / size + 1);
   if (!envelopes->empty() && envelopes->back().position < head) {
     page.next_from = envelopes->back().position + 1;
   }

@@ -40,10 +40,12 @@ struct HistoryPage {
 [[nodiscard]] std::expected<HistoryPage, eventstore::StoreError> read_history(
     const eventstore::Store& store, const HistoryQuery& query);
 
-// The same over the whole log (positions are gapless, so page n starts at position
-// (n - 1) * page_size + 1).
+// The same over the whole log, from `from` or, when `page` is set, from page `page`
+// (positions are gapless, so page n starts at position (n - 1) * page_size + 1). A page asked
+// for is the page answered, past the end too, as in every listing.
 [[nodiscard]] std::expected<HistoryPage, eventstore::StoreError> read_log_page(
-    const eventstore::Store& store, std::uint64_t from, std::uint64_t page_size);
+    const eventstore::Store& store, std::uint64_t from, std::uint64_t page_size,
+    std::optional<std::uint64_t> page = std::nullopt);
 
 // The positions of a stream's events, in order, up to `last_position`.
 [[nodiscard]] std::expected<std::vector<std::uint64_t>, eventstore::StoreError> stream_positions(

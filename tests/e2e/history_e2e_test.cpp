@@ -238,6 +238,13 @@ TEST_F(HistoryTest, EventsPagesTheWholeLog) {
     EXPECT_EQ(beyond.at("pageInfo").at("page").to_number<std::uint64_t>(), events / 2 + 1)
         << "from " << from << " of " << events;
   }
+  // A page asked for by number is the page answered, as in every listing, past the end too.
+  auto asked = json(call("GET", "/api/v1/events?pageSize=2&page=1000000"));
+  EXPECT_TRUE(asked.at("events").as_array().empty());
+  EXPECT_EQ(asked.at("pageInfo").at("page").to_number<std::uint64_t>(), 1'000'000u);
+  auto last =
+      json(call("GET", "/api/v1/events?pageSize=2&page=" + std::to_string((events + 1) / 2)));
+  EXPECT_EQ(last.at("events").as_array().back().at("position").to_number<std::uint64_t>(), events);
 }
 
 TEST_F(HistoryTest, ProjectionsReportCheckpointsAndLag) {
