@@ -3,8 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <future>
+#include <optional>
+#include <string_view>
 
 #include "api/credentials.hpp"
+#include "api/customer_routes.hpp"
+#include "api/http/percent_decoding.hpp"
 #include "api/ids.hpp"
 #include "domain/customer/customer_decisions.hpp"
 #include "domain/field_rules.hpp"
@@ -60,6 +64,20 @@ bool holds_a_superadmin(ApiContext& context) {
   return false;
 }
 
+// The rule of every password orgd takes (signup, customers, logins: 8 to 1024 code points of
+// UTF-8, which a login's JSON body can carry). Until 2026-12-05 bytes were counted here, so
+// seven characters of two bytes passed, and a password of 1025 made a SuperAdmin no login could
+// reach.
+std::optional<std::string> password_problem(std::string_view password) {
+  if (!is_safe_text(password)) return "ORGD_ADMIN_PASSWORD must be UTF-8 text";
+  const std::size_t length = domain::code_points(password);
+  if (length < kMinPasswordLength || length > kMaxPasswordLength) {
+    return "ORGD_ADMIN_PASSWORD must have 8 to 1024 characters (Unicode code points), not " +
+           std::to_string(length);
+  }
+  return std::nullopt;
+}
+
 std::expected<void, StartFailure> ensure_superadmin(ApiContext& context,
                                                     const BootstrapOptions& options) {
   if (options.admin_email.empty()) return {};
@@ -90,9 +108,8 @@ std::expected<void, StartFailure> ensure_superadmin(ApiContext& context,
     spdlog::info("ORGD_ADMIN_EMAIL names no account, but a SuperAdmin exists: nothing created");
     return {};
   }
-  if (options.admin_password.size() < 8) {
-    return std::unexpected(
-        bad_configuration("ORGD_ADMIN_PASSWORD must have at least 8 characters"));
+  if (auto problem = password_problem(options.admin_password)) {
+    return std::unexpected(bad_configuration(std::move(*problem)));
   }
   auto hash = hash_password(options.admin_password);
   if (!hash) return std::unexpected(failed_start(hash.error()));

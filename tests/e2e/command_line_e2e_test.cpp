@@ -48,8 +48,18 @@ TEST(CommandLine, ASuperAdminThatCannotBeCreatedIsBadUsageAndAnUnopenableStoreAF
                     (dir.path() / "a").string(),
                 60);
   EXPECT_EQ(short_password.exit_code, 2) << short_password.output;
-  EXPECT_NE(short_password.output.find("at least 8 characters"), std::string::npos)
+  EXPECT_NE(short_password.output.find("must have 8 to 1024 characters"), std::string::npos)
       << short_password.output;
+  // Characters, not bytes: seven of two bytes each are too few, 1,025 too many (a login could
+  // not carry it).
+  for (const std::string& password :
+       {std::string("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"),
+        std::string(1025, 'a')}) {
+    const auto refused = run_shell("ORGD_ADMIN_EMAIL=root@example.com ORGD_ADMIN_PASSWORD='" +
+                                       password + "' " + orgd + (dir.path() / "p").string(),
+                                   60);
+    EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  }
   const auto bad_email = run_shell("ORGD_ADMIN_EMAIL=nobody ORGD_ADMIN_PASSWORD=long-enough " +
                                        orgd + (dir.path() / "b").string(),
                                    60);
