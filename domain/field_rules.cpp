@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
 #include <cctype>
 #include <utility>
 
@@ -164,14 +166,21 @@ void check_country(FieldProblems& out, std::string_view field, std::string_view 
   }
 }
 
+// RFC 3986 by Boost.URL's grammar (until 2026-12-05 only the scheme and the absence of spaces
+// were checked: "https://" passed, and so did quotes and angle brackets, which a client
+// putting the URL into a page must then escape). A host is required; credentials are refused
+// (everyone who sees the organization or contract would read them).
 void check_url(FieldProblems& out, std::string_view field, std::string_view value) {
   if (value.empty()) return;
-  const bool scheme = value.starts_with("https://") || value.starts_with("http://");
-  const bool clean = std::none_of(value.begin(), value.end(), [](char c) {
-    return c == ' ' || is_control(static_cast<unsigned char>(c));
-  });
-  if (!scheme || !clean || value.size() > 2048) {
-    add(out, field, "must be an http(s) URL of at most 2048 characters");
+  const auto url = boost::urls::parse_uri(value);
+  const bool shaped = url.has_value() &&
+                      (url->scheme_id() == boost::urls::scheme::http ||
+                       url->scheme_id() == boost::urls::scheme::https) &&
+                      !url->encoded_host().empty() && !url->has_userinfo();
+  if (!shaped || value.size() > 2048) {
+    add(out, field,
+        "must be an http(s) URL of at most 2048 characters, with a host and without "
+        "credentials (RFC 3986: other characters percent-encoded)");
   }
 }
 

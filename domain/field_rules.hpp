@@ -29,7 +29,7 @@ void check_name(FieldProblems& out, std::string_view field, std::string_view val
 void check_locale(FieldProblems& out, std::string_view field, std::string_view value);
 // ISO 3166-1 alpha-2, officially assigned codes only, upper case.
 void check_country(FieldProblems& out, std::string_view field, std::string_view value);
-// http(s) URL without whitespace or control characters, at most 2048 bytes.
+// An http(s) URI of RFC 3986 with a host and no credentials, at most 2048 bytes.
 void check_url(FieldProblems& out, std::string_view field, std::string_view value);
 // Lower-case identifier: [a-z0-9][a-z0-9-_]*, at most max bytes.
 void check_slug(FieldProblems& out, std::string_view field, std::string_view value,

@@ -149,5 +149,26 @@ TEST(StartSession, APasswordChangedSinceTheCheckRefusesTheLogin) {
   EXPECT_EQ(stale.error().code, DomainErrorCode::unauthenticated);
 }
 
+// The domain after the '@' is dot-separated hostname labels (or UTF-8 beyond ASCII), two at
+// least; the local part is taken as written but for spaces and control characters.
+TEST(CustomerFields, AnEmailHasADottedDomainOfHostnameLabels) {
+  const auto problems_of = [](std::string_view email) {
+    std::vector<FieldProblem> out;
+    check_email(out, "email", email);
+    return out.size();
+  };
+  for (auto good : {"a@example.com", "first.last+tag@mail.example.co.uk", "x@a-b.example",
+                    "x@b\xC3\xBC"
+                    "cher.example",
+                    "o'brien@example.ie"}) {
+    EXPECT_EQ(problems_of(good), 0U) << good;
+  }
+  for (auto bad : {"x@example..com", "x@.example.com", "x@exa_mple.com", "x@example.com.",
+                   "x@-example.com", "x@example-.com", "x@localhost", "@example.com",
+                   "a@b@example.com", "a b@example.com", "x@"}) {
+    EXPECT_EQ(problems_of(bad), 1U) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace orgd::domain

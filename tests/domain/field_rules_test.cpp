@@ -32,6 +32,15 @@ TEST(FieldRules, Url) {
   EXPECT_FALSE(ok(check_url, "javascript:alert(1)"));
   EXPECT_FALSE(ok(check_url, "https://a b"));
   EXPECT_FALSE(ok(check_url, "https://" + std::string(2100, 'a')));
+  for (auto good : {"http://example.org", "https://example.org:8443/a/b.png?size=64#top",
+                    "https://[::1]/x", "https://xn--bcher-kva.example/%C3%BC.png"}) {
+    EXPECT_TRUE(ok(check_url, good)) << good;
+  }
+  for (auto bad : {"https://", "http:///x", "https://x.example/<script>", "https://x/\"q\"",
+                   "https://user:secret@x.example/", "ftp://x.example/", "https:x.example",
+                   "https://x.example/a b"}) {
+    EXPECT_FALSE(ok(check_url, bad)) << bad;
+  }
 }
 
 TEST(FieldRules, FoldCaseIsAsciiOnly) {
