@@ -57,8 +57,8 @@ bool is_acceptable_extra_header(std::string_view name, std::string_view value) {
   });
 }
 
-// The origin-form of an absolute-form target ("http://host:port/p?q" -> "/p?q"), which a
-// server must accept (RFC 9112 3.2.2) and proxies send; any other target as it is.
+}  // namespace
+
 std::string origin_form(std::string_view target) {
   for (const std::string_view scheme : {"http://", "https://"}) {
     if (target.size() < scheme.size() ||
@@ -73,8 +73,6 @@ std::string origin_form(std::string_view target) {
   }
   return std::string(target);
 }
-
-}  // namespace
 
 HttpRequest to_http_request(BeastRequest&& request, std::string_view remote_address) {
   HttpRequest out;

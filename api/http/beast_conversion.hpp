@@ -18,6 +18,10 @@ namespace orgd::api::http_detail {
 
 using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
 
+// The origin-form of an absolute-form target ("http://host:port/p?q" -> "/p?q"), which a
+// server must accept (RFC 9112 3.2.2) and proxies send; any other target as it is.
+[[nodiscard]] std::string origin_form(std::string_view target);
+
 // Moves the body out of `request`. Assigns the trace id: the traceparent's when valid, else
 // a fresh one.
 [[nodiscard]] HttpRequest to_http_request(BeastRequest&& request, std::string_view remote_address);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <boost/url/authority_view.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
 
 #include "api/http/header_text.hpp"
 
@@ -25,6 +27,20 @@ bool is_host_value(std::string_view value) {
   return authority.has_value() && !authority->has_userinfo();
 }
 
+bool is_absolute_form(std::string_view target) {
+  const auto colon = target.find(':');
+  return colon != std::string_view::npos && target.find('/') > colon;
+}
+
+// An absolute-form target: http(s), a host, no userinfo (RFC 9110 §4.2.4, 4.2.1).
+bool is_absolute_target(std::string_view target) {
+  const auto uri = boost::urls::parse_absolute_uri(target);
+  return uri.has_value() &&
+         (uri->scheme_id() == boost::urls::scheme::http ||
+          uri->scheme_id() == boost::urls::scheme::https) &&
+         !uri->encoded_host().empty() && !uri->has_userinfo();
+}
+
 }  // namespace
 
 std::expected<void, std::string> check_framing(const FramingHeaders& headers) {
@@ -41,7 +57,11 @@ std::expected<void, std::string> check_framing(const FramingHeaders& headers) {
   if (headers.host_count == 0 && headers.version >= 11) {
     return std::unexpected("an HTTP/1.1 request must have a Host header");
   }
-  if (headers.host_count == 1 && !is_host_value(headers.host)) {
+  if (is_absolute_form(headers.target)) {
+    if (!is_absolute_target(headers.target)) {
+      return std::unexpected("an absolute request target must be an http(s) URI with a host");
+    }
+  } else if (headers.host_count == 1 && !is_host_value(headers.host)) {
     return std::unexpected("the Host header must be host[:port]");
   }
   return {};

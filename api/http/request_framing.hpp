@@ -28,6 +28,7 @@ struct FramingHeaders {
   std::span<const std::string_view> transfer_encodings;  // every Transfer-Encoding value
   std::size_t host_count{0};                             // Host header lines
   std::string_view host;                                 // the Host value, when there is one
+  std::string_view target;                               // the request-target as sent
 };
 
 // Errors (the reason, for the 400's detail):
@@ -37,7 +38,10 @@ struct FramingHeaders {
 // - an HTTP/1.1 request without exactly one Host (RFC 9112 §3.2), or any request with more;
 // - a Host that is not `host[:port]` of RFC 3986 (RFC 9112 §3.2 asks for a 400 on an invalid
 //   one; empty is valid). orgd routes by path alone, so this only refuses what a proxy or a
-//   log reading the Host could not make sense of either.
+//   log reading the Host could not make sense of either. An absolute-form target
+//   ("http://host/p", as proxies send) stands for the Host, whose value is then ignored
+//   (RFC 9112 §3.2.2): the target must be an http(s) URI with a host and no userinfo
+//   (RFC 9110 §4.2.4 asks to treat userinfo as an error).
 [[nodiscard]] std::expected<void, std::string> check_framing(const FramingHeaders& headers);
 
 }  // namespace orgd::api::http_detail

@@ -32,7 +32,7 @@ std::expected<void, std::string> check_framing_of(const http::request_header<>& 
       host = field.value();
     }
   }
-  return check_framing({header.version(), transfer_encodings, host_count, host});
+  return check_framing({header.version(), transfer_encodings, host_count, host, header.target()});
 }
 
 // Fields the API reads one value of. Sent twice, a proxy in front of us may have acted on the

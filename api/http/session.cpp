@@ -341,8 +341,8 @@ void Session::reject(int status, std::string_view slug, std::string_view title,
   reading_done_ = true;
   reading_request_ = false;
   // Whatever the parser got before failing (target, headers) may already be in its message.
-  const std::string_view target = parser_->get().target();
-  const std::string path(target.substr(0, target.find('?')));
+  const std::string target = origin_form(parser_->get().target());
+  const std::string path = target.substr(0, target.find('?'));
   std::string trace_id =
       trace_id_from_traceparent(parser_->get()["traceparent"]).value_or(new_trace_id());
   HttpResponse problem = problem_response(status, slug, title, detail, path, trace_id);

@@ -62,5 +62,28 @@ TEST(Framing, RequiresAHostValueOfHostAndPort) {
   }
 }
 
+// An absolute-form target (as proxies send) stands for the Host, whose value is then ignored
+// (RFC 9112 3.2.2); the target itself must be an http(s) URI with a host and no userinfo.
+TEST(Framing, AnAbsoluteTargetStandsForTheHost) {
+  for (const std::string_view target :
+       {"http://x/healthz", "HTTPS://x.example:8443/a?b=c", "http://[::1]/", "http://x"}) {
+    EXPECT_TRUE(check_framing({.version = 11,
+                               .transfer_encodings = {},
+                               .host_count = 1,
+                               .host = "user@ignored",
+                               .target = target}))
+        << target;
+  }
+  for (const std::string_view target :
+       {"http://user@x/healthz", "http:///healthz", "ftp://x/file", "http://x y/"}) {
+    EXPECT_FALSE(check_framing(
+        {.version = 11, .transfer_encodings = {}, .host_count = 1, .host = "x", .target = target}))
+        << target;
+  }
+  EXPECT_TRUE(check_framing(
+      {.version = 11, .transfer_encodings = {}, .host_count = 1, .host = "x", .target = "/a:b/c"}))
+      << "a colon in an origin-form path";
+}
+
 }  // namespace
 }  // namespace orgd::api::http_detail

@@ -491,6 +491,15 @@ TEST_F(ServerTest, AbsoluteFormTargetsReachTheHandlerAsTheirOriginForm) {
     EXPECT_EQ(seen.at("path").as_string(), path) << target;
     EXPECT_EQ(seen.at("query").as_string(), query) << target;
   }
+  // Its Host is ignored (RFC 9112 3.2.2), its own userinfo refused; a problem's instance is the
+  // path, not the URL.
+  const auto ignored =
+      send_raw(port(), "GET http://x/things HTTP/1.1\r\nHost: user@x\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(ignored.starts_with("HTTP/1.1 200")) << ignored;
+  const auto refused =
+      send_raw(port(), "GET http://user@x/things HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(refused.starts_with("HTTP/1.1 400")) << refused;
+  EXPECT_NE(refused.find(R"("instance":"/things")"), std::string::npos) << refused;
 }
 
 // A CRLF a client leaves after a body, before its next request line, is ignored (RFC 9112 2.2);
