@@ -311,10 +311,17 @@ TEST_F(HistoryTest, OnlineRebuildUnderLoadMatchesAnOfflineReplayAndNeverShowsAPa
   });
   auto started = call("POST", "/api/v1/projections/all/rebuild");
   ASSERT_EQ(started.status, 202) << started.body;
+  boost::json::object asked;  // each projection's rebuild as the 202 showed it
+  const auto started_body = json(started);
+  for (const auto& p : started_body.at("projections").as_array()) {
+    asked[p.at("name").as_string()] = p.at("rebuild");
+  }
   test::HttpClient poller(app_->port());
   for (const char* name : {"organizations", "customers", "sessions"}) {
     const auto status = await_rebuild(poller, auth(token), name);
     EXPECT_EQ(status.at("rebuild").at("state").as_string(), "done") << status;
+    EXPECT_EQ(status.at("rebuild").at("startedAt"), asked.at(name).at("startedAt"))
+        << "startedAt is when the rebuild was asked for, as the 202 said";
     EXPECT_NE(status.at("columnFamily").as_string(), name);
   }
   writer.join();
