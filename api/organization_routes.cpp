@@ -251,9 +251,11 @@ void ancestors(ApiContext& context, const HttpRequest& request, const Authentica
       items.push_back(organization_json(ancestor));
     }
   }
+  // One page holds every chain: its size is the most ancestors there can be (it was the count,
+  // which made pageSize 1 of an empty list).
   const auto count = static_cast<std::uint64_t>(items.size());
   respond(json_response(200, page_body("organizations", std::move(items),
-                                       {1, std::max<std::uint64_t>(count, 1), count, {}})));
+                                       {1, domain::kMaxHierarchyDepth - 1, count, {}})));
 }
 
 // Wraps a handler that needs the caller and a well-formed {id}.

@@ -397,6 +397,10 @@ TEST_F(Organizations, HierarchyRulesHoldOverHttp) {
   ASSERT_EQ(moved.status, 200) << moved.body;
   auto ancestors = json(call("GET", "/api/v1/organizations/" + chain[15] + "/ancestors"));
   EXPECT_EQ(ancestors.at("organizations").as_array().size(), 13u);
+  EXPECT_EQ(ancestors.at("pageInfo").at("totalPages").as_int64(), 1) << "one page holds a chain";
+  auto none = json(call("GET", "/api/v1/organizations/" + chain[2] + "/ancestors"));
+  EXPECT_EQ(none.at("pageInfo").at("totalElements").as_int64(), 0);
+  EXPECT_EQ(none.at("pageInfo").at("pageSize").as_int64(), 15) << "the most a chain holds";
   EXPECT_EQ(call("GET", "/api/v1/organizations/" + chain[15] + "/ancestors?page=2").status, 400)
       << "no parameters, and an unknown one is a 400";
   EXPECT_EQ(json(call("GET", "/api/v1/organizations/" + chain[1])).at("childCount").as_int64(), 0);
