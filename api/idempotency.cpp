@@ -192,20 +192,26 @@ IdempotencyRecord record_of(const Attempt& attempt, const HttpResponse& response
   return record;
 }
 
-// A refusal by the rules is the answer to the state the request met, and a repeat's state may
-// be the one its own first run left: a rotation repeated after its secret-bearing (so
-// unrecorded) answer met its own new version (409 version-conflict), a DELETE repeated after a
-// crash between its events' fsync and its record's found nothing (404). The key's claim says the
-// command was applied by an earlier request: then the answer is 409 idempotency-key-in-use, as
-// when the repeat's own append meets the claim, and nothing is recorded (until 2026-12-05 the
-// refusal was, and every later repeat replayed it). Blocks on a read: on `writers`.
-std::optional<HttpResponse> applied_before(const Attempt& attempt, const HttpResponse& refusal) {
+// A refusal by the rules is the answer to the state the request met. When the key's claim
+// exists, its command was applied all the same, and the refusal is no answer to it:
+//  - applied by an earlier request whose answer was not recorded (it held a secret, or a crash
+//    came between the events' fsync and the record's), this repeat met the state that left: a
+//    rotation repeated its own new version (409 version-conflict), a DELETE nothing (404).
+//    Answered 409 idempotency-key-in-use, as when a repeat's own append meets the claim (until
+//    2026-12-05 the refusal was answered and recorded, and every later repeat replayed it);
+//  - applied by this very request, whose answer read the read model after a later command had
+//    changed it (a deletion: 404): sent as it is, but not recorded, so that a repeat learns
+//    from the claim that the command was applied.
+// Returns the answer to send unrecorded; nullopt when nothing was applied under the key (the
+// refusal is recorded). Blocks on a read: on `writers`.
+std::optional<HttpResponse> unrecorded_answer(const Attempt& attempt, HttpResponse& refusal) {
   if (refusal.status >= 200 && refusal.status < 300) return std::nullopt;
   const std::string& key = *attempt.request.idempotency_key;
   auto owner = attempt.shared->context.store.claim_owner(
       kIdempotencyKeyScope, eventstore::idempotency_claim_value(attempt.caller, key));
   if (!owner) return unavailable_response(attempt.request, owner.error().message);
-  if (!*owner || **owner == attempt.request.request_id) return std::nullopt;
+  if (!*owner) return std::nullopt;
+  if (**owner == attempt.request.request_id) return std::move(refusal);
   return append_error_response(attempt.request, {.code = eventstore::AppendErrorCode::claim_taken,
                                                  .claim_scope = std::string(kIdempotencyKeyScope),
                                                  .message = "applied by an earlier request"});
@@ -223,9 +229,9 @@ class RecordingSink : public Responder::Sink {
       attempt_->shared->writers.post(
           [attempt = attempt_, next = next_, response = std::move(response)]() mutable {
             const Shared& shared = *attempt->shared;
-            if (auto applied = applied_before(*attempt, response)) {
+            if (auto unrecorded = unrecorded_answer(*attempt, response)) {
               attempt->hold.release();
-              return (*next)(std::move(*applied));
+              return (*next)(std::move(*unrecorded));
             }
             auto saved = shared.records.save(attempt->caller, *attempt->request.idempotency_key,
                                              record_of(*attempt, response, shared.options.clock()));

@@ -162,24 +162,7 @@ TEST_F(HistoryTest, AsOfShowsThePastByPositionAndTimeAndDeletedAsItWas) {
 TEST_F(HistoryTest, AsOfAPositionTheReadModelsTrailWaitsForThem) {
   const std::string id = str(create_org("Held"), "id");
   const auto version = json(call("GET", "/api/v1/organizations/" + id)).at("updateVersion");
-  std::promise<void> holding;
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::thread holder([&] {
-    bool swapped = false;
-    auto held = app_->projections().replace_column_family(
-        "organizations",
-        [&](std::uint64_t)
-            -> std::expected<projections::ProjectionRunner::Replacement, std::string> {
-          swapped = true;
-          holding.set_value();
-          released.wait();
-          return std::unexpected("held by the test");
-        });
-    EXPECT_FALSE(held.has_value());
-    if (!swapped) holding.set_value();  // so the test fails instead of waiting for ever
-  });
-  holding.get_future().wait();
+  HeldProjections held(*app_, "organizations");
   const std::uint64_t before = head();
   // The command commits now but answers only once the read models include it.
   std::thread renamer([&, token = token_] {
@@ -208,8 +191,7 @@ TEST_F(HistoryTest, AsOfAPositionTheReadModelsTrailWaitsForThem) {
   // A position already applied still answers at once.
   EXPECT_EQ(call("GET", "/api/v1/organizations/" + id + "?asOf=" + std::to_string(before)).status,
             200);
-  release.set_value();
-  holder.join();
+  held.release();
   renamer.join();
   reader.join();
   const auto caught_up = trailing.get();

@@ -5,12 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <expected>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "api/application.hpp"
+#include "projections/projection_runner.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace orgd::e2e {
@@ -34,6 +38,48 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+};
+
+// Holds the projection thread still from construction to release(): an online swap of
+// `projection` that waits (replace_column_family blocks the thread while the swap runs), so
+// commands commit while their answers, which wait for the read models, do not come yet.
+class HeldProjections {
+ public:
+  HeldProjections(api::Application& app, std::string projection)
+      : released_(release_.get_future().share()) {
+    std::promise<void> holding;
+    auto held = holding.get_future();
+    holder_ = std::thread(
+        [this, &app, projection = std::move(projection), holding = std::move(holding)]() mutable {
+          bool swapped = false;
+          auto outcome = app.projections().replace_column_family(
+              projection,
+              [&](std::uint64_t)
+                  -> std::expected<projections::ProjectionRunner::Replacement, std::string> {
+                swapped = true;
+                holding.set_value();
+                released_.wait();
+                return std::unexpected("held by the test");
+              });
+          EXPECT_FALSE(outcome.has_value());
+          if (!swapped) holding.set_value();  // so the test fails instead of waiting for ever
+        });
+    held.wait();
+  }
+  HeldProjections(const HeldProjections&) = delete;
+  HeldProjections& operator=(const HeldProjections&) = delete;
+  ~HeldProjections() { release(); }
+
+  void release() {
+    if (!holder_.joinable()) return;
+    release_.set_value();
+    holder_.join();
+  }
+
+ private:
+  std::promise<void> release_;
+  std::shared_future<void> released_;
+  std::thread holder_;
 };
 
 inline std::string str(const boost::json::value& v, std::string_view key) {
