@@ -43,6 +43,11 @@ bool can_count_members(const Caller& caller, std::string_view organization_id) {
   return caller.platform_role != PlatformRole::none || organization_id != kDefaultOrganizationId;
 }
 
+bool can_count_all_it_sees(const Caller& caller) {
+  return caller.platform_role != PlatformRole::none ||
+         caller.organization_id != kDefaultOrganizationId;
+}
+
 bool can_follow_members(const Caller& caller, std::string_view organization_id,
                         const AncestorChain& ancestors) {
   return can_list_members(caller, organization_id) ||

@@ -50,6 +50,10 @@ namespace orgd::domain {
 // but Default's count only the platform's accounts. To the customers waiting there it would
 // tell how many strangers wait beside them, and when one comes or goes.
 [[nodiscard]] bool can_count_members(const Caller& caller, std::string_view organization_id);
+// can_count_members for every organization the caller may see: all but the customers waiting
+// in Default, the only ones who see Default but not its count (a listing skips the per-row
+// check for the others).
+[[nodiscard]] bool can_count_all_it_sees(const Caller& caller);
 
 // Follow which of an organization's members still have to accept its contracts: whoever may
 // list its members, and the owners and admins of it or above it, who assign it contracts.

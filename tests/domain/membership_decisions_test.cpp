@@ -141,6 +141,9 @@ TEST(CustomerAccess, DefaultsMemberCountIsForThePlatformOnly) {
   // Elsewhere whoever sees an organization sees its count, also above its own.
   EXPECT_TRUE(can_count_members(member_of("a", OrganizationRole::member), "a"));
   EXPECT_TRUE(can_count_members(member_of("a", OrganizationRole::member), "child-of-a"));
+  EXPECT_FALSE(can_count_all_it_sees(waiting));
+  EXPECT_TRUE(can_count_all_it_sees(superadmin()));
+  EXPECT_TRUE(can_count_all_it_sees(member_of("a", OrganizationRole::owner)));
 }
 
 TEST(CustomerAccess, OwnersAndAdminsPickAWaitingCustomerTheyCannotSee) {
