@@ -491,11 +491,11 @@ TEST_F(ServerTest, AbsoluteFormTargetsReachTheHandlerAsTheirOriginForm) {
     EXPECT_EQ(seen.at("path").as_string(), path) << target;
     EXPECT_EQ(seen.at("query").as_string(), query) << target;
   }
-  // Its Host is ignored (RFC 9112 3.2.2), its own userinfo refused; a problem's instance is the
-  // path, not the URL.
-  const auto ignored =
+  // Its Host is checked all the same (RFC 9112 3.2), its own userinfo refused; a problem's
+  // instance is the path, not the URL.
+  const auto checked =
       send_raw(port(), "GET http://x/things HTTP/1.1\r\nHost: user@x\r\nConnection: close\r\n\r\n");
-  EXPECT_TRUE(ignored.starts_with("HTTP/1.1 200")) << ignored;
+  EXPECT_TRUE(checked.starts_with("HTTP/1.1 400")) << checked;
   const auto refused =
       send_raw(port(), "GET http://user@x/things HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_TRUE(refused.starts_with("HTTP/1.1 400")) << refused;
