@@ -70,6 +70,13 @@ rocksdb::DBOptions db_options(const StoreOptions& options,
   db.create_missing_column_families = !options.read_only;
   db.max_background_jobs = 2;  // the machine is small and the log is append-mostly
   db.keep_log_file_num = 4;
+  // A damaged write-ahead log is corruption at open. RocksDB's default, point-in-time recovery,
+  // replays up to the first bad record and drops the rest without a word: one flipped byte
+  // there opened the log a few events long, verify passed on that prefix, and new commands
+  // took the lost positions (a review found it on 2026-12-05). Only an incomplete record at the
+  // end, a write that was never synced (power lost during it) and so never acknowledged, is
+  // tolerated. What a hash chain cannot tell either: a log cut short at a record's end.
+  db.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   // The memtables of all column families flush past one budget, and take their memory from
   // the block cache: blocks get what the memtables leave, so the two together stay within
   // the cache's capacity. Apart, a cache filled by reads and memtables filled by writes took
