@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "projections/projection_runner.hpp"
+#include "replay/verify.hpp"
 
 namespace orgd::replay {
 namespace {
@@ -39,25 +40,39 @@ fs::path without_trailing_separator(const fs::path& dir) {
   return dir.filename().empty() ? dir.parent_path() : dir;
 }
 
-// Whether one of the two directories is, or lies inside, the other: a restore would then
-// copy into what it reads, or remove what it is about to copy.
-bool overlapping(const fs::path& a, const fs::path& b) {
-  std::error_code ec;
-  const fs::path x = without_trailing_separator(fs::weakly_canonical(fs::absolute(a, ec), ec));
-  const fs::path y = without_trailing_separator(fs::weakly_canonical(fs::absolute(b, ec), ec));
-  const auto inside = [](const fs::path& outer, const fs::path& inner) {
-    return std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end()).first ==
-           outer.end();
-  };
-  return inside(x, y) || inside(y, x);
-}
-
 // `dir` with `suffix` added to its last name, in the same parent (so a rename stays on one
 // file system).
 fs::path sibling(const fs::path& dir, std::string_view suffix) {
   fs::path named = without_trailing_separator(dir);
   named += suffix;
   return named;
+}
+
+// What restore may replace: a missing or empty directory, or an orgd data directory (it holds
+// CURRENT) with no `.replaced` left beside it. Until 2026-12-05 --force replaced any directory or
+// file --data-dir named (a mistyped path lost what it held), and removed a `.replaced` an
+// earlier restore had left, the only copy of the data it had replaced when that restore broke
+// off.
+std::expected<void, RestoreError> check_target(const fs::path& data_dir) {
+  std::error_code ec;
+  if (fs::exists(data_dir, ec) && !fs::is_directory(data_dir, ec)) {
+    return std::unexpected(
+        restore_error(RestoreErrorCode::not_a_store, data_dir.string() + " is not a directory"));
+  }
+  if (!is_empty_dir(data_dir) && !fs::exists(data_dir / "CURRENT", ec)) {
+    return std::unexpected(restore_error(
+        RestoreErrorCode::not_a_store,
+        data_dir.string() + " holds files but no orgd data directory; restore replaces only "
+                            "one, or fills an empty or missing directory"));
+  }
+  const fs::path replaced = sibling(data_dir, ".replaced");
+  if (fs::exists(replaced, ec)) {
+    return std::unexpected(restore_error(
+        RestoreErrorCode::not_a_store,
+        replaced.string() + " is left from an earlier restore (the data it replaced): move it "
+                            "away or delete it first"));
+  }
+  return {};
 }
 
 // Copies the backup `from` to `target` (after removing what an earlier failed restore left
@@ -73,10 +88,25 @@ std::expected<std::uint64_t, RestoreError> copy_and_open(const fs::path& from,
     return std::unexpected(restore_error(RestoreErrorCode::io_error,
                                          "copying " + from.string() + ": " + ec.message()));
   }
-  auto head = head_of(target, /*read_only=*/false);
-  if (!head)
-    return std::unexpected(restore_error(RestoreErrorCode::io_error, head.error().message));
-  return *head;
+  // Opened writable, as orgd will, and its log checked before it replaces anything (until
+  // 2026-12-05 a backup with a damaged event was swapped in, and only a verify afterwards told).
+  eventstore::StoreOptions options;
+  options.data_dir = target;
+  options.extra_column_families = projections::projection_column_families();
+  auto store = eventstore::Store::open(options);
+  if (!store) {
+    return std::unexpected(restore_error(RestoreErrorCode::io_error, store.error().message));
+  }
+  auto report = verify(**store, {.projections = false});
+  if (!report) return std::unexpected(restore_error(RestoreErrorCode::io_error, report.error()));
+  for (const auto& check : report->checks) {
+    if (!check.divergence) continue;
+    return std::unexpected(restore_error(
+        RestoreErrorCode::not_a_backup,
+        from.string() + " does not verify (" + check.name + ") at position " +
+            std::to_string(check.divergence->position) + ": " + check.divergence->found));
+  }
+  return (*store)->head_position();
 }
 
 // Puts the complete copy `staging` in the place of `data_dir`. The old directory is renamed
@@ -86,7 +116,6 @@ std::expected<void, RestoreError> replace_with(const fs::path& data_dir, const f
   const fs::path replaced = sibling(data_dir, ".replaced");
   const bool had_old = fs::exists(data_dir, ec);
   if (had_old) {
-    fs::remove_all(replaced, ec);
     fs::rename(data_dir, replaced, ec);
     if (ec) {
       return std::unexpected(restore_error(
@@ -106,6 +135,17 @@ std::expected<void, RestoreError> replace_with(const fs::path& data_dir, const f
 }
 
 }  // namespace
+
+bool overlapping(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  const fs::path x = without_trailing_separator(fs::weakly_canonical(fs::absolute(a, ec), ec));
+  const fs::path y = without_trailing_separator(fs::weakly_canonical(fs::absolute(b, ec), ec));
+  const auto inside = [](const fs::path& outer, const fs::path& inner) {
+    return std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end()).first ==
+           outer.end();
+  };
+  return inside(x, y) || inside(y, x);
+}
 
 std::uint64_t disk_usage(const fs::path& dir) {
   std::uint64_t bytes = 0;
@@ -148,12 +188,29 @@ std::expected<BackupInfo, std::string> backup(const eventstore::Store& store,
   return BackupInfo{*restored_head, disk_usage(target)};
 }
 
-std::expected<std::uint64_t, RestoreError> restore(const fs::path& from, const fs::path& data_dir,
-                                                   bool force) {
+std::expected<std::uint64_t, RestoreError> restore(const fs::path& from,
+                                                   const fs::path& named_data_dir, bool force) {
   std::error_code ec;
+  // Through a symbolic link, the directory it names is replaced, on its own file system, and
+  // the link stays (until 2026-12-05 the link itself was replaced by a directory).
+  const fs::path data_dir =
+      without_trailing_separator(fs::weakly_canonical(fs::absolute(named_data_dir, ec), ec));
   if (!fs::exists(from / "CURRENT", ec)) {
     return std::unexpected(
         restore_error(RestoreErrorCode::not_a_backup, from.string() + " is not a backup"));
+  }
+  if (auto refused = check_target(data_dir); !refused) return std::unexpected(refused.error());
+  {
+    // A running orgd's directory changes under the copy (it failed half the time, and the rest
+    // restored whatever moment the copy caught): back it up with `orgctl backup` first.
+    eventstore::StoreOptions source;
+    source.data_dir = from;
+    if (auto free = eventstore::Store::check_not_in_use(source); !free) {
+      return std::unexpected(restore_error(
+          RestoreErrorCode::not_a_backup,
+          from.string() + " is in use by a running orgd: make a backup of it with orgctl backup, "
+                          "and restore that"));
+    }
   }
   if (overlapping(from, data_dir)) {
     return std::unexpected(restore_error(

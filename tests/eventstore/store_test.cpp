@@ -10,12 +10,12 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <set>
 #include <thread>
 
 #include "eventstore/column_families.hpp"
 #include "store_fixture.hpp"
+#include "tests/support/damage.hpp"
 
 namespace orgd::eventstore::testing {
 namespace {
@@ -98,15 +98,7 @@ TEST_F(StoreOpenTest, AFlippedByteInTheWriteAheadLogIsCorruptionNotAShorterLog) 
   store_.reset();
   const auto log = write_ahead_log(options().data_dir);
   ASSERT_FALSE(log.empty()) << "the appends are in the write-ahead log";
-  std::fstream file(log, std::ios::in | std::ios::out | std::ios::binary);
-  const auto middle = static_cast<std::streamoff>(std::filesystem::file_size(log) / 2);
-  char byte = 0;
-  file.seekg(middle);
-  file.read(&byte, 1);
-  byte = static_cast<char>(byte ^ 0x01);
-  file.seekp(middle);
-  file.write(&byte, 1);
-  file.close();
+  test::flip_middle_byte(log);
   for (const bool read_only : {false, true}) {
     StoreOptions damaged = options();
     damaged.read_only = read_only;

@@ -21,6 +21,7 @@
 #include "projections/online_rebuild.hpp"
 #include "projections/projection_runner.hpp"
 #include "projections/read_model_handles.hpp"
+#include "tests/support/damage.hpp"
 
 namespace orgd::tools {
 namespace {
@@ -351,6 +352,74 @@ TEST_F(OrgctlTest, BackupAndRestore) {
   auto deep = orgctl("backup '" + nested.string() + "'");
   ASSERT_EQ(deep.code, 0) << deep.output;
   EXPECT_TRUE(std::filesystem::exists(nested / "CURRENT"));
+}
+
+// restore replaces an orgd data directory, through a symbolic link the directory it names,
+// and nothing else: not a directory of other files (--force replaced one: a mistyped path lost
+// what it held), not a `.replaced` an earlier restore left (the only copy of what it had
+// replaced), not from a directory a running orgd holds, and not with a backup whose log does
+// not verify.
+TEST_F(OrgctlTest, RestoreReplacesOnlyAnOrgdDataDirectoryWithABackupThatVerifies) {
+  seed(5);
+  const std::string backup = (dir_ / "bk").string();
+  ASSERT_EQ(orgctl("backup '" + backup + "'").code, 0);
+  std::filesystem::create_directories(dir_ / "notes");
+  std::ofstream(dir_ / "notes" / "keep.txt") << "important";
+  auto refused = orgctl("restore --force '" + backup + "'", "notes");
+  EXPECT_EQ(refused.code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("no orgd data directory"), std::string::npos) << refused.output;
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "notes" / "keep.txt"));
+  // Through a symbolic link: the directory it names is replaced, the link stays.
+  std::filesystem::create_directory_symlink(dir_ / "data", dir_ / "link");
+  auto linked = orgctl("restore --force '" + backup + "'", "link");
+  ASSERT_EQ(linked.code, 0) << linked.output;
+  EXPECT_TRUE(std::filesystem::is_symlink(dir_ / "link"));
+  EXPECT_EQ(orgctl("verify").code, 0);
+  // A `.replaced` left beside it is kept, and the restore refused until it is moved away.
+  std::filesystem::create_directories(dir_ / "data.replaced");
+  std::ofstream(dir_ / "data.replaced" / "CURRENT") << "an earlier store";
+  auto left = orgctl("restore --force '" + backup + "'");
+  EXPECT_EQ(left.code, 1) << left.output;
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "data.replaced" / "CURRENT"));
+  std::filesystem::remove_all(dir_ / "data.replaced");
+  // From a directory a running orgd holds: refused.
+  {
+    auto held = hold();
+    auto live = orgctl("restore '" + (dir_ / "data").string() + "'", "copy");
+    EXPECT_EQ(live.code, 1) << live.output;
+    EXPECT_NE(live.output.find("in use by a running orgd"), std::string::npos) << live.output;
+  }
+  // A backup whose log is damaged (a flipped byte in the middle of each of its table files,
+  // the log's among them) replaces nothing.
+  for (const auto& entry : std::filesystem::directory_iterator(backup)) {
+    if (entry.path().extension() == ".sst") test::flip_middle_byte(entry.path());
+  }
+  auto damaged = orgctl("restore --force '" + backup + "'");
+  EXPECT_EQ(damaged.code, 1) << damaged.output;
+  EXPECT_EQ(orgctl("verify").code, 0) << "the data directory is as it was";
+}
+
+// The writing commands work on an orgd data directory only: a mistyped --data-dir was made
+// into an empty store and `rebuild` or `compact` answered success. seed makes one.
+TEST_F(OrgctlTest, WritingCommandsRefuseADirectoryThatHoldsNoStore) {
+  for (const std::string command : {"rebuild all", "compact"}) {
+    auto refused = orgctl(command, "typo");
+    EXPECT_EQ(refused.code, 1) << command << ": " << refused.output;
+    EXPECT_NE(refused.output.find("not an orgd data directory"), std::string::npos)
+        << refused.output;
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "typo")) << command;
+  }
+  EXPECT_EQ(orgctl("seed --organizations 2", "fresh").code, 0);
+}
+
+// export --out into the data directory would overwrite one of its files (CURRENT: the store
+// no longer opened).
+TEST_F(OrgctlTest, ExportRefusesToWriteIntoTheDataDirectory) {
+  seed(2);
+  auto refused = orgctl("export --out '" + (dir_ / "data" / "CURRENT").string() + "'");
+  EXPECT_EQ(refused.code, 1) << refused.output;
+  EXPECT_EQ(orgctl("verify").code, 0);
+  EXPECT_EQ(orgctl("export --out '" + (dir_ / "events.jsonl").string() + "'").code, 0);
 }
 
 }  // namespace

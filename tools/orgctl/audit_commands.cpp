@@ -118,6 +118,12 @@ void run_export(Globals& globals, std::uint64_t from, const std::string& out_pat
   if (!store) return;
   std::ofstream file;
   if (!out_path.empty()) {
+    // Written into the data directory it would overwrite a store's file (CURRENT: the store no
+    // longer opened, until 2026-12-05) or add one of its own.
+    if (replay::overlapping(out_path, globals.data_dir)) {
+      return fail(globals, kExitFailed,
+                  "--out " + out_path + " lies inside the data directory; write it elsewhere");
+    }
     file.open(out_path, std::ios::binary | std::ios::trunc);
     if (!file) return fail(globals, kExitFailed, "cannot write " + out_path);
   }

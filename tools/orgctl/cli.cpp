@@ -20,9 +20,12 @@ std::string in_use_message(const std::filesystem::path& data_dir) {
          "/api/v1/projections/{name}/rebuild on the running server)";
 }
 
-std::unique_ptr<eventstore::Store> open_store(Globals& globals, bool writable, bool read_models) {
+namespace {
+
+std::unique_ptr<eventstore::Store> open_at(Globals& globals, bool writable, bool read_models,
+                                           bool may_create) {
   std::error_code ec;
-  if (!writable && !std::filesystem::exists(globals.data_dir / "CURRENT", ec)) {
+  if (!may_create && !std::filesystem::exists(globals.data_dir / "CURRENT", ec)) {
     fail(globals, kExitFailed, globals.data_dir.string() + " is not an orgd data directory");
     return nullptr;
   }
@@ -58,6 +61,16 @@ std::unique_ptr<eventstore::Store> open_store(Globals& globals, bool writable, b
                                    store.error().message);
   }
   return nullptr;
+}
+
+}  // namespace
+
+std::unique_ptr<eventstore::Store> open_store(Globals& globals, bool writable, bool read_models) {
+  return open_at(globals, writable, read_models, /*may_create=*/false);
+}
+
+std::unique_ptr<eventstore::Store> open_or_create_store(Globals& globals) {
+  return open_at(globals, /*writable=*/true, /*read_models=*/true, /*may_create=*/true);
 }
 
 }  // namespace orgd::tools

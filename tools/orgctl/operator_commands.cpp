@@ -118,7 +118,7 @@ void run_restore(Globals& globals, const std::string& from, bool force) {
 }
 
 void run_seed(Globals& globals, const SeedOptions& options) {
-  auto store = open_store(globals, true);
+  auto store = open_or_create_store(globals);
   if (!store) return;
   Progress progress("seed");
   auto result = seed(*store, options, [&progress](std::uint64_t done, std::uint64_t total) {
