@@ -205,7 +205,9 @@ std::expected<std::uint64_t, RestoreError> restore(const fs::path& from,
     // restored whatever moment the copy caught): back it up with `orgctl backup` first.
     eventstore::StoreOptions source;
     source.data_dir = from;
-    if (auto free = eventstore::Store::check_not_in_use(source); !free) {
+    // Only a held lock refuses: a backup on a read-only disk cannot be locked, nor run.
+    const auto free = eventstore::Store::check_not_in_use(source);
+    if (!free && free.error().code == eventstore::StoreErrorCode::locked) {
       return std::unexpected(restore_error(
           RestoreErrorCode::not_a_backup,
           from.string() + " is in use by a running orgd: make a backup of it with orgctl backup, "
