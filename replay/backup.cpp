@@ -19,13 +19,19 @@ RestoreError restore_error(RestoreErrorCode code, std::string message) {
   return {code, std::move(message)};
 }
 
-// Opens `dir` as a store (read-only or not) and hands back its head.
-std::expected<std::uint64_t, eventstore::StoreError> head_of(const fs::path& dir, bool read_only) {
+// Opens `dir` as orgd does (its read models' column families too), read-only or not.
+std::expected<std::unique_ptr<eventstore::Store>, eventstore::StoreError> open_data_dir(
+    const fs::path& dir, bool read_only) {
   eventstore::StoreOptions options;
   options.data_dir = dir;
   options.read_only = read_only;
   options.extra_column_families = projections::projection_column_families();
-  auto store = eventstore::Store::open(options);
+  return eventstore::Store::open(options);
+}
+
+// Opens `dir` as a store (read-only or not) and hands back its head.
+std::expected<std::uint64_t, eventstore::StoreError> head_of(const fs::path& dir, bool read_only) {
+  auto store = open_data_dir(dir, read_only);
   if (!store) return std::unexpected(store.error());
   return (*store)->head_position();
 }
@@ -90,10 +96,7 @@ std::expected<std::uint64_t, RestoreError> copy_and_open(const fs::path& from,
   }
   // Opened writable, as orgd will, and its log checked before it replaces anything (until
   // 2026-12-05 a backup with a damaged event was swapped in, and only a verify afterwards told).
-  eventstore::StoreOptions options;
-  options.data_dir = target;
-  options.extra_column_families = projections::projection_column_families();
-  auto store = eventstore::Store::open(options);
+  auto store = open_data_dir(target, /*read_only=*/false);
   if (!store) {
     return std::unexpected(restore_error(RestoreErrorCode::io_error, store.error().message));
   }

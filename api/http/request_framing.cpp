@@ -55,8 +55,9 @@ bool is_absolute_target(std::string_view target) {
   const auto scheme = target.substr(0, separator);
   if (!iequals(scheme, "http") && !iequals(scheme, "https")) return false;
   const auto rest = target.substr(separator + 3);
-  const auto authority = boost::urls::parse_authority(rest.substr(0, rest.find_first_of("/?#")));
-  return authority.has_value() && !authority->has_userinfo() && !authority->encoded_host().empty();
+  const auto authority = rest.substr(0, rest.find_first_of("/?#"));
+  // Without userinfo, the host is what comes before the port: none when the port comes first.
+  return !authority.empty() && authority.front() != ':' && is_host_value(authority);
 }
 
 }  // namespace

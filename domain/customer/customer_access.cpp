@@ -43,9 +43,10 @@ bool can_count_members(const Caller& caller, std::string_view organization_id) {
   return caller.platform_role != PlatformRole::none || organization_id != kDefaultOrganizationId;
 }
 
+// The one organization whose count is hidden is Default, which only its own customers (and
+// the platform) see: a caller who may count its own organization's members counts them all.
 bool can_count_all_it_sees(const Caller& caller) {
-  return caller.platform_role != PlatformRole::none ||
-         caller.organization_id != kDefaultOrganizationId;
+  return can_count_members(caller, caller.organization_id);
 }
 
 bool can_follow_members(const Caller& caller, std::string_view organization_id,
