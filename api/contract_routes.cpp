@@ -15,7 +15,7 @@
 namespace orgd::api {
 namespace {
 
-constexpr StringRule kText{.max_len = 200'000};
+constexpr StringRule kText{};
 
 std::expected<bool, HttpResponse> may_read_contract(const ApiContext& context,
                                                     const HttpRequest& request,
@@ -48,10 +48,10 @@ std::expected<Publication, HttpResponse> read_publication(const HttpRequest& req
   Publication p;
   Nullable<std::string> text, url;
   JsonObjectReader reader;
-  reader.string("title", p.title, {.required = true, .max_len = 10'000})
+  reader.string("title", p.title, {.required = true})
       .optional_string("text", text, kText)
-      .optional_string("url", url, {.max_len = 10'000})
-      .string("version", p.version, {.required = true, .max_len = 10'000});
+      .optional_string("url", url, {})
+      .string("version", p.version, {.required = true});
   if (auto ok = reader.finish(request); !ok) {
     return std::unexpected(json_body_problem(request, ok.error()));
   }

@@ -17,7 +17,7 @@
 namespace orgd::api {
 namespace {
 
-constexpr StringRule kText{.max_len = 10'000};
+constexpr StringRule kText{};
 constexpr StringRule kPassword{.min_len = kMinPasswordLength, .max_len = kMaxPasswordLength};
 constexpr std::string_view kReadOnlyFields[] = {"id",          "organizationId", "role",
                                                 "status",      "createdTime",    "lastUpdatedTime",
@@ -45,8 +45,8 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
   reader.string("email", command.email, {.required = true, .max_len = 254})
       .string("password", password,
               {.required = true, .min_len = kMinPasswordLength, .max_len = kMaxPasswordLength})
-      .string("firstName", command.first_name, {.required = true, .max_len = 10'000})
-      .string("lastName", command.last_name, {.required = true, .max_len = 10'000})
+      .string("firstName", command.first_name, {.required = true})
+      .string("lastName", command.last_name, {.required = true})
       .optional_string("description", description, kText)
       .string("organizationId", organization_id, kText)
       .string("role", role, kText)

@@ -90,7 +90,7 @@ void create(ApiContext& context, const HttpRequest& request, const Authenticated
             const std::string& organization_id, Responder respond) {
   domain::CreateGroup command;
   JsonObjectReader reader;
-  reader.string("name", command.name, {.required = true, .max_len = 10'000})
+  reader.string("name", command.name, {.required = true})
       .string("kind", command.kind, {.required = true, .max_len = 32});
   if (auto ok = reader.finish(request); !ok) return respond(json_body_problem(request, ok.error()));
   const CommandMeta meta = command_meta(request, who.caller.customer_id);

@@ -17,7 +17,7 @@ namespace orgd::api {
 namespace {
 
 // Hard caps at the JSON edge; the domain's own limits (100, 1000, ...) give the precise errors.
-constexpr StringRule kText{.max_len = 10'000};
+constexpr StringRule kText{};
 constexpr std::size_t kMaxMovedSubtree = 10'000;
 
 // Read-only representation fields a client may echo back from a GET in a PUT.
@@ -109,7 +109,7 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
   Nullable<std::string> parent, locale, country, thumbnail, billing;
   std::optional<std::string> status;
   JsonObjectReader reader;
-  reader.string("name", command.name, {.required = true, .max_len = 10'000})
+  reader.string("name", command.name, {.required = true})
       .string("description", command.description, kText)
       .optional_string("parentId", parent, kText)
       .string("status", status, kText)

@@ -23,7 +23,7 @@ namespace orgd::api {
 namespace {
 
 // Hard caps at the JSON edge; the domain's own limits (100, 1000) give the precise errors.
-constexpr StringRule kText{.max_len = 10'000};
+constexpr StringRule kText{};
 constexpr StringRule kId{.required = true, .max_len = 64};
 // An apiKey is 32 random bytes in hex; only its BLAKE2b-256 hash is stored.
 constexpr std::size_t kApiKeyBytes = 32;
@@ -155,7 +155,7 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
   ActiveFlags flags;
   JsonObjectReader reader;
   reader.string("kind", command.kind, {.required = true, .max_len = 64})
-      .string("name", command.name, {.required = true, .max_len = 10'000})
+      .string("name", command.name, {.required = true})
       .string("description", command.description, kText);
   declare_attributes(reader, flags);
   if (auto body = reader.finish(request); !body) {

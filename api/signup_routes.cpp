@@ -15,17 +15,17 @@
 namespace orgd::api {
 namespace {
 
-constexpr StringRule kText{.max_len = 10'000};
+constexpr StringRule kText{};
 
 std::expected<std::pair<domain::Signup, std::string>, HttpResponse> read_body(
     const HttpRequest& request) {
   domain::Signup signup;
   std::string password;
   JsonObjectReader reader;
-  reader.string("organizationName", signup.organization_name, {.required = true, .max_len = 10'000})
+  reader.string("organizationName", signup.organization_name, {.required = true})
       .string("organizationDescription", signup.organization_description, kText)
-      .string("firstName", signup.first_name, {.required = true, .max_len = 10'000})
-      .string("lastName", signup.last_name, {.required = true, .max_len = 10'000})
+      .string("firstName", signup.first_name, {.required = true})
+      .string("lastName", signup.last_name, {.required = true})
       .string("userDescription", signup.user_description, kText)
       .string("userEmailAddress", signup.email, {.required = true, .max_len = 254})
       .string("userPassword", password,
