@@ -20,6 +20,7 @@
 #include "api/organization_routes.hpp"
 #include "api/projection_routes.hpp"
 #include "api/resource_routes.hpp"
+#include "api/route_support.hpp"
 #include "api/session_routes.hpp"
 #include "api/signup_routes.hpp"
 #include "api/static_files.hpp"
@@ -102,6 +103,31 @@ std::expected<void, StartFailure> observe(Application::Parts& parts, const OrgdO
   return {};
 }
 
+// Whether the route takes no token: signup and login, and creating a customer without one
+// (which is signing up, where signup is enabled).
+bool takes_no_token(const Application::Parts& parts, const HttpRequest& request) {
+  if (request.method != HttpMethod::post) return false;
+  const std::string_view route = parts.router->route_template(request);
+  if (route == "/api/v1/customers") {
+    return request.authorization.empty() && parts.context->options.signup_enabled;
+  }
+  return route == "/api/v1/signup" || route == "/api/v1/sessions";
+}
+
+// What a request waiting for "100 Continue" is answered from its head alone: what its route
+// refuses (400, 404, 405), then a missing or bad token (401), checked in the order its
+// handler checks them (tests/e2e/hostile_input_e2e_test.cpp holds every route to it). A GET
+// or HEAD is sent no body worth sparing, and reads whatever it sends.
+std::optional<HttpResponse> answer_from_head(const Application::Parts& parts,
+                                             const HttpRequest& head) {
+  if (auto refused = parts.router->refusal(head)) return refused;
+  if (head.method == HttpMethod::get || head.method == HttpMethod::head) return std::nullopt;
+  if (takes_no_token(parts, head)) return std::nullopt;
+  auto who = authenticate_ungated(*parts.context, head);
+  if (!who && who.error().status == 401) return std::move(who.error());
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
@@ -175,6 +201,9 @@ std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
   // Every answer depends on the caller's token (its tenant and rights; a resource's `permission`
   // and `grants`), so a cache must keep one per Authorization, ETag included.
   server_options.response_headers = {{"Vary", "Authorization"}};
+  server_options.answer_before_body = [&parts = *parts](const HttpRequest& head) {
+    return answer_from_head(parts, head);
+  };
   server_options.on_response = [&parts = *parts](const CompletedRequest& completed) {
     // No template was reported for the server's own 4xx, the router's 400 and 404, answers
     // given before routing and a handler that threw: routing the path again names it.

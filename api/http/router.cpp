@@ -190,39 +190,51 @@ std::optional<HttpResponse> refused_query(const HttpRequest& request,
 
 }  // namespace
 
-void Router::dispatch(HttpRequest request, Responder respond) const {
+std::expected<Router::Resolved, HttpResponse> Router::resolve(const HttpRequest& request,
+                                                              std::string_view& matched) const {
   auto segments = decode_path(request.path);
   if (!segments) {
-    respond(problem_response(request, 400, "invalid-path", "invalid path", segments.error()));
-    return;
+    return std::unexpected(
+        problem_response(request, 400, "invalid-path", "invalid path", segments.error()));
   }
   const Route* route = best_match(*segments);
   if (route == nullptr) {
-    respond(problem_response(request, 404, "not-found", "not found",
-                             "no resource is served at this path"));
-    return;
+    return std::unexpected(problem_response(request, 404, "not-found", "not found",
+                                            "no resource is served at this path"));
   }
-  respond.matched(route->path_template);
+  matched = route->path_template;
   const auto match = handler_for(*route, request.method);
   if (!match) {
     auto response = problem_response(request, 405, "method-not-allowed", "method not allowed",
                                      "method " + request.method_name + " is not allowed here");
     response.headers.emplace_back("Allow", allow_header(route->handlers));
-    respond(std::move(response));
-    return;
+    return std::unexpected(std::move(response));
   }
-  if (auto refused = refused_query(request, *match->query)) {
-    respond(std::move(*refused));
-    return;
-  }
+  if (auto refused = refused_query(request, *match->query)) return std::unexpected(*refused);
+  return Resolved{route, *match, std::move(*segments)};
+}
+
+void Router::dispatch(HttpRequest request, Responder respond) const {
+  std::string_view matched;
+  auto resolved = resolve(request, matched);
+  if (!matched.empty()) respond.matched(matched);
+  if (!resolved) return respond(std::move(resolved.error()));
+  const Route& route = *resolved->route;
   PathParams params;
-  for (std::size_t i = 0; i < route->segments.size(); ++i) {
-    if (route->segments[i].is_parameter) {
-      if (canonicalize_) canonicalize_((*segments)[i]);
-      params.add(route->segments[i].text, std::move((*segments)[i]));
+  for (std::size_t i = 0; i < route.segments.size(); ++i) {
+    if (route.segments[i].is_parameter) {
+      if (canonicalize_) canonicalize_(resolved->segments[i]);
+      params.add(route.segments[i].text, std::move(resolved->segments[i]));
     }
   }
-  (*match->handler)(std::move(request), std::move(params), std::move(respond));
+  (*resolved->match.handler)(std::move(request), std::move(params), std::move(respond));
+}
+
+std::optional<HttpResponse> Router::refusal(const HttpRequest& request) const {
+  std::string_view matched;
+  auto resolved = resolve(request, matched);
+  if (resolved) return std::nullopt;
+  return std::move(resolved.error());
 }
 
 std::string_view Router::route_template(const HttpRequest& request) const {

@@ -22,6 +22,7 @@
 
 #include <array>
 #include <cstddef>
+#include <expected>
 #include <functional>
 #include <optional>
 #include <string>
@@ -56,6 +57,10 @@ class Router {
   // `respond`. Never throws unless the handler does.
   void dispatch(HttpRequest request, Responder respond) const;
 
+  // The 400, 404 or 405 dispatch() would answer `request` with, without running a handler;
+  // nullopt when a handler would run.
+  [[nodiscard]] std::optional<HttpResponse> refusal(const HttpRequest& request) const;
+
   // The template `request` matches regardless of method (e.g. for metrics labels), or an
   // empty view when none does. The view lives as long as the router.
   [[nodiscard]] std::string_view route_template(const HttpRequest& request) const;
@@ -87,8 +92,19 @@ class Router {
     const std::vector<std::string>* query;
   };
 
+  // What dispatch() runs: the route, its handler and the path's decoded segments.
+  struct Resolved {
+    const Route* route;
+    Match match;
+    std::vector<std::string> segments;
+  };
+
   [[nodiscard]] const Route* best_match(const std::vector<std::string>& segments) const;
   [[nodiscard]] std::optional<Match> handler_for(const Route& route, HttpMethod method) const;
+  // The handler for `request`, or the 400/404/405 to answer; `matched` is set to the route's
+  // template whenever a route matched the path.
+  [[nodiscard]] std::expected<Resolved, HttpResponse> resolve(const HttpRequest& request,
+                                                              std::string_view& matched) const;
 
   std::vector<Route> routes_;
   std::function<void(std::string&)> canonicalize_;

@@ -11,6 +11,7 @@
 #include <expected>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -59,6 +60,12 @@ struct ServerOptions {
   // 431, 500 for a handler that failed). Runs on the connection's strand, on an I/O thread:
   // must be cheap, must not block; exceptions it throws are dropped. Default: none.
   std::function<void(const CompletedRequest&)> on_response;
+  // Asked about a request that waits for "100 Continue" before sending its body: the answer
+  // its head alone decides (an unknown route, a missing token), which is then sent instead
+  // (RFC 9110 10.1.1) and the connection closed without the body read; nullopt for 100
+  // Continue. The request has no body. Runs on an I/O thread: must not block; an exception
+  // counts as nullopt. Default: none (always 100 Continue).
+  std::function<std::optional<HttpResponse>(const HttpRequest&)> answer_before_body;
   // Header fields every response carries after Server and X-Trace-Id (those a handler may not
   // set, e.g. Content-Length, are dropped). Default: none.
   std::vector<std::pair<std::string, std::string>> response_headers;

@@ -215,9 +215,28 @@ void Session::on_header() {
   const bool expects_continue = beast::iequals(parser_->get()[http::field::expect], "100-continue");
   // An HTTP/1.0 client does not know 100 Continue (RFC 9110 10.1.1).
   if (expects_continue && parser_->get().version() >= 11 && pending_.empty() && !writing_) {
+    if (answered_from_head()) return;
     return send_continue();
   }
   read_body();
+}
+
+// A client told no "100 Continue" need not send its body at all: for a request its head
+// already refuses, the final answer goes instead, and the connection closes after it.
+bool Session::answered_from_head() {
+  const auto& decide = context_->options.answer_before_body;
+  if (!decide) return false;
+  HttpRequest head = to_http_request(BeastRequest(parser_->get().base()), remote_address_);
+  std::optional<HttpResponse> answer;
+  try {
+    answer = decide(head);
+  } catch (...) {  // NOLINT(bugprone-empty-catch): the body is read and the handler decides
+  }
+  if (!answer) return false;
+  const bool is_head = head.method == HttpMethod::head;
+  answer_and_stop_reading(std::move(head.trace_id), std::move(head.path),
+                          std::move(head.method_name), is_head, std::move(*answer));
+  return true;
 }
 
 void Session::send_continue() {
@@ -338,8 +357,6 @@ void Session::reject(beast::error_code ec) {
 
 void Session::reject(int status, std::string_view slug, std::string_view title,
                      std::string detail) {
-  reading_done_ = true;
-  reading_request_ = false;
   // Whatever the parser got before failing (target, headers) may already be in its message.
   const std::string target = origin_form(parser_->get().target());
   const std::string path = target.substr(0, target.find('?'));
@@ -347,16 +364,25 @@ void Session::reject(int status, std::string_view slug, std::string_view title,
       trace_id_from_traceparent(parser_->get()["traceparent"]).value_or(new_trace_id());
   HttpResponse problem = problem_response(status, slug, title, detail, path, trace_id);
   if (status == 503) problem.headers.emplace_back("Retry-After", "1");
+  answer_and_stop_reading(std::move(trace_id), path, std::string(parser_->get().method_string()),
+                          false, std::move(problem));
+}
+
+// The last answer on this connection, which closes once it is written.
+void Session::answer_and_stop_reading(std::string trace_id, std::string path, std::string method,
+                                      bool head, HttpResponse response) {
+  reading_done_ = true;
+  reading_request_ = false;
   const std::uint64_t sequence = next_sequence_++;
   pending_.push_back(Pending{sequence,
-                             trace_id,
-                             path,
+                             std::move(trace_id),
+                             std::move(path),
                              false,
-                             false,
+                             head,
                              {},
-                             std::string(parser_->get().method_string()),
+                             std::move(method),
                              std::chrono::steady_clock::now()});
-  complete(sequence, std::move(problem), "");
+  complete(sequence, std::move(response), "");
 }
 
 void Session::complete(std::uint64_t sequence, std::optional<HttpResponse> response,

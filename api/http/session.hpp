@@ -93,6 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_header();
   void on_header_bytes(boost::beast::error_code ec, std::size_t bytes);
   void on_header();
+  [[nodiscard]] bool answered_from_head();
   void send_continue();
   void on_continue_sent(boost::beast::error_code ec, std::size_t bytes);
   void read_body();
@@ -105,6 +106,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void reject(boost::beast::error_code ec);
   // Answers with a problem the server makes itself, then closes.
   void reject(int status, std::string_view slug, std::string_view title, std::string detail);
+  void answer_and_stop_reading(std::string trace_id, std::string path, std::string method,
+                               bool head, HttpResponse response);
   // Slots a response into its place; nullopt means a 500 explaining `failure`.
   void complete(std::uint64_t sequence, std::optional<HttpResponse> response,
                 std::string_view failure, std::string_view route = {});

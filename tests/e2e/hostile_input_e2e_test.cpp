@@ -263,6 +263,100 @@ TEST_F(HostileInput, BodiesOverTheLimitAre413) {
   expect_refused_and_closed(chunked + "0\r\n\r\n", 413, "payload-too-large", "1.25 MiB in chunks");
 }
 
+std::string_view method_text(api::HttpMethod method) {
+  switch (method) {
+    case api::HttpMethod::post:
+      return "POST";
+    case api::HttpMethod::put:
+      return "PUT";
+    case api::HttpMethod::patch:
+      return "PATCH";
+    case api::HttpMethod::del:
+      return "DELETE";
+    default:
+      return "";
+  }
+}
+
+// A template's parameters filled with one id nobody has.
+std::string target_of(std::string_view path_template) {
+  std::string target;
+  for (std::size_t i = 0; i < path_template.size(); ++i) {
+    if (path_template[i] != '{') {
+      target += path_template[i];
+      continue;
+    }
+    target += "7f3c2d4e-1a2b-4c5d-8e9f-0a1b2c3d4e5f";
+    i = path_template.find('}', i);
+  }
+  return target;
+}
+
+// RFC 9110 10.1.1: a request waiting for "100 Continue" whose head decides its answer gets
+// that answer instead, and need not send its body. Every route that changes something answers
+// such a request without a token as it answers the whole request (401 but for signup and
+// login, which take none), and those that need a token at once, closing the connection.
+TEST_F(HostileInput, ExpectContinueIsAnsweredFromTheHeadWhereTheHeadDecides) {
+  const auto expect = [this](std::string_view method, const std::string& target,
+                             std::string_view token) {
+    RawConnection raw(port());
+    std::string head = std::string(method) + " " + target + " HTTP/1.1\r\nHost: x\r\n" +
+                       "Content-Type: application/json\r\nContent-Length: 2\r\n" +
+                       "Expect: 100-continue\r\nConnection: close\r\n";
+    if (!token.empty()) head += "Authorization: Bearer " + std::string(token) + "\r\n";
+    raw.send(head + "\r\n");
+    auto first = raw.read_until("\r\n\r\n", 5s);
+    const bool continued = first.bytes.starts_with("HTTP/1.1 100 Continue\r\n\r\n");
+    if (continued) {
+      raw.send("{}");
+      first.bytes.erase(0, first.bytes.find("\r\n\r\n") + 4);
+    }
+    auto rest = raw.read_until_close(5s);
+    first.bytes += rest.bytes;
+    const auto responses = test::parse_responses(first.bytes);
+    EXPECT_EQ(responses.size(), 1u) << method << " " << target << " -> " << first.bytes;
+    EXPECT_TRUE(rest.closed) << method << " " << target;
+    return std::pair{continued, responses.empty() ? RawResponse{} : responses.front()};
+  };
+  int routes = 0;
+  for (const auto& [method, path_template] : app_->routes()) {
+    const std::string_view name = method_text(method);
+    if (name.empty()) continue;
+    ++routes;
+    const std::string target = target_of(path_template);
+    const auto whole =
+        client_->request(std::string(name), target, "{}", {{"Content-Type", "application/json"}});
+    const auto [continued, early] = expect(name, target, "");
+    EXPECT_EQ(early.status, whole.status) << name << " " << path_template;
+    // Creating a customer without a token is signing up.
+    const bool public_route = name == "POST" && (path_template == "/api/v1/signup" ||
+                                                 path_template == "/api/v1/sessions" ||
+                                                 path_template == "/api/v1/customers");
+    EXPECT_EQ(continued, public_route) << name << " " << path_template;
+    if (!public_route) {
+      expect_problem(early.status, early.header("Content-Type"), early.body, 401, "unauthorized",
+                     path_template);
+      EXPECT_EQ(early.header("Connection"), "close") << path_template;
+    }
+  }
+  EXPECT_GT(routes, 25);
+  // What the router refuses, from the head too; with a good token, the body is asked for.
+  EXPECT_EQ(expect("POST", "/api/v1/nowhere", token_).second.status, 404);
+  EXPECT_FALSE(expect("POST", "/api/v1/nowhere", token_).first);
+  const auto not_allowed = expect("PATCH", std::string(kOrgs), token_);
+  EXPECT_FALSE(not_allowed.first);
+  EXPECT_EQ(not_allowed.second.status, 405);
+  expect_unchanged_and_serving("refused from their heads");
+  const std::string target = std::string(kOrgs) + "/" + id_;
+  const auto taken = expect("PUT", target, token_);
+  EXPECT_TRUE(taken.first);
+  const auto whole = client_->request(
+      "PUT", target, "{}",
+      {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token_}});
+  EXPECT_NE(whole.status, 401);
+  EXPECT_EQ(taken.second.status, whole.status) << taken.second.body;
+}
+
 TEST_F(HostileInput, HeadsOverTheLimitAre431) {
   expect_refused_and_closed(
       "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20'000, 'b') + "\r\n\r\n", 431,

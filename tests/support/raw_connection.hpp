@@ -78,7 +78,27 @@ class RawConnection {
   void shutdown_send() { ::shutdown(fd_, SHUT_WR); }
 
   // Reads until the peer closes the connection or `within` passes.
-  Received read_until_close(std::chrono::milliseconds within) {
+  Received read_until_close(std::chrono::milliseconds within) { return read_for(within, {}); }
+
+  // Reads until what arrived contains `marker` (or as read_until_close).
+  Received read_until(std::string_view marker, std::chrono::milliseconds within) {
+    return read_for(within, marker);
+  }
+
+  // Without waiting: whether the peer has closed the connection (data it sent is discarded).
+  bool peer_closed() {
+    std::array<char, 4096> chunk{};
+    for (;;) {
+      const auto n = ::recv(fd_, chunk.data(), chunk.size(), MSG_DONTWAIT);
+      if (n > 0) continue;
+      if (n == 0) return true;
+      if (errno == EINTR) continue;
+      return errno != EAGAIN && errno != EWOULDBLOCK;
+    }
+  }
+
+ private:
+  Received read_for(std::chrono::milliseconds within, std::string_view marker) {
     Received received;
     const auto deadline = std::chrono::steady_clock::now() + within;
     std::array<char, 16384> chunk{};
@@ -97,22 +117,10 @@ class RawConnection {
         return received;
       }
       received.bytes.append(chunk.data(), static_cast<std::size_t>(n));
+      if (!marker.empty() && received.bytes.find(marker) != std::string::npos) return received;
     }
   }
 
-  // Without waiting: whether the peer has closed the connection (data it sent is discarded).
-  bool peer_closed() {
-    std::array<char, 4096> chunk{};
-    for (;;) {
-      const auto n = ::recv(fd_, chunk.data(), chunk.size(), MSG_DONTWAIT);
-      if (n > 0) continue;
-      if (n == 0) return true;
-      if (errno == EINTR) continue;
-      return errno != EAGAIN && errno != EWOULDBLOCK;
-    }
-  }
-
- private:
   int fd_;
 };
 

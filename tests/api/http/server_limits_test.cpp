@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -102,6 +104,45 @@ TEST_F(ServerTest, AnswersExpectContinueToHttp11ClientsOnly) {
   EXPECT_TRUE(raw.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200")) << raw;
   const auto raw10 = send_raw(port(), "POST /x HTTP/1.0" + request.substr(16) + "\r\nhi");
   EXPECT_TRUE(raw10.starts_with("HTTP/1.1 200")) << raw10;
+}
+
+// RFC 9110 10.1.1: a request its head already refuses is answered instead of "100 Continue",
+// and its body is never read: the connection closes after the answer.
+TEST_F(ServerTest, AHeadTheApplicationRefusesIsAnsweredWithoutContinue) {
+  std::atomic<int> calls{0};
+  std::atomic<int> asked{0};
+  auto options = test_options();
+  options.answer_before_body = [&asked](const HttpRequest& head) -> std::optional<HttpResponse> {
+    ++asked;
+    EXPECT_TRUE(head.body.empty());
+    if (head.path == "/throws") throw std::runtime_error("a failing check");
+    if (head.authorization.empty()) return HttpResponse{.status = 401, .body = "{}"};
+    return std::nullopt;
+  };
+  start(counting_echo(calls), options);
+  const std::string head =
+      "POST /x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+      "Content-Length: 2\r\n";
+  test::RawConnection refused(port());
+  refused.send(head + "\r\n");
+  const auto answer = refused.read_until_close(5s);
+  EXPECT_TRUE(answer.closed) << answer.bytes;
+  EXPECT_TRUE(answer.bytes.starts_with("HTTP/1.1 401")) << answer.bytes;
+  EXPECT_NE(answer.bytes.find("Connection: close"), std::string::npos) << answer.bytes;
+  EXPECT_EQ(answer.bytes.find("100 Continue"), std::string::npos) << answer.bytes;
+  EXPECT_EQ(calls.load(), 0);
+
+  // What the check lets through, or fails on, gets 100 Continue and reaches the handler.
+  for (const std::string target : {"/x", "/throws"}) {
+    const std::string request = "POST " + target + head.substr(7) +
+                                "Authorization: Bearer t\r\nConnection: close\r\n\r\nhi";
+    const auto raw = send_raw(port(), request);
+    EXPECT_TRUE(raw.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200")) << target << raw;
+  }
+  EXPECT_EQ(calls.load(), 2);
+  // Only requests waiting for 100 Continue are asked about.
+  EXPECT_EQ(HttpClient(port()).request("POST", "/x", "hi").status, 200);
+  EXPECT_EQ(asked.load(), 3);
 }
 
 // A trailer comes after the head was checked: Beast would merge its fields into the head's,
