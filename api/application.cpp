@@ -143,9 +143,19 @@ std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
   store_options.extra_column_families = projections::projection_column_families();
   store_options.extra_column_families.emplace_back(kIdempotencyColumnFamily);
   store_options.env = options.storage_env;
-  store_options.on_batch_written = [metrics = parts->metrics.get()](
-                                       const eventstore::BatchWritten& batch) {
+  store_options.min_free_disk_bytes = options.min_free_disk_bytes;
+  // Called on the writer thread alone. A failing disk is logged once when writes start
+  // failing and once when they succeed again, however many rounds fail in between.
+  store_options.on_batch_written = [metrics = parts->metrics.get(), failing = false](
+                                       const eventstore::BatchWritten& batch) mutable {
     metrics->observe_batch(batch);
+    if (!batch.ok && !failing) {
+      spdlog::error("the event log cannot be written; commands answer 503 storage-unavailable: {}",
+                    batch.failure);
+    } else if (batch.ok && failing) {
+      spdlog::warn("the event log is written again");
+    }
+    failing = !batch.ok;
   };
   auto store = eventstore::Store::open(store_options);
   if (!store) {

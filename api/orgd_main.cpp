@@ -27,6 +27,7 @@ struct CommandLine {
   std::int64_t request_timeout{30};
   std::int64_t idle_timeout{60};
   std::size_t max_connections{10000};
+  std::uint64_t min_free_disk{256};
   std::string log_level{"info"};
   std::string log_format{"json"};
   std::string swagger_ui_dir;
@@ -135,6 +136,12 @@ int main(int argc, char** argv) {
       ->envname("ORGD_MAX_CONNECTIONS")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
       ->capture_default_str();
+  app.add_option("--min-free-disk", cli.min_free_disk,
+                 "MiB the data directory's disk keeps free: below it commands answer 503 "
+                 "(0: no floor)")
+      ->envname("ORGD_MIN_FREE_DISK")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1u << 30}))
+      ->capture_default_str();
   app.add_option("--log-level", cli.log_level, "trace|debug|info|warn|error|critical|off")
       ->envname("ORGD_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
@@ -179,6 +186,7 @@ int main(int argc, char** argv) {
   options.request_timeout = std::chrono::seconds(cli.request_timeout);
   options.idle_timeout = std::chrono::seconds(cli.idle_timeout);
   options.max_connections = cli.max_connections;
+  options.min_free_disk_bytes = cli.min_free_disk << 20;
   options.bootstrap.admin_email = env_or_empty("ORGD_ADMIN_EMAIL");
   options.bootstrap.admin_password = env_or_empty("ORGD_ADMIN_PASSWORD");
   options.access_log = {loggers.access, cli.log_format == "json"};

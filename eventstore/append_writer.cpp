@@ -39,6 +39,8 @@ AppendWriter::AppendWriter(rocksdb::DB& db, const ColumnFamilies& cfs, const Log
       head_(head),
       max_batch_(std::max<std::size_t>(options.max_requests_per_batch, 1)),
       sync_(options.sync),
+      data_dir_(options.data_dir.string()),
+      min_free_disk_bytes_(options.min_free_disk_bytes),
       on_durable_(std::move(on_durable)),
       on_batch_written_(options.on_batch_written),
       thread_([this] { run(); }) {}
@@ -63,7 +65,29 @@ void AppendWriter::run() {
   }
 }
 
+std::optional<std::string> AppendWriter::short_of_space() const {
+  if (min_free_disk_bytes_ == 0) return std::nullopt;
+  std::uint64_t free = 0;
+  // The file system RocksDB writes through (tests put theirs under it), asked as its own
+  // recovery from a full disk asks it.
+  if (!db_.GetEnv()->GetFreeSpace(data_dir_, &free).ok() || free >= min_free_disk_bytes_) {
+    return std::nullopt;
+  }
+  return "the disk holding the data directory has " + std::to_string(free >> 20) +
+         " MiB free, under the " + std::to_string(min_free_disk_bytes_ >> 20) + " MiB kept free";
+}
+
+// Nothing of the round is written, and nothing of it was judged against writes that happened.
+void AppendWriter::refuse(std::vector<PendingAppend>& round, const std::string& why) {
+  if (on_batch_written_) on_batch_written_(BatchWritten{.ok = false, .failure = why});
+  for (auto& pending : round) {
+    complete(pending.done, std::unexpected(AppendError{.code = AppendErrorCode::storage_unavailable,
+                                                       .message = "write refused: " + why}));
+  }
+}
+
 void AppendWriter::commit(std::vector<PendingAppend>& round) {
+  if (auto why = short_of_space()) return refuse(round, *why);
   const ChainTip start = head_.tip();
   ChainTip tip = start;
   BatchState state(reader_);
@@ -89,7 +113,8 @@ void AppendWriter::commit(std::vector<PendingAppend>& round) {
       on_batch_written_(BatchWritten{.requests = committed,
                                      .events = tip.position - start.position,
                                      .write_duration = write_duration,
-                                     .ok = status.ok()});
+                                     .ok = status.ok(),
+                                     .failure = status.ok() ? "" : status.ToString()});
     }
   }
   if (!status.ok()) {

@@ -15,6 +15,8 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -52,6 +54,9 @@ class AppendWriter {
  private:
   void run();
   void commit(std::vector<PendingAppend>& round);
+  // Why the round may not be written: the disk is under its floor of free space.
+  [[nodiscard]] std::optional<std::string> short_of_space() const;
+  void refuse(std::vector<PendingAppend>& round, const std::string& why);
 
   rocksdb::DB& db_;
   const ColumnFamilies& cfs_;
@@ -59,6 +64,8 @@ class AppendWriter {
   LogHead& head_;
   const std::size_t max_batch_;
   const bool sync_;
+  const std::string data_dir_;
+  const std::uint64_t min_free_disk_bytes_;
   const OnDurable on_durable_;
   const std::function<void(const BatchWritten&)> on_batch_written_;
   std::atomic<std::uint64_t> batches_written_{0};

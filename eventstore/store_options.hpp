@@ -23,9 +23,11 @@ struct BatchWritten {
   std::uint64_t events{0};
   // Time spent in rocksdb::DB::Write, which includes the WAL fsync when `sync` is on.
   std::chrono::nanoseconds write_duration{0};
-  // False when the write failed (every request of the round then failed with
-  // storage_unavailable).
+  // False when the write failed or was not tried for want of free space (every request of
+  // the round then failed with storage_unavailable).
   bool ok{true};
+  // Why, when not ok.
+  std::string failure;
 };
 
 struct StoreOptions {
@@ -48,6 +50,13 @@ struct StoreOptions {
   // Without a bound each column family written keeps up to two 64 MiB memtables; 50,000
   // creates left 230 MB of them. Charged to the block cache. Default: 64 MiB.
   std::size_t write_buffer_budget_bytes{64u << 20};
+  // The log is written only while the data directory's disk has at least this much free
+  // (as RocksDB's file system reports it: what this process's user may still write); below it every
+  // append fails with storage_unavailable and RocksDB is not asked to write. Debian's RocksDB is
+  // built with its assertions on, and one of them aborts the process when the WAL rolls over onto a
+  // full disk; and a RocksDB that did meet a full disk resumes only once it sees its write
+  // buffer's size (64 MiB) free. 0: no floor. Default: 256 MiB.
+  std::uint64_t min_free_disk_bytes{256u << 20};
   // Open read-only (orgctl on a live directory). Appends then fail with `closed`.
   // Default: false.
   bool read_only{false};

@@ -84,5 +84,43 @@ TEST(CommandLine, ListensOnLocalhostByName) {
   EXPECT_EQ(orgd.stop(), 0);
 }
 
+// Under --min-free-disk every command is 503 storage-unavailable and nothing is written;
+// the first refusal is logged, once. A floor no disk reaches stands in for a full disk.
+TEST(CommandLine, UnderTheFloorOfFreeSpaceCommandsAre503AndLoggedOnce) {
+  TempDir dir;
+  const std::string data = (dir.path() / "data").string();
+  {
+    OrgdProcess first(kOrgd, {"--listen", "127.0.0.1:0", "--data-dir", data}, {},
+                      dir.path() / "first.log");
+    ASSERT_NE(first.wait_for_port(), 0) << read_text(dir.path() / "first.log");
+    EXPECT_EQ(first.stop(), 0);
+  }
+  const auto log = dir.path() / "floor.log";
+  OrgdProcess orgd(kOrgd, {"--listen", "127.0.0.1:0", "--data-dir", data},
+                   {{"ORGD_MIN_FREE_DISK", "1073741824"}}, log);
+  const std::uint16_t port = orgd.wait_for_port();
+  ASSERT_NE(port, 0) << read_text(log);
+  test::HttpClient client(port);
+  const std::string signup =
+      R"({"organizationName":"Refused","firstName":"F","lastName":"L","userEmailAddress":"f@example.com","userPassword":"long-enough-1","agreeToTermsAndPolicies":1})";
+  for (int i = 0; i < 3; ++i) {
+    const auto r =
+        client.request("POST", "/api/v1/signup", signup, {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 503) << r.body;
+    EXPECT_EQ(str(json(r), "type"), "urn:orgd:problem:storage-unavailable") << r.body;
+    EXPECT_EQ(r.header("Retry-After"), "1");
+  }
+  EXPECT_EQ(orgd.stop(), 0);
+  const std::string text = read_text(log);
+  const std::string logged = "the event log cannot be written";
+  const auto first = text.find(logged);
+  ASSERT_NE(first, std::string::npos) << text;
+  EXPECT_NE(text.find("MiB kept free", first), std::string::npos) << text;
+  EXPECT_EQ(text.find(logged, first + 1), std::string::npos) << "logged more than once: " << text;
+  for (const char* bad : {" --min-free-disk -1", " --min-free-disk 1073741825"}) {
+    EXPECT_EQ(run_shell(kOrgd + bad, 30).exit_code, 2) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace orgd::e2e

@@ -16,10 +16,13 @@ class DiskFaultTest : public ::testing::Test {
  protected:
   void SetUp() override { open(); }
 
-  void open() {
+  // No floor of free space by default: RocksDB meets the failing disk itself, as it does when
+  // something else fills the disk faster than the floor foresaw.
+  void open(std::uint64_t min_free_disk_bytes = 0) {
     StoreOptions options;
     options.data_dir = dir_.path() / "db";
     options.env = faults_.env();
+    options.min_free_disk_bytes = min_free_disk_bytes;
     auto store = Store::open(options);
     ASSERT_TRUE(store.has_value()) << store.error().message;
     store_ = std::move(*store);
@@ -95,6 +98,38 @@ TEST_F(DiskFaultTest, AFullDiskRefusesAppendsAndTheyResumeWithoutReopeningOnceIt
   append_then_fail(test::DiskFault::full);
   faults_.heal();
   expect_only_acknowledged_after_reopen();
+}
+
+// Under its floor of free space the store refuses appends itself: RocksDB is never asked to
+// write onto the full disk (none of its writes is refused), and appends resume as soon as
+// the disk has space again, without RocksDB's recovery.
+TEST_F(DiskFaultTest, UnderTheFloorOfFreeSpaceAppendsAreRefusedBeforeRocksDbWrites) {
+  store_.reset();
+  open(1u << 20);
+  ASSERT_TRUE(store_->append(append_to("a", ExpectedVersion::no_stream())).has_value());
+  faults_.fail(test::DiskFault::full);  // the disk reports no free space
+  auto refused = store_->append(append_to("b", ExpectedVersion::no_stream()));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, AppendErrorCode::storage_unavailable);
+  EXPECT_NE(refused.error().message.find("0 MiB free, under the 1 MiB kept free"),
+            std::string::npos)
+      << refused.error().message;
+  EXPECT_FALSE(store_->append(claim("names", "refused", "b")).has_value());
+  EXPECT_EQ(faults_.refused(), 0u);
+  EXPECT_EQ(store_->head_position(), 1u);
+
+  faults_.heal();
+  auto resumed = store_->append(append_to("b", ExpectedVersion::no_stream()));
+  ASSERT_TRUE(resumed.has_value()) << resumed.error().message;
+  EXPECT_EQ(resumed->last_position, 2u);
+
+  // The real disk's free space, under a floor no disk reaches.
+  store_.reset();
+  open(std::uint64_t{1} << 62);
+  refused = store_->append(append_to("c", ExpectedVersion::no_stream()));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().message.find("kept free"), std::string::npos);
+  EXPECT_EQ(store_->head_position(), 2u);
 }
 
 TEST_F(DiskFaultTest, AReadOnlyFileSystemRefusesAppendsUntilTheStoreIsReopened) {
