@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "api/command_executor.hpp"
 #include "api/credentials.hpp"
 #include "api/customer_routes.hpp"
 #include "api/http/percent_decoding.hpp"
@@ -17,17 +18,17 @@
 namespace orgd::api {
 namespace {
 
-std::expected<void, std::string> execute_blocking(ApiContext& context,
-                                                  const domain::Decision& decision) {
-  std::promise<CommandOutcome> promise;
-  auto future = promise.get_future();
+// Appended and durable, without waiting for the read models: a first start on a store
+// seeded by orgctl (which holds no Default) waited for them to catch up with the whole log
+// before listening, saying nothing (a black-box review: 5.4 s for 500,000 events). /readyz
+// answers 503 until they have.
+std::expected<void, std::string> append_now(ApiContext& context, const domain::Decision& decision) {
   // A correlation id of its own, as every command has (SPEC §2; as-of reads a run of one id
   // as one command). Until 2026-12-04 both bootstrap commands were "bootstrap".
   const std::int64_t now = now_ms();
-  context.executor.execute(decision, {"system", "bootstrap-" + new_uuid_v7(now), "", now},
-                           [&promise](CommandOutcome outcome) { promise.set_value(outcome); });
-  const CommandOutcome outcome = future.get();
-  if (!outcome.ok) return std::unexpected(outcome.error.message);
+  auto appended = context.store.append(
+      to_append_request(decision, {"system", "bootstrap-" + new_uuid_v7(now), "", now}));
+  if (!appended) return std::unexpected(appended.error().message);
   return {};
 }
 
@@ -43,16 +44,23 @@ std::expected<void, std::string> ensure_default_organization(ApiContext& context
   command.things_group_id = new_uuid_v7(now_ms());
   auto decision = domain::decide(*existing, command, domain::system_caller(), {});
   if (!decision) return std::unexpected(decision.error().message);
-  return execute_blocking(context, *decision);
+  return append_now(context, *decision);
 }
 
 // Whether the log holds a SuperAdmin, whatever its id and email: among the platform accounts of
 // the organizations' read model once it has caught up with the log (at once in a new store).
 // Answers true when that cannot be told: rather no SuperAdmin created than a second one.
 bool holds_a_superadmin(ApiContext& context) {
+  const std::uint64_t head = context.store.head_position();
+  if (context.projections.applied_position() < head) {
+    spdlog::info(
+        "looking for a SuperAdmin among the platform accounts: waiting for the read "
+        "models to catch up with the log ({} events) before listening",
+        head);
+  }
   std::promise<bool> caught_up;
   auto reached = caught_up.get_future();
-  context.projections.when_applied(context.store.head_position(),
+  context.projections.when_applied(head,
                                    [&caught_up](bool applied) { caught_up.set_value(applied); });
   if (!reached.get()) return true;
   auto accounts = context.organizations.platform_accounts();
@@ -133,7 +141,7 @@ std::expected<void, StartFailure> ensure_superadmin(ApiContext& context,
     for (const auto& f : decision.error().fields) detail += "; " + f.field + " " + f.message;
     return std::unexpected(bad_configuration("cannot create the SuperAdmin: " + detail));
   }
-  if (auto done = execute_blocking(context, *decision); !done) {
+  if (auto done = append_now(context, *decision); !done) {
     return std::unexpected(failed_start(done.error()));
   }
   return {};
