@@ -238,6 +238,12 @@ std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
   return std::unique_ptr<Application>(new Application(std::move(parts)));
 }
 
+std::string listen_authority(std::string_view address, std::uint16_t port) {
+  const bool v6 = address.find(':') != std::string_view::npos;
+  return (v6 ? "[" + std::string(address) + "]" : std::string(address)) + ":" +
+         std::to_string(port);
+}
+
 std::vector<std::pair<HttpMethod, std::string>> Application::routes() const {
   return parts_->router->routes();
 }

@@ -59,6 +59,9 @@ struct OrgdOptions {
   std::shared_ptr<rocksdb::Env> storage_env;
 };
 
+// "ADDR:PORT" as --listen takes it: an IPv6 address in brackets ("[::1]:8080").
+[[nodiscard]] std::string listen_authority(std::string_view address, std::uint16_t port);
+
 class Application {
  public:
   [[nodiscard]] static std::expected<std::unique_ptr<Application>, StartFailure> start(

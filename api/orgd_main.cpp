@@ -155,10 +155,11 @@ int main(int argc, char** argv) {
                  "installs it)")
       ->envname("ORGD_SWAGGER_UI_DIR");
   app.footer(
-      "Environment only: ORGD_ADMIN_EMAIL and ORGD_ADMIN_PASSWORD (at least 8 characters) name\n"
+      "Environment only: ORGD_ADMIN_EMAIL and ORGD_ADMIN_PASSWORD (8 to 1024 characters) name\n"
       "the SuperAdmin created at a start that finds none in the data directory.\n"
-      "Exit codes: 0 stopped by SIGINT/SIGTERM (or --help); 1 failed to start (data directory,\n"
-      "address, SuperAdmin); 2 bad usage (an unknown flag or a bad value).");
+      "Exit codes: 0 stopped by SIGINT, SIGTERM or SIGHUP (or --help); 1 failed to start (data\n"
+      "directory, disk, address); 2 bad usage (an unknown flag or a bad value, an ORGD_ADMIN_*\n"
+      "the SuperAdmin cannot be created with, a --swagger-ui-dir without the files).");
   if (asks_for_help(app, argc, argv)) {
     std::fputs(app.help().c_str(), stdout);
     return 0;
@@ -197,6 +198,7 @@ int main(int argc, char** argv) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);  // its terminal gone: stopped as cleanly as by SIGTERM
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -221,8 +223,9 @@ int main(int argc, char** argv) {
                      : "ORGD_ADMIN_PASSWORD is set without ORGD_ADMIN_EMAIL, and ignored: no "
                        "SuperAdmin was created on this start");
   }
-  std::printf("orgd listening on %s:%u\n", (*application)->address().c_str(),
-              static_cast<unsigned>((*application)->port()));
+  std::printf(
+      "orgd listening on %s\n",
+      orgd::api::listen_authority((*application)->address(), (*application)->port()).c_str());
   std::fflush(stdout);
   spdlog::info("serving");
   int signal = 0;

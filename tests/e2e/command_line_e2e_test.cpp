@@ -81,7 +81,13 @@ TEST(CommandLine, ListensOnLocalhostByName) {
   OrgdProcess orgd(kOrgd, {"--listen", "localhost:0", "--data-dir", (dir.path() / "data").string()},
                    {}, dir.path() / "stderr.log");
   EXPECT_NE(orgd.wait_for_port(), 0) << "refused localhost";
-  EXPECT_EQ(orgd.stop(), 0);
+  EXPECT_EQ(orgd.stop(SIGHUP), 0) << "a hang-up stops it as cleanly as SIGTERM";
+}
+
+// The start line names the address as --listen takes it back.
+TEST(CommandLine, TheStartLineBracketsAnIpv6Address) {
+  EXPECT_EQ(api::listen_authority("::1", 8080), "[::1]:8080");
+  EXPECT_EQ(api::listen_authority("127.0.0.1", 0), "127.0.0.1:0");
 }
 
 // Under --min-free-disk every command is 503 storage-unavailable and nothing is written;

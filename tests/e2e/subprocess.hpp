@@ -122,10 +122,10 @@ class OrgdProcess {
     exit_code_ = -1;
   }
 
-  // SIGTERM, then waits (SIGKILL after 20 s). Returns the exit code (-1 when killed).
-  int stop() {
+  // `signal` (SIGTERM), then waits (SIGKILL after 20 s). Returns the exit code (-1 when killed).
+  int stop(int signal = SIGTERM) {
     if (pid_ <= 0) return exit_code_;
-    kill(pid_, SIGTERM);
+    kill(pid_, signal);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     int status = 0;
     while (waitpid(pid_, &status, WNOHANG) == 0) {
