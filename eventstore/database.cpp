@@ -316,8 +316,36 @@ std::expected<void, StoreError> Database::check_not_in_use(const StoreOptions& o
   return {};
 }
 
+namespace {
+
+// A new store is made only where no other files are: a mistyped --data-dir naming a home or
+// project directory had RocksDB's files written among its own. What an open that failed
+// before writing CURRENT leaves (RocksDB's lock, logs and identity) is no other file.
+std::expected<void, StoreError> check_creatable(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec) || fs::exists(dir / "CURRENT", ec)) return {};
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name == "LOCK" || name == "LOG" || name == "IDENTITY" || name.starts_with("LOG.old.")) {
+      continue;
+    }
+    return std::unexpected(StoreError{
+        StoreErrorCode::invalid_argument,
+        dir.string() + " holds files (" + name +
+            ") but no data directory: a new one is made only in an empty or missing directory"});
+  }
+  if (ec) return std::unexpected(StoreError{StoreErrorCode::io_error, ec.message()});
+  return {};
+}
+
+}  // namespace
+
 std::expected<std::unique_ptr<Database>, StoreError> Database::open(const StoreOptions& options) {
   if (!options.read_only) {
+    if (auto creatable = check_creatable(options.data_dir); !creatable) {
+      return std::unexpected(creatable.error());
+    }
     if (auto in_use = check_not_in_use(options); !in_use) return std::unexpected(in_use.error());
     std::error_code ec;
     std::filesystem::create_directories(options.data_dir, ec);

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -228,6 +229,32 @@ TEST_F(StoreOpenTest, RejectsInvalidOptions) {
   StoreOptions clash = options();
   clash.extra_column_families = {std::string(kClaimsCf)};
   EXPECT_EQ(Store::open(clash).error().code, StoreErrorCode::invalid_argument);
+}
+
+// A new store is made only in an empty or missing directory, or one holding what an open that
+// failed early left (RocksDB's lock and log): a mistyped path to a directory of other files
+// is refused and left as it was.
+TEST_F(StoreOpenTest, ANewStoreIsNotMadeAmongOtherFiles) {
+  const auto elsewhere = dir_.path() / "elsewhere";
+  std::filesystem::create_directories(elsewhere);
+  { std::ofstream(elsewhere / "notes.txt") << "mine"; }
+  StoreOptions options;
+  options.data_dir = elsewhere;
+  auto refused = Store::open(options);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, StoreErrorCode::invalid_argument);
+  EXPECT_NE(refused.error().message.find("notes.txt"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(files_in(elsewhere), std::set<std::string>{"notes.txt"});
+
+  const auto left = dir_.path() / "left";
+  std::filesystem::create_directories(left);
+  { std::ofstream(left / "LOCK"); }
+  { std::ofstream(left / "LOG") << "an open that failed"; }
+  options.data_dir = left;
+  auto opened = Store::open(options);
+  ASSERT_TRUE(opened.has_value()) << opened.error().message;
+  EXPECT_TRUE(std::filesystem::exists(left / "CURRENT"));
 }
 
 TEST_F(StoreOpenTest, AHeadRecordThatDisagreesWithTheLogIsCorruption) {
