@@ -1,6 +1,7 @@
 #pragma once
 // Rebuilds aggregates from their streams for command decisions (write side: never from read
-// models, which may lag).
+// models, which may lag), folding a long stream's events once: its state is remembered at
+// the version it reached (stream_states.hpp), and the next load folds only what came after.
 //
 // Thread-safety: any thread; reads committed data only.
 
@@ -8,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/stream_states.hpp"
 #include "domain/billing/billing.hpp"
 #include "domain/contract/contract.hpp"
 #include "domain/customer/customer.hpp"
@@ -43,7 +45,20 @@ class AggregateLoader {
       std::string_view id) const;
 
  private:
+  struct States {
+    StreamStates<domain::Organization> organizations;
+    StreamStates<domain::Customer> customers;
+    StreamStates<domain::Membership> memberships;
+    StreamStates<domain::Contract> contracts;
+    StreamStates<domain::ContractAssignments> assignments;
+    StreamStates<domain::ContractAcceptances> acceptances;
+    StreamStates<domain::Group> groups;
+    StreamStates<domain::Invoice> invoices;
+    StreamStates<domain::Resource> resources;
+  };
+
   const eventstore::Store& store_;
+  mutable States states_;
 };
 
 }  // namespace orgd::api
