@@ -8,8 +8,10 @@
 // wrong current password. An email can be changed without the password, an id cannot. An attempt
 // over either limit is refused before any password is hashed; the caller answers 429 with
 // Retry-After. A successful login clears its email's failures. Counters live in memory only (a
-// restart forgets them) and expired ones are dropped once more than kPruneAbove are held, so memory
-// stays bounded by the request rate.
+// restart forgets them) and expired ones are dropped once more than kPruneAbove are held, and
+// after that once twice as many as the last scan left are held, so memory stays bounded by the
+// request rate (twice the counters live within a window, at most) and a scan costs each
+// attempt O(1) however many are live.
 //
 // Thread-safety: every method may be called from any thread.
 
@@ -57,8 +59,10 @@ class LoginThrottle {
                                                                Clock::time_point now) const;
   void record_failure(std::string_view email, Clock::time_point now);
   void record_success(std::string_view email);
-  // Emails and addresses with a counter held (for tests of the memory bound).
+  // Emails and addresses with a counter held, and the scans for expired ones so far (for tests
+  // of the memory bound and its cost).
   [[nodiscard]] std::size_t tracked() const;
+  [[nodiscard]] std::size_t scans() const;
 
  private:
   struct Window {
@@ -72,14 +76,18 @@ class LoginThrottle {
                                                         const std::string& key, unsigned limit,
                                                         std::chrono::seconds window,
                                                         Clock::time_point now);
-  static void count(Windows& windows, const std::string& key, std::chrono::seconds window,
-                    Clock::time_point now);
+  void count(Windows& windows, std::size_t& prune_above, const std::string& key,
+             std::chrono::seconds window, Clock::time_point now);
   static void prune(Windows& windows, std::chrono::seconds window, Clock::time_point now);
 
   const LoginLimits limits_;
   mutable std::mutex mutex_;
   Windows failures_by_email_;  // guarded by mutex_
   Windows attempts_by_ip_;     // guarded by mutex_
+  // A map is scanned for expired counters once it holds more than this (guarded by mutex_).
+  std::size_t prune_emails_above_{kPruneAbove};
+  std::size_t prune_ips_above_{kPruneAbove};
+  std::size_t scans_{0};  // guarded by mutex_
 };
 
 }  // namespace orgd::api

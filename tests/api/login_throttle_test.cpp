@@ -81,5 +81,24 @@ TEST_F(LoginThrottleTest, ExpiredCountersAreDroppedSoMemoryStaysBounded) {
       << "the first failure expired with its window";
 }
 
+// A flood of logins from distinct addresses within one window: nothing expires, and each scan
+// for expired counters waits until their number has doubled (a scan on every attempt past
+// 65,536 live addresses held an I/O thread for each). Once they expire, they are dropped.
+TEST_F(LoginThrottleTest, LiveCountersAreScannedOnlyAsTheyDouble) {
+  const std::size_t addresses = 4 * LoginThrottle::kPruneAbove;
+  for (std::size_t i = 0; i < addresses; ++i) {
+    ASSERT_FALSE(throttle_.admit("ann@example.com", "10." + std::to_string(i), now_));
+  }
+  EXPECT_EQ(throttle_.tracked(), addresses);
+  EXPECT_EQ(throttle_.scans(), 2u) << "past 65,536 and past 131,074, not on every attempt";
+  now_ += seconds(61);
+  for (std::size_t i = 0; i <= addresses; ++i) {
+    ASSERT_FALSE(throttle_.admit("ann@example.com", "11." + std::to_string(i), now_));
+  }
+  EXPECT_LE(throttle_.tracked(), addresses + 1) << "the expired ones were dropped";
+  // One scan dropped the expired counters; the new ones were scanned as they doubled again.
+  EXPECT_EQ(throttle_.scans(), 5u);
+}
+
 }  // namespace
 }  // namespace orgd::api
