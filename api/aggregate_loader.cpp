@@ -12,7 +12,7 @@ std::expected<State, std::string> fold_stream(const eventstore::Store& store,
                                               const std::string& stream, State state) {
   std::uint64_t version = 0;
   if (auto known = remembered.find(stream)) {
-    state = std::move(known->state);
+    state = *known->state;
     version = known->version;
   }
   auto envelopes = store.read_stream(stream, version + 1);

@@ -117,11 +117,14 @@ bool takes_no_token(const Application::Parts& parts, const HttpRequest& request)
 // What a request waiting for "100 Continue" is answered from its head alone: what its route
 // refuses (400, 404, 405), then a missing or bad token (401), checked in the order its
 // handler checks them (tests/e2e/hostile_input_e2e_test.cpp holds every route to it). A GET
-// or HEAD is sent no body worth sparing, and reads whatever it sends.
+// or HEAD is sent no body worth sparing (and /apidocs redirects before any route), and a
+// request with an Idempotency-Key is judged by the idempotency layer first (a bad key is a
+// 400 before any route or token): both read their body and are answered as usual.
 std::optional<HttpResponse> answer_from_head(const Application::Parts& parts,
                                              const HttpRequest& head) {
-  if (auto refused = parts.router->refusal(head)) return refused;
   if (head.method == HttpMethod::get || head.method == HttpMethod::head) return std::nullopt;
+  if (head.idempotency_key) return std::nullopt;
+  if (auto refused = parts.router->refusal(head)) return refused;
   if (takes_no_token(parts, head)) return std::nullopt;
   auto who = authenticate_ungated(*parts.context, head);
   if (!who && who.error().status == 401) return std::move(who.error());

@@ -43,8 +43,9 @@ struct OrgdOptions {
   // Open connections beyond this are answered 503 and closed. Default: 10000.
   std::size_t max_connections{10000};
   // Commands are refused (503 storage-unavailable) while the data directory's disk has less
-  // free (eventstore::StoreOptions::min_free_disk_bytes); 0: no floor. Default: 256 MiB.
-  std::uint64_t min_free_disk_bytes{256u << 20};
+  // free (eventstore::StoreOptions::min_free_disk_bytes); 0: no floor. Default: 0 (orgd's
+  // --min-free-disk: 256 MiB).
+  std::uint64_t min_free_disk_bytes{0};
   // HTTP I/O threads. Default: 0 = one per core.
   unsigned io_threads{0};
   BootstrapOptions bootstrap;

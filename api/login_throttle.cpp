@@ -25,15 +25,17 @@ std::optional<std::chrono::seconds> LoginThrottle::over_limit(const Windows& win
   return std::max(left, std::chrono::seconds(1));
 }
 
-void LoginThrottle::count(Windows& windows, std::size_t& prune_above, const std::string& key,
+void LoginThrottle::count(Windows& windows, Pruning& pruning, const std::string& key,
                           std::chrono::seconds window, Clock::time_point now) {
-  if (windows.size() > prune_above) {
+  // Live counters stay; the next scan waits until they have doubled, or a window has passed
+  // (by then every counter the last scan kept has expired). A scan on every attempt once
+  // 65,536 addresses were live within a window took an I/O thread from 0.7 to 12 ms per
+  // request (a review's flood of logins from distinct addresses).
+  if (windows.size() > pruning.above ||
+      (windows.size() > kPruneAbove && now - pruning.last >= window)) {
     prune(windows, window, now);
     ++scans_;
-    // Live counters stay; the next scan waits until they have doubled. A scan on every attempt
-    // once 65,536 addresses were live within a window took an I/O thread from 0.7 to 12 ms per
-    // request (a review's flood of logins from distinct addresses).
-    prune_above = std::max(kPruneAbove, 2 * windows.size());
+    pruning = {std::max(kPruneAbove, 2 * windows.size()), now};
   }
   auto& entry = windows[key];
   if (entry.count == 0 || now - entry.start >= window) entry = {now, 0};
@@ -55,7 +57,7 @@ std::optional<std::chrono::seconds> LoginThrottle::admit(std::string_view email,
   }
   // An attempt refused for its email's lockout is an attempt from this address all the same
   // (README: "of any outcome"); it was not counted until 2026-12-05.
-  count(attempts_by_ip_, prune_ips_above_, address, limits_.ip_window, now);
+  count(attempts_by_ip_, ip_pruning_, address, limits_.ip_window, now);
   if (auto wait = over_limit(failures_by_email_, email_key(email), limits_.failures_per_email,
                              limits_.email_window, now)) {
     return wait;
@@ -72,7 +74,7 @@ std::optional<std::chrono::seconds> LoginThrottle::locked_out(std::string_view e
 
 void LoginThrottle::record_failure(std::string_view email, Clock::time_point now) {
   std::lock_guard lock(mutex_);
-  count(failures_by_email_, prune_emails_above_, email_key(email), limits_.email_window, now);
+  count(failures_by_email_, email_pruning_, email_key(email), limits_.email_window, now);
 }
 
 std::size_t LoginThrottle::tracked() const {

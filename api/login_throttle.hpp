@@ -9,9 +9,9 @@
 // over either limit is refused before any password is hashed; the caller answers 429 with
 // Retry-After. A successful login clears its email's failures. Counters live in memory only (a
 // restart forgets them) and expired ones are dropped once more than kPruneAbove are held, and
-// after that once twice as many as the last scan left are held, so memory stays bounded by the
-// request rate (twice the counters live within a window, at most) and a scan costs each
-// attempt O(1) however many are live.
+// after that once twice as many as the last scan left are held or a window has passed since it,
+// so memory stays bounded by the request rate and a scan costs each attempt O(1) however many
+// are live.
 //
 // Thread-safety: every method may be called from any thread.
 
@@ -76,7 +76,13 @@ class LoginThrottle {
                                                         const std::string& key, unsigned limit,
                                                         std::chrono::seconds window,
                                                         Clock::time_point now);
-  void count(Windows& windows, std::size_t& prune_above, const std::string& key,
+  // When a map is scanned for expired counters next: once it holds more than `above`, or
+  // more than kPruneAbove a window after `last`.
+  struct Pruning {
+    std::size_t above{kPruneAbove};
+    Clock::time_point last{};
+  };
+  void count(Windows& windows, Pruning& pruning, const std::string& key,
              std::chrono::seconds window, Clock::time_point now);
   static void prune(Windows& windows, std::chrono::seconds window, Clock::time_point now);
 
@@ -84,9 +90,8 @@ class LoginThrottle {
   mutable std::mutex mutex_;
   Windows failures_by_email_;  // guarded by mutex_
   Windows attempts_by_ip_;     // guarded by mutex_
-  // A map is scanned for expired counters once it holds more than this (guarded by mutex_).
-  std::size_t prune_emails_above_{kPruneAbove};
-  std::size_t prune_ips_above_{kPruneAbove};
+  Pruning email_pruning_;      // guarded by mutex_
+  Pruning ip_pruning_;         // guarded by mutex_
   std::size_t scans_{0};  // guarded by mutex_
 };
 

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -30,8 +31,10 @@ class StreamStates {
   static constexpr std::size_t kMostStates = 1024;
   static constexpr std::uint64_t kMostWeight = 1'000'000;
 
+  // Shared and never changed: a large state (a membership of many members) is copied by its
+  // loader outside the lock.
   struct Known {
-    State state;
+    std::shared_ptr<const State> state;
     std::uint64_t version{0};  // of the stream's last event folded into `state`
   };
 
@@ -44,11 +47,12 @@ class StreamStates {
 
   void remember(const std::string& stream, const State& state, std::uint64_t version) {
     if (version < kRememberedFrom) return;
+    auto shared = std::make_shared<const State>(state);
     std::lock_guard lock(mutex_);
     auto [slot, added] = known_.try_emplace(stream);
     if (!added && slot->second.version >= version) return;  // a later fold got there first
     weight_ += version - (added ? 0 : slot->second.version);
-    slot->second = Known{state, version};
+    slot->second = Known{std::move(shared), version};
     if (known_.size() > kMostStates || weight_ > kMostWeight) {
       known_.clear();
       weight_ = 0;

@@ -65,12 +65,13 @@ void AppendWriter::run() {
   }
 }
 
-std::optional<std::string> AppendWriter::short_of_space() const {
+std::optional<std::string> AppendWriter::short_of_space(std::uint64_t round_bytes) const {
   if (min_free_disk_bytes_ == 0) return std::nullopt;
   std::uint64_t free = 0;
   // The file system RocksDB writes through (tests put theirs under it), asked as its own
-  // recovery from a full disk asks it.
-  if (!db_.GetEnv()->GetFreeSpace(data_dir_, &free).ok() || free >= min_free_disk_bytes_) {
+  // recovery from a full disk asks it. When it cannot tell, RocksDB meets the disk as it is.
+  if (!db_.GetEnv()->GetFreeSpace(data_dir_, &free).ok() ||
+      free >= min_free_disk_bytes_ + round_bytes) {
     return std::nullopt;
   }
   return "the disk holding the data directory has " + std::to_string(free >> 20) +
@@ -87,7 +88,6 @@ void AppendWriter::refuse(std::vector<PendingAppend>& round, const std::string& 
 }
 
 void AppendWriter::commit(std::vector<PendingAppend>& round) {
-  if (auto why = short_of_space()) return refuse(round, *why);
   const ChainTip start = head_.tip();
   ChainTip tip = start;
   BatchState state(reader_);
@@ -98,6 +98,10 @@ void AppendWriter::commit(std::vector<PendingAppend>& round) {
   for (const auto& pending : round) outcomes.push_back(stage_append(pending.request, context));
 
   const bool appended = tip.position != start.position;
+  // Nothing staged is written, and the head stays: as if the round had failed.
+  if (batch.Count() > 0) {
+    if (auto why = short_of_space(batch.GetDataSize())) return refuse(round, *why);
+  }
   rocksdb::Status status;
   if (appended) status = batch.Put(cfs_.meta, kHeadKey, head_record(tip.position, tip.hash));
   if (status.ok() && batch.Count() > 0) {

@@ -54,8 +54,8 @@ class AppendWriter {
  private:
   void run();
   void commit(std::vector<PendingAppend>& round);
-  // Why the round may not be written: the disk is under its floor of free space.
-  [[nodiscard]] std::optional<std::string> short_of_space() const;
+  // Why a round of `round_bytes` may not be written: it would leave the disk under its floor.
+  [[nodiscard]] std::optional<std::string> short_of_space(std::uint64_t round_bytes) const;
   void refuse(std::vector<PendingAppend>& round, const std::string& why);
 
   rocksdb::DB& db_;

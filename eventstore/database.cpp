@@ -318,18 +318,30 @@ std::expected<void, StoreError> Database::check_not_in_use(const StoreOptions& o
 
 namespace {
 
+// What an open that failed before writing CURRENT may leave (RocksDB's lock, logs, identity,
+// manifest, options, WAL and table files), and what a fresh file system's root holds.
+bool is_left_by_rocksdb_or_mkfs(std::string_view name) {
+  for (const std::string_view exact : {"LOCK", "LOG", "IDENTITY", "lost+found"}) {
+    if (name == exact) return true;
+  }
+  for (const std::string_view prefix : {"LOG.old.", "MANIFEST-", "OPTIONS-"}) {
+    if (name.starts_with(prefix)) return true;
+  }
+  for (const std::string_view suffix : {".log", ".sst", ".dbtmp"}) {
+    if (name.ends_with(suffix)) return true;
+  }
+  return false;
+}
+
 // A new store is made only where no other files are: a mistyped --data-dir naming a home or
-// project directory had RocksDB's files written among its own. What an open that failed
-// before writing CURRENT leaves (RocksDB's lock, logs and identity) is no other file.
+// project directory had RocksDB's files written among its own.
 std::expected<void, StoreError> check_creatable(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec) || fs::exists(dir / "CURRENT", ec)) return {};
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name == "LOCK" || name == "LOG" || name == "IDENTITY" || name.starts_with("LOG.old.")) {
-      continue;
-    }
+    if (is_left_by_rocksdb_or_mkfs(name)) continue;
     return std::unexpected(StoreError{
         StoreErrorCode::invalid_argument,
         dir.string() + " holds files (" + name +

@@ -55,8 +55,10 @@ struct StoreOptions {
   // append fails with storage_unavailable and RocksDB is not asked to write. Debian's RocksDB is
   // built with its assertions on, and one of them aborts the process when the WAL rolls over onto a
   // full disk; and a RocksDB that did meet a full disk resumes only once it sees its write
-  // buffer's size (64 MiB) free. 0: no floor. Default: 256 MiB.
-  std::uint64_t min_free_disk_bytes{256u << 20};
+  // buffer's size (64 MiB) free. The round's own bytes are counted on top of the floor.
+  // Other writes (read models, idempotency records) are not held to it: they are small beside
+  // it. 0: no floor. Default: 0 (orgd's --min-free-disk: 256 MiB).
+  std::uint64_t min_free_disk_bytes{0};
   // Open read-only (orgctl on a live directory). Appends then fail with `closed`.
   // Default: false.
   bool read_only{false};

@@ -407,7 +407,7 @@ TEST(Bootstrap, AFirstStartOnASeededStoreListensBeforeTheReadModelsCatchUp) {
     options.data_dir = dir.path() / "data";
     auto store = eventstore::Store::open(options);
     ASSERT_TRUE(store.has_value()) << store.error().message;
-    auto seeded = tools::seed(**store, {.organizations = 5'000, .events_per_organization = 4});
+    auto seeded = tools::seed(**store, {.organizations = 20'000, .events_per_organization = 4});
     ASSERT_TRUE(seeded.has_value()) << seeded.error();
   }
   api::OrgdOptions options;

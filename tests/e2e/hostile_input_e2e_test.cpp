@@ -298,11 +298,11 @@ std::string target_of(std::string_view path_template) {
 // login, which take none), and those that need a token at once, closing the connection.
 TEST_F(HostileInput, ExpectContinueIsAnsweredFromTheHeadWhereTheHeadDecides) {
   const auto expect = [this](std::string_view method, const std::string& target,
-                             std::string_view token) {
+                             std::string_view token, std::string_view extra = {}) {
     RawConnection raw(port());
     std::string head = std::string(method) + " " + target + " HTTP/1.1\r\nHost: x\r\n" +
                        "Content-Type: application/json\r\nContent-Length: 2\r\n" +
-                       "Expect: 100-continue\r\nConnection: close\r\n";
+                       "Expect: 100-continue\r\nConnection: close\r\n" + std::string(extra);
     if (!token.empty()) head += "Authorization: Bearer " + std::string(token) + "\r\n";
     raw.send(head + "\r\n");
     auto first = raw.read_until("\r\n\r\n", 5s);
@@ -346,6 +346,10 @@ TEST_F(HostileInput, ExpectContinueIsAnsweredFromTheHeadWhereTheHeadDecides) {
   const auto not_allowed = expect("PATCH", std::string(kOrgs), token_);
   EXPECT_FALSE(not_allowed.first);
   EXPECT_EQ(not_allowed.second.status, 405);
+  // A key is judged before any route or token (an empty one is a 400): the body is asked for.
+  const auto keyed = expect("POST", "/api/v1/nowhere", "", "Idempotency-Key:\r\n");
+  EXPECT_TRUE(keyed.first);
+  EXPECT_EQ(keyed.second.status, 400) << keyed.second.body;
   expect_unchanged_and_serving("refused from their heads");
   const std::string target = std::string(kOrgs) + "/" + id_;
   const auto taken = expect("PUT", target, token_);

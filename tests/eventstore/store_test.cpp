@@ -232,8 +232,8 @@ TEST_F(StoreOpenTest, RejectsInvalidOptions) {
 }
 
 // A new store is made only in an empty or missing directory, or one holding what an open that
-// failed early left (RocksDB's lock and log): a mistyped path to a directory of other files
-// is refused and left as it was.
+// failed early left (RocksDB's lock, log, manifest) or a fresh file system's lost+found: a
+// mistyped path to a directory of other files is refused and left as it was.
 TEST_F(StoreOpenTest, ANewStoreIsNotMadeAmongOtherFiles) {
   const auto elsewhere = dir_.path() / "elsewhere";
   std::filesystem::create_directories(elsewhere);
@@ -251,6 +251,8 @@ TEST_F(StoreOpenTest, ANewStoreIsNotMadeAmongOtherFiles) {
   std::filesystem::create_directories(left);
   { std::ofstream(left / "LOCK"); }
   { std::ofstream(left / "LOG") << "an open that failed"; }
+  { std::ofstream(left / "MANIFEST-000001"); }
+  std::filesystem::create_directories(left / "lost+found");  // a fresh file system's root
   options.data_dir = left;
   auto opened = Store::open(options);
   ASSERT_TRUE(opened.has_value()) << opened.error().message;
