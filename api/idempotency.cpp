@@ -23,6 +23,10 @@
 namespace orgd::api {
 namespace {
 
+// Records looked at for expiry with each save: more than one, so that expired records go
+// faster than new ones come.
+constexpr std::size_t kSweptPerSave = 8;
+
 // Response headers a replay repeats; the others (Cache-Control, Retry-After...) describe the
 // moment, not the outcome.
 constexpr std::array<std::string_view, 3> kReplayedHeaders = {"ETag", "Location",
@@ -233,13 +237,17 @@ class RecordingSink : public Responder::Sink {
               attempt->hold.release();
               return (*next)(std::move(*unrecorded));
             }
-            auto saved = shared.records.save(attempt->caller, *attempt->request.idempotency_key,
-                                             record_of(*attempt, response, shared.options.clock()));
+            const auto record = record_of(*attempt, response, shared.options.clock());
+            auto saved =
+                shared.records.save(attempt->caller, *attempt->request.idempotency_key, record);
             if (!saved) {
               // The claim still stops a repeat from appending again (it answers 409).
               spdlog::error("idempotency record not saved ({}): trace {}", saved.error().message,
                             attempt->request.trace_id);
             }
+            // Expired records go as new ones come (a failed sweep is tried again next time).
+            (void)shared.records.sweep(record.created_ms - shared.options.window.count(),
+                                       kSweptPerSave);
             attempt->hold.release();
             (*next)(std::move(response));
           });

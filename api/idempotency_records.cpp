@@ -1,6 +1,7 @@
 #include "api/idempotency_records.hpp"
 
 #include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
 
 #include <algorithm>
 
@@ -136,6 +137,37 @@ std::expected<void, StoreError> IdempotencyRecords::erase(std::string_view calle
   const auto status = db_->Delete(rocksdb::WriteOptions(), cf_, record_key(caller, key));
   if (!status.ok()) return std::unexpected(io_error(status));
   return {};
+}
+
+std::expected<std::size_t, StoreError> IdempotencyRecords::sweep(std::int64_t expired_at_ms,
+                                                                 std::size_t most) const {
+  std::lock_guard lock(sweep_->mutex);
+  const std::string start = sweep_->after;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_));
+  it->Seek(start);
+  if (it->Valid() && it->key() == rocksdb::Slice(start)) it->Next();
+  rocksdb::WriteBatch expired;
+  bool wrapped = false;
+  for (std::size_t looked = 0; looked < most; ++looked, it->Next()) {
+    if (!it->Valid()) {
+      if (!it->status().ok() || wrapped) break;
+      wrapped = true;
+      it->SeekToFirst();
+      if (!it->Valid()) break;
+    }
+    if (wrapped && it->key().compare(start) > 0) break;  // round to where this sweep began
+    const auto record = decode_idempotency_record({it->value().data(), it->value().size()});
+    if (record && record->created_ms <= expired_at_ms) {
+      if (auto s = expired.Delete(cf_, it->key()); !s.ok()) return std::unexpected(io_error(s));
+    }
+    sweep_->after = it->key().ToString();
+  }
+  if (!it->status().ok()) return std::unexpected(io_error(it->status()));
+  if (expired.Count() == 0) return 0;
+  if (auto s = db_->Write(rocksdb::WriteOptions(), &expired); !s.ok()) {
+    return std::unexpected(io_error(s));
+  }
+  return expired.Count();
 }
 
 }  // namespace orgd::api

@@ -13,6 +13,8 @@
 #include <array>
 #include <cstdint>
 #include <expected>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,11 +60,25 @@ class IdempotencyRecords {
   // expired record again. Errors: io_error.
   [[nodiscard]] std::expected<void, eventstore::StoreError> erase(std::string_view caller,
                                                                   std::string_view key) const;
+  // Looks at the next `most` records after where the last sweep stopped (from the first
+  // again past the last one) and deletes those created at or before `expired_at_ms`, not
+  // synced, as erase(). Called with every save, it drops expired records faster than new
+  // ones come, without a timer; a record was dropped only when its key came back, so every
+  // keyed command kept ~290 bytes for ever. Returns how many it deleted. Errors: io_error.
+  [[nodiscard]] std::expected<std::size_t, eventstore::StoreError> sweep(std::int64_t expired_at_ms,
+                                                                         std::size_t most) const;
 
  private:
-  IdempotencyRecords(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) : db_(db), cf_(cf) {}
+  struct Sweep {
+    std::mutex mutex;
+    std::string after;  // the last key looked at; guarded by mutex
+  };
+
+  IdempotencyRecords(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf)
+      : db_(db), cf_(cf), sweep_(std::make_shared<Sweep>()) {}
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* cf_;
+  std::shared_ptr<Sweep> sweep_;  // shared by copies: one cursor for the column family
 };
 
 }  // namespace orgd::api

@@ -72,6 +72,40 @@ TEST_F(IdempotencyRecordsStore, SavesFindsAndErasesPerCallerAndKey) {
   EXPECT_FALSE(records->find("caller-a", "k")->has_value());
 }
 
+// Sweeps look at a few records each, from where the last one stopped and round again, and
+// drop those whose window ended: the expired go, the others stay.
+TEST_F(IdempotencyRecordsStore, SweepsDropExpiredRecordsAFewAtATime) {
+  open(true);
+  auto records = IdempotencyRecords::open(*store_);
+  ASSERT_TRUE(records.has_value()) << records.error().message;
+  IdempotencyRecord old_record = sample();
+  old_record.created_ms = 1'000;
+  IdempotencyRecord new_record = sample();
+  new_record.created_ms = 9'000;
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(records->save("caller", "old-" + std::to_string(i), old_record).has_value());
+  }
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(records->save("caller", "new-" + std::to_string(i), new_record).has_value());
+  }
+  std::size_t deleted = 0;
+  for (int sweep = 0; sweep < 3; ++sweep) {
+    const auto swept = records->sweep(5'000, 8);
+    ASSERT_TRUE(swept.has_value()) << swept.error().message;
+    EXPECT_LE(*swept, 8u);
+    deleted += *swept;
+  }
+  EXPECT_EQ(deleted, 20u) << "23 records, 24 looked at: every expired one";
+  EXPECT_EQ(records->sweep(5'000, 8).value(), 0u) << "round again: nothing left to drop";
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_FALSE(records->find("caller", "old-" + std::to_string(i))->has_value()) << i;
+  }
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(records->find("caller", "new-" + std::to_string(i))->has_value()) << i;
+  }
+  EXPECT_EQ(records->sweep(9'000, 8).value(), 3u) << "a record created at the bound has expired";
+}
+
 TEST_F(IdempotencyRecordsStore, OpenWithoutTheColumnFamilyIsAnError) {
   open(false);
   auto records = IdempotencyRecords::open(*store_);
