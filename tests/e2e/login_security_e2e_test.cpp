@@ -81,13 +81,18 @@ TEST_F(LoginSecurity, UnknownEmailAndWrongPasswordTakeTheSameTimeAndLookTheSame)
     std::ranges::sort(v);
     return v[v.size() / 2];
   };
-  const double ratio = median(unknown_ms) / median(wrong_ms);
-  // Without the dummy hash an unknown email answers ~100x faster; noise on a shared machine
-  // stays well inside this band.
-  EXPECT_GT(ratio, 0.5) << median(unknown_ms) << " ms vs " << median(wrong_ms) << " ms";
-  EXPECT_LT(ratio, 2.0) << median(unknown_ms) << " ms vs " << median(wrong_ms) << " ms";
-  std::printf("login timing: unknown email median %.1f ms, wrong password median %.1f ms (%.2fx)\n",
-              median(unknown_ms), median(wrong_ms), ratio);
+  // The fastest of each: what the work itself costs, which load on the machine only adds to.
+  // Medians moved apart under a concurrent test in CI (170 against 80 ms, 2.13x) where alone
+  // they stay within 2 %. Without the dummy hash an unknown email answers ~100x faster.
+  const double fastest_unknown = std::ranges::min(unknown_ms);
+  const double fastest_wrong = std::ranges::min(wrong_ms);
+  const double ratio = fastest_unknown / fastest_wrong;
+  EXPECT_GT(ratio, 0.5) << fastest_unknown << " ms vs " << fastest_wrong << " ms";
+  EXPECT_LT(ratio, 2.0) << fastest_unknown << " ms vs " << fastest_wrong << " ms";
+  std::printf(
+      "login timing: unknown email fastest %.1f ms (median %.1f), wrong password fastest %.1f ms "
+      "(median %.1f): %.2fx\n",
+      fastest_unknown, median(unknown_ms), fastest_wrong, median(wrong_ms), ratio);
 }
 
 // A token is not a way around the login limits: wrong currentPasswords count against the
