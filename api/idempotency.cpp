@@ -133,8 +133,12 @@ struct Shared {
   IdempotencyOptions options;
   std::unique_ptr<KeysInFlight> in_flight;
 
+  // Records created at or before this have expired at `now`.
+  [[nodiscard]] std::int64_t expired_at(std::int64_t now) const {
+    return now - options.window.count();
+  }
   [[nodiscard]] bool expired(const IdempotencyRecord& record, std::int64_t now) const {
-    return now - record.created_ms >= options.window.count();
+    return record.created_ms <= expired_at(now);
   }
 };
 
@@ -246,8 +250,7 @@ class RecordingSink : public Responder::Sink {
                             attempt->request.trace_id);
             }
             // Expired records go as new ones come (a failed sweep is tried again next time).
-            (void)shared.records.sweep(record.created_ms - shared.options.window.count(),
-                                       kSweptPerSave);
+            (void)shared.records.sweep(shared.expired_at(record.created_ms), kSweptPerSave);
             attempt->hold.release();
             (*next)(std::move(response));
           });

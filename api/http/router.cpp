@@ -119,6 +119,10 @@ Router& Router::add(HttpMethod method, std::string_view path_template, RouteHand
   return *this;
 }
 
+std::string_view method_name(HttpMethod method) {
+  return method == HttpMethod::other ? std::string_view("OTHER") : kMethodNames[index_of(method)];
+}
+
 void Router::canonicalize_parameters_with(std::function<void(std::string&)> canonicalize) {
   canonicalize_ = std::move(canonicalize);
 }

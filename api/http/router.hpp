@@ -39,6 +39,9 @@ namespace orgd::api {
 using RouteHandler =
     std::function<void(HttpRequest&& request, PathParams params, Responder&& respond)>;
 
+// "GET", "POST", ... as sent on the wire; "OTHER" for HttpMethod::other.
+[[nodiscard]] std::string_view method_name(HttpMethod method);
+
 class Router {
  public:
   // Registers `handler`. Throws std::invalid_argument for a malformed template (not starting

@@ -13,6 +13,7 @@
 
 #include "api/credentials.hpp"
 #include "api/http/json_body.hpp"
+#include "api/http/router.hpp"
 #include "tests/e2e/orgd_fixture.hpp"
 #include "tests/support/metrics_text.hpp"
 #include "tests/support/raw_connection.hpp"
@@ -263,21 +264,6 @@ TEST_F(HostileInput, BodiesOverTheLimitAre413) {
   expect_refused_and_closed(chunked + "0\r\n\r\n", 413, "payload-too-large", "1.25 MiB in chunks");
 }
 
-std::string_view method_text(api::HttpMethod method) {
-  switch (method) {
-    case api::HttpMethod::post:
-      return "POST";
-    case api::HttpMethod::put:
-      return "PUT";
-    case api::HttpMethod::patch:
-      return "PATCH";
-    case api::HttpMethod::del:
-      return "DELETE";
-    default:
-      return "";
-  }
-}
-
 // A template's parameters filled with one id nobody has.
 std::string target_of(std::string_view path_template) {
   std::string target;
@@ -320,8 +306,12 @@ TEST_F(HostileInput, ExpectContinueIsAnsweredFromTheHeadWhereTheHeadDecides) {
   };
   int routes = 0;
   for (const auto& [method, path_template] : app_->routes()) {
-    const std::string_view name = method_text(method);
-    if (name.empty()) continue;
+    // Those that change something: the others are sent no body worth sparing.
+    if (method == api::HttpMethod::get || method == api::HttpMethod::head ||
+        method == api::HttpMethod::options) {
+      continue;
+    }
+    const std::string_view name = api::method_name(method);
     ++routes;
     const std::string target = target_of(path_template);
     const auto whole =

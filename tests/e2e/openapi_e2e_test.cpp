@@ -11,6 +11,7 @@
 #include <mutex>
 #include <set>
 
+#include "api/http/router.hpp"
 #include "api/openapi_document.hpp"
 #include "tests/e2e/openapi_validator.hpp"
 #include "tests/e2e/orgd_fixture.hpp"
@@ -58,25 +59,12 @@ class OpenApiConformance : public ::testing::Environment {
 [[maybe_unused]] const auto* const kConformance =
     ::testing::AddGlobalTestEnvironment(new OpenApiConformance);
 
-std::string method_name(api::HttpMethod method) {
-  switch (method) {
-    case api::HttpMethod::get: return "GET";
-    case api::HttpMethod::head: return "HEAD";
-    case api::HttpMethod::post: return "POST";
-    case api::HttpMethod::put: return "PUT";
-    case api::HttpMethod::patch: return "PATCH";
-    case api::HttpMethod::del: return "DELETE";
-    case api::HttpMethod::options: return "OPTIONS";
-    case api::HttpMethod::other: break;
-  }
-  return "OTHER";
-}
-
 class OpenApi : public OrgdTest {};
 
 TEST_F(OpenApi, TheDocumentDescribesExactlyTheRoutesTheServerRegisters) {
   std::set<std::pair<std::string, std::string>> served;
-  for (const auto& [method, templ] : app_->routes()) served.emplace(method_name(method), templ);
+  for (const auto& [method, templ] : app_->routes())
+    served.emplace(api::method_name(method), templ);
   std::set<std::pair<std::string, std::string>> documented;
   for (const auto& operation : document().operations()) documented.insert(operation);
   for (const auto& [method, templ] : served) {
