@@ -186,9 +186,9 @@ std::expected<bool, HttpResponse> check_current_password(ApiContext& context,
   }
   const bool verified = verify_password(customer.password_hash, *sent);
   if (verified) {
-    context.login_throttle.record_success(account);
+    context.login_throttle.record_success(account, request.remote_address, now);
   } else {
-    context.login_throttle.record_failure(account, now);
+    context.login_throttle.record_failure(account, request.remote_address, now);
   }
   return verified;
 }
@@ -227,8 +227,8 @@ void change_password(ApiContext& context, HttpRequest request, const domain::Cal
           if (!verified) return (*respond)(std::move(verified.error()));
           command.current_password_verified = *verified;
         } else if (!self && current->exists()) {
-          context.login_throttle.record_success(throttled_customer(current->id));
-          context.login_throttle.record_success(current->email);
+          context.login_throttle.lift(throttled_customer(current->id));
+          context.login_throttle.lift(current->email);
         }
         if (command.current_password_verified || !self) {
           auto hash = hash_password(*body.password);

@@ -2,16 +2,26 @@
 // Login rate limiting, against password guessing and against the CPU and memory each login
 // costs (an argon2id verification: ~0.1 s and 64 MiB).
 //
-// Two fixed-window counters: failed logins per email (case-insensitive), and login attempts
-// of any outcome per client IP address. Failures are also counted under "customer:<id>" in
-// place of an email: a login's, once its email named a customer, and a password change's
-// wrong current password. An email can be changed without the password, an id cannot. An attempt
-// over either limit is refused before any password is hashed; the caller answers 429 with
-// Retry-After. A successful login clears its email's failures. Counters live in memory only (a
-// restart forgets them) and expired ones are dropped once more than kPruneAbove are held, and
-// after that once twice as many as the last scan left are held or a window has passed since it,
-// so memory stays bounded by the request rate and a scan costs each attempt O(1) however many
-// are live.
+// Two fixed-window counters: failed logins per account, and login attempts of any outcome per
+// client IP address. An account is counted under its email (case-insensitive) and under
+// "customer:<id>": a login's failures count under both once its email named a customer, and a
+// password change's wrong current password under the id (an email can be changed without the
+// password, an id cannot). An attempt over either limit is refused before any password is
+// hashed; the caller answers 429 with Retry-After.
+//
+// Familiar addresses (after the "smart lockout" of identity providers): an address an account
+// logged in from within `familiar_for` has a failure counter of its own for that account, and
+// the account's shared counter counts only the other addresses. So failures sent from
+// elsewhere -- anyone who knows an email can send them -- lock out strangers, not the account's
+// owner at the address it logs in from; and guessing from many addresses still stops at the
+// shared limit. A success clears the counter its address counted under and makes the address
+// familiar (at most `familiar_per_account` per account, the least recent forgotten first).
+//
+// Counters live in memory only (a restart forgets them, and which addresses are familiar).
+// Expired ones are dropped once more than kPruneAbove are held, and after that once twice as
+// many as the last scan left are held or a window has passed since it, so memory stays bounded
+// by the request rate (familiar addresses by the successful logins) and a scan costs each
+// attempt O(1) however many are live.
 //
 // Thread-safety: every method may be called from any thread.
 
@@ -22,17 +32,23 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace orgd::api {
 
 struct LoginLimits {
-  // Failed logins per email per window before further attempts for it are refused.
+  // Failed logins per account per window before further attempts for it are refused: from
+  // its unfamiliar addresses together, and from each familiar address on its own.
   // Default: 5 per 300 s.
   unsigned failures_per_email{5};
   std::chrono::seconds email_window{300};
   // Login attempts per client IP address per window. Default: 60 per 60 s.
   unsigned attempts_per_ip{60};
   std::chrono::seconds ip_window{60};
+  // How long after its last successful login an address stays familiar to an account, and
+  // how many addresses an account keeps familiar.
+  std::chrono::seconds familiar_for{std::chrono::days(30)};
+  std::size_t familiar_per_account{8};
 };
 
 // The key a customer's failures are counted under beside its email's.
@@ -47,20 +63,24 @@ class LoginThrottle {
 
   explicit LoginThrottle(LoginLimits limits) : limits_(limits) {}
 
-  // Counts an attempt against `ip`. nullopt when it may proceed; otherwise how long until it
-  // may (whole seconds, at least 1).
-  [[nodiscard]] std::optional<std::chrono::seconds> admit(std::string_view email,
+  // Counts an attempt against `ip`, then checks `account`'s failures as seen from `ip`.
+  // nullopt when it may proceed; otherwise how long until it may (whole seconds, at least 1).
+  [[nodiscard]] std::optional<std::chrono::seconds> admit(std::string_view account,
                                                           std::string_view ip,
                                                           Clock::time_point now);
-  // Whether `email`'s failures are over the limit, without counting an attempt: for a second
-  // key of the same account once it is known (a login counts under the email it names and
-  // under its customer's id, which a renamed email does not reset).
-  [[nodiscard]] std::optional<std::chrono::seconds> locked_out(std::string_view email,
+  // Whether `account`'s failures as seen from `ip` are over the limit, without counting an
+  // attempt: for a second key of the same account once it is known (a login counts under the
+  // email it names and under its customer's id, which a renamed email does not reset).
+  [[nodiscard]] std::optional<std::chrono::seconds> locked_out(std::string_view account,
+                                                               std::string_view ip,
                                                                Clock::time_point now) const;
-  void record_failure(std::string_view email, Clock::time_point now);
-  void record_success(std::string_view email);
-  // Emails and addresses with a counter held, and the scans for expired ones so far (for tests
-  // of the memory bound and its cost).
+  void record_failure(std::string_view account, std::string_view ip, Clock::time_point now);
+  // Clears the failures `ip` counted under for `account` and makes `ip` familiar to it.
+  void record_success(std::string_view account, std::string_view ip, Clock::time_point now);
+  // Clears the account's failures from every address (a SuperAdmin's password reset).
+  void lift(std::string_view account);
+  // Accounts and addresses with a counter held, and the scans for expired ones so far (for
+  // tests of the memory bound and its cost).
   [[nodiscard]] std::size_t tracked() const;
   [[nodiscard]] std::size_t scans() const;
 
@@ -69,30 +89,45 @@ class LoginThrottle {
     Clock::time_point start;
     unsigned count{0};
   };
-  using Windows = std::unordered_map<std::string, Window>;
-
-  static std::string email_key(std::string_view email);
-  static std::optional<std::chrono::seconds> over_limit(const Windows& windows,
-                                                        const std::string& key, unsigned limit,
-                                                        std::chrono::seconds window,
-                                                        Clock::time_point now);
+  struct Familiar {
+    std::string ip;
+    Clock::time_point last_success;
+    Window failures;
+  };
+  struct Account {
+    Window unfamiliar;  // failures from every address not in `familiar`
+    std::vector<Familiar> familiar;
+  };
   // When a map is scanned for expired counters next: once it holds more than `above`, or
   // more than kPruneAbove a window after `last`.
   struct Pruning {
     std::size_t above{kPruneAbove};
     Clock::time_point last{};
   };
-  void count(Windows& windows, Pruning& pruning, const std::string& key,
-             std::chrono::seconds window, Clock::time_point now);
-  static void prune(Windows& windows, std::chrono::seconds window, Clock::time_point now);
+
+  static std::string account_key(std::string_view account);
+  [[nodiscard]] static std::optional<std::chrono::seconds> over_limit(const Window* window,
+                                                                      unsigned limit,
+                                                                      std::chrono::seconds length,
+                                                                      Clock::time_point now);
+  static void count(Window& window, std::chrono::seconds length, Clock::time_point now);
+  // The counter `ip`'s failures for `account` go to: its own when familiar, else the shared one.
+  [[nodiscard]] const Window* failures_seen_from(const Account& account, std::string_view ip,
+                                                 Clock::time_point now) const;
+  [[nodiscard]] Window& failures_seen_from(Account& account, std::string_view ip,
+                                           Clock::time_point now) const;
+  [[nodiscard]] bool expired(const Account& account, Clock::time_point now) const;
+  template <class Map, class Expired>
+  void prune_when_due(Map& map, Pruning& pruning, std::chrono::seconds length,
+                      Clock::time_point now, Expired expired);
 
   const LoginLimits limits_;
   mutable std::mutex mutex_;
-  Windows failures_by_email_;  // guarded by mutex_
-  Windows attempts_by_ip_;     // guarded by mutex_
-  Pruning email_pruning_;      // guarded by mutex_
-  Pruning ip_pruning_;         // guarded by mutex_
-  std::size_t scans_{0};  // guarded by mutex_
+  std::unordered_map<std::string, Account> accounts_;       // guarded by mutex_
+  std::unordered_map<std::string, Window> attempts_by_ip_;  // guarded by mutex_
+  Pruning account_pruning_;                                 // guarded by mutex_
+  Pruning ip_pruning_;                                      // guarded by mutex_
+  std::size_t scans_{0};                                    // guarded by mutex_
 };
 
 }  // namespace orgd::api

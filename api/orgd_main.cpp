@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{31'536'000}))
       ->capture_default_str();
   app.add_option("--login-failures-per-email", cli.login_failures_per_email,
-                 "failed logins per email per 5 minutes before 429")
+                 "failed logins per account per 5 minutes before 429, from each address it "
+                 "logged in from in 30 days and from all others together")
       ->envname("ORGD_LOGIN_FAILURES_PER_EMAIL")
       ->check(CLI::Range(1u, 1'000'000u))
       ->capture_default_str();

@@ -46,20 +46,21 @@ void login(ApiContext& context, HttpRequest request, LoginRequest login,
     // needed), and each new email would otherwise bring fresh guesses.
     const std::string account = throttled_customer(customer.id);
     const auto now = LoginThrottle::Clock::now();
-    if (auto wait = context.login_throttle.locked_out(account, now)) {
+    if (auto wait = context.login_throttle.locked_out(account, request.remote_address, now)) {
       return (*respond)(too_many_logins_response(request, *wait));
     }
     verified = verify_password(customer.password_hash, login.password);
     if (verified) {
-      context.login_throttle.record_success(login.email);
-      context.login_throttle.record_success(account);
+      context.login_throttle.record_success(login.email, request.remote_address, now);
+      context.login_throttle.record_success(account, request.remote_address, now);
     } else {
-      context.login_throttle.record_failure(login.email, now);
-      context.login_throttle.record_failure(account, now);
+      context.login_throttle.record_failure(login.email, request.remote_address, now);
+      context.login_throttle.record_failure(account, request.remote_address, now);
     }
   } else {
     verify_against_dummy(login.password);
-    context.login_throttle.record_failure(login.email, LoginThrottle::Clock::now());
+    context.login_throttle.record_failure(login.email, request.remote_address,
+                                          LoginThrottle::Clock::now());
   }
   const CommandMeta meta =
       anonymous_command_meta(request, customer.exists() ? customer.id : "anonymous");

@@ -1,4 +1,5 @@
-// Login rate limits with a clock the test moves: failures per email, attempts per address.
+// Login rate limits with a clock the test moves: failures per account (from unfamiliar
+// addresses together, from each familiar address alone), attempts per address.
 
 #include "api/login_throttle.hpp"
 
@@ -21,7 +22,7 @@ class LoginThrottleTest : public ::testing::Test {
 TEST_F(LoginThrottleTest, AnEmailIsRefusedAfterItsFailuresUntilTheWindowEnds) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_FALSE(throttle_.admit("ann@example.com", "10.0.0.1", now_)) << i;
-    throttle_.record_failure("ann@example.com", now_);
+    throttle_.record_failure("ann@example.com", "10.0.0.1", now_);
   }
   now_ += seconds(100);
   auto refused = throttle_.admit("ann@example.com", "10.0.0.2", now_);
@@ -36,10 +37,10 @@ TEST_F(LoginThrottleTest, AnEmailIsRefusedAfterItsFailuresUntilTheWindowEnds) {
 }
 
 TEST_F(LoginThrottleTest, ASuccessfulLoginClearsTheEmailsFailures) {
-  for (int i = 0; i < 2; ++i) throttle_.record_failure("ann@example.com", now_);
-  throttle_.record_success("ann@example.com");
-  for (int i = 0; i < 2; ++i) throttle_.record_failure("ann@example.com", now_);
-  EXPECT_FALSE(throttle_.admit("ann@example.com", "10.0.0.1", now_));
+  for (int i = 0; i < 2; ++i) throttle_.record_failure("ann@example.com", "10.0.0.1", now_);
+  throttle_.record_success("ann@example.com", "10.0.0.1", now_);
+  for (int i = 0; i < 2; ++i) throttle_.record_failure("ann@example.com", "10.0.0.2", now_);
+  EXPECT_FALSE(throttle_.admit("ann@example.com", "10.0.0.2", now_));
 }
 
 TEST_F(LoginThrottleTest, AnAddressIsRefusedAfterItsAttemptsWhateverTheirOutcome) {
@@ -57,7 +58,7 @@ TEST_F(LoginThrottleTest, AnAddressIsRefusedAfterItsAttemptsWhateverTheirOutcome
 }
 
 TEST_F(LoginThrottleTest, AttemptsRefusedForTheirEmailCountForTheirAddress) {
-  for (int i = 0; i < 3; ++i) throttle_.record_failure("ann@example.com", now_);
+  for (int i = 0; i < 3; ++i) throttle_.record_failure("ann@example.com", "10.0.0.1", now_);
   for (int i = 0; i < 10; ++i) {
     ASSERT_TRUE(throttle_.admit("ann@example.com", "10.0.0.9", now_)) << "locked out: " << i;
   }
@@ -70,13 +71,13 @@ TEST_F(LoginThrottleTest, ExpiredCountersAreDroppedSoMemoryStaysBounded) {
   // More distinct emails than the prune threshold, each failing once, a window apart from
   // the next batch: the old ones must not keep anyone locked out nor pile up.
   for (std::size_t i = 0; i <= LoginThrottle::kPruneAbove; ++i) {
-    throttle_.record_failure("spray" + std::to_string(i) + "@example.com", now_);
+    throttle_.record_failure("spray" + std::to_string(i) + "@example.com", "10.0.0.1", now_);
   }
   EXPECT_GT(throttle_.tracked(), LoginThrottle::kPruneAbove);
   now_ += seconds(301);
-  throttle_.record_failure("late@example.com", now_);
+  throttle_.record_failure("late@example.com", "10.0.0.1", now_);
   EXPECT_EQ(throttle_.tracked(), 1u) << "expired counters were dropped";
-  for (int i = 0; i < 2; ++i) throttle_.record_failure("spray1@example.com", now_);
+  for (int i = 0; i < 2; ++i) throttle_.record_failure("spray1@example.com", "10.0.0.1", now_);
   EXPECT_FALSE(throttle_.admit("spray1@example.com", "10.0.0.1", now_))
       << "the first failure expired with its window";
 }
@@ -96,6 +97,95 @@ TEST_F(LoginThrottleTest, LiveCountersAreScannedOnlyAsTheyDouble) {
   ASSERT_FALSE(throttle_.admit("ann@example.com", "10.0.0.1", now_));
   EXPECT_EQ(throttle_.tracked(), 1u);
   EXPECT_EQ(throttle_.scans(), 3u);
+}
+
+// Anyone who knows an email can send its failures; from addresses the account has not logged
+// in from they lock out only those addresses, never the owner at an address it logged in from.
+TEST_F(LoginThrottleTest, FailuresFromElsewhereDoNotLockOutAFamiliarAddress) {
+  throttle_.record_success("ann@example.com", "10.0.0.1", now_);
+  now_ += seconds(3600);
+  for (int i = 0; i < 3; ++i)
+    throttle_.record_failure("ann@example.com", "192.0.2." + std::to_string(i), now_);
+  EXPECT_TRUE(throttle_.admit("ann@example.com", "192.0.2.99", now_))
+      << "unfamiliar addresses share one counter: guessing from many stops at its limit";
+  EXPECT_FALSE(throttle_.admit("ann@example.com", "10.0.0.1", now_));
+  EXPECT_FALSE(throttle_.locked_out("ann@example.com", "10.0.0.1", now_));
+  EXPECT_TRUE(throttle_.locked_out("ANN@example.com", "192.0.2.1", now_));
+}
+
+TEST_F(LoginThrottleTest, AFamiliarAddressHasItsOwnLimit) {
+  throttle_.record_success("ann@example.com", "10.0.0.1", now_);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_FALSE(throttle_.admit("ann@example.com", "10.0.0.1", now_)) << i;
+    throttle_.record_failure("ann@example.com", "10.0.0.1", now_);
+  }
+  EXPECT_TRUE(throttle_.admit("ann@example.com", "10.0.0.1", now_))
+      << "guessing from home stops too";
+  EXPECT_FALSE(throttle_.admit("ann@example.com", "10.0.0.2", now_))
+      << "its failures are its own, not the shared counter's";
+  throttle_.record_success("ann@example.com", "10.0.0.3", now_);
+  EXPECT_FALSE(throttle_.admit("ann@example.com", "10.0.0.3", now_));
+  EXPECT_TRUE(throttle_.admit("ann@example.com", "10.0.0.1", now_))
+      << "a success elsewhere clears only its own address's counter";
+}
+
+TEST_F(LoginThrottleTest, ASuccessAtAFamiliarAddressLeavesTheSharedCounter) {
+  throttle_.record_success("ann@example.com", "10.0.0.1", now_);
+  for (int i = 0; i < 2; ++i) throttle_.record_failure("ann@example.com", "192.0.2.1", now_);
+  throttle_.record_success("ann@example.com", "10.0.0.1", now_);
+  throttle_.record_failure("ann@example.com", "192.0.2.2", now_);
+  EXPECT_TRUE(throttle_.admit("ann@example.com", "192.0.2.3", now_))
+      << "the owner's login gave whoever guesses from elsewhere no fresh round";
+}
+
+TEST_F(LoginThrottleTest, AnAddressStaysFamiliarForItsPeriodAndAFewPerAccount) {
+  LoginThrottle throttle{LoginLimits{.failures_per_email = 1,
+                                     .email_window = seconds(300),
+                                     .attempts_per_ip = 1000,
+                                     .ip_window = seconds(60),
+                                     .familiar_for = seconds(86'400),
+                                     .familiar_per_account = 2}};
+  throttle.record_success("ann@example.com", "10.0.0.1", now_);
+  now_ += seconds(10);
+  throttle.record_success("ann@example.com", "10.0.0.2", now_);  // t = 10 s
+  now_ += seconds(10);
+  throttle.record_success("ann@example.com", "10.0.0.3", now_);  // t = 20 s
+  throttle.record_failure("ann@example.com", "192.0.2.1", now_);
+  EXPECT_TRUE(throttle.locked_out("ann@example.com", "10.0.0.1", now_))
+      << "the least recent of more than two is forgotten";
+  EXPECT_FALSE(throttle.locked_out("ann@example.com", "10.0.0.2", now_));
+  now_ += seconds(86'400 - 5);  // t = 86,415 s: 10.0.0.2's day is over, 10.0.0.3's is not
+  throttle.record_failure("ann@example.com", "192.0.2.1", now_);
+  EXPECT_TRUE(throttle.locked_out("ann@example.com", "10.0.0.2", now_))
+      << "a day after its last success it is a stranger again";
+  EXPECT_FALSE(throttle.locked_out("ann@example.com", "10.0.0.3", now_));
+}
+
+TEST_F(LoginThrottleTest, ALiftClearsEveryCounterButForgetsNoAddress) {
+  throttle_.record_success("ann@example.com", "10.0.0.1", now_);
+  for (int i = 0; i < 3; ++i) {
+    throttle_.record_failure("ann@example.com", "10.0.0.1", now_);
+    throttle_.record_failure("ann@example.com", "192.0.2.1", now_);
+  }
+  throttle_.lift("ANN@example.com");
+  EXPECT_FALSE(throttle_.locked_out("ann@example.com", "10.0.0.1", now_));
+  EXPECT_FALSE(throttle_.locked_out("ann@example.com", "192.0.2.1", now_));
+  for (int i = 0; i < 3; ++i) throttle_.record_failure("ann@example.com", "192.0.2.1", now_);
+  EXPECT_FALSE(throttle_.locked_out("ann@example.com", "10.0.0.1", now_));
+}
+
+// Familiar addresses are kept for a month, so expired counters of an account that has one stay
+// until its familiarity ends too; then the account is dropped like any other.
+TEST_F(LoginThrottleTest, AccountsWithFamiliarAddressesAreDroppedOnceTheyExpire) {
+  for (std::size_t i = 0; i <= LoginThrottle::kPruneAbove; ++i) {
+    throttle_.record_success("user" + std::to_string(i) + "@example.com", "10.0.0.1", now_);
+  }
+  now_ += seconds(301);
+  throttle_.record_failure("late@example.com", "10.0.0.1", now_);
+  EXPECT_GT(throttle_.tracked(), LoginThrottle::kPruneAbove) << "still familiar";
+  now_ += std::chrono::days(30);
+  throttle_.record_failure("later@example.com", "10.0.0.1", now_);
+  EXPECT_EQ(throttle_.tracked(), 1u);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// Login against guessing: failed logins per email and attempts per address are limited (429
-// with Retry-After, before any password is hashed), and an unknown email costs the same
+// Login against guessing: failed logins per account (apart for each address it logged in
+// from) and attempts per address are limited (429 with Retry-After, before any password is
+// hashed), and an unknown email costs the same
 // argon2id verification as a wrong password, so the answer time does not tell which emails
 // exist.
 
@@ -38,6 +39,31 @@ TEST_F(LoginSecurity, AnEmailIsLockedAfterFiveFailuresEvenForTheRightPassword) {
   EXPECT_EQ(head(), head_before) << "a refused login records nothing";
   // Another email from the same address is not affected.
   EXPECT_EQ(attempt("nobody@orgd.test", "whatever").status, 401);
+}
+
+// Anyone who knows an email can send five wrong passwords for it. From addresses the account
+// has not logged in from, they lock out those addresses only: the owner still logs in from
+// where it logged in before (a familiar address), and guessing from new addresses stays locked.
+TEST_F(LoginSecurity, FailuresFromElsewhereDoNotLockOutTheAddressTheOwnerLogsInFrom) {
+  ASSERT_EQ(attempt(kAdminEmail, kAdminPassword).status, 201);  // from 127.0.0.1
+  auto from = [&](const std::string& address, const std::string& password) {
+    test::HttpClient client(app_->port());
+    client.set_source_address(address);
+    return client.request(
+        "POST", "/api/v1/sessions",
+        boost::json::serialize(boost::json::object{{"email", kAdminEmail}, {"password", password}}),
+        {{"Content-Type", "application/json"}});
+  };
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(from("127.0.0." + std::to_string(10 + i), "wrong").status, 401);
+  }
+  expect_too_many(from("127.0.0.20", kAdminPassword));
+  expect_too_many(from("127.0.0.10", kAdminPassword));
+  EXPECT_EQ(attempt(kAdminEmail, kAdminPassword).status, 201)
+      << "the SuperAdmin's own address is not locked out by strangers";
+  // The familiar address has a limit of its own.
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(attempt(kAdminEmail, "wrong").status, 401);
+  expect_too_many(attempt(kAdminEmail, kAdminPassword));
 }
 
 TEST_F(LoginSecurity, AnAddressIsLimitedInAttemptsOfAnyOutcome) {

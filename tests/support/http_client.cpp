@@ -71,6 +71,7 @@ struct HttpClient::Impl {
   std::optional<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
   std::string host;
+  std::string source;  // empty: the system picks
   std::uint16_t port{0};
   std::chrono::milliseconds timeout{};
   std::deque<bool> awaiting_head;  // per request sent and not yet received: was it HEAD?
@@ -81,6 +82,10 @@ struct HttpClient::Impl {
     disconnect();
     stream.emplace(ioc);
     const tcp::endpoint endpoint(net::ip::make_address(host), port);
+    if (!source.empty()) {
+      stream->socket().open(endpoint.protocol());
+      stream->socket().bind(tcp::endpoint(net::ip::make_address(source), 0));
+    }
     stream->expires_after(timeout);
     const auto ec = run(ioc, [&](auto handler) { stream->async_connect(endpoint, handler); });
     if (ec) {
@@ -111,6 +116,8 @@ HttpClient::HttpClient(std::uint16_t port, std::string host, std::chrono::millis
 }
 
 HttpClient::~HttpClient() { impl_->disconnect(); }
+
+void HttpClient::set_source_address(std::string address) { impl_->source = std::move(address); }
 
 namespace {
 ResponseObserver& response_observer() {

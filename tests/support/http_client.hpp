@@ -71,6 +71,9 @@ class HttpClient {
   [[nodiscard]] bool connected() const;
   // Connections opened so far: lets a test check that requests shared one connection.
   [[nodiscard]] int connections_opened() const;
+  // Connections opened from now on come from `address` (e.g. "127.0.0.2": all of 127/8 is
+  // this host), so a test can be several clients to the server's per-address rules.
+  void set_source_address(std::string address);
 
  private:
   struct Impl;
