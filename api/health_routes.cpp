@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "api/ids.hpp"
 #include "api/representations.hpp"
 #include "api/route_support.hpp"
 
@@ -28,6 +29,15 @@ void add_health_routes(Router& router, ApiContext& context, std::uint64_t ready_
                }
                body["status"] = ready ? "ready" : "not-ready";
                body["projections"] = std::move(projections);
+               // Reads are still served while the log cannot be written, so the answer stays
+               // 200: a balancer would otherwise take away the reads too (README, Observability).
+               boost::json::object log{{"writable", true}};
+               if (auto failure = context.store.write_failure()) {
+                 log["writable"] = false;
+                 log["since"] = format_iso8601(failure->since_ms);
+                 log["error"] = failure->reason;
+               }
+               body["eventLog"] = std::move(log);
                respond(json_response(ready ? 200 : 503, to_body(body)));
              });
 }

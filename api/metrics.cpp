@@ -183,6 +183,13 @@ std::vector<MetricFamily> Metrics::scrape() const {
     add_gauge(family, static_cast<double>(head));
     families.push_back(std::move(family));
   }
+  if (sources_.log_writable) {
+    auto family = gauge_family("orgd_eventstore_writable",
+                               "1 while the log is written, 0 from a round of appends that "
+                               "failed or was refused until one is written again");
+    add_gauge(family, sources_.log_writable() ? 1.0 : 0.0);
+    families.push_back(std::move(family));
+  }
   if (sources_.projections) {
     auto checkpoints = gauge_family("orgd_projection_checkpoint_position",
                                     "Last log position a projection applied");

@@ -42,6 +42,7 @@ struct ProjectionGauge {
 struct ScrapeSources {
   std::function<std::size_t()> open_connections;
   std::function<std::uint64_t()> head_position;
+  std::function<bool()> log_writable;
   std::function<std::vector<ProjectionGauge>()> projections;
   // A RocksDB integer property summed over column families ("rocksdb.live-sst-files-size"),
   // or nullopt when the database does not know it.

@@ -23,6 +23,7 @@ ScrapeSources scrape_sources(const eventstore::Store& store,
   ScrapeSources sources;
   sources.open_connections = std::move(open_connections);
   sources.head_position = [&store] { return store.head_position(); };
+  sources.log_writable = [&store] { return !store.write_failure(); };
   sources.projections = [&projections] {
     std::vector<ProjectionGauge> gauges;
     for (const auto& status : projections.status()) {

@@ -79,7 +79,22 @@ std::optional<std::string> AppendWriter::short_of_space(std::uint64_t round_byte
 }
 
 // Nothing of the round is written, and nothing of it was judged against writes that happened.
+void AppendWriter::note_round(bool ok, const std::string& why) {
+  std::lock_guard lock(failure_mutex_);
+  if (ok) {
+    failure_.reset();
+  } else {
+    failure_ = WriteFailure{why, failure_ ? failure_->since_ms : now_ms()};
+  }
+}
+
+std::optional<WriteFailure> AppendWriter::write_failure() const {
+  std::lock_guard lock(failure_mutex_);
+  return failure_;
+}
+
 void AppendWriter::refuse(std::vector<PendingAppend>& round, const std::string& why) {
+  note_round(false, why);
   if (on_batch_written_) on_batch_written_(BatchWritten{.ok = false, .failure = why});
   for (auto& pending : round) {
     complete(pending.done, std::unexpected(AppendError{.code = AppendErrorCode::storage_unavailable,
@@ -111,6 +126,7 @@ void AppendWriter::commit(std::vector<PendingAppend>& round) {
     status = db_.Write(write, &batch);
     const auto write_duration = std::chrono::steady_clock::now() - write_start;
     if (status.ok()) batches_written_.fetch_add(1, std::memory_order_relaxed);
+    note_round(status.ok(), status.ok() ? std::string() : status.ToString());
     if (on_batch_written_) {
       const auto committed = static_cast<std::size_t>(
           std::ranges::count_if(outcomes, [](const auto& outcome) { return outcome.has_value(); }));

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -50,6 +51,8 @@ class AppendWriter {
   [[nodiscard]] std::uint64_t batches_written() const {
     return batches_written_.load(std::memory_order_relaxed);
   }
+  // Set by a round that failed or was refused, cleared by one that wrote.
+  [[nodiscard]] std::optional<WriteFailure> write_failure() const;
 
  private:
   void run();
@@ -57,6 +60,7 @@ class AppendWriter {
   // Why a round of `round_bytes` may not be written: it would leave the disk under its floor.
   [[nodiscard]] std::optional<std::string> short_of_space(std::uint64_t round_bytes) const;
   void refuse(std::vector<PendingAppend>& round, const std::string& why);
+  void note_round(bool ok, const std::string& why);
 
   rocksdb::DB& db_;
   const ColumnFamilies& cfs_;
@@ -69,6 +73,8 @@ class AppendWriter {
   const OnDurable on_durable_;
   const std::function<void(const BatchWritten&)> on_batch_written_;
   std::atomic<std::uint64_t> batches_written_{0};
+  mutable std::mutex failure_mutex_;
+  std::optional<WriteFailure> failure_;  // guarded by failure_mutex_
   AppendQueue queue_;
   std::thread thread_;  // last: starts once everything above is initialised
 };

@@ -100,6 +100,10 @@ std::uint64_t Store::head_position() const { return impl_->head.position(); }
 
 Hash Store::head_hash() const { return impl_->head.tip().hash; }
 
+std::optional<WriteFailure> Store::write_failure() const {
+  return impl_->writer ? impl_->writer->write_failure() : std::nullopt;
+}
+
 std::uint64_t Store::batches_written() const {
   return impl_->writer ? impl_->writer->batches_written() : 0;
 }

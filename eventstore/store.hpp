@@ -132,6 +132,9 @@ class Store {
   // Synced WriteBatches written since open (one per group-committed round that wrote
   // anything); for metrics and tests. 0 when read-only.
   [[nodiscard]] std::uint64_t batches_written() const;
+  // Why the last round of appends could not be written (a disk under the free-space floor, a
+  // failed write), and since when; nullopt once a round writes again, and when read-only.
+  [[nodiscard]] std::optional<WriteFailure> write_failure() const;
 
   // Delivers every envelope with position >= from_position on a dedicated thread: first
   // what is on disk, then live as batches commit; in order, without gaps or repeats.

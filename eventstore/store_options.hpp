@@ -15,6 +15,12 @@ class Env;
 
 namespace orgd::eventstore {
 
+// Why the log cannot be written now, and since when (Store::write_failure).
+struct WriteFailure {
+  std::string reason;
+  std::int64_t since_ms{0};  // Unix milliseconds of the first failed round of this run
+};
+
 // What one group-commit round wrote, for metrics (see StoreOptions::on_batch_written).
 struct BatchWritten {
   // Append requests of the round that committed (their events or claims are in the batch).

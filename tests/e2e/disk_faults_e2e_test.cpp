@@ -10,6 +10,7 @@
 
 #include "tests/e2e/orgd_fixture.hpp"
 #include "tests/support/disk_faults.hpp"
+#include "tests/support/metrics_text.hpp"
 
 namespace orgd::e2e {
 namespace {
@@ -51,6 +52,15 @@ class DiskFaults : public OrgdTest {
     return r;
   }
 
+  // What /readyz and /metrics say of the log: its `eventLog` object, and the writable gauge.
+  std::pair<boost::json::object, double> log_health() {
+    auto ready = client_->request("GET", "/readyz");
+    EXPECT_EQ(ready.status, 200) << "reads are served: " << ready.body;
+    auto metrics = client_->request("GET", "/metrics");
+    return {json(ready).at("eventLog").as_object(),
+            test::parse_metrics(metrics.body).at("orgd_eventstore_writable")};
+  }
+
   std::uint64_t total_organizations() {
     auto r = call("GET", "/api/v1/organizations?pageSize=1");
     EXPECT_EQ(r.status, 200) << r.body;
@@ -73,12 +83,23 @@ TEST_F(DiskFaults, AFullDiskAnswers503KeepsServingReadsAndResumesWithoutRestart)
                                       {{"Content-Type", "application/json"}}));
   EXPECT_EQ(head(), head_before);
   expect_reads_served();
+  {
+    const auto [log, writable] = log_health();
+    EXPECT_FALSE(log.at("writable").as_bool()) << log;
+    EXPECT_FALSE(log.at("error").as_string().empty()) << log;
+    EXPECT_TRUE(log.at("since").as_string().ends_with("Z")) << log;
+    EXPECT_EQ(writable, 0.0);
+  }
 
   faults_.heal();
   auto created = create_when_accepted("After the fault");
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(call("GET", "/api/v1/organizations/" + str(json(created), "id")).status, 200);
-  EXPECT_EQ(client_->request("GET", "/readyz").status, 200);
+  {
+    const auto [log, writable] = log_health();
+    EXPECT_EQ(log, (boost::json::object{{"writable", true}}));
+    EXPECT_EQ(writable, 1.0);
+  }
   auto search = call("GET", "/api/v1/organizations?q=Refused");
   EXPECT_EQ(json(search).at("pageInfo").at("totalElements").as_int64(), 0) << search.body;
 }

@@ -42,9 +42,15 @@ class DiskFaultTest : public ::testing::Test {
     const auto head_before = store_->head_position();
     const auto hash_before = store_->head_hash();
 
+    EXPECT_FALSE(store_->write_failure().has_value());
     faults_.fail(fault);
-    for (int i = 0; i < 5; ++i) expect_refused("b-" + std::to_string(i));
+    expect_refused("b-0");
+    const auto first = store_->write_failure();
+    ASSERT_TRUE(first.has_value()) << "a failed round is a failing log";
+    EXPECT_FALSE(first->reason.empty());
+    for (int i = 1; i < 5; ++i) expect_refused("b-" + std::to_string(i));
     EXPECT_FALSE(store_->append(claim("names", "refused", "b")).has_value());
+    EXPECT_EQ(store_->write_failure()->since_ms, first->since_ms) << "since its first failure";
     EXPECT_GT(faults_.refused(), 0u);
     EXPECT_EQ(store_->head_position(), head_before);
     EXPECT_EQ(store_->head_hash(), hash_before);
@@ -117,11 +123,16 @@ TEST_F(DiskFaultTest, UnderTheFloorOfFreeSpaceAppendsAreRefusedBeforeRocksDbWrit
   EXPECT_FALSE(store_->append(claim("names", "refused", "b")).has_value());
   EXPECT_EQ(faults_.refused(), 0u);
   EXPECT_EQ(store_->head_position(), 1u);
+  const auto failure = store_->write_failure();
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_NE(failure->reason.find("under the 1 MiB kept free"), std::string::npos);
+  EXPECT_GT(failure->since_ms, 0);
 
   faults_.heal();
   auto resumed = store_->append(append_to("b", ExpectedVersion::no_stream()));
   ASSERT_TRUE(resumed.has_value()) << resumed.error().message;
   EXPECT_EQ(resumed->last_position, 2u);
+  EXPECT_FALSE(store_->write_failure().has_value()) << "written again";
 
   // The real disk's free space, under a floor no disk reaches.
   store_.reset();
