@@ -1,5 +1,7 @@
 #include "projections/customers_projection.hpp"
 
+#include <algorithm>
+
 #include "domain/field_rules.hpp"
 #include "projections/counted_index.hpp"
 #include "projections/customer_row.hpp"
@@ -127,41 +129,86 @@ Result on(ReadModelBatch&, const eventstore::Envelope&, const Other&) {
   return {};
 }
 
-// Sessions: 't' token-hash -> SessionRow, and 'c' customer '\0' token-hash so every session of
-// a customer can be found and revoked.
+// Sessions (customers_projection.hpp): 't' token-hash -> SessionRow, 'c' customer '\0'
+// token-hash so every session of a customer can be found and revoked, and 'x' expiry
+// token-hash so expired ones can be dropped.
 std::string customer_session_prefix(std::string_view customer_id) {
   return "c" + std::string(customer_id) + '\0';
 }
 
+constexpr std::string_view kExpiryPrefix = "x";
+
+// The expiry keys of sessions that expire before `ms` sort before this.
+std::string expiring_at(std::int64_t ms) {
+  return std::string(kExpiryPrefix) +
+         encode_u64(static_cast<std::uint64_t>(std::max<std::int64_t>(ms, 0)));
+}
+
+std::string expiry_key(std::int64_t expires_at_ms, std::string_view token_hash) {
+  return expiring_at(expires_at_ms) + std::string(token_hash);
+}
+
+// Every key of one session; the row is read for its customer and expiry.
+Result forget_session(ReadModelBatch& batch, std::string_view token_hash) {
+  auto bytes = batch.get(session_key(token_hash));
+  if (!bytes) return std::unexpected(bytes.error());
+  if (!*bytes) return {};  // ended already: a logout decided before an expiry swept it
+  const auto row = decode_with_cereal<SessionRow>(**bytes);
+  if (!row) return std::unexpected(row.error());
+  batch.erase(session_key(token_hash));
+  batch.erase(customer_session_prefix(row->customer_id) + std::string(token_hash));
+  batch.erase(expiry_key(row->expires_at_ms, token_hash));
+  return {};
+}
+
+// Each login drops up to this many sessions that had expired by its time, oldest first: more
+// than one, so they go faster than they come. Judged by the event's time, not the clock, so a
+// replay drops the same ones (orgctl verify compares read models with a replay's).
+constexpr int kExpiredDroppedPerLogin = 4;
+
+Result drop_expired(ReadModelBatch& batch, std::int64_t now_ms) {
+  std::vector<std::string> expired;
+  const std::string before = expiring_at(now_ms);
+  auto scanned = batch.scan_prefix(kExpiryPrefix, [&](std::string_view key, std::string_view) {
+    if (key >= before) return false;
+    expired.emplace_back(key.substr(kExpiryPrefix.size() + 8));
+    return expired.size() < kExpiredDroppedPerLogin;
+  });
+  if (!scanned) return scanned;
+  for (const auto& token_hash : expired) {
+    if (auto r = forget_session(batch, token_hash); !r) return r;
+  }
+  return {};
+}
+
 Result revoke_all(ReadModelBatch& batch, std::string_view customer_id) {
-  std::vector<std::string> keys;
+  std::vector<std::string> token_hashes;
   const std::string prefix = customer_session_prefix(customer_id);
   auto scanned = batch.scan_prefix(prefix, [&](std::string_view key, std::string_view) {
-    keys.emplace_back(key);
+    token_hashes.emplace_back(key.substr(prefix.size()));
     return true;
   });
   if (!scanned) return scanned;
-  for (const auto& key : keys) {
-    batch.erase(session_key(std::string_view(key).substr(prefix.size())));
-    batch.erase(key);
+  for (const auto& token_hash : token_hashes) {
+    if (auto r = forget_session(batch, token_hash); !r) return r;
   }
   return {};
 }
 
 Result on_session(ReadModelBatch& batch, const eventstore::Envelope& envelope,
                   const domain::SessionStarted& e) {
+  if (auto r = drop_expired(batch, envelope.timestamp_ms); !r) return r;
   const std::string customer = id_after(envelope.stream_id, "sessions-");
   batch.put(session_key(e.token_hash),
             encode_with_cereal(SessionRow{customer, e.session_id, e.expires_at_ms}));
   batch.put(customer_session_prefix(customer) + e.token_hash, "");
+  batch.put(expiry_key(e.expires_at_ms, e.token_hash), "");
   return {};
 }
 
-Result on_session(ReadModelBatch& batch, const eventstore::Envelope& envelope,
+Result on_session(ReadModelBatch& batch, const eventstore::Envelope&,
                   const domain::SessionEnded& e) {
-  batch.erase(session_key(e.token_hash));
-  batch.erase(customer_session_prefix(id_after(envelope.stream_id, "sessions-")) + e.token_hash);
-  return {};
+  return forget_session(batch, e.token_hash);
 }
 
 Result on_session(ReadModelBatch& batch, const eventstore::Envelope& envelope,

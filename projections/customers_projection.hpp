@@ -9,6 +9,8 @@
 // Session read model ("sessions" column family):
 //   't' token hash               -> SessionRow  (bearer token check; removed at logout)
 //   'c' customer '\0' token hash -> ""          (revoke all on password change or delete)
+//   'x' be64(expiry) token hash  -> ""          (each login drops a few sessions expired by
+//                                                its event's time, the oldest first)
 
 #include "projections/projection.hpp"
 

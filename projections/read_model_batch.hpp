@@ -149,7 +149,9 @@ inline constexpr std::string_view kReadModelLayoutKey =
 // 8: a customer's contract acceptances leave the contracts read model when it changes
 //    organization (directory_projections.cpp).
 // 9: a resource is indexed as owned by its owner in its organization (resources_projection.hpp).
-inline constexpr std::uint64_t kReadModelLayout = 9;
+// 10: sessions are indexed by expiry, and each login drops a few expired ones
+//     (customers_projection.hpp).
+inline constexpr std::uint64_t kReadModelLayout = 10;
 // Stamped instead while a replay writes counted indexes without their trees
 // (uncounted_indexes.hpp): a read model left so by a replay that did not finish is another layout,
 // emptied and rebuilt.
