@@ -18,7 +18,9 @@ int main(int argc, char** argv) {
   }
   CLI::App app{"orgctl: history, time travel, verification, rebuild, backup of an orgd data "
                "directory"};
-  app.require_subcommand(1);
+  // At most one here, and "none" checked after parsing: CLI11 checks a required subcommand
+  // before unexpected words, so `orgctl bogus` was told that a subcommand is required.
+  app.require_subcommand(0, 1);
   app.add_option("--data-dir", globals.data_dir, "the data directory (default ./data, or "
                                                  "$ORGD_DATA_DIR)");
   app.add_flag("--json", globals.json, "machine-readable output");
@@ -31,6 +33,11 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {  // a bug, not an expected failure: say so and fail
     std::cerr << "orgctl: unexpected error: " << e.what() << '\n';
     return kExitFailed;
+  }
+  if (app.get_subcommands().empty()) {
+    std::cerr << "orgctl: a subcommand is required (history, as-of, export, verify, stats, "
+                 "rebuild, compact, backup, restore, seed); see orgctl --help\n";
+    return kExitUsage;
   }
   return globals.exit_code;
 }

@@ -82,8 +82,13 @@ TEST_F(OrgctlTest, EverySubcommandHasHelp) {
     EXPECT_EQ(r.code, 0) << sub << ": " << r.output;
     EXPECT_NE(r.output.find("Usage:"), std::string::npos) << sub;
   }
-  EXPECT_EQ(orgctl("").code, 2);
-  EXPECT_EQ(orgctl("frobnicate").code, 2);
+  auto none = orgctl("");
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.output.find("a subcommand is required"), std::string::npos) << none.output;
+  auto unknown = orgctl("frobnicate");
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.output.find("frobnicate"), std::string::npos)
+      << "the word it does not know is named: " << unknown.output;
   EXPECT_EQ(orgctl("history").code, 2);  // the target is required
 }
 
