@@ -3,6 +3,7 @@
 #include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include "api/background_log.hpp"
 #include "api/billing_routes.hpp"
 #include "api/contract_routes.hpp"
 #include "api/customer_routes.hpp"
@@ -147,18 +148,11 @@ std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
   store_options.extra_column_families.emplace_back(kIdempotencyColumnFamily);
   store_options.env = options.storage_env;
   store_options.min_free_disk_bytes = options.min_free_disk_bytes;
-  // Called on the writer thread alone. A failing disk is logged once when writes start
-  // failing and once when they succeed again, however many rounds fail in between.
-  store_options.on_batch_written = [metrics = parts->metrics.get(), failing = false](
+  // Called on the writer thread alone.
+  store_options.on_batch_written = [metrics = parts->metrics.get(), log = WriteRoundLog()](
                                        const eventstore::BatchWritten& batch) mutable {
     metrics->observe_batch(batch);
-    if (!batch.ok && !failing) {
-      spdlog::error("the event log cannot be written; commands answer 503 storage-unavailable: {}",
-                    batch.failure);
-    } else if (batch.ok && failing) {
-      spdlog::warn("the event log is written again");
-    }
-    failing = !batch.ok;
+    log(batch);
   };
   auto store = eventstore::Store::open(store_options);
   if (!store) {
@@ -167,7 +161,8 @@ std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
   }
   parts->store = std::move(*store);
   const std::uint64_t head_at_start = parts->store->head_position();
-  auto runner = projections::ProjectionRunner::start(*parts->store, projections::make_projections());
+  auto runner = projections::ProjectionRunner::start(*parts->store, projections::make_projections(),
+                                                     {.on_applied = log_applied_batch});
   if (!runner) return std::unexpected(failed_start("cannot start projections: " + runner.error()));
   parts->projections = std::move(*runner);
   if (const auto& emptied = parts->projections->read_models().emptied_at_open(); !emptied.empty()) {
@@ -197,8 +192,8 @@ std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
   add_contract_routes(*parts->router, *parts->context);
   add_group_routes(*parts->router, *parts->context);
   add_billing_routes(*parts->router, *parts->context);
-  parts->rebuilds = std::make_unique<projections::OnlineRebuilds>(*parts->store,
-                                                                  *parts->projections);
+  parts->rebuilds = std::make_unique<projections::OnlineRebuilds>(
+      *parts->store, *parts->projections, rebuild_log());
   add_history_routes(*parts->router, *parts->context);
   add_projection_routes(*parts->router, *parts->context, *parts->rebuilds);
   if (auto observed = observe(*parts, options); !observed) return std::unexpected(observed.error());

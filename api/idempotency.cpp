@@ -250,7 +250,11 @@ class RecordingSink : public Responder::Sink {
                             attempt->request.trace_id);
             }
             // Expired records go as new ones come (a failed sweep is tried again next time).
-            (void)shared.records.sweep(shared.expired_at(record.created_ms), kSweptPerSave);
+            const auto swept =
+                shared.records.sweep(shared.expired_at(record.created_ms), kSweptPerSave);
+            if (swept && *swept > 0) {
+              spdlog::debug("idempotency records: {} expired deleted by a sweep", *swept);
+            }
             attempt->hold.release();
             (*next)(std::move(response));
           });

@@ -1,5 +1,7 @@
 #include "api/login_throttle.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cctype>
 #include <utility>
@@ -62,8 +64,11 @@ void LoginThrottle::prune_when_due(Map& map, Pruning& pruning, std::chrono::seco
   // 65,536 addresses were live within a window took an I/O thread from 0.7 to 12 ms per
   // request (a review's flood of logins from distinct addresses).
   if (map.size() > pruning.above || (map.size() > kPruneAbove && now - pruning.last >= length)) {
+    const std::size_t held = map.size();
     std::erase_if(map, [&](const auto& entry) { return expired(entry.second); });
     ++scans_;
+    spdlog::debug("login throttle: scanned {} counters, dropped {} expired", held,
+                  held - map.size());
     pruning = {std::max(kPruneAbove, 2 * map.size()), now};
   }
 }

@@ -132,6 +132,7 @@ void AppendWriter::commit(std::vector<PendingAppend>& round) {
           std::ranges::count_if(outcomes, [](const auto& outcome) { return outcome.has_value(); }));
       on_batch_written_(BatchWritten{.requests = committed,
                                      .events = tip.position - start.position,
+                                     .bytes = batch.GetDataSize(),
                                      .write_duration = write_duration,
                                      .ok = status.ok(),
                                      .failure = status.ok() ? "" : status.ToString()});

@@ -21,12 +21,14 @@ struct WriteFailure {
   std::int64_t since_ms{0};  // Unix milliseconds of the first failed round of this run
 };
 
-// What one group-commit round wrote, for metrics (see StoreOptions::on_batch_written).
+// What one group-commit round wrote, for metrics and logs (see StoreOptions::on_batch_written).
 struct BatchWritten {
   // Append requests of the round that committed (their events or claims are in the batch).
   std::size_t requests{0};
   // Envelopes the batch appended to the log.
   std::uint64_t events{0};
+  // Size of the WriteBatch written (events, claims, the head record), bytes.
+  std::uint64_t bytes{0};
   // Time spent in rocksdb::DB::Write, which includes the WAL fsync when `sync` is on.
   std::chrono::nanoseconds write_duration{0};
   // False when the write failed or was not tried for want of free space (every request of

@@ -159,6 +159,10 @@ void OnlineRebuilds::run(std::vector<std::string> names) {
   // it moved by the thread's start (a millisecond or so, seen by a review), and for `all` by
   // the projections rebuilt before.
   for (const auto& name : names) {
+    const auto began = std::chrono::steady_clock::now();
+    if (observer_.started) {
+      if (auto s = status(name)) observer_.started(*s);
+    }
     auto result = rebuild_online(store_, runner_, name, [&](std::uint64_t done, std::uint64_t total) {
       update(name, [&](RebuildStatus& s) {
         s.done = done;
@@ -177,6 +181,12 @@ void OnlineRebuilds::run(std::vector<std::string> names) {
         s.error = result.error();
       }
     });
+    if (observer_.finished) {
+      if (auto s = status(name)) {
+        observer_.finished(*s, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now() - began));
+      }
+    }
   }
   std::lock_guard lock(mutex_);
   running_ = false;

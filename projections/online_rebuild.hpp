@@ -12,6 +12,7 @@
 // Thread-safety: every member from any thread. Destroy before the ProjectionRunner.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <functional>
@@ -51,12 +52,23 @@ struct RebuildStatus {
 
 enum class RebuildStartError : std::uint8_t { unknown_projection, already_running };
 
+// Told as each projection's rebuild begins and ends, on the rebuild's thread (this layer does
+// not log; orgd's api layer logs them). Each must be cheap and must not throw.
+struct RebuildObserver {
+  // A projection's rebuild begins: `status.total` is the head it replays to. Default: none.
+  std::function<void(const RebuildStatus& status)> started;
+  // It ended: done (`status.done` events replayed), failed or cancelled (`status.error`).
+  // `took` is its own run; `status.started_ms` is when the rebuild was asked for, before the
+  // projections of "all" rebuilt ahead of it. Default: none.
+  std::function<void(const RebuildStatus& status, std::chrono::milliseconds took)> finished;
+};
+
 // Runs online rebuilds on a background thread, one at a time, and remembers the last status
 // of each projection's rebuild for GET /projections.
 class OnlineRebuilds {
  public:
-  OnlineRebuilds(eventstore::Store& store, ProjectionRunner& runner)
-      : store_(store), runner_(runner) {}
+  OnlineRebuilds(eventstore::Store& store, ProjectionRunner& runner, RebuildObserver observer = {})
+      : store_(store), runner_(runner), observer_(std::move(observer)) {}
   // Cancels a running rebuild and waits for it.
   ~OnlineRebuilds();
   OnlineRebuilds(const OnlineRebuilds&) = delete;
@@ -77,6 +89,7 @@ class OnlineRebuilds {
 
   eventstore::Store& store_;
   ProjectionRunner& runner_;
+  const RebuildObserver observer_;
   mutable std::mutex mutex_;
   std::map<std::string, RebuildStatus, std::less<>> statuses_;  // guarded by mutex_
   bool running_{false};                                         // guarded by mutex_

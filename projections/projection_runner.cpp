@@ -100,6 +100,7 @@ struct ProjectionRunner::State {
   std::vector<ProjectionStatus> published;  // guarded by mutex
   std::multimap<std::uint64_t, std::function<void(bool)>> waiters;  // guarded by mutex
   WaiterNotifier notifier;  // stopped by ~ProjectionRunner, before the read models close
+  std::function<void(const AppliedBatch&)> on_applied;  // set before the subscription starts
 
   void publish() {
     std::vector<std::function<void(bool)>> ready;
@@ -123,6 +124,7 @@ struct ProjectionRunner::State {
   }
 
   bool on_envelopes(std::span<const eventstore::Envelope> envelopes) {
+    const auto delivered = std::chrono::steady_clock::now();
     std::vector<std::optional<domain::Event>> events(envelopes.size());
     std::vector<std::string> errors(envelopes.size());
     for (std::size_t i = 0; i < envelopes.size(); ++i) {
@@ -133,10 +135,18 @@ struct ProjectionRunner::State {
         errors[i] = e.error();
       }
     }
-    // publish() reads the slots, which a rebuild's swap may change once apply_mutex is free.
-    std::lock_guard apply_lock(apply_mutex);
-    const bool any_running = apply_until_written(envelopes, events, errors);
-    publish();
+    bool any_running = false;
+    {
+      // publish() reads the slots, which a rebuild's swap may change once apply_mutex is free.
+      std::lock_guard apply_lock(apply_mutex);
+      any_running = apply_until_written(envelopes, events, errors);
+      publish();
+    }
+    if (on_applied && !envelopes.empty()) {
+      on_applied({.first = envelopes.front().position,
+                  .last = envelopes.back().position,
+                  .duration = std::chrono::steady_clock::now() - delivered});
+    }
     return any_running;
   }
 
@@ -244,9 +254,11 @@ std::expected<std::uint64_t, std::string> read_checkpoint(eventstore::Store& sto
 }
 
 std::expected<std::unique_ptr<ProjectionRunner>, std::string> ProjectionRunner::start(
-    eventstore::Store& store, std::vector<std::unique_ptr<Projection>> projections) {
+    eventstore::Store& store, std::vector<std::unique_ptr<Projection>> projections,
+    ProjectionRunnerOptions options) {
   auto state = std::make_shared<State>();
   state->store = &store;
+  state->on_applied = std::move(options.on_applied);
   std::vector<std::string> column_families;
   for (const auto& p : projections) column_families.emplace_back(p->column_family());
   auto handles = ReadModelHandles::open(store, column_families, /*drop_orphans=*/true);

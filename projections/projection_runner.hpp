@@ -8,6 +8,7 @@
 // the order their positions were applied (or inline in when_applied, when the position is
 // already applied); they must not block, since the waiters after them wait.
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <functional>
@@ -31,12 +32,28 @@ struct ProjectionStatus {
   std::string stalled;          // why its last write failed while it retries; empty when fine
 };
 
+// One batch of the log the projections applied (for orgd's debug log: this layer does not log).
+struct AppliedBatch {
+  std::uint64_t first{0};  // its first and last positions
+  std::uint64_t last{0};
+  // From its delivery to its publication: decoding, applying, the read models' one write and
+  // the retries of a write the disk refused.
+  std::chrono::nanoseconds duration{0};
+};
+
+struct ProjectionRunnerOptions {
+  // Called on the projection thread after each batch is applied and published. Must be cheap,
+  // must not block and must not throw. Default: none.
+  std::function<void(const AppliedBatch&)> on_applied;
+};
+
 class ProjectionRunner {
  public:
   // Reads each projection's checkpoint and subscribes from the lowest. The projections'
   // column families must be among the store's extra column families.
   [[nodiscard]] static std::expected<std::unique_ptr<ProjectionRunner>, std::string> start(
-      eventstore::Store& store, std::vector<std::unique_ptr<Projection>> projections);
+      eventstore::Store& store, std::vector<std::unique_ptr<Projection>> projections,
+      ProjectionRunnerOptions options = {});
   ~ProjectionRunner();
 
   // Calls done(true) once every projection has applied `position`; done(false) if a projection

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
 #include <string>
 
 #include "orgd_fixture.hpp"
@@ -74,6 +77,35 @@ TEST(CommandLine, ASuperAdminThatCannotBeCreatedIsBadUsageAndAnUnopenableStoreAF
       "echo > " + (dir.path() / "file").string() + " && " + orgd + (dir.path() / "file").string(),
       60);
   EXPECT_EQ(not_a_directory.exit_code, 1) << not_a_directory.output;
+}
+
+// In text logs a record is one line whatever its message holds: a data directory named with a
+// newline wrote a second line of its own making (the twenty-ninth session's review), and
+// orgd's own lines did not name their logger as the access log's do.
+TEST(CommandLine, TextLogsNameTheLoggerAndEscapeANewlineInADataDirectorysName) {
+  TempDir dir;
+  const auto data = dir.path() / "data\n2024-05-01T12:00:00.000Z info orgd serving";
+  std::ofstream(data) << "a file, not a directory: orgd cannot open it\n";
+  const auto log = dir.path() / "stderr.log";
+  OrgdProcess orgd(kOrgd,
+                   {"--listen", "127.0.0.1:0", "--data-dir", data.string(), "--log-format", "text"},
+                   {}, log);
+  EXPECT_EQ(orgd.wait_for_port(), 0);
+  EXPECT_EQ(orgd.stop(), 1);
+  const std::string text = read_text(log);
+  const std::regex form(
+      R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (trace|debug|info|warn|error|critical) orgd .+)");
+  std::istringstream lines(text);
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count) {
+    EXPECT_TRUE(std::regex_match(line, form)) << line;
+    EXPECT_FALSE(line.starts_with("2024-05-01T12:00:00.000Z")) << "a forged line: " << text;
+  }
+  EXPECT_GE(count, 2) << text;  // the open file limit, and the failure
+  EXPECT_NE(text.find(" critical orgd orgd failed to start: cannot open " + dir.path().string() +
+                      "/data\\n2024-05-01T12:00:00.000Z info orgd serving"),
+            std::string::npos)
+      << text;
 }
 
 TEST(CommandLine, ListensOnLocalhostByName) {

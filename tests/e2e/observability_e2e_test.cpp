@@ -1,18 +1,23 @@
 // Metrics, traces and logs of the real server: exact metric deltas after a scripted sequence,
 // promtool's verdict on the output, W3C traceparent, readiness with a stopped projection, and
 // the logs of a whole run of the orgd binary (JSON lines, one access line per request, no
-// password, token or email anywhere).
+// password, token or email anywhere; text lines naming their logger; online rebuilds and the
+// debug level's lines).
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
-#include "tests/support/metrics_text.hpp"
+#include "api/log_setup.hpp"
 #include "tests/e2e/orgd_fixture.hpp"
 #include "tests/e2e/subprocess.hpp"
+#include "tests/support/metrics_text.hpp"
 
 namespace orgd::e2e {
 namespace {
@@ -227,6 +232,69 @@ TEST_F(Observability, AStoppedProjectionShowsInReadyzAndMetrics) {
   EXPECT_GE(stopped, 1) << last_scrape_;
 }
 
+// Polls until the rebuild of `name` is no longer running (the test's timeout bounds it).
+boost::json::object await_rebuild(test::HttpClient& client, const test::Headers& headers,
+                                  const std::string& name) {
+  for (;;) {
+    auto r = client.request("GET", "/api/v1/projections/" + name, {}, headers);
+    auto status = boost::json::parse(r.body).as_object();
+    const auto& rebuild = status.at("rebuild");
+    if (!rebuild.is_null() && rebuild.at("state").as_string() != "running") return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+// The JSON lines of `text` whose msg starts with `prefix`.
+std::vector<boost::json::object> lines_starting(const std::string& text, std::string_view prefix) {
+  std::vector<boost::json::object> found;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    boost::system::error_code ec;
+    auto parsed = boost::json::parse(line, ec);
+    if (ec || !parsed.is_object() || !parsed.as_object().contains("msg")) continue;
+    if (parsed.at("msg").as_string().starts_with(prefix)) found.push_back(parsed.as_object());
+  }
+  return found;
+}
+
+// A rebuild that fails says why, at error: here one of a projection stopped on an event it
+// cannot apply (those are rebuilt offline).
+TEST_F(Observability, AFailedOnlineRebuildIsLoggedAsAnError) {
+  std::ostringstream out;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out);
+  sink->set_formatter(api::json_log_formatter());
+  const auto previous = spdlog::default_logger();
+  // Before the server's threads start, which log through it.
+  client_.reset();
+  app_.reset();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("orgd", sink));
+  start();
+  const std::string token = login();
+  eventstore::AppendRequest poison;
+  poison.actor = "system";
+  poison.correlation_id = "test";
+  poison.streams.push_back(
+      {"poison-1", eventstore::ExpectedVersion::any(), {{"NoSuchEventType", 1, "not cereal"}}});
+  ASSERT_TRUE(app_->store().append(std::move(poison)));
+  auto started =
+      client_->request("POST", "/api/v1/projections/organizations/rebuild", {}, auth(token));
+  ASSERT_EQ(started.status, 202) << started.body;
+  const auto status = await_rebuild(*client_, auth(token), "organizations");
+  EXPECT_EQ(status.at("rebuild").at("state").as_string(), "failed") << status;
+  client_.reset();
+  app_.reset();  // joins the rebuild's thread, which logs after its status changed
+  spdlog::set_default_logger(previous);
+
+  const std::string text = out.str();
+  const auto failed = lines_starting(text, "online rebuild of organizations failed after ");
+  ASSERT_EQ(failed.size(), 1u) << text;
+  EXPECT_EQ(failed[0].at("level"), "error");
+  const std::string why(status.at("rebuild").at("error").as_string());
+  EXPECT_FALSE(why.empty());
+  EXPECT_TRUE(failed[0].at("msg").as_string().ends_with(": " + why)) << failed[0];
+  EXPECT_EQ(lines_starting(text, "online rebuild of organizations started: ").size(), 1u) << text;
+}
+
 // ---- the orgd binary's logs ---------------------------------------------------------------
 
 struct BinaryRun {
@@ -306,6 +374,9 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+// What --log-level takes (but off), and so what the lines may say.
+const std::set<std::string> kLevelNames = {"trace", "debug", "info", "warn", "error", "critical"};
+
 class OrgdBinaryLogs : public ::testing::Test {
  protected:
   TempDir dir_;
@@ -326,6 +397,7 @@ TEST_F(OrgdBinaryLogs, AJsonRunLogsEveryRequestAsOneObjectPerLineWithoutSecrets)
     const auto& object = parsed.as_object();
     EXPECT_TRUE(object.contains("time") && object.contains("level") && object.contains("msg"))
         << line;
+    EXPECT_TRUE(kLevelNames.contains(std::string(object.at("level").as_string()))) << line;
     if (object.contains("logger") && object.at("logger") == "access") {
       ++access_lines;
       for (const auto* field : {"method", "route", "status", "duration_ms", "trace_id"}) {
@@ -338,6 +410,11 @@ TEST_F(OrgdBinaryLogs, AJsonRunLogsEveryRequestAsOneObjectPerLineWithoutSecrets)
   }
   EXPECT_EQ(access_lines, run.requests);
   EXPECT_TRUE(traced) << "the traceparent's trace id is in the access log";
+  for (const auto& write : lines_starting(run.stderr_text, "event log write: ")) {
+    EXPECT_EQ(write.at("level"), "debug") << write;
+    EXPECT_EQ(write.at("logger"), "orgd") << write;
+  }
+  EXPECT_FALSE(lines_starting(run.stderr_text, "event log write: ").empty()) << run.stderr_text;
   EXPECT_TRUE(routes.contains("/api/v1/customers/{id}"));
   EXPECT_TRUE(routes.contains("/api/v1/signup"));
   for (const auto& secret : run.secrets) {
@@ -349,18 +426,104 @@ TEST_F(OrgdBinaryLogs, ATextRunLogsOneLinePerRequestWithoutSecrets) {
   const BinaryRun run = run_orgd_binary(dir_.path(), "text");
   ASSERT_FALSE(run.stderr_text.empty());
   int access_lines = 0;
+  int debug_lines = 0;
+  const std::regex form(
+      R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (trace|debug|info|warn|error|critical) (orgd|access) .+)");
   for (const auto& line : lines_of(run.stderr_text)) {
-    if (line.empty()) continue;
-    EXPECT_NE(line.front(), '{') << line;
-    if (line.find(" access ") != std::string::npos) {
+    std::smatch parts;
+    ASSERT_TRUE(std::regex_match(line, parts, form)) << line;
+    if (parts[2] == "access") {
       ++access_lines;
       EXPECT_NE(line.find("trace_id="), std::string::npos) << line;
     }
+    if (parts[1] == "debug") ++debug_lines;
   }
   EXPECT_EQ(access_lines, run.requests);
+  EXPECT_GT(debug_lines, 0) << run.stderr_text;
   for (const auto& secret : run.secrets) {
     EXPECT_EQ(run.stderr_text.find(secret), std::string::npos) << "logged: " << secret;
   }
+}
+
+// An online rebuild says when it starts and how it ended (it logged nothing); --log-level
+// debug adds the event log's writes and the projections' batches, and info leaves them out.
+TEST_F(OrgdBinaryLogs, AnOnlineRebuildIsLoggedAndDebugAddsTheWritesAndTheBatches) {
+  const std::string data = (dir_.path() / "data").string();
+  const auto debug_log = dir_.path() / "debug.log";
+  const std::map<std::string, std::string> admin = {{"ORGD_ADMIN_EMAIL", kAdminEmail},
+                                                    {"ORGD_ADMIN_PASSWORD", kAdminPassword}};
+  const auto sign_in = [](test::HttpClient& client) {
+    const auto r = client.request(
+        "POST", "/api/v1/sessions",
+        R"({"email":")" + std::string(kAdminEmail) + R"(","password":")" + kAdminPassword + R"("})",
+        {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return test::Headers{{"Authorization", "Bearer " + str(json(r), "securityToken")},
+                         {"Content-Type", "application/json"}};
+  };
+  std::uint64_t replayed = 0;
+  {
+    OrgdProcess orgd(ORGD_BINARY,
+                     {"--listen", "127.0.0.1:0", "--data-dir", data, "--log-level", "debug"}, admin,
+                     debug_log);
+    const std::uint16_t port = orgd.wait_for_port();
+    ASSERT_NE(port, 0) << read_text(debug_log);
+    test::HttpClient client(port);
+    const auto as_admin = sign_in(client);
+    EXPECT_EQ(
+        client.request("POST", "/api/v1/organizations", R"({"name":"Logged"})", as_admin).status,
+        201);
+    const auto asked =
+        client.request("POST", "/api/v1/projections/organizations/rebuild", {}, as_admin);
+    ASSERT_EQ(asked.status, 202) << asked.body;
+    const auto status = await_rebuild(client, as_admin, "organizations");
+    ASSERT_EQ(status.at("rebuild").at("state").as_string(), "done") << status;
+    replayed = status.at("rebuild").at("done").to_number<std::uint64_t>();
+    EXPECT_EQ(orgd.stop(), 0);
+  }
+  const std::string text = read_text(debug_log);
+  const auto started = lines_starting(text, "online rebuild of organizations started: ");
+  ASSERT_EQ(started.size(), 1u) << text;
+  EXPECT_EQ(started[0].at("level"), "info");
+  EXPECT_EQ(started[0].at("logger"), "orgd");
+  const auto done =
+      lines_starting(text, "online rebuild of organizations done: " + std::to_string(replayed) +
+                               " events replayed in ");
+  ASSERT_EQ(done.size(), 1u) << text;
+  EXPECT_EQ(done[0].at("level"), "info");
+  EXPECT_TRUE(done[0].at("msg").as_string().ends_with(" s")) << done[0];
+  const auto writes = lines_starting(text, "event log write: ");
+  ASSERT_FALSE(writes.empty()) << text;
+  EXPECT_EQ(writes[0].at("level"), "debug");
+  EXPECT_TRUE(std::regex_match(
+      std::string(writes.back().at("msg").as_string()),
+      std::regex(
+          R"(event log write: \d+ requests, \d+ events, \d+ bytes, synced in \d+\.\d{3} ms)")))
+      << writes.back();
+  const auto batches = lines_starting(text, "projections applied positions ");
+  ASSERT_FALSE(batches.empty()) << text;
+  EXPECT_EQ(batches[0].at("level"), "debug");
+
+  // At info (the default), none of those; without ORGD_ADMIN_EMAIL a warning, named "warn".
+  const auto info_log = dir_.path() / "info.log";
+  {
+    OrgdProcess orgd(ORGD_BINARY, {"--listen", "127.0.0.1:0", "--data-dir", data}, {}, info_log);
+    const std::uint16_t port = orgd.wait_for_port();
+    ASSERT_NE(port, 0) << read_text(info_log);
+    test::HttpClient client(port);
+    EXPECT_EQ(
+        client.request("POST", "/api/v1/organizations", R"({"name":"Quiet"})", sign_in(client))
+            .status,
+        201);
+    EXPECT_EQ(orgd.stop(), 0);
+  }
+  const std::string quiet = read_text(info_log);
+  EXPECT_TRUE(lines_starting(quiet, "event log write: ").empty()) << quiet;
+  EXPECT_TRUE(lines_starting(quiet, "projections applied ").empty()) << quiet;
+  EXPECT_EQ(quiet.find(R"("level":"debug")"), std::string::npos) << quiet;
+  const auto unset = lines_starting(quiet, "ORGD_ADMIN_EMAIL is not set");
+  ASSERT_EQ(unset.size(), 1u) << quiet;
+  EXPECT_EQ(unset[0].at("level"), "warn");
 }
 
 }  // namespace

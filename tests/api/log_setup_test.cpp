@@ -1,0 +1,104 @@
+// The two log formats: one record is one line whatever its message holds, and both name the
+// levels as --log-level does.
+
+#include "api/log_setup.hpp"
+
+#include <gtest/gtest.h>
+#include <spdlog/logger.h>
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <boost/json.hpp>
+#include <regex>
+#include <sstream>
+
+namespace orgd::api {
+namespace {
+
+// What `logger_name` writes of one record through `formatter`.
+class Captured {
+ public:
+  Captured(std::string logger_name, std::unique_ptr<spdlog::formatter> formatter)
+      : sink_(std::make_shared<spdlog::sinks::ostream_sink_mt>(out_)),
+        logger_(std::move(logger_name), sink_) {
+    sink_->set_formatter(std::move(formatter));
+    logger_.set_level(spdlog::level::trace);
+  }
+  spdlog::logger& logger() { return logger_; }
+  std::string text() {
+    logger_.flush();
+    return out_.str();
+  }
+
+ private:
+  std::ostringstream out_;
+  std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
+  spdlog::logger logger_;
+};
+
+TEST(JsonLogFormatter, EscapesEveryMessage) {
+  Captured log("orgd", json_log_formatter());
+  log.logger().error("cannot open \"/data\\dir\"\nbecause {}", "it\tbroke");
+  const std::string text = log.text();
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(text.back(), '\n');
+  EXPECT_EQ(text.find('\n'), text.size() - 1);
+  const auto parsed = boost::json::parse(text).as_object();
+  EXPECT_EQ(parsed.at("level"), "error");
+  EXPECT_EQ(parsed.at("logger"), "orgd");
+  EXPECT_EQ(parsed.at("msg"), "cannot open \"/data\\dir\"\nbecause it\tbroke");
+  EXPECT_TRUE(parsed.at("time").as_string().ends_with("Z"));
+}
+
+// A data directory named with a newline wrote two lines, the second one a record of its own
+// making (the twenty-ninth session's review).
+TEST(TextLogFormatter, NamesTheLoggerAndWritesOneLineWhateverTheMessageHolds) {
+  Captured log("orgd", text_log_formatter());
+  log.logger().critical("cannot open /srv/a\nZ info orgd forged\r\x1b[2K\x7f \\n\tend");
+  const std::string text = log.text();
+  EXPECT_TRUE(std::regex_match(
+      text, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z critical orgd (.*)\n)")))
+      << text;
+  EXPECT_TRUE(text.ends_with(
+      R"( critical orgd cannot open /srv/a\nZ info orgd forged\r\x1b[2K\x7f \\n\tend)"
+      "\n"))
+      << text;
+}
+
+TEST(TextLogFormatter, EscapesEveryControlCharacter) {
+  for (int c = 0; c < 0x80; ++c) {
+    Captured log("orgd", text_log_formatter());
+    log.logger().info("<{}>", std::string(1, static_cast<char>(c)));
+    const std::string text = log.text();
+    const std::string message = text.substr(text.find(" orgd ") + 6);
+    for (std::size_t i = 0; i + 1 < message.size(); ++i) {
+      const auto byte = static_cast<unsigned char>(message[i]);
+      EXPECT_TRUE(byte >= 0x20 && byte != 0x7f) << "byte " << c << " written raw: " << message;
+    }
+    if (c >= 0x20 && c != 0x7f && c != '\\') {
+      EXPECT_EQ(message, "<" + std::string(1, static_cast<char>(c)) + ">\n");
+    } else {
+      EXPECT_EQ(message[1], '\\') << "byte " << c << ": " << message;
+    }
+  }
+}
+
+// spdlog calls warn "warning"; the flag, and so the lines, say warn.
+TEST(LogFormats, NameTheLevelsAsTheLogLevelFlagDoes) {
+  const std::vector<std::pair<spdlog::level::level_enum, std::string>> levels = {
+      {spdlog::level::trace, "trace"}, {spdlog::level::debug, "debug"},
+      {spdlog::level::info, "info"},   {spdlog::level::warn, "warn"},
+      {spdlog::level::err, "error"},   {spdlog::level::critical, "critical"}};
+  for (const auto& [level, name] : levels) {
+    Captured json("orgd", json_log_formatter());
+    json.logger().log(level, "m");
+    EXPECT_EQ(boost::json::parse(json.text()).at("level").as_string(), name);
+    Captured text("orgd", text_log_formatter());
+    text.logger().log(level, "m");
+    EXPECT_NE(text.text().find("Z " + name + " orgd m\n"), std::string::npos) << text.text();
+    // The name the line shows is one the flag takes, and means the same level.
+    EXPECT_EQ(spdlog::level::from_str(name), level) << name;
+  }
+}
+
+}  // namespace
+}  // namespace orgd::api
