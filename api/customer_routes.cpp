@@ -167,7 +167,14 @@ void run_password_change(ApiContext& context, const HttpRequest& request,
         if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
         return decided(request, domain::decide(*customer, command, caller));
       },
-      answer_with_customer(context, request, command.id, 200, std::move(respond)));
+      [&context, id = command.id,
+       answer = answer_with_customer(context, request, command.id, 200, std::move(respond))](
+          std::expected<std::uint64_t, HttpResponse> outcome) {
+        // Whoever held the old password loses the addresses it logged in from, and a
+        // SuperAdmin's reset lifts the customer's lockout.
+        if (outcome) context.login_throttle.forget(throttled_customer(id));
+        answer(std::move(outcome));
+      });
 }
 
 // Whether `sent` is the customer's own password, for a change the customer makes itself. A
@@ -185,11 +192,7 @@ std::expected<bool, HttpResponse> check_current_password(ApiContext& context,
     return std::unexpected(too_many_logins_response(request, *wait));
   }
   const bool verified = verify_password(customer.password_hash, *sent);
-  if (verified) {
-    context.login_throttle.record_success(account, request.remote_address, now);
-  } else {
-    context.login_throttle.record_failure(account, request.remote_address, now);
-  }
+  if (!verified) context.login_throttle.record_failure(account, request.remote_address, now);
   return verified;
 }
 
@@ -219,16 +222,13 @@ void change_password(ApiContext& context, HttpRequest request, const domain::Cal
         // Only the customer's own change proves the current password, and only one at the
         // current version (decide answers a stale one 409 first: no argon2id is spent on it,
         // nor a failure counted); one that fails is refused by decide without hashing the new
-        // password. A SuperAdmin's reset needs none and lifts the customer's lockout: it is
-        // how a locked-out customer gets back in.
+        // password. A SuperAdmin's reset needs none, and once committed lifts the customer's
+        // lockout (run_password_change): it is how a locked-out customer gets back in.
         const bool self = caller.customer_id == body.profile.id;
         if (self && version == current->version) {
           auto verified = check_current_password(context, request, *current, body.current_password);
           if (!verified) return (*respond)(std::move(verified.error()));
           command.current_password_verified = *verified;
-        } else if (!self && current->exists()) {
-          context.login_throttle.lift(throttled_customer(current->id));
-          context.login_throttle.lift(current->email);
         }
         if (command.current_password_verified || !self) {
           auto hash = hash_password(*body.password);

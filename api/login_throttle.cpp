@@ -76,6 +76,12 @@ void LoginThrottle::prune_when_due(Map& map, Pruning& pruning, std::chrono::seco
 std::optional<std::chrono::seconds> LoginThrottle::admit(std::string_view account,
                                                          std::string_view ip,
                                                          Clock::time_point now) {
+  if (auto wait = admit_address(ip, now)) return wait;
+  return locked_out(account, ip, now);
+}
+
+std::optional<std::chrono::seconds> LoginThrottle::admit_address(std::string_view ip,
+                                                                 Clock::time_point now) {
   const std::string address(ip);
   std::lock_guard lock(mutex_);
   const auto attempts = attempts_by_ip_.find(address);
@@ -88,10 +94,7 @@ std::optional<std::chrono::seconds> LoginThrottle::admit(std::string_view accoun
   prune_when_due(attempts_by_ip_, ip_pruning_, limits_.ip_window, now,
                  [&](const Window& w) { return now - w.start >= limits_.ip_window; });
   count(attempts_by_ip_[address], limits_.ip_window, now);
-  const auto found = accounts_.find(account_key(account));
-  if (found == accounts_.end()) return std::nullopt;
-  return over_limit(failures_seen_from(std::as_const(found->second), ip, now),
-                    limits_.failures_per_email, limits_.email_window, now);
+  return std::nullopt;
 }
 
 std::optional<std::chrono::seconds> LoginThrottle::locked_out(std::string_view account,
@@ -117,14 +120,11 @@ void LoginThrottle::record_success(std::string_view account, std::string_view ip
   std::lock_guard lock(mutex_);
   prune_when_due(accounts_, account_pruning_, limits_.email_window, now,
                  [&](const Account& a) { return expired(a, now); });
-  // Only the counter this address counted under is cleared: a success at home must not give
-  // whoever sends failures from elsewhere a fresh round of guesses.
   Account& entry = accounts_[account_key(account)];
-  failures_seen_from(entry, ip, now) = {};
   auto& familiar = entry.familiar;
   const auto known = std::ranges::find(familiar, ip, &Familiar::ip);
   if (known != familiar.end()) {
-    known->last_success = now;
+    *known = {std::string(ip), now, {}};
     return;
   }
   if (limits_.familiar_per_account == 0) return;
@@ -134,12 +134,9 @@ void LoginThrottle::record_success(std::string_view account, std::string_view ip
   familiar.push_back({std::string(ip), now, {}});
 }
 
-void LoginThrottle::lift(std::string_view account) {
+void LoginThrottle::forget(std::string_view account) {
   std::lock_guard lock(mutex_);
-  const auto found = accounts_.find(account_key(account));
-  if (found == accounts_.end()) return;
-  found->second.unfamiliar = {};
-  for (Familiar& familiar : found->second.familiar) familiar.failures = {};
+  accounts_.erase(account_key(account));
 }
 
 std::size_t LoginThrottle::tracked() const {

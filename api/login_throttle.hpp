@@ -3,19 +3,23 @@
 // costs (an argon2id verification: ~0.1 s and 64 MiB).
 //
 // Two fixed-window counters: failed logins per account, and login attempts of any outcome per
-// client IP address. An account is counted under its email (case-insensitive) and under
-// "customer:<id>": a login's failures count under both once its email named a customer, and a
-// password change's wrong current password under the id (an email can be changed without the
-// password, an id cannot). An attempt over either limit is refused before any password is
-// hashed; the caller answers 429 with Retry-After.
+// client IP address. A customer's account is "customer:<id>" (an email can be changed without
+// the password, an id cannot): a login's failures count there once its email named a customer,
+// and so does a password change's wrong current password. A login naming no customer counts
+// under its email (case-insensitive), so an unknown email is refused as often as a real one.
+// An attempt over either limit is refused before any password is hashed; the caller answers
+// 429 with Retry-After.
 //
 // Familiar addresses (after the "smart lockout" of identity providers): an address an account
 // logged in from within `familiar_for` has a failure counter of its own for that account, and
 // the account's shared counter counts only the other addresses. So failures sent from
 // elsewhere -- anyone who knows an email can send them -- lock out strangers, not the account's
 // owner at the address it logs in from; and guessing from many addresses still stops at the
-// shared limit. A success clears the counter its address counted under and makes the address
-// familiar (at most `familiar_per_account` per account, the least recent forgotten first).
+// shared limit. A success makes its address familiar with a clear count of its own (at most
+// `familiar_per_account` per account, the least recent forgotten first) and leaves the shared
+// count alone: the owner's login gives whoever guesses from elsewhere no fresh round. Only a
+// customer's account gets familiar addresses (its id's entry), so they are bounded by the
+// customers, 8 each.
 //
 // Counters live in memory only (a restart forgets them, and which addresses are familiar).
 // Expired ones are dropped once more than kPruneAbove are held, and after that once twice as
@@ -63,22 +67,25 @@ class LoginThrottle {
 
   explicit LoginThrottle(LoginLimits limits) : limits_(limits) {}
 
-  // Counts an attempt against `ip`, then checks `account`'s failures as seen from `ip`.
-  // nullopt when it may proceed; otherwise how long until it may (whole seconds, at least 1).
+  // Counts an attempt against `ip`. nullopt when it may proceed; otherwise how long until it
+  // may (whole seconds, at least 1).
+  [[nodiscard]] std::optional<std::chrono::seconds> admit_address(std::string_view ip,
+                                                                  Clock::time_point now);
+  // admit_address, then locked_out.
   [[nodiscard]] std::optional<std::chrono::seconds> admit(std::string_view account,
                                                           std::string_view ip,
                                                           Clock::time_point now);
   // Whether `account`'s failures as seen from `ip` are over the limit, without counting an
-  // attempt: for a second key of the same account once it is known (a login counts under the
-  // email it names and under its customer's id, which a renamed email does not reset).
+  // attempt.
   [[nodiscard]] std::optional<std::chrono::seconds> locked_out(std::string_view account,
                                                                std::string_view ip,
                                                                Clock::time_point now) const;
   void record_failure(std::string_view account, std::string_view ip, Clock::time_point now);
-  // Clears the failures `ip` counted under for `account` and makes `ip` familiar to it.
+  // Makes `ip` familiar to `account`, with no failures of its own.
   void record_success(std::string_view account, std::string_view ip, Clock::time_point now);
-  // Clears the account's failures from every address (a SuperAdmin's password reset).
-  void lift(std::string_view account);
+  // Forgets the account's failures and familiar addresses (a password change: whoever held
+  // the old password loses the addresses it logged in from).
+  void forget(std::string_view account);
   // Accounts and addresses with a counter held, and the scans for expired ones so far (for
   // tests of the memory bound and its cost).
   [[nodiscard]] std::size_t tracked() const;

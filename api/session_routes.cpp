@@ -40,26 +40,23 @@ void login(ApiContext& context, HttpRequest request, LoginRequest login,
   auto found = customer_by_email(context, login.email);
   if (!found) return (*respond)(unavailable_response(request, found.error()));
   const domain::Customer& customer = *found;
+  // A customer is counted by its id, where its familiar addresses are: a token holder may
+  // rename the email (no password needed), and a new email would bring fresh guesses and no
+  // familiar address. An unknown email is counted by itself, refused as often as a real one.
+  const std::string account =
+      customer.exists() ? throttled_customer(customer.id) : std::string(login.email);
+  if (auto wait = context.login_throttle.locked_out(account, request.remote_address,
+                                                    LoginThrottle::Clock::now())) {
+    return (*respond)(too_many_logins_response(request, *wait));
+  }
   bool verified = false;
   if (customer.exists()) {
-    // Counted under the customer too: a token holder may rename the email (no password
-    // needed), and each new email would otherwise bring fresh guesses.
-    const std::string account = throttled_customer(customer.id);
-    const auto now = LoginThrottle::Clock::now();
-    if (auto wait = context.login_throttle.locked_out(account, request.remote_address, now)) {
-      return (*respond)(too_many_logins_response(request, *wait));
-    }
     verified = verify_password(customer.password_hash, login.password);
-    if (verified) {
-      context.login_throttle.record_success(login.email, request.remote_address, now);
-      context.login_throttle.record_success(account, request.remote_address, now);
-    } else {
-      context.login_throttle.record_failure(login.email, request.remote_address, now);
-      context.login_throttle.record_failure(account, request.remote_address, now);
-    }
   } else {
     verify_against_dummy(login.password);
-    context.login_throttle.record_failure(login.email, request.remote_address,
+  }
+  if (!verified) {
+    context.login_throttle.record_failure(account, request.remote_address,
                                           LoginThrottle::Clock::now());
   }
   const CommandMeta meta =
@@ -89,9 +86,14 @@ void login(ApiContext& context, HttpRequest request, LoginRequest login,
         if (!decision) return std::unexpected(domain_error_response(request, decision.error()));
         return std::move(*decision);
       },
-      [respond, id = customer.id, secret = std::move(token.token),
+      [&context, respond, id = customer.id, address = request.remote_address,
+       secret = std::move(token.token),
        expires_at](std::expected<std::uint64_t, HttpResponse> outcome) {
         if (!outcome) return (*respond)(std::move(outcome.error()));
+        // Familiar once a session started: a right password refused (an inactive customer)
+        // makes nothing familiar.
+        context.login_throttle.record_success(throttled_customer(id), address,
+                                              LoginThrottle::Clock::now());
         boost::json::object body;
         body["id"] = id;
         body["securityToken"] = secret;
@@ -133,8 +135,9 @@ void add_session_routes(Router& router, ApiContext& context) {
                if (auto ok = reader.finish(request); !ok) {
                  return respond(json_body_problem(request, ok.error()));
                }
-               if (auto wait = context.login_throttle.admit(body.email, request.remote_address,
-                                                            LoginThrottle::Clock::now())) {
+               // The account is known on the worker, where its count is checked before argon2id.
+               if (auto wait = context.login_throttle.admit_address(request.remote_address,
+                                                                    LoginThrottle::Clock::now())) {
                  return respond(too_many_logins_response(request, *wait));
                }
                if (context.workers.queued() >= kMaxQueuedPasswordWork) {

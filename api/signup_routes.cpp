@@ -60,16 +60,20 @@ void sign_up(ApiContext& context, HttpRequest request, domain::Signup signup, st
       context, request, meta,
       [&context, request, signup]() -> std::expected<domain::Decision, HttpResponse> {
         auto organization = context.loader.organization(signup.organization_id);
-        if (!organization) return std::unexpected(unavailable_response(request, organization.error()));
+        if (!organization)
+          return std::unexpected(unavailable_response(request, organization.error()));
         auto customer = context.loader.customer(signup.customer_id);
         if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
         auto decision = domain::decide(*organization, *customer, signup);
         if (!decision) return std::unexpected(domain_error_response(request, decision.error()));
         return std::move(*decision);
       },
-      [respond, signup, secret = std::move(token.token)](
-          std::expected<std::uint64_t, HttpResponse> outcome) {
+      [&context, respond, signup, address = request.remote_address,
+       secret = std::move(token.token)](std::expected<std::uint64_t, HttpResponse> outcome) {
         if (!outcome) return (*respond)(std::move(outcome.error()));
+        // Its first session: the address it signed up from is familiar to it, as after a login.
+        context.login_throttle.record_success(throttled_customer(signup.customer_id), address,
+                                              LoginThrottle::Clock::now());
         boost::json::object body;
         body["id"] = signup.customer_id;
         body["organizationId"] = signup.organization_id;

@@ -36,11 +36,14 @@ TEST_F(LoginThrottleTest, AnEmailIsRefusedAfterItsFailuresUntilTheWindowEnds) {
   EXPECT_FALSE(throttle_.admit("ann@example.com", "10.0.0.2", now_));
 }
 
-TEST_F(LoginThrottleTest, ASuccessfulLoginClearsTheEmailsFailures) {
+// A success makes its address familiar; the shared count of the others stays, so a login of
+// the owner gives whoever guesses from elsewhere no fresh round.
+TEST_F(LoginThrottleTest, ASuccessMakesItsAddressFamiliarAndLeavesTheSharedCount) {
   for (int i = 0; i < 2; ++i) throttle_.record_failure("ann@example.com", "10.0.0.1", now_);
   throttle_.record_success("ann@example.com", "10.0.0.1", now_);
-  for (int i = 0; i < 2; ++i) throttle_.record_failure("ann@example.com", "10.0.0.2", now_);
-  EXPECT_FALSE(throttle_.admit("ann@example.com", "10.0.0.2", now_));
+  throttle_.record_failure("ann@example.com", "10.0.0.2", now_);
+  EXPECT_TRUE(throttle_.admit("ann@example.com", "10.0.0.2", now_));
+  EXPECT_FALSE(throttle_.admit("ann@example.com", "10.0.0.1", now_));
 }
 
 TEST_F(LoginThrottleTest, AnAddressIsRefusedAfterItsAttemptsWhateverTheirOutcome) {
@@ -161,17 +164,19 @@ TEST_F(LoginThrottleTest, AnAddressStaysFamiliarForItsPeriodAndAFewPerAccount) {
   EXPECT_FALSE(throttle.locked_out("ann@example.com", "10.0.0.3", now_));
 }
 
-TEST_F(LoginThrottleTest, ALiftClearsEveryCounterButForgetsNoAddress) {
-  throttle_.record_success("ann@example.com", "10.0.0.1", now_);
+// A password change: whoever held the old password loses its familiar addresses too.
+TEST_F(LoginThrottleTest, ForgettingAnAccountDropsItsCountsAndItsFamiliarAddresses) {
+  throttle_.record_success("customer:a", "10.0.0.1", now_);
   for (int i = 0; i < 3; ++i) {
-    throttle_.record_failure("ann@example.com", "10.0.0.1", now_);
-    throttle_.record_failure("ann@example.com", "192.0.2.1", now_);
+    throttle_.record_failure("customer:a", "10.0.0.1", now_);
+    throttle_.record_failure("customer:a", "192.0.2.1", now_);
   }
-  throttle_.lift("ANN@example.com");
-  EXPECT_FALSE(throttle_.locked_out("ann@example.com", "10.0.0.1", now_));
-  EXPECT_FALSE(throttle_.locked_out("ann@example.com", "192.0.2.1", now_));
-  for (int i = 0; i < 3; ++i) throttle_.record_failure("ann@example.com", "192.0.2.1", now_);
-  EXPECT_FALSE(throttle_.locked_out("ann@example.com", "10.0.0.1", now_));
+  throttle_.forget("customer:a");
+  EXPECT_FALSE(throttle_.locked_out("customer:a", "10.0.0.1", now_));
+  EXPECT_FALSE(throttle_.locked_out("customer:a", "192.0.2.1", now_));
+  for (int i = 0; i < 3; ++i) throttle_.record_failure("customer:a", "192.0.2.1", now_);
+  EXPECT_TRUE(throttle_.locked_out("customer:a", "10.0.0.1", now_)) << "a stranger again";
+  EXPECT_EQ(throttle_.tracked(), 1u);
 }
 
 // Familiar addresses are kept for a month, so expired counters of an account that has one stay

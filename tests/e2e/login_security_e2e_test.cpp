@@ -23,6 +23,17 @@ class LoginSecurity : public OrgdTest {
         {{"Content-Type", "application/json"}});
   }
 
+  // A login from another loopback address (all of 127/8 is this host).
+  test::HttpResult attempt_from(const std::string& address, const std::string& email,
+                                const std::string& password) {
+    test::HttpClient client(app_->port());
+    client.set_source_address(address);
+    return client.request(
+        "POST", "/api/v1/sessions",
+        boost::json::serialize(boost::json::object{{"email", email}, {"password", password}}),
+        {{"Content-Type", "application/json"}});
+  }
+
   void expect_too_many(const test::HttpResult& r) {
     EXPECT_EQ(r.status, 429) << r.body;
     EXPECT_EQ(r.header("Content-Type"), "application/problem+json");
@@ -47,12 +58,7 @@ TEST_F(LoginSecurity, AnEmailIsLockedAfterFiveFailuresEvenForTheRightPassword) {
 TEST_F(LoginSecurity, FailuresFromElsewhereDoNotLockOutTheAddressTheOwnerLogsInFrom) {
   ASSERT_EQ(attempt(kAdminEmail, kAdminPassword).status, 201);  // from 127.0.0.1
   auto from = [&](const std::string& address, const std::string& password) {
-    test::HttpClient client(app_->port());
-    client.set_source_address(address);
-    return client.request(
-        "POST", "/api/v1/sessions",
-        boost::json::serialize(boost::json::object{{"email", kAdminEmail}, {"password", password}}),
-        {{"Content-Type", "application/json"}});
+    return attempt_from(address, kAdminEmail, password);
   };
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(from("127.0.0." + std::to_string(10 + i), "wrong").status, 401);
@@ -64,6 +70,25 @@ TEST_F(LoginSecurity, FailuresFromElsewhereDoNotLockOutTheAddressTheOwnerLogsInF
   // The familiar address has a limit of its own.
   for (int i = 0; i < 5; ++i) EXPECT_EQ(attempt(kAdminEmail, "wrong").status, 401);
   expect_too_many(attempt(kAdminEmail, kAdminPassword));
+}
+
+// A customer's familiar addresses are its id's, not its email's: the address it signed up from
+// is one, and a renamed email keeps them, so strangers lock out neither a new owner at home nor
+// one that changed its email (the email's own count held no familiar address).
+TEST_F(LoginSecurity, TheAddressACustomerSignedUpFromStaysFamiliarAcrossAnEmailChange) {
+  const Account ann = signup("Globex", "ann@globex.test");
+  ASSERT_FALSE(ann.token.empty());
+  const std::string password = "password-ann@globex.test";
+  auto renamed = as(ann.token, "PATCH", "/api/v1/customers/" + ann.customer_id,
+                    R"({"email":"ann2@globex.test","updateVersion":1})");
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(attempt_from("127.0.0." + std::to_string(30 + i), "ann2@globex.test", "wrong").status,
+              401);
+  }
+  expect_too_many(attempt_from("127.0.0.40", "ann2@globex.test", password));
+  EXPECT_EQ(attempt("ann2@globex.test", password).status, 201)
+      << "127.0.0.1 signed up, so it is familiar under the new email too";
 }
 
 TEST_F(LoginSecurity, AnAddressIsLimitedInAttemptsOfAnyOutcome) {
