@@ -78,7 +78,7 @@ std::optional<std::string> AppendWriter::short_of_space(std::uint64_t round_byte
          " MiB free, under the " + std::to_string(min_free_disk_bytes_ >> 20) + " MiB kept free";
 }
 
-// Nothing of the round is written, and nothing of it was judged against writes that happened.
+// A failure keeps the time of the first of its run: how long writes have been refused.
 void AppendWriter::note_round(bool ok, const std::string& why) {
   std::lock_guard lock(failure_mutex_);
   if (ok) {
@@ -93,6 +93,7 @@ std::optional<WriteFailure> AppendWriter::write_failure() const {
   return failure_;
 }
 
+// Nothing of the round is written, and nothing of it was judged against writes that happened.
 void AppendWriter::refuse(std::vector<PendingAppend>& round, const std::string& why) {
   note_round(false, why);
   if (on_batch_written_) on_batch_written_(BatchWritten{.ok = false, .failure = why});

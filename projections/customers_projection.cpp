@@ -130,8 +130,8 @@ Result on(ReadModelBatch&, const eventstore::Envelope&, const Other&) {
 }
 
 // Sessions (customers_projection.hpp): 't' token-hash -> SessionRow, 'c' customer '\0'
-// token-hash so every session of a customer can be found and revoked, and 'x' expiry
-// token-hash so expired ones can be dropped.
+// token-hash so every session of a customer can be found and revoked, 'x' expiry token-hash
+// so expired ones can be dropped, and 'w' where the next sweep of them starts.
 std::string customer_session_prefix(std::string_view customer_id) {
   return "c" + std::string(customer_id) + '\0';
 }
@@ -166,18 +166,49 @@ Result forget_session(ReadModelBatch& batch, std::string_view token_hash) {
 // replay drops the same ones (orgctl verify compares read models with a replay's).
 constexpr int kExpiredDroppedPerLogin = 4;
 
+// Where the next sweep starts: the last expiry key a sweep dropped, or a session's added below
+// it since. Every key before it is gone, and scanning from the front would step over their
+// deletions one by one until RocksDB compacts them away (a rebuild's chunks pile up thousands).
+// In the read model, so a replay sweeps from the same place.
+constexpr std::string_view kSweepCursorKey = "w";
+
+std::expected<std::string, std::string> sweep_cursor(ReadModelBatch& batch) {
+  auto cursor = batch.get(kSweepCursorKey);
+  if (!cursor) return std::unexpected(cursor.error());
+  return *cursor ? std::move(**cursor) : std::string(kExpiryPrefix);
+}
+
 Result drop_expired(ReadModelBatch& batch, std::int64_t now_ms) {
-  std::vector<std::string> expired;
+  auto cursor = sweep_cursor(batch);
+  if (!cursor) return std::unexpected(cursor.error());
+  std::vector<std::string> expired;  // their expiry keys
   const std::string before = expiring_at(now_ms);
-  auto scanned = batch.scan_prefix(kExpiryPrefix, [&](std::string_view key, std::string_view) {
-    if (key >= before) return false;
-    expired.emplace_back(key.substr(kExpiryPrefix.size() + 8));
-    return expired.size() < kExpiredDroppedPerLogin;
-  });
+  auto scanned =
+      batch.scan_from(kExpiryPrefix, *cursor, [&](std::string_view key, std::string_view) {
+        if (key >= before) return false;
+        expired.emplace_back(key);
+        return expired.size() < kExpiredDroppedPerLogin;
+      });
   if (!scanned) return scanned;
-  for (const auto& token_hash : expired) {
-    if (auto r = forget_session(batch, token_hash); !r) return r;
+  for (const auto& key : expired) {
+    // The expiry key goes even without its session's row, which would otherwise hold the
+    // sweep at it for ever.
+    batch.erase(key);
+    if (auto r = forget_session(batch, std::string_view(key).substr(kExpiryPrefix.size() + 8));
+        !r) {
+      return r;
+    }
   }
+  if (!expired.empty()) batch.put(kSweepCursorKey, expired.back());
+  return {};
+}
+
+// A session that expires before the cursor must still be swept: the cursor moves back to it.
+Result index_expiry(ReadModelBatch& batch, const std::string& key) {
+  auto cursor = sweep_cursor(batch);
+  if (!cursor) return std::unexpected(cursor.error());
+  if (key < *cursor) batch.put(kSweepCursorKey, key);
+  batch.put(key, "");
   return {};
 }
 
@@ -202,8 +233,7 @@ Result on_session(ReadModelBatch& batch, const eventstore::Envelope& envelope,
   batch.put(session_key(e.token_hash),
             encode_with_cereal(SessionRow{customer, e.session_id, e.expires_at_ms}));
   batch.put(customer_session_prefix(customer) + e.token_hash, "");
-  batch.put(expiry_key(e.expires_at_ms, e.token_hash), "");
-  return {};
+  return index_expiry(batch, expiry_key(e.expires_at_ms, e.token_hash));
 }
 
 Result on_session(ReadModelBatch& batch, const eventstore::Envelope&,

@@ -11,6 +11,7 @@
 //   'c' customer '\0' token hash -> ""          (revoke all on password change or delete)
 //   'x' be64(expiry) token hash  -> ""          (each login drops a few sessions expired by
 //                                                its event's time, the oldest first)
+//   'w'                          -> an 'x' key  (where the next sweep starts)
 
 #include "projections/projection.hpp"
 
