@@ -182,7 +182,9 @@ std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
   }
   parts->router = std::make_unique<Router>();
   parts->router->canonicalize_parameters_with(canonicalize_id);
-  add_health_routes(*parts->router, *parts->context, head_at_start);
+  // Ready once the read models hold what bootstrap appended too (Default, the SuperAdmin): with
+  // the head as it was before bootstrap, /readyz said 200 a moment before they held Default.
+  add_health_routes(*parts->router, *parts->context, parts->store->head_position());
   add_session_routes(*parts->router, *parts->context);
   add_organization_routes(*parts->router, *parts->context);
   add_signup_routes(*parts->router, *parts->context);

@@ -399,7 +399,9 @@ TEST_F(EarlierSuperAdmin, StartsThatCreateNoSuperAdminSayWhy) {
 
 // A first start on a store orgctl seeded (it holds no Default) creates Default without
 // waiting for the read models to catch up with the log: it listens at once, and /readyz
-// answers 503 until they have. It waited for them, saying nothing (5.4 s for 500,000 events).
+// answers 503 until they have, Default included. It waited for them, saying nothing (5.4 s for
+// 500,000 events); and /readyz said 200 once they reached the head from before bootstrap's
+// appends (a run of the suite saw 80,000 applied of 80,003).
 TEST(Bootstrap, AFirstStartOnASeededStoreListensBeforeTheReadModelsCatchUp) {
   TempDir dir;
   {
