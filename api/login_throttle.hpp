@@ -55,9 +55,13 @@ struct LoginLimits {
   std::size_t familiar_per_account{8};
 };
 
-// The key a customer's failures are counted under beside its email's.
+// The keys failures are counted under: a customer's, and an email's that names none. Apart, so
+// that no email typed can count against a customer.
 [[nodiscard]] inline std::string throttled_customer(std::string_view customer_id) {
   return "customer:" + std::string(customer_id);
+}
+[[nodiscard]] inline std::string throttled_unknown_email(std::string_view email) {
+  return "email:" + std::string(email);
 }
 
 class LoginThrottle {

@@ -44,7 +44,7 @@ void login(ApiContext& context, HttpRequest request, LoginRequest login,
   // rename the email (no password needed), and a new email would bring fresh guesses and no
   // familiar address. An unknown email is counted by itself, refused as often as a real one.
   const std::string account =
-      customer.exists() ? throttled_customer(customer.id) : std::string(login.email);
+      customer.exists() ? throttled_customer(customer.id) : throttled_unknown_email(login.email);
   if (auto wait = context.login_throttle.locked_out(account, request.remote_address,
                                                     LoginThrottle::Clock::now())) {
     return (*respond)(too_many_logins_response(request, *wait));
