@@ -188,11 +188,14 @@ std::expected<bool, HttpResponse> check_current_password(ApiContext& context,
   if (!customer.exists() || !sent) return false;
   const std::string account = throttled_customer(customer.id);
   const auto now = LoginThrottle::Clock::now();
-  if (auto wait = context.login_throttle.admit(account, request.remote_address, now)) {
-    return std::unexpected(too_many_logins_response(request, *wait));
-  }
+  auto wait = context.login_throttle.admit_address(request.remote_address, now);
+  if (!wait) wait = context.login_throttle.claim_failure(account, request.remote_address, now);
+  if (wait) return std::unexpected(too_many_logins_response(request, *wait));
   const bool verified = verify_password(customer.password_hash, *sent);
-  if (!verified) context.login_throttle.record_failure(account, request.remote_address, now);
+  if (verified) {
+    context.login_throttle.refund_failure(account, request.remote_address,
+                                          LoginThrottle::Clock::now());
+  }
   return verified;
 }
 

@@ -80,6 +80,29 @@ std::optional<std::chrono::seconds> LoginThrottle::admit(std::string_view accoun
   return locked_out(account, ip, now);
 }
 
+std::optional<std::chrono::seconds> LoginThrottle::claim_failure(std::string_view account,
+                                                                 std::string_view ip,
+                                                                 Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  prune_when_due(accounts_, account_pruning_, limits_.email_window, now,
+                 [&](const Account& a) { return expired(a, now); });
+  Window& failures = failures_seen_from(accounts_[account_key(account)], ip, now);
+  if (auto wait = over_limit(&failures, limits_.failures_per_email, limits_.email_window, now)) {
+    return wait;
+  }
+  count(failures, limits_.email_window, now);
+  return std::nullopt;
+}
+
+void LoginThrottle::refund_failure(std::string_view account, std::string_view ip,
+                                   Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  const auto found = accounts_.find(account_key(account));
+  if (found == accounts_.end()) return;
+  Window& failures = failures_seen_from(found->second, ip, now);
+  if (failures.count > 0 && now - failures.start < limits_.email_window) --failures.count;
+}
+
 std::optional<std::chrono::seconds> LoginThrottle::admit_address(std::string_view ip,
                                                                  Clock::time_point now) {
   const std::string address(ip);

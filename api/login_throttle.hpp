@@ -79,6 +79,15 @@ class LoginThrottle {
   [[nodiscard]] std::optional<std::chrono::seconds> admit(std::string_view account,
                                                           std::string_view ip,
                                                           Clock::time_point now);
+  // Counts a failure of `account` from `ip` before the password is checked, unless it is over
+  // the limit already (then how long until it is not); refund_failure once the password proves
+  // right. Checked and counted in one step: checked first and counted after argon2id, logins
+  // sent at once all passed the check, and an account got one guess more per worker thread.
+  [[nodiscard]] std::optional<std::chrono::seconds> claim_failure(std::string_view account,
+                                                                  std::string_view ip,
+                                                                  Clock::time_point now);
+  // Takes back a failure claim_failure counted (the password was right).
+  void refund_failure(std::string_view account, std::string_view ip, Clock::time_point now);
   // Whether `account`'s failures as seen from `ip` are over the limit, without counting an
   // attempt.
   [[nodiscard]] std::optional<std::chrono::seconds> locked_out(std::string_view account,

@@ -88,7 +88,8 @@ struct Metrics::Families {
                    .Register(registry)),
         write_failures(BuildCounter()
                            .Name("orgd_eventstore_write_failures_total")
-                           .Help("Synced writes that failed (every append in them failed)")
+                           .Help("Rounds of appends that failed or that the free-space floor "
+                                 "refused (every append in them failed)")
                            .Register(registry)),
         batch_size(batch_sizes.Add({}, kBatchBuckets)),
         fsync(fsyncs.Add({}, kFsyncBuckets)),

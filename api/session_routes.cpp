@@ -45,8 +45,8 @@ void login(ApiContext& context, HttpRequest request, LoginRequest login,
   // familiar address. An unknown email is counted by itself, refused as often as a real one.
   const std::string account =
       customer.exists() ? throttled_customer(customer.id) : throttled_unknown_email(login.email);
-  if (auto wait = context.login_throttle.locked_out(account, request.remote_address,
-                                                    LoginThrottle::Clock::now())) {
+  if (auto wait = context.login_throttle.claim_failure(account, request.remote_address,
+                                                       LoginThrottle::Clock::now())) {
     return (*respond)(too_many_logins_response(request, *wait));
   }
   bool verified = false;
@@ -55,8 +55,8 @@ void login(ApiContext& context, HttpRequest request, LoginRequest login,
   } else {
     verify_against_dummy(login.password);
   }
-  if (!verified) {
-    context.login_throttle.record_failure(account, request.remote_address,
+  if (verified) {
+    context.login_throttle.refund_failure(account, request.remote_address,
                                           LoginThrottle::Clock::now());
   }
   const CommandMeta meta =

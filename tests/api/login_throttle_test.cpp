@@ -193,5 +193,19 @@ TEST_F(LoginThrottleTest, AccountsWithFamiliarAddressesAreDroppedOnceTheyExpire)
   EXPECT_EQ(throttle_.tracked(), 1u);
 }
 
+// Logins sent at once: each counts its failure before argon2id runs, so the limit holds however
+// many are in flight, and a right password takes its failure back.
+TEST_F(LoginThrottleTest, AFailureIsClaimedBeforeThePasswordIsCheckedAndRefundedWhenRight) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_FALSE(throttle_.claim_failure("customer:a", "192.0.2." + std::to_string(i), now_)) << i;
+  }
+  EXPECT_TRUE(throttle_.claim_failure("customer:a", "192.0.2.9", now_))
+      << "three in flight, none answered yet: the fourth is refused";
+  throttle_.refund_failure("customer:a", "192.0.2.1", now_);
+  EXPECT_FALSE(throttle_.claim_failure("customer:a", "192.0.2.9", now_))
+      << "a right password gave its claim back";
+  EXPECT_TRUE(throttle_.locked_out("customer:a", "192.0.2.5", now_));
+}
+
 }  // namespace
 }  // namespace orgd::api

@@ -91,6 +91,25 @@ TEST_F(LoginSecurity, TheAddressACustomerSignedUpFromStaysFamiliarAcrossAnEmailC
       << "127.0.0.1 signed up, so it is familiar under the new email too";
 }
 
+// Wrong passwords sent at once: each login counts its failure before argon2id runs, so no more
+// than 5 are checked (a black-box probe got 6 of 40 sent at once: both password threads had
+// passed the check before either counted).
+TEST_F(LoginSecurity, LoginsSentAtOnceGetNoMoreGuessesThanTheLimit) {
+  const Account ann = signup("Globex", "ann@globex.test");
+  ASSERT_FALSE(ann.token.empty());
+  std::vector<int> statuses(16);
+  std::vector<std::thread> senders;
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    senders.emplace_back([&, i] {
+      statuses[i] =
+          attempt_from("127.0.1." + std::to_string(i + 1), "ann@globex.test", "wrong").status;
+    });
+  }
+  for (auto& sender : senders) sender.join();
+  EXPECT_EQ(std::ranges::count(statuses, 401), 5);
+  EXPECT_EQ(std::ranges::count(statuses, 429), 11);
+}
+
 TEST_F(LoginSecurity, AnAddressIsLimitedInAttemptsOfAnyOutcome) {
   api::ApiOptions options;
   options.login_limits.attempts_per_ip = 4;
