@@ -19,26 +19,12 @@ namespace {
 // flag's warn, and its %v writes the message raw.
 constexpr std::string_view kTextPattern = "%Y-%m-%dT%H:%M:%S.%eZ %W %n %V";
 
-// The names --log-level takes, so that what an operator sets is what the lines say.
+// The names --log-level takes, so that what an operator sets is what the lines say: spdlog's
+// own but for warn, which it calls "warning".
 std::string_view level_name(spdlog::level::level_enum level) {
-  switch (level) {
-    case spdlog::level::trace:
-      return "trace";
-    case spdlog::level::debug:
-      return "debug";
-    case spdlog::level::info:
-      return "info";
-    case spdlog::level::warn:
-      return "warn";
-    case spdlog::level::err:
-      return "error";
-    case spdlog::level::critical:
-      return "critical";
-    case spdlog::level::off:
-    case spdlog::level::n_levels:
-      break;
-  }
-  return "off";
+  if (level == spdlog::level::warn) return "warn";
+  const auto name = spdlog::level::to_string_view(level);
+  return {name.data(), name.size()};
 }
 
 void append(std::string_view text, spdlog::memory_buf_t& dest) {

@@ -178,38 +178,29 @@ std::expected<std::string, std::string> sweep_cursor(ReadModelBatch& batch) {
   return *cursor ? std::move(**cursor) : std::string(kExpiryPrefix);
 }
 
-Result drop_expired(ReadModelBatch& batch, std::int64_t now_ms) {
-  auto cursor = sweep_cursor(batch);
-  if (!cursor) return std::unexpected(cursor.error());
+// Drops the sessions expired before `now_ms` from `cursor` on; returns where the next sweep
+// starts.
+std::expected<std::string, std::string> drop_expired(ReadModelBatch& batch, std::int64_t now_ms,
+                                                     std::string cursor) {
   std::vector<std::string> expired;  // their expiry keys
   const std::string before = expiring_at(now_ms);
   auto scanned =
-      batch.scan_from(kExpiryPrefix, *cursor, [&](std::string_view key, std::string_view) {
+      batch.scan_from(kExpiryPrefix, cursor, [&](std::string_view key, std::string_view) {
         if (key >= before) return false;
         expired.emplace_back(key);
         return expired.size() < kExpiredDroppedPerLogin;
       });
-  if (!scanned) return scanned;
+  if (!scanned) return std::unexpected(scanned.error());
   for (const auto& key : expired) {
     // The expiry key goes even without its session's row, which would otherwise hold the
     // sweep at it for ever.
     batch.erase(key);
     if (auto r = forget_session(batch, std::string_view(key).substr(kExpiryPrefix.size() + 8));
         !r) {
-      return r;
+      return std::unexpected(r.error());
     }
   }
-  if (!expired.empty()) batch.put(kSweepCursorKey, expired.back());
-  return {};
-}
-
-// A session that expires before the cursor must still be swept: the cursor moves back to it.
-Result index_expiry(ReadModelBatch& batch, const std::string& key) {
-  auto cursor = sweep_cursor(batch);
-  if (!cursor) return std::unexpected(cursor.error());
-  if (key < *cursor) batch.put(kSweepCursorKey, key);
-  batch.put(key, "");
-  return {};
+  return expired.empty() ? std::move(cursor) : std::move(expired.back());
 }
 
 Result revoke_all(ReadModelBatch& batch, std::string_view customer_id) {
@@ -228,12 +219,21 @@ Result revoke_all(ReadModelBatch& batch, std::string_view customer_id) {
 
 Result on_session(ReadModelBatch& batch, const eventstore::Envelope& envelope,
                   const domain::SessionStarted& e) {
-  if (auto r = drop_expired(batch, envelope.timestamp_ms); !r) return r;
+  auto cursor = sweep_cursor(batch);
+  if (!cursor) return std::unexpected(cursor.error());
+  auto next = drop_expired(batch, envelope.timestamp_ms, *cursor);
+  if (!next) return std::unexpected(next.error());
   const std::string customer = id_after(envelope.stream_id, "sessions-");
   batch.put(session_key(e.token_hash),
             encode_with_cereal(SessionRow{customer, e.session_id, e.expires_at_ms}));
   batch.put(customer_session_prefix(customer) + e.token_hash, "");
-  return index_expiry(batch, expiry_key(e.expires_at_ms, e.token_hash));
+  const std::string expiry = expiry_key(e.expires_at_ms, e.token_hash);
+  batch.put(expiry, "");
+  // A session that expires before where the next sweep starts must still be swept: the
+  // cursor moves back to it.
+  const std::string& start = std::min(*next, expiry);
+  if (start != *cursor) batch.put(kSweepCursorKey, start);
+  return {};
 }
 
 Result on_session(ReadModelBatch& batch, const eventstore::Envelope&,

@@ -248,18 +248,6 @@ TEST_F(HistoryTest, ProjectionsReportCheckpointsAndLag) {
   EXPECT_TRUE(json(call("GET", "/api/v1/projections/organizations")).at("rebuild").is_null());
 }
 
-// Waits (without a time limit of its own: the test's timeout bounds it) for the rebuild.
-boost::json::object await_rebuild(test::HttpClient& client, const test::Headers& headers,
-                                  const std::string& name) {
-  for (;;) {
-    auto r = client.request("GET", "/api/v1/projections/" + name, {}, headers);
-    auto status = boost::json::parse(r.body).as_object();
-    const auto& rebuild = status.at("rebuild");
-    if (!rebuild.is_null() && rebuild.at("state").as_string() != "running") return status;
-    std::this_thread::yield();
-  }
-}
-
 TEST_F(HistoryTest, OnlineRebuildUnderLoadMatchesAnOfflineReplayAndNeverShowsAPartialModel) {
   for (int i = 0; i < 60; ++i) create_org("Before " + std::to_string(i));
   const std::string token = token_;

@@ -232,18 +232,6 @@ TEST_F(Observability, AStoppedProjectionShowsInReadyzAndMetrics) {
   EXPECT_GE(stopped, 1) << last_scrape_;
 }
 
-// Polls until the rebuild of `name` is no longer running (the test's timeout bounds it).
-boost::json::object await_rebuild(test::HttpClient& client, const test::Headers& headers,
-                                  const std::string& name) {
-  for (;;) {
-    auto r = client.request("GET", "/api/v1/projections/" + name, {}, headers);
-    auto status = boost::json::parse(r.body).as_object();
-    const auto& rebuild = status.at("rebuild");
-    if (!rebuild.is_null() && rebuild.at("state").as_string() != "running") return status;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-}
-
 // The JSON lines of `text` whose msg starts with `prefix`.
 std::vector<boost::json::object> lines_starting(const std::string& text, std::string_view prefix) {
   std::vector<boost::json::object> found;

@@ -93,6 +93,19 @@ inline boost::json::value json(const test::HttpResult& r) {
   return v;
 }
 
+// Polls GET /api/v1/projections/{name} until its rebuild is no longer running, and returns that
+// status (no time limit of its own: the test's timeout bounds it).
+inline boost::json::object await_rebuild(test::HttpClient& client, const test::Headers& headers,
+                                         const std::string& name) {
+  for (;;) {
+    auto r = client.request("GET", "/api/v1/projections/" + name, {}, headers);
+    auto status = boost::json::parse(r.body).as_object();
+    const auto& rebuild = status.at("rebuild");
+    if (!rebuild.is_null() && rebuild.at("state").as_string() != "running") return status;
+    std::this_thread::yield();
+  }
+}
+
 class OrgdTest : public ::testing::Test {
  protected:
   void SetUp() override { start(); }
