@@ -4,6 +4,7 @@
 // Thread-safety: push() and close() from any thread; take() from the writer thread only.
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -45,6 +46,24 @@ class AppendQueue {
       queue_.pop_front();
     }
     return taken;
+  }
+
+  // As take(), but also returns empty once `timeout` passed without work: finished() then
+  // tells a quiet queue from a closed and drained one.
+  [[nodiscard]] std::vector<PendingAppend> take_within(std::size_t max,
+                                                       std::chrono::milliseconds timeout) {
+    {
+      std::unique_lock lock(mutex_);
+      if (!ready_.wait_for(lock, timeout, [this] { return closed_ || !queue_.empty(); })) {
+        return {};
+      }
+    }
+    return take(max);
+  }
+
+  [[nodiscard]] bool finished() {
+    std::lock_guard lock(mutex_);
+    return closed_ && queue_.empty();
   }
 
   void close() {

@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <chrono>
@@ -43,7 +44,15 @@ AppendWriter::AppendWriter(rocksdb::DB& db, const ColumnFamilies& cfs, const Log
       min_free_disk_bytes_(options.min_free_disk_bytes),
       on_durable_(std::move(on_durable)),
       on_batch_written_(options.on_batch_written),
+      failure_(failure_at_start()),
       thread_([this] { run(); }) {}
+
+// A store opened under its floor says so before its first append.
+std::optional<WriteFailure> AppendWriter::failure_at_start() const {
+  auto why = short_of_space(0);
+  if (!why) return std::nullopt;
+  return WriteFailure{std::move(*why), now_ms()};
+}
 
 AppendWriter::~AppendWriter() { stop(); }
 
@@ -60,9 +69,34 @@ void AppendWriter::stop() {
 }
 
 void AppendWriter::run() {
-  for (auto round = queue_.take(max_batch_); !round.empty(); round = queue_.take(max_batch_)) {
-    commit(round);
+  for (;;) {
+    auto round =
+        failing() ? queue_.take_within(max_batch_, kProbeInterval) : queue_.take(max_batch_);
+    if (!round.empty()) {
+      commit(round);
+    } else if (queue_.finished()) {
+      return;
+    } else {
+      probe();
+    }
   }
+}
+
+// Rewriting the head record as it is changes nothing but goes the way a round goes: through
+// the WAL, synced. An empty log has no head record, and deleting none changes nothing either.
+void AppendWriter::probe() {
+  if (auto why = short_of_space(0)) return note_round(false, *why);
+  const ChainTip tip = head_.tip();
+  rocksdb::WriteBatch batch;
+  rocksdb::Status status =
+      tip.position == 0 ? batch.Delete(cfs_.meta, kHeadKey)
+                        : batch.Put(cfs_.meta, kHeadKey, head_record(tip.position, tip.hash));
+  if (status.ok()) {
+    rocksdb::WriteOptions write;
+    write.sync = sync_;
+    status = db_.Write(write, &batch);
+  }
+  note_round(status.ok(), status.ok() ? std::string() : status.ToString());
 }
 
 std::optional<std::string> AppendWriter::short_of_space(std::uint64_t round_bytes) const {
@@ -70,10 +104,13 @@ std::optional<std::string> AppendWriter::short_of_space(std::uint64_t round_byte
   std::uint64_t free = 0;
   // The file system RocksDB writes through (tests put theirs under it), asked as its own
   // recovery from a full disk asks it. When it cannot tell, RocksDB meets the disk as it is.
-  if (!db_.GetEnv()->GetFreeSpace(data_dir_, &free).ok() ||
-      free >= min_free_disk_bytes_ + round_bytes) {
-    return std::nullopt;
+  if (!db_.GetEnv()->GetFreeSpace(data_dir_, &free).ok()) return std::nullopt;
+  // RocksDB counts the blocks a file system keeps for root when it runs as root; the floor
+  // is meant as `df` shows it, so the space left to everyone bounds it too.
+  if (struct statvfs disk{}; statvfs(data_dir_.c_str(), &disk) == 0) {
+    free = std::min<std::uint64_t>(free, std::uint64_t{disk.f_bavail} * disk.f_frsize);
   }
+  if (free >= min_free_disk_bytes_ + round_bytes) return std::nullopt;
   return "the disk holding the data directory has " + std::to_string(free >> 20) +
          " MiB free, under the " + std::to_string(min_free_disk_bytes_ >> 20) + " MiB kept free";
 }
@@ -86,6 +123,11 @@ void AppendWriter::note_round(bool ok, const std::string& why) {
   } else {
     failure_ = WriteFailure{why, failure_ ? failure_->since_ms : now_ms()};
   }
+}
+
+bool AppendWriter::failing() const {
+  std::lock_guard lock(failure_mutex_);
+  return failure_.has_value();
 }
 
 std::optional<WriteFailure> AppendWriter::write_failure() const {

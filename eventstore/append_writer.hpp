@@ -8,11 +8,18 @@
 // the round gets storage_unavailable and the head stays where it was, so the next round
 // chains from the last durable envelope.
 //
+// While the log cannot be written (write_failure()), an idle writer probes it every
+// kProbeInterval: under the free-space floor it stays failed; otherwise it rewrites the head
+// record as it is, synced, and a success clears the failure. So /readyz tells a disk that has
+// space again without waiting for the next command, and a store opened under its floor says
+// so before its first append.
+//
 // Thread-safety: submit() from any thread; stop() from the owner; callbacks and on_durable
 // run on the writer thread. Exceptions thrown by callbacks are swallowed (the writer must
 // survive a faulty caller).
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -31,6 +38,8 @@ namespace orgd::eventstore {
 
 class AppendWriter {
  public:
+  static constexpr std::chrono::milliseconds kProbeInterval{1000};
+
   using OnDurable = std::function<void(std::uint64_t head_position)>;
 
   // Starts the thread. All references must outlive the writer.
@@ -61,6 +70,9 @@ class AppendWriter {
   [[nodiscard]] std::optional<std::string> short_of_space(std::uint64_t round_bytes) const;
   void refuse(std::vector<PendingAppend>& round, const std::string& why);
   void note_round(bool ok, const std::string& why);
+  [[nodiscard]] std::optional<WriteFailure> failure_at_start() const;
+  [[nodiscard]] bool failing() const;
+  void probe();
 
   rocksdb::DB& db_;
   const ColumnFamilies& cfs_;

@@ -59,13 +59,16 @@ struct StoreOptions {
   // creates left 230 MB of them. Charged to the block cache. Default: 64 MiB.
   std::size_t write_buffer_budget_bytes{64u << 20};
   // The log is written only while the data directory's disk has at least this much free
-  // (as RocksDB's file system reports it: what this process's user may still write); below it every
+  // (the lower of what RocksDB's file system reports and what `df` calls available: as root,
+  // RocksDB counts the blocks kept for root, which others may not use); below it every
   // append fails with storage_unavailable and RocksDB is not asked to write. Debian's RocksDB is
   // built with its assertions on, and one of them aborts the process when the WAL rolls over onto a
   // full disk; and a RocksDB that did meet a full disk resumes only once it sees its write
   // buffer's size (64 MiB) free. The round's own bytes are counted on top of the floor.
   // Other writes (read models, idempotency records) are not held to it: they are small beside
-  // it. 0: no floor. Default: 0 (orgd's --min-free-disk: 256 MiB).
+  // it. A store opened under the floor, or failing to write, probes the disk every second
+  // (AppendWriter), so write_failure() clears without waiting for an append.
+  // 0: no floor. Default: 0 (orgd's --min-free-disk: 256 MiB).
   std::uint64_t min_free_disk_bytes{0};
   // Open read-only (orgctl on a live directory). Appends then fail with `closed`.
   // Default: false.

@@ -74,6 +74,15 @@ class DiskFaultTest : public ::testing::Test {
     return outcome;
   }
 
+  // Waits, appending nothing, for the writer's probe to find the log writable again.
+  bool failure_clears_by_itself() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (store_->write_failure().has_value() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return !store_->write_failure().has_value();
+  }
+
   // After writes resumed: the chain continues without a gap and, also after a reopen, what was
   // refused never appears (nothing half-written is replayed).
   void expect_only_acknowledged_after_reopen() {
@@ -103,6 +112,8 @@ class DiskFaultTest : public ::testing::Test {
 TEST_F(DiskFaultTest, AFullDiskRefusesAppendsAndTheyResumeWithoutReopeningOnceItHasSpace) {
   append_then_fail(test::DiskFault::full);
   faults_.heal();
+  EXPECT_TRUE(failure_clears_by_itself()) << store_->write_failure()->reason;
+  EXPECT_EQ(store_->head_position(), 1u) << "the probe appends nothing";
   expect_only_acknowledged_after_reopen();
 }
 
@@ -129,14 +140,19 @@ TEST_F(DiskFaultTest, UnderTheFloorOfFreeSpaceAppendsAreRefusedBeforeRocksDbWrit
   EXPECT_GT(failure->since_ms, 0);
 
   faults_.heal();
+  EXPECT_TRUE(failure_clears_by_itself()) << "space again, and no append to tell it";
+  EXPECT_EQ(store_->head_position(), 1u);
   auto resumed = store_->append(append_to("b", ExpectedVersion::no_stream()));
   ASSERT_TRUE(resumed.has_value()) << resumed.error().message;
   EXPECT_EQ(resumed->last_position, 2u);
   EXPECT_FALSE(store_->write_failure().has_value()) << "written again";
 
-  // The real disk's free space, under a floor no disk reaches.
+  // The real disk's free space, under a floor no disk reaches: failing from the open on.
   store_.reset();
   open(std::uint64_t{1} << 62);
+  const auto at_open = store_->write_failure();
+  ASSERT_TRUE(at_open.has_value()) << "a store opened under its floor says so before an append";
+  EXPECT_NE(at_open->reason.find("kept free"), std::string::npos) << at_open->reason;
   refused = store_->append(append_to("c", ExpectedVersion::no_stream()));
   ASSERT_FALSE(refused.has_value());
   EXPECT_NE(refused.error().message.find("kept free"), std::string::npos);
