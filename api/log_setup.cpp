@@ -8,7 +8,9 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
+#include <cstdint>
 #include <string>
+#include <utility>
 
 #include "api/ids.hpp"
 
@@ -31,34 +33,93 @@ void append(std::string_view text, spdlog::memory_buf_t& dest) {
   dest.append(text.data(), text.data() + text.size());
 }
 
-// A line of text is one record only if no message can end it or fake another: every control
-// character is written as an escape, and the backslash too, so `\n` in a line always was a
-// newline in the message and never those two characters.
-void append_escaped(std::string_view text, spdlog::memory_buf_t& dest) {
+// A UTF-8 lead byte: its sequence's length, its bits of the code point, and the lowest code
+// point that length may encode (anything lower is an overlong form). Length 0: no lead byte.
+struct Utf8Lead {
+  std::size_t length;
+  char32_t bits;
+  char32_t lowest;
+};
+
+Utf8Lead utf8_lead(unsigned char byte) {
+  if (byte >= 0xc2 && byte <= 0xdf) return {2, byte & 0x1fu, 0x80};
+  if (byte >= 0xe0 && byte <= 0xef) return {3, byte & 0x0fu, 0x800};
+  if (byte >= 0xf0 && byte <= 0xf4) return {4, byte & 0x07u, 0x10000};
+  return {0, 0, 0};
+}
+
+// The well-formed UTF-8 sequence at the front of `text` (RFC 3629: no overlong forms,
+// surrogates or code points past U+10FFFF): its length and code point, or length 0.
+std::pair<std::size_t, char32_t> utf8_sequence(std::string_view text) {
+  const Utf8Lead lead = utf8_lead(static_cast<unsigned char>(text[0]));
+  if (lead.length == 0 || text.size() < lead.length) return {0, 0};
+  char32_t cp = lead.bits;
+  for (std::size_t i = 1; i < lead.length; ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if ((byte & 0xc0) != 0x80) return {0, 0};
+    cp = (cp << 6) | (byte & 0x3fu);
+  }
+  if (cp < lead.lowest || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return {0, 0};
+  return {lead.length, cp};
+}
+
+// Characters that end a line or reorder what a terminal shows, beyond ASCII's controls: the C1
+// controls (NEL, and CSI, which starts a terminal's escape sequence), the line and paragraph
+// separators, and the bidirectional embeddings, overrides and isolates.
+bool escaped_code_point(char32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+         (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void append_escaped_ascii(unsigned char c, spdlog::memory_buf_t& dest) {
   constexpr std::string_view kHex = "0123456789abcdef";
+  switch (c) {
+    case '\n':
+      return append("\\n", dest);
+    case '\r':
+      return append("\\r", dest);
+    case '\t':
+      return append("\\t", dest);
+    case '\\':
+      return append("\\\\", dest);
+    default: {
+      const char escaped[] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xf]};
+      return append({escaped, sizeof escaped}, dest);
+    }
+  }
+}
+
+// A line of text is one record only if no message can end it or fake another: every control
+// character is written as an escape (\n, \x1b, \u0085, \u2028), a byte that is not UTF-8 as
+// \xNN, and the backslash too, so `\n` in a line always was a newline in the message and never
+// those two characters.
+void append_escaped(std::string_view text, spdlog::memory_buf_t& dest) {
   std::size_t plain = 0;  // where the run not copied yet starts
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  std::size_t i = 0;
+  while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != 0x7f && c != '\\') continue;
-    append(text.substr(plain, i - plain), dest);
-    plain = i + 1;
-    switch (c) {
-      case '\n':
-        append("\\n", dest);
-        break;
-      case '\r':
-        append("\\r", dest);
-        break;
-      case '\t':
-        append("\\t", dest);
-        break;
-      case '\\':
-        append("\\\\", dest);
-        break;
-      default: {
-        const char escaped[] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xf]};
-        append({escaped, sizeof escaped}, dest);
+    if (c < 0x80) {
+      if (c >= 0x20 && c != 0x7f && c != '\\') {
+        ++i;
+        continue;
       }
+      append(text.substr(plain, i - plain), dest);
+      append_escaped_ascii(c, dest);
+      plain = ++i;
+      continue;
+    }
+    const auto [length, cp] = utf8_sequence(text.substr(i));
+    if (length != 0 && !escaped_code_point(cp)) {
+      i += length;
+      continue;
+    }
+    append(text.substr(plain, i - plain), dest);
+    if (length == 0) {
+      append_escaped_ascii(c, dest);  // \xNN, as for a control byte
+      plain = ++i;
+    } else {
+      append(fmt::format("\\u{:04x}", static_cast<std::uint32_t>(cp)), dest);
+      plain = i += length;
     }
   }
   append(text.substr(plain), dest);

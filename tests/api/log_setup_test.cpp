@@ -82,6 +82,35 @@ TEST(TextLogFormatter, EscapesEveryControlCharacter) {
   }
 }
 
+// Beyond ASCII: the C1 controls (NEL ends a line for some readers, CSI starts a terminal's
+// escape sequence), the line and paragraph separators and the bidirectional overrides are
+// escaped as \uXXXX, a byte that is no UTF-8 as \xNN; other characters are written as they
+// are (the thirtieth session's review found C1 and U+2028 written raw).
+TEST(TextLogFormatter, EscapesLineBreakingAndReorderingCharactersBeyondAscii) {
+  const auto message_of = [](std::string_view payload) {
+    Captured log("orgd", text_log_formatter());
+    log.logger().info("{}", payload);
+    const std::string text = log.text();
+    return text.substr(text.find(" orgd ") + 6);
+  };
+  EXPECT_EQ(message_of("a\xc2\x85"
+                       "b\xc2\x9b"
+                       "2Kc"),
+            "a\\u0085b\\u009b2Kc\n");
+  EXPECT_EQ(message_of("x\xe2\x80\xa8y\xe2\x80\xa9z"), "x\\u2028y\\u2029z\n");
+  EXPECT_EQ(message_of("\xe2\x80\xae"
+                       "evil\xe2\x81\xa6i\xe2\x81\xa9"),
+            "\\u202eevil\\u2066i\\u2069\n");
+  // Not UTF-8: a lone continuation, a raw C1 byte, a cut sequence, an overlong '/', a surrogate.
+  EXPECT_EQ(message_of("\x80|\x9b|\xe2\x80|\xc0\xaf|\xed\xa0\x80"),
+            "\\x80|\\x9b|\\xe2\\x80|\\xc0\\xaf|\\xed\\xa0\\x80\n");
+  // Written as they are: Latin, CJK, an emoji, the no-break space.
+  const std::string plain =
+      "Jos\xc3\xa9 \xe6\x9d\xb1\xe4\xba\xac \xf0\x9f\x98\x80 a\xc2\xa0"
+      "b";
+  EXPECT_EQ(message_of(plain), plain + "\n");
+}
+
 // spdlog calls warn "warning"; the flag, and so the lines, say warn.
 TEST(LogFormats, NameTheLevelsAsTheLogLevelFlagDoes) {
   const std::vector<std::pair<spdlog::level::level_enum, std::string>> levels = {
