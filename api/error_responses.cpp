@@ -1,5 +1,6 @@
 #include "api/error_responses.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "api/command_executor.hpp"
@@ -76,6 +77,21 @@ HttpResponse append_error_response(const HttpRequest& request,
   }
   return problem(request, 500, "internal-error", "internal server error",
                  "the command was malformed");
+}
+
+HttpResponse body_problem_with(const HttpRequest& request, JsonBodyError error,
+                               const std::vector<domain::FieldProblem>& more) {
+  if (error.kind == JsonBodyError::Kind::invalid_fields) {
+    const auto named = [&error](const std::string& field) {
+      return std::ranges::any_of(error.errors,
+                                 [&field](const FieldError& e) { return e.field == field; });
+    };
+    for (const auto& problem : more) {
+      if (error.errors.size() >= kMaxFieldErrors) break;
+      if (!named(problem.field)) error.errors.push_back({problem.field, problem.message});
+    }
+  }
+  return json_body_problem(request, error);
 }
 
 HttpResponse not_found_response(const HttpRequest& request) {

@@ -3,8 +3,10 @@
 
 #include <chrono>
 #include <string_view>
+#include <vector>
 
 #include "api/http/http_types.hpp"
+#include "api/http/json_body.hpp"
 #include "domain/domain_error.hpp"
 #include "eventstore/append_request.hpp"
 
@@ -14,6 +16,12 @@ namespace orgd::api {
                                                  const domain::DomainError& error);
 [[nodiscard]] HttpResponse append_error_response(const HttpRequest& request,
                                                  const eventstore::AppendError& error);
+// A body whose members failed the JSON reader's rules (`error`), answered together with the
+// domain's field problems of the members it read (`more`; those of a member already named are
+// left out), so that a client learns every field to fix at once. Any other `error` as
+// json_body_problem answers it.
+[[nodiscard]] HttpResponse body_problem_with(const HttpRequest& request, JsonBodyError error,
+                                             const std::vector<domain::FieldProblem>& more);
 [[nodiscard]] HttpResponse not_found_response(const HttpRequest& request);
 [[nodiscard]] HttpResponse unavailable_response(const HttpRequest& request, std::string_view what);
 // 503 `server-busy` with Retry-After: too much password work is already waiting.

@@ -32,7 +32,9 @@ std::expected<std::pair<domain::Signup, std::string>, HttpResponse> read_body(
               {.required = true, .min_len = kMinPasswordLength, .max_len = kMaxPasswordLength})
       .integer("agreeToTermsAndPolicies", signup.agree_to_terms_and_policies, {.required = true});
   if (auto ok = reader.finish(request); !ok) {
-    return std::unexpected(json_body_problem(request, ok.error()));
+    // A short password among other mistakes: all of them, not that one alone.
+    return std::unexpected(
+        body_problem_with(request, ok.error(), domain::signup_field_problems(signup)));
   }
   if (auto problems = domain::signup_field_problems(signup); !problems.empty()) {
     return std::unexpected(domain_error_response(request, domain::invalid(std::move(problems))));

@@ -59,6 +59,28 @@ TEST_F(Customers, SignupRefusalsWriteNothing) {
   EXPECT_EQ(head(), before);
 }
 
+// Every field to fix at once: a too-short password (the JSON reader's rule) beside an email
+// that is none and terms not agreed to (the domain's). The password was reported alone.
+TEST_F(Customers, ASignupWithAShortPasswordNamesEveryOtherFieldToFixToo) {
+  const auto before = head();
+  const auto r = client_->request(
+      "POST", "/api/v1/signup",
+      R"({"organizationName":"Initech","firstName":"P","lastName":"G","userEmailAddress":"peter",)"
+      R"("userPassword":"short","agreeToTermsAndPolicies":0})",
+      {{"Content-Type", "application/json"}});
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(str(json(r), "type"), "urn:orgd:problem:validation-failed") << r.body;
+  std::set<std::string> fields;
+  const auto problem = json(r);
+  for (const auto& error : problem.at("errors").as_array()) {
+    fields.insert(std::string(error.at("field").as_string()));
+  }
+  EXPECT_EQ(fields,
+            (std::set<std::string>{"userPassword", "userEmailAddress", "agreeToTermsAndPolicies"}))
+      << r.body;
+  EXPECT_EQ(head(), before);
+}
+
 TEST_F(Customers, SignupCanBeSwitchedOff) {
   restart({.signup_enabled = false, .token_ttl_seconds = 86400});
   auto r = client_->request("POST", "/api/v1/signup", "{}", {{"Content-Type", "application/json"}});
