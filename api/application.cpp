@@ -132,6 +132,35 @@ std::optional<HttpResponse> answer_from_head(const Application::Parts& parts,
   return std::nullopt;
 }
 
+// The server's options; its callbacks reach the parts when called, once serve() runs.
+ServerOptions server_options_of(const OrgdOptions& options, const Application::Parts& parts) {
+  ServerOptions server_options;
+  server_options.address = options.listen_address;
+  server_options.port = options.listen_port;
+  server_options.trusted_proxies = options.trusted_proxies;
+  server_options.threads = options.io_threads;
+  server_options.body_limit = options.body_limit;
+  server_options.header_limit = options.header_limit;
+  server_options.request_timeout = options.request_timeout;
+  server_options.idle_timeout = options.idle_timeout;
+  server_options.max_connections = options.max_connections;
+  // Every answer depends on the caller's token (its tenant and rights; a resource's `permission`
+  // and `grants`), so a cache must keep one per Authorization, ETag included.
+  server_options.response_headers = {{"Vary", "Authorization"}};
+  server_options.answer_before_body = [&parts](const HttpRequest& head) {
+    return answer_from_head(parts, head);
+  };
+  server_options.on_response = [&parts](const CompletedRequest& completed) {
+    // No template was reported for the server's own 4xx, the router's 400 and 404, answers
+    // given before routing and a handler that threw: routing the path again names it.
+    const std::string_view route =
+        completed.route.empty() ? parts.router->route_template(completed.path) : completed.route;
+    parts.metrics->observe_request(completed.method, route, completed.status, completed.duration);
+    parts.access_log->record(completed, route);
+  };
+  return server_options;
+}
+
 }  // namespace
 
 std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
@@ -142,6 +171,15 @@ std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
   auto parts = std::make_unique<Parts>();
   parts->metrics = std::make_unique<Metrics>();
   parts->access_log = std::make_unique<AccessLog>(options.access_log);
+  // Before the store: a taken port is told at once, not after opening (and perhaps
+  // rebuilding) the read models. Connections wait in the backlog until serve().
+  auto server = HttpServer::bind(server_options_of(options, *parts));
+  if (!server) {
+    return std::unexpected(failed_start("cannot listen on " + options.listen_address + ":" +
+                                        std::to_string(options.listen_port) + ": " +
+                                        server.error()));
+  }
+  parts->server = std::move(*server);
   eventstore::StoreOptions store_options;
   store_options.data_dir = options.data_dir;
   store_options.extra_column_families = projections::projection_column_families();
@@ -160,6 +198,10 @@ std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
         failed_start("cannot open " + options.data_dir.string() + ": " + store.error().message));
   }
   parts->store = std::move(*store);
+  if (auto failure = parts->store->write_failure()) {
+    spdlog::warn("starting on a log that cannot be written ({}): commands answer 503 until it can",
+                 failure->reason);
+  }
   const std::uint64_t head_at_start = parts->store->head_position();
   auto runner = projections::ProjectionRunner::start(*parts->store, projections::make_projections(),
                                                      {.on_applied = log_applied_batch});
@@ -199,42 +241,15 @@ std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
   add_history_routes(*parts->router, *parts->context);
   add_projection_routes(*parts->router, *parts->context, *parts->rebuilds);
   if (auto observed = observe(*parts, options); !observed) return std::unexpected(observed.error());
-  ServerOptions server_options;
-  server_options.address = options.listen_address;
-  server_options.port = options.listen_port;
-  server_options.threads = options.io_threads;
-  server_options.body_limit = options.body_limit;
-  server_options.header_limit = options.header_limit;
-  server_options.request_timeout = options.request_timeout;
-  server_options.idle_timeout = options.idle_timeout;
-  server_options.max_connections = options.max_connections;
-  // Every answer depends on the caller's token (its tenant and rights; a resource's `permission`
-  // and `grants`), so a cache must keep one per Authorization, ETag included.
-  server_options.response_headers = {{"Vary", "Authorization"}};
-  server_options.answer_before_body = [&parts = *parts](const HttpRequest& head) {
-    return answer_from_head(parts, head);
-  };
-  server_options.on_response = [&parts = *parts](const CompletedRequest& completed) {
-    // No template was reported for the server's own 4xx, the router's 400 and 404, answers
-    // given before routing and a handler that threw: routing the path again names it.
-    const std::string_view route =
-        completed.route.empty() ? parts.router->route_template(completed.path) : completed.route;
-    parts.metrics->observe_request(completed.method, route, completed.status, completed.duration);
-    parts.access_log->record(completed, route);
-  };
   auto records = IdempotencyRecords::open(*parts->store);
   if (!records) return std::unexpected(failed_start(records.error().message));
   parts->record_writers = std::make_unique<WorkerPool>(2);
   auto handler = with_idempotency(parts->router->handler(), *parts->context, std::move(*records),
                                   *parts->record_writers,
                                   {.window = options.api.idempotency_window, .clock = {}});
-  auto server = HttpServer::start(server_options, with_apidocs_redirect(std::move(handler)));
-  if (!server) {
-    return std::unexpected(failed_start("cannot listen on " + options.listen_address + ":" +
-                                        std::to_string(options.listen_port) + ": " +
-                                        server.error()));
+  if (auto served = parts->server->serve(with_apidocs_redirect(std::move(handler))); !served) {
+    return std::unexpected(failed_start(served.error()));
   }
-  parts->server = std::move(*server);
   return std::unique_ptr<Application>(new Application(std::move(parts)));
 }
 

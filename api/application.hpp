@@ -18,6 +18,7 @@
 #include "api/access_log.hpp"
 #include "api/api_context.hpp"
 #include "api/bootstrap.hpp"
+#include "api/http/client_address.hpp"
 #include "api/start_failure.hpp"
 #include "eventstore/store_options.hpp"
 
@@ -46,6 +47,9 @@ struct OrgdOptions {
   // free (eventstore::StoreOptions::min_free_disk_bytes); 0: no floor. Default: 0 (orgd's
   // --min-free-disk: 256 MiB).
   std::uint64_t min_free_disk_bytes{0};
+  // Peers (reverse proxies) whose X-Forwarded-For names the client, for the login limits
+  // (api/http/client_address.hpp). Default: none.
+  TrustedProxies trusted_proxies;
   // HTTP I/O threads. Default: 0 = one per core.
   unsigned io_threads{0};
   BootstrapOptions bootstrap;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <future>
 #include <optional>
 #include <string_view>
@@ -52,16 +53,18 @@ std::expected<void, std::string> ensure_default_organization(ApiContext& context
 // Answers true when that cannot be told: rather no SuperAdmin created than a second one.
 bool holds_a_superadmin(ApiContext& context) {
   const std::uint64_t head = context.store.head_position();
-  if (context.projections.applied_position() < head) {
+  std::promise<bool> caught_up;
+  auto reached = caught_up.get_future();
+  context.projections.when_applied(head,
+                                   [&caught_up](bool applied) { caught_up.set_value(applied); });
+  // Said only of a wait worth telling (a store `orgctl seed` wrote): a new directory's read
+  // models apply the Default organization bootstrap just appended in a moment.
+  if (reached.wait_for(std::chrono::milliseconds(500)) == std::future_status::timeout) {
     spdlog::info(
         "looking for a SuperAdmin among the platform accounts: waiting for the read "
         "models to catch up with the log ({} events) before listening",
         head);
   }
-  std::promise<bool> caught_up;
-  auto reached = caught_up.get_future();
-  context.projections.when_applied(head,
-                                   [&caught_up](bool applied) { caught_up.set_value(applied); });
   if (!reached.get()) return true;
   auto accounts = context.organizations.platform_accounts();
   if (!accounts) return true;
@@ -144,6 +147,7 @@ std::expected<void, StartFailure> ensure_superadmin(ApiContext& context,
   if (auto done = append_now(context, *decision); !done) {
     return std::unexpected(failed_start(done.error()));
   }
+  spdlog::info("created the SuperAdmin from ORGD_ADMIN_EMAIL and ORGD_ADMIN_PASSWORD");
   return {};
 }
 

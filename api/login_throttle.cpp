@@ -6,6 +6,8 @@
 #include <cctype>
 #include <utility>
 
+#include "api/http/client_address.hpp"
+
 namespace orgd::api {
 
 std::string LoginThrottle::account_key(std::string_view account) {
@@ -33,8 +35,9 @@ void LoginThrottle::count(Window& window, std::chrono::seconds length, Clock::ti
 const LoginThrottle::Window* LoginThrottle::failures_seen_from(const Account& account,
                                                                std::string_view ip,
                                                                Clock::time_point now) const {
+  const std::string block = address_block(ip);
   for (const Familiar& familiar : account.familiar) {
-    if (familiar.ip == ip && now - familiar.last_success < limits_.familiar_for) {
+    if (familiar.ip == block && now - familiar.last_success < limits_.familiar_for) {
       return &familiar.failures;
     }
   }
@@ -105,7 +108,7 @@ void LoginThrottle::refund_failure(std::string_view account, std::string_view ip
 
 std::optional<std::chrono::seconds> LoginThrottle::admit_address(std::string_view ip,
                                                                  Clock::time_point now) {
-  const std::string address(ip);
+  const std::string address = address_block(ip);
   std::lock_guard lock(mutex_);
   const auto attempts = attempts_by_ip_.find(address);
   if (auto wait = over_limit(attempts == attempts_by_ip_.end() ? nullptr : &attempts->second,
@@ -145,16 +148,17 @@ void LoginThrottle::record_success(std::string_view account, std::string_view ip
                  [&](const Account& a) { return expired(a, now); });
   Account& entry = accounts_[account_key(account)];
   auto& familiar = entry.familiar;
-  const auto known = std::ranges::find(familiar, ip, &Familiar::ip);
+  std::string block = address_block(ip);
+  const auto known = std::ranges::find(familiar, block, &Familiar::ip);
   if (known != familiar.end()) {
-    *known = {std::string(ip), now, {}};
+    *known = {std::move(block), now, {}};
     return;
   }
   if (limits_.familiar_per_account == 0) return;
   if (familiar.size() >= limits_.familiar_per_account) {
     familiar.erase(std::ranges::min_element(familiar, {}, &Familiar::last_success));
   }
-  familiar.push_back({std::string(ip), now, {}});
+  familiar.push_back({std::move(block), now, {}});
 }
 
 void LoginThrottle::forget(std::string_view account) {

@@ -21,6 +21,11 @@
 // customer's account gets familiar addresses (its id's entry), so they are bounded by the
 // customers, 8 each.
 //
+// An address is counted as its block (address_block in api/http/client_address.hpp): an IPv4
+// address, or an IPv6 address's /64, since one IPv6 host may send from any address of its /64.
+// Behind a reverse proxy the address is the client the proxy names, for proxies the operator
+// trusts (--trusted-proxies).
+//
 // Counters live in memory only (a restart forgets them, and which addresses are familiar).
 // Expired ones are dropped once more than kPruneAbove are held, and after that once twice as
 // many as the last scan left are held or a window has passed since it, so memory stays bounded

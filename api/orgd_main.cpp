@@ -31,6 +31,7 @@ struct CommandLine {
   std::string log_level{"info"};
   std::string log_format{"json"};
   std::string swagger_ui_dir;
+  std::string trusted_proxies;
 };
 
 // ADDR is an IPv4 or IPv6 address (IPv6 in brackets) or `localhost`: a host name to resolve
@@ -143,6 +144,14 @@ int main(int argc, char** argv) {
       ->envname("ORGD_MIN_FREE_DISK")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1u << 30}))
       ->capture_default_str();
+  app.add_option("--trusted-proxies", cli.trusted_proxies,
+                 "reverse proxies (addresses and CIDR networks, comma-separated) whose "
+                 "X-Forwarded-For names the client, for the login limits (default: none)")
+      ->envname("ORGD_TRUSTED_PROXIES")
+      ->check([](const std::string& list) {
+        auto parsed = orgd::api::TrustedProxies::parse(list);
+        return parsed ? std::string() : parsed.error();
+      });
   app.add_option("--log-level", cli.log_level, "trace|debug|info|warn|error|critical|off")
       ->envname("ORGD_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
@@ -193,6 +202,7 @@ int main(int argc, char** argv) {
   options.bootstrap.admin_password = env_or_empty("ORGD_ADMIN_PASSWORD");
   options.access_log = {loggers.access, cli.log_format == "json"};
   options.swagger_ui_dir = cli.swagger_ui_dir;
+  options.trusted_proxies = *orgd::api::TrustedProxies::parse(cli.trusted_proxies);  // checked
 
   // Block the stop signals before any thread starts, so only sigwait below receives them.
   sigset_t stop_signals;

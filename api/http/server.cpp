@@ -53,31 +53,45 @@ HttpServer::~HttpServer() { stop(); }
 
 std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::start(
     const ServerOptions& options, RequestHandler handler) {
-  if (!handler) return std::unexpected("HttpServer::start: no request handler");
-  const unsigned threads = thread_count(options);
+  auto server = bind(options);
+  if (!server) return server;
+  if (auto served = (*server)->serve(std::move(handler)); !served) {
+    return std::unexpected(std::move(served.error()));
+  }
+  return server;
+}
+
+std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::bind(
+    const ServerOptions& options) {
   auto impl = std::make_unique<Impl>();
-  impl->context = std::make_shared<http_detail::ServerContext>(options, std::move(handler));
-  impl->ioc = std::make_unique<net::io_context>(static_cast<int>(threads));
+  impl->context = std::make_shared<http_detail::ServerContext>(options);
+  impl->ioc = std::make_unique<net::io_context>(static_cast<int>(thread_count(options)));
   auto listener = http_detail::Listener::open(*impl->ioc, impl->context);
   if (!listener) return std::unexpected(std::move(listener.error()));
   impl->listener = std::move(*listener);
   impl->port = impl->listener->local_endpoint().port();
   impl->address = impl->listener->local_endpoint().address().to_string();
   impl->work.emplace(impl->ioc->get_executor());
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
 
-  std::unique_ptr<HttpServer> server(new HttpServer(std::move(impl)));
-  Impl& started = *server->impl_;
-  started.listener->run();
+std::expected<void, std::string> HttpServer::serve(RequestHandler handler) {
+  if (!handler) return std::unexpected("HttpServer::serve: no request handler");
+  if (impl_->stopped || !impl_->threads.empty()) {
+    return std::unexpected("HttpServer::serve: not a bound server that waits to serve");
+  }
+  impl_->context->handler = std::move(handler);
+  impl_->listener->run();
   try {
-    for (unsigned i = 0; i < threads; ++i) {
-      started.threads.emplace_back([ioc = started.ioc.get()] { run_io(*ioc); });
+    for (unsigned i = 0; i < thread_count(impl_->context->options); ++i) {
+      impl_->threads.emplace_back([ioc = impl_->ioc.get()] { run_io(*ioc); });
     }
   } catch (const std::system_error& error) {
-    server->stop();
-    return std::unexpected(std::string("HttpServer::start: cannot start I/O threads: ") +
+    stop();
+    return std::unexpected(std::string("HttpServer::serve: cannot start I/O threads: ") +
                            error.what());
   }
-  return server;
+  return {};
 }
 
 std::uint16_t HttpServer::port() const { return impl_->port; }

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/http/client_address.hpp"
 #include "api/http/http_types.hpp"
 
 namespace orgd::api {
@@ -39,6 +40,9 @@ struct ServerOptions {
   std::string address{"127.0.0.1"};
   // Port to bind; 0 picks a free one (see HttpServer::port()). Default: 8080.
   std::uint16_t port{8080};
+  // Peers whose X-Forwarded-For names the client (HttpRequest::remote_address; see
+  // client_address.hpp). Default: none (the peer is the client).
+  TrustedProxies trusted_proxies;
   // I/O threads. Default: 0 = std::thread::hardware_concurrency().
   unsigned threads{0};
   // Largest accepted request body; larger ones answer 413. Default: 1 MiB.
@@ -77,6 +81,12 @@ class HttpServer {
   // with the OS message.
   [[nodiscard]] static std::expected<std::unique_ptr<HttpServer>, std::string> start(
       const ServerOptions& options, RequestHandler handler);
+  // start() in two steps, so a process learns that its port is taken before it does the slow
+  // part of starting up: bind() listens (connections wait in the backlog, port() is known),
+  // serve() starts accepting them. Errors: as start(); serve() once only, on a bound server.
+  [[nodiscard]] static std::expected<std::unique_ptr<HttpServer>, std::string> bind(
+      const ServerOptions& options);
+  [[nodiscard]] std::expected<void, std::string> serve(RequestHandler handler);
   ~HttpServer();  // stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

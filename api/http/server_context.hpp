@@ -36,16 +36,15 @@ class Lifeline {
   bool running_{true};
 };
 
-// Thread-safety: options and handler are immutable after start; the counter is atomic.
+// Thread-safety: options are immutable; the handler is set once, by HttpServer::serve before
+// the first accept and the I/O threads, and not changed after; the counter is atomic.
 struct ServerContext {
-  ServerContext(ServerOptions server_options, RequestHandler request_handler)
-      : options(std::move(server_options)),
-        fixed_headers(header_lines(options.response_headers)),
-        handler(std::move(request_handler)) {}
+  explicit ServerContext(ServerOptions server_options)
+      : options(std::move(server_options)), fixed_headers(header_lines(options.response_headers)) {}
 
   const ServerOptions options;
   const std::string fixed_headers;  // options.response_headers as header lines
-  const RequestHandler handler;
+  RequestHandler handler;
   const std::shared_ptr<Lifeline> lifeline = std::make_shared<Lifeline>();
   std::atomic<std::size_t> open_connections{0};
 };

@@ -80,6 +80,10 @@ Session::Session(tcp::socket&& socket, std::shared_ptr<ServerContext> context)
       request_timer_(strand_),
       context_(std::move(context)),
       remote_address_(remote_address_of(stream_.socket())) {
+  if (const auto& proxies = context_->options.trusted_proxies; !proxies.empty()) {
+    const auto peer = parse_ip(remote_address_);
+    peer_is_trusted_proxy_ = peer && proxies.contains(*peer);
+  }
   ++context_->open_connections;
   beast::error_code ignored;
   // Pipelined responses are small separate writes; Nagle would hold them back.
@@ -221,12 +225,24 @@ void Session::on_header() {
   read_body();
 }
 
+// Only a trusted proxy's requests are looked into: from anyone else the header is ignored.
+std::string Session::client_of(const BeastRequest& request) const {
+  if (!peer_is_trusted_proxy_) return remote_address_;
+  std::string forwarded_for;
+  for (auto [field, end] = request.equal_range("X-Forwarded-For"); field != end; ++field) {
+    if (!forwarded_for.empty()) forwarded_for += ',';
+    forwarded_for += field->value();
+  }
+  return client_address(remote_address_, forwarded_for, context_->options.trusted_proxies);
+}
+
 // A client told no "100 Continue" need not send its body at all: for a request its head
 // already refuses, the final answer goes instead, and the connection closes after it.
 bool Session::answered_from_head() {
   const auto& decide = context_->options.answer_before_body;
   if (!decide) return false;
-  HttpRequest head = to_http_request(BeastRequest(parser_->get().base()), remote_address_);
+  HttpRequest head =
+      to_http_request(BeastRequest(parser_->get().base()), client_of(parser_->get()));
   std::optional<HttpResponse> answer;
   try {
     answer = decide(head);
@@ -310,7 +326,8 @@ void Session::on_read_error(beast::error_code ec) {
 void Session::dispatch(BeastRequest&& request) {
   const bool keep_alive = keeps_alive(request);
   const bool head = request.method() == http::verb::head;
-  HttpRequest http_request = to_http_request(std::move(request), remote_address_);
+  const std::string client = client_of(request);
+  HttpRequest http_request = to_http_request(std::move(request), client);
   const std::uint64_t sequence = next_sequence_++;
   pending_.push_back(Pending{sequence,
                              http_request.trace_id,

@@ -94,6 +94,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header_bytes(boost::beast::error_code ec, std::size_t bytes);
   void on_header();
   [[nodiscard]] bool answered_from_head();
+  // The request's client: the peer, or whom a trusted proxy's X-Forwarded-For names.
+  [[nodiscard]] std::string client_of(const BeastRequest& request) const;
   void send_continue();
   void on_continue_sent(boost::beast::error_code ec, std::size_t bytes);
   void read_body();
@@ -138,6 +140,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::deque<Pending> pending_;
   std::shared_ptr<ServerContext> context_;
   std::string remote_address_;
+  // Whether the peer is a trusted proxy: then each request's X-Forwarded-For names its client.
+  bool peer_is_trusted_proxy_{false};
   std::chrono::steady_clock::time_point request_deadline_;
   std::chrono::steady_clock::time_point idle_deadline_;
   std::uint64_t next_sequence_{0};

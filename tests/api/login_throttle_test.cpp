@@ -36,6 +36,24 @@ TEST_F(LoginThrottleTest, AnEmailIsRefusedAfterItsFailuresUntilTheWindowEnds) {
   EXPECT_FALSE(throttle_.admit("ann@example.com", "10.0.0.2", now_));
 }
 
+// An IPv6 client may send from any address of its /64: they count as one, and a login from one
+// of them makes the whole /64 familiar. Other /64s and IPv4 addresses count apart.
+TEST_F(LoginThrottleTest, AnIpv6ClientIsCountedByItsSlash64) {
+  for (int i = 0; i < 10; ++i) {
+    const std::string address = "2001:db8:1:2::" + std::to_string(i + 1);
+    ASSERT_FALSE(throttle_.admit_address(address, now_)) << address;
+  }
+  EXPECT_TRUE(throttle_.admit_address("2001:db8:1:2:ffff:1:2:3", now_)) << "the /64's 11th";
+  EXPECT_FALSE(throttle_.admit_address("2001:db8:1:3::1", now_)) << "another /64";
+  EXPECT_FALSE(throttle_.admit_address("10.0.0.1", now_));
+
+  throttle_.record_success("customer:ann", "2001:db8:9:9::1", now_);
+  for (int i = 0; i < 3; ++i) throttle_.record_failure("customer:ann", "2001:db8:7:7::1", now_);
+  EXPECT_TRUE(throttle_.locked_out("customer:ann", "2001:db8:7:7::2", now_));
+  EXPECT_FALSE(throttle_.locked_out("customer:ann", "2001:db8:9:9:abcd::5", now_))
+      << "familiar: the /64 the owner logged in from";
+}
+
 // A success makes its address familiar; the shared count of the others stays, so a login of
 // the owner gives whoever guesses from elsewhere no fresh round.
 TEST_F(LoginThrottleTest, ASuccessMakesItsAddressFamiliarAndLeavesTheSharedCount) {

@@ -108,6 +108,42 @@ TEST(CommandLine, TextLogsNameTheLoggerAndEscapeANewlineInADataDirectorysName) {
       << text;
 }
 
+// A taken port is found before the data directory is opened (or, here, even created): a
+// start on a large store no longer opens it, perhaps rebuilding its read models, only to fail.
+TEST(CommandLine, ATakenPortFailsTheStartBeforeTheDataDirectoryIsOpened) {
+  TempDir dir;
+  OrgdProcess first(kOrgd, {"--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "a").string()},
+                    {}, dir.path() / "first.log");
+  const std::uint16_t port = first.wait_for_port();
+  ASSERT_NE(port, 0) << read_text(dir.path() / "first.log");
+  const auto second_dir = dir.path() / "b";
+  const auto second = run_shell(
+      kOrgd + " --listen 127.0.0.1:" + std::to_string(port) + " --data-dir " + second_dir.string(),
+      60);
+  EXPECT_EQ(second.exit_code, 1) << second.output;
+  EXPECT_NE(second.output.find("cannot listen on 127.0.0.1:" + std::to_string(port)),
+            std::string::npos)
+      << second.output;
+  EXPECT_FALSE(std::filesystem::exists(second_dir)) << "the data directory was opened first";
+  EXPECT_EQ(first.stop(), 0);
+}
+
+// The wait for the read models before looking for a SuperAdmin is told only when it is worth
+// telling (a store `orgctl seed` wrote): a new directory's first start said it too.
+TEST(CommandLine, AFirstStartOnANewDirectoryCreatesTheSuperAdminWithoutAWaitToTell) {
+  TempDir dir;
+  const auto log = dir.path() / "stderr.log";
+  OrgdProcess orgd(
+      kOrgd, {"--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "d").string()},
+      {{"ORGD_ADMIN_EMAIL", "root@example.com"}, {"ORGD_ADMIN_PASSWORD", "long-enough-1"}}, log);
+  ASSERT_NE(orgd.wait_for_port(), 0) << read_text(log);
+  EXPECT_EQ(orgd.stop(), 0);
+  const std::string text = read_text(log);
+  EXPECT_NE(text.find("created the SuperAdmin"), std::string::npos) << text;
+  EXPECT_EQ(text.find("root@example.com"), std::string::npos) << "no email in the log: " << text;
+  EXPECT_EQ(text.find("looking for a SuperAdmin"), std::string::npos) << text;
+}
+
 TEST(CommandLine, ListensOnLocalhostByName) {
   TempDir dir;
   OrgdProcess orgd(kOrgd, {"--listen", "localhost:0", "--data-dir", (dir.path() / "data").string()},
@@ -139,6 +175,13 @@ TEST(CommandLine, UnderTheFloorOfFreeSpaceCommandsAre503AndLoggedOnce) {
   const std::uint16_t port = orgd.wait_for_port();
   ASSERT_NE(port, 0) << read_text(log);
   test::HttpClient client(port);
+  {  // said before any command, by /readyz and in the log
+    const auto ready = client.request("GET", "/readyz");
+    EXPECT_EQ(ready.status, 200) << ready.body;
+    const auto log_state = json(ready).at("eventLog").as_object();
+    EXPECT_FALSE(log_state.at("writable").as_bool()) << ready.body;
+    EXPECT_NE(log_state.at("error").as_string().find("MiB kept free"), std::string::npos);
+  }
   const std::string signup =
       R"({"organizationName":"Refused","firstName":"F","lastName":"L","userEmailAddress":"f@example.com","userPassword":"long-enough-1","agreeToTermsAndPolicies":1})";
   for (int i = 0; i < 3; ++i) {
@@ -155,6 +198,7 @@ TEST(CommandLine, UnderTheFloorOfFreeSpaceCommandsAre503AndLoggedOnce) {
   ASSERT_NE(first, std::string::npos) << text;
   EXPECT_NE(text.find("MiB kept free", first), std::string::npos) << text;
   EXPECT_EQ(text.find(logged, first + 1), std::string::npos) << "logged more than once: " << text;
+  EXPECT_LT(text.find("starting on a log that cannot be written"), first) << text;
   for (const char* bad : {" --min-free-disk -1", " --min-free-disk 1073741825"}) {
     EXPECT_EQ(run_shell(kOrgd + bad, 30).exit_code, 2) << bad;
   }

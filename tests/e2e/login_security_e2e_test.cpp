@@ -121,6 +121,37 @@ TEST_F(LoginSecurity, AnAddressIsLimitedInAttemptsOfAnyOutcome) {
   expect_too_many(attempt(kAdminEmail, kAdminPassword));
 }
 
+// Behind a reverse proxy every login comes from the proxy's address. With the proxy trusted
+// (--trusted-proxies), the address limit counts each client it names in X-Forwarded-For; a
+// peer that is not trusted cannot pick the address it is counted under.
+TEST_F(LoginSecurity, BehindATrustedProxyTheAddressLimitCountsTheClientsItNames) {
+  api::ApiOptions options;
+  options.login_limits.attempts_per_ip = 3;
+  trusted_proxies_ = *api::TrustedProxies::parse("127.0.0.1");
+  restart(options);
+  int attempts = 0;  // each for an email of its own: only the address limit may refuse
+  const auto attempt_via = [&](const std::string& peer, const std::string& forwarded_for) {
+    test::HttpClient client(app_->port());
+    client.set_source_address(peer);
+    const std::string email = "nobody" + std::to_string(++attempts) + "@orgd.test";
+    return client.request(
+        "POST", "/api/v1/sessions",
+        boost::json::serialize(
+            boost::json::object{{"email", email}, {"password", "wrong-password"}}),
+        {{"Content-Type", "application/json"}, {"X-Forwarded-For", forwarded_for}});
+  };
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(attempt_via("127.0.0.1", "198.51.100.1").status, 401);
+  expect_too_many(attempt_via("127.0.0.1", "198.51.100.1"));
+  EXPECT_EQ(attempt_via("127.0.0.1", "198.51.100.2").status, 401) << "another client of it";
+  EXPECT_EQ(attempt_via("127.0.0.1", "203.0.113.5, 198.51.100.2").status, 401)
+      << "the nearest hop names the client, not what the client wrote first";
+
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(attempt_via("127.0.0.2", "192.0.2." + std::to_string(i)).status, 401);
+  }
+  expect_too_many(attempt_via("127.0.0.2", "192.0.2.99"));
+}
+
 TEST_F(LoginSecurity, UnknownEmailAndWrongPasswordTakeTheSameTimeAndLookTheSame) {
   api::ApiOptions options;
   options.login_limits.failures_per_email = 1000;

@@ -119,6 +119,7 @@ class OrgdTest : public ::testing::Test {
     options.io_threads = 2;
     options.bootstrap = bootstrap_;
     options.storage_env = storage_env_;
+    options.trusted_proxies = trusted_proxies_;
     auto app = api::Application::start(options);
     ASSERT_TRUE(app.has_value()) << app.error().message;
     app_ = std::move(*app);
@@ -132,6 +133,8 @@ class OrgdTest : public ::testing::Test {
 
   // The SuperAdmin each start creates when missing (ORGD_ADMIN_EMAIL/PASSWORD).
   api::BootstrapOptions bootstrap_{kAdminEmail, kAdminPassword};
+  // --trusted-proxies of each start.
+  api::TrustedProxies trusted_proxies_;
 
   // POST /sessions, whatever it answers.
   test::HttpResult try_login(const std::string& email, const std::string& password) {

@@ -101,6 +101,28 @@ TEST_F(ServerTest, FillsTheRequestAndStandardResponseHeaders) {
   EXPECT_EQ(r.header("Content-Length"), std::to_string(r.body.size()));
 }
 
+// X-Forwarded-For names the client only when the peer is a trusted proxy: here the test
+// client at 127.0.0.1 is one, at 127.0.0.2 it is not.
+TEST_F(ServerTest, ATrustedProxysForwardedForNamesTheClient) {
+  auto options = test_options();
+  options.trusted_proxies = *TrustedProxies::parse("127.0.0.1");
+  start(echo, options);
+  const auto client_seen = [this](const std::string& source, test::Headers headers) {
+    HttpClient client(port());
+    client.set_source_address(source);
+    return std::string(
+        json(client.request("GET", "/", "", headers)).at("remoteAddress").as_string());
+  };
+  EXPECT_EQ(client_seen("127.0.0.1", {{"X-Forwarded-For", "198.51.100.7"}}), "198.51.100.7");
+  EXPECT_EQ(client_seen("127.0.0.1", {{"X-Forwarded-For", "1.1.1.1"},
+                                      {"X-Forwarded-For", "198.51.100.7, 127.0.0.1"}}),
+            "198.51.100.7")
+      << "every line, read from the right";
+  EXPECT_EQ(client_seen("127.0.0.1", {}), "127.0.0.1");
+  EXPECT_EQ(client_seen("127.0.0.2", {{"X-Forwarded-For", "198.51.100.7"}}), "127.0.0.2")
+      << "an untrusted peer's header is ignored";
+}
+
 TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
   start(echo);
   HttpClient client(port());
