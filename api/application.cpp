@@ -172,7 +172,7 @@ std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
   parts->metrics = std::make_unique<Metrics>();
   parts->access_log = std::make_unique<AccessLog>(options.access_log);
   // Before the store: a taken port is told at once, not after opening (and perhaps
-  // rebuilding) the read models. Connections wait in the backlog until serve().
+  // rebuilding) the read models. Connections are refused until serve() listens.
   auto server = HttpServer::bind(server_options_of(options, *parts));
   if (!server) {
     return std::unexpected(failed_start("cannot listen on " + options.listen_address + ":" +
@@ -187,21 +187,20 @@ std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
   store_options.env = options.storage_env;
   store_options.min_free_disk_bytes = options.min_free_disk_bytes;
   // Called on the writer thread alone.
-  store_options.on_batch_written = [metrics = parts->metrics.get(), log = WriteRoundLog()](
-                                       const eventstore::BatchWritten& batch) mutable {
-    metrics->observe_batch(batch);
-    log(batch);
-  };
+  store_options.on_batch_written =
+      [metrics = parts->metrics.get()](const eventstore::BatchWritten& batch) {
+        metrics->observe_batch(batch);
+        log_write_round(batch);
+      };
+  store_options.on_writable_changed = log_writable_changed;
   auto store = eventstore::Store::open(store_options);
   if (!store) {
     return std::unexpected(
         failed_start("cannot open " + options.data_dir.string() + ": " + store.error().message));
   }
   parts->store = std::move(*store);
-  if (auto failure = parts->store->write_failure()) {
-    spdlog::warn("starting on a log that cannot be written ({}): commands answer 503 until it can",
-                 failure->reason);
-  }
+  // Opened under its floor: failing from the start, which no round reported.
+  if (auto failure = parts->store->write_failure()) log_writable_changed(failure);
   const std::uint64_t head_at_start = parts->store->head_position();
   auto runner = projections::ProjectionRunner::start(*parts->store, projections::make_projections(),
                                                      {.on_applied = log_applied_batch});

@@ -15,18 +15,20 @@ double seconds(std::chrono::milliseconds duration) {
 
 }  // namespace
 
-void WriteRoundLog::operator()(const eventstore::BatchWritten& batch) {
-  if (!batch.ok && !failing_) {
-    spdlog::error("the event log cannot be written; commands answer 503 storage-unavailable: {}",
-                  batch.failure);
-  } else if (batch.ok && failing_) {
-    spdlog::warn("the event log is written again");
-  }
-  failing_ = !batch.ok;
+void log_write_round(const eventstore::BatchWritten& batch) {
   // Every command passes here: at info nothing more than this test.
   if (batch.ok && spdlog::should_log(spdlog::level::debug)) {
     spdlog::debug("event log write: {} requests, {} events, {} bytes, synced in {:.3f} ms",
                   batch.requests, batch.events, batch.bytes, milliseconds(batch.write_duration));
+  }
+}
+
+void log_writable_changed(const std::optional<eventstore::WriteFailure>& failure) {
+  if (failure) {
+    spdlog::error("the event log cannot be written; commands answer 503 storage-unavailable: {}",
+                  failure->reason);
+  } else {
+    spdlog::warn("the event log is written again");
   }
 }
 

@@ -5,7 +5,9 @@
 // Lines hold positions, counts, sizes, times, projection names and storage errors: never an
 // event's content, an id of a customer or anything a client sent.
 //
-// Thread-safety: WriteRoundLog on the writer thread alone; the others from any thread.
+// Thread-safety: any thread.
+
+#include <optional>
 
 #include "eventstore/store_options.hpp"
 #include "projections/online_rebuild.hpp"
@@ -13,16 +15,14 @@
 
 namespace orgd::api {
 
-// For StoreOptions::on_batch_written. A failing disk is logged once when writes start failing
-// (error) and once when they succeed again (warn), however many rounds fail in between; each
-// round that wrote is a debug line (requests, events, bytes, the synced write's time).
-class WriteRoundLog {
- public:
-  void operator()(const eventstore::BatchWritten& batch);
+// For StoreOptions::on_batch_written: each round that wrote is a debug line (requests,
+// events, bytes, the synced write's time).
+void log_write_round(const eventstore::BatchWritten& batch);
 
- private:
-  bool failing_{false};
-};
+// For StoreOptions::on_writable_changed, and at a start on a log that cannot be written: the
+// log stops being written (error, with the reason) or is written again (warn), once each
+// however many rounds fail in between.
+void log_writable_changed(const std::optional<eventstore::WriteFailure>& failure);
 
 // For ProjectionRunnerOptions::on_applied: each batch the projections applied, at debug.
 void log_applied_batch(const projections::AppliedBatch& batch);

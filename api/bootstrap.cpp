@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <future>
 #include <optional>
 #include <string_view>
@@ -51,20 +50,20 @@ std::expected<void, std::string> ensure_default_organization(ApiContext& context
 // Whether the log holds a SuperAdmin, whatever its id and email: among the platform accounts of
 // the organizations' read model once it has caught up with the log (at once in a new store).
 // Answers true when that cannot be told: rather no SuperAdmin created than a second one.
-bool holds_a_superadmin(ApiContext& context) {
+bool holds_a_superadmin(ApiContext& context, std::uint64_t head_at_start) {
   const std::uint64_t head = context.store.head_position();
-  std::promise<bool> caught_up;
-  auto reached = caught_up.get_future();
-  context.projections.when_applied(head,
-                                   [&caught_up](bool applied) { caught_up.set_value(applied); });
-  // Said only of a wait worth telling (a store `orgctl seed` wrote): a new directory's read
-  // models apply the Default organization bootstrap just appended in a moment.
-  if (reached.wait_for(std::chrono::milliseconds(500)) == std::future_status::timeout) {
+  // Said only of a wait for events from before this start (a store `orgctl seed` wrote): a
+  // new directory's read models apply the Default organization bootstrap appended at once.
+  if (context.projections.applied_position() < head_at_start) {
     spdlog::info(
         "looking for a SuperAdmin among the platform accounts: waiting for the read "
         "models to catch up with the log ({} events) before listening",
         head);
   }
+  std::promise<bool> caught_up;
+  auto reached = caught_up.get_future();
+  context.projections.when_applied(head,
+                                   [&caught_up](bool applied) { caught_up.set_value(applied); });
   if (!reached.get()) return true;
   auto accounts = context.organizations.platform_accounts();
   if (!accounts) return true;
@@ -90,7 +89,8 @@ std::optional<std::string> password_problem(std::string_view password) {
 }
 
 std::expected<void, StartFailure> ensure_superadmin(ApiContext& context,
-                                                    const BootstrapOptions& options) {
+                                                    const BootstrapOptions& options,
+                                                    std::uint64_t head_at_start) {
   if (options.admin_email.empty()) return {};
   // Created once per data directory: a SuperAdmin that changed its email (to retire the
   // configured one) is not given a second account under the old one at the next start, as
@@ -115,7 +115,7 @@ std::expected<void, StartFailure> ensure_superadmin(ApiContext& context,
         "or a customer that took the email since): nothing created");
     return {};
   }
-  if (holds_a_superadmin(context)) {
+  if (holds_a_superadmin(context, head_at_start)) {
     spdlog::info("ORGD_ADMIN_EMAIL names no account, but a SuperAdmin exists: nothing created");
     return {};
   }
@@ -154,10 +154,11 @@ std::expected<void, StartFailure> ensure_superadmin(ApiContext& context,
 }  // namespace
 
 std::expected<void, StartFailure> bootstrap(ApiContext& context, const BootstrapOptions& options) {
+  const std::uint64_t head_at_start = context.store.head_position();
   if (auto r = ensure_default_organization(context); !r) {
     return std::unexpected(failed_start(r.error()));
   }
-  return ensure_superadmin(context, options);
+  return ensure_superadmin(context, options, head_at_start);
 }
 
 }  // namespace orgd::api

@@ -53,24 +53,27 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
       .optional_string("locale", locale, kText)
       .optional_string("country", country, kText)
       .optional_string("platformRole", platform_role, kText);
-  if (auto body = reader.finish(request); !body) {
-    return respond(json_body_problem(request, body.error()));
-  }
+  const auto body = reader.finish(request);
   const domain::Caller caller = who.caller;
   command.organization_id = organization_id.value_or(
       caller.is_superadmin() ? std::string(domain::kDefaultOrganizationId) : caller.organization_id);
   canonicalize_id(command.organization_id);
-  if (!is_uuid(command.organization_id)) {
-    return respond(bad_request_response(request, "organizationId", "no such organization"));
-  }
   command.role = role.value_or("member");
   command.description = value_or_empty(description);
   command.locale = value_or_empty(locale);
   command.country = value_or_empty(country);
   command.platform_role = value_or_empty(platform_role);
-  if (auto refusal = domain::check_registration(command, caller)) {
-    return respond(domain_error_response(request, *refusal));
+  auto refusal = domain::check_registration(command, caller);
+  if (!body) {
+    // A short password among other mistakes: all of them, not that one alone.
+    const bool fields = refusal && refusal->code == domain::DomainErrorCode::invalid;
+    return respond(body_problem_with(
+        request, body.error(), fields ? refusal->fields : std::vector<domain::FieldProblem>{}));
   }
+  if (!is_uuid(command.organization_id)) {
+    return respond(bad_request_response(request, "organizationId", "no such organization"));
+  }
+  if (refusal) return respond(domain_error_response(request, *refusal));
   if (context.workers.queued() >= kMaxQueuedNewPasswords) return respond(busy_response(request));
   auto shared = std::make_shared<Responder>(std::move(respond));
   // argon2id takes ~0.1 s: never on an I/O thread.

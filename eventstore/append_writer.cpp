@@ -44,6 +44,7 @@ AppendWriter::AppendWriter(rocksdb::DB& db, const ColumnFamilies& cfs, const Log
       min_free_disk_bytes_(options.min_free_disk_bytes),
       on_durable_(std::move(on_durable)),
       on_batch_written_(options.on_batch_written),
+      on_writable_changed_(options.on_writable_changed),
       failure_(failure_at_start()),
       thread_([this] { run(); }) {}
 
@@ -82,15 +83,14 @@ void AppendWriter::run() {
   }
 }
 
-// Rewriting the head record as it is changes nothing but goes the way a round goes: through
-// the WAL, synced. An empty log has no head record, and deleting none changes nothing either.
+// A deletion of a key that never holds a value changes nothing, and goes the way a round
+// goes: through the WAL, synced. Not the head record rewritten as it is: after a failed round
+// whose WAL record may have reached the file, that could disagree with the events on disk.
+// Under the floor for the last refused round's bytes, nothing is tried.
 void AppendWriter::probe() {
-  if (auto why = short_of_space(0)) return note_round(false, *why);
-  const ChainTip tip = head_.tip();
+  if (auto why = short_of_space(refused_round_bytes_)) return note_round(false, *why);
   rocksdb::WriteBatch batch;
-  rocksdb::Status status =
-      tip.position == 0 ? batch.Delete(cfs_.meta, kHeadKey)
-                        : batch.Put(cfs_.meta, kHeadKey, head_record(tip.position, tip.hash));
+  rocksdb::Status status = batch.Delete(cfs_.meta, kProbeKey);
   if (status.ok()) {
     rocksdb::WriteOptions write;
     write.sync = sync_;
@@ -117,12 +117,20 @@ std::optional<std::string> AppendWriter::short_of_space(std::uint64_t round_byte
 
 // A failure keeps the time of the first of its run: how long writes have been refused.
 void AppendWriter::note_round(bool ok, const std::string& why) {
-  std::lock_guard lock(failure_mutex_);
-  if (ok) {
-    failure_.reset();
-  } else {
-    failure_ = WriteFailure{why, failure_ ? failure_->since_ms : now_ms()};
+  if (ok) refused_round_bytes_ = 0;
+  std::optional<WriteFailure> now;
+  bool changed = false;
+  {
+    std::lock_guard lock(failure_mutex_);
+    changed = ok == failure_.has_value();
+    if (ok) {
+      failure_.reset();
+    } else {
+      failure_ = WriteFailure{why, failure_ ? failure_->since_ms : now_ms()};
+    }
+    now = failure_;
   }
+  if (changed && on_writable_changed_) on_writable_changed_(now);
 }
 
 bool AppendWriter::failing() const {
@@ -158,7 +166,10 @@ void AppendWriter::commit(std::vector<PendingAppend>& round) {
   const bool appended = tip.position != start.position;
   // Nothing staged is written, and the head stays: as if the round had failed.
   if (batch.Count() > 0) {
-    if (auto why = short_of_space(batch.GetDataSize())) return refuse(round, *why);
+    if (auto why = short_of_space(batch.GetDataSize())) {
+      refused_round_bytes_ = batch.GetDataSize();
+      return refuse(round, *why);
+    }
   }
   rocksdb::Status status;
   if (appended) status = batch.Put(cfs_.meta, kHeadKey, head_record(tip.position, tip.hash));

@@ -9,10 +9,10 @@
 // chains from the last durable envelope.
 //
 // While the log cannot be written (write_failure()), an idle writer probes it every
-// kProbeInterval: under the free-space floor it stays failed; otherwise it rewrites the head
-// record as it is, synced, and a success clears the failure. So /readyz tells a disk that has
-// space again without waiting for the next command, and a store opened under its floor says
-// so before its first append.
+// kProbeInterval: under the free-space floor it stays failed; otherwise it writes a deletion
+// of a key that never holds a value, synced, and a success clears the failure. So /readyz tells a
+// disk that has space again without waiting for the next command, and a store opened under its
+// floor says so before its first append.
 //
 // Thread-safety: submit() from any thread; stop() from the owner; callbacks and on_durable
 // run on the writer thread. Exceptions thrown by callbacks are swallowed (the writer must
@@ -84,9 +84,13 @@ class AppendWriter {
   const std::uint64_t min_free_disk_bytes_;
   const OnDurable on_durable_;
   const std::function<void(const BatchWritten&)> on_batch_written_;
+  const std::function<void(const std::optional<WriteFailure>&)> on_writable_changed_;
   std::atomic<std::uint64_t> batches_written_{0};
   mutable std::mutex failure_mutex_;
   std::optional<WriteFailure> failure_;  // guarded by failure_mutex_
+  // The bytes of the last round the floor refused, until one is written: the probe asks for
+  // that much free, so a round that alone would cross the floor does not clear it.
+  std::uint64_t refused_round_bytes_{0};  // writer thread only
   AppendQueue queue_;
   std::thread thread_;  // last: starts once everything above is initialised
 };

@@ -18,6 +18,8 @@ inline constexpr std::string_view kMetaCf = "meta";
 // "meta" keys.
 inline constexpr std::string_view kFormatVersionKey = "format_version";
 inline constexpr std::string_view kHeadKey = "head";  // position (8 BE) ‖ hash (32)
+// Never holds a value: the writer's probe of a log that failed deletes it (AppendWriter).
+inline constexpr std::string_view kProbeKey = "writable-probe";
 
 // The store's own handles; owned by Database, valid while it lives.
 struct ColumnFamilies {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,11 @@ struct StoreOptions {
   // not), before that round's callbacks run. Must be cheap, must not block and must not
   // throw; it must stay callable for the store's lifetime. Default: none.
   std::function<void(const BatchWritten&)> on_batch_written;
+  // Called on the writer thread when the log stops being writable (a round failed or was
+  // refused; the failure) or becomes writable again (a round or the idle probe wrote;
+  // nullopt), once per change. A store opened under its floor starts failing without a call
+  // (write_failure() tells). Same rules as on_batch_written. Default: none.
+  std::function<void(const std::optional<WriteFailure>&)> on_writable_changed;
   // The file system RocksDB uses; tests inject disk faults through it. Default: none (the
   // operating system's, rocksdb::Env::Default()).
   std::shared_ptr<rocksdb::Env> env;

@@ -28,6 +28,14 @@ bool same_prefix(const IpBytes& a, const IpBytes& b, unsigned prefix) {
   return (a[whole] & mask) == (b[whole] & mask);
 }
 
+// `address` with every bit past the first `prefix` cleared.
+IpBytes masked(IpBytes address, unsigned prefix) {
+  for (unsigned bit = prefix; bit < 128; ++bit) {
+    address[bit / 8] &= static_cast<std::uint8_t>(~(0x80u >> (bit % 8)));
+  }
+  return address;
+}
+
 // An X-Forwarded-For entry's address without the port some proxies add: "1.2.3.4:80",
 // "[2001:db8::1]:443", "[2001:db8::1]".
 std::string_view without_port(std::string_view entry) {
@@ -103,7 +111,13 @@ std::expected<TrustedProxies, std::string> TrustedProxies::parse(std::string_vie
                                std::to_string(bits));
       }
     }
-    proxies.networks_.push_back({*base, v4 ? kMappedPrefix + prefix : prefix});
+    const unsigned prefix_of_128 = v4 ? kMappedPrefix + prefix : prefix;
+    // Strict, as a typo could widen the network: "::ffff:10.0.0.0/8" is ::/8, every IPv4
+    // client among it, when 10.0.0.0/8 was meant.
+    if (masked(*base, prefix_of_128) != *base) {
+      return std::unexpected("'" + std::string(entry) + "' has address bits set past its prefix");
+    }
+    proxies.networks_.push_back({*base, prefix_of_128});
   }
   return proxies;
 }

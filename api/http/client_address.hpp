@@ -36,7 +36,9 @@ class TrustedProxies {
  public:
   // A comma-separated list of addresses and CIDR networks, spaces allowed around each entry:
   // "10.0.0.0/8, 192.168.1.7, ::1, fd00::/8". Empty: no proxy is trusted.
-  // Errors: the entry that is no address or network, or a prefix longer than its address.
+  // Errors: the entry that is no address or network, a prefix longer than its address, or
+  // an address with bits set past its prefix ("10.1.0.0/8": write 10.0.0.0/8; an IPv4
+  // network written in IPv6's mapped form needs a prefix of 96 or more).
   [[nodiscard]] static std::expected<TrustedProxies, std::string> parse(std::string_view list);
 
   [[nodiscard]] bool empty() const { return networks_.empty(); }

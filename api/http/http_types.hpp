@@ -32,7 +32,9 @@ struct HttpRequest {
   // The events' correlationId for a command (trace_context.hpp: correlation_id_for); empty for
   // requests not built from the wire, which then use trace_id.
   std::string correlation_id;
-  std::string remote_address;  // the peer's IP address, e.g. "127.0.0.1" (no port)
+  // The client's IP address, e.g. "127.0.0.1" (no port; IPv4 never in IPv6's mapped form):
+  // the peer's, or the one a trusted proxy names (client_address.hpp).
+  std::string remote_address;
   // A fresh UUID for a request the idempotency decorator let through with its key (never the
   // trace id, which a client may repeat through traceparent): it owns the key's claim.
   // Empty otherwise.

@@ -49,11 +49,18 @@ std::expected<void, std::string> Listener::bind() {
     return failure("set SO_REUSEADDR on " + where, ec);
   }
   if (acceptor_.bind(endpoint, ec); ec) return failure("bind " + where, ec);
-  if (acceptor_.listen(net::socket_base::max_listen_connections, ec); ec) {
-    return failure("listen on " + where, ec);
-  }
   endpoint_ = acceptor_.local_endpoint(ec);
   if (ec) return failure("local endpoint of " + where, ec);
+  return {};
+}
+
+std::expected<void, std::string> Listener::listen() {
+  beast::error_code ec;
+  if (acceptor_.listen(net::socket_base::max_listen_connections, ec); ec) {
+    return failure(
+        "listen on " + endpoint_.address().to_string() + ":" + std::to_string(endpoint_.port()),
+        ec);
+  }
   return {};
 }
 

@@ -18,12 +18,15 @@ namespace orgd::api::http_detail {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  // Opens, binds and listens on context->options' address and port.
-  // Errors: an invalid address, or the OS's reason the socket could not bind or listen.
+  // Opens a socket and binds it to context->options' address and port; connections are
+  // refused until listen(). Errors: an invalid address, or the OS's reason the socket could
+  // not bind (a port another socket listens on).
   [[nodiscard]] static std::expected<std::shared_ptr<Listener>, std::string> open(
       boost::asio::io_context& ioc, std::shared_ptr<ServerContext> context);
 
   Listener(boost::asio::io_context& ioc, std::shared_ptr<ServerContext> context);
+  // Lets connections in (they wait in the backlog until accepted). Errors: the OS's reason.
+  [[nodiscard]] std::expected<void, std::string> listen();
   // Starts accepting.
   void run();
   [[nodiscard]] const boost::asio::ip::tcp::endpoint& local_endpoint() const { return endpoint_; }

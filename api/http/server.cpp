@@ -81,6 +81,7 @@ std::expected<void, std::string> HttpServer::serve(RequestHandler handler) {
     return std::unexpected("HttpServer::serve: not a bound server that waits to serve");
   }
   impl_->context->handler = std::move(handler);
+  if (auto listening = impl_->listener->listen(); !listening) return listening;
   impl_->listener->run();
   try {
     for (unsigned i = 0; i < thread_count(impl_->context->options); ++i) {

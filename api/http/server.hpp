@@ -82,8 +82,9 @@ class HttpServer {
   [[nodiscard]] static std::expected<std::unique_ptr<HttpServer>, std::string> start(
       const ServerOptions& options, RequestHandler handler);
   // start() in two steps, so a process learns that its port is taken before it does the slow
-  // part of starting up: bind() listens (connections wait in the backlog, port() is known),
-  // serve() starts accepting them. Errors: as start(); serve() once only, on a bound server.
+  // part of starting up: bind() binds the address (port() is known; connections are refused,
+  // so a client or a health check is not left hanging on a port that does not answer yet),
+  // serve() listens and accepts. Errors: as start(); serve() once only, on a bound server.
   [[nodiscard]] static std::expected<std::unique_ptr<HttpServer>, std::string> bind(
       const ServerOptions& options);
   [[nodiscard]] std::expected<void, std::string> serve(RequestHandler handler);

@@ -64,10 +64,14 @@ bool is_parse_error(beast::error_code ec) {
   return ec.category() == http::make_error_code(http::error::bad_target).category();
 }
 
+// In one form whoever the peer is: an IPv4 client of a dual-stack socket as IPv4.
 std::string remote_address_of(const tcp::socket& socket) {
   beast::error_code ec;
   const auto endpoint = socket.remote_endpoint(ec);
-  return ec ? std::string{} : endpoint.address().to_string();
+  if (ec) return {};
+  const std::string text = endpoint.address().to_string();
+  const auto parsed = parse_ip(text);
+  return parsed ? ip_text(*parsed) : text;
 }
 
 }  // namespace

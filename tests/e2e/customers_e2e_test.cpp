@@ -60,24 +60,34 @@ TEST_F(Customers, SignupRefusalsWriteNothing) {
 }
 
 // Every field to fix at once: a too-short password (the JSON reader's rule) beside an email
-// that is none and terms not agreed to (the domain's). The password was reported alone.
-TEST_F(Customers, ASignupWithAShortPasswordNamesEveryOtherFieldToFixToo) {
+// that is none and terms not agreed to (the domain's). The password was reported alone, in a
+// signup and in a customer's creation.
+TEST_F(Customers, AShortPasswordIsReportedWithEveryOtherFieldToFix) {
+  const auto fields_of = [](const test::HttpResult& r) {
+    EXPECT_EQ(r.status, 400) << r.body;
+    std::set<std::string> fields;
+    const auto problem = json(r);
+    EXPECT_EQ(str(problem, "type"), "urn:orgd:problem:validation-failed") << r.body;
+    for (const auto& error : problem.at("errors").as_array()) {
+      fields.insert(std::string(error.at("field").as_string()));
+    }
+    return fields;
+  };
+  token_ = login();
   const auto before = head();
-  const auto r = client_->request(
+  const auto signup = client_->request(
       "POST", "/api/v1/signup",
       R"({"organizationName":"Initech","firstName":"P","lastName":"G","userEmailAddress":"peter",)"
       R"("userPassword":"short","agreeToTermsAndPolicies":0})",
       {{"Content-Type", "application/json"}});
-  ASSERT_EQ(r.status, 400) << r.body;
-  EXPECT_EQ(str(json(r), "type"), "urn:orgd:problem:validation-failed") << r.body;
-  std::set<std::string> fields;
-  const auto problem = json(r);
-  for (const auto& error : problem.at("errors").as_array()) {
-    fields.insert(std::string(error.at("field").as_string()));
-  }
-  EXPECT_EQ(fields,
+  EXPECT_EQ(fields_of(signup),
             (std::set<std::string>{"userPassword", "userEmailAddress", "agreeToTermsAndPolicies"}))
-      << r.body;
+      << signup.body;
+  const auto created = call("POST", "/api/v1/customers",
+                            R"({"email":"peter","password":"short","firstName":"P",)"
+                            R"("lastName":"G","role":"boss"})");
+  EXPECT_EQ(fields_of(created), (std::set<std::string>{"password", "email", "role"}))
+      << created.body;
   EXPECT_EQ(head(), before);
 }
 

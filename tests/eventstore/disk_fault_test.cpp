@@ -4,7 +4,9 @@
 // (which RocksDB treats as fatal) they resume once the store is reopened, and so after an
 // fsync that failed.
 
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "tests/eventstore/store_fixture.hpp"
 #include "tests/support/disk_faults.hpp"
@@ -23,6 +25,10 @@ class DiskFaultTest : public ::testing::Test {
     options.data_dir = dir_.path() / "db";
     options.env = faults_.env();
     options.min_free_disk_bytes = min_free_disk_bytes;
+    options.on_writable_changed = [this](const std::optional<WriteFailure>& failure) {
+      std::lock_guard lock(changes_mutex_);
+      changes_.push_back(failure.has_value());
+    };
     auto store = Store::open(options);
     ASSERT_TRUE(store.has_value()) << store.error().message;
     store_ = std::move(*store);
@@ -104,6 +110,14 @@ class DiskFaultTest : public ::testing::Test {
               std::optional<std::string>("a"));
   }
 
+  // What on_writable_changed told, in order: true for "cannot be written", false for "again".
+  std::vector<bool> changes() {
+    std::lock_guard lock(changes_mutex_);
+    return changes_;
+  }
+
+  std::mutex changes_mutex_;
+  std::vector<bool> changes_;
   test::DiskFaults faults_;  // outlives the store, which writes through it
   TempDir dir_;
   std::unique_ptr<Store> store_;
@@ -112,7 +126,8 @@ class DiskFaultTest : public ::testing::Test {
 TEST_F(DiskFaultTest, AFullDiskRefusesAppendsAndTheyResumeWithoutReopeningOnceItHasSpace) {
   append_then_fail(test::DiskFault::full);
   faults_.heal();
-  EXPECT_TRUE(failure_clears_by_itself()) << store_->write_failure()->reason;
+  EXPECT_TRUE(failure_clears_by_itself())
+      << store_->write_failure().value_or(WriteFailure{}).reason;
   EXPECT_EQ(store_->head_position(), 1u) << "the probe appends nothing";
   expect_only_acknowledged_after_reopen();
 }
@@ -157,6 +172,23 @@ TEST_F(DiskFaultTest, UnderTheFloorOfFreeSpaceAppendsAreRefusedBeforeRocksDbWrit
   ASSERT_FALSE(refused.has_value());
   EXPECT_NE(refused.error().message.find("kept free"), std::string::npos);
   EXPECT_EQ(store_->head_position(), 2u);
+}
+
+// Each change is told once, whether a round or the idle probe made it: a second outage that
+// comes before any append succeeds is told again (the log said nothing of it when only a
+// written round told the log was written again).
+TEST_F(DiskFaultTest, EveryChangeOfWritabilityIsToldOnceByRoundsAndByTheProbe) {
+  store_.reset();
+  open(1u << 20);
+  ASSERT_TRUE(store_->append(append_to("a", ExpectedVersion::no_stream())).has_value());
+  for (int outage = 0; outage < 2; ++outage) {
+    faults_.fail(test::DiskFault::full);
+    for (int i = 0; i < 3; ++i) expect_refused("b-" + std::to_string(outage) + std::to_string(i));
+    faults_.heal();
+    ASSERT_TRUE(failure_clears_by_itself());
+  }
+  EXPECT_EQ(changes(), (std::vector<bool>{true, false, true, false}));
+  EXPECT_EQ(store_->head_position(), 1u);
 }
 
 TEST_F(DiskFaultTest, AReadOnlyFileSystemRefusesAppendsUntilTheStoreIsReopened) {

@@ -24,6 +24,9 @@ TEST(TrustedProxies, TakesAddressesAndNetworksOfBothFamilies) {
     EXPECT_FALSE(proxies.contains(*parse_ip(other))) << other;
   }
   EXPECT_TRUE(trusting("").empty());
+  // The mapped form of an IPv4 network, with its prefix counted over 128 bits.
+  EXPECT_TRUE(trusting("::ffff:10.0.0.0/104").contains(*parse_ip("10.200.0.1")));
+  EXPECT_FALSE(trusting("::ffff:10.0.0.0/104").contains(*parse_ip("11.0.0.1")));
   EXPECT_TRUE(trusting("0.0.0.0/0").contains(*parse_ip("203.0.113.9")));
   EXPECT_FALSE(trusting("0.0.0.0/0").contains(*parse_ip("2001:db8::1"))) << "IPv4 only";
   EXPECT_TRUE(trusting("172.16.0.0/12").contains(*parse_ip("172.31.255.1")));
@@ -31,8 +34,9 @@ TEST(TrustedProxies, TakesAddressesAndNetworksOfBothFamilies) {
 }
 
 TEST(TrustedProxies, RefusesWhatIsNoAddressOrNetwork) {
-  for (const char* bad : {"proxy.example", "10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/8x",
-                          "10.0.0/8", "1.2.3.4, nonsense", "/8", "10.0.0.0/-1"}) {
+  for (const char* bad :
+       {"proxy.example", "10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/8x", "10.0.0/8",
+        "1.2.3.4, nonsense", "/8", "10.0.0.0/-1", "10.1.0.0/8", "::ffff:10.0.0.0/8", "fd00::1/8"}) {
     const auto parsed = TrustedProxies::parse(bad);
     ASSERT_FALSE(parsed.has_value()) << bad;
     EXPECT_FALSE(parsed.error().empty());
