@@ -378,7 +378,7 @@ std::expected<std::unique_ptr<Database>, StoreError> Database::open(const StoreO
   database->torn_ = torn;
   database->env_ = options.env;
   database->db_.reset(raw);
-  for (auto* handle : handles) database->handles_.emplace(handle->GetName(), handle);
+  for (auto* handle : handles) database->handles_.try_emplace(handle->GetName(), handle);
   database->cfs_ = {database->find(kEventsCf), database->find(kStreamsCf),
                     database->find(kStreamHeadsCf), database->find(kClaimsCf),
                     database->find(kMetaCf)};
@@ -393,8 +393,10 @@ Database::~Database() { close(); }
 void Database::close() {
   if (!db_) return;
   for (auto& [name, handle] : handles_) {
+    auto* owned = handle.load(std::memory_order_acquire);
+    if (owned == nullptr) continue;  // released: its new owner destroyed it
     // Failing to free a handle at shutdown leaks memory only; nothing to recover.
-    (void)db_->DestroyColumnFamilyHandle(handle);
+    (void)db_->DestroyColumnFamilyHandle(owned);
   }
   handles_.clear();
   (void)db_->Close();  // unsynced data is already in the synced WAL; see StoreOptions::sync
@@ -403,7 +405,16 @@ void Database::close() {
 
 rocksdb::ColumnFamilyHandle* Database::find(std::string_view name) const {
   const auto it = handles_.find(name);
-  return it == handles_.end() ? nullptr : it->second;
+  return it == handles_.end() ? nullptr : it->second.load(std::memory_order_acquire);
+}
+
+rocksdb::ColumnFamilyHandle* Database::release(std::string_view name) {
+  if (name == rocksdb::kDefaultColumnFamilyName || name == kEventsCf || name == kStreamsCf ||
+      name == kStreamHeadsCf || name == kClaimsCf || name == kMetaCf) {
+    return nullptr;  // the log's own, which the store itself uses
+  }
+  const auto it = handles_.find(name);
+  return it == handles_.end() ? nullptr : it->second.exchange(nullptr, std::memory_order_acq_rel);
 }
 
 }  // namespace orgd::eventstore

@@ -3,10 +3,11 @@
 // (plus the extra ones other layers asked for, plus any the directory already holds), and
 // closing it.
 //
-// Thread-safety: after open() the object is immutable; db() and the handles may be used from
-// any thread (RocksDB's DB is thread-safe). Destroying it closes the database; every user
-// must have stopped by then.
+// Thread-safety: after open() the set of names is fixed and only release() changes a handle
+// (to none); every member may be called from any thread (RocksDB's DB is thread-safe).
+// Destroying it closes the database; every user must have stopped by then.
 
+#include <atomic>
 #include <expected>
 #include <map>
 #include <memory>
@@ -42,8 +43,10 @@ class Database {
   // See Store::opened_torn.
   [[nodiscard]] bool opened_torn() const { return torn_; }
   [[nodiscard]] const ColumnFamilies& cfs() const { return cfs_; }
-  // Any opened column family by name, "default" included; nullptr when unknown.
+  // Any opened column family by name, "default" included; nullptr when unknown or released.
   [[nodiscard]] rocksdb::ColumnFamilyHandle* find(std::string_view name) const;
+  // See Store::release_column_family.
+  [[nodiscard]] rocksdb::ColumnFamilyHandle* release(std::string_view name);
 
  private:
   Database() = default;
@@ -51,7 +54,8 @@ class Database {
 
   std::shared_ptr<rocksdb::Env> env_;  // outlives db_, which uses it
   std::unique_ptr<rocksdb::DB> db_;
-  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> handles_;
+  // Names fixed at open; a released handle is nullptr here (no longer ours to destroy).
+  std::map<std::string, std::atomic<rocksdb::ColumnFamilyHandle*>, std::less<>> handles_;
   ColumnFamilies cfs_;
   bool torn_{false};
 };

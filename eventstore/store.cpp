@@ -126,4 +126,8 @@ rocksdb::ColumnFamilyHandle* Store::column_family(std::string_view name) const {
   return impl_->database->find(name);
 }
 
+rocksdb::ColumnFamilyHandle* Store::release_column_family(std::string_view name) {
+  return impl_->database->release(name);
+}
+
 }  // namespace orgd::eventstore

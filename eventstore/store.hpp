@@ -147,9 +147,19 @@ class Store {
   [[nodiscard]] bool opened_torn() const;
 
   // The underlying database and the column families named in StoreOptions, for layers that
-  // keep their own data beside the log. Valid for the store's lifetime.
+  // keep their own data beside the log. Valid for the store's lifetime (a handle: until it is
+  // released). column_family answers nullptr for a name not open, or released.
   [[nodiscard]] rocksdb::DB* db() const;
   [[nodiscard]] rocksdb::ColumnFamilyHandle* column_family(std::string_view name) const;
+  // Hands the handle of column family `name`, opened with the store, to the caller, who must
+  // destroy it (db()->DestroyColumnFamilyHandle) before the store is destroyed; the store no
+  // longer destroys it at close, and column_family(name) answers nullptr from then on. For a
+  // layer that drops a column family while the store runs: RocksDB deletes a dropped column
+  // family's files only once its last handle is destroyed. Whoever else still holds the
+  // handle (from column_family) must be done with it before it is destroyed.
+  // nullptr (nothing released) for a name not open, already released, "default" or the log's
+  // own column families.
+  [[nodiscard]] rocksdb::ColumnFamilyHandle* release_column_family(std::string_view name);
 
   struct Impl;
 

@@ -17,6 +17,7 @@
 #include "eventstore/column_families.hpp"
 #include "store_fixture.hpp"
 #include "tests/support/damage.hpp"
+#include "tests/support/table_files.hpp"
 
 namespace orgd::eventstore::testing {
 namespace {
@@ -217,6 +218,36 @@ TEST_F(StoreOpenTest, ExtraColumnFamiliesLiveInTheSameDatabase) {
   std::string value;
   ASSERT_TRUE(store_->db()->Get(rocksdb::ReadOptions(), read_model, "k", &value).ok());
   EXPECT_EQ(value, "v");
+}
+
+// A layer that drops a column family takes its handle from the store, destroys it (which
+// deletes the dropped column family's files) and the store's close leaves it alone (ASan
+// would see a second destruction).
+TEST_F(StoreOpenTest, AReleasedColumnFamilyIsTheCallersToDestroy) {
+  auto* read_model = reopen_with_read_model();
+  ASSERT_NE(read_model, nullptr);
+  ASSERT_TRUE(store_->db()->Put(rocksdb::WriteOptions(), read_model, "k", "v").ok());
+  ASSERT_TRUE(store_->db()->Flush(rocksdb::FlushOptions(), read_model).ok());
+  const auto files = test::live_table_files(*store_->db(), {"read_model"});
+  ASSERT_EQ(files.size(), 1u);
+
+  EXPECT_EQ(store_->release_column_family("unknown"), nullptr);
+  for (const auto own : {kEventsCf, kStreamsCf, kStreamHeadsCf, kClaimsCf, kMetaCf}) {
+    EXPECT_EQ(store_->release_column_family(own), nullptr) << own;
+    EXPECT_NE(store_->column_family(own), nullptr) << own;
+  }
+  EXPECT_EQ(store_->release_column_family("default"), nullptr);
+  EXPECT_EQ(store_->release_column_family("read_model"), read_model);
+  EXPECT_EQ(store_->column_family("read_model"), nullptr);
+  EXPECT_EQ(store_->release_column_family("read_model"), nullptr) << "released once";
+
+  ASSERT_TRUE(store_->db()->DropColumnFamily(read_model).ok());
+  EXPECT_EQ(test::still_held(files).size(), 1u) << "a dropped column family's handle keeps them";
+  ASSERT_TRUE(store_->db()->DestroyColumnFamilyHandle(read_model).ok());
+  EXPECT_EQ(test::held_after(files, std::chrono::seconds(10)), std::vector<std::string>{});
+
+  reopen();
+  EXPECT_EQ(store_->column_family("read_model"), nullptr) << "dropped for good";
 }
 
 TEST_F(StoreOpenTest, RejectsInvalidOptions) {
