@@ -28,23 +28,23 @@ std::expected<std::optional<Row>, std::string> read_row(const eventstore::Store&
 
 std::expected<std::optional<CustomerRow>, std::string> CustomerQueries::get(
     std::string_view id) const {
-  return read_row<CustomerRow>(store_, cf(kCustomersColumnFamily), customer_row_key(id));
+  return read_row<CustomerRow>(store_, cf(kCustomersColumnFamily).get(), customer_row_key(id));
 }
 
 std::expected<std::optional<SessionRow>, std::string> CustomerQueries::session(
     std::string_view token_hash) const {
-  return read_row<SessionRow>(store_, cf(kSessionsColumnFamily), session_key(token_hash));
+  return read_row<SessionRow>(store_, cf(kSessionsColumnFamily).get(), session_key(token_hash));
 }
 
 std::expected<CustomerPage, std::string> CustomerQueries::members(
     const MemberListQuery& q) const {
   rocksdb::DB* db = store_.db();
-  auto* customers = cf(kCustomersColumnFamily);
+  const auto customers = cf(kCustomersColumnFamily);
   rocksdb::ManagedSnapshot snapshot(db);
   rocksdb::ReadOptions options;
   options.snapshot = snapshot.snapshot();
   const auto sort = q.by_creation ? CustomerSort::created : CustomerSort::name;
-  auto ids = read_index_page(db, customers, options,
+  auto ids = read_index_page(db, customers.get(), options,
                              {member_index_prefix(q.organization_id, sort),
                               {},
                               q.descending,
@@ -58,7 +58,7 @@ std::expected<CustomerPage, std::string> CustomerQueries::members(
   CustomerPage page{{}, ids->page, ids->total, ids->next_cursor};
   for (const auto& id : ids->ids) {
     std::string bytes;
-    const rocksdb::Status got = db->Get(options, customers, customer_row_key(id), &bytes);
+    const rocksdb::Status got = db->Get(options, customers.get(), customer_row_key(id), &bytes);
     if (!got.ok()) return std::unexpected("read model unavailable: " + got.ToString());
     auto row = decode_with_cereal<CustomerRow>(bytes);
     if (!row) return std::unexpected(row.error());

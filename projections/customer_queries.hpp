@@ -44,7 +44,8 @@ class CustomerQueries {
   [[nodiscard]] std::expected<CustomerPage, std::string> members(const MemberListQuery& query) const;
 
  private:
-  [[nodiscard]] rocksdb::ColumnFamilyHandle* cf(std::string_view logical) const {
+  // Keep it for the whole query: a swap meanwhile leaves it valid.
+  [[nodiscard]] ColumnFamilyRef cf(std::string_view logical) const {
     return live_column_family(store_, handles_, logical);
   }
 

@@ -57,11 +57,11 @@ std::expected<RowPage<Row>, std::string> DirectoryQueries::page_of(
     std::string_view cf_name, const std::string& prefix, const PageRequest& request,
     std::string (*row_key)(std::string_view)) const {
   rocksdb::DB* db = store_.db();
-  auto* family = cf(cf_name);
+  const auto family = cf(cf_name);
   rocksdb::ManagedSnapshot snapshot(db);
   rocksdb::ReadOptions options;
   options.snapshot = snapshot.snapshot();
-  auto ids = read_index_page(db, family, options,
+  auto ids = read_index_page(db, family.get(), options,
                              {prefix, {}, false, request.page, request.page_size, request.cursor});
   if (!ids) {
     return std::unexpected(ids.error() == IndexPageError::invalid_cursor ? "invalid cursor"
@@ -69,7 +69,7 @@ std::expected<RowPage<Row>, std::string> DirectoryQueries::page_of(
   }
   RowPage<Row> page{{}, ids->page, ids->total, ids->next_cursor};
   for (const auto& id : ids->ids) {
-    auto row = read_row<Row>(db, family, options, row_key(id));
+    auto row = read_row<Row>(db, family.get(), options, row_key(id));
     if (!row) return std::unexpected(row.error());
     if (*row) page.rows.push_back(std::move(**row));
   }
@@ -78,8 +78,8 @@ std::expected<RowPage<Row>, std::string> DirectoryQueries::page_of(
 
 std::expected<std::optional<ContractRow>, std::string> DirectoryQueries::contract(
     std::string_view id) const {
-  return read_row<ContractRow>(store_.db(), cf(kContractsColumnFamily), rocksdb::ReadOptions(),
-                               contract_row_key(id));
+  return read_row<ContractRow>(store_.db(), cf(kContractsColumnFamily).get(),
+                               rocksdb::ReadOptions(), contract_row_key(id));
 }
 
 std::expected<RowPage<ContractRow>, std::string> DirectoryQueries::contracts(
@@ -91,16 +91,17 @@ std::expected<RowPage<ContractRow>, std::string> DirectoryQueries::contracts(
 std::expected<std::vector<ContractStatus>, std::string> DirectoryQueries::assigned(
     std::string_view organization_id) const {
   rocksdb::DB* db = store_.db();
-  auto* family = cf(kContractsColumnFamily);
+  const auto family = cf(kContractsColumnFamily);
   rocksdb::ManagedSnapshot snapshot(db);
   rocksdb::ReadOptions options;
   options.snapshot = snapshot.snapshot();
   std::vector<ContractStatus> out;
-  for (const auto& id : suffixes(db, family, options, assigned_prefix(organization_id))) {
-    auto row = read_row<ContractRow>(db, family, options, contract_row_key(id));
+  for (const auto& id : suffixes(db, family.get(), options, assigned_prefix(organization_id))) {
+    auto row = read_row<ContractRow>(db, family.get(), options, contract_row_key(id));
     if (!row) return std::unexpected(row.error());
     if (!*row) continue;
-    auto accepted = read_u64(db, family, options, organization_acceptance_key(organization_id, id));
+    auto accepted =
+        read_u64(db, family.get(), options, organization_acceptance_key(organization_id, id));
     if (!accepted) return std::unexpected(accepted.error());
     out.push_back({std::move(**row), *accepted == (*row)->revision});
   }
@@ -112,7 +113,7 @@ std::expected<std::uint64_t, std::string> DirectoryQueries::accepted_by_customer
     std::string_view organization_id) const {
   std::string bytes;
   const rocksdb::Status s =
-      store_.db()->Get(rocksdb::ReadOptions(), cf(kContractsColumnFamily),
+      store_.db()->Get(rocksdb::ReadOptions(), cf(kContractsColumnFamily).get(),
                        customer_acceptance_key(customer_id, contract_id), &bytes);
   if (s.IsNotFound()) return 0;
   if (!s.ok()) return std::unexpected(unavailable(s));
@@ -141,7 +142,7 @@ std::expected<std::vector<ContractRow>, std::string> DirectoryQueries::pending_f
 
 std::expected<std::optional<GroupRow>, std::string> DirectoryQueries::group(
     std::string_view id) const {
-  return read_row<GroupRow>(store_.db(), cf(kGroupsColumnFamily), rocksdb::ReadOptions(),
+  return read_row<GroupRow>(store_.db(), cf(kGroupsColumnFamily).get(), rocksdb::ReadOptions(),
                             group_row_key(id));
 }
 
@@ -153,13 +154,13 @@ std::expected<RowPage<GroupRow>, std::string> DirectoryQueries::groups(
 
 std::expected<std::vector<std::string>, std::string> DirectoryQueries::group_members(
     std::string_view group_id) const {
-  return suffixes(store_.db(), cf(kGroupsColumnFamily), rocksdb::ReadOptions(),
+  return suffixes(store_.db(), cf(kGroupsColumnFamily).get(), rocksdb::ReadOptions(),
                   group_member_prefix(group_id));
 }
 
 std::expected<std::optional<InvoiceRow>, std::string> DirectoryQueries::invoice(
     std::string_view id) const {
-  return read_row<InvoiceRow>(store_.db(), cf(kInvoicesColumnFamily), rocksdb::ReadOptions(),
+  return read_row<InvoiceRow>(store_.db(), cf(kInvoicesColumnFamily).get(), rocksdb::ReadOptions(),
                               invoice_row_key(id));
 }
 

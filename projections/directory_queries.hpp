@@ -71,7 +71,8 @@ class DirectoryQueries {
       std::string_view organization_id, const PageRequest& page) const;
 
  private:
-  [[nodiscard]] rocksdb::ColumnFamilyHandle* cf(std::string_view logical) const {
+  // Keep it for the whole query: a swap meanwhile leaves it valid.
+  [[nodiscard]] ColumnFamilyRef cf(std::string_view logical) const {
     return live_column_family(store_, handles_, logical);
   }
   template <class Row>

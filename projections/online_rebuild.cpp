@@ -82,7 +82,7 @@ std::expected<std::uint64_t, std::string> rebuild_online(
   const std::string logical(projection->column_family());
   auto generation = handles.create_generation(logical);
   if (!generation) return std::unexpected(generation.error());
-  Build build{store, *projection, {store.db(), generation->cf}, 0, progress};
+  Build build{store, *projection, {store.db(), generation->cf.get()}, 0, progress};
   ReadModelHandles::Generation replaced;
   auto built = build.catch_up();
   if (built) {
@@ -97,10 +97,12 @@ std::expected<std::uint64_t, std::string> rebuild_online(
         });
   }
   if (!built) {
-    handles.drop(*generation);
+    handles.drop(*generation);  // destroyed with `generation`: RocksDB deletes its files
     return std::unexpected(built.error());
   }
-  handles.drop(replaced);  // nothing writes to it any more; readers still in it finish first
+  // Nothing writes to it any more. Its handle goes with the last reference, this one unless a
+  // query is still in it, and RocksDB then deletes its files.
+  handles.drop(replaced);
   return build.applied;
 }
 

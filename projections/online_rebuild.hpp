@@ -5,9 +5,10 @@
 // up to the head; it then catches up with what was committed meanwhile (a few passes, each
 // shorter than the last); finally, with the projection thread paused only for the last few
 // events, it is caught up to exactly the live checkpoint and swapped in (ReadModelHandles) and
-// the old column family is dropped. A query looks up its column family once, so it reads
-// either the old model or the complete new one, never a half-built one; read-your-writes
-// holds throughout because the swap happens between two runs of the projection thread.
+// the old column family is dropped; RocksDB deletes its files once the last query still in it
+// is done (ReadModelHandles). A query looks up its column family once, so it reads either the
+// old model or the complete new one, never a half-built one; read-your-writes holds
+// throughout because the swap happens between two runs of the projection thread.
 //
 // Thread-safety: every member from any thread. Destroy before the ProjectionRunner.
 

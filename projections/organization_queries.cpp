@@ -97,7 +97,7 @@ class Reader {
 
   std::expected<std::optional<OrganizationRow>, QueryError> row(std::string_view id) const {
     std::string bytes;
-    const rocksdb::Status s = db_->Get(options_, cf_, organization_row_key(id), &bytes);
+    const rocksdb::Status s = db_->Get(options_, cf_.get(), organization_row_key(id), &bytes);
     if (s.IsNotFound()) return std::optional<OrganizationRow>{};
     if (!s.ok()) return std::unexpected(storage_error(s));
     auto decoded = decode_organization_row(bytes);
@@ -148,11 +148,13 @@ class Reader {
   }
 
   [[nodiscard]] rocksdb::DB* db() const { return db_; }
-  [[nodiscard]] rocksdb::ColumnFamilyHandle* cf() const { return cf_; }
+  [[nodiscard]] rocksdb::ColumnFamilyHandle* cf() const { return cf_.get(); }
   [[nodiscard]] const rocksdb::ReadOptions& options() const { return options_; }
 
  private:
-  [[nodiscard]] ReadModelVersion version() const { return version_at(*cf_, *options_.snapshot); }
+  [[nodiscard]] ReadModelVersion version() const {
+    return version_at(*cf_.get(), *options_.snapshot);
+  }
 
   // Reads the rows `found` lacks into it (absent ones stay nullopt), remembering them at
   // `version` when there is one.
@@ -170,7 +172,8 @@ class Reader {
     if (slices.empty()) return {};
     std::vector<rocksdb::PinnableSlice> values(slices.size());
     std::vector<rocksdb::Status> statuses(slices.size());
-    db_->MultiGet(options_, cf_, slices.size(), slices.data(), values.data(), statuses.data());
+    db_->MultiGet(options_, cf_.get(), slices.size(), slices.data(), values.data(),
+                  statuses.data());
     for (std::size_t j = 0; j < slices.size(); ++j) {
       if (statuses[j].IsNotFound()) continue;
       if (!statuses[j].ok()) return std::unexpected(storage_error(statuses[j]));
@@ -181,7 +184,7 @@ class Reader {
   }
 
   rocksdb::DB* db_;
-  rocksdb::ColumnFamilyHandle* cf_;
+  ColumnFamilyRef cf_;  // held for the query: a swap meanwhile leaves it valid
   rocksdb::ManagedSnapshot snapshot_;
   rocksdb::ReadOptions options_;
   const RowsAtSnapshot& remembered_;
@@ -343,8 +346,8 @@ OrganizationQueries::platform_accounts() const {
   const rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions options;
   options.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db->NewIterator(options, live_column_family(store_, handles_, kOrganizationsColumnFamily)));
+  const auto cf = live_column_family(store_, handles_, kOrganizationsColumnFamily);
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(options, cf.get()));
   std::set<std::string, std::less<>> ids;
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     ids.emplace(it->key().ToStringView().substr(prefix.size()));

@@ -21,7 +21,7 @@ namespace {
 
 struct Slot {
   std::unique_ptr<Projection> projection;
-  rocksdb::ColumnFamilyHandle* cf{nullptr};
+  ColumnFamilyRef cf;  // where it writes; kept until a swap replaces it or the runner stops
   std::uint64_t checkpoint{0};  // the last position applied
   std::uint64_t stored{0};      // the checkpoint in the column family (kCheckpointLagMost)
   std::string error;    // why it stopped for good (an event it cannot apply)
@@ -56,7 +56,7 @@ std::expected<StagedRun, std::string> stage_run(
     rocksdb::DB* db, const Slot& slot, std::span<const eventstore::Envelope> envelopes,
     std::span<const std::optional<domain::Event>> events,
     const std::vector<std::string>& decode_errors, rocksdb::WriteBatch& out) {
-  ReadModelBatch batch(db, slot.cf, slot.trees.get());
+  ReadModelBatch batch(db, slot.cf.get(), slot.trees.get());
   StagedRun run{slot.checkpoint, slot.stored, {}, {}};
   for (std::size_t i = 0; i < envelopes.size(); ++i) {
     const auto& envelope = envelopes[i];
@@ -211,10 +211,17 @@ struct ProjectionRunner::State {
     std::lock_guard apply_lock(apply_mutex);
     for (auto& slot : slots) {
       if (slot.stored == slot.checkpoint) continue;
-      ReadModelBatch batch(store->db(), slot.cf);
+      ReadModelBatch batch(store->db(), slot.cf.get());
       batch.put(kCheckpointKey, encode_u64(slot.checkpoint));
       if (batch.commit()) slot.stored = slot.checkpoint;
     }
+  }
+
+  // The state may outlive the runner (the subscription's handler holds it), the read models'
+  // handles may not.
+  void release_column_families() {
+    std::lock_guard apply_lock(apply_mutex);
+    for (auto& slot : slots) slot.cf.reset();
   }
 
   void request_stop() {
@@ -256,20 +263,21 @@ std::expected<std::uint64_t, std::string> read_checkpoint(eventstore::Store& sto
 std::expected<std::unique_ptr<ProjectionRunner>, std::string> ProjectionRunner::start(
     eventstore::Store& store, std::vector<std::unique_ptr<Projection>> projections,
     ProjectionRunnerOptions options) {
-  auto state = std::make_shared<State>();
-  state->store = &store;
-  state->on_applied = std::move(options.on_applied);
   std::vector<std::string> column_families;
   for (const auto& p : projections) column_families.emplace_back(p->column_family());
   auto handles = ReadModelHandles::open(store, column_families, /*drop_orphans=*/true);
   if (!handles) return std::unexpected(handles.error());
+  // After `handles`, so that a failed start lets go of the state's references to them first.
+  auto state = std::make_shared<State>();
+  state->store = &store;
+  state->on_applied = std::move(options.on_applied);
   std::uint64_t from = UINT64_MAX;
   for (auto& p : projections) {
-    auto* cf = (*handles)->cf(p->column_family());
-    auto checkpoint = checkpoint_of({store.db(), cf});
+    auto cf = (*handles)->cf(p->column_family());
+    auto checkpoint = checkpoint_of({store.db(), cf.get()});
     if (!checkpoint) return std::unexpected(checkpoint.error());
     from = std::min(from, *checkpoint);
-    state->slots.push_back({std::move(p), cf, *checkpoint, *checkpoint});
+    state->slots.push_back({std::move(p), std::move(cf), *checkpoint, *checkpoint});
   }
   if (from == UINT64_MAX) from = store.head_position();
   state->publish();
@@ -293,6 +301,7 @@ ProjectionRunner::~ProjectionRunner() {
   state_->store_checkpoints();
   // Waiters already released read the read models, which close with this runner.
   state_->notifier.stop();
+  state_->release_column_families();  // before handles_, which must outlive every reference
   // Waiters still pending will never be applied by this runner: tell them.
   std::multimap<std::uint64_t, std::function<void(bool)>> orphans;
   {

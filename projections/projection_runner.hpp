@@ -73,7 +73,7 @@ class ProjectionRunner {
   // What an online rebuild swaps in: the column family the projection continues in, and the
   // position that column family has applied (>= the checkpoint the swap was given).
   struct Replacement {
-    rocksdb::ColumnFamilyHandle* cf{nullptr};
+    ColumnFamilyRef cf;
     std::uint64_t checkpoint{0};
   };
   using Swap = std::function<std::expected<Replacement, std::string>(std::uint64_t checkpoint)>;

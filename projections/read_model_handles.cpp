@@ -2,7 +2,10 @@
 
 #include <rocksdb/db.h>
 
+#include <algorithm>
+#include <cassert>
 #include <charconv>
+#include <utility>
 
 #include "projections/read_model_rebuild.hpp"
 
@@ -43,7 +46,7 @@ std::expected<std::unique_ptr<ReadModelHandles>, std::string> ReadModelHandles::
 
 std::expected<void, std::string> ReadModelHandles::empty_outdated() {
   for (auto& [logical, slot] : slots_) {
-    const ReplayTarget target{store_.db(), slot.cf.load()};
+    const ReplayTarget target{store_.db(), slot.live.load()->handle()};
     auto checkpoint = checkpoint_of(target);
     if (!checkpoint) return std::unexpected(checkpoint.error());
     auto layout = layout_of(target);
@@ -56,9 +59,14 @@ std::expected<void, std::string> ReadModelHandles::empty_outdated() {
 }
 
 ReadModelHandles::~ReadModelHandles() {
-  for (auto* handle : owned_) {
+  for (const auto& counted : counted_) {
+    // One left would destroy its handle after the store closed, or count in freed memory.
+    assert(!counted->referenced() && "a read model's column family handle is still in use");
+    counted->destroy_if_owned();  // a live generation created here; not the store's
+  }
+  if (created_catalog_ != nullptr) {
     // Failing to free a handle at shutdown leaks memory only.
-    (void)store_.db()->DestroyColumnFamilyHandle(handle);
+    (void)store_.db()->DestroyColumnFamilyHandle(created_catalog_);
   }
 }
 
@@ -82,7 +90,7 @@ std::expected<void, std::string> ReadModelHandles::load_catalog(
                              ", which is not open");
     }
     auto& slot = slots_[logical];
-    slot.cf.store(cf);
+    slot.live.store(&count(cf, /*owned=*/false));
     slot.physical = physical;
   }
   return {};
@@ -102,17 +110,24 @@ void ReadModelHandles::scan_generations(bool drop_orphans) {
       if (n == 0) continue;
       next_generation_ = std::max(next_generation_, n + 1);
       auto* handle = store_.column_family(name);
-      if (drop_orphans && name != slot.physical && handle != nullptr) {
-        (void)store_.db()->DropColumnFamily(handle);  // best effort, retried next start
+      if (drop_orphans && name != slot.physical && handle != nullptr &&
+          store_.db()->DropColumnFamily(handle).ok()) {  // best effort, retried next start
+        // Nothing else uses it: destroyed now, RocksDB deletes its files now.
+        (void)store_.db()->DestroyColumnFamilyHandle(store_.release_column_family(name));
       }
     }
   }
 }
 
-rocksdb::ColumnFamilyHandle* ReadModelHandles::cf(std::string_view logical) const {
+ColumnFamilyRef ReadModelHandles::cf(std::string_view logical) const {
   const auto it = slots_.find(logical);
-  if (it == slots_.end()) return store_.column_family(logical);
-  return it->second.cf.load(std::memory_order_acquire);
+  if (it == slots_.end()) return ColumnFamilyRef::unowned(store_.column_family(logical));
+  for (;;) {
+    // Fails only for a handle retired since the load: the slot holds its successor by then.
+    if (auto live = ColumnFamilyRef::take(*it->second.live.load(std::memory_order_acquire))) {
+      return live;
+    }
+  }
 }
 
 std::string ReadModelHandles::physical_name(std::string_view logical) const {
@@ -121,37 +136,40 @@ std::string ReadModelHandles::physical_name(std::string_view logical) const {
   return it == slots_.end() ? std::string(logical) : it->second.physical;
 }
 
-rocksdb::ColumnFamilyHandle* ReadModelHandles::find(const std::string& physical) const {
-  if (auto* cf = store_.column_family(physical)) return cf;
-  for (auto* handle : owned_) {
-    if (handle->GetName() == physical) return handle;
-  }
-  return nullptr;
+// Whether a column family of that name is open. Generations created here are numbered past
+// every one before, so only those opened with the store can be in the way.
+bool ReadModelHandles::taken(const std::string& physical) const {
+  if (store_.column_family(physical) != nullptr) return true;
+  return std::ranges::any_of(slots_,
+                             [&](const auto& slot) { return slot.second.physical == physical; });
 }
 
 std::expected<ReadModelHandles::Generation, std::string> ReadModelHandles::create_generation(
     std::string_view logical) {
-  auto* live = cf(logical);
-  if (live == nullptr) return std::unexpected("unknown read model " + std::string(logical));
+  const auto live = cf(logical);
+  if (!live) return std::unexpected("unknown read model " + std::string(logical));
   std::lock_guard lock(mutex_);
   std::string name = generation_name(logical, next_generation_++);
-  while (find(name) != nullptr) name = generation_name(logical, next_generation_++);
-  const rocksdb::ColumnFamilyOptions options(store_.db()->GetOptions(live));
+  while (taken(name)) name = generation_name(logical, next_generation_++);
+  const rocksdb::ColumnFamilyOptions options(store_.db()->GetOptions(live.get()));
   rocksdb::ColumnFamilyHandle* handle = nullptr;
   const rocksdb::Status s = store_.db()->CreateColumnFamily(options, name, &handle);
   if (!s.ok()) return std::unexpected("creating column family " + name + ": " + s.ToString());
-  owned_.push_back(handle);
-  return Generation{name, handle};
+  return Generation{name, ColumnFamilyRef::take(count(handle, /*owned=*/true))};
+}
+
+// Callers hold mutex_, or are open().
+CountedHandle& ReadModelHandles::count(rocksdb::ColumnFamilyHandle* handle, bool owned) {
+  return *counted_.emplace_back(std::make_unique<CountedHandle>(*store_.db(), handle, owned));
 }
 
 std::expected<rocksdb::ColumnFamilyHandle*, std::string> ReadModelHandles::catalog() {
-  if (auto* existing = find(std::string(kReadModelCatalogCf))) return existing;
-  rocksdb::ColumnFamilyHandle* handle = nullptr;
+  if (created_catalog_ != nullptr) return created_catalog_;
+  if (auto* opened = store_.column_family(kReadModelCatalogCf)) return opened;
   const rocksdb::Status s = store_.db()->CreateColumnFamily(
-      rocksdb::ColumnFamilyOptions(), std::string(kReadModelCatalogCf), &handle);
+      rocksdb::ColumnFamilyOptions(), std::string(kReadModelCatalogCf), &created_catalog_);
   if (!s.ok()) return std::unexpected("creating the read-model catalog: " + s.ToString());
-  owned_.push_back(handle);
-  return handle;
+  return created_catalog_;
 }
 
 std::expected<ReadModelHandles::Generation, std::string> ReadModelHandles::install(
@@ -159,6 +177,7 @@ std::expected<ReadModelHandles::Generation, std::string> ReadModelHandles::insta
   std::lock_guard lock(mutex_);
   const auto it = slots_.find(logical);
   if (it == slots_.end()) return std::unexpected("unknown read model " + std::string(logical));
+  if (next.cf.counted() == nullptr) return std::unexpected("not a generation of this object");
   auto catalog_cf = catalog();
   if (!catalog_cf) return std::unexpected(catalog_cf.error());
   // Synced, and after the new generation's replay flushed it to table files (a replay writes
@@ -168,15 +187,21 @@ std::expected<ReadModelHandles::Generation, std::string> ReadModelHandles::insta
   sync.sync = true;
   const rocksdb::Status s = store_.db()->Put(sync, *catalog_cf, std::string(logical), next.name);
   if (!s.ok()) return std::unexpected("recording the swap: " + s.ToString());
-  Generation replaced{it->second.physical, it->second.cf.load()};
-  it->second.physical = next.name;
-  it->second.cf.store(next.cf, std::memory_order_release);
-  return replaced;
+  auto& replaced = *it->second.live.load();
+  it->second.live.store(next.cf.counted(), std::memory_order_release);
+  // Queries that took it before the store above keep it valid until they are done; drop()
+  // retires it, and the last reference destroys it, ours now also when the store opened it.
+  if (auto* released = store_.release_column_family(it->second.physical)) {
+    assert(released == replaced.handle());
+    replaced.own();
+  }
+  return Generation{std::exchange(it->second.physical, next.name), ColumnFamilyRef::take(replaced)};
 }
 
 void ReadModelHandles::drop(const Generation& generation) {
-  if (generation.cf == nullptr) return;
-  (void)store_.db()->DropColumnFamily(generation.cf);  // best effort; see the header
+  if (!generation.cf) return;
+  (void)store_.db()->DropColumnFamily(generation.cf.get());  // best effort; see the header
+  if (auto* counted = generation.cf.counted()) counted->retire();
 }
 
 }  // namespace orgd::projections

@@ -135,14 +135,14 @@ std::vector<std::string> scopes_for(const ResourceViewer& v) {
 
 class Reader {
  public:
-  Reader(const eventstore::Store& store, rocksdb::ColumnFamilyHandle* cf)
-      : db_(store.db()), cf_(cf), snapshot_(db_) {
+  Reader(const eventstore::Store& store, ColumnFamilyRef cf)
+      : db_(store.db()), cf_(std::move(cf)), snapshot_(db_) {
     options_.snapshot = snapshot_.snapshot();
   }
 
   std::expected<std::optional<std::string>, QueryError> value(const std::string& key) const {
     std::string bytes;
-    const rocksdb::Status s = db_->Get(options_, cf_, key, &bytes);
+    const rocksdb::Status s = db_->Get(options_, cf_.get(), key, &bytes);
     if (s.IsNotFound()) return std::optional<std::string>{};
     if (!s.ok()) return std::unexpected(storage_error(s));
     return std::optional<std::string>{std::move(bytes)};
@@ -161,23 +161,23 @@ class Reader {
               std::uint64_t after) const {
     std::vector<std::unique_ptr<Range>> ranges;
     for (const auto& scope : scopes) {
-      ranges.push_back(std::make_unique<Range>(db_, cf_, options_,
+      ranges.push_back(std::make_unique<Range>(db_, cf_.get(), options_,
                                                resource_index_prefix(scope, kind_tag), after));
     }
     return Merge(std::move(ranges));
   }
 
   [[nodiscard]] CountedIndexView index(std::string_view scope, std::string_view kind_tag) const {
-    return CountedIndexView(db_, cf_, options_, resource_index_prefix(scope, kind_tag));
+    return CountedIndexView(db_, cf_.get(), options_, resource_index_prefix(scope, kind_tag));
   }
 
   [[nodiscard]] rocksdb::DB* db() const { return db_; }
-  [[nodiscard]] rocksdb::ColumnFamilyHandle* cf() const { return cf_; }
+  [[nodiscard]] rocksdb::ColumnFamilyHandle* cf() const { return cf_.get(); }
   [[nodiscard]] const rocksdb::ReadOptions& options() const { return options_; }
 
  private:
   rocksdb::DB* db_;
-  rocksdb::ColumnFamilyHandle* cf_;
+  ColumnFamilyRef cf_;  // held for the query: a swap meanwhile leaves it valid
   rocksdb::ManagedSnapshot snapshot_;
   rocksdb::ReadOptions options_;
 };
@@ -231,7 +231,7 @@ std::expected<std::uint64_t, QueryError> total_of(const Reader& reader,
 
 }  // namespace
 
-rocksdb::ColumnFamilyHandle* ResourceQueries::cf() const {
+ColumnFamilyRef ResourceQueries::cf() const {
   return live_column_family(store_, handles_, kResourcesColumnFamily);
 }
 

@@ -72,7 +72,7 @@ class ResourceQueries {
   [[nodiscard]] std::expected<ResourcePage, QueryError> list(const ResourceListQuery& query) const;
 
  private:
-  [[nodiscard]] rocksdb::ColumnFamilyHandle* cf() const;
+  [[nodiscard]] ColumnFamilyRef cf() const;
 
   const eventstore::Store& store_;
   const ReadModelHandles* handles_;

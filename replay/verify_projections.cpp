@@ -130,7 +130,8 @@ CheckResult check_projection(const eventstore::Store& store, projections::Projec
                              const projections::ReadModelHandles& handles,
                              const ScratchDb& scratch) {
   CheckResult result{"projection:" + std::string(projection.name())};
-  const projections::ReplayTarget live{store.db(), handles.cf(projection.column_family())};
+  const auto live_cf = handles.cf(projection.column_family());  // held for the whole check
+  const projections::ReplayTarget live{store.db(), live_cf.get()};
   const projections::ReplayTarget fresh{scratch.db(),
                                         scratch.cf(std::string(projection.column_family()))};
   auto checkpoint = projections::checkpoint_of(live);

@@ -79,8 +79,8 @@ std::expected<std::set<std::string, std::less<>>, std::string> platform_accounts
   auto handles =
       projections::ReadModelHandles::open(store, projections::projection_column_families());
   if (!handles) return std::unexpected(handles.error());
-  const projections::ReplayTarget organizations{
-      store.db(), (*handles)->cf(projections::kOrganizationsColumnFamily)};
+  const auto cf = (*handles)->cf(projections::kOrganizationsColumnFamily);
+  const projections::ReplayTarget organizations{store.db(), cf.get()};
   if (auto checkpoint = projections::checkpoint_of(organizations);
       checkpoint && *checkpoint < position) {
     std::cerr << "note: the organizations read model has applied the log up to position "

@@ -23,12 +23,14 @@ void rebuild(Globals& globals, eventstore::Store& store,
              const projections::ReadModelHandles& handles,
              const std::vector<projections::Projection*>& selected, const std::string& label) {
   std::vector<projections::ReplayJob> jobs;
+  std::vector<projections::ColumnFamilyRef> held;  // the jobs' handles, for the whole replay
   // Stamped, so that a rebuild killed before its first write is rebuilt by orgd with a
   // warning; an empty log gets no write to replace the stamp, so none.
   const auto stamp = store.head_position() > 0 ? projections::ClearStamp::rebuilding
                                                : projections::ClearStamp::none;
   for (auto* p : selected) {
-    const projections::ReplayTarget live{store.db(), handles.cf(p->column_family())};
+    held.push_back(handles.cf(p->column_family()));
+    const projections::ReplayTarget live{store.db(), held.back().get()};
     if (auto cleared = projections::clear_read_model(live, stamp); !cleared) {
       return fail(globals, kExitFailed, cleared.error());
     }
