@@ -18,6 +18,8 @@
 // store first (Store::release_column_family), so it is destroyed once. Handles created here
 // (generations, the catalog) are ours; the live ones the store opened stay the store's until
 // replaced. Each generation's count (a few dozen bytes) is kept until this object goes.
+// Another ReadModelHandles open on the same store (verify's, in tests) does not know of a
+// swap made here: it must not be used across one, since the handle it holds may be gone.
 //
 // Thread-safety: cf() and physical_name() from any thread (cf() takes no lock: an atomic
 // load and an increment); the other members from any thread, serialized internally. Must be
