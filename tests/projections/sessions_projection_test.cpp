@@ -46,7 +46,9 @@ class SessionsProjectionTest : public ProjectionTest {
   }
   // The token hashes with a session row, once caught up; and that no other key names another.
   std::vector<std::string> sessions() {
-    if (runner_) EXPECT_TRUE(wait_applied());
+    if (runner_) {  // braced: gtest's macro is an if-else (g++'s -Wdangling-else)
+      EXPECT_TRUE(wait_applied());
+    }
     std::vector<std::string> hashes;
     std::size_t keys = 0;
     for (const auto& [key, value] : data()) {
@@ -110,7 +112,9 @@ TEST_F(SessionsProjectionTest, AReplayDropsTheSameSessions) {
   start_runner();
   for (int i = 0; i < 40; ++i) {
     login("c" + std::to_string(i % 3), "h" + std::to_string(i), 1'000 + 97 * (i % 11), 100 * i);
-    if (i % 7 == 0) ASSERT_TRUE(wait_applied());
+    if (i % 7 == 0) {
+      ASSERT_TRUE(wait_applied());
+    }
   }
   append_at("sessions-c1", domain::SessionEnded{"s-h37", "h37", "logout"}, 4'000);
   const auto live = sessions();
