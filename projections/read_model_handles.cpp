@@ -193,6 +193,7 @@ std::expected<ReadModelHandles::Generation, std::string> ReadModelHandles::insta
   // retires it, and the last reference destroys it, ours now also when the store opened it.
   if (auto* released = store_.release_column_family(it->second.physical)) {
     assert(released == replaced.handle());
+    (void)released;  // checked only where asserts are on (not in Release)
     replaced.own();
   }
   return Generation{std::exchange(it->second.physical, next.name), ColumnFamilyRef::take(replaced)};
