@@ -65,10 +65,11 @@ std::pair<std::size_t, char32_t> utf8_sequence(std::string_view text) {
 
 // Characters that end a line or reorder what a terminal shows, beyond ASCII's controls: the C1
 // controls (NEL, and CSI, which starts a terminal's escape sequence), the line and paragraph
-// separators, and the bidirectional embeddings, overrides and isolates.
+// separators, and the bidirectional marks, embeddings, overrides and isolates.
 bool escaped_code_point(char32_t cp) {
-  return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
-         (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+  return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 || cp == 0x061c ||
+         cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+         (cp >= 0x2066 && cp <= 0x2069);
 }
 
 void append_escaped_ascii(unsigned char c, spdlog::memory_buf_t& dest) {

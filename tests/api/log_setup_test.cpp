@@ -101,6 +101,12 @@ TEST(TextLogFormatter, EscapesLineBreakingAndReorderingCharactersBeyondAscii) {
   EXPECT_EQ(message_of("\xe2\x80\xae"
                        "evil\xe2\x81\xa6i\xe2\x81\xa9"),
             "\\u202eevil\\u2066i\\u2069\n");
+  // The directional marks: left-to-right, right-to-left, Arabic letter mark.
+  EXPECT_EQ(message_of("a\xe2\x80\x8e"
+                       "b\xe2\x80\x8f"
+                       "c\xd8\x9c"
+                       "d"),
+            "a\\u200eb\\u200fc\\u061cd\n");
   // Not UTF-8: a lone continuation, a raw C1 byte, a cut sequence, an overlong '/', a surrogate.
   EXPECT_EQ(message_of("\x80|\x9b|\xe2\x80|\xc0\xaf|\xed\xa0\x80"),
             "\\x80|\\x9b|\\xe2\\x80|\\xc0\\xaf|\\xed\\xa0\\x80\n");
