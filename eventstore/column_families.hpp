@@ -1,6 +1,8 @@
 #pragma once
 // Names and handles of the column families the event store owns (layouts in README.md).
 
+#include <algorithm>
+#include <array>
 #include <string_view>
 
 namespace rocksdb {
@@ -14,6 +16,13 @@ inline constexpr std::string_view kStreamsCf = "streams";
 inline constexpr std::string_view kStreamHeadsCf = "stream_heads";
 inline constexpr std::string_view kClaimsCf = "claims";
 inline constexpr std::string_view kMetaCf = "meta";
+
+// The log's own column families: no other layer may name, release or drop them.
+inline constexpr std::array kOwnColumnFamilies = {kEventsCf, kStreamsCf, kStreamHeadsCf, kClaimsCf,
+                                                  kMetaCf};
+[[nodiscard]] inline bool is_own_column_family(std::string_view name) {
+  return std::ranges::find(kOwnColumnFamilies, name) != kOwnColumnFamilies.end();
+}
 
 // "meta" keys.
 inline constexpr std::string_view kFormatVersionKey = "format_version";

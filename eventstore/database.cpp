@@ -21,8 +21,6 @@
 namespace orgd::eventstore {
 namespace {
 
-constexpr std::array kOwnColumnFamilies = {kEventsCf, kStreamsCf, kStreamHeadsCf, kClaimsCf,
-                                           kMetaCf};
 // Layout of all column families together; see README.md. Bumped with any layout change.
 constexpr char kStoreFormat = 1;
 // Bits per key of a bloom filter with the false-positive rate wanted (~1 %).
@@ -409,8 +407,7 @@ rocksdb::ColumnFamilyHandle* Database::find(std::string_view name) const {
 }
 
 rocksdb::ColumnFamilyHandle* Database::release(std::string_view name) {
-  if (name == rocksdb::kDefaultColumnFamilyName || name == kEventsCf || name == kStreamsCf ||
-      name == kStreamHeadsCf || name == kClaimsCf || name == kMetaCf) {
+  if (name == rocksdb::kDefaultColumnFamilyName || is_own_column_family(name)) {
     return nullptr;  // the log's own, which the store itself uses
   }
   const auto it = handles_.find(name);

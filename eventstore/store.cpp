@@ -18,8 +18,7 @@ std::expected<void, StoreError> validate(const StoreOptions& options) {
     return invalid("StoreOptions::max_requests_per_batch must be at least 1");
   }
   for (const auto& name : options.extra_column_families) {
-    if (name.empty() || name == kEventsCf || name == kStreamsCf || name == kStreamHeadsCf ||
-        name == kClaimsCf || name == kMetaCf) {
+    if (name.empty() || is_own_column_family(name)) {
       return invalid("extra column family name '" + name + "' is empty or the store's own");
     }
   }

@@ -18,16 +18,6 @@ bool is_mapped_ipv4(const IpBytes& address) {
          address[10] == 0xff && address[11] == 0xff;
 }
 
-// Whether the first `prefix` bits of the two agree.
-bool same_prefix(const IpBytes& a, const IpBytes& b, unsigned prefix) {
-  const unsigned whole = prefix / 8;
-  if (!std::equal(a.begin(), a.begin() + whole, b.begin())) return false;
-  const unsigned rest = prefix % 8;
-  if (rest == 0) return true;
-  const auto mask = static_cast<std::uint8_t>(0xff << (8 - rest));
-  return (a[whole] & mask) == (b[whole] & mask);
-}
-
 // `address` with every bit past the first `prefix` cleared.
 IpBytes masked(IpBytes address, unsigned prefix) {
   for (unsigned bit = prefix; bit < 128; ++bit) {
@@ -84,8 +74,7 @@ std::string address_block(std::string_view ip) {
   auto address = parse_ip(ip);
   if (!address) return std::string(ip);
   if (is_mapped_ipv4(*address)) return ip_text(*address);
-  std::fill(address->begin() + 8, address->end(), 0);
-  return ip_text(*address) + "/64";
+  return ip_text(masked(*address, 64)) + "/64";
 }
 
 std::expected<TrustedProxies, std::string> TrustedProxies::parse(std::string_view list) {
@@ -124,7 +113,7 @@ std::expected<TrustedProxies, std::string> TrustedProxies::parse(std::string_vie
 
 bool TrustedProxies::contains(const IpBytes& address) const {
   return std::ranges::any_of(networks_, [&address](const Network& network) {
-    return same_prefix(network.base, address, network.prefix);
+    return masked(address, network.prefix) == network.base;  // bases are masked (parse)
   });
 }
 
