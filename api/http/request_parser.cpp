@@ -65,6 +65,15 @@ std::size_t field_count(const http::request_header<>& header) {
   return static_cast<std::size_t>(std::distance(header.begin(), header.end()));
 }
 
+// Whether `line` (from `from` on; the bytes before were checked) has an LF without its CR.
+bool has_bare_lf(std::string_view line, std::size_t from) {
+  for (std::size_t i = line.find('\n', from); i != std::string_view::npos;
+       i = line.find('\n', i + 1)) {
+    if (i == 0 || line[i - 1] != '\r') return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::size_t unparsed_limit(const ServerOptions& options) {
@@ -122,7 +131,7 @@ HeadStep parse_head(RequestParser& parser, std::string_view bytes, std::size_t& 
 }
 
 BodyStep parse_body(RequestParser& parser, std::string_view bytes, bool buffer_full,
-                    std::size_t header_fields) {
+                    std::size_t header_fields, std::size_t& lf_checked) {
   BodyStep step;
   // Beast parses a piece at a time (a chunk header, a chunk's data, the trailer): go on while
   // it makes progress.
@@ -145,9 +154,18 @@ BodyStep parse_body(RequestParser& parser, std::string_view bytes, bool buffer_f
       return step;
     }
     step.complete = true;
-  } else if (buffer_full && step.used == 0) {
-    step.error = http::error::buffer_overflow;
+    lf_checked = 0;
+    return step;
   }
+  // What Beast left is the start of a line it waits to see the end of (a chunk's size line or
+  // the trailer): chunk data is taken as it comes.
+  const std::string_view waiting = bytes.substr(step.used);
+  if (parser.chunked() && has_bare_lf(waiting, step.used == 0 ? lf_checked : 0)) {
+    step.malformed = "a chunk line or the trailer ends with a bare LF: CRLF is required";
+    return step;
+  }
+  lf_checked = waiting.size();
+  if (buffer_full && step.used == 0) step.error = http::error::buffer_overflow;
   return step;
 }
 

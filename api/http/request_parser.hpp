@@ -71,7 +71,11 @@ struct BodyStep {
 // `parser` until the request is whole or more is needed. A chunked body's trailer must carry
 // no fields (`header_fields`: the head's, from HeadStep): Beast would merge them into the
 // head's, where a trailer could add Authorization or If-Match after the head was checked.
+// A chunk line or trailer that Beast waits on must not hold a bare LF: Beast looks for its
+// CRLF past one and waits, until the request timeout, for a line the client thinks it ended.
+// `lf_checked` (0 for a new request) counts the bytes left over from the last call that were
+// found free of one, so each byte is looked at once however slowly the line arrives.
 [[nodiscard]] BodyStep parse_body(RequestParser& parser, std::string_view bytes, bool buffer_full,
-                                  std::size_t header_fields);
+                                  std::size_t header_fields, std::size_t& lf_checked);
 
 }  // namespace orgd::api::http_detail

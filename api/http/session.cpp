@@ -130,6 +130,7 @@ void Session::do_read() {
   parser_.emplace();
   limit_parser(*parser_, context_->options);
   head_bytes_ = 0;
+  lf_checked_ = 0;
   if (buffer_.size() == 0) return wait_for_request();
   // A pipelined request is already (partly) buffered: its clock starts now.
   start_request_clock();
@@ -281,7 +282,7 @@ void Session::on_continue_sent(beast::error_code ec, std::size_t /*bytes*/) {
 void Session::read_body() {
   const BodyStep step =
       parse_body(*parser_, {static_cast<const char*>(buffer_.data().data()), buffer_.size()},
-                 buffer_.size() >= buffer_.max_size(), header_fields_);
+                 buffer_.size() >= buffer_.max_size(), header_fields_, lf_checked_);
   buffer_.consume(step.used);
   if (!step.malformed.empty()) {
     return reject(400, "malformed-request", "malformed request", step.malformed);

@@ -149,6 +149,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::size_t pending_bytes_{0};  // of the responses complete and not wholly written
   std::size_t head_bytes_{0};     // of the request being read, parsed so far
   std::size_t header_fields_{0};  // in its head, once complete (a trailer must add none)
+  std::size_t lf_checked_{0};     // of its body's unparsed bytes (parse_body)
   bool awaiting_request_{false};  // a read for the next request's first byte is pending
   bool reading_request_{false};   // a request has begun and is not wholly read yet
   bool timed_out_{false};         // its request_timeout passed: answer 408, whatever the read says

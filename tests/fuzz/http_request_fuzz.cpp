@@ -240,6 +240,7 @@ Read read_request(InputStream& stream, beast::flat_buffer& buffer, RequestParser
   orgd::api::http_detail::limit_parser(parser, options);
   std::size_t head_bytes = 0;
   std::size_t header_fields = 0;
+  std::size_t lf_checked = 0;
   for (;;) {
     if (buffer.size() > 0) {
       const auto step =
@@ -255,7 +256,7 @@ Read read_request(InputStream& stream, beast::flat_buffer& buffer, RequestParser
   }
   for (;;) {
     const auto step = orgd::api::http_detail::parse_body(
-        parser, buffered(buffer), buffer.size() >= buffer.max_size(), header_fields);
+        parser, buffered(buffer), buffer.size() >= buffer.max_size(), header_fields, lf_checked);
     buffer.consume(step.used);
     if (refused(parser, step)) return Read::refused;
     if (step.complete) return Read::request;

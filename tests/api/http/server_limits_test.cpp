@@ -199,6 +199,61 @@ TEST_F(ServerTest, ChunkExtensionsAndTrailersAreBounded) {
   EXPECT_EQ(HttpClient(port()).request("GET", "/").status, 200) << "serving goes on";
 }
 
+// Beast looks past a bare LF for the CRLF that ends a chunk line or the trailer, so a client
+// that ends them with LF alone waited, request and connection, for the 408. A 400 comes at
+// once now (well within the fixture's 5 s request timeout), the connection left open by the
+// client; the check looks at each byte once, so a line dripped a byte at a time is judged
+// the same, and a CR and its LF arriving apart are no bare LF.
+TEST_F(ServerTest, ABareLfInChunkFramingIsRefusedAtOnce) {
+  std::atomic<int> calls{0};
+  start(counting_echo(calls));
+  const std::string head = "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"every line", "2\nhi\n0\n\n"},
+      {"the size line", "2\nhi\n"},
+      {"the size line, a CRLF after it", "2\nhi\r\n0\r\n\r\n"},
+      {"the last chunk's line", "2\r\nhi\r\n0\n\r\n"},
+      {"the trailer's end", "2\r\nhi\r\n0\r\n\n"},
+  };
+  for (const auto& [what, body] : cases) {
+    for (const bool dripped : {false, true}) {
+      test::RawConnection raw(port());
+      if (dripped) {
+        ASSERT_TRUE(raw.send(head));
+        for (const char c : body) {
+          if (!raw.send(std::string(1, c))) break;  // refused before the end: fine
+          std::this_thread::sleep_for(2ms);
+        }
+      } else {
+        ASSERT_TRUE(raw.send(head + body));
+      }
+      const auto received = raw.read_until_close(3s);
+      EXPECT_TRUE(received.closed) << what << (dripped ? " (dripped)" : "");
+      const auto responses = test::parse_responses(received.bytes);
+      ASSERT_EQ(responses.size(), 1U) << what << ": " << received.bytes;
+      EXPECT_EQ(responses[0].status, 400) << what;
+      // Beast refuses some of these itself once a CRLF follows ("bad chunk extension").
+      EXPECT_NE(responses[0].body.find("malformed-request"), std::string::npos) << what;
+    }
+  }
+  EXPECT_EQ(calls.load(), 0);
+
+  // The same body with CRLFs, dripped a byte at a time: each CR and its LF arrive apart.
+  test::RawConnection raw(port());
+  ASSERT_TRUE(
+      raw.send("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+               "Connection: close\r\n\r\n"));
+  for (const char c : std::string("2\r\nhi\r\n0\r\n\r\n")) {
+    ASSERT_TRUE(raw.send(std::string(1, c)));
+    std::this_thread::sleep_for(2ms);
+  }
+  const auto responses = test::parse_responses(raw.read_until_close(3s).bytes);
+  ASSERT_EQ(responses.size(), 1U);
+  EXPECT_EQ(responses[0].status, 200);
+  EXPECT_EQ(boost::json::parse(responses[0].body).as_object().at("body"), "hi");
+  EXPECT_EQ(calls.load(), 1);
+}
+
 // With header_limit above 64 KiB a head field can outgrow Beast's 16-bit field sizes.
 TEST_F(ServerTest, AHeadFieldOver64KiBIs431EvenUnderAHigherLimit) {
   auto options = test_options();
