@@ -2,13 +2,16 @@
 # The README's Quickstart, run as a reader would run it: every `sh` block between
 # "## Quickstart" and the next section (but `tools/run` itself), in order, in one shell,
 # against a real orgd started as tools/run starts it (a new data directory, the README's
-# SuperAdmin), then what the README's comments promise checked in what the blocks printed.
-# A README edit that breaks a command, or a change of the API that breaks the README, fails.
+# SuperAdmin), then the Auditor's walk-through, which goes on with the Quickstart's variables
+# (its orgctl commands read the same data directory beside the running orgd); then what the
+# README's comments promise is checked in what the blocks printed. A README edit that breaks a
+# command, or a change of the API or of orgctl that breaks the README, fails.
 #
-#   readme_quickstart_test.sh ORGD_BINARY README
+#   readme_quickstart_test.sh ORGD_BINARY ORGCTL_BINARY README
 set -euo pipefail
 orgd=$1
-readme=$2
+orgctl=$(realpath "$2")
+readme=$3
 for tool in curl jq; do
   command -v "$tool" >/dev/null || { echo "$tool is missing: run tools/setup" >&2; exit 1; }
 done
@@ -37,21 +40,29 @@ for _ in $(seq 300); do
   sleep 0.1
 done
 
-# The blocks, with the README's address replaced by this server's.
-awk '/^## Quickstart$/ { on = 1; next }
+# The `sh` blocks of the README's section HEADING, with the README's address replaced by this
+# server's and its orgctl and data directory by the ones under test.
+blocks_of() {
+  awk -v heading="$1" '$0 == heading { on = 1; next }
      on && /^## / { exit }
      on && /^```sh$/ { block = ""; inside = 1; next }
      on && inside && /^```$/ { inside = 0; if (block != "tools/run\n") printf "%s", block; next }
      on && inside { block = block $0 "\n" }' "$readme" |
-  sed "s/localhost:8080/127.0.0.1:$port/g" >"$work/quickstart.sh"
-[[ $(grep -c "127.0.0.1:$port/" "$work/quickstart.sh") -ge 40 ]] || {
-  echo "found too few commands in the README's Quickstart:" >&2
+    sed -e "s/localhost:8080/127.0.0.1:$port/g" -e "s|^orgctl --data-dir ./data |\"\$ORGCTL\" --data-dir \"\$DATA\" |"
+}
+{
+  blocks_of "## Quickstart"
+  blocks_of "## Auditor's walk-through"
+} >"$work/quickstart.sh"
+[[ $(grep -c "127.0.0.1:$port/" "$work/quickstart.sh") -ge 50 &&
+  $(grep -c '^"$ORGCTL" --data-dir "$DATA" ' "$work/quickstart.sh") -eq 4 ]] || {
+  echo "found too few commands in the README's Quickstart and Auditor's walk-through:" >&2
   cat "$work/quickstart.sh" >&2
   exit 1
 }
 # As a reader pastes them: a failing command (curl unable to connect, jq given no JSON)
 # stops the run.
-if ! (cd "$work" && bash -eo pipefail quickstart.sh) >"$work/out" 2>&1; then
+if ! (cd "$work" && ORGCTL=$orgctl DATA=$work/data bash -eo pipefail quickstart.sh) >"$work/out" 2>&1; then
   cat "$work/out" >&2
   echo "the Quickstart's commands failed (above)" >&2
   exit 1
@@ -95,6 +106,20 @@ expectations=(
   '"updateVersion": 7'                              # the key rotated
   '"status": 403'                                   # a grantee may not transfer
   '"ownerId": "[0-9a-f-]{36}"'                      # Ann may
+  # The Auditor's walk-through
+  '"email": "audit@example.com"'                    # the auditor, created
+  '"type": "OrganizationCreated"'                   # Acme's history, oldest first
+  '"type": "OrganizationUpdated"'
+  '^\[$'                                            # the second page's positions
+  '"description": "Rockets"'                        # as of its first event
+  '"asOf": \{'
+  '"description": "Rockets and more"'               # as of now
+  '"asOf": \{'
+  '"events": \['                                    # the global log
+  '^[0-9]+ +[-0-9T:.Z]+ +organization-[0-9a-f-]{36} v1 +OrganizationCreated' # orgctl history
+  '^\{"id":"[0-9a-f-]{36}","name":"Acme","description":"Rockets and more"'  # orgctl as-of now
+  '^exported [0-9]+ events to log.jsonl$'           # orgctl export
+  '^the log is intact$'                             # orgctl verify
 )
 line=0
 for pattern in "${expectations[@]}"; do
