@@ -3,9 +3,11 @@
 # "## Quickstart" and the next section (but `tools/run` itself), in order, in one shell,
 # against a real orgd started as tools/run starts it (a new data directory, the README's
 # SuperAdmin), then the Auditor's walk-through, which goes on with the Quickstart's variables
-# (its orgctl commands read the same data directory beside the running orgd); then what the
-# README's comments promise is checked in what the blocks printed. A README edit that breaks a
-# command, or a change of the API or of orgctl that breaks the README, fails.
+# (its orgctl commands read the same data directory beside the running orgd), then the
+# Operator's walk-through: its first block while orgd runs, its second once orgd has been
+# stopped with SIGTERM. Then what the README's comments promise is checked in what the blocks
+# printed. A README edit that breaks a command, or a change of the API or of orgctl that
+# breaks the README, fails.
 #
 #   readme_quickstart_test.sh ORGD_BINARY ORGCTL_BINARY README
 set -euo pipefail
@@ -40,29 +42,46 @@ for _ in $(seq 300); do
   sleep 0.1
 done
 
-# The `sh` blocks of the README's section HEADING, with the README's address replaced by this
-# server's and its orgctl and data directory by the ones under test.
+# The `sh` blocks of the README's section HEADING (all, or only the Nth), with the README's
+# address replaced by this server's, its orgctl and data directory by the ones under test, and
+# its backups' directory by one in the test's.
 blocks_of() {
-  awk -v heading="$1" '$0 == heading { on = 1; next }
+  awk -v heading="$1" -v only="${2:-0}" '$0 == heading { on = 1; next }
      on && /^## / { exit }
-     on && /^```sh$/ { block = ""; inside = 1; next }
-     on && inside && /^```$/ { inside = 0; if (block != "tools/run\n") printf "%s", block; next }
+     on && /^```sh$/ { block = ""; inside = 1; ++n; next }
+     on && inside && /^```$/ {
+       inside = 0
+       if (block != "tools/run\n" && (only == 0 || only == n)) printf "%s", block
+       next
+     }
      on && inside { block = block $0 "\n" }' "$readme" |
-    sed -e "s/localhost:8080/127.0.0.1:$port/g" -e "s|^orgctl --data-dir ./data |\"\$ORGCTL\" --data-dir \"\$DATA\" |"
+    sed -e "s/localhost:8080/127.0.0.1:$port/g" \
+      -e "s|^orgctl --data-dir ./data |\"\$ORGCTL\" --data-dir \"\$DATA\" |" \
+      -e "s| /backups/| \"\$BACKUPS\"/|g"
 }
 {
   blocks_of "## Quickstart"
   blocks_of "## Auditor's walk-through"
+  blocks_of "## Operator's walk-through" 1
+  # The README's "Once orgd is stopped": SIGTERM, then wait for the process to end (a zombie
+  # has let go of the data directory; the test's shell, its parent, reaps it afterwards).
+  echo 'kill -TERM "$ORGD_PID"'
+  echo 'for _ in $(seq 300); do'
+  echo '  grep -qs "^State:.*Z" "/proc/$ORGD_PID/status" || [[ ! -e /proc/$ORGD_PID ]] && break'
+  echo '  sleep 0.1'
+  echo 'done'
+  blocks_of "## Operator's walk-through" 2
 } >"$work/quickstart.sh"
 [[ $(grep -c "127.0.0.1:$port/" "$work/quickstart.sh") -ge 50 &&
-  $(grep -c '^"$ORGCTL" --data-dir "$DATA" ' "$work/quickstart.sh") -eq 4 ]] || {
-  echo "found too few commands in the README's Quickstart and Auditor's walk-through:" >&2
+  $(grep -c '^"$ORGCTL" --data-dir "$DATA" ' "$work/quickstart.sh") -eq 8 ]] || {
+  echo "found too few commands in the README's Quickstart and walk-throughs:" >&2
   cat "$work/quickstart.sh" >&2
   exit 1
 }
 # As a reader pastes them: a failing command (curl unable to connect, jq given no JSON)
 # stops the run.
-if ! (cd "$work" && ORGCTL=$orgctl DATA=$work/data bash -eo pipefail quickstart.sh) >"$work/out" 2>&1; then
+if ! (cd "$work" && ORGCTL=$orgctl DATA=$work/data BACKUPS=$work/backups ORGD_PID=$pid \
+  bash -eo pipefail quickstart.sh) >"$work/out" 2>&1; then
   cat "$work/out" >&2
   echo "the Quickstart's commands failed (above)" >&2
   exit 1
@@ -120,6 +139,15 @@ expectations=(
   '^\{"id":"[0-9a-f-]{36}","name":"Acme","description":"Rockets and more"'  # orgctl as-of now
   '^exported [0-9]+ events to log.jsonl$'           # orgctl export
   '^the log is intact$'                             # orgctl verify
+  # The Operator's walk-through
+  '"name": "organizations"'                         # the projections' status
+  '"lag": 0'
+  '"state": "(running|done)"'                       # the online rebuild, asked for
+  '"state": "(running|done)"'                       # and polled
+  '^backed up [0-9]+ events \([0-9]+ bytes\) to /.*/backups/orgd-2026-11-23$'
+  '^rebuild all: [0-9]+ events in '                 # offline, orgd stopped
+  '^restored [0-9]+ events into /'
+  '^the log is intact$'                             # the restored copy verified
 )
 line=0
 for pattern in "${expectations[@]}"; do
@@ -130,10 +158,13 @@ for pattern in "${expectations[@]}"; do
   fi
   line=$((line + found))
 done
-# No answer was a server error, and orgd still runs.
+# No answer was a server error, and orgd stopped cleanly when the walk-through stopped it.
 if grep -nE '"status": 5[0-9]{2}' "$work/out"; then
   echo "a Quickstart command was answered with a server error" >&2
   exit 1
 fi
-kill -0 "$pid"
+status=0
+wait "$pid" || status=$?
+pid=""
+[[ $status -eq 0 ]] || { echo "orgd exited $status on SIGTERM" >&2; cat "$work/stderr" >&2; exit 1; }
 echo "the README's Quickstart ran: ${#expectations[@]} promises kept"
