@@ -56,7 +56,8 @@ struct BodyStep {
   // As HeadStep::error; http::error::buffer_overflow when a chunk header or the trailer
   // do not fit in unparsed_limit, or a field is over 65,533 bytes (answered 431).
   boost::beast::error_code error;
-  // As HeadStep::malformed: a trailer with fields.
+  // As HeadStep::malformed: a trailer with fields, or a chunk line or trailer ended by a bare
+  // LF.
   std::string malformed;
 };
 

@@ -21,7 +21,9 @@ section_rows() {
   awk -v heading="$1" '$0 == heading { on = 1; next } on && /^## / { exit } on && /^\| `/' "$readme"
 }
 configuration=$(section_rows "## Configuration")
-environment_only=$(awk '$0 == "## Configuration" { on = 1; next } on && /^## / { exit } on && /^\| — \|/' "$readme")
+environment_only=$(awk '$0 == "## Configuration" { on = 1; next }
+  on && /^## / { exit }
+  on && /^\| — \|/' "$readme")
 orgctl_rows=$(section_rows "## orgctl")
 
 # orgd --help: "  --flag TYPE[=DEFAULT] (Env:VARIABLE)".
@@ -48,7 +50,8 @@ for flag in $flags; do
 done
 [[ $defaults -ge 12 ]] || fail "found the defaults of only $defaults flags in orgd --help"
 while read -r documented; do
-  grep -qx -- "$documented" <<<"$flags" || fail "README documents $documented, which orgd does not take"
+  grep -qx -- "$documented" <<<"$flags" ||
+    fail "README documents $documented, which orgd does not take"
 done < <(grep -oE '^\| `--[a-z-]+' <<<"$configuration" | sed 's/^| `//')
 for variable in ORGD_ADMIN_EMAIL ORGD_ADMIN_PASSWORD; do
   grep -q "$variable" <<<"$help" || fail "orgd --help does not name $variable"
@@ -57,7 +60,8 @@ for variable in ORGD_ADMIN_EMAIL ORGD_ADMIN_PASSWORD; do
 done
 
 # orgctl --help: "  name   description" under "Subcommands:".
-subcommands=$("$orgctl" --help | awk '/^Subcommands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }')
+subcommands=$("$orgctl" --help |
+  awk '/^Subcommands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }')
 [[ $(wc -l <<<"$subcommands") -ge 8 ]] || fail "orgctl --help lists too few subcommands"
 for subcommand in $subcommands; do
   grep -qE "^\| \`$subcommand( |\`)" <<<"$orgctl_rows" ||
@@ -69,4 +73,5 @@ while read -r documented; do
 done < <(sed -nE 's/^\| `([a-z-]+)[ `].*/\1/p' <<<"$orgctl_rows")
 
 [[ $failures -eq 0 ]] || exit 1
-echo "README documents all $(wc -l <<<"$flags") flags of orgd and $(wc -l <<<"$subcommands") subcommands of orgctl"
+echo "README documents all $(wc -l <<<"$flags") flags of orgd" \
+  "and $(wc -l <<<"$subcommands") subcommands of orgctl"
