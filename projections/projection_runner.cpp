@@ -244,22 +244,6 @@ struct ProjectionRunner::State {
   }
 };
 
-std::expected<std::uint64_t, std::string> read_checkpoint(eventstore::Store& store,
-                                                          const Projection& projection) {
-  auto* cf = store.column_family(projection.column_family());
-  if (cf == nullptr) {
-    return std::unexpected("column family " + std::string(projection.column_family()) +
-                           " is not open");
-  }
-  std::string value;
-  const rocksdb::Status s =
-      store.db()->Get(rocksdb::ReadOptions(), cf,
-                      rocksdb::Slice(kCheckpointKey.data(), kCheckpointKey.size()), &value);
-  if (s.IsNotFound()) return 0;
-  if (!s.ok()) return std::unexpected(s.ToString());
-  return decode_u64(value);
-}
-
 std::expected<std::unique_ptr<ProjectionRunner>, std::string> ProjectionRunner::start(
     eventstore::Store& store, std::vector<std::unique_ptr<Projection>> projections,
     ProjectionRunnerOptions options) {

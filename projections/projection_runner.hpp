@@ -93,11 +93,6 @@ class ProjectionRunner {
   eventstore::Subscription subscription_;
 };
 
-// Reads a projection's stored checkpoint (0 when it has never run). While orgd runs it may
-// trail what the projection applied by up to kCheckpointLagMost events that changed nothing.
-[[nodiscard]] std::expected<std::uint64_t, std::string> read_checkpoint(
-    eventstore::Store& store, const Projection& projection);
-
 // Offline rebuild: empties the projection's column family and replays the whole log into it
 // (clear_read_model, then replay_into). Nothing else may write to that column family
 // meanwhile. `progress(done, total)` is called after each chunk. Returns the number of events
