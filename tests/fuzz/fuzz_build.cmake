@@ -11,10 +11,7 @@ if(NOT CMAKE_BUILD_TYPE STREQUAL "Debug")
 endif()
 
 add_compile_options(
-  # libstdc++ 12's <expected> is only enabled for __cpp_concepts >= 202002L. Clang 16
-  # implements everything <expected> uses but still advertises 201907L, so we claim the newer
-  # value (undefining first: redefining a predefined macro is a warning, hence an error).
-  -U__cpp_concepts -D__cpp_concepts=202002L
+  # (The top-level CMakeLists.txt makes clang 16 enable libstdc++ 12's <expected>.)
   # Coverage feedback for libFuzzer in every translation unit; ASan and UBSan, where any
   # undefined behaviour aborts (the default would print and carry on, invisible to the fuzzer).
   -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
