@@ -79,6 +79,34 @@ void leave_groups(Decision& decision, std::span<const Group> groups,
   }
 }
 
+namespace {
+
+Decision leave_unless_back(bool back, std::string stream, std::uint64_t version,
+                           std::span<const Group> groups, std::string_view organization_id,
+                           std::string_view member_id) {
+  Decision decision;
+  if (back) return decision;
+  leave_groups(decision, groups, organization_id, member_id);
+  if (!decision.writes.empty()) decision.writes.push_back({std::move(stream), version, {}});
+  return decision;
+}
+
+}  // namespace
+
+Decision leave_groups_joined_while_leaving(const Customer& customer, std::span<const Group> groups,
+                                           std::string_view organization_id) {
+  return leave_unless_back(customer.exists() && customer.organization_id == organization_id,
+                           customer_stream(customer.id), customer.version, groups, organization_id,
+                           customer.id);
+}
+
+Decision leave_groups_joined_while_leaving(const Resource& resource, std::span<const Group> groups,
+                                           std::string_view organization_id) {
+  return leave_unless_back(resource.exists() && resource.organization_id == organization_id,
+                           resource_stream(resource.id), resource.version, groups, organization_id,
+                           resource.id);
+}
+
 bool can_view_group(const Caller& caller, std::string_view organization_id) {
   if (caller.platform_role != PlatformRole::none) return true;
   // Default's global customers group lists the customers waiting there, who do not see each

@@ -90,6 +90,19 @@ struct DeleteGroup {
 void leave_groups(Decision& decision, std::span<const Group> groups,
                   std::string_view organization_id, std::string_view member_id);
 
+// A departure's second look, once it is applied: `groups` of `organization_id` that still hold
+// the member were joined while the departure was decided (its decision found the groups in a
+// read model that did not show the addition yet). The member leaves them as leave_groups has
+// it, guarded by the member's own stream at the version given, so that a member that comes
+// back meanwhile keeps the groups it joins then: nothing at all when it is back (a customer of
+// `organization_id` again, a resource of it again).
+[[nodiscard]] Decision leave_groups_joined_while_leaving(const Customer& customer,
+                                                         std::span<const Group> groups,
+                                                         std::string_view organization_id);
+[[nodiscard]] Decision leave_groups_joined_while_leaving(const Resource& resource,
+                                                         std::span<const Group> groups,
+                                                         std::string_view organization_id);
+
 // Who sees a group: the platform roles and the customers of its organization (but Default's:
 // its customers do not see each other).
 [[nodiscard]] bool can_view_group(const Caller& caller, std::string_view organization_id);

@@ -242,6 +242,35 @@ TEST(MoveCustomer, LeavesTheOrdinaryGroupsOfDefault) {
   EXPECT_EQ(groups_left(*d, "c"), (std::map<std::string, std::uint64_t>{{"group-in-default", 4}}));
 }
 
+// A departure's second look (api/groups_holding.hpp): the groups it finds still holding the
+// member were joined while it was decided; the member leaves them, guarded by its own stream,
+// unless it is back in the organization.
+TEST(GroupsJoinedWhileLeaving, AreLeftGuardedByTheMembersStream) {
+  const auto groups = groups_around_c();
+  const Customer away = customer("c", kDefault);  // removed from "a"
+  const auto d = leave_groups_joined_while_leaving(away, groups, "a");
+  EXPECT_EQ(groups_left(d, "c"), (std::map<std::string, std::uint64_t>{{"group-held", 4}}));
+  ASSERT_EQ(d.writes.size(), 2U);
+  EXPECT_EQ(d.writes.back().stream_id, customer_stream("c"));
+  EXPECT_EQ(d.writes.back().expected_version, away.version);
+  EXPECT_TRUE(d.writes.back().events.empty()) << "a guard, no event";
+
+  Customer deleted = customer("c", "a");
+  deleted = apply(deleted, CustomerDeleted{}, {2, 20, "t"});
+  EXPECT_EQ(groups_left(leave_groups_joined_while_leaving(deleted, groups, "a"), "c"),
+            (std::map<std::string, std::uint64_t>{{"group-held", 4}}));
+}
+
+TEST(GroupsJoinedWhileLeaving, AreKeptByAMemberThatIsBackOrHeldNone) {
+  EXPECT_TRUE(
+      leave_groups_joined_while_leaving(customer("c", "a"), groups_around_c(), "a").writes.empty())
+      << "back in the organization: what it joined since is its own";
+  const std::vector<Group> none_holding{group("not-held", "a", {"x"})};
+  EXPECT_TRUE(
+      leave_groups_joined_while_leaving(customer("c", kDefault), none_holding, "a").writes.empty())
+      << "no group holds it: not even the guard";
+}
+
 TEST(ChangeMemberRole, OnlyOwnersMakeOwnersAndTheLastOwnerIsNotDemoted) {
   auto m = customer("m", "a");
   auto members = membership({{"o", OrganizationRole::owner}, {"m", OrganizationRole::member}});

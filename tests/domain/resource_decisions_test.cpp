@@ -576,6 +576,21 @@ TEST(TransferOwnership, IntoAnotherOrganizationLeavesTheOldOnesThingsGroups) {
       << "within its organization it stays in its groups";
 }
 
+// A departure's second look (api/groups_holding.hpp): a resource deleted leaves the things
+// groups it was added to meanwhile, guarded by its stream; one still in acme keeps them.
+TEST(GroupsJoinedWhileLeaving, AResourceDeletedLeavesThemOneStillThereKeepsThem) {
+  const std::vector<Group> groups{things_group("held", "acme", {"r"}),
+                                  things_group("not-held", "acme", {"x"})};
+  const Resource deleted = plugin({ResourceDeleted{}});
+  const auto d = leave_groups_joined_while_leaving(deleted, groups, "acme");
+  EXPECT_EQ(testing::groups_left(d, "r"),
+            (std::map<std::string, std::uint64_t>{{"group-held", 2}}));
+  ASSERT_FALSE(d.writes.empty());
+  EXPECT_EQ(d.writes.back().stream_id, resource_stream("r"));
+  EXPECT_EQ(d.writes.back().expected_version, deleted.version);
+  EXPECT_TRUE(leave_groups_joined_while_leaving(plugin(), groups, "acme").writes.empty());
+}
+
 TEST(Resource, ApplyKeepsAuditFields) {
   const Resource r = plugin({ResourceUpdated{"New", "", {}}});
   EXPECT_EQ(r.version, 2u);
