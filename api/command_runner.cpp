@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "api/error_responses.hpp"
+#include "api/groups_holding.hpp"
 #include "api/ids.hpp"
 
 namespace orgd::api {
@@ -15,6 +16,7 @@ struct Run {
   CommandAttempt attempt;
   CommandDone done;
   int attempts{0};
+  std::vector<domain::Departure> departures;  // of the last decision
   std::chrono::steady_clock::time_point started{std::chrono::steady_clock::now()};
 };
 
@@ -53,9 +55,15 @@ void attempt_once(std::shared_ptr<Run> run) {
     finish(*run, std::unexpected(std::move(decision.error())));
     return;
   }
+  run->departures = decision->departures;
   run->context.executor.execute(*decision, run->meta, [run](CommandOutcome outcome) {
-    if (outcome.ok) {
+    if (outcome.ok && run->departures.empty()) {
       finish(*run, outcome.position);
+      return;
+    }
+    if (outcome.ok) {
+      look_again_after_departures(run->context, run->meta, run->departures, outcome.position,
+                                  [run](std::uint64_t position) { finish(*run, position); });
       return;
     }
     const bool retry = outcome.error.code == eventstore::AppendErrorCode::version_conflict &&

@@ -274,22 +274,19 @@ void remove(ApiContext& context, const HttpRequest& request, const Authenticated
   if (!version) return respond(std::move(version.error()));
   const domain::DeleteCustomer command{id, *version};
   auto shared = std::make_shared<Responder>(std::move(respond));
-  const CommandMeta meta = command_meta(request, who.caller.customer_id);
-  auto departure = std::make_shared<Departure>(Departure{Departure::Member::customer, id, {}});
   run_command(
-      context, request, meta,
-      [&context, request, command, caller = who.caller,
-       departure]() -> std::expected<domain::Decision, HttpResponse> {
+      context, request, command_meta(request, who.caller.customer_id),
+      [&context, request, command,
+       caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
         auto customer = context.loader.customer(command.id);
         if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
-        departure->organization_id = customer->organization_id;
         auto members = context.loader.membership(customer->organization_id);
         if (!members) return std::unexpected(unavailable_response(request, members.error()));
         auto groups = groups_holding(context, command.id, customer->organization_id);
         if (!groups) return std::unexpected(unavailable_response(request, groups.error()));
         return decided(request, domain::decide(*customer, command, caller, *members, *groups));
       },
-      leave_groups_joined_meanwhile(context, meta, departure, answer_with(shared, no_content)));
+      answer_with(shared, no_content));
 }
 
 void me(ApiContext& context, const HttpRequest& request, const Authenticated& who,

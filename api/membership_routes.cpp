@@ -64,13 +64,10 @@ void add_member(ApiContext& context, HttpRequest request, const Authenticated& w
   if (!is_uuid(customer_id)) return respond(not_found_response(request));
   auto shared = std::make_shared<Responder>(std::move(respond));
   const domain::MoveCustomer command{customer_id, organization_id};
-  const CommandMeta meta = command_meta(request, who.caller.customer_id);
-  auto departure = std::make_shared<const Departure>(Departure{
-      Departure::Member::customer, customer_id, std::string(domain::kDefaultOrganizationId)});
   run_command(
-      context, request, meta,
-      [&context, request, command,
-       caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
+      context, request, command_meta(request, who.caller.customer_id),
+      [&context, request, command, caller = who.caller]()
+          -> std::expected<domain::Decision, HttpResponse> {
         auto customer = context.loader.customer(command.customer_id);
         if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
         auto target = context.loader.organization(command.organization_id);
@@ -86,12 +83,10 @@ void add_member(ApiContext& context, HttpRequest request, const Authenticated& w
         return decided(request,
                        domain::decide(*customer, command, caller, *target, ancestors, *groups));
       },
-      leave_groups_joined_meanwhile(
-          context, meta, departure,
-          [&context, request, customer_id, shared](std::expected<std::uint64_t, HttpResponse> r) {
-            if (!r) return (*shared)(std::move(r.error()));
-            (*shared)(customer_response(context, request, customer_id, 201, *r));
-          }));
+      [&context, request, customer_id, shared](std::expected<std::uint64_t, HttpResponse> r) {
+        if (!r) return (*shared)(std::move(r.error()));
+        (*shared)(customer_response(context, request, customer_id, 201, *r));
+      });
 }
 
 // RemoveMember and ChangeMemberRole share their shape: load the customer and the
@@ -100,15 +95,10 @@ template <class Command>
 void membership_command(ApiContext& context, const HttpRequest& request, const Authenticated& who,
                         Command command, int status, Responder respond) {
   auto shared = std::make_shared<Responder>(std::move(respond));
-  const CommandMeta meta = command_meta(request, who.caller.customer_id);
-  // A removal leaves the organization; a change of role does not.
-  auto departure = std::make_shared<const Departure>(Departure{
-      Departure::Member::customer, command.customer_id,
-      std::is_same_v<Command, domain::RemoveMember> ? command.organization_id : std::string()});
   run_command(
-      context, request, meta,
-      [&context, request, command,
-       caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
+      context, request, command_meta(request, who.caller.customer_id),
+      [&context, request, command, caller = who.caller]()
+          -> std::expected<domain::Decision, HttpResponse> {
         auto customer = context.loader.customer(command.customer_id);
         if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
         auto members = context.loader.membership(command.organization_id);
@@ -121,20 +111,16 @@ void membership_command(ApiContext& context, const HttpRequest& request, const A
           return decided(request, domain::decide(*customer, command, caller, *members));
         }
       },
-      leave_groups_joined_meanwhile(context, meta, departure,
-                                    [&context, request, id = command.customer_id, status,
-                                     shared](std::expected<std::uint64_t, HttpResponse> r) {
-                                      if (!r) return (*shared)(std::move(r.error()));
-                                      if (status != 204) {
-                                        return (*shared)(
-                                            customer_response(context, request, id, status, *r));
-                                      }
-                                      HttpResponse response;
-                                      response.status = 204;
-                                      response.content_type.clear();
-                                      set_event_position(response, *r);
-                                      (*shared)(std::move(response));
-                                    }));
+      [&context, request, id = command.customer_id, status,
+       shared](std::expected<std::uint64_t, HttpResponse> r) {
+        if (!r) return (*shared)(std::move(r.error()));
+        if (status != 204) return (*shared)(customer_response(context, request, id, status, *r));
+        HttpResponse response;
+        response.status = 204;
+        response.content_type.clear();
+        set_event_position(response, *r);
+        (*shared)(std::move(response));
+      });
 }
 
 // Authenticates and checks the path's ids; `handler(context, request, who, params)`.

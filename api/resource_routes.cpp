@@ -285,38 +285,27 @@ void update(ApiContext& context, HttpRequest request, const Authenticated& authe
 }
 
 // Delete, revoke, grant and transfer share their shape: load the resource (and the facts the
-// command needs), decide, answer. With `departure`, the resource may leave its organization
-// (deleted, handed to another organization's customer): the organization it was in is noted
-// for leave_groups_joined_meanwhile.
+// command needs), decide, answer.
 template <class Decide, class Answer>
 void resource_command(ApiContext& context, const HttpRequest& request,
                       const Authenticated& authenticated, std::string id, Decide decide_with,
-                      Answer answer, Responder respond,
-                      std::shared_ptr<Departure> departure = nullptr) {
+                      Answer answer, Responder respond) {
   auto who = accessor_of(context, request, authenticated.caller);
   if (!who) return respond(std::move(who.error()));
   auto shared = std::make_shared<Responder>(std::move(respond));
-  const CommandMeta meta = command_meta(request, authenticated.caller.customer_id);
-  CommandDone done = [&context, request, id, who = *who, answer,
-                      shared](std::expected<std::uint64_t, HttpResponse> outcome) {
-    if (!outcome) return (*shared)(std::move(outcome.error()));
-    (*shared)(answer(context, request, who, id, *outcome));
-  };
-  if (departure) done = leave_groups_joined_meanwhile(context, meta, departure, std::move(done));
   run_command(
-      context, request, meta,
-      [&context, request, id, who = *who, decide_with,
-       departure]() -> std::expected<domain::Decision, HttpResponse> {
+      context, request, command_meta(request, authenticated.caller.customer_id),
+      [&context, request, id, who = *who,
+       decide_with]() -> std::expected<domain::Decision, HttpResponse> {
         auto current = load_resource(context, request, id);
         if (!current) return std::unexpected(current.error());
-        if (departure) departure->organization_id = current->organization_id;
         return decide_with(*current, who);
       },
-      std::move(done));
-}
-
-std::shared_ptr<Departure> resource_departure(const std::string& id) {
-  return std::make_shared<Departure>(Departure{Departure::Member::resource, id, {}});
+      [&context, request, id, who = *who, answer,
+       shared](std::expected<std::uint64_t, HttpResponse> outcome) {
+        if (!outcome) return (*shared)(std::move(outcome.error()));
+        (*shared)(answer(context, request, who, id, *outcome));
+      });
 }
 
 void remove(ApiContext& context, HttpRequest request, const Authenticated& who,
@@ -335,7 +324,7 @@ void remove(ApiContext& context, HttpRequest request, const Authenticated& who,
       },
       [](const ApiContext&, const HttpRequest&, const domain::Accessor&, const std::string&,
          std::uint64_t position) { return no_content(position); },
-      std::move(respond), resource_departure(id));
+      std::move(respond));
 }
 
 // Who a grant names, from its own stream; anything not shaped like an id does not exist.
@@ -483,7 +472,7 @@ void transfer(ApiContext& context, HttpRequest request, const Authenticated& who
          const std::string& resource_id, std::uint64_t position) {
         return resource_response(ctx, req, accessor, resource_id, 200, position);
       },
-      std::move(respond), resource_departure(id));
+      std::move(respond));
 }
 
 // Authenticates and checks the path's ids; `handler(context, request, who, params, respond)`.

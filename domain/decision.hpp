@@ -29,10 +29,21 @@ struct UniqueValue {
   bool operator==(const UniqueValue&) const = default;
 };
 
+// A member (a customer or a resource) leaving an organization, and with it the ordinary groups
+// there (group_decisions.hpp: leave_groups, which records it). The decision found those groups
+// in a read model that may not show an addition committed a moment before, so whoever applies
+// the decision looks again once it is applied (leave_groups_joined_before).
+struct Departure {
+  std::string member_id;
+  std::string organization_id;
+  bool operator==(const Departure&) const = default;
+};
+
 struct Decision {
   std::vector<StreamWrite> writes;
   std::vector<UniqueValue> claims;
   std::vector<UniqueValue> releases;
+  std::vector<Departure> departures;
 };
 
 }  // namespace orgd::domain

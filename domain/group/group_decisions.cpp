@@ -58,8 +58,10 @@ Group apply(Group state, const Event& event, const EventMeta& meta) {
     state.global = c->global;
   } else if (const auto* a = std::get_if<GroupMemberAdded>(&event)) {
     state.members.insert(a->member_id);
+    state.joined_at[a->member_id] = meta.position;
   } else if (const auto* r = std::get_if<GroupMemberRemoved>(&event)) {
     state.members.erase(r->member_id);
+    state.joined_at.erase(r->member_id);
   } else if (std::holds_alternative<GroupDeleted>(event)) {
     state.deleted = true;
   }
@@ -69,6 +71,7 @@ Group apply(Group state, const Event& event, const EventMeta& meta) {
 
 void leave_groups(Decision& decision, std::span<const Group> groups,
                   std::string_view organization_id, std::string_view member_id) {
+  decision.departures.push_back({std::string(member_id), std::string(organization_id)});
   for (const auto& group : groups) {
     if (!group.exists() || group.global || group.organization_id != organization_id ||
         !group.members.contains(std::string(member_id))) {
@@ -79,32 +82,19 @@ void leave_groups(Decision& decision, std::span<const Group> groups,
   }
 }
 
-namespace {
-
-Decision leave_unless_back(bool back, std::string stream, std::uint64_t version,
-                           std::span<const Group> groups, std::string_view organization_id,
-                           std::string_view member_id) {
+Decision leave_groups_joined_before(std::span<const Group> groups, std::string_view organization_id,
+                                    std::string_view member_id, std::uint64_t departed_at) {
+  std::vector<Group> joined_before;
+  for (const auto& group : groups) {
+    const auto joined = group.joined_at.find(member_id);
+    if ((joined == group.joined_at.end() ? 0 : joined->second) < departed_at) {
+      joined_before.push_back(group);
+    }
+  }
   Decision decision;
-  if (back) return decision;
-  leave_groups(decision, groups, organization_id, member_id);
-  if (!decision.writes.empty()) decision.writes.push_back({std::move(stream), version, {}});
+  leave_groups(decision, joined_before, organization_id, member_id);
+  decision.departures.clear();  // the departure is the one looked at again, not a new one
   return decision;
-}
-
-}  // namespace
-
-Decision leave_groups_joined_while_leaving(const Customer& customer, std::span<const Group> groups,
-                                           std::string_view organization_id) {
-  return leave_unless_back(customer.exists() && customer.organization_id == organization_id,
-                           customer_stream(customer.id), customer.version, groups, organization_id,
-                           customer.id);
-}
-
-Decision leave_groups_joined_while_leaving(const Resource& resource, std::span<const Group> groups,
-                                           std::string_view organization_id) {
-  return leave_unless_back(resource.exists() && resource.organization_id == organization_id,
-                           resource_stream(resource.id), resource.version, groups, organization_id,
-                           resource.id);
 }
 
 bool can_view_group(const Caller& caller, std::string_view organization_id) {

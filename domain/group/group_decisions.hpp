@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <map>
 #include <optional>
 #include <set>
 #include <span>
@@ -32,6 +33,10 @@ struct Group {
   bool global{false};
   bool deleted{false};
   std::set<std::string> members;
+  // Where in the log each member's last GroupMemberAdded is (0: not known, as in a group built
+  // outside a log): a departure's second look tells a membership from before the departure
+  // from one taken since.
+  std::map<std::string, std::uint64_t, std::less<>> joined_at;
   std::uint64_t version{0};
   [[nodiscard]] bool exists() const { return version > 0 && !deleted; }
 };
@@ -86,22 +91,21 @@ struct DeleteGroup {
 // removed, deleted or moved out of Default (so that coming back gives it none of them), a
 // resource deleted or handed to another organization. A GroupMemberRemoved on each of `groups`
 // that is such a group, guarded by the group's version. Any groups may be passed; the others
-// are skipped.
+// are skipped. The departure itself is recorded in `decision.departures`, for the second look
+// at the groups once it is applied (leave_groups_joined_before).
 void leave_groups(Decision& decision, std::span<const Group> groups,
                   std::string_view organization_id, std::string_view member_id);
 
-// A departure's second look, once it is applied: `groups` of `organization_id` that still hold
-// the member were joined while the departure was decided (its decision found the groups in a
-// read model that did not show the addition yet). The member leaves them as leave_groups has
-// it, guarded by the member's own stream at the version given, so that a member that comes
-// back meanwhile keeps the groups it joins then: nothing at all when it is back (a customer of
-// `organization_id` again, a resource of it again).
-[[nodiscard]] Decision leave_groups_joined_while_leaving(const Customer& customer,
-                                                         std::span<const Group> groups,
-                                                         std::string_view organization_id);
-[[nodiscard]] Decision leave_groups_joined_while_leaving(const Resource& resource,
-                                                         std::span<const Group> groups,
-                                                         std::string_view organization_id);
+// A departure's second look, once it is applied at log position `departed_at`: the ordinary
+// groups of `organization_id` among `groups` that still hold the member by a GroupMemberAdded
+// from before that position were joined while the departure was decided (its decision found
+// the groups in a read model that did not show the addition yet), and the member leaves them
+// as leave_groups has it. A membership taken since (the member came back and joined again)
+// is kept.
+[[nodiscard]] Decision leave_groups_joined_before(std::span<const Group> groups,
+                                                  std::string_view organization_id,
+                                                  std::string_view member_id,
+                                                  std::uint64_t departed_at);
 
 // Who sees a group: the platform roles and the customers of its organization (but Default's:
 // its customers do not see each other).

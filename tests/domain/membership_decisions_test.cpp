@@ -242,33 +242,55 @@ TEST(MoveCustomer, LeavesTheOrdinaryGroupsOfDefault) {
   EXPECT_EQ(groups_left(*d, "c"), (std::map<std::string, std::uint64_t>{{"group-in-default", 4}}));
 }
 
-// A departure's second look (api/groups_holding.hpp): the groups it finds still holding the
-// member were joined while it was decided; the member leaves them, guarded by its own stream,
-// unless it is back in the organization.
-TEST(GroupsJoinedWhileLeaving, AreLeftGuardedByTheMembersStream) {
+// Every departure records itself for the second look at its groups once it is applied
+// (api/groups_holding.hpp); a change of role is none.
+TEST(Departures, AreRecordedByRemovalsDeletionsAndMovesOutOfDefault) {
   const auto groups = groups_around_c();
-  const Customer away = customer("c", kDefault);  // removed from "a"
-  const auto d = leave_groups_joined_while_leaving(away, groups, "a");
-  EXPECT_EQ(groups_left(d, "c"), (std::map<std::string, std::uint64_t>{{"group-held", 4}}));
-  ASSERT_EQ(d.writes.size(), 2U);
-  EXPECT_EQ(d.writes.back().stream_id, customer_stream("c"));
-  EXPECT_EQ(d.writes.back().expected_version, away.version);
-  EXPECT_TRUE(d.writes.back().events.empty()) << "a guard, no event";
+  const auto both = membership({{"o", OrganizationRole::owner}, {"c", OrganizationRole::member}});
+  const std::vector<Departure> from_a{{"c", "a"}};
+  auto removed = decide(customer("c", "a"), RemoveMember{"a", "c"},
+                        member_of("a", OrganizationRole::owner), both, groups);
+  ASSERT_TRUE(removed.has_value());
+  EXPECT_EQ(removed->departures, from_a);
+  auto deleted = decide(customer("c", "a"), DeleteCustomer{"c"},
+                        member_of("a", OrganizationRole::admin), both, groups);
+  ASSERT_TRUE(deleted.has_value());
+  EXPECT_EQ(deleted->departures, from_a);
+  auto moved =
+      decide(customer("c", kDefault), MoveCustomer{"c", "a"}, superadmin(), org("a", "A"), {}, {});
+  ASSERT_TRUE(moved.has_value());
+  EXPECT_EQ(moved->departures, (std::vector<Departure>{{"c", kDefault}}));
+  auto promoted = decide(customer("c", "a"), ChangeMemberRole{"a", "c", "admin"},
+                         member_of("a", OrganizationRole::owner), both);
+  ASSERT_TRUE(promoted.has_value());
+  EXPECT_TRUE(promoted->departures.empty());
+}
 
-  Customer deleted = customer("c", "a");
-  deleted = apply(deleted, CustomerDeleted{}, {2, 20, "t"});
-  EXPECT_EQ(groups_left(leave_groups_joined_while_leaving(deleted, groups, "a"), "c"),
+// The second look: a group still holding the member by a membership from before the departure
+// was joined while the departure was decided, and is left; one joined since (the member came
+// back and joined again) is kept.
+TEST(GroupsJoinedBeforeTheDeparture, AreLeftThoseJoinedSinceAreKept) {
+  auto groups = groups_around_c();
+  groups[0].joined_at["c"] = 9;  // "held"
+  const auto before = leave_groups_joined_before(groups, "a", "c", 10);
+  EXPECT_EQ(groups_left(before, "c"), (std::map<std::string, std::uint64_t>{{"group-held", 4}}));
+  EXPECT_TRUE(before.departures.empty()) << "a second look is no departure of its own";
+  groups[0].joined_at["c"] = 11;
+  EXPECT_TRUE(leave_groups_joined_before(groups, "a", "c", 10).writes.empty());
+  groups[0].joined_at.erase("c");  // a group built outside a log: joined before anything
+  EXPECT_EQ(groups_left(leave_groups_joined_before(groups, "a", "c", 10), "c"),
             (std::map<std::string, std::uint64_t>{{"group-held", 4}}));
 }
 
-TEST(GroupsJoinedWhileLeaving, AreKeptByAMemberThatIsBackOrHeldNone) {
-  EXPECT_TRUE(
-      leave_groups_joined_while_leaving(customer("c", "a"), groups_around_c(), "a").writes.empty())
-      << "back in the organization: what it joined since is its own";
-  const std::vector<Group> none_holding{group("not-held", "a", {"x"})};
-  EXPECT_TRUE(
-      leave_groups_joined_while_leaving(customer("c", kDefault), none_holding, "a").writes.empty())
-      << "no group holds it: not even the guard";
+TEST(GroupsJoinedBeforeTheDeparture, AGroupKnowsWhereEachMemberJoined) {
+  Group g;
+  g = apply(g, GroupCreated{"g", "a", "G", "customers", false}, {1, 1, "t", 7});
+  g = apply(g, GroupMemberAdded{"c"}, {2, 2, "t", 9});
+  g = apply(g, GroupMemberAdded{"d"}, {3, 3, "t", 12});
+  EXPECT_EQ(g.joined_at, (std::map<std::string, std::uint64_t, std::less<>>{{"c", 9}, {"d", 12}}));
+  g = apply(g, GroupMemberRemoved{"c"}, {4, 4, "t", 15});
+  g = apply(g, GroupMemberAdded{"c"}, {5, 5, "t", 20});
+  EXPECT_EQ(g.joined_at.at("c"), 20U) << "the last joining counts";
 }
 
 TEST(ChangeMemberRole, OnlyOwnersMakeOwnersAndTheLastOwnerIsNotDemoted) {

@@ -576,19 +576,23 @@ TEST(TransferOwnership, IntoAnotherOrganizationLeavesTheOldOnesThingsGroups) {
       << "within its organization it stays in its groups";
 }
 
-// A departure's second look (api/groups_holding.hpp): a resource deleted leaves the things
-// groups it was added to meanwhile, guarded by its stream; one still in acme keeps them.
-TEST(GroupsJoinedWhileLeaving, AResourceDeletedLeavesThemOneStillThereKeepsThem) {
-  const std::vector<Group> groups{things_group("held", "acme", {"r"}),
-                                  things_group("not-held", "acme", {"x"})};
-  const Resource deleted = plugin({ResourceDeleted{}});
-  const auto d = leave_groups_joined_while_leaving(deleted, groups, "acme");
-  EXPECT_EQ(testing::groups_left(d, "r"),
-            (std::map<std::string, std::uint64_t>{{"group-held", 2}}));
-  ASSERT_FALSE(d.writes.empty());
-  EXPECT_EQ(d.writes.back().stream_id, resource_stream("r"));
-  EXPECT_EQ(d.writes.back().expected_version, deleted.version);
-  EXPECT_TRUE(leave_groups_joined_while_leaving(plugin(), groups, "acme").writes.empty());
+// A resource deleted, or handed to another organization's customer, departs from its
+// organization (the second look at its things groups, api/groups_holding.hpp); one handed
+// within it does not.
+TEST(Departures, AreRecordedByDeletionsAndHandoversElsewhere) {
+  const std::vector<Group> groups{things_group("held", "acme", {"r"})};
+  const std::vector<Departure> from_acme{{"r", "acme"}};
+  auto deleted = decide(plugin(), DeleteResource{"r", 0}, alice(), groups);
+  ASSERT_TRUE(deleted.has_value());
+  EXPECT_EQ(deleted->departures, from_acme);
+  auto moved = decide(plugin(), TransferOwnership{"r", "eve"}, superadmin(),
+                      NewOwnerFacts{true, "globex", 2}, groups);
+  ASSERT_TRUE(moved.has_value());
+  EXPECT_EQ(moved->departures, from_acme);
+  auto within = decide(plugin(), TransferOwnership{"r", "bob"}, alice(),
+                       NewOwnerFacts{true, "acme", 5}, groups);
+  ASSERT_TRUE(within.has_value());
+  EXPECT_TRUE(within->departures.empty());
 }
 
 TEST(Resource, ApplyKeepsAuditFields) {
