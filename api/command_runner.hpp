@@ -24,7 +24,8 @@ namespace orgd::api {
 // Loads fresh state and decides; an error is the response to send as is.
 using CommandAttempt = std::function<std::expected<domain::Decision, HttpResponse>()>;
 // Receives the log position after the append, or the problem to answer with. Runs on the
-// event store's writer or the projections' notifier thread: hand heavy work elsewhere.
+// event store's writer or the projections' notifier thread, or on a retry worker after a
+// departure's second look (groups_holding.hpp): hand heavy work elsewhere.
 using CommandDone = std::function<void(std::expected<std::uint64_t, HttpResponse>)>;
 
 // How long a command that keeps losing is decided again before it answers 409, and a backstop

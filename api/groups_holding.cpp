@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <iterator>
 
 #include "api/ids.hpp"
 #include "projections/resource_queries.hpp"
@@ -31,16 +30,31 @@ void sweep_on_worker(const std::shared_ptr<Sweep>& s) {
   if (!s->context.retry_workers.try_post([s] { sweep(s); })) s->done(s->departed_at);
 }
 
-// The second look's decision; none when something could not be read (the departure stands).
-domain::Decision second_look(const ApiContext& context, const std::vector<domain::Departure>& left,
+// The second look's decision; nothing for a member whose groups could not be read (the
+// departure stands; logged). A group two departures of one decision leave (none does today)
+// is left by the first: one append names each stream once.
+domain::Decision second_look(const ApiContext& context, const CommandMeta& meta,
+                             const std::vector<domain::Departure>& left,
                              std::uint64_t departed_at) {
   domain::Decision decision;
   for (const auto& d : left) {
     auto groups = groups_holding(context, d.member_id, d.organization_id);
-    if (!groups) continue;
+    if (!groups) {
+      spdlog::warn(
+          "a departure's second look could not read the groups of {} ({}): it may still be "
+          "listed in a group of the organization it left (correlation id {})",
+          d.member_id, groups.error(), meta.correlation_id);
+      continue;
+    }
     auto more =
         domain::leave_groups_joined_before(*groups, d.organization_id, d.member_id, departed_at);
-    std::ranges::move(more.writes, std::back_inserter(decision.writes));
+    for (auto& write : more.writes) {
+      if (std::ranges::none_of(decision.writes, [&](const domain::StreamWrite& w) {
+            return w.stream_id == write.stream_id;
+          })) {
+        decision.writes.push_back(std::move(write));
+      }
+    }
   }
   return decision;
 }
@@ -63,7 +77,7 @@ void give_up(const std::shared_ptr<Sweep>& s, std::string_view why) {
 
 void sweep(std::shared_ptr<Sweep> s) {
   ++s->attempts;
-  const domain::Decision decision = second_look(s->context, s->departures, s->departed_at);
+  const domain::Decision decision = second_look(s->context, s->meta, s->departures, s->departed_at);
   if (decision.writes.empty()) return s->done(s->departed_at);
   s->context.executor.execute(decision, s->meta, [s](CommandOutcome outcome) {
     if (outcome.ok) return s->done(outcome.position);
