@@ -57,11 +57,9 @@ Group apply(Group state, const Event& event, const EventMeta& meta) {
     state.kind = c->kind;
     state.global = c->global;
   } else if (const auto* a = std::get_if<GroupMemberAdded>(&event)) {
-    state.members.insert(a->member_id);
-    state.joined_at[a->member_id] = meta.position;
+    state.members[a->member_id] = meta.position;
   } else if (const auto* r = std::get_if<GroupMemberRemoved>(&event)) {
     state.members.erase(r->member_id);
-    state.joined_at.erase(r->member_id);
   } else if (std::holds_alternative<GroupDeleted>(event)) {
     state.deleted = true;
   }
@@ -69,31 +67,45 @@ Group apply(Group state, const Event& event, const EventMeta& meta) {
   return state;
 }
 
+namespace {
+
+// Where `group` says `member_id` last joined, when it is an ordinary group of `organization_id`
+// that holds the member: the groups a departure from that organization leaves.
+std::optional<std::uint64_t> ordinary_membership(const Group& group,
+                                                 std::string_view organization_id,
+                                                 std::string_view member_id) {
+  if (!group.exists() || group.global || group.organization_id != organization_id) {
+    return std::nullopt;
+  }
+  const auto member = group.members.find(member_id);
+  if (member == group.members.end()) return std::nullopt;
+  return member->second;
+}
+
+void remove_member(Decision& decision, const Group& group, std::string_view member_id) {
+  decision.writes.push_back(
+      {group_stream(group.id), group.version, {GroupMemberRemoved{std::string(member_id)}}});
+}
+
+}  // namespace
+
 void leave_groups(Decision& decision, std::span<const Group> groups,
                   std::string_view organization_id, std::string_view member_id) {
   decision.departures.push_back({std::string(member_id), std::string(organization_id)});
   for (const auto& group : groups) {
-    if (!group.exists() || group.global || group.organization_id != organization_id ||
-        !group.members.contains(std::string(member_id))) {
-      continue;
+    if (ordinary_membership(group, organization_id, member_id)) {
+      remove_member(decision, group, member_id);
     }
-    decision.writes.push_back(
-        {group_stream(group.id), group.version, {GroupMemberRemoved{std::string(member_id)}}});
   }
 }
 
 Decision leave_groups_joined_before(std::span<const Group> groups, std::string_view organization_id,
                                     std::string_view member_id, std::uint64_t departed_at) {
-  std::vector<Group> joined_before;
+  Decision decision;  // no departure of its own: it is the one looked at again
   for (const auto& group : groups) {
-    const auto joined = group.joined_at.find(member_id);
-    if ((joined == group.joined_at.end() ? 0 : joined->second) < departed_at) {
-      joined_before.push_back(group);
-    }
+    const auto joined = ordinary_membership(group, organization_id, member_id);
+    if (joined && *joined < departed_at) remove_member(decision, group, member_id);
   }
-  Decision decision;
-  leave_groups(decision, joined_before, organization_id, member_id);
-  decision.departures.clear();  // the departure is the one looked at again, not a new one
   return decision;
 }
 

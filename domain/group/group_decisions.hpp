@@ -9,7 +9,6 @@
 #include <expected>
 #include <map>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 
@@ -32,11 +31,10 @@ struct Group {
   std::string kind;
   bool global{false};
   bool deleted{false};
-  std::set<std::string> members;
-  // Where in the log each member's last GroupMemberAdded is (0: not known, as in a group built
-  // outside a log): a departure's second look tells a membership from before the departure
-  // from one taken since.
-  std::map<std::string, std::uint64_t, std::less<>> joined_at;
+  // Each member, with where in the log its last GroupMemberAdded is (0: not known, as in a
+  // group built outside a log): a departure's second look tells a membership from before the
+  // departure from one taken since.
+  std::map<std::string, std::uint64_t, std::less<>> members;
   std::uint64_t version{0};
   [[nodiscard]] bool exists() const { return version > 0 && !deleted; }
 };

@@ -200,7 +200,7 @@ Group group(std::string id, std::string organization, std::set<std::string> memb
   g.organization_id = std::move(organization);
   g.kind = "customers";
   g.global = global;
-  g.members = std::move(members);
+  for (auto& member : members) g.members.emplace(member, 0);
   g.version = 4;
   return g;
 }
@@ -271,13 +271,13 @@ TEST(Departures, AreRecordedByRemovalsDeletionsAndMovesOutOfDefault) {
 // back and joined again) is kept.
 TEST(GroupsJoinedBeforeTheDeparture, AreLeftThoseJoinedSinceAreKept) {
   auto groups = groups_around_c();
-  groups[0].joined_at["c"] = 9;  // "held"
+  groups[0].members["c"] = 9;  // "held"
   const auto before = leave_groups_joined_before(groups, "a", "c", 10);
   EXPECT_EQ(groups_left(before, "c"), (std::map<std::string, std::uint64_t>{{"group-held", 4}}));
   EXPECT_TRUE(before.departures.empty()) << "a second look is no departure of its own";
-  groups[0].joined_at["c"] = 11;
+  groups[0].members["c"] = 11;
   EXPECT_TRUE(leave_groups_joined_before(groups, "a", "c", 10).writes.empty());
-  groups[0].joined_at.erase("c");  // a group built outside a log: joined before anything
+  groups[0].members["c"] = 0;  // a group built outside a log: joined before anything
   EXPECT_EQ(groups_left(leave_groups_joined_before(groups, "a", "c", 10), "c"),
             (std::map<std::string, std::uint64_t>{{"group-held", 4}}));
 }
@@ -287,10 +287,10 @@ TEST(GroupsJoinedBeforeTheDeparture, AGroupKnowsWhereEachMemberJoined) {
   g = apply(g, GroupCreated{"g", "a", "G", "customers", false}, {1, 1, "t", 7});
   g = apply(g, GroupMemberAdded{"c"}, {2, 2, "t", 9});
   g = apply(g, GroupMemberAdded{"d"}, {3, 3, "t", 12});
-  EXPECT_EQ(g.joined_at, (std::map<std::string, std::uint64_t, std::less<>>{{"c", 9}, {"d", 12}}));
+  EXPECT_EQ(g.members, (std::map<std::string, std::uint64_t, std::less<>>{{"c", 9}, {"d", 12}}));
   g = apply(g, GroupMemberRemoved{"c"}, {4, 4, "t", 15});
   g = apply(g, GroupMemberAdded{"c"}, {5, 5, "t", 20});
-  EXPECT_EQ(g.joined_at.at("c"), 20U) << "the last joining counts";
+  EXPECT_EQ(g.members.at("c"), 20U) << "the last joining counts";
 }
 
 TEST(ChangeMemberRole, OnlyOwnersMakeOwnersAndTheLastOwnerIsNotDemoted) {

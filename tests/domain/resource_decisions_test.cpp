@@ -547,7 +547,7 @@ Group things_group(std::string id, std::string organization, std::set<std::strin
   g.id = std::move(id);
   g.organization_id = std::move(organization);
   g.kind = "things";
-  g.members = std::move(members);
+  for (auto& member : members) g.members.emplace(member, 0);
   g.version = 2;
   return g;
 }
