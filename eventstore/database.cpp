@@ -75,6 +75,11 @@ rocksdb::DBOptions db_options(const StoreOptions& options,
   // end, a write that was never synced (power lost during it) and so never acknowledged, is
   // tolerated. What a hash chain cannot tell either: a log cut short at a record's end.
   db.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // Whoever lets go of a dropped column family's last handle, or of the last iterator on a
+  // version of the files, would unlink the files it leaves obsolete on its own thread: for an
+  // online rebuild's replaced read model usually an HTTP I/O thread, every other connection
+  // waiting meanwhile. RocksDB's background threads unlink them instead.
+  db.avoid_unnecessary_blocking_io = true;
   // The memtables of all column families flush past one budget, and take their memory from
   // the block cache: blocks get what the memtables leave, so the two together stay within
   // the cache's capacity. Apart, a cache filled by reads and memtables filled by writes took

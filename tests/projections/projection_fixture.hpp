@@ -40,6 +40,7 @@ class ProjectionTest : public ::testing::Test {
   void open() {
     eventstore::StoreOptions options;
     options.data_dir = dir_;
+    options.env = env_;
     options.extra_column_families = projection_column_families();
     auto store = eventstore::Store::open(options);
     ASSERT_TRUE(store.has_value()) << store.error().message;
@@ -151,6 +152,7 @@ class ProjectionTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  std::shared_ptr<rocksdb::Env> env_;  // the store's at the next open(); null: the default
   std::unique_ptr<eventstore::Store> store_;
   std::unique_ptr<ProjectionRunner> runner_;
 };

@@ -14,6 +14,7 @@
 #include "projections/organization_queries.hpp"
 #include "projections/organizations_projection.hpp"
 #include "tests/projections/projection_fixture.hpp"
+#include "tests/support/file_deletions.hpp"
 #include "tests/support/table_files.hpp"
 
 namespace orgd::projections::testing {
@@ -83,6 +84,37 @@ TEST_F(ProjectionTest, AHandleHeldAcrossASwapReadsTheOldModelUntilReleasedThenIt
     auto found = queries.get(id);
     ASSERT_TRUE(found.has_value()) << found.error().message;
     EXPECT_TRUE(found->has_value()) << id;
+  }
+}
+
+// The query that lets go of a replaced read model last runs on an HTTP I/O thread: the
+// unlinking of the model's table files is left to RocksDB's background threads, not done
+// there (avoid_unnecessary_blocking_io).
+TEST_F(ProjectionTest, TheLastHandleOfAReplacedModelLeavesItsFilesToABackgroundThread) {
+  test::FileDeletions deletions;
+  store_.reset();
+  env_ = deletions.env();
+  open();
+  create_organizations(*this, 0, 40);
+  start_runner();
+  ASSERT_TRUE(wait_applied());
+  auto& handles = runner_->read_models();
+  ColumnFamilyRef held = handles.cf(kOrganizationsColumnFamily);
+  ASSERT_TRUE(held);
+  ASSERT_TRUE(store_->db()->Flush(rocksdb::FlushOptions(), held.get()).ok());
+  const auto files =
+      test::live_table_files(*store_->db(), {handles.physical_name(kOrganizationsColumnFamily)});
+  ASSERT_FALSE(files.empty());
+  auto rebuilt = rebuild_online(*store_, *runner_, "organizations");
+  ASSERT_TRUE(rebuilt.has_value()) << rebuilt.error();
+
+  held.reset();  // here, the query's thread
+  EXPECT_EQ(test::held_after(files, 10s), std::vector<std::string>{});
+  for (const auto& file : files) {
+    const auto by = deletions.deleted_by(file);
+    ASSERT_TRUE(by.has_value()) << file << " was not deleted through RocksDB's file system";
+    EXPECT_NE(*by, std::this_thread::get_id())
+        << file << " was deleted by the last handle's thread";
   }
 }
 
