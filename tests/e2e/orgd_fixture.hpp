@@ -124,6 +124,17 @@ class OrgdTest : public ::testing::Test {
     ASSERT_TRUE(app.has_value()) << app.error().message;
     app_ = std::move(*app);
     client_ = std::make_unique<test::HttpClient>(app_->port());
+    await_read_models();
+  }
+  // As a client waits for /readyz after a start: until the read models have applied what the
+  // start appended (Default, the SuperAdmin), or one stopped on an error (its tests look).
+  void await_read_models() {
+    auto settled = std::make_shared<std::promise<void>>();
+    auto done = settled->get_future();
+    app_->projections().when_applied(app_->store().head_position(),
+                                     [settled](bool) { settled->set_value(); });
+    ASSERT_EQ(done.wait_for(std::chrono::seconds(60)), std::future_status::ready)
+        << "the read models did not catch up with the start";
   }
   void restart(api::ApiOptions api_options = {}) {
     client_.reset();
