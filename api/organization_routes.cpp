@@ -75,10 +75,16 @@ std::expected<domain::AncestorChain, HttpResponse> ancestors_of(const ApiContext
   return std::move(*chain);
 }
 
-// Everything below `root`, breadth first, as the read model sees it; versions become guards.
-std::expected<std::vector<domain::Descendant>, HttpResponse> descendants_of(
-    const ApiContext& context, const HttpRequest& request, const std::string& root) {
-  std::vector<domain::Descendant> found;
+// `root`'s version in the read model, then everything below it, breadth first, as the read
+// model sees it; versions become guards (domain::MoveContext).
+std::expected<domain::MoveContext, HttpResponse> subtree_of(const ApiContext& context,
+                                                            const HttpRequest& request,
+                                                            const std::string& root) {
+  domain::MoveContext move;
+  auto row = context.organizations.get(root);
+  if (!row) return std::unexpected(unavailable_response(request, row.error().message));
+  if (*row) move.listed_at = (*row)->version;
+  std::vector<domain::Descendant>& found = move.descendants;
   std::vector<std::pair<std::string, std::size_t>> frontier{{root, 0}};
   for (std::size_t next = 0; next < frontier.size(); ++next) {
     projections::OrganizationListQuery q;
@@ -101,7 +107,7 @@ std::expected<std::vector<domain::Descendant>, HttpResponse> descendants_of(
       q.cursor = page->next_cursor;
     } while (!q.cursor.empty());
   }
-  return found;
+  return move;
 }
 
 void create(ApiContext& context, HttpRequest request, const Authenticated& who, Responder respond) {
@@ -204,9 +210,10 @@ void update(ApiContext& context, HttpRequest request, const Authenticated& who,
         if (moving) {
           auto new_chain = ancestors_of(context, request, *command.patch.parent_id);
           if (!new_chain) return std::unexpected(new_chain.error());
-          auto below = descendants_of(context, request, command.id);
+          auto below = subtree_of(context, request, command.id);
           if (!below) return std::unexpected(below.error());
-          move = {std::move(*new_chain), std::move(*below)};
+          move = std::move(*below);
+          move.new_ancestors = std::move(*new_chain);
         }
         return decided(request, domain::decide(*current, command, caller, *ancestors,
                                                moving ? &move : nullptr));

@@ -65,6 +65,11 @@ struct Descendant {
 struct MoveContext {
   AncestorChain new_ancestors;  // of the new parent, starting with the new parent itself
   std::vector<Descendant> descendants;
+  // The moved organization's version in that read model, read before its descendants: a
+  // child added after it is listed, or makes this version stale. The move is written at it
+  // when it is behind the organization's own, so a child the listing may have missed (the
+  // organization's stream moved on) fails the move instead of breaking the depth limit.
+  std::uint64_t listed_at{0};
 };
 
 }  // namespace orgd::domain

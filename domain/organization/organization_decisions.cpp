@@ -216,9 +216,13 @@ std::expected<Decision, DomainError> decide(const Organization& current,
   }
   Decision d;
   if (same_as(current, next)) return d;  // nothing changes: no event, version stays
-  write_to(d, organization_stream(current.id), current.version, {next});
+  if (moving && move == nullptr) {
+    return std::unexpected(invalid({{"parentId", "move context missing"}}));
+  }
+  const std::uint64_t written_at =
+      moving ? std::min(current.version, move->listed_at) : current.version;
+  write_to(d, organization_stream(current.id), written_at, {next});
   if (moving) {
-    if (move == nullptr) return std::unexpected(invalid({{"parentId", "move context missing"}}));
     if (!next.parent_id.empty()) {
       if (!can_view(caller, next.parent_id, move->new_ancestors) ||
           !can_manage(caller, next.parent_id, move->new_ancestors)) {

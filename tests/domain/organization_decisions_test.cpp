@@ -224,11 +224,12 @@ TEST(UpdateOrganization, NothingIsPlacedUnderDefault) {
 TEST(UpdateOrganization, MoveDetachesAttachesAndGuardsTheSubtree) {
   auto x = org("x", "X", "old");
   AncestorChain old_chain{org("old", "Old")};
-  MoveContext move{{org("new", "New")}, {{"child", 4, 1}, {"grandchild", 2, 2}}};
+  MoveContext move{{org("new", "New")}, {{"child", 4, 1}, {"grandchild", 2, 2}}, x.version};
   OrganizationPatch p;
   p.parent_id = "new";
   auto d = decide(x, update("x", 1, p), superadmin(), old_chain, &move);
   ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->writes[0].expected_version, x.version);
   std::vector<std::string> streams;
   for (const auto& w : d->writes) streams.push_back(w.stream_id);
   EXPECT_EQ(streams, (std::vector<std::string>{"organization-x", "organization-old",
@@ -238,6 +239,30 @@ TEST(UpdateOrganization, MoveDetachesAttachesAndGuardsTheSubtree) {
   EXPECT_TRUE(std::holds_alternative<ChildOrganizationAdded>(d->writes[2].events.at(0)));
   EXPECT_EQ(d->writes[3].expected_version, 4u);
   EXPECT_TRUE(d->writes[3].events.empty());
+}
+
+// The subtree comes from a read model: listed at an earlier version of the moved organization,
+// it may lack a child added since (its depth uncounted), so the move is written at the version
+// the listing saw and loses to that change (the runner decides it again once the read model
+// shows it); a listing that saw a later version than the log read does not pass it either.
+TEST(UpdateOrganization, AMoveIsWrittenAtTheVersionItsSubtreeWasListedAt) {
+  auto x = org("x", "X");
+  x.version = 3;
+  OrganizationPatch p;
+  p.parent_id = "new";
+  for (const std::uint64_t listed_at : {2u, 0u, 4u}) {
+    SCOPED_TRACE(listed_at);
+    MoveContext move{{org("new", "New")}, {}, listed_at};
+    auto d = decide(x, update("x", 3, p), superadmin(), {}, &move);
+    ASSERT_TRUE(d.has_value());
+    EXPECT_EQ(d->writes[0].stream_id, "organization-x");
+    EXPECT_EQ(d->writes[0].expected_version, std::min<std::uint64_t>(listed_at, 3));
+  }
+  p = {};
+  p.description = "no move";
+  auto d = decide(x, update("x", 3, p), superadmin(), {}, nullptr);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->writes[0].expected_version, 3u) << "only a move reads a subtree";
 }
 
 TEST(UpdateOrganization, MoveUnderADescendantIsACycle) {

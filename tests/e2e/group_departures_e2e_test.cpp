@@ -142,12 +142,6 @@ TEST_F(GroupDepartures, AResourceDeletedWhileAddedToAThingsGroupEndsInNone) {
 TEST_F(GroupDepartures, AnAdditionTheReadModelDidNotShowIsLeftByTheSecondLook) {
   const std::string group = create_group("Reviewers", "customers");
   const Account member = add_customer(owner_, "member@acme.io");
-  auto wait_for_head_past = [&](std::uint64_t position) {
-    for (int i = 0; i < 1000 && head() <= position; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return head();
-  };
   std::optional<HeldProjections> held(std::in_place, *app_, "resources");
   int added = 0;
   int removed = 0;
@@ -159,7 +153,7 @@ TEST_F(GroupDepartures, AnAdditionTheReadModelDidNotShowIsLeftByTheSecondLook) {
                          serialize(object{{"memberId", member.customer_id}}), auth(admin_.token))
                 .status;
   });
-  const std::uint64_t added_at = wait_for_head_past(before);
+  const std::uint64_t added_at = head_past(before, std::chrono::seconds(10));
   if (added_at <= before) {  // released and joined first: a thread left running would abort
     held.reset();
     add.join();
@@ -174,7 +168,8 @@ TEST_F(GroupDepartures, AnAdditionTheReadModelDidNotShowIsLeftByTheSecondLook) {
                            {}, auth(owner_.token))
                   .status;
   });
-  EXPECT_GT(wait_for_head_past(added_at), added_at) << "the removal did not commit";
+  EXPECT_GT(head_past(added_at, std::chrono::seconds(10)), added_at)
+      << "the removal did not commit";
   held.reset();
   add.join();
   remove.join();

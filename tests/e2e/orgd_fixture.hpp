@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <expected>
 #include <filesystem>
 #include <future>
@@ -182,6 +183,15 @@ class OrgdTest : public ::testing::Test {
   }
 
   std::uint64_t head() { return app_->store().head_position(); }
+  // The head once it passes `position`, or as it is after `patience` (a command held back or
+  // not sent): for tests that hold the projections and watch commands commit.
+  std::uint64_t head_past(std::uint64_t position, std::chrono::milliseconds patience) {
+    const auto give_up = std::chrono::steady_clock::now() + patience;
+    while (head() <= position && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return head();
+  }
 
   struct Account {
     std::string token;
