@@ -472,6 +472,20 @@ TEST_F(Resources, OwnershipTransferTakesEffectOnTheNextRequest) {
   EXPECT_EQ(str(json(as(creator_.token, "GET", "/api/v1/resources/" + id)), "permission"), "admin");
 }
 
+// A group outlives its organization's deletion in the log, but stands for nobody: a grant
+// naming it is refused as one naming a deleted customer or organization is (it was a 201 for a
+// grant that gave nobody access).
+TEST_F(Resources, AGroupOfADeletedOrganizationIsNoGroupToGrantTo) {
+  const std::string group = create_group(bravo_owner_, "Reviewers", "customers");
+  const std::string id = str(create(creator_.token, "plugin", "Shared"), "id");
+  ASSERT_EQ(call("DELETE", "/api/v1/organizations/" + bravo_owner_.organization_id).status, 204);
+  const auto before = head();
+  auto r = grant(creator_.token, id, "group", group, "read");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("no such group"), std::string::npos) << r.body;
+  EXPECT_EQ(head(), before);
+}
+
 TEST_F(Resources, RefusedRequestsAppendNothing) {
   const std::string id = str(create(creator_.token, "plugin", "Secret"), "id");
   ASSERT_EQ(grant(creator_.token, id, "customer", friend_.customer_id, "read").status, 201);
