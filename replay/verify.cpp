@@ -76,6 +76,7 @@ std::expected<VerifyReport, std::string> verify(eventstore::Store& store,
     const std::string why = "the log itself diverges";
     report.checks.push_back(skipped("streams", why));
     report.checks.push_back(skipped("claims", why));
+    report.checks.push_back(skipped("groups", why));
     if (options.projections) report.checks.push_back(skipped("projections", why));
     return report;
   }
@@ -83,6 +84,8 @@ std::expected<VerifyReport, std::string> verify(eventstore::Store& store,
   report.checks.push_back(check_streams(store, facts));
   announce("claims");
   report.checks.push_back(check_claims(store, facts));
+  announce("groups");
+  report.checks.push_back(check_groups(facts));
   if (options.projections) verify_projections(store, options, report);
   return report;
 }

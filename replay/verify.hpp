@@ -11,6 +11,9 @@
 //                each owned by its aggregate's stream; and the idempotency-key claims are
 //                exactly the actor:key of the envelopes that carry a key (their owner, a
 //                request id, is not in the log). Claims in any other scope are skipped.
+//   groups       every member of an ordinary group of a live organization still counts for it:
+//                not deleted, in the group's organization, and there since before it joined
+//                (what a departure's second look leaves undone when it does not run).
 //   projection:X each read model equals a fresh replay of the log up to its checkpoint, key
 //                by key, in a scratch database.
 // Each check reports its FIRST divergence: the log position it concerns, what was expected

@@ -36,6 +36,7 @@ class LogWalk {
   }
 
   [[nodiscard]] const ClaimTracker& claims() const { return claims_; }
+  [[nodiscard]] const MembershipTracker& memberships() const { return memberships_; }
 
   bool finish(const eventstore::Store& store) {
     if (store.head_position() != last_) {
@@ -69,6 +70,7 @@ class LogWalk {
     auto event = domain::decode_event(e.type, e.schema_version, e.payload);
     if (!event) return fail(p, "a " + e.type + " payload that decodes", event.error());
     claims_.observe(e, *event);
+    memberships_.observe(e, *event);
     versions.push_back(p);
     last_ = p;
     hash_ = e.hash;
@@ -84,6 +86,7 @@ class LogWalk {
 
   CheckResult& result_;
   ClaimTracker claims_;
+  MembershipTracker memberships_;
   LogFacts& facts_;
   std::uint64_t last_{0};
   eventstore::Hash hash_{};
@@ -105,6 +108,7 @@ CheckResult check_log(const eventstore::Store& store, LogFacts& facts) {
   }
   if (ok) walk.finish(store);
   facts.claims = walk.claims().expected();
+  facts.stale_memberships = walk.memberships().stale(facts.memberships);
   return result;
 }
 

@@ -4,6 +4,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "domain/group/group.hpp"
+#include "domain/resource/resource.hpp"
 #include "eventstore/column_families.hpp"
 #include "eventstore/idempotency_claim.hpp"
 #include "eventstore/key_encoding.hpp"
@@ -324,6 +326,57 @@ TEST_F(VerifyTest, AWrongStreamIndexEntryIsReported) {
   ASSERT_TRUE(streams.divergence.has_value());
   EXPECT_EQ(streams.divergence->position, renamed_at_);
   EXPECT_EQ(streams.divergence->found, "-> position 1");
+}
+
+// A member an ordinary group still lists after it left the group's organization is what the
+// departure's second look leaves when it does not run (a crash between its two appends, or a
+// release from before it): verify names the first such membership and counts the others.
+TEST_F(VerifyTest, AMemberAGroupStillListsAfterItLeftIsReported) {
+  const std::string customer = "0190a000-0000-7000-8000-0000000000c1";  // in Acme (SetUp)
+  const std::string readers = "0190a000-0000-7000-8000-0000000000e1";
+  const std::string devices = "0190a000-0000-7000-8000-0000000000e2";
+  const std::string sensor = "0190a000-0000-7000-8000-0000000000f1";
+  const auto group_stream = [](const std::string& id) { return domain::group_stream(id); };
+  append({{group_stream(readers), {domain::GroupCreated{readers, kOrgA, "Readers", "customers"}}},
+          {group_stream(devices), {domain::GroupCreated{devices, kOrgA, "Devices", "things"}}}});
+  append({{domain::resource_stream(sensor),
+           {domain::ResourceCreated{sensor, "thing", "Sensor", "", customer, kOrgA, "", {}}}}});
+  const auto joined = append({{group_stream(readers), {domain::GroupMemberAdded{customer}}}});
+  append({{group_stream(devices), {domain::GroupMemberAdded{sensor}}}});
+  const auto move = [&](const std::string& to) {
+    return append({{domain::customer_stream(customer), {domain::CustomerMoved{to, "member"}}}});
+  };
+  const auto groups = [&] {
+    settle();
+    const auto report = run();
+    return check(report, "groups");
+  };
+  EXPECT_TRUE(groups().ok());
+  EXPECT_EQ(groups().checked, 2u);
+
+  const auto left = move(std::string(domain::kDefaultOrganizationId));
+  auto reported = groups();
+  ASSERT_TRUE(reported.divergence.has_value());
+  EXPECT_EQ(reported.divergence->position, joined);
+  EXPECT_EQ(reported.divergence->expected, "member " + customer + " out of group " + readers +
+                                               " (it left for organization " +
+                                               std::string(domain::kDefaultOrganizationId) +
+                                               " at position " + std::to_string(left) + ")");
+  EXPECT_EQ(reported.divergence->found, "listed still");
+
+  const auto back = move(kOrgA);
+  append({{domain::resource_stream(sensor), {domain::ResourceDeleted{"Sensor"}}}});
+  reported = groups();
+  ASSERT_TRUE(reported.divergence.has_value()) << "back, by a membership from before it left";
+  EXPECT_NE(reported.divergence->expected.find("came back at position " + std::to_string(back)),
+            std::string::npos)
+      << reported.divergence->expected;
+  EXPECT_EQ(reported.divergence->found, "listed still, as are 1 more members in groups they left");
+
+  append({{group_stream(readers), {domain::GroupMemberRemoved{customer}}},
+          {group_stream(devices), {domain::GroupMemberRemoved{sensor}}}});
+  append({{group_stream(readers), {domain::GroupMemberAdded{customer}}}});
+  EXPECT_TRUE(groups().ok()) << "a membership taken since it came back counts";
 }
 
 }  // namespace

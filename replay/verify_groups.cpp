@@ -1,0 +1,95 @@
+#include "domain/group/group.hpp"
+#include "replay/verify_checks.hpp"
+
+namespace orgd::replay {
+
+template <class State>
+void MembershipTracker::fold(std::map<std::string, Member<State>>& members,
+                             const eventstore::Envelope& e, const domain::Event& event,
+                             const domain::EventMeta& meta) {
+  auto& member = members[e.stream_id];
+  const std::string before = member.state.organization_id;
+  member.state = domain::apply(std::move(member.state), event, meta);
+  if (member.state.organization_id != before) member.arrived_at = e.position;
+}
+
+void MembershipTracker::observe(const eventstore::Envelope& e, const domain::Event& event) {
+  static const std::string kGroups = domain::group_stream("");
+  static const std::string kOrganizations = domain::organization_stream("");
+  static const std::string kCustomers = domain::customer_stream("");
+  static const std::string kResources = domain::resource_stream("");
+  const domain::EventMeta meta{e.version, e.timestamp_ms, e.actor, e.position};
+  if (e.stream_id.starts_with(kGroups)) {
+    auto& group = groups_[e.stream_id];
+    group = domain::apply(std::move(group), event, meta);
+  } else if (e.stream_id.starts_with(kOrganizations)) {
+    auto& organization = organizations_[e.stream_id];
+    organization = domain::apply(std::move(organization), event, meta);
+  } else if (e.stream_id.starts_with(kCustomers)) {
+    fold(customers_, e, event, meta);
+  } else if (e.stream_id.starts_with(kResources)) {
+    fold(resources_, e, event, meta);
+  }
+}
+
+// Why the member under `stream` no longer counts for a group of `group_org` it joined at
+// `joined_at`; nullopt while it does.
+template <class State>
+std::optional<std::string> MembershipTracker::left(
+    const std::map<std::string, Member<State>>& members, const std::string& stream,
+    const std::string& group_org, std::uint64_t joined_at) {
+  const auto found = members.find(stream);
+  if (found == members.end() || !found->second.state.exists()) return "it is deleted";
+  const auto& member = found->second;
+  if (member.state.organization_id != group_org) {
+    return "it left for organization " + member.state.organization_id + " at position " +
+           std::to_string(member.arrived_at);
+  }
+  if (member.arrived_at > joined_at) {
+    return "it left and came back at position " + std::to_string(member.arrived_at);
+  }
+  return std::nullopt;
+}
+
+std::vector<StaleMembership> MembershipTracker::stale(std::uint64_t& counted) const {
+  std::vector<StaleMembership> found;
+  counted = 0;
+  for (const auto& [stream, group] : groups_) {
+    // A deleted organization's groups are out of reach with it, its members sent to Default.
+    const auto organization =
+        organizations_.find(domain::organization_stream(group.organization_id));
+    if (!group.exists() || group.global || organization == organizations_.end() ||
+        !organization->second.exists()) {
+      continue;
+    }
+    const bool things = group.kind == domain::kThingsGroupKind;
+    for (const auto& [member_id, joined_at] : group.members) {
+      ++counted;
+      auto why = things ? left(resources_, domain::resource_stream(member_id),
+                               group.organization_id, joined_at)
+                        : left(customers_, domain::customer_stream(member_id),
+                               group.organization_id, joined_at);
+      if (why) found.push_back({group.id, member_id, joined_at, std::move(*why)});
+    }
+  }
+  return found;
+}
+
+CheckResult check_groups(const LogFacts& facts) {
+  CheckResult result{"groups"};
+  result.checked = facts.memberships;
+  if (facts.stale_memberships.empty()) return result;
+  const auto& first = facts.stale_memberships.front();
+  std::string found = "listed still";
+  if (facts.stale_memberships.size() > 1) {
+    found += ", as are " + std::to_string(facts.stale_memberships.size() - 1) +
+             " more members in groups they left";
+  }
+  result.divergence = Divergence{
+      first.joined_at,
+      "member " + first.member_id + " out of group " + first.group_id + " (" + first.why + ")",
+      std::move(found)};
+  return result;
+}
+
+}  // namespace orgd::replay
