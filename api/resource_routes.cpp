@@ -349,19 +349,16 @@ std::expected<domain::PrincipalFacts, HttpResponse> principal_facts(const ApiCon
     case domain::PrincipalKind::group: {
       auto group = context.loader.group(c.principal_id);
       if (!group) return std::unexpected(unavailable_response(request, group.error()));
-      // A group of a deleted organization stands for nobody (it has no customers left): no
-      // group, as a deleted customer is no customer.
-      bool exists = group->exists();
-      if (exists) {
+      domain::PrincipalFacts facts{group->exists(), group->organization_id, group->kind,
+                                   domain::group_stream(c.principal_id), group->version};
+      facts.global_group = group->global;
+      if (facts.exists) {
         auto organization = context.loader.organization(group->organization_id);
         if (!organization) {
           return std::unexpected(unavailable_response(request, organization.error()));
         }
-        exists = organization->exists();
+        facts.organization_exists = organization->exists();
       }
-      domain::PrincipalFacts facts{exists, group->organization_id, group->kind,
-                                   domain::group_stream(c.principal_id), group->version};
-      facts.global_group = group->global;
       return facts;
     }
     case domain::PrincipalKind::organization: {

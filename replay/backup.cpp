@@ -103,7 +103,7 @@ std::expected<std::uint64_t, RestoreError> copy_and_open(const fs::path& from,
   auto report = verify(**store, {.projections = false});
   if (!report) return std::unexpected(restore_error(RestoreErrorCode::io_error, report.error()));
   for (const auto& check : report->checks) {
-    if (!check.divergence) continue;
+    if (!check.divergence || check.advisory) continue;
     return std::unexpected(restore_error(
         RestoreErrorCode::not_a_backup,
         from.string() + " does not verify (" + check.name + ") at position " +

@@ -47,6 +47,7 @@ boost::json::object verify_report_json(const VerifyReport& report) {
   boost::json::array checks;
   for (const auto& c : report.checks) {
     boost::json::object check{{"name", c.name}, {"ok", c.ok()}, {"checked", c.checked}};
+    if (c.advisory) check["advisory"] = true;
     if (!c.skipped.empty()) check["skipped"] = c.skipped;
     if (c.divergence) {
       check["divergence"] = {{"position", c.divergence->position},
@@ -59,7 +60,8 @@ boost::json::object verify_report_json(const VerifyReport& report) {
 }
 
 bool VerifyReport::ok() const {
-  return std::all_of(checks.begin(), checks.end(), [](const CheckResult& c) { return c.ok(); });
+  return std::all_of(checks.begin(), checks.end(),
+                     [](const CheckResult& c) { return c.ok() || c.advisory; });
 }
 
 std::expected<VerifyReport, std::string> verify(eventstore::Store& store,

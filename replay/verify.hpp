@@ -11,9 +11,10 @@
 //                each owned by its aggregate's stream; and the idempotency-key claims are
 //                exactly the actor:key of the envelopes that carry a key (their owner, a
 //                request id, is not in the log). Claims in any other scope are skipped.
-//   groups       every member of an ordinary group of a live organization still counts for it:
-//                not deleted, in the group's organization, and there since before it joined
-//                (what a departure's second look leaves undone when it does not run).
+//   groups       (advisory) every member of an ordinary group of a live organization still
+//                counts for it: not deleted, in the group's organization, and there since
+//                before it joined (what a departure's second look leaves undone when it does
+//                not run).
 //   projection:X each read model equals a fresh replay of the log up to its checkpoint, key
 //                by key, in a scratch database.
 // Each check reports its FIRST divergence: the log position it concerns, what was expected
@@ -48,13 +49,17 @@ struct CheckResult {
   std::uint64_t checked{0};                // events, index entries, claims or keys compared
   std::optional<Divergence> divergence;    // the first one
   std::string skipped;                     // why the check did not run; empty when it ran
+  // A rule of the domain rather than the integrity of the log or a read model (groups): its
+  // divergence is reported, but leaves the report ok (a store whose log is intact verifies,
+  // and restores).
+  bool advisory{false};
   [[nodiscard]] bool ok() const { return !divergence && skipped.empty(); }
 };
 
 struct VerifyReport {
   std::uint64_t head{0};
   std::vector<CheckResult> checks;
-  [[nodiscard]] bool ok() const;
+  [[nodiscard]] bool ok() const;  // every check but the advisory ones
 };
 
 struct VerifyOptions {
@@ -76,7 +81,8 @@ struct VerifyOptions {
 [[nodiscard]] std::expected<VerifyReport, std::string> verify(eventstore::Store& store,
                                                               const VerifyOptions& options = {});
 
-// {ok, head, checks: [{name, ok, checked, skipped?, divergence?: {position, expected, found}}]}
+// {ok, head, checks: [{name, ok, checked, advisory?, skipped?, divergence?: {position, expected,
+// found}}]}
 [[nodiscard]] boost::json::object verify_report_json(const VerifyReport& report);
 
 }  // namespace orgd::replay

@@ -69,27 +69,31 @@ class ClaimTracker {
 class MembershipTracker {
  public:
   void observe(const eventstore::Envelope& envelope, const domain::Event& event);
-  // Those memberships, by group and member; `counted` gets how many were looked at.
+  // Those memberships, in the order they were taken; `counted` gets how many were looked at.
   [[nodiscard]] std::vector<StaleMembership> stale(std::uint64_t& counted) const;
 
  private:
-  template <class State>
-  struct Member {
-    State state;
-    std::uint64_t arrived_at{0};  // when its organization last changed
+  // What the check needs of a customer, resource or organization, and no more (a log of
+  // millions of customers): folded through the domain's apply all the same, on a state that
+  // holds just these fields.
+  struct Placed {
+    std::string organization_id;  // customers and resources
+    std::uint64_t version{0};
+    bool deleted{false};
+    std::uint64_t arrived_at{0};  // when organization_id last changed
+    [[nodiscard]] bool exists() const { return version > 0 && !deleted; }
   };
   template <class State>
-  static void fold(std::map<std::string, Member<State>>& members, const eventstore::Envelope& e,
-                   const domain::Event& event, const domain::EventMeta& meta);
-  template <class State>
-  static std::optional<std::string> left(const std::map<std::string, Member<State>>& members,
-                                         const std::string& stream, const std::string& group_org,
-                                         std::uint64_t joined_at);
+  static void fold(Placed& placed, const domain::Event& event, const domain::EventMeta& meta);
+  [[nodiscard]] std::optional<std::string> left(const std::map<std::string, Placed>& members,
+                                                const std::string& stream,
+                                                const std::string& group_org,
+                                                std::uint64_t joined_at) const;
 
-  std::map<std::string, domain::Group> groups_;                // by stream
-  std::map<std::string, domain::Organization> organizations_;  // by stream
-  std::map<std::string, Member<domain::Customer>> customers_;  // by stream
-  std::map<std::string, Member<domain::Resource>> resources_;  // by stream
+  std::map<std::string, domain::Group> groups_;  // by stream
+  std::map<std::string, Placed> organizations_;  // by stream
+  std::map<std::string, Placed> customers_;      // by stream
+  std::map<std::string, Placed> resources_;      // by stream
 };
 
 [[nodiscard]] CheckResult check_log(const eventstore::Store& store, LogFacts& facts);

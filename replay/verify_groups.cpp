@@ -1,16 +1,26 @@
+#include <algorithm>
+
 #include "domain/group/group.hpp"
 #include "replay/verify_checks.hpp"
 
 namespace orgd::replay {
 
 template <class State>
-void MembershipTracker::fold(std::map<std::string, Member<State>>& members,
-                             const eventstore::Envelope& e, const domain::Event& event,
+void MembershipTracker::fold(Placed& placed, const domain::Event& event,
                              const domain::EventMeta& meta) {
-  auto& member = members[e.stream_id];
-  const std::string before = member.state.organization_id;
-  member.state = domain::apply(std::move(member.state), event, meta);
-  if (member.state.organization_id != before) member.arrived_at = e.position;
+  State state;
+  state.version = placed.version;
+  state.deleted = placed.deleted;
+  if constexpr (requires { state.organization_id; }) state.organization_id = placed.organization_id;
+  state = domain::apply(std::move(state), event, meta);
+  placed.version = state.version;
+  placed.deleted = state.deleted;
+  if constexpr (requires { state.organization_id; }) {
+    if (state.organization_id != placed.organization_id) {
+      placed.organization_id = std::move(state.organization_id);
+      placed.arrived_at = meta.position;
+    }
+  }
 }
 
 void MembershipTracker::observe(const eventstore::Envelope& e, const domain::Event& event) {
@@ -23,31 +33,28 @@ void MembershipTracker::observe(const eventstore::Envelope& e, const domain::Eve
     auto& group = groups_[e.stream_id];
     group = domain::apply(std::move(group), event, meta);
   } else if (e.stream_id.starts_with(kOrganizations)) {
-    auto& organization = organizations_[e.stream_id];
-    organization = domain::apply(std::move(organization), event, meta);
+    fold<domain::Organization>(organizations_[e.stream_id], event, meta);
   } else if (e.stream_id.starts_with(kCustomers)) {
-    fold(customers_, e, event, meta);
+    fold<domain::Customer>(customers_[e.stream_id], event, meta);
   } else if (e.stream_id.starts_with(kResources)) {
-    fold(resources_, e, event, meta);
+    fold<domain::Resource>(resources_[e.stream_id], event, meta);
   }
 }
 
 // Why the member under `stream` no longer counts for a group of `group_org` it joined at
 // `joined_at`; nullopt while it does.
-template <class State>
-std::optional<std::string> MembershipTracker::left(
-    const std::map<std::string, Member<State>>& members, const std::string& stream,
-    const std::string& group_org, std::uint64_t joined_at) {
+std::optional<std::string> MembershipTracker::left(const std::map<std::string, Placed>& members,
+                                                   const std::string& stream,
+                                                   const std::string& group_org,
+                                                   std::uint64_t joined_at) const {
   const auto found = members.find(stream);
-  if (found == members.end() || !found->second.state.exists()) return "it is deleted";
-  const auto& member = found->second;
-  if (member.state.organization_id != group_org) {
-    return "it left for organization " + member.state.organization_id + " at position " +
-           std::to_string(member.arrived_at);
+  if (found == members.end() || !found->second.exists()) return "it is deleted";
+  const Placed& member = found->second;
+  const std::string since = " since position " + std::to_string(member.arrived_at);
+  if (member.organization_id != group_org) {
+    return "it is in organization " + member.organization_id + since;
   }
-  if (member.arrived_at > joined_at) {
-    return "it left and came back at position " + std::to_string(member.arrived_at);
-  }
+  if (member.arrived_at > joined_at) return "it left and is back" + since;
   return std::nullopt;
 }
 
@@ -72,11 +79,13 @@ std::vector<StaleMembership> MembershipTracker::stale(std::uint64_t& counted) co
       if (why) found.push_back({group.id, member_id, joined_at, std::move(*why)});
     }
   }
+  std::ranges::sort(found, {}, &StaleMembership::joined_at);
   return found;
 }
 
 CheckResult check_groups(const LogFacts& facts) {
   CheckResult result{"groups"};
+  result.advisory = true;
   result.checked = facts.memberships;
   if (facts.stale_memberships.empty()) return result;
   const auto& first = facts.stale_memberships.front();

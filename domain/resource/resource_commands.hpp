@@ -61,6 +61,8 @@ struct PrincipalFacts {
   // A customer with a platform role: answers to the platform alone (customer_access.hpp).
   bool platform_account{false};
   bool global_group{false};  // a group: one of its organization's two global groups
+  // A group's organization exists: a deleted organization's groups stand for nobody.
+  bool organization_exists{true};
 };
 
 struct GrantAccess {

@@ -84,6 +84,8 @@ std::optional<DomainError> check_principal(const Resource& current, PrincipalKin
       }
       break;
     case PrincipalKind::group:
+      // It has no customers left, as a deleted customer is no customer.
+      if (!facts.organization_exists) return invalid({{"principalId", no_such(kind)}});
       if (facts.group_kind != kCustomersGroupKind) {
         return invalid({{"principalId", "must be a customers group: things hold no access"}});
       }

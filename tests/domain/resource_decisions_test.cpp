@@ -329,6 +329,17 @@ TEST(GrantAccess, ToAGroupOfAnyOrganizationButOnlyCustomersGroups) {
   EXPECT_EQ(things.error().fields.at(0).field, "principalId");
 }
 
+// A deleted organization's groups stand for nobody: no group, as a deleted customer is no
+// customer (it was granted, for nobody).
+TEST(GrantAccess, NotToAGroupOfADeletedOrganization) {
+  auto facts = existing_group("globex");
+  facts.organization_exists = false;
+  auto d = decide(plugin(), grant("group", "devs", "read"), alice(), facts);
+  ASSERT_FALSE(d.has_value());
+  EXPECT_EQ(d.error().fields.at(0).field, "principalId");
+  EXPECT_EQ(d.error().fields.at(0).message, "no such group");
+}
+
 TEST(GrantAccess, ToTheOrganizationOnlyTheResourcesOwn) {
   EXPECT_TRUE(decide(plugin(), grant("organization", "acme", "read"), alice(),
                      existing_organization("acme")));

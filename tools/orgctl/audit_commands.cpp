@@ -139,8 +139,8 @@ void print_check(const replay::CheckResult& c) {
     std::cout << "SKIP  " << c.name << ": " << c.skipped << '\n';
   } else if (c.divergence) {
     const auto& d = *c.divergence;
-    std::cout << "FAIL  " << c.name << " at position " << d.position << ": expected " << d.expected
-              << "; found " << d.found << '\n';
+    std::cout << (c.advisory ? "WARN  " : "FAIL  ") << c.name << " at position " << d.position
+              << ": expected " << d.expected << "; found " << d.found << '\n';
   } else {
     std::cout << "ok    " << c.name << " (" << c.checked << " checked)\n";
   }
@@ -240,7 +240,8 @@ void add_audit_commands(CLI::App& app, Globals& globals) {
   exported->callback([&globals, a] { run_export(globals, a->from, a->out_path); });
 
   auto* verify = app.add_subcommand(
-      "verify", "Hash chain, stream index, claims and read models against a fresh replay");
+      "verify",
+      "Hash chain, stream index, claims and read models against a fresh replay; group members");
   verify->add_flag("--skip-projections", a->skip_projections,
                    "check the log, indexes and claims only");
   verify->add_option("--scratch-dir", a->scratch,
