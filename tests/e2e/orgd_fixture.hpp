@@ -16,6 +16,7 @@
 
 #include "api/application.hpp"
 #include "projections/projection_runner.hpp"
+#include "replay/verify.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace orgd::e2e {
@@ -183,6 +184,18 @@ class OrgdTest : public ::testing::Test {
   }
 
   std::uint64_t head() { return app_->store().head_position(); }
+  // What verify's advisory groups check finds in the log so far: its report of the first
+  // member a group lists though it left ("" when none), and how many memberships it looked at.
+  std::pair<std::string, std::uint64_t> members_left_behind() {
+    auto report = replay::verify(app_->store(), {.projections = false});
+    if (!report) return {"verify failed: " + report.error(), 0};
+    for (const auto& check : report->checks) {
+      if (check.name != "groups") continue;
+      if (!check.divergence) return {"", check.checked};
+      return {check.divergence->expected + "; " + check.divergence->found, check.checked};
+    }
+    return {"no groups check", 0};
+  }
   // The head once it passes `position`, or as it is after `patience` (a command held back or
   // not sent): for tests that hold the projections and watch commands commit.
   std::uint64_t head_past(std::uint64_t position, std::chrono::milliseconds patience) {

@@ -242,6 +242,8 @@ TEST_F(Resources, LeavingAnOrganizationLeavesItsGroups) {
   ASSERT_LT(as(bravo_owner_.token, "POST", group + "/members", join).status, 300);
   EXPECT_EQ(read(reviewer_.token, id), 200);
   EXPECT_EQ(member_count(), 1);
+  EXPECT_EQ(members_left_behind(), std::make_pair(std::string(), std::uint64_t{1}))
+      << "joined again since it came back: no member left behind to verify";
   // Deleted, it leaves them too.
   ASSERT_EQ(as(bravo_owner_.token, "DELETE", "/api/v1/customers/" + reviewer_.customer_id).status,
             204);
@@ -280,6 +282,7 @@ TEST_F(Resources, DeletedOrMovedResourcesLeaveTheirThingsGroups) {
                    serialize(object{{"customerId", colleague_.customer_id}}));
   ASSERT_EQ(within.status, 200) << within.body;
   EXPECT_EQ(members(), (std::set<std::string>{kept})) << "a transfer within Alpha keeps it";
+  EXPECT_EQ(members_left_behind(), std::make_pair(std::string(), std::uint64_t{1}));
 }
 
 TEST_F(Resources, TheGlobalCustomersGroupStandsForTheWholeOrganization) {
