@@ -52,12 +52,11 @@ std::expected<Authenticator::Remembered, HttpResponse> Authenticator::look_up(
     return std::unexpected(unauthorized(request, "the token is not valid"));
   }
   const auto& row = **customer;
-  domain::Caller caller{row.id,
-                        domain::platform_role_from(row.platform_role)
-                            .value_or(domain::PlatformRole::none),
-                        row.organization_id,
-                        domain::organization_role_from(row.role)
-                            .value_or(domain::OrganizationRole::member)};
+  domain::Caller caller{
+      row.id, domain::platform_role_from(row.platform_role).value_or(domain::PlatformRole::none),
+      row.organization_id,
+      domain::organization_role_from(row.role).value_or(domain::OrganizationRole::member),
+      row.version};
   return Remembered{(*session)->customer_id, (*session)->expires_at_ms,
                     Authenticated{std::move(caller), (*session)->session_id, token.token_hash}};
 }

@@ -43,10 +43,12 @@ void change_plan(ApiContext& context, const HttpRequest& request, const Authenti
   reader.string("billingPlan", command.billing_plan, {.required = true, .max_len = 64});
   if (auto ok = reader.finish(request); !ok) return respond(json_body_problem(request, ok.error()));
   run_command(
-      context, request, command_meta(request, who.caller.customer_id),
-      [&context, request, command, caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
+      context, request, command_meta(request, who.caller),
+      [&context, request, command,
+       caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
         auto organization = context.loader.organization(command.organization_id);
-        if (!organization) return std::unexpected(unavailable_response(request, organization.error()));
+        if (!organization)
+          return std::unexpected(unavailable_response(request, organization.error()));
         auto ancestors = context.loader.chain_from(organization->parent_id);
         if (!ancestors) return std::unexpected(unavailable_response(request, ancestors.error()));
         return decided(request, domain::decide(*organization, command, caller, *ancestors));
@@ -88,7 +90,7 @@ void issue(ApiContext& context, const HttpRequest& request, const Authenticated&
       .integer("amount", command.amount_minor, {.required = true})
       .string("currency", command.currency, {.required = true, .max_len = 8});
   if (auto ok = reader.finish(request); !ok) return respond(json_body_problem(request, ok.error()));
-  const CommandMeta meta = command_meta(request, who.caller.customer_id);
+  const CommandMeta meta = command_meta(request, who.caller);
   command.id = new_uuid_v7(meta.now_ms);
   command.organization_id = organization_id;
   run_command(
@@ -113,8 +115,9 @@ void settle(ApiContext& context, const HttpRequest& request, const Authenticated
     return respond(json_body_problem(request, body.error()));
   }
   run_command(
-      context, request, command_meta(request, who.caller.customer_id),
-      [&context, request, id, caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
+      context, request, command_meta(request, who.caller),
+      [&context, request, id,
+       caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
         auto invoice = context.loader.invoice(id);
         if (!invoice) return std::unexpected(unavailable_response(request, invoice.error()));
         return decided(request, domain::decide(*invoice, Command{id}, caller));

@@ -27,6 +27,9 @@ struct CommandMeta {
   // HttpRequest::request_id. With a non-empty idempotency_key, the append claims
   // kIdempotencyKeyScope = actor ":" key for it; empty: no claim (anonymous requests).
   std::string idempotency_owner;
+  // The version of the actor's customer stream its rights were read at (domain::Caller): the
+  // append guards that stream at it. 0: no guard (the system, signup, login).
+  std::uint64_t actor_version{0};
 };
 
 // The claim that stops a command from being appended twice for one Idempotency-Key, should

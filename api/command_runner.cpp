@@ -1,10 +1,12 @@
 #include "api/command_runner.hpp"
 
+#include <algorithm>
 #include <memory>
 
 #include "api/error_responses.hpp"
 #include "api/groups_holding.hpp"
 #include "api/ids.hpp"
+#include "domain/customer/customer.hpp"
 
 namespace orgd::api {
 namespace {
@@ -34,6 +36,24 @@ void finish(Run& run, std::expected<std::uint64_t, HttpResponse> outcome) {
 
 void attempt_once(std::shared_ptr<Run> run);
 
+// Guards the actor's customer stream at the version its rights were read at; a decision that
+// writes that stream already is written at the older of the two versions it read.
+void guard_actor(domain::Decision& decision, const CommandMeta& meta) {
+  if (meta.actor_version == 0 || decision.writes.empty()) return;
+  const std::string stream = domain::customer_stream(meta.actor);
+  for (auto& write : decision.writes) {
+    if (write.stream_id == stream) {
+      write.expected_version = std::min(write.expected_version, meta.actor_version);
+      return;
+    }
+  }
+  decision.writes.push_back({stream, meta.actor_version, {}});
+}
+
+bool lost_on_actor(const Run& run, const eventstore::AppendError& error) {
+  return run.meta.actor_version != 0 && error.stream_id == domain::customer_stream(run.meta.actor);
+}
+
 // On the projections' notifier thread (or inline on the writer's): hands the decision to the
 // workers, which refuse it once the server stops.
 void retry_when_read_models_caught_up(std::shared_ptr<Run> run) {
@@ -56,6 +76,7 @@ void attempt_once(std::shared_ptr<Run> run) {
     return;
   }
   run->departures = decision->departures;
+  guard_actor(*decision, run->meta);
   run->context.executor.execute(*decision, run->meta, [run](CommandOutcome outcome) {
     if (outcome.ok && run->departures.empty()) {
       finish(*run, outcome.position);
@@ -66,8 +87,9 @@ void attempt_once(std::shared_ptr<Run> run) {
                                   [run](std::uint64_t position) { finish(*run, position); });
       return;
     }
+    // The caller's rights changed: deciding again would read the same stale caller.
     const bool retry = outcome.error.code == eventstore::AppendErrorCode::version_conflict &&
-                       run->attempts < kMaxCommandAttempts &&
+                       !lost_on_actor(*run, outcome.error) && run->attempts < kMaxCommandAttempts &&
                        std::chrono::steady_clock::now() - run->started < kCommandRetryBudget;
     if (retry) {
       retry_when_read_models_caught_up(run);
@@ -83,6 +105,12 @@ CommandMeta command_meta(const HttpRequest& request, std::string actor) {
   return {std::move(actor),
           request.correlation_id.empty() ? request.trace_id : request.correlation_id,
           request.idempotency_key.value_or(""), now_ms(), request.request_id};
+}
+
+CommandMeta command_meta(const HttpRequest& request, const domain::Caller& caller) {
+  CommandMeta meta = command_meta(request, std::string(caller.customer_id));
+  meta.actor_version = caller.version;
+  return meta;
 }
 
 CommandMeta anonymous_command_meta(const HttpRequest& request, std::string actor) {

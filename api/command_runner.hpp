@@ -17,6 +17,7 @@
 
 #include "api/api_context.hpp"
 #include "api/http/http_types.hpp"
+#include "domain/caller.hpp"
 #include "domain/decision.hpp"
 
 namespace orgd::api {
@@ -39,6 +40,12 @@ void run_command(ApiContext& context, const HttpRequest& request, const CommandM
 // Meta for a request: actor, the trace id as correlation id, the idempotency key and its
 // claim's owner (the request id), now.
 [[nodiscard]] CommandMeta command_meta(const HttpRequest& request, std::string actor);
+// The same for a caller's request: its decision is appended only while the caller's customer
+// stream is still at the version the caller's rights were read at (its organization and role
+// come from a read model, which may not show yet a change that just committed: a demotion, a
+// removal). Losing on that stream is a 409 concurrent-modification at once, where other
+// conflicts are decided again: the caller itself changed.
+[[nodiscard]] CommandMeta command_meta(const HttpRequest& request, const domain::Caller& caller);
 // The same without the idempotency key, for the commands of anonymous routes (signup, login),
 // which ignore it even when a bearer token came along: their actor is the customer they
 // create or log in, not the token's, so the key's claim would be filed under someone else.

@@ -64,7 +64,7 @@ void publish(ApiContext& context, const HttpRequest& request, const Authenticate
              Responder respond) {
   auto p = read_publication(request);
   if (!p) return respond(std::move(p.error()));
-  const CommandMeta meta = command_meta(request, who.caller.customer_id);
+  const CommandMeta meta = command_meta(request, who.caller);
   const domain::PublishContract command{new_uuid_v7(meta.now_ms), p->title, p->text, p->url,
                                         p->version};
   run_command(
@@ -85,8 +85,9 @@ void revise(ApiContext& context, const HttpRequest& request, const Authenticated
   if (!p) return respond(std::move(p.error()));
   const domain::ReviseContract command{id, p->title, p->text, p->url, p->version};
   run_command(
-      context, request, command_meta(request, who.caller.customer_id),
-      [&context, request, command, caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
+      context, request, command_meta(request, who.caller),
+      [&context, request, command,
+       caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
         auto current = context.loader.contract(command.id);
         if (!current) return std::unexpected(unavailable_response(request, current.error()));
         return decided(request, domain::decide(*current, command, caller));
@@ -160,12 +161,14 @@ void accept(ApiContext& context, const HttpRequest& request, const Authenticated
   command.read_revision = static_cast<std::uint64_t>(revision.value_or(0));
   command.read_version = *read_version;
   run_command(
-      context, request, command_meta(request, who.caller.customer_id),
-      [&context, request, command, caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
+      context, request, command_meta(request, who.caller),
+      [&context, request, command,
+       caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
         auto contract = context.loader.contract(command.contract_id);
         if (!contract) return std::unexpected(unavailable_response(request, contract.error()));
         auto assignments = context.loader.contract_assignments(caller.organization_id);
-        if (!assignments) return std::unexpected(unavailable_response(request, assignments.error()));
+        if (!assignments)
+          return std::unexpected(unavailable_response(request, assignments.error()));
         auto mine = context.loader.contract_acceptances(caller.customer_id);
         if (!mine) return std::unexpected(unavailable_response(request, mine.error()));
         auto customer = context.loader.customer(caller.customer_id);
@@ -173,7 +176,8 @@ void accept(ApiContext& context, const HttpRequest& request, const Authenticated
         return decided(request, domain::decide(*contract, command, caller, *assignments, *mine,
                                                customer->joined_position));
       },
-      answer_with(std::move(respond), [&context, request, caller = who.caller, id](std::uint64_t at) {
+      answer_with(std::move(respond), [&context, request, caller = who.caller,
+                                       id](std::uint64_t at) {
         auto pending = context.directory.pending_for(caller.customer_id, caller.organization_id);
         if (!pending) return unavailable_response(request, pending.error());
         boost::json::array ids;
@@ -223,7 +227,7 @@ void assign(ApiContext& context, const HttpRequest& request, const Authenticated
   // decision, which happens before the answer).
   auto created = std::make_shared<std::atomic<bool>>(true);
   run_command(
-      context, request, command_meta(request, who.caller.customer_id),
+      context, request, command_meta(request, who.caller),
       [&context, request, command, caller = who.caller,
        created]() -> std::expected<domain::Decision, HttpResponse> {
         auto facts = organization_facts(context, request, command.organization_id);
@@ -246,8 +250,9 @@ void unassign(ApiContext& context, const HttpRequest& request, const Authenticat
               Responder respond) {
   const domain::UnassignContract command{organization_id, contract_id};
   run_command(
-      context, request, command_meta(request, who.caller.customer_id),
-      [&context, request, command, caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
+      context, request, command_meta(request, who.caller),
+      [&context, request, command,
+       caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
         auto facts = organization_facts(context, request, command.organization_id);
         if (!facts) return std::unexpected(facts.error());
         return decided(request, domain::decide(command, caller, facts->organization,

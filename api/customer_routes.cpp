@@ -82,7 +82,7 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
     auto hash = hash_password(password);
     if (!hash) return (*shared)(unavailable_response(request, hash.error()));
     command.password_hash = std::move(*hash);
-    const CommandMeta meta = command_meta(request, caller.customer_id);
+    const CommandMeta meta = command_meta(request, caller);
     command.id = new_uuid_v7(meta.now_ms);
     run_command(
         context, request, meta,
@@ -164,7 +164,7 @@ void run_password_change(ApiContext& context, const HttpRequest& request,
                          const domain::Caller& caller, domain::ChangePassword command,
                          std::shared_ptr<Responder> respond) {
   run_command(
-      context, request, command_meta(request, caller.customer_id),
+      context, request, command_meta(request, caller),
       [&context, request, command, caller]() -> std::expected<domain::Decision, HttpResponse> {
         auto customer = context.loader.customer(command.id);
         if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
@@ -258,7 +258,7 @@ void update(ApiContext& context, HttpRequest request, const Authenticated& who,
   }
   body->profile.expected_version = *version;
   run_command(
-      context, request, command_meta(request, who.caller.customer_id),
+      context, request, command_meta(request, who.caller),
       [&context, request, command = body->profile,
        caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
         auto customer = context.loader.customer(command.id);
@@ -275,7 +275,7 @@ void remove(ApiContext& context, const HttpRequest& request, const Authenticated
   const domain::DeleteCustomer command{id, *version};
   auto shared = std::make_shared<Responder>(std::move(respond));
   run_command(
-      context, request, command_meta(request, who.caller.customer_id),
+      context, request, command_meta(request, who.caller),
       [&context, request, command,
        caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
         auto customer = context.loader.customer(command.id);

@@ -93,7 +93,7 @@ void create(ApiContext& context, const HttpRequest& request, const Authenticated
   reader.string("name", command.name, {.required = true})
       .string("kind", command.kind, {.required = true, .max_len = 32});
   if (auto ok = reader.finish(request); !ok) return respond(json_body_problem(request, ok.error()));
-  const CommandMeta meta = command_meta(request, who.caller.customer_id);
+  const CommandMeta meta = command_meta(request, who.caller);
   command.id = new_uuid_v7(meta.now_ms);
   command.organization_id = organization_id;
   run_command(
@@ -122,13 +122,15 @@ void group_command(ApiContext& context, const HttpRequest& request, const Authen
                    const std::string& group_id, Decide decide_with, bool no_body_answer,
                    Responder respond) {
   run_command(
-      context, request, command_meta(request, who.caller.customer_id),
-      [&context, request, group_id, decide_with]() -> std::expected<domain::Decision, HttpResponse> {
+      context, request, command_meta(request, who.caller),
+      [&context, request, group_id,
+       decide_with]() -> std::expected<domain::Decision, HttpResponse> {
         auto group = context.loader.group(group_id);
         if (!group) return std::unexpected(unavailable_response(request, group.error()));
         return decided(request, decide_with(*group));
       },
-      answer_with(std::move(respond), [&context, request, group_id, no_body_answer](std::uint64_t at) {
+      answer_with(std::move(respond), [&context, request, group_id,
+                                       no_body_answer](std::uint64_t at) {
         return no_body_answer ? no_content(at) : group_response(context, request, group_id, 200, at);
       }));
 }

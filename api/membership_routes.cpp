@@ -65,9 +65,9 @@ void add_member(ApiContext& context, HttpRequest request, const Authenticated& w
   auto shared = std::make_shared<Responder>(std::move(respond));
   const domain::MoveCustomer command{customer_id, organization_id};
   run_command(
-      context, request, command_meta(request, who.caller.customer_id),
-      [&context, request, command, caller = who.caller]()
-          -> std::expected<domain::Decision, HttpResponse> {
+      context, request, command_meta(request, who.caller),
+      [&context, request, command,
+       caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
         auto customer = context.loader.customer(command.customer_id);
         if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
         auto target = context.loader.organization(command.organization_id);
@@ -96,9 +96,9 @@ void membership_command(ApiContext& context, const HttpRequest& request, const A
                         Command command, int status, Responder respond) {
   auto shared = std::make_shared<Responder>(std::move(respond));
   run_command(
-      context, request, command_meta(request, who.caller.customer_id),
-      [&context, request, command, caller = who.caller]()
-          -> std::expected<domain::Decision, HttpResponse> {
+      context, request, command_meta(request, who.caller),
+      [&context, request, command,
+       caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
         auto customer = context.loader.customer(command.customer_id);
         if (!customer) return std::unexpected(unavailable_response(request, customer.error()));
         auto members = context.loader.membership(command.organization_id);

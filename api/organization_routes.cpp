@@ -134,7 +134,7 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
   command.thumbnail_url = value_or_empty(thumbnail);
   command.billing_plan =
       billing.present() ? billing.value : std::string(domain::kDefaultBillingPlan);
-  const CommandMeta meta = command_meta(request, who.caller.customer_id);
+  const CommandMeta meta = command_meta(request, who.caller);
   command.id = new_uuid_v7(meta.now_ms);
   command.customers_group_id = new_uuid_v7(meta.now_ms);
   command.things_group_id = new_uuid_v7(meta.now_ms);
@@ -198,9 +198,9 @@ void update(ApiContext& context, HttpRequest request, const Authenticated& who,
   if (!country.absent()) patch.country = value_or_empty(country);
   if (!thumbnail.absent()) patch.thumbnail_url = value_or_empty(thumbnail);
   run_command(
-      context, request, command_meta(request, who.caller.customer_id),
-      [&context, request, command, caller = who.caller]()
-          -> std::expected<domain::Decision, HttpResponse> {
+      context, request, command_meta(request, who.caller),
+      [&context, request, command,
+       caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
         auto current = context.loader.organization(command.id);
         if (!current) return std::unexpected(unavailable_response(request, current.error()));
         auto ancestors = ancestors_of(context, request, current->parent_id);
@@ -228,9 +228,9 @@ void remove(ApiContext& context, HttpRequest request, const Authenticated& who,
   const domain::DeleteOrganization command{id, *version};
   auto shared = std::make_shared<Responder>(std::move(respond));
   run_command(
-      context, request, command_meta(request, who.caller.customer_id),
-      [&context, request, command, caller = who.caller]()
-          -> std::expected<domain::Decision, HttpResponse> {
+      context, request, command_meta(request, who.caller),
+      [&context, request, command,
+       caller = who.caller]() -> std::expected<domain::Decision, HttpResponse> {
         auto current = context.loader.organization(command.id);
         if (!current) return std::unexpected(unavailable_response(request, current.error()));
         auto ancestors = ancestors_of(context, request, current->parent_id);

@@ -170,7 +170,7 @@ void create(ApiContext& context, HttpRequest request, const Authenticated& who, 
     key = new_api_key();
     command.api_key_hash = key.hash;
   }
-  const CommandMeta meta = command_meta(request, who.caller.customer_id);
+  const CommandMeta meta = command_meta(request, who.caller);
   command.id = new_uuid_v7(meta.now_ms);
   auto shared = std::make_shared<Responder>(std::move(respond));
   run_command(
@@ -271,7 +271,7 @@ void update(ApiContext& context, HttpRequest request, const Authenticated& authe
   if (!who) return respond(std::move(who.error()));
   auto shared = std::make_shared<Responder>(std::move(respond));
   run_command(
-      context, request, command_meta(request, authenticated.caller.customer_id),
+      context, request, command_meta(request, authenticated.caller),
       [&context, request, command, who = *who]() -> std::expected<domain::Decision, HttpResponse> {
         auto current = load_resource(context, request, command.id);
         if (!current) return std::unexpected(current.error());
@@ -294,7 +294,7 @@ void resource_command(ApiContext& context, const HttpRequest& request,
   if (!who) return respond(std::move(who.error()));
   auto shared = std::make_shared<Responder>(std::move(respond));
   run_command(
-      context, request, command_meta(request, authenticated.caller.customer_id),
+      context, request, command_meta(request, authenticated.caller),
       [&context, request, id, who = *who,
        decide_with]() -> std::expected<domain::Decision, HttpResponse> {
         auto current = load_resource(context, request, id);

@@ -111,7 +111,7 @@ void logout(ApiContext& context, const HttpRequest& request, Responder respond) 
   auto shared = std::make_shared<Responder>(std::move(respond));
   const domain::EndSession command{who->caller.customer_id, who->session_id, who->token_hash};
   run_command(
-      context, request, command_meta(request, who->caller.customer_id),
+      context, request, command_meta(request, who->caller),
       [&context, request, command]() -> std::expected<domain::Decision, HttpResponse> {
         auto customer = context.loader.customer(command.customer_id);
         if (!customer) return std::unexpected(unavailable_response(request, customer.error()));

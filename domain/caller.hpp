@@ -14,6 +14,9 @@ struct Caller {
   PlatformRole platform_role{PlatformRole::none};
   std::string organization_id;   // the one organization the customer belongs to
   OrganizationRole role{OrganizationRole::member};
+  // The version of the customer's stream these were read at (0: not read from one, as for the
+  // system's commands). A command decided on them guards that stream at it (command_runner).
+  std::uint64_t version{0};
 
   [[nodiscard]] bool is_superadmin() const { return platform_role == PlatformRole::superadmin; }
   [[nodiscard]] bool manages_own_organization() const {

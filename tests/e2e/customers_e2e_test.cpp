@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -35,6 +36,50 @@ TEST_F(Customers, SignupCreatesAWorkingOwnerInANewOrganization) {
   auto org = json(as(owner.token, "GET", "/api/v1/organizations/" + owner.organization_id));
   EXPECT_EQ(org.at("memberCount").as_int64(), 1);
   EXPECT_EQ(str(org, "createdBy"), owner.customer_id);
+}
+
+// A caller's organization and role come from the customers read model, which may not show yet
+// a change that just committed. An admin demoted a moment before acted as an admin once more,
+// and its event landed in the log after the demotion; its command now guards its own customer
+// stream at the version its rights were read at, and loses. The projections are held, so the
+// admin's request is decided on the stale read model every time.
+TEST_F(Customers, ACommandRacingTheCallersDemotionIsRefused) {
+  const Account owner = signup("Acme", "owner@acme.io");
+  const Account admin = add_customer(owner, "admin@acme.io", "admin");
+  const std::string groups = "/api/v1/organizations/" + owner.organization_id + "/groups";
+  const auto group = [](const std::string& name) {
+    return boost::json::serialize(boost::json::object{{"name", name}, {"kind", "customers"}});
+  };
+  ASSERT_EQ(as(admin.token, "POST", groups, group("Before")).status, 201);
+  std::optional<HeldProjections> held(std::in_place, *app_, "customers");
+  int demoted = 0;
+  const std::uint64_t before = head();
+  std::thread demote([&] {
+    test::HttpClient client(app_->port());
+    demoted = client
+                  .request("PUT",
+                           "/api/v1/organizations/" + owner.organization_id + "/members/" +
+                               admin.customer_id + "/role",
+                           R"({"role":"member"})", auth(owner.token))
+                  .status;
+  });
+  const std::uint64_t demoted_at = head_past(before, std::chrono::seconds(10));
+  test::HttpResult racing;
+  std::thread race([&] {  // appended, its answer would wait for the held read models
+    test::HttpClient client(app_->port());
+    racing = client.request("POST", groups, group("After"), auth(admin.token));
+  });
+  const std::uint64_t after = head_past(demoted_at, std::chrono::seconds(2));
+  held.reset();
+  demote.join();
+  race.join();
+  EXPECT_GT(demoted_at, before) << "the demotion did not commit";
+  EXPECT_EQ(demoted, 200);
+  EXPECT_EQ(after, demoted_at) << "the demoted admin's group was appended after the demotion";
+  EXPECT_EQ(racing.status, 409) << racing.body;
+  EXPECT_NE(racing.body.find("concurrent-modification"), std::string::npos) << racing.body;
+  EXPECT_EQ(as(admin.token, "POST", groups, group("Again")).status, 403)
+      << "sent again, it is decided on the demotion";
 }
 
 TEST_F(Customers, SignupRefusalsWriteNothing) {
