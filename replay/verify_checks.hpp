@@ -85,10 +85,10 @@ class MembershipTracker {
   };
   template <class State>
   static void fold(Placed& placed, const domain::Event& event, const domain::EventMeta& meta);
-  [[nodiscard]] std::optional<std::string> left(const std::map<std::string, Placed>& members,
-                                                const std::string& stream,
-                                                const std::string& group_org,
-                                                std::uint64_t joined_at) const;
+  [[nodiscard]] static std::optional<std::string> left(const std::map<std::string, Placed>& members,
+                                                       const std::string& stream,
+                                                       const std::string& group_org,
+                                                       std::uint64_t joined_at);
 
   std::map<std::string, domain::Group> groups_;  // by stream
   std::map<std::string, Placed> organizations_;  // by stream

@@ -46,15 +46,21 @@ void MembershipTracker::observe(const eventstore::Envelope& e, const domain::Eve
 std::optional<std::string> MembershipTracker::left(const std::map<std::string, Placed>& members,
                                                    const std::string& stream,
                                                    const std::string& group_org,
-                                                   std::uint64_t joined_at) const {
+                                                   std::uint64_t joined_at) {
   const auto found = members.find(stream);
-  if (found == members.end() || !found->second.exists()) return "it is deleted";
-  const Placed& member = found->second;
+  const Placed member = found == members.end() ? Placed{} : found->second;
   const std::string since = " since position " + std::to_string(member.arrived_at);
-  if (member.organization_id != group_org) {
-    return "it is in organization " + member.organization_id + since;
+  switch (domain::membership_lapse(group_org, joined_at, member.exists(), member.organization_id,
+                                   member.arrived_at)) {
+    case domain::MembershipLapse::none:
+      return std::nullopt;
+    case domain::MembershipLapse::member_gone:
+      return "it is deleted";
+    case domain::MembershipLapse::elsewhere:
+      return "it is in organization " + member.organization_id + since;
+    case domain::MembershipLapse::left_and_back:
+      return "it left and is back" + since;
   }
-  if (member.arrived_at > joined_at) return "it left and is back" + since;
   return std::nullopt;
 }
 

@@ -109,6 +109,15 @@ Decision leave_groups_joined_before(std::span<const Group> groups, std::string_v
   return decision;
 }
 
+MembershipLapse membership_lapse(std::string_view group_organization, std::uint64_t joined_at,
+                                 bool member_exists, std::string_view member_organization,
+                                 std::uint64_t member_arrived_at) {
+  if (!member_exists) return MembershipLapse::member_gone;
+  if (member_organization != group_organization) return MembershipLapse::elsewhere;
+  if (member_arrived_at > joined_at) return MembershipLapse::left_and_back;
+  return MembershipLapse::none;
+}
+
 bool can_view_group(const Caller& caller, std::string_view organization_id) {
   if (caller.platform_role != PlatformRole::none) return true;
   // Default's global customers group lists the customers waiting there, who do not see each

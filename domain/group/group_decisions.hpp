@@ -105,6 +105,16 @@ void leave_groups(Decision& decision, std::span<const Group> groups,
                                                   std::string_view member_id,
                                                   std::uint64_t departed_at);
 
+// Why a member no longer counts for an ordinary group of `group_organization` it joined at log
+// position `joined_at` (leave_groups' rule: a departure ends its memberships there, and coming
+// back brings none of them back); `none` while it does. The member as it stands: whether it
+// exists, its organization, and where in the log it arrived there.
+enum class MembershipLapse : std::uint8_t { none, member_gone, elsewhere, left_and_back };
+[[nodiscard]] MembershipLapse membership_lapse(std::string_view group_organization,
+                                               std::uint64_t joined_at, bool member_exists,
+                                               std::string_view member_organization,
+                                               std::uint64_t member_arrived_at);
+
 // Who sees a group: the platform roles and the customers of its organization (but Default's:
 // its customers do not see each other).
 [[nodiscard]] bool can_view_group(const Caller& caller, std::string_view organization_id);

@@ -52,29 +52,22 @@ TEST_F(Customers, ACommandRacingTheCallersDemotionIsRefused) {
   };
   ASSERT_EQ(as(admin.token, "POST", groups, group("Before")).status, 201);
   std::optional<HeldProjections> held(std::in_place, *app_, "customers");
-  int demoted = 0;
+  test::HttpResult demoted;
   const std::uint64_t before = head();
-  std::thread demote([&] {
-    test::HttpClient client(app_->port());
-    demoted = client
-                  .request("PUT",
-                           "/api/v1/organizations/" + owner.organization_id + "/members/" +
-                               admin.customer_id + "/role",
-                           R"({"role":"member"})", auth(owner.token))
-                  .status;
-  });
+  std::thread demote = send_apart(
+      "PUT",
+      "/api/v1/organizations/" + owner.organization_id + "/members/" + admin.customer_id + "/role",
+      R"({"role":"member"})", owner.token, demoted);
   const std::uint64_t demoted_at = head_past(before, std::chrono::seconds(10));
+  // Appended, its answer would wait for the held read models.
   test::HttpResult racing;
-  std::thread race([&] {  // appended, its answer would wait for the held read models
-    test::HttpClient client(app_->port());
-    racing = client.request("POST", groups, group("After"), auth(admin.token));
-  });
+  std::thread race = send_apart("POST", groups, group("After"), admin.token, racing);
   const std::uint64_t after = head_past(demoted_at, std::chrono::seconds(2));
   held.reset();
   demote.join();
   race.join();
   EXPECT_GT(demoted_at, before) << "the demotion did not commit";
-  EXPECT_EQ(demoted, 200);
+  EXPECT_EQ(demoted.status, 200);
   EXPECT_EQ(after, demoted_at) << "the demoted admin's group was appended after the demotion";
   EXPECT_EQ(racing.status, 409) << racing.body;
   EXPECT_NE(racing.body.find("concurrent-modification"), std::string::npos) << racing.body;

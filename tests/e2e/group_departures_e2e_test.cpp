@@ -150,38 +150,29 @@ TEST_F(GroupDepartures, AnAdditionTheReadModelDidNotShowIsLeftByTheSecondLook) {
   const std::string group = create_group("Reviewers", "customers");
   const Account member = add_customer(owner_, "member@acme.io");
   std::optional<HeldProjections> held(std::in_place, *app_, "resources");
-  int added = 0;
-  int removed = 0;
+  test::HttpResult added;
+  test::HttpResult removed;
   const std::uint64_t before = head();
-  std::thread add([&] {
-    test::HttpClient client(app_->port());
-    added = client
-                .request("POST", "/api/v1/groups/" + group + "/members",
-                         serialize(object{{"memberId", member.customer_id}}), auth(admin_.token))
-                .status;
-  });
+  std::thread add =
+      send_apart("POST", "/api/v1/groups/" + group + "/members",
+                 serialize(object{{"memberId", member.customer_id}}), admin_.token, added);
   const std::uint64_t added_at = head_past(before, std::chrono::seconds(10));
   if (added_at <= before) {  // released and joined first: a thread left running would abort
     held.reset();
     add.join();
     FAIL() << "the addition did not commit within 10 s";
   }
-  std::thread remove([&] {
-    test::HttpClient client(app_->port());
-    removed = client
-                  .request("DELETE",
-                           "/api/v1/organizations/" + owner_.organization_id + "/members/" +
-                               member.customer_id,
-                           {}, auth(owner_.token))
-                  .status;
-  });
+  std::thread remove = send_apart(
+      "DELETE",
+      "/api/v1/organizations/" + owner_.organization_id + "/members/" + member.customer_id, {},
+      owner_.token, removed);
   EXPECT_GT(head_past(added_at, std::chrono::seconds(10)), added_at)
       << "the removal did not commit";
   held.reset();
   add.join();
   remove.join();
-  EXPECT_LT(added, 300);
-  EXPECT_EQ(removed, 204);
+  EXPECT_LT(added.status, 300);
+  EXPECT_EQ(removed.status, 204);
   EXPECT_FALSE(members_of(group).contains(member.customer_id))
       << "removed from Acme, but still in the group it was added to a moment before";
   ASSERT_EQ(add_member(owner_, member.customer_id).status, 201);

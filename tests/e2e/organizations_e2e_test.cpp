@@ -268,35 +268,26 @@ TEST_F(Organizations, AMoveCountsAChildTheReadModelDidNotShowYet) {
   const auto version =
       json(call("GET", "/api/v1/organizations/" + moved)).at("updateVersion").as_int64();
   std::optional<HeldProjections> held(std::in_place, *app_, "organizations");
-  int created = 0;
-  int move = 0;
+  test::HttpResult created;
+  test::HttpResult move;
   const std::uint64_t before = head();
-  std::thread create([&] {
-    test::HttpClient client(app_->port());
-    created = client
-                  .request("POST", "/api/v1/organizations",
-                           R"({"name":"Child","parentId":")" + moved + R"("})", auth(token_))
-                  .status;
-  });
+  std::thread create =
+      send_apart("POST", "/api/v1/organizations",
+                 R"({"name":"Child","parentId":")" + moved + R"("})", token_, created);
   const std::uint64_t child_at = head_past(before, std::chrono::seconds(10));
-  std::thread put([&] {
-    test::HttpClient client(app_->port());
-    // The child's creation is the moved organization's next version.
-    move = client
-               .request("PUT", "/api/v1/organizations/" + moved,
-                        R"({"parentId":")" + parent + R"(","updateVersion":)" +
-                            std::to_string(version + 1) + "}",
-                        auth(token_))
-               .status;
-  });
+  // The child's creation is the moved organization's next version.
+  std::thread put = send_apart(
+      "PUT", "/api/v1/organizations/" + moved,
+      R"({"parentId":")" + parent + R"(","updateVersion":)" + std::to_string(version + 1) + "}",
+      token_, move);
   EXPECT_GT(child_at, before) << "the child's create did not commit";
   EXPECT_EQ(head_past(child_at, std::chrono::seconds(2)), child_at)
       << "the move committed on the stale subtree";
   held.reset();
   create.join();
   put.join();
-  EXPECT_EQ(created, 201);
-  EXPECT_EQ(move, 400) << "Moved (with its child) under level 15 makes 17 levels";
+  EXPECT_EQ(created.status, 201);
+  EXPECT_EQ(move.status, 400) << "Moved (with its child) under level 15 makes 17 levels";
   EXPECT_EQ(json(call("GET", "/api/v1/organizations/" + moved)).at("parentId"), nullptr);
 }
 

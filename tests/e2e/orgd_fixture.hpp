@@ -184,6 +184,16 @@ class OrgdTest : public ::testing::Test {
   }
 
   std::uint64_t head() { return app_->store().head_position(); }
+  // Sends a request as `token` on a connection and a thread of its own: for tests that hold the
+  // read models its answer waits for. `result` holds the answer once the thread is joined.
+  std::thread send_apart(std::string method, std::string target, std::string body,
+                         const std::string& token, test::HttpResult& result) {
+    return std::thread([this, method = std::move(method), target = std::move(target),
+                        body = std::move(body), headers = auth(token), &result] {
+      test::HttpClient client(app_->port());
+      result = client.request(method, target, body, headers);
+    });
+  }
   // What verify's advisory groups check finds in the log so far: its report of the first
   // member a group lists though it left ("" when none), and how many memberships it looked at.
   std::pair<std::string, std::uint64_t> members_left_behind() {
