@@ -94,8 +94,12 @@ TEST_F(DiskFaults, AFullDiskAnswers503KeepsServingReadsAndResumesWithoutRestart)
   faults_.heal();
   {  // told by orgd's own probe of the disk, with no command sent to find out
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    // /readyz and the gauge are read one after the other: wait until both have seen it.
+    const auto told = [](const auto& health) {
+      return health.second == 1.0 && health.first.at("writable").as_bool();
+    };
     auto health = log_health();
-    while (health.second != 1.0 && std::chrono::steady_clock::now() < deadline) {
+    while (!told(health) && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       health = log_health();
     }
