@@ -186,6 +186,7 @@ std::expected<std::unique_ptr<Application>, StartFailure> Application::start(
   store_options.extra_column_families.emplace_back(kIdempotencyColumnFamily);
   store_options.env = options.storage_env;
   store_options.min_free_disk_bytes = options.min_free_disk_bytes;
+  store_options.block_cache_bytes = options.block_cache_bytes;
   // Called on the writer thread alone.
   store_options.on_batch_written =
       [metrics = parts->metrics.get()](const eventstore::BatchWritten& batch) {

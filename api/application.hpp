@@ -47,6 +47,8 @@ struct OrgdOptions {
   // free (eventstore::StoreOptions::min_free_disk_bytes); 0: no floor. Default: 0 (orgd's
   // --min-free-disk: 256 MiB).
   std::uint64_t min_free_disk_bytes{0};
+  // RocksDB's block cache, bytes. Default: the store's (96 MiB).
+  std::size_t block_cache_bytes{eventstore::StoreOptions{}.block_cache_bytes};
   // Peers (reverse proxies) whose X-Forwarded-For names the client, for the login limits
   // (api/http/client_address.hpp). Default: none.
   TrustedProxies trusted_proxies;

@@ -211,7 +211,7 @@ std::vector<MetricFamily> Metrics::scrape() const {
   }
   if (sources_.rocksdb_property) {
     for (const auto& gauge : rocksdb_gauges()) {
-      const auto value = sources_.rocksdb_property(gauge.property);
+      const auto value = sources_.rocksdb_property(gauge.property, gauge.summed);
       if (!value) continue;
       auto family = gauge_family(std::string(gauge.metric), std::string(gauge.help));
       add_gauge(family, static_cast<double>(*value));
@@ -249,6 +249,10 @@ const std::vector<RocksDbGauge>& rocksdb_gauges() {
        "Size of the active and unflushed immutable memtables (all column families)"},
       {"rocksdb.estimate-table-readers-mem", "orgd_rocksdb_estimate_table_readers_mem_bytes",
        "Memory of the open SST files' readers: index and filter blocks (all column families)"},
+      {"rocksdb.block-cache-capacity", "orgd_rocksdb_block_cache_capacity_bytes",
+       "Capacity of the block cache shared by all column families (--block-cache)", false},
+      {"rocksdb.block-cache-usage", "orgd_rocksdb_block_cache_usage_bytes",
+       "Bytes in the block cache: blocks read, and the memtables' memory charged to it", false},
   };
   return kGauges;
 }

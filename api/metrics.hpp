@@ -46,7 +46,10 @@ struct ScrapeSources {
   std::function<std::vector<ProjectionGauge>()> projections;
   // A RocksDB integer property summed over column families ("rocksdb.live-sst-files-size"),
   // or nullopt when the database does not know it.
-  std::function<std::optional<std::uint64_t>(std::string_view property)> rocksdb_property;
+  // `summed`: the property's values of every column family added up; else the store's one
+  // value (of a part they share, such as the block cache).
+  std::function<std::optional<std::uint64_t>(std::string_view property, bool summed)>
+      rocksdb_property;
 };
 
 class Metrics {
@@ -95,6 +98,7 @@ struct RocksDbGauge {
   std::string_view property;  // e.g. "rocksdb.live-sst-files-size"
   std::string_view metric;    // e.g. "orgd_rocksdb_live_sst_files_size_bytes"
   std::string_view help;
+  bool summed{true};  // per column family, added up (ScrapeSources::rocksdb_property)
 };
 [[nodiscard]] const std::vector<RocksDbGauge>& rocksdb_gauges();
 

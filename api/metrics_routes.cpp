@@ -31,13 +31,15 @@ ScrapeSources scrape_sources(const eventstore::Store& store,
     }
     return gauges;
   };
-  sources.rocksdb_property =
-      [&store](std::string_view property) -> std::optional<std::uint64_t> {
+  sources.rocksdb_property = [&store](std::string_view property,
+                                      bool summed) -> std::optional<std::uint64_t> {
     rocksdb::DB* db = store.db();
+    const rocksdb::Slice name(property.data(), property.size());
     std::uint64_t value = 0;
-    if (db == nullptr || !db->GetAggregatedIntProperty(rocksdb::Slice(property.data(), property.size()), &value)) {
-      return std::nullopt;
-    }
+    if (db == nullptr) return std::nullopt;
+    const bool read =
+        summed ? db->GetAggregatedIntProperty(name, &value) : db->GetIntProperty(name, &value);
+    if (!read) return std::nullopt;
     return value;
   };
   return sources;

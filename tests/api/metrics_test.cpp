@@ -82,9 +82,10 @@ TEST(Metrics, ScrapeTimeSourcesAreReadAtEachScrape) {
   sources.projections = [] {
     return std::vector<ProjectionGauge>{{"organizations", 40, false}, {"customers", 37, true}};
   };
-  sources.rocksdb_property = [](std::string_view property) -> std::optional<std::uint64_t> {
+  sources.rocksdb_property = [](std::string_view property,
+                                bool summed) -> std::optional<std::uint64_t> {
     if (property == "rocksdb.estimate-pending-compaction-bytes") return std::nullopt;
-    return property.size();
+    return property.size() + (summed ? 0 : 1000);
   };
   metrics.set_scrape(std::move(sources));
   auto samples = parse_metrics(metrics.serialize());
@@ -99,6 +100,9 @@ TEST(Metrics, ScrapeTimeSourcesAreReadAtEachScrape) {
   EXPECT_FALSE(samples.contains("orgd_rocksdb_estimate_pending_compaction_bytes"));
   EXPECT_EQ(samples.at("orgd_rocksdb_estimate_table_readers_mem_bytes"),
             std::string_view("rocksdb.estimate-table-readers-mem").size());
+  // The block cache is the store's, shared: read once, not added up per column family.
+  EXPECT_EQ(samples.at("orgd_rocksdb_block_cache_capacity_bytes"),
+            std::string_view("rocksdb.block-cache-capacity").size() + 1000);
   connections = 5;
   samples = parse_metrics(metrics.serialize());
   EXPECT_EQ(samples.at("orgd_http_open_connections"), 5);

@@ -4,12 +4,16 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "orgd_fixture.hpp"
 #include "subprocess.hpp"
+#include "tests/support/metrics_text.hpp"
 
 namespace orgd::e2e {
 namespace {
@@ -204,6 +208,40 @@ TEST(CommandLine, UnderTheFloorOfFreeSpaceCommandsAre503AndLoggedOnce) {
   EXPECT_NE(text.find("MiB kept free", first), std::string::npos) << text;
   EXPECT_EQ(text.find(logged, first + 1), std::string::npos) << "logged more than once: " << text;
   for (const char* bad : {" --min-free-disk -1", " --min-free-disk 1073741825"}) {
+    EXPECT_EQ(run_shell(kOrgd + bad, 30).exit_code, 2) << bad;
+  }
+}
+
+// --block-cache sizes the one cache of every column family, and /metrics says what it holds:
+// RocksDB's figure, read once for the whole store (summed per column family, it would be
+// counted once for each).
+TEST(CommandLine, TheBlockCacheIsAsLargeAsAsked) {
+  TempDir dir;
+  const std::string data = (dir.path() / "data").string();
+  for (const auto& [mib, environment] :
+       std::vector<std::pair<std::uint64_t, bool>>{{96, false}, {200, true}, {1024, false}}) {
+    std::vector<std::string> args = {"--listen", "127.0.0.1:0", "--data-dir", data};
+    std::map<std::string, std::string> env;
+    if (environment) {
+      env.emplace("ORGD_BLOCK_CACHE", std::to_string(mib));
+    } else if (mib != 96) {
+      args.insert(args.end(), {"--block-cache", std::to_string(mib)});
+    }
+    const auto log = dir.path() / ("cache-" + std::to_string(mib) + ".log");
+    OrgdProcess orgd(kOrgd, args, env, log);
+    const std::uint16_t port = orgd.wait_for_port();
+    ASSERT_NE(port, 0) << read_text(log);
+    const auto r = test::HttpClient(port).request("GET", "/metrics");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto samples = test::parse_metrics(r.body);
+    EXPECT_EQ(samples.at("orgd_rocksdb_block_cache_capacity_bytes"), static_cast<double>(mib << 20))
+        << mib << " MiB";
+    // The memtables are charged to it from the start, so it is never empty.
+    EXPECT_GT(samples.at("orgd_rocksdb_block_cache_usage_bytes"), 0) << r.body;
+    EXPECT_LE(samples.at("orgd_rocksdb_block_cache_usage_bytes"), static_cast<double>(mib << 20));
+    EXPECT_EQ(orgd.stop(), 0);
+  }
+  for (const char* bad : {" --block-cache 79", " --block-cache 1048577", " --block-cache 1g"}) {
     EXPECT_EQ(run_shell(kOrgd + bad, 30).exit_code, 2) << bad;
   }
 }
