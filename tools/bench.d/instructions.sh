@@ -4,33 +4,31 @@
 # so two builds can be compared one after the other.
 #
 #   tools/bench.d/instructions.sh [--orgd BIN] [--store DIR] [--seconds S] [--keep FILE]
-#                                 get|list|deep|random|create|bare
+#                                 get|list|deep|random|random-cursor|create|bare
 #
 # get:  GET /api/v1/organizations/{id}; list: GET /api/v1/organizations?page=1&pageSize=20;
 # deep: page 2,500 of 20 (the count tree's walk); random: pages of 20 at random over the whole listing (random_page.lua: rows rarely repeat);
+# random-cursor: the same reached by cursor (random_cursor.lua, over cursors gathered first: no walk);
 # create: POST /api/v1/organizations with new names (create.lua), every thread's share counted:
 # the writer's, the projections', the notifier's, RocksDB's background flushes if one falls in.
 # bare: the bench's anchor (bench_bare_server, GET /), for orgd's counts to be read against.
-# Defaults: build-bench-rel/api/orgd, the store tools/bench cached (run tools/bench once), 8 s.
+# Defaults: build-bench-rel/api/orgd, the store a full tools/bench run cached (run it once), 8 s.
 # orgd runs under valgrind on a private checkpoint of the store; only the measured wrk run
 # (1 thread, 8 connections, after a 2 s warm-up) is counted; --keep FILE keeps callgrind's
 # profile (callgrind_annotate FILE shows where the instructions went). Prints one line:
 #   <kind>: <requests> requests, <k> k instructions/request
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-
-ORGD=build-bench-rel/api/orgd
-ORGCTL=build-bench-rel/tools/orgctl
-BARE=build-bench-rel/tools/bench_bare_server
+# shellcheck source=tools/bench.d/bench_build.sh
+source tools/bench.d/bench_build.sh
 STORE=""
 SECONDS_MEASURED=8
 KIND=""
 KEEP=""
-readonly ADMIN_EMAIL=bench-admin@example.com ADMIN_PASSWORD=bench-password-1234
 
 usage() {
   echo "usage: tools/bench.d/instructions.sh [--orgd BIN] [--store DIR] [--seconds S]" \
-    "[--keep FILE] get|list|deep|random|create|bare" >&2
+    "[--keep FILE] get|list|deep|random|random-cursor|create|bare" >&2
   exit 2
 }
 while (($#)); do
@@ -39,16 +37,13 @@ while (($#)); do
     --store) STORE=$2; shift ;;
     --seconds) SECONDS_MEASURED=$2; shift ;;
     --keep) KEEP=$2; shift ;;
-    get | list | deep | random | create | bare) KIND=$1 ;;
+    get | list | deep | random | random-cursor | create | bare) KIND=$1 ;;
     *) usage ;;
   esac
   shift
 done
 [[ -n $KIND ]] || usage
-if [[ -z $STORE ]]; then
-  STORE=$(find build-bench-rel/bench-cache -maxdepth 1 -name 'store-*' ! -name '*.partial' \
-    -print -quit 2>/dev/null || true)
-fi
+[[ -n $STORE ]] || STORE=$(full_run_store)
 [[ $KIND == bare || -d $STORE ]] || {
   echo "no store: run tools/bench once, or pass --store" >&2
   exit 1
@@ -96,9 +91,15 @@ else
   fi
   [[ $KIND != deep ]] || URL="$BASE/api/v1/organizations?page=2500&pageSize=20"
   WRK=(-s tools/bench.d/get.lua "$URL" -- "$TOKEN")
-  if [[ $KIND == random ]]; then
+  if [[ $KIND == random || $KIND == random-cursor ]]; then
     PAGES=$(($(curl -sS "$URL" -H "Authorization: Bearer $TOKEN" | jq -r .pageInfo.totalElements) / 20))
     WRK=(-s tools/bench.d/random_page.lua "$BASE/api/v1/organizations" -- "$TOKEN" "$PAGES" 20)
+  fi
+  if [[ $KIND == random-cursor ]]; then
+    wrk -t1 -c8 -d5s -s tools/bench.d/record_cursors.lua "$BASE/api/v1/organizations" \
+      -- "$TOKEN" "$PAGES" 20 "$TMP/cursors" >/dev/null
+    sort -u "$TMP"/cursors.* >"$TMP/cursors"
+    WRK=(-s tools/bench.d/random_cursor.lua "$BASE/api/v1/organizations" -- "$TOKEN" 20 "$TMP/cursors")
   fi
   if [[ $KIND == create ]]; then
     URL="$BASE/api/v1/organizations"
