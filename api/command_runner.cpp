@@ -39,15 +39,8 @@ void attempt_once(std::shared_ptr<Run> run);
 // Guards the actor's customer stream at the version its rights were read at; a decision that
 // writes that stream already is written at the older of the two versions it read.
 void guard_actor(domain::Decision& decision, const CommandMeta& meta) {
-  if (meta.actor_version == 0 || decision.writes.empty()) return;
-  const std::string stream = domain::customer_stream(meta.actor);
-  for (auto& write : decision.writes) {
-    if (write.stream_id == stream) {
-      write.expected_version = std::min(write.expected_version, meta.actor_version);
-      return;
-    }
-  }
-  decision.writes.push_back({stream, meta.actor_version, {}});
+  if (meta.actor_version == 0) return;
+  domain::add_guard(decision, {domain::customer_stream(meta.actor), meta.actor_version, {}});
 }
 
 bool lost_on_actor(const Run& run, const eventstore::AppendError& error) {

@@ -15,6 +15,7 @@
 #include "api/route_support.hpp"
 #include "domain/event_codec.hpp"
 #include "domain/group/group.hpp"
+#include "domain/resource/confirmed_groups.hpp"
 #include "domain/resource/resource_access.hpp"
 #include "domain/resource/resource_decisions.hpp"
 #include "projections/resource_queries.hpp"
@@ -69,6 +70,37 @@ std::expected<domain::Accessor, HttpResponse> accessor_of(const ApiContext& cont
   auto groups = resources(context).groups_of(caller.customer_id, caller.organization_id);
   if (!groups) return std::unexpected(unavailable_response(request, groups.error().message));
   return domain::Accessor{caller, std::move(*groups)};
+}
+
+// `who` with the groups that give it access to `resource` confirmed from their streams, and
+// guards on them (domain/resource/confirmed_groups.hpp). On every attempt: one decided again
+// after losing to a group's change reads that group again.
+std::expected<domain::ConfirmedAccessor, HttpResponse> confirmed_accessor(
+    const ApiContext& context, const HttpRequest& request, const domain::Resource& resource,
+    const domain::Accessor& who) {
+  std::vector<domain::Group> loaded;
+  for (const auto& id : domain::groups_to_confirm(resource, who)) {
+    auto group = context.loader.group(id);
+    if (!group) return std::unexpected(unavailable_response(request, group.error()));
+    loaded.push_back(std::move(*group));
+  }
+  return domain::confirm_groups(who, loaded);
+}
+
+// Decides with `who` confirmed (above), and guards the groups it was confirmed by.
+template <class Decide>
+std::expected<domain::Decision, HttpResponse> decide_confirmed(const ApiContext& context,
+                                                               const HttpRequest& request,
+                                                               const domain::Resource& resource,
+                                                               const domain::Accessor& who,
+                                                               Decide decide_with) {
+  auto confirmed = confirmed_accessor(context, request, resource, who);
+  if (!confirmed) return std::unexpected(std::move(confirmed.error()));
+  std::expected<domain::Decision, HttpResponse> decision =
+      decide_with(resource, confirmed->accessor);
+  if (!decision) return decision;
+  for (const auto& guard : confirmed->guards) domain::add_guard(*decision, guard);
+  return decision;
 }
 
 boost::json::object grant_json(const projections::GrantRow& g) {
@@ -275,7 +307,12 @@ void update(ApiContext& context, HttpRequest request, const Authenticated& authe
       [&context, request, command, who = *who]() -> std::expected<domain::Decision, HttpResponse> {
         auto current = load_resource(context, request, command.id);
         if (!current) return std::unexpected(current.error());
-        return decided(request, domain::decide(*current, command, who));
+        return decide_confirmed(context, request, *current, who,
+                                [&request, &command](const domain::Resource& resource,
+                                                     const domain::Accessor& accessor) {
+                                  return decided(request,
+                                                 domain::decide(resource, command, accessor));
+                                });
       },
       [&context, request, id, who = *who, api_key = key.key,
        shared](std::expected<std::uint64_t, HttpResponse> outcome) {
@@ -299,7 +336,7 @@ void resource_command(ApiContext& context, const HttpRequest& request,
        decide_with]() -> std::expected<domain::Decision, HttpResponse> {
         auto current = load_resource(context, request, id);
         if (!current) return std::unexpected(current.error());
-        return decide_with(*current, who);
+        return decide_confirmed(context, request, *current, who, decide_with);
       },
       [&context, request, id, who = *who, answer,
        shared](std::expected<std::uint64_t, HttpResponse> outcome) {

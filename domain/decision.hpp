@@ -3,6 +3,7 @@
 // versions, with which unique values claimed or released -- all or nothing. The api layer
 // turns it into one atomic event-store append.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -45,5 +46,19 @@ struct Decision {
   std::vector<UniqueValue> releases;
   std::vector<Departure> departures;
 };
+
+// Adds `guard` (a write without events) to `decision`, which then also fails if that stream
+// moved since; a decision that writes the stream already is held to the older of the two
+// versions. A decision that writes nothing is left alone: there is nothing to hold back.
+inline void add_guard(Decision& decision, const StreamWrite& guard) {
+  if (decision.writes.empty()) return;
+  for (auto& write : decision.writes) {
+    if (write.stream_id == guard.stream_id) {
+      write.expected_version = std::min(write.expected_version, guard.expected_version);
+      return;
+    }
+  }
+  decision.writes.push_back(guard);
+}
 
 }  // namespace orgd::domain

@@ -1,0 +1,98 @@
+// Confirming the groups that give a caller access to a resource, and guarding them.
+
+#include "domain/resource/confirmed_groups.hpp"
+
+#include <gtest/gtest.h>
+
+#include "domain/group/group.hpp"
+#include "domain/resource/resource_access.hpp"
+
+namespace orgd::domain {
+namespace {
+
+Resource shared_with(std::vector<Grant> grants) {
+  Resource resource;
+  resource.id = "r";
+  resource.kind = "dataset";
+  resource.owner_id = "owner";
+  resource.organization_id = "acme";
+  resource.grants = std::move(grants);
+  return resource;
+}
+
+Grant to_group(std::string group, Permission permission = Permission::write) {
+  return {"grant-" + group, PrincipalKind::group, std::move(group), permission};
+}
+
+Accessor editor(std::vector<std::string> groups) {
+  return {{"ed", PlatformRole::none, "acme", OrganizationRole::member}, std::move(groups)};
+}
+
+Group group(std::string id, std::uint64_t version, std::vector<std::string> members,
+            bool global = false) {
+  Group g;
+  g.id = std::move(id);
+  g.organization_id = "acme";
+  g.kind = "customers";
+  g.global = global;
+  g.version = version;
+  for (auto& m : members) g.members.emplace(std::move(m), 1);
+  return g;
+}
+
+TEST(ConfirmedGroups, OnlyTheCallersGroupsTheResourceGrantsToAreConfirmed) {
+  const auto resource = shared_with({to_group("editors"), to_group("others"), to_group("editors")});
+  EXPECT_EQ(groups_to_confirm(resource, editor({"global", "editors"})),
+            std::vector<std::string>{"editors"});
+  EXPECT_TRUE(groups_to_confirm(resource, editor({"global"})).empty());
+  EXPECT_TRUE(groups_to_confirm(shared_with({}), editor({"editors"})).empty());
+}
+
+TEST(ConfirmedGroups, AGroupThatNoLongerHoldsTheCallerGivesNothing) {
+  const auto resource = shared_with({to_group("editors")});
+  ASSERT_TRUE(can_write(editor({"editors"}), resource)) << "as the read model says";
+  auto left = confirm_groups(editor({"editors"}), {group("editors", 5, {"someone-else"})});
+  EXPECT_FALSE(can_write(left.accessor, resource));
+  EXPECT_TRUE(left.guards.empty());
+  auto deleted_group = group("editors", 6, {"ed"});
+  deleted_group.deleted = true;
+  auto gone = confirm_groups(editor({"editors"}), {deleted_group});
+  EXPECT_FALSE(can_view(gone.accessor, resource));
+}
+
+TEST(ConfirmedGroups, AGroupThatHoldsTheCallerIsGuardedAtTheVersionRead) {
+  const auto resource = shared_with({to_group("editors")});
+  auto held = confirm_groups(editor({"global", "editors"}), {group("editors", 7, {"ed"})});
+  EXPECT_TRUE(can_write(held.accessor, resource));
+  ASSERT_EQ(held.guards.size(), 1u);
+  EXPECT_EQ(held.guards[0].stream_id, group_stream("editors"));
+  EXPECT_EQ(held.guards[0].expected_version, 7u);
+  EXPECT_TRUE(held.guards[0].events.empty());
+  EXPECT_EQ(held.accessor.group_ids, (std::vector<std::string>{"global", "editors"}));
+}
+
+// Its members are the organization's customers, and the caller's organization is guarded with
+// the caller: nothing to confirm or guard.
+TEST(ConfirmedGroups, AGlobalGroupIsKeptUnguarded) {
+  auto confirmed = confirm_groups(editor({"global"}), {group("global", 3, {}, true)});
+  EXPECT_EQ(confirmed.accessor.group_ids, std::vector<std::string>{"global"});
+  EXPECT_TRUE(confirmed.guards.empty());
+}
+
+TEST(ConfirmedGroups, AGuardHoldsAWriteOfTheSameStreamToTheOlderVersion) {
+  Decision decision;
+  decision.writes.push_back({"resource-r", 9, {}});
+  add_guard(decision, {group_stream("editors"), 7, {}});
+  ASSERT_EQ(decision.writes.size(), 2u);
+  EXPECT_EQ(decision.writes[1].stream_id, group_stream("editors"));
+  add_guard(decision, {"resource-r", 8, {}});
+  EXPECT_EQ(decision.writes[0].expected_version, 8u);
+  add_guard(decision, {"resource-r", 10, {}});
+  EXPECT_EQ(decision.writes[0].expected_version, 8u);
+  Decision nothing;
+  add_guard(nothing, {group_stream("editors"), 7, {}});
+  EXPECT_TRUE(nothing.writes.empty()) << "a decision that writes nothing holds nothing back";
+}
+
+}  // namespace
+}  // namespace orgd::domain
