@@ -3,10 +3,18 @@
 #include <algorithm>
 
 #include "domain/group/group.hpp"
+#include "domain/resource/resource_access.hpp"
 
 namespace orgd::domain {
 
 std::vector<std::string> groups_to_confirm(const Resource& resource, const Accessor& who) {
+  // Groups that add nothing to what the caller holds anyway (its role, its own or its
+  // organization's grants) need no confirming: guarding them would only make a command lose to
+  // a change of a group it does not need.
+  const Accessor without_groups{who.caller, {}};
+  if (effective_permission(resource, without_groups) == effective_permission(resource, who)) {
+    return {};
+  }
   std::vector<std::string> groups;
   for (const auto& grant : resource.grants) {
     if (grant.principal_kind != PrincipalKind::group) continue;
@@ -23,8 +31,9 @@ ConfirmedAccessor confirm_groups(Accessor who, const std::vector<Group>& loaded)
   auto& ids = confirmed.accessor.group_ids;
   for (const auto& group : loaded) {
     if (group.global && group.exists()) continue;
-    const bool holds =
-        group.exists() && group.members.contains(confirmed.accessor.caller.customer_id);
+    const Caller& caller = confirmed.accessor.caller;
+    const bool holds = group.exists() && group.organization_id == caller.organization_id &&
+                       group.members.contains(caller.customer_id);
     if (holds) {
       confirmed.guards.push_back({group_stream(group.id), group.version, {}});
     } else {

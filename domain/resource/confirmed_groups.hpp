@@ -19,7 +19,8 @@
 
 namespace orgd::domain {
 
-// The groups of `who` that `resource` grants something to: those a command must confirm.
+// The groups of `who` that `resource` grants something to, when they give it more than it holds
+// without them: those a command must confirm.
 [[nodiscard]] std::vector<std::string> groups_to_confirm(const Resource& resource,
                                                          const Accessor& who);
 
@@ -28,8 +29,12 @@ struct ConfirmedAccessor {
   std::vector<StreamWrite> guards;  // no events: each group's stream at the version read
 };
 
-// `who` without the groups of `loaded` (rebuilt from their streams) that do not hold it, and a
-// guard on each that does. Groups of `who` not in `loaded` are kept as they are.
+// `who` without the groups of `loaded` (rebuilt from their streams, each with the id it was
+// asked for, also when it has no events) that do not hold it as a customer of the group's
+// organization, and a guard on each that does. Groups of `who` not in `loaded` are kept as
+// they are. A membership that lapsed when its member left the organization and came back is
+// not told apart here (the customer aggregate does not know when it arrived): the departure's
+// second look removes those (api/groups_holding.hpp), and `orgctl verify` reports any left.
 [[nodiscard]] ConfirmedAccessor confirm_groups(Accessor who, const std::vector<Group>& loaded);
 
 }  // namespace orgd::domain

@@ -103,6 +103,8 @@ TEST(Metrics, ScrapeTimeSourcesAreReadAtEachScrape) {
   // The block cache is the store's, shared: read once, not added up per column family.
   EXPECT_EQ(samples.at("orgd_rocksdb_block_cache_capacity_bytes"),
             std::string_view("rocksdb.block-cache-capacity").size() + 1000);
+  EXPECT_EQ(samples.at("orgd_rocksdb_block_cache_usage_bytes"),
+            std::string_view("rocksdb.block-cache-usage").size() + 1000);
   connections = 5;
   samples = parse_metrics(metrics.serialize());
   EXPECT_EQ(samples.at("orgd_http_open_connections"), 5);

@@ -48,6 +48,40 @@ TEST(ConfirmedGroups, OnlyTheCallersGroupsTheResourceGrantsToAreConfirmed) {
   EXPECT_TRUE(groups_to_confirm(shared_with({}), editor({"editors"})).empty());
 }
 
+// A group that gives nothing more than the caller holds anyway is not confirmed, nor guarded:
+// a change to it must not make the command lose.
+TEST(ConfirmedGroups, GroupsThatAddNothingAreNotConfirmed) {
+  const auto resource = shared_with({to_group("editors", Permission::read),
+                                     {"direct", PrincipalKind::customer, "ed", Permission::write}});
+  EXPECT_TRUE(groups_to_confirm(resource, editor({"editors"})).empty());
+  Accessor owner = editor({"editors"});
+  owner.caller.customer_id = "owner";
+  EXPECT_TRUE(groups_to_confirm(shared_with({to_group("editors")}), owner).empty())
+      << "the owner holds admin without it";
+  const auto stronger = shared_with({to_group("editors", Permission::admin),
+                                     {"direct", PrincipalKind::customer, "ed", Permission::write}});
+  EXPECT_EQ(groups_to_confirm(stronger, editor({"editors"})), std::vector<std::string>{"editors"});
+}
+
+TEST(ConfirmedGroups, OneGroupIsDroppedAndAnotherKeptInOneConfirmation) {
+  const auto resource = shared_with({to_group("left"), to_group("kept", Permission::read)});
+  auto confirmed =
+      confirm_groups(editor({"left", "kept"}), {group("left", 4, {}), group("kept", 9, {"ed"})});
+  EXPECT_EQ(confirmed.accessor.group_ids, std::vector<std::string>{"kept"});
+  ASSERT_EQ(confirmed.guards.size(), 1u);
+  EXPECT_EQ(confirmed.guards[0].stream_id, group_stream("kept"));
+  EXPECT_EQ(effective_permission(resource, confirmed.accessor), Permission::read);
+}
+
+// A group of another organization holds nobody of this one, whatever its member list says.
+TEST(ConfirmedGroups, AGroupOfAnotherOrganizationGivesNothing) {
+  auto elsewhere = group("editors", 5, {"ed"});
+  elsewhere.organization_id = "globex";
+  auto confirmed = confirm_groups(editor({"editors"}), {elsewhere});
+  EXPECT_TRUE(confirmed.accessor.group_ids.empty());
+  EXPECT_TRUE(confirmed.guards.empty());
+}
+
 TEST(ConfirmedGroups, AGroupThatNoLongerHoldsTheCallerGivesNothing) {
   const auto resource = shared_with({to_group("editors")});
   ASSERT_TRUE(can_write(editor({"editors"}), resource)) << "as the read model says";

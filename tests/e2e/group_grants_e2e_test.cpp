@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "tests/e2e/disk_faults_fixture.hpp"
 #include "tests/e2e/orgd_fixture.hpp"
 
 namespace orgd::e2e {
@@ -105,6 +106,38 @@ TEST_F(GroupGrants, AWriteRacingTheGroupsDeletionIsRefused) {
   EXPECT_EQ(race.after, race.changed_at)
       << "the edit through the deleted group was appended after it";
   EXPECT_EQ(race.edit.status, 404) << race.edit.body;
+}
+
+// Every sync slowed, so that the removal is being written, not yet seen, while the edit is
+// decided: the edit confirms the group (its stream still holds the editor) and guards it, and
+// its append, in the writer's next round, finds the group moved. It is decided again, on the
+// removal.
+using GroupGrantsWhileWriting = WithDiskFaults<GroupGrants>;
+
+TEST_F(GroupGrantsWhileWriting, AWriteDecidedBeforeTheRemovalCommitsLosesToIt) {
+  const std::string body = edit();
+  const std::uint64_t before = head();
+  const std::uint64_t syncs = faults_.syncs_started();
+  faults_.slow_syncs(std::chrono::milliseconds(1500));
+  test::HttpResult removed;
+  std::thread remove =
+      send_apart("DELETE", "/api/v1/groups/" + group_ + "/members/" + editor_.customer_id, {},
+                 owner_.token, removed);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (faults_.syncs_started() == syncs && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(head(), before) << "the removal committed before the edit was sent";
+  test::HttpResult racing;
+  std::thread write =
+      send_apart("PUT", "/api/v1/resources/" + resource_, body, editor_.token, racing);
+  remove.join();
+  faults_.slow_syncs(std::chrono::milliseconds(0));
+  write.join();
+  EXPECT_GT(faults_.syncs_started(), syncs) << "the removal was never written";
+  EXPECT_EQ(removed.status, 204) << removed.body;
+  EXPECT_EQ(racing.status, 404) << racing.body;
+  EXPECT_EQ(head(), before + 1) << "the edit was appended after the removal";
 }
 
 }  // namespace
