@@ -73,17 +73,43 @@ wait_for() {
   done
 }
 
+login() {
+  curl -sS -X POST "$BASE/api/v1/sessions" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r .securityToken
+}
+# The cursors random-cursor follows, gathered as tools/bench gathers them (pages at random,
+# 4 s at 64 connections, ~30,000 of them) by an orgd outside valgrind on the same data
+# directory, stopped before the measured one starts: that one begins with a cold block cache,
+# as for random, and the cursors are many more than the pages it reads.
+gather_cursors() {
+  "$ORGD" --listen "127.0.0.1:$PORT" --data-dir "$TMP/data" --log-level warn \
+    >"$TMP/gather.log" 2>&1 &
+  PID=$!
+  wait_for /readyz
+  local token pages
+  token=$(login)
+  pages=$(($(curl -sS "$BASE/api/v1/organizations?page=1&pageSize=20" \
+    -H "Authorization: Bearer $token" | jq -r .pageInfo.totalElements) / 20))
+  wrk -t2 -c64 -d4s -s tools/bench.d/record_cursors.lua "$BASE/api/v1/organizations" \
+    -- "$token" "$pages" 20 "$TMP/cursors" >/dev/null
+  sort -u "$TMP"/cursors.* >"$TMP/cursors"
+  kill "$PID"
+  wait "$PID" || true
+  PID=""
+  echo "random-cursor: $(wc -l <"$TMP/cursors") cursors gathered" >&2
+}
+
 if [[ $KIND == bare ]]; then
   callgrind "$BARE" --port "$PORT" --threads 2
   wait_for /
   WRK=("$BASE/")
 else
   "$ORGCTL" --data-dir "$STORE" backup "$TMP/data" >/dev/null
+  [[ $KIND != random-cursor ]] || gather_cursors
   callgrind "$ORGD" --listen "127.0.0.1:$PORT" --data-dir "$TMP/data" --log-level warn
   wait_for /readyz
   # The store's SuperAdmin is the bench's (store_cache.sh bootstrapped it).
-  TOKEN=$(curl -sS -X POST "$BASE/api/v1/sessions" -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r .securityToken)
+  TOKEN=$(login)
   URL="$BASE/api/v1/organizations?page=1&pageSize=20"
   if [[ $KIND == get ]]; then
     ID=$(curl -sS "$URL" -H "Authorization: Bearer $TOKEN" | jq -r '.organizations[1].id')
@@ -96,9 +122,6 @@ else
     WRK=(-s tools/bench.d/random_page.lua "$BASE/api/v1/organizations" -- "$TOKEN" "$PAGES" 20)
   fi
   if [[ $KIND == random-cursor ]]; then
-    wrk -t1 -c8 -d5s -s tools/bench.d/record_cursors.lua "$BASE/api/v1/organizations" \
-      -- "$TOKEN" "$PAGES" 20 "$TMP/cursors" >/dev/null
-    sort -u "$TMP"/cursors.* >"$TMP/cursors"
     WRK=(-s tools/bench.d/random_cursor.lua "$BASE/api/v1/organizations" -- "$TOKEN" 20 "$TMP/cursors")
   fi
   if [[ $KIND == create ]]; then

@@ -63,7 +63,17 @@ start() {
   done
   ADDR=$(sed -n 's/.* listening on \([^ ]*\)$/\1/p' "$TMP/$name.out" | head -1)
 }
-rps() { awk '/Requests\/sec/ { print $2 }'; }
+# wrk's requests/s, or a failure when any answer was not a 2xx (a bad token or flag would
+# otherwise measure error answers).
+rps() {
+  local out
+  out=$(cat)
+  if grep -q 'Non-2xx' <<<"$out"; then
+    echo "answers outside 2xx: $(grep 'Non-2xx' <<<"$out")" >&2
+    exit 1
+  fi
+  awk '/Requests\/sec/ { print $2 }' <<<"$out"
+}
 
 "$ORGCTL" --data-dir "$STORE" backup "$TMP/data" >/dev/null
 start orgd "$ORGD" --listen 127.0.0.1:0 --data-dir "$TMP/data" --log-level warn "$@"
@@ -71,10 +81,16 @@ orgd_addr=$ADDR orgd_pid=${PIDS[-1]}
 start bare "$BARE" --port 0
 bare_addr=$ADDR
 [[ -n $orgd_addr && -n $bare_addr ]] || { echo "a server did not start: $(cat "$TMP"/*.err)" >&2; exit 1; }
-until [[ $(curl -s -o /dev/null -w '%{http_code}' "http://$orgd_addr/readyz") == 200 ]]; do sleep 0.05; done
+for ((waited = 0; ; waited++)); do
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "http://$orgd_addr/readyz") == 200 ]] && break
+  kill -0 "$orgd_pid" 2>/dev/null || { echo "orgd exited: $(tail -5 "$TMP/orgd.err")" >&2; exit 1; }
+  ((waited < 6000)) || { echo "orgd was not ready within 300 s" >&2; exit 1; }
+  sleep 0.05
+done
 base=http://$orgd_addr/api/v1/organizations
 token=$(curl -sS -X POST "http://$orgd_addr/api/v1/sessions" -H 'Content-Type: application/json' \
-  -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r .securityToken)
+  -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r '.securityToken // empty')
+[[ -n $token ]] || { echo "the bench's SuperAdmin could not log in" >&2; exit 1; }
 pages=$(($(curl -sS "$base?page=1&pageSize=20" -H "Authorization: Bearer $token" \
   | jq -r .pageInfo.totalElements) / 20))
 by_number=(-s tools/bench.d/random_page.lua "$base" -- "$token" "$pages" 20)
@@ -83,7 +99,7 @@ by_cursor=(-s tools/bench.d/random_cursor.lua "$base" -- "$token" 20 "$TMP/curso
 wrk -t2 -c64 -d4s -s tools/bench.d/record_cursors.lua "$base" -- "$token" "$pages" 20 \
   "$TMP/cursors" >/dev/null
 sort -u "$TMP"/cursors.* >"$TMP/cursors"
-wrk -t2 -c64 -d"${WARM}s" "${by_number[@]}" >/dev/null
+wrk -t2 -c64 -d"${WARM}s" "${by_number[@]}" | rps >/dev/null
 for ((round = 1; round <= ROUNDS; round++)); do
   bare=$(wrk -t2 -c64 -d10s "http://$bare_addr/" | rps)
   number=$(wrk -t2 -c64 -d10s "${by_number[@]}" | rps)

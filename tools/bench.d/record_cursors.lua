@@ -15,11 +15,12 @@ end
 function init(args)
   local token = args[1] or error("record_cursors.lua: missing TOKEN argument")
   pages = tonumber(args[2]) or error("record_cursors.lua: missing PAGES argument")
+  if pages < 2 then error("record_cursors.lua: a listing of one page has no next page") end
   page_size = tonumber(args[3]) or error("record_cursors.lua: missing PAGE_SIZE argument")
   local path = args[4] or error("record_cursors.lua: missing OUT argument")
   wrk.headers["Authorization"] = "Bearer " .. token
   out = assert(io.open(path .. "." .. id, "w"))
-  math.randomseed(os.time() * 100 + (id or 0))
+  math.randomseed(os.time() * 100 + id)
 end
 
 function request()
