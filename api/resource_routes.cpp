@@ -78,13 +78,17 @@ std::expected<domain::Accessor, HttpResponse> accessor_of(const ApiContext& cont
 std::expected<domain::ConfirmedAccessor, HttpResponse> confirmed_accessor(
     const ApiContext& context, const HttpRequest& request, const domain::Resource& resource,
     const domain::Accessor& who) {
+  const auto ids = domain::groups_to_confirm(resource, who);
+  if (ids.empty()) return domain::ConfirmedAccessor{who, {}};
   std::vector<domain::Group> loaded;
-  for (const auto& id : domain::groups_to_confirm(resource, who)) {
+  for (const auto& id : ids) {
     auto group = context.loader.group(id);
     if (!group) return std::unexpected(unavailable_response(request, group.error()));
     loaded.push_back(std::move(*group));
   }
-  return domain::confirm_groups(who, loaded);
+  auto caller = context.loader.customer(who.caller.customer_id);
+  if (!caller) return std::unexpected(unavailable_response(request, caller.error()));
+  return domain::confirm_groups(who, loaded, *caller);
 }
 
 // Decides with `who` confirmed (above), and guards the groups it was confirmed by.

@@ -26,14 +26,17 @@ std::vector<std::string> groups_to_confirm(const Resource& resource, const Acces
   return groups;
 }
 
-ConfirmedAccessor confirm_groups(Accessor who, const std::vector<Group>& loaded) {
+ConfirmedAccessor confirm_groups(Accessor who, const std::vector<Group>& loaded,
+                                 const Customer& caller) {
   ConfirmedAccessor confirmed{std::move(who), {}};
   auto& ids = confirmed.accessor.group_ids;
   for (const auto& group : loaded) {
     if (group.global && group.exists()) continue;
-    const Caller& caller = confirmed.accessor.caller;
-    const bool holds = group.exists() && group.organization_id == caller.organization_id &&
-                       group.members.contains(caller.customer_id);
+    const auto member = group.members.find(confirmed.accessor.caller.customer_id);
+    const bool holds =
+        group.exists() && member != group.members.end() &&
+        membership_lapse(group.organization_id, member->second, caller.exists(),
+                         caller.organization_id, caller.joined_position) == MembershipLapse::none;
     if (holds) {
       confirmed.guards.push_back({group_stream(group.id), group.version, {}});
     } else {

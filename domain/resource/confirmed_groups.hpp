@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/customer/customer.hpp"
 #include "domain/decision.hpp"
 #include "domain/group/group_decisions.hpp"
 #include "domain/resource/resource.hpp"
@@ -30,11 +31,11 @@ struct ConfirmedAccessor {
 };
 
 // `who` without the groups of `loaded` (rebuilt from their streams, each with the id it was
-// asked for, also when it has no events) that do not hold it as a customer of the group's
-// organization, and a guard on each that does. Groups of `who` not in `loaded` are kept as
-// they are. A membership that lapsed when its member left the organization and came back is
-// not told apart here (the customer aggregate does not know when it arrived): the departure's
-// second look removes those (api/groups_holding.hpp), and `orgctl verify` reports any left.
-[[nodiscard]] ConfirmedAccessor confirm_groups(Accessor who, const std::vector<Group>& loaded);
+// asked for, also when it has no events) whose membership of the caller has lapsed
+// (membership_lapse: the caller, rebuilt from its own stream as `caller`, is gone, elsewhere,
+// or left the group's organization and came back since it joined), and a guard on each group
+// that still holds it. Groups of `who` not in `loaded` are kept as they are.
+[[nodiscard]] ConfirmedAccessor confirm_groups(Accessor who, const std::vector<Group>& loaded,
+                                               const Customer& caller);
 
 }  // namespace orgd::domain

@@ -28,6 +28,17 @@ Accessor editor(std::vector<std::string> groups) {
   return {{"ed", PlatformRole::none, "acme", OrganizationRole::member}, std::move(groups)};
 }
 
+// The editor as its own stream tells: a customer of acme since position 10.
+Customer placed(std::string organization = "acme", std::uint64_t arrived_at = 10) {
+  Customer c;
+  c.id = "ed";
+  c.organization_id = std::move(organization);
+  c.joined_position = arrived_at;
+  c.version = 3;
+  return c;
+}
+
+// Each member added at position 20.
 Group group(std::string id, std::uint64_t version, std::vector<std::string> members,
             bool global = false) {
   Group g;
@@ -36,7 +47,7 @@ Group group(std::string id, std::uint64_t version, std::vector<std::string> memb
   g.kind = "customers";
   g.global = global;
   g.version = version;
-  for (auto& m : members) g.members.emplace(std::move(m), 1);
+  for (auto& m : members) g.members.emplace(std::move(m), 20);
   return g;
 }
 
@@ -65,38 +76,49 @@ TEST(ConfirmedGroups, GroupsThatAddNothingAreNotConfirmed) {
 
 TEST(ConfirmedGroups, OneGroupIsDroppedAndAnotherKeptInOneConfirmation) {
   const auto resource = shared_with({to_group("left"), to_group("kept", Permission::read)});
-  auto confirmed =
-      confirm_groups(editor({"left", "kept"}), {group("left", 4, {}), group("kept", 9, {"ed"})});
+  auto confirmed = confirm_groups(editor({"left", "kept"}),
+                                  {group("left", 4, {}), group("kept", 9, {"ed"})}, placed());
   EXPECT_EQ(confirmed.accessor.group_ids, std::vector<std::string>{"kept"});
   ASSERT_EQ(confirmed.guards.size(), 1u);
   EXPECT_EQ(confirmed.guards[0].stream_id, group_stream("kept"));
   EXPECT_EQ(effective_permission(resource, confirmed.accessor), Permission::read);
 }
 
-// A group of another organization holds nobody of this one, whatever its member list says.
-TEST(ConfirmedGroups, AGroupOfAnotherOrganizationGivesNothing) {
-  auto elsewhere = group("editors", 5, {"ed"});
-  elsewhere.organization_id = "globex";
-  auto confirmed = confirm_groups(editor({"editors"}), {elsewhere});
-  EXPECT_TRUE(confirmed.accessor.group_ids.empty());
-  EXPECT_TRUE(confirmed.guards.empty());
+// A group holds the caller while it stays in the group's organization: not once it is
+// elsewhere, gone, or back after leaving since it joined the group, whatever the group's
+// member list still says (a membership a departure left behind).
+TEST(ConfirmedGroups, ALapsedMembershipGivesNothing) {
+  const std::vector<Group> editors{group("editors", 5, {"ed"})};
+  EXPECT_EQ(confirm_groups(editor({"editors"}), editors, placed()).accessor.group_ids,
+            std::vector<std::string>{"editors"});
+  for (const auto& [why, caller] : std::vector<std::pair<std::string, Customer>>{
+           {"elsewhere", placed("globex")}, {"back since", placed("acme", 30)}}) {
+    auto confirmed = confirm_groups(editor({"editors"}), editors, caller);
+    EXPECT_TRUE(confirmed.accessor.group_ids.empty()) << why;
+    EXPECT_TRUE(confirmed.guards.empty()) << why;
+  }
+  Customer gone = placed();
+  gone.deleted = true;
+  EXPECT_TRUE(confirm_groups(editor({"editors"}), editors, gone).accessor.group_ids.empty());
 }
 
 TEST(ConfirmedGroups, AGroupThatNoLongerHoldsTheCallerGivesNothing) {
   const auto resource = shared_with({to_group("editors")});
   ASSERT_TRUE(can_write(editor({"editors"}), resource)) << "as the read model says";
-  auto left = confirm_groups(editor({"editors"}), {group("editors", 5, {"someone-else"})});
+  auto left =
+      confirm_groups(editor({"editors"}), {group("editors", 5, {"someone-else"})}, placed());
   EXPECT_FALSE(can_write(left.accessor, resource));
   EXPECT_TRUE(left.guards.empty());
   auto deleted_group = group("editors", 6, {"ed"});
   deleted_group.deleted = true;
-  auto gone = confirm_groups(editor({"editors"}), {deleted_group});
+  auto gone = confirm_groups(editor({"editors"}), {deleted_group}, placed());
   EXPECT_FALSE(can_view(gone.accessor, resource));
 }
 
 TEST(ConfirmedGroups, AGroupThatHoldsTheCallerIsGuardedAtTheVersionRead) {
   const auto resource = shared_with({to_group("editors")});
-  auto held = confirm_groups(editor({"global", "editors"}), {group("editors", 7, {"ed"})});
+  auto held =
+      confirm_groups(editor({"global", "editors"}), {group("editors", 7, {"ed"})}, placed());
   EXPECT_TRUE(can_write(held.accessor, resource));
   ASSERT_EQ(held.guards.size(), 1u);
   EXPECT_EQ(held.guards[0].stream_id, group_stream("editors"));
@@ -108,7 +130,7 @@ TEST(ConfirmedGroups, AGroupThatHoldsTheCallerIsGuardedAtTheVersionRead) {
 // Its members are the organization's customers, and the caller's organization is guarded with
 // the caller: nothing to confirm or guard.
 TEST(ConfirmedGroups, AGlobalGroupIsKeptUnguarded) {
-  auto confirmed = confirm_groups(editor({"global"}), {group("global", 3, {}, true)});
+  auto confirmed = confirm_groups(editor({"global"}), {group("global", 3, {}, true)}, placed());
   EXPECT_EQ(confirmed.accessor.group_ids, std::vector<std::string>{"global"});
   EXPECT_TRUE(confirmed.guards.empty());
 }
