@@ -1,6 +1,5 @@
 #include "api/command_runner.hpp"
 
-#include <algorithm>
 #include <memory>
 
 #include "api/error_responses.hpp"

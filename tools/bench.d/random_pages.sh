@@ -40,70 +40,54 @@ done
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/orgd-random-pages.XXXXXX")
 PIDS=()
+DURATION=10s CONNECTIONS=64 WRK_THREADS=2  # as tools/bench measures
+log() { echo "random_pages.sh: $*" >&2; }
+die() {
+  log "$*"
+  exit 1
+}
+# shellcheck source=tools/bench.d/wrk.sh
+source tools/bench.d/wrk.sh
 cleanup() {
   local pid
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || continue
-    wait "$pid" 2>/dev/null || true
-  done
+  for pid in "${PIDS[@]}"; do stop_server "$pid"; done
   rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-# Starts NAME in the background; sets ADDR to the address of its "listening on" line.
-ADDR=""
-start() {
-  local name=$1
-  shift
-  "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
-  PIDS+=($!)
-  for _ in $(seq 6000); do
-    grep -q ' listening on ' "$TMP/$name.out" 2>/dev/null && break
-    sleep 0.01
-  done
-  ADDR=$(sed -n 's/.* listening on \([^ ]*\)$/\1/p' "$TMP/$name.out" | head -1)
-}
-# wrk's requests/s, or a failure when any answer was not a 2xx (a bad token or flag would
-# otherwise measure error answers).
+# wrk_once's requests/s, or a failure when an answer was not a 2xx or a socket failed (a bad
+# token or flag would otherwise measure error answers).
 rps() {
-  local out
-  out=$(cat)
-  if grep -q 'Non-2xx' <<<"$out"; then
-    echo "answers outside 2xx: $(grep 'Non-2xx' <<<"$out")" >&2
-    exit 1
-  fi
-  awk '/Requests\/sec/ { print $2 }' <<<"$out"
+  local line rps non2xx errors
+  line=$(wrk_once "$TMP/wrk.txt" "$@")
+  read -r rps _ _ non2xx errors <<<"$line"
+  ((non2xx == 0 && errors == 0)) || die "$non2xx answers outside 2xx, $errors socket errors"
+  echo "$rps"
 }
 
 "$ORGCTL" --data-dir "$STORE" backup "$TMP/data" >/dev/null
-start orgd "$ORGD" --listen 127.0.0.1:0 --data-dir "$TMP/data" --log-level warn "$@"
-orgd_addr=$ADDR orgd_pid=${PIDS[-1]}
-start bare "$BARE" --port 0
-bare_addr=$ADDR
-[[ -n $orgd_addr && -n $bare_addr ]] || { echo "a server did not start: $(cat "$TMP"/*.err)" >&2; exit 1; }
-for ((waited = 0; ; waited++)); do
-  [[ $(curl -s -o /dev/null -w '%{http_code}' "http://$orgd_addr/readyz") == 200 ]] && break
-  kill -0 "$orgd_pid" 2>/dev/null || { echo "orgd exited: $(tail -5 "$TMP/orgd.err")" >&2; exit 1; }
-  ((waited < 6000)) || { echo "orgd was not ready within 300 s" >&2; exit 1; }
-  sleep 0.05
-done
+start_server orgd "$ORGD" --listen 127.0.0.1:0 --data-dir "$TMP/data" --log-level warn "$@"
+orgd_addr=$STARTED_ADDR orgd_pid=$STARTED_PID
+start_server bare "$BARE" --port 0
+bare_addr=$STARTED_ADDR
+wait_ready "http://$orgd_addr/readyz" "$orgd_pid"
 base=http://$orgd_addr/api/v1/organizations
 token=$(curl -sS -X POST "http://$orgd_addr/api/v1/sessions" -H 'Content-Type: application/json' \
   -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r '.securityToken // empty')
-[[ -n $token ]] || { echo "the bench's SuperAdmin could not log in" >&2; exit 1; }
+[[ -n $token ]] || die "the bench's SuperAdmin could not log in"
 pages=$(($(curl -sS "$base?page=1&pageSize=20" -H "Authorization: Bearer $token" \
   | jq -r .pageInfo.totalElements) / 20))
-by_number=(-s tools/bench.d/random_page.lua "$base" -- "$token" "$pages" 20)
-by_cursor=(-s tools/bench.d/random_cursor.lua "$base" -- "$token" 20 "$TMP/cursors")
+by_number=(-s tools/bench.d/random_page.lua -- "$token" "$pages" 20)
+by_cursor=(-s tools/bench.d/random_cursor.lua -- "$token" 20 "$TMP/cursors")
 
-wrk -t2 -c64 -d4s -s tools/bench.d/record_cursors.lua "$base" -- "$token" "$pages" 20 \
-  "$TMP/cursors" >/dev/null
+wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d4s -s tools/bench.d/record_cursors.lua "$base" \
+  -- "$token" "$pages" 20 "$TMP/cursors" >/dev/null
 sort -u "$TMP"/cursors.* >"$TMP/cursors"
-wrk -t2 -c64 -d"${WARM}s" "${by_number[@]}" | rps >/dev/null
+DURATION=${WARM}s rps "$base" "${by_number[@]}" >/dev/null
 for ((round = 1; round <= ROUNDS; round++)); do
-  bare=$(wrk -t2 -c64 -d10s "http://$bare_addr/" | rps)
-  number=$(wrk -t2 -c64 -d10s "${by_number[@]}" | rps)
-  cursor=$(wrk -t2 -c64 -d10s "${by_cursor[@]}" | rps)
+  bare=$(rps "http://$bare_addr/")
+  number=$(rps "$base" "${by_number[@]}")
+  cursor=$(rps "$base" "${by_cursor[@]}")
   awk -v r="$round" -v b="$bare" -v n="$number" -v c="$cursor" 'BEGIN {
     printf "round %d: bare %.0f req/s, by number %.0f (%.3f), by cursor %.0f (%.3f)\n",
       r, b, n, n / b, c, c / b }'

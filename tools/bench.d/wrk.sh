@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Sourced by tools/bench: servers started in the background, and wrk runs reduced to medians.
-# Expects TMP, PIDS, RUNS, DURATION, CONNECTIONS, WRK_THREADS and log/die from tools/bench.
+# Sourced by tools/bench (and random_pages.sh): servers started in the background, and wrk
+# runs reduced to medians. Expects TMP, PIDS, RUNS, DURATION, CONNECTIONS, WRK_THREADS and
+# log/die from the script that sources it (random_pages.sh needs no RUNS: no medians).
 
 # Starts a server in the background and waits for its "... listening on ADDR:PORT" line
 # (printed once it accepts connections). Sets STARTED_PID and STARTED_ADDR.
